@@ -1,0 +1,138 @@
+"""The fact-check annotator: ``create_app`` builds the Flask application."""
+
+import importlib.util
+import time
+from pathlib import Path
+
+from flask import Flask, Response, g, redirect, render_template, request, send_from_directory, url_for
+from flask_htmx import HTMX
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from . import config, db, verdicts
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+htmx = HTMX()
+
+ROOT = Path(__file__).resolve().parent.parent
+# Endpoints reachable without signing in.
+PUBLIC_ENDPOINTS = {"auth.login", "static", "vendor", "verdict_styles"}
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app; ``test_config`` overrides settings read from the environment."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(config.from_environment(Path(app.instance_path), test_config))
+
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    app.extensions["htmx"] = htmx
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+
+    from . import annotations, articles, auth, cli, downloads, review
+
+    for module in (auth, articles, annotations, review, downloads):
+        app.register_blueprint(module.bp)
+    cli.register(app)
+
+    _register_assets(app)
+    _register_request_hooks(app)
+    _register_error_handlers(app)
+    app.jinja_env.globals["verdict_scale"] = verdicts.SCALE
+    app.jinja_env.globals["verdict_label"] = verdicts.label
+    return app
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from .models import User
+
+    try:
+        user = db.session().get(User, int(user_id))
+    except ValueError:
+        return None
+    return user if user is not None and user.is_active else None
+
+
+def _register_assets(app: Flask) -> None:
+    """Serve htmx from its installed package and the verdict colours from the scale."""
+    spec = importlib.util.find_spec("js_lib_htmx")
+    htmx_dir = Path(spec.origin).parent / "static" / "htmx"
+
+    @app.get("/vendor/htmx/<path:filename>", endpoint="vendor")
+    def vendor(filename: str):
+        return send_from_directory(htmx_dir, filename, max_age=86400)
+
+    stylesheet = verdicts.stylesheet()
+
+    @app.get("/verdicts.css", endpoint="verdict_styles")
+    def verdict_styles():
+        return Response(stylesheet, mimetype="text/css", headers={"Cache-Control": "max-age=3600"})
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _start_timer_and_require_login():
+        g.request_started = time.perf_counter()
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated:
+            login_url = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+            if htmx:
+                return Response(status=401, headers={"HX-Redirect": login_url})
+            return redirect(login_url)
+        return None
+
+    @app.after_request
+    def _timing_and_security_headers(response: Response) -> Response:
+        started = g.get("request_started")
+        if started is not None:
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if current_user and current_user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "private, no-store")
+        response.vary.add("HX-Request")
+        return response
+
+
+def _register_error_handlers(app: Flask) -> None:
+    messages = {
+        400: ("Bad request", "The request could not be understood."),
+        403: ("Not allowed", "You do not have permission to do that."),
+        404: ("Not found", "There is nothing at this address."),
+        405: ("Method not allowed", "This address does not accept that kind of request."),
+        413: ("Too large", "The request is larger than this server accepts."),
+        500: ("Something went wrong", "The server hit an error; nothing you entered was changed."),
+    }
+
+    def render_error(status: int, message: str | None = None):
+        title, default_message = messages.get(status, ("Error", "The request failed."))
+        context = {"title": title, "message": message or default_message, "status": status}
+        if htmx:
+            # Show errors of htmx requests in the page's notice area, not in the target.
+            body = render_template("errors/_error.html", **context)
+            return Response(body, status=status, headers={"HX-Retarget": "#notice", "HX-Reswap": "innerHTML"})
+        return render_template("errors/error.html", **context), status
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        return render_error(400, "Your form has expired or was not sent from this site. Reload the page and try again.")
+
+    for status in messages:
+        app.register_error_handler(status, lambda error, status=status: render_error(status))

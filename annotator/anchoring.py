@@ -1,0 +1,107 @@
+"""Text selectors: locating a quote in canonical text and checking a target.
+
+A target is the W3C pair TextPositionSelector (start, end in code points) +
+TextQuoteSelector (exact, prefix, suffix). The server is the judge of both:
+it re-derives the quote from the offsets, or finds the quote when only the
+quote is given.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .text import canonicalize_fragment
+
+CONTEXT_LENGTH = 32  # code points of prefix/suffix kept for re-anchoring
+
+
+class AnchorError(ValueError):
+    """A target that does not fit the text; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class Target:
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+
+
+def context_of(text: str, start: int, end: int, length: int = CONTEXT_LENGTH) -> tuple[str, str]:
+    """The prefix and suffix around [start, end), up to ``length`` code points each."""
+    return text[max(0, start - length):start], text[end:end + length]
+
+
+def target_at(text: str, start: int, end: int) -> Target:
+    """The full target for a range already known to be valid."""
+    prefix, suffix = context_of(text, start, end)
+    return Target(start, end, text[start:end], prefix, suffix)
+
+
+def find_all(text: str, quote: str) -> list[int]:
+    """Start offsets of every occurrence of ``quote`` (overlapping ones too)."""
+    found = []
+    at = text.find(quote)
+    while at != -1:
+        found.append(at)
+        at = text.find(quote, at + 1)
+    return found
+
+
+def locate_quote(text: str, quote: str, prefix: str = "", suffix: str = "") -> int:
+    """Start offset of the one occurrence of ``quote`` that fits its context.
+
+    Raises AnchorError when the quote is absent, or present more than once and
+    the prefix/suffix do not single one out.
+    """
+    if not quote:
+        raise AnchorError("The quote is empty.")
+    candidates = find_all(text, quote)
+    if not candidates:
+        raise AnchorError("This quote does not occur in the article text.")
+    if len(candidates) > 1 and (prefix or suffix):
+        candidates = [
+            at for at in candidates
+            if text.endswith(prefix, 0, at) and text.startswith(suffix, at + len(quote))
+        ]
+        if not candidates:
+            raise AnchorError("This quote does not occur in the article with the given prefix or suffix.")
+    if len(candidates) > 1:
+        raise AnchorError(
+            f"This quote occurs {len(candidates)} times in the article; "
+            "select it in the text or give a prefix so that it is unambiguous."
+        )
+    return candidates[0]
+
+
+def resolve_target(
+    text: str,
+    *,
+    start: int | None,
+    end: int | None,
+    quote: str | None,
+    prefix: str = "",
+    suffix: str = "",
+) -> Target:
+    """Check a requested target against the text and return the exact target.
+
+    With offsets, the quote must equal the text between them. Without
+    offsets, the quote (with optional prefix/suffix) is located.
+    """
+    quote = canonicalize_fragment(quote or "")
+    prefix = canonicalize_fragment(prefix or "")
+    suffix = canonicalize_fragment(suffix or "")
+    if start is None and end is None:
+        at = locate_quote(text, quote, prefix, suffix)
+        return target_at(text, at, at + len(quote))
+    if start is None or end is None:
+        raise AnchorError("Give both the start and the end offset, or neither.")
+    if start < 0 or end > len(text):
+        raise AnchorError(f"The offsets must lie within the article (0 to {len(text)}).")
+    if start >= end:
+        raise AnchorError("The selection is empty: the start must come before the end.")
+    if not quote:
+        raise AnchorError("The quote is missing.")
+    if text[start:end] != quote:
+        raise AnchorError("The quote does not match the article text at these offsets; the article may have changed.")
+    return target_at(text, start, end)

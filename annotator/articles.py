@@ -1,0 +1,100 @@
+"""Articles: the list, the article page with its highlights, and adding articles."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from . import db, spans, text
+from .forms import ArticleForm
+from .models import Annotation, Article, Span, User
+from .web import get_or_404
+
+bp = Blueprint("articles", __name__)
+
+
+def slugify(title: str) -> str:
+    """A URL-friendly slug from a title (ASCII letters, digits and hyphens)."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return slug[:80].rstrip("-") or "article"
+
+
+def unique_slug(session: Session, title: str) -> str:
+    base = slugify(title)
+    taken = set(session.exec(select(Article.slug).where(Article.slug.startswith(base))))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def create_article(*, session: Session, title: str, raw_text: str, created_by: User | None = None,
+                   publisher: str | None = None, source_url: str | None = None,
+                   published_on: date | None = None) -> Article:
+    """Store a new article with its text made canonical (NFC, ``\\n``)."""
+    canonical = text.canonicalize(raw_text)
+    if not canonical.strip():
+        raise ValueError("the article text is empty")
+    article = Article(
+        slug=unique_slug(session, title), title=title.strip(), text=canonical,
+        publisher=(publisher or "").strip() or None, source_url=(source_url or "").strip() or None,
+        published_on=published_on, created_by_id=created_by.id if created_by else None,
+    )
+    session.add(article)
+    session.commit()
+    return article
+
+
+def article_list(*, session: Session) -> list[tuple[Article, int, int]]:
+    """Every article with its number of annotated claims and annotations (one query)."""
+    statement = (
+        select(Article, func.count(func.distinct(Span.id)), func.count(Annotation.id))
+        .outerjoin(Span, Span.article_id == Article.id)
+        .outerjoin(Annotation, (Annotation.span_id == Span.id) & spans.visible_annotations())
+        .group_by(Article.id)
+        .order_by(Article.created_at.desc(), Article.id.desc())
+    )
+    return [(article, claims if annotations else 0, annotations)
+            for article, claims, annotations in session.exec(statement)]
+
+
+@bp.get("/")
+def index():
+    """The list of articles."""
+    return render_template("articles/index.html", rows=article_list(session=db.session()))
+
+
+@bp.route("/articles/new", methods=["GET", "POST"])
+def new():
+    """Add an article by pasting its text."""
+    form = ArticleForm()
+    if form.validate_on_submit():
+        article = create_article(
+            session=db.session(), title=form.title.data, raw_text=form.text.data, created_by=current_user,
+            publisher=form.publisher.data, source_url=form.source_url.data, published_on=form.published_on.data,
+        )
+        return redirect(url_for("articles.show", article_id=article.id), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("articles/new.html", form=form), status
+
+
+@bp.get("/articles/<int:article_id>")
+def show(article_id: int):
+    """The article with its highlights; ``?span=ID`` opens that claim in the panel."""
+    article = get_or_404(Article, article_id)
+    span_id = request.args.get("span", type=int)
+    if span_id is None:
+        return render_template("articles/show.html", panel="annotations/_claims.html",
+                               **spans.article_context(session=db.session(), article=article))
+    span = get_or_404(Span, span_id)
+    if span.article_id != article.id:
+        abort(404)
+    return render_template("articles/show.html", panel="annotations/_span_panel.html",
+                           **spans.article_context(session=db.session(), article=article),
+                           **spans.span_panel_context(session=db.session(), span=span, user=current_user))

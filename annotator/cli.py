@@ -1,0 +1,164 @@
+"""Flask commands: ``flask --app app init-db | load-demo | create-user | import-article | export``.
+
+A command that fails exits non-zero with a one-line message, never a traceback.
+"""
+from __future__ import annotations
+
+import functools
+import secrets
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import select
+from wtforms.validators import ValidationError
+
+from . import db
+from .articles import create_article
+from .auth import create_or_update_user
+from .downloads import FORMATS
+from .forms import check_web_url
+from .models import ROLES, Article
+
+DEMO_TITLE = "Putin unlikely to negotiate regardless of US election outcome"
+DEMO_USERS = (("reviewer", "reviewer", "Riley Reviewer"), ("lead", "lead", "Lee Lead"))
+
+
+def one_line_errors(command):
+    """Turn any failure into ``Error: message`` and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except click.ClickException:
+            raise
+        except (OSError, ValueError, SQLAlchemyError) as error:
+            message = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise click.ClickException(message) from None
+
+    return wrapper
+
+
+def demo_password() -> str:
+    """ANNOTATOR_DEMO_PASSWORD, or a random password made once and kept in instance/."""
+    configured = current_app.config.get("DEMO_PASSWORD")
+    if configured:
+        return configured
+    path = Path(current_app.instance_path) / "demo-password"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    password = secrets.token_urlsafe(9)
+    path.write_text(password)
+    path.chmod(0o600)
+    return password
+
+
+def load_demo_data() -> tuple[Article, str]:
+    """Ensure the schema, the demo users and the demo article; return the article and password."""
+    db.create_schema()
+    session = db.session()
+    password = demo_password()
+    users = [create_or_update_user(session=session, username=name, role=role, password=password, display_name=display)
+             for name, role, display in DEMO_USERS]
+    article = session.exec(select(Article).where(Article.title == DEMO_TITLE)).first()
+    if article is None:
+        raw = Path(current_app.config["SEED_ARTICLE"]).read_text(encoding="utf-8")
+        article = create_article(session=session, title=DEMO_TITLE, raw_text=raw, created_by=users[1],
+                                 publisher="Sample article")
+    return article, password
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("init-db")
+    @one_line_errors
+    def init_db():
+        """Create the database tables that do not exist yet."""
+        db.create_schema()
+        click.echo(f"Database ready: {db.engine().url.render_as_string(hide_password=True)}")
+
+    @app.cli.command("load-demo")
+    @one_line_errors
+    def load_demo():
+        """Load the demo article and the demo users (reviewer, lead)."""
+        article, password = load_demo_data()
+        click.echo(f"Demo article: /articles/{article.id} ({article.title})")
+        click.echo("Sign in at http://127.0.0.1:5000/login as 'reviewer' or 'lead' "
+                   f"with the password: {password}")
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--role", type=click.Choice(ROLES), default="reviewer", show_default=True)
+    @click.option("--password", help="Omit to be asked for one.")
+    @click.option("--name", "display_name", help="Display name (default: the username).")
+    @one_line_errors
+    def create_user(username, role, password, display_name):
+        """Create a user, or change an existing user's role and password."""
+        username = username.strip()
+        if not username:
+            raise click.ClickException("the username is empty")
+        if password is None:
+            if not sys.stdin.isatty():
+                raise click.ClickException("give --password (no terminal to ask on)")
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if len(password) < 8:
+            raise click.ClickException("the password must have at least 8 characters")
+        db.create_schema()
+        user = create_or_update_user(session=db.session(), username=username, role=role, password=password,
+                                     display_name=display_name)
+        click.echo(f"User {user.username} ({user.role}) is ready.")
+
+    @app.cli.command("import-article")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--title", required=True, help="The article's headline.")
+    @click.option("--publisher")
+    @click.option("--url", "source_url", help="Where the article was published.")
+    @click.option("--date", "published_on", help="Publication date, YYYY-MM-DD.")
+    @one_line_errors
+    def import_article(file, title, publisher, source_url, published_on):
+        """Add an article from a UTF-8 text file; prints its path."""
+        if not file.exists():
+            raise click.ClickException(f"no such file: {file}")
+        try:
+            raw = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise click.ClickException(f"{file} is not UTF-8 text") from None
+        if source_url:
+            try:
+                check_web_url(source_url)
+            except ValidationError as error:
+                raise click.ClickException(f"--url: {error}") from None
+        day = None
+        if published_on:
+            try:
+                day = date.fromisoformat(published_on)
+            except ValueError:
+                raise click.ClickException("--date must look like 2024-10-31") from None
+        if not title.strip():
+            raise click.ClickException("the title is empty")
+        db.create_schema()
+        article = create_article(session=db.session(), title=title, raw_text=raw, publisher=publisher,
+                                 source_url=source_url, published_on=day)
+        click.echo(f"Imported article {article.id}: /articles/{article.id}")
+
+    @app.cli.command("export")
+    @click.argument("article_id", type=int)
+    @click.option("--format", "export_format", type=click.Choice(sorted(FORMATS)), default="w3c", show_default=True)
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")
+    @one_line_errors
+    def export(article_id, export_format, output):
+        """Export an article's annotations (W3C Web Annotation JSON-LD or CSV)."""
+        article = db.session().get(Article, article_id)
+        if article is None:
+            raise click.ClickException(f"no article with id {article_id}")
+        with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+            body = FORMATS[export_format](session=db.session(), article=article)
+        if output is None:
+            click.echo(body, nl=False)
+        else:
+            output.write_text(body, encoding="utf-8")
+            click.echo(f"Wrote {export_format} export of article {article_id} to {output}")

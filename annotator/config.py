@@ -1,0 +1,49 @@
+"""Settings from environment variables, with safe defaults.
+
+Nothing else in the app reads ``os.environ``: tests pass overrides straight
+into ``create_app``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: Path) -> str:
+    """ANNOTATOR_SECRET_KEY, or a random key generated once and kept in instance/."""
+    configured = os.environ.get("ANNOTATOR_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def from_environment(instance_path: Path, overrides: dict | None = None) -> dict:
+    """The app's configuration as read from the environment, then ``overrides``."""
+    overrides = overrides or {}
+    database_url = os.environ.get("ANNOTATOR_DATABASE_URL") or (
+        f"sqlite:///{instance_path / 'annotator.sqlite3'}"
+    )
+    secure = os.environ.get("ANNOTATOR_SECURE_COOKIES") == "1"
+    return {
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_path),
+        "DATABASE_URL": database_url,
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "DEMO_PASSWORD": os.environ.get("ANNOTATOR_DEMO_PASSWORD"),
+        "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "ORGANISATION_NAME": os.environ.get("ANNOTATOR_ORGANISATION", "Fact-check desk"),
+        # Absolute links in exports made outside a request (the CLI).
+        "BASE_URL": os.environ.get("ANNOTATOR_BASE_URL", "http://127.0.0.1:5000"),
+        "SEED_ARTICLE": Path(__file__).parent / "data" / "seed-article.txt",
+    } | overrides

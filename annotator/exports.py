@@ -1,0 +1,132 @@
+"""Export serialisers: W3C Web Annotation JSON-LD and CSV. Pure: no Flask, no database."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable, Iterator
+
+from . import verdicts
+
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    url: str
+    title: str = ""
+    excerpt: str = ""
+
+
+@dataclass(frozen=True)
+class AnnotationRecord:
+    """Everything an export says about one annotation."""
+
+    id: int
+    iri: str
+    creator_name: str
+    creator_username: str
+    created: datetime
+    modified: datetime
+    verdict: str
+    note: str
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+    sources: tuple[SourceRecord, ...] = field(default_factory=tuple)
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with a Z, to the second."""
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def w3c_annotation(record: AnnotationRecord, *, target_source: str) -> dict:
+    """One annotation in the W3C Web Annotation model (without its own @context)."""
+    body: list[dict] = [{
+        "type": "TextualBody",
+        "purpose": "assessing",
+        "value": verdicts.label(record.verdict),
+        "format": "text/plain",
+    }]
+    if record.note:
+        body.append({"type": "TextualBody", "purpose": "commenting", "value": record.note, "format": "text/plain"})
+    for source in record.sources:
+        linked: dict = {"type": "SpecificResource", "purpose": "linking", "source": source.url}
+        if source.title:
+            linked["label"] = source.title
+        if source.excerpt:
+            # The quoted excerpt selects the cited words within the source document.
+            linked["selector"] = {"type": "TextQuoteSelector", "exact": source.excerpt}
+        body.append(linked)
+    return {
+        "id": record.iri,
+        "type": "Annotation",
+        "motivation": "assessing",
+        "creator": {"type": "Person", "name": record.creator_name, "nickname": record.creator_username},
+        "created": iso(record.created),
+        "modified": iso(record.modified),
+        "body": body,
+        "target": {
+            "source": target_source,
+            "selector": [
+                {"type": "TextQuoteSelector", "exact": record.quote, "prefix": record.prefix, "suffix": record.suffix},
+                {"type": "TextPositionSelector", "start": record.start, "end": record.end},
+            ],
+        },
+    }
+
+
+def w3c_collection(records: Iterable[AnnotationRecord], *, collection_id: str, label: str,
+                   target_source: str) -> dict:
+    """An AnnotationCollection whose first (and only) page embeds every annotation."""
+    items = [w3c_annotation(r, target_source=target_source) for r in records]
+    return {
+        "@context": W3C_CONTEXT,
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "label": label,
+        "total": len(items),
+        "first": {
+            "id": f"{collection_id}#page1",
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        },
+    }
+
+
+CSV_HEADER = (
+    "annotation_id", "start", "end", "quote", "reviewer", "username", "verdict", "verdict_label",
+    "note", "source_count", "sources", "created", "modified",
+)
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+
+
+def csv_lines(records: Iterable[AnnotationRecord]) -> Iterator[str]:
+    """The annotations as CSV, one encoded line at a time (header first)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def line(values) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    yield line(CSV_HEADER)
+    for r in records:
+        sources = "\n".join(f"{s.url} {s.title}".strip() for s in r.sources)
+        yield line([
+            r.id, r.start, r.end, _cell(r.quote), _cell(r.creator_name), r.creator_username, r.verdict,
+            verdicts.label(r.verdict), _cell(r.note), len(r.sources), _cell(sources), iso(r.created), iso(r.modified),
+        ])

@@ -1,0 +1,115 @@
+"""WTForms forms. Cross-field and text-aware checks live in ``validate_*`` methods."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from . import verdicts
+
+NOTE_MAX_LENGTH = 10_000
+MAX_SOURCES = 20
+
+
+def check_web_url(value: str) -> None:
+    """Raise ValidationError unless ``value`` is an absolute http(s) URL."""
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValidationError("Enter a full web address starting with http:// or https://.")
+
+
+def web_url(form, field) -> None:
+    """WTForms validator form of ``check_web_url`` (empty values pass)."""
+    if field.data:
+        check_web_url(field.data)
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired()])
+    password = PasswordField("Password", validators=[DataRequired()])
+
+
+class ArticleForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    publisher = StringField("Publisher", validators=[Optional(), Length(max=200)])
+    source_url = StringField("Source URL", validators=[Optional(), Length(max=2000), web_url])
+    published_on = DateField("Published date", validators=[Optional()])
+    text = TextAreaField("Text", validators=[DataRequired(), Length(max=2_000_000)])
+
+
+class SourceForm(Form):
+    """One cited source; a row left entirely empty is ignored."""
+
+    url = StringField("Source URL", validators=[Optional(), Length(max=2000), web_url])
+    title = StringField("Source title", validators=[Optional(), Length(max=500)])
+    excerpt = TextAreaField("Excerpt", validators=[Optional(), Length(max=5000)])
+
+    def validate_url(self, field) -> None:
+        if not (field.data or "").strip() and ((self.title.data or "").strip() or (self.excerpt.data or "").strip()):
+            raise ValidationError("Give the source's web address, or clear this row.")
+
+    def is_empty(self) -> bool:
+        return not any((f.data or "").strip() for f in (self.url, self.title, self.excerpt))
+
+
+class AnnotationForm(FlaskForm):
+    """A reviewer's verdict, note and sources on a span."""
+
+    verdict = SelectField(
+        "Verdict",
+        choices=[SelectChoice("", "Choose a verdict…")] + [SelectChoice(key, label) for key, label in verdicts.choices()],
+        validate_choice=False,  # validate_verdict gives a clearer message
+    )
+    note = TextAreaField("Note", validators=[Length(max=NOTE_MAX_LENGTH, message=f"Keep the note under {NOTE_MAX_LENGTH:,} characters.")])
+    sources = FieldList(FormField(SourceForm), min_entries=1)
+
+    def validate_verdict(self, field) -> None:
+        if not field.data:
+            raise ValidationError("Choose a verdict.")
+        if verdicts.get(field.data) is None:
+            raise ValidationError("Choose a verdict from the scale.")
+
+    def validate_sources(self, field) -> None:
+        if len(field.entries) > MAX_SOURCES:
+            raise ValidationError(f"Cite at most {MAX_SOURCES} sources.")
+
+    def source_rows(self) -> list[dict]:
+        """The filled-in source rows, in order, as plain dicts."""
+        rows = []
+        for entry in self.sources.entries:
+            if entry.form.is_empty():
+                continue
+            rows.append({
+                "url": entry.form.url.data.strip(),
+                "title": (entry.form.title.data or "").strip(),
+                "excerpt": (entry.form.excerpt.data or "").strip(),
+            })
+        return rows
+
+
+class NewAnnotationForm(AnnotationForm):
+    """An annotation together with the span it targets.
+
+    The target is checked against the article text by the view (see
+    ``annotator.anchoring``); here only its shape is checked.
+    """
+
+    start = IntegerField("Start", validators=[Optional()])
+    end = IntegerField("End", validators=[Optional()])
+    quote = HiddenField("Quote", validators=[InputRequired(message="Select the claim in the article first.")])
+    prefix = HiddenField("Prefix")
+    suffix = HiddenField("Suffix")

@@ -1,0 +1,162 @@
+"""SQLModel tables.
+
+Nothing a user entered is removed by the app: a deleted annotation keeps its
+row with ``deleted_at`` set.
+"""
+from datetime import date, datetime, timezone
+from typing import Optional
+
+from sqlalchemy import Column, DateTime, String, Text, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, Relationship, SQLModel
+from werkzeug.security import check_password_hash, generate_password_hash
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+def _timestamp(nullable: bool = False) -> Column:
+    return Column(UTCDateTime(), nullable=nullable)
+
+
+ROLES = ("reviewer", "lead", "admin")
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    username: str = Field(sa_column=Column(String(80), unique=True, nullable=False))
+    display_name: str = Field(max_length=120)
+    role: str = Field(default="reviewer", max_length=20)
+    # None: an account that cannot sign in (e.g. the author of imported annotations).
+    password_hash: Optional[str] = Field(default=None, max_length=256)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+    annotations: list["Annotation"] = Relationship(back_populates="user")
+
+    # Flask-Login's user protocol.
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.password_hash is not None
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role in ("lead", "admin")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "articles"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    slug: str = Field(sa_column=Column(String(120), unique=True, nullable=False))
+    title: str = Field(max_length=300)
+    publisher: Optional[str] = Field(default=None, max_length=200)
+    source_url: Optional[str] = Field(default=None, max_length=2000)
+    published_on: Optional[date] = None
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+    spans: list["Span"] = Relationship(back_populates="article")
+    created_by: Optional[User] = Relationship()
+
+
+class Span(SQLModel, table=True):
+    """A character range of an article, in code points of its canonical text."""
+
+    __tablename__ = "spans"
+    __table_args__ = (UniqueConstraint("article_id", "start", "end", name="uq_span_range"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True)
+    start: int
+    end: int
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    prefix: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    suffix: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+    article: Article = Relationship(back_populates="spans")
+    annotations: list["Annotation"] = Relationship(back_populates="span")
+
+
+class Annotation(SQLModel, table=True):
+    """One reviewer's judgement of one span."""
+
+    __tablename__ = "annotations"
+    __table_args__ = (UniqueConstraint("span_id", "user_id", name="uq_annotation_reviewer"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    span_id: int = Field(foreign_key="spans.id", index=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    verdict: str = Field(max_length=40)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    status: str = Field(default="submitted", max_length=20)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    deleted_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
+
+    span: Span = Relationship(back_populates="annotations")
+    user: User = Relationship(back_populates="annotations")
+    sources: list["Source"] = Relationship(
+        back_populates="annotation",
+        sa_relationship_kwargs={"order_by": "Source.position", "cascade": "all, delete-orphan"},
+    )
+
+    def is_owned_by(self, user: User) -> bool:
+        return self.user_id == user.id
+
+
+class Source(SQLModel, table=True):
+    """Evidence cited by an annotation."""
+
+    __tablename__ = "sources"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    annotation_id: int = Field(foreign_key="annotations.id", index=True)
+    position: int = 0
+    url: str = Field(max_length=2000)
+    title: str = Field(default="", max_length=500)
+    excerpt: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+    annotation: Annotation = Relationship(back_populates="sources")

@@ -1,0 +1,145 @@
+"""Canonical article text, paragraphs and highlight segments.
+
+Offsets everywhere are Python ``str`` indices (Unicode code points) into the
+canonical text: line endings ``\\n``, Unicode NFC. Nothing here knows Flask or
+the database.
+"""
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable
+
+
+def canonicalize(raw: str) -> str:
+    """Canonical form of article text: ``\\n`` line endings and Unicode NFC.
+
+    Leading byte-order marks are dropped and trailing whitespace at the very end
+    is trimmed; nothing inside the text moves.
+    """
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff")  # all leading BOMs, so that canonicalize is idempotent
+    return unicodedata.normalize("NFC", text).rstrip()
+
+
+def canonicalize_fragment(raw: str) -> str:
+    """Canonical form of a quote or context snippet (no trimming)."""
+    return unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+@dataclass(frozen=True)
+class SpanRef:
+    """What segmentation needs to know of a span: its id and range."""
+
+    id: int
+    start: int
+    end: int
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass
+class Segment:
+    """A run of text covered by exactly the same set of spans.
+
+    ``span_ids`` is ordered innermost (shortest) span first, so a click on the
+    segment can open the most specific claim.
+    """
+
+    start: int
+    end: int
+    text: str
+    span_ids: tuple[int, ...] = ()
+
+    @property
+    def depth(self) -> int:
+        return len(self.span_ids)
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.segments)
+
+
+def paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: the text split on ``\\n``."""
+    bounds = []
+    start = 0
+    while True:
+        newline = text.find("\n", start)
+        if newline == -1:
+            bounds.append((start, len(text)))
+            return bounds
+        bounds.append((start, newline))
+        start = newline + 1
+
+
+def segment(text: str, spans: Iterable[SpanRef]) -> list[Segment]:
+    """Split ``text`` at every span boundary into segments covering it all.
+
+    Spans may overlap and nest. Sorting the 2k boundary events costs
+    O(k log k); each event updates the ordered active set by binary search,
+    and each segment copies the active set, so the work is
+    O((n + k) log k) plus the size of the output.
+    """
+    ordered = sorted(
+        (s for s in spans if 0 <= s.start < s.end <= len(text)),
+        key=lambda s: (s.length, s.id),
+    )
+    # Events: (position, kind, rank); ends (0) sort before starts (1) at a tie.
+    events: list[tuple[int, int, int]] = []
+    for rank, s in enumerate(ordered):
+        events.append((s.start, 1, rank))
+        events.append((s.end, 0, rank))
+    events.sort()
+
+    segments: list[Segment] = []
+    active: list[int] = []  # ranks, sorted: innermost first
+    position = 0
+    for at, kind, rank in events:
+        if at > position:
+            ids = tuple(ordered[r].id for r in active)
+            segments.append(Segment(position, at, text[position:at], ids))
+            position = at
+        if kind == 1:
+            bisect.insort(active, rank)
+        else:
+            del active[bisect.bisect_left(active, rank)]
+    if position < len(text) or not segments:
+        segments.append(Segment(position, len(text), text[position:], ()))
+    return segments
+
+
+def paragraphs(text: str, spans: Iterable[SpanRef]) -> list[Paragraph]:
+    """Paragraphs of ``text``, each holding its highlight segments.
+
+    Segments are cut at paragraph boundaries; the ``\\n`` between paragraphs
+    belongs to no paragraph, so joining paragraph texts with ``\\n`` gives back
+    the text exactly.
+    """
+    bounds = paragraph_bounds(text)
+    result = [Paragraph(start, end) for start, end in bounds]
+    starts = [start for start, _ in bounds]
+    for seg in segment(text, spans):
+        index = bisect.bisect_right(starts, seg.start) - 1
+        position = seg.start
+        while position < seg.end:
+            para = result[index]
+            if position >= para.end:  # on the newline itself
+                index += 1
+                position = result[index].start
+                continue
+            stop = min(seg.end, para.end)
+            para.segments.append(Segment(position, stop, text[position:stop], seg.span_ids))
+            position = stop
+    return result
+

@@ -1,0 +1,139 @@
+"""Shared fixtures: an app per test with its own SQLite file, signed-in clients, helpers."""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import select
+
+from annotator import create_app, db
+from annotator.cli import DEMO_TITLE, load_demo_data
+from annotator.models import Annotation, Article, Source, Span, User
+
+PASSWORD = "correct horse battery"
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "DEMO_PASSWORD": PASSWORD,
+    })
+    with app.app_context():
+        load_demo_data()
+        db.session().close()
+    yield app
+    app.extensions["engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """The CSRF token as a page of the app hands it out."""
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'"X-CSRFToken": "([^"]+)"', page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client, username: str, password: str = PASSWORD):
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def reviewer_client(app):
+    client = app.test_client()
+    assert login(client, "reviewer").status_code == 303
+    return client
+
+
+@pytest.fixture
+def lead_client(app):
+    client = app.test_client()
+    assert login(client, "lead").status_code == 303
+    return client
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user who can sign in; returns a signed-in client for them."""
+    from annotator.auth import create_or_update_user
+
+    def make(username: str, role: str = "reviewer"):
+        with app.app_context():
+            create_or_update_user(session=db.session(), username=username, role=role, password=PASSWORD)
+        client = app.test_client()
+        assert login(client, username).status_code == 303
+        return client
+
+    return make
+
+
+@pytest.fixture
+def demo_article(app) -> Article:
+    with app.app_context():
+        return db.session().exec(select(Article).where(Article.title == DEMO_TITLE)).one()
+
+
+CLAIM = "more than 600,000 Russian soldiers have been killed or wounded"
+
+
+def annotation_data(article_text: str, quote: str = CLAIM, *, verdict: str = "mostly-true", note: str = "",
+                    sources: list[dict] | None = None, offsets: bool = True, **extra) -> dict:
+    """Form fields of a new annotation on the first occurrence of ``quote``."""
+    data = {"quote": quote, "verdict": verdict, "note": note}
+    if offsets:
+        start = article_text.index(quote)
+        data.update(start=str(start), end=str(start + len(quote)))
+    for i, source in enumerate(sources or []):
+        for key, value in source.items():
+            data[f"sources-{i}-{key}"] = value
+    data.update(extra)
+    return data
+
+
+def post_annotation(client, article: Article, data: dict, *, htmx: bool = True):
+    """POST the annotation form as the browser does (CSRF token from the article page)."""
+    token = csrf_token(client, f"/articles/{article.id}")
+    return client.post(f"/articles/{article.id}/annotations", data={**data, "csrf_token": token},
+                       headers=HX if htmx else {})
+
+
+def rows(app, model, *where):
+    with app.app_context():
+        return list(db.session().exec(select(model).where(*where)))
+
+
+@contextmanager
+def count_queries(app):
+    """Count the SQL statements run inside the block."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = app.extensions["engine"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+__all__ = ["Annotation", "Article", "Source", "Span", "User", "HX", "CLAIM", "PASSWORD"]

@@ -1,0 +1,650 @@
+"""Tests for annotator.text: canonical text, paragraphs and highlight segments.
+
+Offsets are Python str indices (Unicode code points) into canonical text
+(``\\n`` line endings, NFC); see DESIGN.md section 2.
+"""
+from __future__ import annotations
+
+import random
+import unicodedata
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from annotator.text import (
+    Paragraph,
+    Segment,
+    SpanRef,
+    canonicalize,
+    canonicalize_fragment,
+    paragraph_bounds,
+    paragraphs,
+    segment,
+)
+
+# --------------------------------------------------------------------------
+# Helpers and strategies
+# --------------------------------------------------------------------------
+
+# Characters that make offset bugs visible: astral code points (emoji, which
+# are two UTF-16 units but one code point), combining marks, RTL scripts and
+# bidi controls, Hangul jamo that compose under NFC, line endings and a BOM.
+SPECIAL_CHARS = [
+    "a", "b", " ", "\n", "\n", "\r", "\t", ".",
+    "\U0001F600",  # grinning face (astral)
+    "\U0001F44D", "\U0001F3FD",  # thumbs up + skin tone modifier
+    "\u200d",  # zero width joiner
+    "\U0001D400",  # mathematical bold A (astral, NFC-stable)
+    "e", "\u0301", "\u0308", "\u0327",  # base + combining marks
+    "\u00e9",  # precomposed e-acute
+    "\u05e9", "\u05dc", "\u05d5", "\u05dd", "\u05b8",  # Hebrew + point
+    "\u0645", "\u0631", "\u062d", "\u0628", "\u064e",  # Arabic + fatha
+    "\u200f", "\u202e",  # RLM, RLO
+    "\u1100", "\u1161", "\u11a8",  # Hangul jamo L V T
+    "\ufeff",
+]
+
+chars = st.one_of(
+    st.sampled_from(SPECIAL_CHARS),
+    st.characters(codec="utf-8"),  # any code point except surrogates
+)
+texts = st.text(alphabet=chars, max_size=60)
+
+
+@st.composite
+def text_and_spans(draw, allow_invalid: bool = False):
+    """A text and a list of spans with unique ids, possibly overlapping/nested."""
+    text = draw(texts)
+    n = len(text)
+    count = draw(st.integers(min_value=0, max_value=8))
+    ids = draw(st.lists(st.integers(min_value=1, max_value=10_000), min_size=count,
+                        max_size=count, unique=True))
+    spans = []
+    for span_id in ids:
+        if allow_invalid and draw(st.booleans()):
+            start = draw(st.integers(min_value=-3, max_value=n + 3))
+            end = draw(st.integers(min_value=-3, max_value=n + 3))
+        elif n == 0:
+            continue
+        else:
+            start = draw(st.integers(min_value=0, max_value=n - 1))
+            end = draw(st.integers(min_value=start + 1, max_value=n))
+        spans.append(SpanRef(span_id, start, end))
+    return text, spans
+
+
+def is_valid(span: SpanRef, text: str) -> bool:
+    return 0 <= span.start < span.end <= len(text)
+
+
+def covering(spans, seg_start: int, seg_end: int, text: str) -> set[int]:
+    """Brute force: ids of the valid spans that cover [seg_start, seg_end)."""
+    return {
+        s.id for s in spans
+        if is_valid(s, text) and s.start <= seg_start and seg_end <= s.end
+    }
+
+
+def summary(segments) -> list[tuple[int, int, str, tuple[int, ...]]]:
+    return [(s.start, s.end, s.text, s.span_ids) for s in segments]
+
+
+# --------------------------------------------------------------------------
+# canonicalize
+# --------------------------------------------------------------------------
+
+
+def test_canonicalize_turns_crlf_into_newline():
+    assert canonicalize("one\r\ntwo\r\nthree") == "one\ntwo\nthree"
+
+
+def test_canonicalize_turns_lone_cr_into_newline():
+    assert canonicalize("one\rtwo\rthree") == "one\ntwo\nthree"
+
+
+def test_canonicalize_handles_mixed_line_endings_without_merging_breaks():
+    # "\r\r\n" is a lone CR followed by a CRLF: two line breaks, not one.
+    assert canonicalize("a\r\r\nb\n\rc\r\n\r\nd") == "a\n\nb\n\nc\n\nd"
+
+
+def test_canonicalize_composes_nfd_into_nfc():
+    nfd = "Cafe\u0301 cre\u0300me bru\u0302le\u0301e"
+    out = canonicalize(nfd)
+    assert out == "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e"
+    assert len(out) == len("Cafe creme brulee")
+    assert unicodedata.is_normalized("NFC", out)
+
+
+def test_canonicalize_composes_hangul_jamo():
+    assert canonicalize("\u1100\u1161\u11a8") == "\uac01"
+
+
+def test_canonicalize_keeps_combining_marks_without_precomposed_form():
+    # q + acute has no precomposed character: NFC keeps two code points.
+    assert canonicalize("q\u0301") == "q\u0301"
+
+
+def test_canonicalize_drops_leading_bom():
+    assert canonicalize("\ufeffHello") == "Hello"
+
+
+def test_canonicalize_drops_bom_before_crlf_text():
+    assert canonicalize("\ufeffa\r\nb\r\n") == "a\nb"
+
+
+def test_canonicalize_drops_repeated_leading_boms_so_that_it_is_idempotent():
+    # Regression: only one BOM used to be dropped, so canonicalize("\ufeff\ufeffab")
+    # was "\ufeffab" and canonicalizing that again gave "ab" (offsets shift by 1).
+    assert canonicalize("\ufeff\ufeffab") == "ab"
+    assert canonicalize("\ufeff\ufeff") == ""
+
+
+def test_canonicalize_keeps_bom_that_is_not_leading():
+    assert canonicalize("a\ufeffb") == "a\ufeffb"
+
+
+def test_canonicalize_trims_trailing_whitespace_at_the_very_end():
+    assert canonicalize("Last line.  \n\n\t \r\n") == "Last line."
+
+
+def test_canonicalize_keeps_leading_whitespace():
+    assert canonicalize("  \n indented") == "  \n indented"
+
+
+def test_canonicalize_keeps_trailing_spaces_inside_the_text():
+    assert canonicalize("line one   \nline two\t\n\n\nline five") == (
+        "line one   \nline two\t\n\n\nline five"
+    )
+
+
+def test_canonicalize_of_whitespace_only_is_empty():
+    assert canonicalize(" \r\n\t\n ") == ""
+    assert canonicalize("") == ""
+
+
+def test_canonicalize_leaves_canonical_text_unchanged():
+    text = "Ünïcödé \U0001F600 \u05e9\u05dc\u05d5\u05dd\nsecond paragraph"
+    assert canonicalize(text) == text
+
+
+def test_canonicalize_keeps_emoji_as_single_code_points():
+    out = canonicalize("\U0001F600\U0001F44D\U0001F3FD ok\r\n")
+    assert out == "\U0001F600\U0001F44D\U0001F3FD ok"
+    assert len(out) == 6
+
+
+def test_canonicalize_fragment_normalises_but_does_not_trim():
+    assert canonicalize_fragment(" Cafe\u0301 \r\n") == " Caf\u00e9 \n"
+    assert canonicalize_fragment("\rx\r") == "\nx\n"
+
+
+@settings(deadline=None)
+@given(st.text(alphabet=chars, max_size=80))
+@example("\ufeff\ufeffab")
+@example("\ufeff\r\n\ufeffx\r")
+@example("a\r\r\nb \u2028\x85")
+def test_canonicalize_is_idempotent_and_has_no_carriage_returns(raw):
+    once = canonicalize(raw)
+    assert "\r" not in once
+    assert canonicalize(once) == once
+
+
+@settings(deadline=None)
+@given(st.text(alphabet=chars, max_size=80))
+def test_canonicalize_output_is_nfc_without_trailing_whitespace_or_bom(raw):
+    out = canonicalize(raw)
+    assert unicodedata.is_normalized("NFC", out)
+    assert out == out.rstrip()
+    assert not out.startswith("\ufeff")
+
+
+# --------------------------------------------------------------------------
+# paragraph_bounds
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", [(0, 0)]),
+        ("one", [(0, 3)]),
+        ("one\ntwo", [(0, 3), (4, 7)]),
+        ("a\n\nb", [(0, 1), (2, 2), (3, 4)]),
+        ("\na", [(0, 0), (1, 2)]),
+        ("a\n", [(0, 1), (2, 2)]),
+        ("\n", [(0, 0), (1, 1)]),
+        ("\U0001F600\nx", [(0, 1), (2, 3)]),
+    ],
+)
+def test_paragraph_bounds_split_on_newline(text, expected):
+    assert paragraph_bounds(text) == expected
+
+
+@settings(deadline=None)
+@given(texts)
+def test_paragraph_bounds_match_str_split(text):
+    bounds = paragraph_bounds(text)
+    assert [text[a:b] for a, b in bounds] == text.split("\n")
+    for (_, end), (next_start, _) in zip(bounds, bounds[1:]):
+        assert text[end] == "\n"
+        assert next_start == end + 1
+
+
+# --------------------------------------------------------------------------
+# segment(): hand-worked examples
+# --------------------------------------------------------------------------
+
+
+def test_span_ref_length_is_end_minus_start():
+    assert SpanRef(1, 3, 10).length == 7
+
+
+def test_segment_depth_is_number_of_covering_spans():
+    assert Segment(0, 1, "x", (3, 1, 2)).depth == 3
+    assert Segment(0, 1, "x").depth == 0
+
+
+def test_text_without_spans_is_one_plain_segment():
+    assert summary(segment("Hello world", [])) == [(0, 11, "Hello world", ())]
+
+
+def test_empty_text_gives_a_single_empty_segment():
+    assert summary(segment("", [])) == [(0, 0, "", ())]
+
+
+def test_empty_text_ignores_all_spans():
+    assert summary(segment("", [SpanRef(1, 0, 1), SpanRef(2, 0, 0)])) == [(0, 0, "", ())]
+
+
+def test_single_span_splits_text_into_three_segments():
+    text = "The sky is green today."
+    assert summary(segment(text, [SpanRef(4, 4, 16)])) == [
+        (0, 4, "The ", ()),
+        (4, 16, "sky is green", (4,)),
+        (16, 23, " today.", ()),
+    ]
+
+
+def test_span_at_start_and_end_of_text_leaves_no_empty_segment():
+    text = "abcdef"
+    assert summary(segment(text, [SpanRef(1, 0, 2), SpanRef(2, 4, 6)])) == [
+        (0, 2, "ab", (1,)),
+        (2, 4, "cd", ()),
+        (4, 6, "ef", (2,)),
+    ]
+
+
+def test_span_covering_whole_text_is_one_segment():
+    assert summary(segment("whole", [SpanRef(9, 0, 5)])) == [(0, 5, "whole", (9,))]
+
+
+def test_nested_spans_list_innermost_first():
+    text = "The quick brown fox jumps"
+    # The outer span has the smaller id: order is by length, not by id.
+    outer = SpanRef(1, 0, 25)
+    inner = SpanRef(2, 4, 15)
+    innermost = SpanRef(3, 10, 15)
+    assert summary(segment(text, [outer, inner, innermost])) == [
+        (0, 4, "The ", (1,)),
+        (4, 10, "quick ", (2, 1)),
+        (10, 15, "brown", (3, 2, 1)),
+        (15, 25, " fox jumps", (1,)),
+    ]
+
+
+def test_nested_spans_order_does_not_depend_on_input_order():
+    text = "The quick brown fox jumps"
+    spans = [SpanRef(30, 0, 25), SpanRef(20, 4, 15), SpanRef(10, 10, 15)]
+    expected = summary(segment(text, spans))
+    assert summary(segment(text, list(reversed(spans)))) == expected
+    assert expected[2] == (10, 15, "brown", (10, 20, 30))
+
+
+def test_overlapping_spans_split_into_three_covered_segments():
+    text = "0123456789abcdefghij"
+    a = SpanRef(5, 0, 8)  # length 8
+    b = SpanRef(3, 4, 16)  # length 12
+    assert summary(segment(text, [b, a])) == [
+        (0, 4, "0123", (5,)),
+        (4, 8, "4567", (5, 3)),  # a is shorter, so it comes first
+        (8, 16, "89abcdef", (3,)),
+        (16, 20, "ghij", ()),
+    ]
+
+
+def test_overlapping_spans_of_equal_length_are_ordered_by_id():
+    text = "0123456789abcde"
+    assert summary(segment(text, [SpanRef(2, 5, 15), SpanRef(1, 0, 10)])) == [
+        (0, 5, "01234", (1,)),
+        (5, 10, "56789", (1, 2)),
+        (10, 15, "abcde", (2,)),
+    ]
+
+
+def test_identical_ranges_share_one_segment_ordered_by_id():
+    text = "abcdefghi"
+    assert summary(segment(text, [SpanRef(7, 3, 6), SpanRef(2, 3, 6), SpanRef(5, 3, 6)])) == [
+        (0, 3, "abc", ()),
+        (3, 6, "def", (2, 5, 7)),
+        (6, 9, "ghi", ()),
+    ]
+
+
+def test_adjacent_spans_meet_without_empty_or_shared_segment():
+    text = "aaaaabbbbb"
+    assert summary(segment(text, [SpanRef(1, 0, 5), SpanRef(2, 5, 10)])) == [
+        (0, 5, "aaaaa", (1,)),
+        (5, 10, "bbbbb", (2,)),
+    ]
+
+
+def test_span_starting_where_nested_span_ends_splits_correctly():
+    text = "0123456789"
+    spans = [SpanRef(1, 0, 10), SpanRef(2, 2, 5), SpanRef(3, 5, 7)]
+    assert summary(segment(text, spans)) == [
+        (0, 2, "01", (1,)),
+        (2, 5, "234", (2, 1)),
+        (5, 7, "56", (3, 1)),
+        (7, 10, "789", (1,)),
+    ]
+
+
+def test_spans_sharing_a_start_split_where_the_shorter_ends():
+    text = "0123456789"
+    assert summary(segment(text, [SpanRef(1, 2, 9), SpanRef(2, 2, 4)])) == [
+        (0, 2, "01", ()),
+        (2, 4, "23", (2, 1)),
+        (4, 9, "45678", (1,)),
+        (9, 10, "9", ()),
+    ]
+
+
+def test_spans_sharing_an_end_split_where_the_shorter_starts():
+    text = "0123456789"
+    assert summary(segment(text, [SpanRef(1, 1, 8), SpanRef(2, 6, 8)])) == [
+        (0, 1, "0", ()),
+        (1, 6, "12345", (1,)),
+        (6, 8, "67", (2, 1)),
+        (8, 10, "89", ()),
+    ]
+
+
+def test_span_crossing_a_newline_is_one_segment_in_segment():
+    text = "first line\nsecond line"
+    assert summary(segment(text, [SpanRef(1, 6, 17)])) == [
+        (0, 6, "first ", ()),
+        (6, 17, "line\nsecond", (1,)),
+        (17, 22, " line", ()),
+    ]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        SpanRef(1, -1, 3),  # starts before the text
+        SpanRef(1, 2, 99),  # ends after the text
+        SpanRef(1, 3, 3),  # empty
+        SpanRef(1, 4, 2),  # reversed
+        SpanRef(1, 10, 11),  # entirely after the text
+    ],
+)
+def test_spans_out_of_range_or_empty_are_ignored(bad):
+    text = "0123456789"
+    assert summary(segment(text, [bad, SpanRef(2, 5, 7)])) == [
+        (0, 5, "01234", ()),
+        (5, 7, "56", (2,)),
+        (7, 10, "789", ()),
+    ]
+
+
+def test_span_ending_exactly_at_text_end_is_accepted():
+    assert summary(segment("abc", [SpanRef(1, 1, 3)])) == [(0, 1, "a", ()), (1, 3, "bc", (1,))]
+
+
+def test_segment_offsets_count_code_points_not_utf16_units():
+    text = "\U0001F600\U0001F600 claim here"  # two emoji: 2 code points, 4 UTF-16 units
+    segs = segment(text, [SpanRef(1, 3, 8)])
+    assert summary(segs) == [
+        (0, 3, "\U0001F600\U0001F600 ", ()),
+        (3, 8, "claim", (1,)),
+        (8, 13, " here", ()),
+    ]
+
+
+def test_segment_accepts_a_generator_of_spans():
+    text = "abcdef"
+    spans = (SpanRef(i, i, i + 2) for i in (0, 3))
+    assert summary(segment(text, spans)) == [
+        (0, 2, "ab", (0,)),
+        (2, 3, "c", ()),
+        (3, 5, "de", (3,)),
+        (5, 6, "f", ()),
+    ]
+
+
+# --------------------------------------------------------------------------
+# paragraphs(): hand-worked examples
+# --------------------------------------------------------------------------
+
+
+def para_summary(paras):
+    return [(p.start, p.end, summary(p.segments)) for p in paras]
+
+
+def test_paragraphs_of_text_without_spans():
+    assert para_summary(paragraphs("one\ntwo", [])) == [
+        (0, 3, [(0, 3, "one", ())]),
+        (4, 7, [(4, 7, "two", ())]),
+    ]
+
+
+def test_paragraphs_of_empty_text_is_one_empty_paragraph():
+    paras = paragraphs("", [])
+    assert para_summary(paras) == [(0, 0, [])]
+    assert paras[0].text == ""
+
+
+def test_span_crossing_a_newline_is_cut_into_both_paragraphs():
+    text = "first line\nsecond line"
+    assert para_summary(paragraphs(text, [SpanRef(1, 6, 17)])) == [
+        (0, 10, [(0, 6, "first ", ()), (6, 10, "line", (1,))]),
+        (11, 22, [(11, 17, "second", (1,)), (17, 22, " line", ())]),
+    ]
+
+
+def test_span_crossing_several_newlines_and_an_empty_paragraph():
+    text = "ab\n\ncd\nef"
+    assert para_summary(paragraphs(text, [SpanRef(1, 1, 8)])) == [
+        (0, 2, [(0, 1, "a", ()), (1, 2, "b", (1,))]),
+        (3, 3, []),
+        (4, 6, [(4, 6, "cd", (1,))]),
+        (7, 9, [(7, 8, "e", (1,)), (8, 9, "f", ())]),
+    ]
+
+
+def test_span_ending_at_paragraph_end_stays_in_its_paragraph():
+    text = "abc\ndef"
+    # [0, 3) ends right before the newline.
+    assert para_summary(paragraphs(text, [SpanRef(1, 0, 3)])) == [
+        (0, 3, [(0, 3, "abc", (1,))]),
+        (4, 7, [(4, 7, "def", ())]),
+    ]
+
+
+def test_span_starting_at_paragraph_start_stays_in_its_paragraph():
+    text = "abc\ndef"
+    assert para_summary(paragraphs(text, [SpanRef(1, 4, 6)])) == [
+        (0, 3, [(0, 3, "abc", ())]),
+        (4, 7, [(4, 6, "de", (1,)), (6, 7, "f", ())]),
+    ]
+
+
+def test_span_including_the_trailing_newline_does_not_leak_into_next_paragraph():
+    text = "abc\ndef"
+    assert para_summary(paragraphs(text, [SpanRef(1, 1, 4)])) == [
+        (0, 3, [(0, 1, "a", ()), (1, 3, "bc", (1,))]),
+        (4, 7, [(4, 7, "def", ())]),
+    ]
+
+
+def test_span_starting_on_the_newline_begins_in_next_paragraph():
+    text = "abc\ndef"
+    assert para_summary(paragraphs(text, [SpanRef(1, 3, 5)])) == [
+        (0, 3, [(0, 3, "abc", ())]),
+        (4, 7, [(4, 5, "d", (1,)), (5, 7, "ef", ())]),
+    ]
+
+
+def test_span_covering_only_newlines_appears_in_no_paragraph():
+    text = "a\n\nb"
+    paras = paragraphs(text, [SpanRef(1, 1, 3)])
+    assert para_summary(paras) == [
+        (0, 1, [(0, 1, "a", ())]),
+        (2, 2, []),
+        (3, 4, [(3, 4, "b", ())]),
+    ]
+
+
+def test_nested_spans_across_paragraphs_keep_innermost_first():
+    text = "alpha beta\ngamma delta"
+    spans = [SpanRef(1, 0, 22), SpanRef(2, 6, 16)]
+    assert para_summary(paragraphs(text, spans)) == [
+        (0, 10, [(0, 6, "alpha ", (1,)), (6, 10, "beta", (2, 1))]),
+        (11, 22, [(11, 16, "gamma", (2, 1)), (16, 22, " delta", (1,))]),
+    ]
+
+
+def test_leading_and_trailing_newlines_give_empty_paragraphs():
+    text = "\nmid\n"
+    paras = paragraphs(text, [SpanRef(1, 1, 4)])
+    assert para_summary(paras) == [
+        (0, 0, []),
+        (1, 4, [(1, 4, "mid", (1,))]),
+        (5, 5, []),
+    ]
+    assert "\n".join(p.text for p in paras) == text
+
+
+def test_paragraph_text_joins_its_segments():
+    p = Paragraph(0, 5, [Segment(0, 2, "ab", (1,)), Segment(2, 5, "cde", ())])
+    assert p.text == "abcde"
+
+
+def test_paragraph_offsets_count_code_points_after_emoji():
+    text = "\U0001F389 Party\nThe claim \U0001F600 here"
+    start = text.index("claim")
+    paras = paragraphs(text, [SpanRef(1, start, start + 5)])
+    assert paras[1].start == 8
+    claim = [s for s in paras[1].segments if s.span_ids == (1,)]
+    assert [(s.start, s.end, s.text) for s in claim] == [(12, 17, "claim")]
+
+
+# --------------------------------------------------------------------------
+# Property tests
+# --------------------------------------------------------------------------
+
+
+@settings(deadline=None)
+@given(text_and_spans(allow_invalid=True))
+def test_segments_are_contiguous_and_join_back_to_the_text(case):
+    text, spans = case
+    segs = segment(text, spans)
+    assert "".join(s.text for s in segs) == text
+    assert segs[0].start == 0
+    assert segs[-1].end == len(text)
+    for a, b in zip(segs, segs[1:]):
+        assert a.end == b.start
+    for s in segs:
+        assert s.start <= s.end
+        assert s.text == text[s.start:s.end]
+
+
+@settings(deadline=None)
+@given(text_and_spans(allow_invalid=True))
+def test_each_segment_lists_exactly_the_spans_covering_it(case):
+    text, spans = case
+    segs = segment(text, spans)
+    if text:
+        assert all(s.start < s.end for s in segs), "no empty segment in non-empty text"
+    else:
+        assert summary(segs) == [(0, 0, "", ())]
+    for s in segs:
+        assert len(s.span_ids) == len(set(s.span_ids))
+        assert set(s.span_ids) == covering(spans, s.start, s.end, text)
+
+
+@settings(deadline=None)
+@given(text_and_spans(allow_invalid=True))
+def test_segment_span_ids_are_ordered_innermost_first_then_by_id(case):
+    text, spans = case
+    by_id = {s.id: s for s in spans}
+    for seg in segment(text, spans):
+        keys = [(by_id[i].length, i) for i in seg.span_ids]
+        assert keys == sorted(keys)
+
+
+@settings(deadline=None)
+@given(text_and_spans(allow_invalid=True))
+def test_adjacent_segments_have_different_span_sets(case):
+    # Guaranteed for spans with distinct ids: every cut is at a position where
+    # some span starts or ends, and no span can both end and start at the same
+    # position (start < end), so the covering set always changes at a cut.
+    text, spans = case
+    segs = segment(text, spans)
+    for a, b in zip(segs, segs[1:]):
+        assert set(a.span_ids) != set(b.span_ids)
+
+
+@settings(deadline=None)
+@given(text_and_spans(allow_invalid=True))
+def test_segments_cut_only_at_span_boundaries(case):
+    text, spans = case
+    boundaries = {p for s in spans if is_valid(s, text) for p in (s.start, s.end)}
+    for a in segment(text, spans)[:-1]:
+        assert a.end in boundaries
+
+
+@settings(deadline=None)
+@given(text_and_spans(allow_invalid=True), st.randoms(use_true_random=False))
+def test_segmentation_does_not_depend_on_span_order(case, rnd: random.Random):
+    text, spans = case
+    shuffled = list(spans)
+    rnd.shuffle(shuffled)
+    assert summary(segment(text, shuffled)) == summary(segment(text, spans))
+
+
+@settings(deadline=None)
+@given(text_and_spans(allow_invalid=True))
+def test_paragraphs_join_back_to_the_text_and_hold_their_segments(case):
+    text, spans = case
+    paras = paragraphs(text, spans)
+    assert "\n".join(p.text for p in paras) == text
+    assert [(p.start, p.end) for p in paras] == paragraph_bounds(text)
+    for p in paras:
+        position = p.start
+        for s in p.segments:
+            assert p.start <= s.start < s.end <= p.end
+            assert s.start == position, "segments are contiguous within a paragraph"
+            position = s.end
+            assert "\n" not in s.text
+            assert s.text == text[s.start:s.end]
+            assert set(s.span_ids) == covering(spans, s.start, s.end, text)
+        assert position == p.end or (not p.segments and p.start == p.end)
+
+
+@settings(deadline=None)
+@given(text_and_spans(allow_invalid=True))
+def test_paragraph_segments_are_the_text_segments_cut_at_newlines(case):
+    text, spans = case
+    whole = segment(text, spans)
+    ids_at = {}
+    for s in whole:
+        for i in range(s.start, s.end):
+            ids_at[i] = s.span_ids
+    for p in paragraphs(text, spans):
+        for s in p.segments:
+            for i in range(s.start, s.end):
+                assert ids_at[i] == s.span_ids  # same ids in the same order
+        for a, b in zip(p.segments, p.segments[1:]):
+            assert set(a.span_ids) != set(b.span_ids)
