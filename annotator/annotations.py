@@ -89,8 +89,10 @@ def annotate(article_id: int):
     if target is not None:
         span = spans.find_span(session=db.session(), article_id=article.id, start=target.start, end=target.end)
         existing = spans.own_annotation(session=db.session(), span=span, user=current_user)
-        form = NewAnnotationForm(formdata=None, obj=existing, start=target.start, end=target.end,
-                                 quote=target.quote, prefix=target.prefix, suffix=target.suffix)
+        # ``data=``, not keywords: ``prefix`` is also a Form constructor argument.
+        form = NewAnnotationForm(formdata=None, obj=existing, data={
+            "start": target.start, "end": target.end, "quote": target.quote,
+            "prefix": target.prefix, "suffix": target.suffix})
     status = 200 if target is not None else 422
     return render_panel(article, "annotations/_form.html", status,
                         **form_context(form, action=url_for("annotations.create", article_id=article.id),

@@ -1,0 +1,87 @@
+"""Browser tests: the app on a free local port, driven by headless Debian Chromium."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import warnings
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from annotator import create_app, db
+from annotator.cli import load_demo_data
+from tests.conftest import PASSWORD
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        message = "NO CHROMIUM FOUND: browser tests skipped (apt-get install chromium)"
+        warnings.warn(message)
+        print(f"\n{'!' * 70}\n{message}\n{'!' * 70}")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_app(tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "browser-test-secret",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
+        "DEMO_PASSWORD": PASSWORD,
+    })
+    with app.app_context():
+        load_demo_data()
+        db.session().close()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield app
+    server.shutdown()
+    thread.join(timeout=5)
+    app.extensions["engine"].dispose()
+
+
+@pytest.fixture
+def page(browser, live_app):
+    """A fresh browser page that records JavaScript errors; the test fails on any."""
+    context = browser.new_context(viewport={"width": 1400, "height": 950}, base_url=live_app.config["LIVE_URL"])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+    page.on("console", lambda message: errors.append(f"console.{message.type}: {message.text}")
+            if message.type == "error" else None)
+    page.js_errors = errors
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors in the page: {errors}"
+
+
+def sign_in(page, username: str = "reviewer", password: str = PASSWORD) -> None:
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
