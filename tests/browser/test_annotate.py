@@ -1,0 +1,192 @@
+"""A reviewer annotates with the mouse; a lead reads the summary. Real headless Chromium."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from annotator import db
+from annotator.articles import create_article
+from annotator.models import Annotation, Source, Span
+from tests.browser.conftest import sign_in
+from tests.conftest import CLAIM
+
+EMOJI_TEXT = (
+    "🇺🇦 Live 🔥 updates 😀 from Kyiv 👩🏽‍💻.\n"
+    "On the battlefield 🪖, according to NATO, more than 600,000 Russian soldiers have been killed or wounded "
+    "in the conflict 💥.\n"
+    "Second paragraph with more emoji 🎯🎯."
+)
+
+
+def select_with_mouse(page, quote: str) -> None:
+    """Drag the mouse from the first to the last character of ``quote`` in the article."""
+    boxes = page.evaluate(
+        """(quote) => {
+          const root = document.getElementById('article-text');
+          const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const at = node.data.indexOf(quote);
+            if (at < 0) continue;
+            const rectOf = (from, to) => {
+              const range = document.createRange();
+              range.setStart(node, from); range.setEnd(node, to);
+              const rect = range.getClientRects()[0];
+              return {left: rect.left, right: rect.right, top: rect.top, bottom: rect.bottom};
+            };
+            node.parentElement.scrollIntoView({block: 'center'});
+            return {first: rectOf(at, at + 1), last: rectOf(at + quote.length - 1, at + quote.length)};
+          }
+          return null;
+        }""",
+        quote,
+    )
+    assert boxes, f"{quote!r} is not in one text node of the article"
+    first, last = boxes["first"], boxes["last"]
+    page.mouse.move(first["left"] + 1, (first["top"] + first["bottom"]) / 2)
+    page.mouse.down()
+    page.mouse.move((first["left"] + last["right"]) / 2, (first["top"] + last["bottom"]) / 2, steps=5)
+    page.mouse.move(last["right"] - 1, (last["top"] + last["bottom"]) / 2, steps=5)
+    page.mouse.up()
+
+
+def annotate_claim(page, quote: str) -> None:
+    """Select, press Annotate, fill the form as a person would, and save."""
+    select_with_mouse(page, quote)
+    page.get_by_role("button", name="Annotate").click()
+    expect(page.locator("#panel blockquote.quote")).to_have_text(quote)
+    page.get_by_label("Verdict").select_option(label="Mostly true")
+    page.get_by_label("Note").fill("NATO's estimate; the UK MoD gives a similar figure.")
+    page.get_by_label("Source URL").first.fill("https://www.nato.int/briefing")
+    page.get_by_label("Source title").first.fill("NATO briefing")
+    page.get_by_role("button", name="+ Add source").click()
+    expect(page.get_by_label("Source URL")).to_have_count(2)
+    page.get_by_label("Source URL").nth(1).fill("https://www.gov.uk/mod-update")
+    page.get_by_label("Source title").nth(1).fill("UK MoD update")
+    page.get_by_role("button", name="Save").click()
+
+
+def stored_spans(app):
+    with app.app_context():
+        return list(db.session().exec(select(Span)))
+
+
+def test_reviewer_annotates_claim_with_the_mouse(page, live_app):
+    sign_in(page)
+    page.get_by_role("link", name="Putin unlikely to negotiate regardless of US election outcome").click()
+    page.evaluate("window.__notReloaded = true")
+
+    annotate_claim(page, CLAIM)
+
+    highlight = page.locator("#article-text mark[data-span-ids]")
+    expect(highlight).to_have_text(CLAIM)
+    expect(page.locator("#panel")).to_contain_text("Mostly true")
+    expect(page.locator("#panel")).to_contain_text("Riley Reviewer")
+    assert page.evaluate("window.__notReloaded") is True, "the page reloaded on save"
+    expect(page.locator("#article-stats")).to_have_text("1 claim · 1 annotation")
+
+    (span,) = stored_spans(live_app)
+    with live_app.app_context():
+        article_text = db.session().get(Span, span.id).article.text
+    assert (span.start, span.end, span.quote) == (article_text.index(CLAIM), article_text.index(CLAIM) + len(CLAIM), CLAIM)
+    with live_app.app_context():
+        sources = list(db.session().exec(select(Source).order_by(Source.position)))
+        assert [s.title for s in sources] == ["NATO briefing", "UK MoD update"]
+
+    page.reload()
+    expect(page.locator("#article-text mark[data-span-ids]")).to_have_text(CLAIM)
+    expect(page.locator("#panel")).to_contain_text("Claims in this article")
+
+    page.locator("#article-text mark[data-span-ids]").click()
+    panel = page.locator("#panel")
+    expect(panel.locator("blockquote.quote")).to_have_text(CLAIM)
+    expect(panel.locator(".badge")).to_have_text("Mostly true")
+    expect(panel).to_contain_text("NATO's estimate")
+    link = panel.get_by_role("link", name="NATO briefing")
+    expect(link).to_have_attribute("href", "https://www.nato.int/briefing")
+    expect(link).to_have_attribute("target", "_blank")
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+
+
+def test_offsets_are_code_points_when_emoji_precede_the_claim(page, live_app):
+    with live_app.app_context():
+        article = create_article(session=db.session(), title="Emoji first", raw_text=EMOJI_TEXT)
+        article_id, text = article.id, article.text
+    assert len(text.encode("utf-16-le")) // 2 > len(text), "the test text must have astral characters"
+    sign_in(page)
+    page.goto(f"/articles/{article_id}")
+
+    annotate_claim(page, CLAIM)
+
+    expect(page.locator("#article-text mark[data-span-ids]")).to_have_text(CLAIM)
+    (span,) = stored_spans(live_app)
+    assert span.start == text.index(CLAIM)
+    assert span.end == text.index(CLAIM) + len(CLAIM)
+    assert span.quote == CLAIM
+
+    # The export gives the same code point offsets.
+    export = page.request.get(f"/articles/{article_id}/annotations.jsonld").json()
+    position = export["first"]["items"][0]["target"]["selector"][1]
+    assert (position["start"], position["end"]) == (span.start, span.end)
+
+
+def test_escape_cancels_the_selection_and_the_form(page, live_app):
+    sign_in(page)
+    page.goto("/articles/1")
+    select_with_mouse(page, CLAIM)
+    annotate_button = page.get_by_role("button", name="Annotate")
+    expect(annotate_button).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(annotate_button).to_be_hidden()
+
+    select_with_mouse(page, CLAIM)
+    annotate_button.click()
+    expect(page.get_by_label("Verdict")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_label("Verdict")).to_have_count(0)
+    expect(page.locator("#panel")).to_contain_text("Claims in this article")
+    with live_app.app_context():
+        assert db.session().exec(select(Annotation)).first() is None
+
+
+def test_clicking_elsewhere_hides_the_annotate_button(page, live_app):
+    sign_in(page)
+    page.goto("/articles/1")
+    select_with_mouse(page, CLAIM)
+    expect(page.get_by_role("button", name="Annotate")).to_be_visible()
+    page.locator("#article-title").click()
+    expect(page.get_by_role("button", name="Annotate")).to_be_hidden()
+
+
+def test_validation_error_shows_next_to_the_field_and_keeps_input(page, live_app):
+    page.js_errors_allowed = ["status of 422"]
+    sign_in(page)
+    page.goto("/articles/1")
+    select_with_mouse(page, CLAIM)
+    page.get_by_role("button", name="Annotate").click()
+    page.get_by_label("Note").fill("Keep this note")
+    page.get_by_label("Source URL").first.fill("javascript:alert(1)")
+    page.get_by_role("button", name="Save").click()
+    panel = page.locator("#panel")
+    expect(panel).to_contain_text("Choose a verdict.")
+    expect(panel).to_contain_text("Enter a full web address starting with http:// or https://.")
+    expect(page.get_by_label("Note")).to_have_value("Keep this note")
+    expect(page.locator("#article-text mark")).to_have_count(0)
+    with live_app.app_context():
+        assert db.session().exec(select(Annotation)).first() is None
+
+
+def test_lead_opens_the_summary(page, live_app):
+    sign_in(page)
+    page.goto("/articles/1")
+    annotate_claim(page, CLAIM)
+    expect(page.locator("#article-text mark[data-span-ids]")).to_have_count(1)
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "lead")
+    page.get_by_role("link", name="Putin unlikely to negotiate regardless of US election outcome").click()
+    page.get_by_role("link", name="Summary").click()
+    expect(page.get_by_role("heading", name="Summary")).to_be_visible()
+    row = page.locator("table.summary-table tbody tr").first
+    expect(row.locator("td").first).to_have_text(CLAIM)
+    expect(row).to_contain_text("Mostly true")
+    expect(page.locator("svg.chart")).to_be_visible()
