@@ -75,11 +75,15 @@ def new():
     """Add an article by pasting its text."""
     form = ArticleForm()
     if form.validate_on_submit():
-        article = create_article(
-            session=db.session(), title=form.title.data, raw_text=form.text.data, created_by=current_user,
-            publisher=form.publisher.data, source_url=form.source_url.data, published_on=form.published_on.data,
-        )
-        return redirect(url_for("articles.show", article_id=article.id), code=303)
+        try:
+            article = create_article(
+                session=db.session(), title=form.title.data, raw_text=form.text.data, created_by=current_user,
+                publisher=form.publisher.data, source_url=form.source_url.data, published_on=form.published_on.data,
+            )
+        except ValueError:  # only invisible characters (e.g. a byte-order mark): nothing to annotate
+            form.text.errors = [*form.text.errors, "The article text is empty."]
+        else:
+            return redirect(url_for("articles.show", article_id=article.id), code=303)
     status = 422 if request.method == "POST" else 200
     return render_template("articles/new.html", form=form), status
 

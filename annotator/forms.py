@@ -39,16 +39,17 @@ def web_url(form, field) -> None:
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired()])
-    password = PasswordField("Password", validators=[DataRequired()])
+    username = StringField("Username", validators=[DataRequired(message="Enter your username.")])
+    password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
 
 
 class ArticleForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    title = StringField("Title", validators=[DataRequired(message="Give the article its headline."), Length(max=300)])
     publisher = StringField("Publisher", validators=[Optional(), Length(max=200)])
     source_url = StringField("Source URL", validators=[Optional(), Length(max=2000), web_url])
-    published_on = DateField("Published date", validators=[Optional()])
-    text = TextAreaField("Text", validators=[DataRequired(), Length(max=2_000_000)])
+    published_on = DateField("Published date", validators=[Optional()],
+                             render_kw={"type": "date"})
+    text = TextAreaField("Text", validators=[DataRequired(message="Paste the article's text."), Length(max=2_000_000)])
 
 
 class SourceForm(Form):

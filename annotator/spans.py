@@ -157,6 +157,12 @@ def get_or_create_span(*, session: Session, article: Article, target: Target) ->
     return span
 
 
+def _touch(annotation: Annotation) -> None:
+    """Mark a change: a new version (for stale-edit checks) and the time of it."""
+    annotation.version += 1
+    annotation.updated_at = utcnow()
+
+
 def _apply(annotation: Annotation, *, verdict: str, note: str, sources: list[dict]) -> None:
     annotation.verdict = verdict
     annotation.note = note
@@ -175,11 +181,21 @@ def save_annotation(*, session: Session, user: User, article: Article, target: T
     span = get_or_create_span(session=session, article=article, target=target)
     annotation = own_annotation(session=session, span=span, user=user, include_deleted=True)
     if annotation is None:
-        annotation = Annotation(span=span, user=user, verdict=verdict)
-        session.add(annotation)
+        annotation = Annotation(span_id=span.id, user_id=user.id, verdict=verdict)
+        try:
+            with session.begin_nested():
+                session.add(annotation)
+            created = True
+        except IntegrityError:
+            # The same reviewer saved this span from another tab at the same moment.
+            annotation = own_annotation(session=session, span=span, user=user, include_deleted=True)
+            if annotation is None:
+                raise
+            created = False
     else:
-        annotation.version += 1
-        annotation.updated_at = utcnow()
+        created = False
+    if not created:
+        _touch(annotation)
         annotation.deleted_at = None
     _apply(annotation, verdict=verdict, note=note, sources=sources)
     session.commit()
@@ -189,8 +205,7 @@ def save_annotation(*, session: Session, user: User, article: Article, target: T
 def update_annotation(*, session: Session, annotation: Annotation, verdict: str, note: str,
                       sources: list[dict]) -> Annotation:
     """Change an existing annotation's verdict, note and sources."""
-    annotation.version += 1
-    annotation.updated_at = utcnow()
+    _touch(annotation)
     _apply(annotation, verdict=verdict, note=note, sources=sources)
     session.add(annotation)
     session.commit()
@@ -199,8 +214,8 @@ def update_annotation(*, session: Session, annotation: Annotation, verdict: str,
 
 def delete_annotation(*, session: Session, annotation: Annotation, when: datetime | None = None) -> None:
     """Hide an annotation; its row and sources stay in the database."""
-    annotation.deleted_at = when or utcnow()
-    annotation.version += 1
+    _touch(annotation)
+    annotation.deleted_at = when or annotation.updated_at
     session.add(annotation)
     session.commit()
 
