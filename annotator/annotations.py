@@ -66,8 +66,9 @@ def form_context(form, *, action: str, quote: str, existing: Annotation | None =
 def claims(article_id: int):
     """The panel's default view: every annotated claim of the article."""
     article = get_or_404(Article, article_id)
-    return render_panel(article, "annotations/_claims.html",
-                        **spans.article_context(session=db.session(), article=article))
+    context = spans.article_context(session=db.session(), article=article)
+    del context["article"]  # passed positionally
+    return render_panel(article, "annotations/_claims.html", **context)
 
 
 @bp.get("/articles/<int:article_id>/spans/<int:span_id>")
@@ -82,7 +83,8 @@ def span_panel(article_id: int, span_id: int):
 def annotate(article_id: int):
     """The annotation form for a selection (``start``, ``end``, ``quote`` in the query)."""
     article = get_or_404(Article, article_id)
-    form = NewAnnotationForm(formdata=request.args, meta={"csrf": False})
+    # Not validated here; CSRF stays on so that the form (even with errors) renders its token.
+    form = NewAnnotationForm(formdata=request.args)
     form.verdict.data = form.verdict.data or ""
     target = form_target(form, article)
     existing = None

@@ -43,6 +43,16 @@ def one_line_errors(command):
     return wrapper
 
 
+class OneLineCommand(click.Command):
+    """A command whose usage errors (bad option, bad value) print one line, like its other errors."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:
+            raise click.ClickException(error.format_message()) from None
+
+
 def demo_password() -> str:
     """ANNOTATOR_DEMO_PASSWORD, or a random password made once and kept in instance/."""
     configured = current_app.config.get("DEMO_PASSWORD")
@@ -74,14 +84,14 @@ def load_demo_data() -> tuple[Article, str]:
 
 
 def register(app: Flask) -> None:
-    @app.cli.command("init-db")
+    @app.cli.command("init-db", cls=OneLineCommand)
     @one_line_errors
     def init_db():
         """Create the database tables that do not exist yet."""
         db.create_schema()
         click.echo(f"Database ready: {db.engine().url.render_as_string(hide_password=True)}")
 
-    @app.cli.command("load-demo")
+    @app.cli.command("load-demo", cls=OneLineCommand)
     @one_line_errors
     def load_demo():
         """Load the demo article and the demo users (reviewer, lead)."""
@@ -90,7 +100,7 @@ def register(app: Flask) -> None:
         click.echo("Sign in at http://127.0.0.1:5000/login as 'reviewer' or 'lead' "
                    f"with the password: {password}")
 
-    @app.cli.command("create-user")
+    @app.cli.command("create-user", cls=OneLineCommand)
     @click.argument("username")
     @click.option("--role", type=click.Choice(ROLES), default="reviewer", show_default=True)
     @click.option("--password", help="Omit to be asked for one.")
@@ -112,7 +122,7 @@ def register(app: Flask) -> None:
                                      display_name=display_name)
         click.echo(f"User {user.username} ({user.role}) is ready.")
 
-    @app.cli.command("import-article")
+    @app.cli.command("import-article", cls=OneLineCommand)
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--title", required=True, help="The article's headline.")
     @click.option("--publisher")
@@ -145,7 +155,7 @@ def register(app: Flask) -> None:
                                  source_url=source_url, published_on=day)
         click.echo(f"Imported article {article.id}: /articles/{article.id}")
 
-    @app.cli.command("export")
+    @app.cli.command("export", cls=OneLineCommand)
     @click.argument("article_id", type=int)
     @click.option("--format", "export_format", type=click.Choice(sorted(FORMATS)), default="w3c", show_default=True)
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")

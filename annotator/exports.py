@@ -127,6 +127,6 @@ def csv_lines(records: Iterable[AnnotationRecord]) -> Iterator[str]:
     for r in records:
         sources = "\n".join(f"{s.url} {s.title}".strip() for s in r.sources)
         yield line([
-            r.id, r.start, r.end, _cell(r.quote), _cell(r.creator_name), r.creator_username, r.verdict,
+            r.id, r.start, r.end, _cell(r.quote), _cell(r.creator_name), _cell(r.creator_username), r.verdict,
             verdicts.label(r.verdict), _cell(r.note), len(r.sources), _cell(sources), iso(r.created), iso(r.modified),
         ])

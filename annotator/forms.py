@@ -27,7 +27,10 @@ MAX_SOURCES = 20
 
 def check_web_url(value: str) -> None:
     """Raise ValidationError unless ``value`` is an absolute http(s) URL."""
-    parts = urlsplit(value.strip())
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:  # e.g. "http://[::1": an unbalanced IPv6 bracket
+        raise ValidationError("Enter a full web address starting with http:// or https://.") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise ValidationError("Enter a full web address starting with http:// or https://.")
 
@@ -55,7 +58,9 @@ class ArticleForm(FlaskForm):
 class SourceForm(Form):
     """One cited source; a row left entirely empty is ignored."""
 
-    url = StringField("Source URL", validators=[Optional(), Length(max=2000), web_url])
+    # No Optional() here: it would stop validation of an empty URL before validate_url,
+    # and a row with a title but no address would be stored with an empty URL.
+    url = StringField("Source URL", validators=[Length(max=2000), web_url])
     title = StringField("Source title", validators=[Optional(), Length(max=500)])
     excerpt = TextAreaField("Excerpt", validators=[Optional(), Length(max=5000)])
 

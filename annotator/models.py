@@ -41,6 +41,8 @@ def _timestamp(nullable: bool = False) -> Column:
 
 
 ROLES = ("reviewer", "lead", "admin")
+# Werkzeug's hash method; tests swap in a cheap one (scrypt is slow on purpose).
+PASSWORD_HASH_METHOD = "scrypt"
 
 
 class User(SQLModel, table=True):
@@ -77,7 +79,7 @@ class User(SQLModel, table=True):
         return self.role in ("lead", "admin")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=PASSWORD_HASH_METHOD)
 
     def check_password(self, password: str) -> bool:
         return self.password_hash is not None and check_password_hash(self.password_hash, password)

@@ -9,25 +9,34 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
-from annotator import create_app, db
+from annotator import create_app, db, models
 from annotator.cli import DEMO_TITLE, load_demo_data
 from annotator.models import Annotation, Article, Source, Span, User
 
 PASSWORD = "correct horse battery"
+# Cheap hashing keeps the suite fast; the production method is tested in test_auth.
+PRODUCTION_HASH_METHOD = models.PASSWORD_HASH_METHOD
+models.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 HX = {"HX-Request": "true"}
 
 
-@pytest.fixture
-def app(tmp_path: Path):
+def make_app(database_file: Path):
+    """An app on its own SQLite file, with the demo users and article loaded."""
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{database_file}",
         "DEMO_PASSWORD": PASSWORD,
     })
     with app.app_context():
         load_demo_data()
         db.session().close()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    app = make_app(tmp_path / "test.sqlite3")
     yield app
     app.extensions["engine"].dispose()
 

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from annotator import create_app, db
-from annotator.cli import load_demo_data
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_app
 
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -45,15 +43,7 @@ def browser():
 
 @pytest.fixture
 def live_app(tmp_path):
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "browser-test-secret",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
-        "DEMO_PASSWORD": PASSWORD,
-    })
-    with app.app_context():
-        load_demo_data()
-        db.session().close()
+    app = make_app(tmp_path / "browser.sqlite3")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

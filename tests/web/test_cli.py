@@ -1,0 +1,220 @@
+"""The flask commands: create-user, import-article, export. Failures are one line, never a traceback."""
+import csv
+import io
+import json
+import re
+import unicodedata
+
+import pytest
+
+from annotator.models import Article, User
+from tests.conftest import CLAIM, annotation_data, login, post_annotation, rows
+
+
+def output_lines(result) -> list[str]:
+    return [line for line in result.output.splitlines() if line.strip()]
+
+
+def assert_one_line_failure(result, *fragments: str) -> str:
+    assert result.exit_code != 0, result.output
+    assert "Traceback" not in result.output
+    lines = output_lines(result)
+    assert len(lines) == 1, result.output
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
+# --- create-user -------------------------------------------------------------------------------------
+
+def test_create_user_makes_a_lead_who_can_sign_in(app, runner):
+    result = runner.invoke(args=["create-user", "carol", "--role", "lead", "--password", "s3cret-pass"])
+    assert result.exit_code == 0, result.output
+    assert "carol" in result.output and "lead" in result.output
+    user = rows(app, User, User.username == "carol")[0]
+    assert user.role == "lead" and user.is_lead
+    client = app.test_client()
+    assert login(client, "carol", "s3cret-pass").status_code == 303
+    assert client.get("/").status_code == 200
+    assert login(app.test_client(), "carol", "wrong-pass").status_code == 422
+
+
+def test_create_user_with_a_display_name(app, runner):
+    result = runner.invoke(args=["create-user", "dan", "--password", "long-enough", "--name", "Dan Desk"])
+    assert result.exit_code == 0, result.output
+    user = rows(app, User, User.username == "dan")[0]
+    assert (user.display_name, user.role) == ("Dan Desk", "reviewer")
+
+
+def test_create_user_again_changes_role_and_password(app, runner):
+    assert runner.invoke(args=["create-user", "erin", "--password", "first-pass"]).exit_code == 0
+    result = runner.invoke(args=["create-user", "erin", "--role", "admin", "--password", "second-pass"])
+    assert result.exit_code == 0, result.output
+    users = rows(app, User, User.username == "erin")
+    assert len(users) == 1 and users[0].role == "admin"
+    assert login(app.test_client(), "erin", "second-pass").status_code == 303
+    assert login(app.test_client(), "erin", "first-pass").status_code == 422
+
+
+def test_create_user_with_a_bad_role_fails_with_one_line(app, runner):
+    result = runner.invoke(args=["create-user", "frank", "--role", "boss", "--password", "long-enough"])
+    line = assert_one_line_failure(result, "boss")
+    assert "reviewer" in line and "lead" in line
+    assert rows(app, User, User.username == "frank") == []
+
+
+def test_create_user_with_a_short_password_fails_with_one_line(app, runner):
+    result = runner.invoke(args=["create-user", "gina", "--password", "short"])
+    assert_one_line_failure(result, "8")
+    assert rows(app, User, User.username == "gina") == []
+
+
+def test_create_user_without_password_and_no_terminal_fails_with_one_line(app, runner):
+    result = runner.invoke(args=["create-user", "hank"], input="")
+    assert_one_line_failure(result, "--password")
+    assert rows(app, User, User.username == "hank") == []
+
+
+def test_create_user_with_an_empty_name_fails_with_one_line(app, runner):
+    result = runner.invoke(args=["create-user", "  ", "--password", "long-enough"])
+    assert_one_line_failure(result, "empty")
+
+
+# --- import-article ------------------------------------------------------------------------------------
+
+def test_import_article_prints_its_path_and_stores_canonical_text(app, runner, tmp_path):
+    path = tmp_path / "story.txt"
+    raw = "\ufeffFirst line with cafe\u0301 😀\r\nSecond line: Zelenskyy e\u0301\r\n\r\nשלום and مرحبا\r\n"
+    path.write_bytes(raw.encode("utf-8"))
+    result = runner.invoke(args=["import-article", str(path), "--title", "Imported story", "--publisher", "Wire",
+                                 "--url", "https://wire.example/story", "--date", "2024-10-31"])
+    assert result.exit_code == 0, result.output
+    match = re.search(r"/articles/(\d+)", result.output)
+    assert match, result.output
+    article = rows(app, Article, Article.id == int(match.group(1)))[0]
+    expected = unicodedata.normalize("NFC", raw.lstrip("\ufeff").replace("\r\n", "\n")).rstrip()
+    assert article.text == expected
+    assert "\r" not in article.text and unicodedata.is_normalized("NFC", article.text)
+    assert (article.title, article.publisher, article.source_url) == (
+        "Imported story", "Wire", "https://wire.example/story")
+    assert article.published_on.isoformat() == "2024-10-31"
+    client = app.test_client()
+    login(client, "reviewer")
+    response = client.get(f"/articles/{article.id}")
+    assert response.status_code == 200
+    assert "Imported story" in response.get_data(as_text=True)
+
+
+def test_import_article_of_a_missing_file_fails_with_one_line(app, runner, tmp_path):
+    before = len(rows(app, Article))
+    result = runner.invoke(args=["import-article", str(tmp_path / "nope.txt"), "--title", "T"])
+    assert_one_line_failure(result, "nope.txt")
+    assert len(rows(app, Article)) == before
+
+
+@pytest.mark.parametrize("content, extra, fragment", [
+    (b"\xff\xfe not utf-8 \x80", [], "UTF-8"),
+    (b"   \r\n  \n", [], "empty"),
+    (b"Fine text.", ["--url", "javascript:alert(1)"], "--url"),
+    (b"Fine text.", ["--url", "http://[::1"], "--url"),
+    (b"Fine text.", ["--date", "31/10/2024"], "--date"),
+])
+def test_import_article_with_bad_input_fails_with_one_line(app, runner, tmp_path, content, extra, fragment):
+    path = tmp_path / "story.txt"
+    path.write_bytes(content)
+    before = len(rows(app, Article))
+    result = runner.invoke(args=["import-article", str(path), "--title", "T", *extra])
+    assert_one_line_failure(result, fragment)
+    assert len(rows(app, Article)) == before
+
+
+def test_import_article_with_an_empty_title_fails_with_one_line(app, runner, tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text("Fine text.", encoding="utf-8")
+    assert_one_line_failure(runner.invoke(args=["import-article", str(path), "--title", "  "]), "title")
+
+
+# --- export ------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def annotated(app, reviewer_client, demo_article):
+    data = annotation_data(demo_article.text, verdict="false", note="=not a formula",
+                           sources=[{"url": "https://example.org/x", "title": "X", "excerpt": ""}])
+    assert post_annotation(reviewer_client, demo_article, data).status_code == 200
+    return demo_article
+
+
+def test_export_w3c_writes_the_annotation_collection(app, runner, annotated, tmp_path):
+    out = tmp_path / "out.jsonld"
+    result = runner.invoke(args=["export", str(annotated.id), "--format", "w3c", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(output_lines(result)) == 1
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert document["type"] == "AnnotationCollection" and document["total"] == 1
+    item = document["first"]["items"][0]
+    selectors = {s["type"]: s for s in item["target"]["selector"]}
+    start = annotated.text.index(CLAIM)
+    assert selectors["TextPositionSelector"]["start"] == start
+    assert selectors["TextQuoteSelector"]["exact"] == CLAIM
+    # Outside a request, links use the configured base URL.
+    assert item["target"]["source"] == f"http://127.0.0.1:5000/articles/{annotated.id}"
+    assert item["id"].startswith("http://127.0.0.1:5000/annotations/")
+
+
+def test_export_w3c_matches_the_download(app, runner, annotated, reviewer_client, tmp_path):
+    out = tmp_path / "out.jsonld"
+    assert runner.invoke(args=["export", str(annotated.id), "-o", str(out)]).exit_code == 0
+    from_cli = json.loads(out.read_text(encoding="utf-8"))
+    from_web = reviewer_client.get(f"/articles/{annotated.id}/annotations.jsonld").get_json()
+    assert [i["body"] for i in from_cli["first"]["items"]] == [i["body"] for i in from_web["first"]["items"]]
+    assert [i["target"]["selector"] for i in from_cli["first"]["items"]] == [
+        i["target"]["selector"] for i in from_web["first"]["items"]]
+
+
+def test_export_csv_writes_a_header_and_a_row_per_annotation(app, runner, annotated, tmp_path):
+    out = tmp_path / "out.csv"
+    result = runner.invoke(args=["export", str(annotated.id), "--format", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    table = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(table) == 2
+    record = dict(zip(table[0], table[1]))
+    assert record["quote"] == CLAIM and record["verdict_label"] == "False"
+    assert record["note"] == "'=not a formula"
+
+
+def test_export_to_standard_output(app, runner, annotated):
+    result = runner.invoke(args=["export", str(annotated.id), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].startswith("annotation_id,")
+    assert CLAIM in result.output
+
+
+def test_export_of_an_unknown_article_fails_with_one_line(app, runner, tmp_path):
+    out = tmp_path / "out.jsonld"
+    result = runner.invoke(args=["export", "999", "--format", "w3c", "-o", str(out)])
+    assert_one_line_failure(result, "999")
+    assert not out.exists()
+
+
+def test_export_to_an_unwritable_path_fails_with_one_line(app, runner, annotated, tmp_path):
+    result = runner.invoke(args=["export", str(annotated.id), "-o", str(tmp_path / "missing-dir" / "out.json")])
+    assert_one_line_failure(result)
+
+
+# --- init-db and load-demo ------------------------------------------------------------------------------------
+
+def test_load_demo_is_idempotent(app, runner):
+    first = runner.invoke(args=["load-demo"])
+    second = runner.invoke(args=["load-demo"])
+    assert first.exit_code == second.exit_code == 0, first.output + second.output
+    assert "/articles/" in second.output
+    from annotator.cli import DEMO_TITLE
+
+    assert len(rows(app, Article, Article.title == DEMO_TITLE)) == 1
+    assert sorted(u.username for u in rows(app, User)) == ["lead", "reviewer"]
+
+
+def test_init_db_reports_the_database(runner):
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0 and "Database ready" in result.output

@@ -1,0 +1,112 @@
+"""The article page runs a fixed number of SQL statements, however many annotations it shows."""
+from datetime import timedelta
+
+import pytest
+
+from annotator import db, verdicts
+from annotator.anchoring import context_of
+from annotator.articles import create_article
+from annotator.auth import create_or_update_user
+from annotator.models import Annotation, Source, Span, utcnow
+from tests.conftest import PASSWORD, count_queries
+from tests.web.htmltree import article_text, highlighted_span_ids, page
+
+REVIEWERS = 5
+
+
+def populate(app, title: str, text: str, annotation_count: int) -> tuple[int, list[int]]:
+    """An article with ``annotation_count`` annotations on overlapping spans, by five users."""
+    assert annotation_count % REVIEWERS == 0
+    with app.app_context():
+        session = db.session()
+        users = [create_or_update_user(session=session, username=f"{title}-user{n}", role="reviewer",
+                                       password=PASSWORD, display_name=f"User {n} of {title}")
+                 for n in range(REVIEWERS)]
+        article = create_article(session=session, title=title, raw_text=text)
+        ranges, i = [], 0
+        while len(ranges) < annotation_count // REVIEWERS:
+            start = (i * 13) % (len(article.text) - 100)
+            end = start + 5 + (i * 7) % 90  # lengths vary, so spans overlap and nest
+            if (start, end) not in ranges and article.text[start:end].strip():
+                ranges.append((start, end))
+            i += 1
+        scale = [v.key for v in verdicts.SCALE]
+        now = utcnow()
+        span_ids = []
+        for n, (start, end) in enumerate(ranges):
+            prefix, suffix = context_of(article.text, start, end)
+            span = Span(article_id=article.id, start=start, end=end, quote=article.text[start:end],
+                        prefix=prefix, suffix=suffix)
+            session.add(span)
+            session.flush()
+            span_ids.append(span.id)
+            for k, user in enumerate(users):
+                annotation = Annotation(span_id=span.id, user_id=user.id, verdict=scale[(n + k) % len(scale)],
+                                        note=f"note {n}/{k}", created_at=now + timedelta(seconds=n),
+                                        updated_at=now + timedelta(seconds=n))
+                annotation.sources = [Source(position=p, url=f"https://example.org/{n}/{k}/{p}", title=f"S{p}")
+                                      for p in range((n + k) % 3)]
+                session.add(annotation)
+        session.commit()
+        return article.id, span_ids
+
+
+@pytest.fixture
+def articles(app, demo_article):
+    small = populate(app, "small", demo_article.text, 10)
+    large = populate(app, "large", demo_article.text, 1000)
+    return small, large
+
+
+def test_article_page_with_1000_annotations_runs_as_many_queries_as_with_10(app, reviewer_client, articles):
+    (small_id, small_spans), (large_id, large_spans) = articles
+    reviewer_client.get(f"/articles/{small_id}")  # warm up (first statements of a new connection)
+    with count_queries(app) as few:
+        small = reviewer_client.get(f"/articles/{small_id}")
+    with count_queries(app) as many:
+        large = reviewer_client.get(f"/articles/{large_id}")
+    assert small.status_code == large.status_code == 200
+    assert len(many) == len(few), "\n".join(many)
+    assert len(few) <= 6
+    small_root, large_root = page(small), page(large)
+    assert highlighted_span_ids(small_root) == set(small_spans)
+    assert highlighted_span_ids(large_root) == set(large_spans)
+    assert "1000 annotations" in large_root.by_id("article-stats").text()
+    assert f"{len(large_spans)} claims" in large_root.by_id("article-stats").text()
+    with app.app_context():
+        from annotator.models import Article
+
+        text = db.session().get(Article, large_id).text
+    assert article_text(large_root) == text
+
+
+def test_span_panel_and_summary_and_exports_run_fixed_queries(app, reviewer_client, articles):
+    (small_id, small_spans), (large_id, large_spans) = articles
+    # Exports load related rows with selectinload, which batches 500 ids a query: with 1000
+    # annotations that is one more query for sources, still not one per annotation.
+    paths = [
+        ("/articles/{id}/summary", 0),
+        ("/articles/{id}/annotations.jsonld", 1000 // 500 - 1),
+        ("/articles/{id}/annotations.csv", 1000 // 500 - 1),
+        ("/articles/{id}/claims", 0),
+        ("/articles/{id}/spans/{span}", 0),
+        ("/articles/{id}?span={span}", 0),
+    ]
+    for template, batches in paths:
+        measured = []
+        for article_id, span_ids in ((small_id, small_spans), (large_id, large_spans)):
+            path = template.format(id=article_id, span=span_ids[0])
+            reviewer_client.get(path)
+            with count_queries(app) as statements:
+                response = reviewer_client.get(path)
+            assert response.status_code == 200, path
+            measured.append(len(statements))
+        assert measured[0] <= measured[1] <= measured[0] + batches, (template, measured)
+
+
+def test_large_export_holds_every_annotation(app, reviewer_client, articles):
+    _, (large_id, _) = articles
+    document = reviewer_client.get(f"/articles/{large_id}/annotations.jsonld").get_json()
+    assert document["total"] == 1000 == len(document["first"]["items"])
+    csv_lines = reviewer_client.get(f"/articles/{large_id}/annotations.csv").get_data(as_text=True)
+    assert csv_lines.count("https://example.org/") == sum(((n + k) % 3) for n in range(200) for k in range(5))
