@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 
 from . import db, spans
@@ -13,20 +14,28 @@ from .web import get_or_404, htmx_request
 bp = Blueprint("annotations", __name__)
 
 
-def render_panel(article: Article, panel: str, status: int = 200, *, refresh_text: bool = False, **context):
+def render_panel(article: Article, panel: str, status: int = 200, *, refresh_text: bool = False,
+                 address: str | None = None, **context):
     """The panel fragment for htmx, or the article page with that panel open.
 
     ``refresh_text`` adds out-of-band swaps of the article text and counters,
-    so that highlights change in place after a save or delete.
+    so that highlights change in place after a save or delete. ``address`` is
+    the page URL that shows this panel; htmx puts it in the location bar, so a
+    claim can be bookmarked, shared and reloaded.
     """
     if htmx_request():
         if refresh_text:
             context.update(spans.article_context(session=db.session(), article=article))
         context["article"] = article
-        return render_template("annotations/_panel_response.html", panel=panel,
-                               refresh_text=refresh_text, **context), status
+        body = render_template("annotations/_panel_response.html", panel=panel, refresh_text=refresh_text, **context)
+        return htmx_response(body, status, push_url=address)
     context = spans.article_context(session=db.session(), article=article) | context
     return render_template("articles/show.html", panel=panel, **context), status
+
+
+def claim_address(span: Span) -> str:
+    """The article page with this claim open in the panel."""
+    return url_for("articles.show", article_id=span.article_id, span=span.id)
 
 
 def load_span(article_id: int, span_id: int) -> tuple[Article, Span]:
@@ -68,14 +77,15 @@ def claims(article_id: int):
     article = get_or_404(Article, article_id)
     context = spans.article_context(session=db.session(), article=article)
     del context["article"]  # passed positionally
-    return render_panel(article, "annotations/_claims.html", **context)
+    return render_panel(article, "annotations/_claims.html",
+                        address=url_for("articles.show", article_id=article.id), **context)
 
 
 @bp.get("/articles/<int:article_id>/spans/<int:span_id>")
 def span_panel(article_id: int, span_id: int):
     """A claim with every reviewer's annotation on it."""
     article, span = load_span(article_id, span_id)
-    return render_panel(article, "annotations/_span_panel.html",
+    return render_panel(article, "annotations/_span_panel.html", address=claim_address(span),
                         **spans.span_panel_context(session=db.session(), span=span, user=current_user))
 
 
@@ -125,8 +135,7 @@ def show(annotation_id: int):
     annotation = get_or_404(Annotation, annotation_id)
     if annotation.deleted_at is not None:
         abort(404)
-    span = annotation.span
-    return redirect(url_for("articles.show", article_id=span.article_id, span=span.id))
+    return redirect(claim_address(annotation.span))
 
 
 @bp.get("/annotations/<int:annotation_id>/edit")
@@ -165,8 +174,8 @@ def delete(annotation_id: int):
 def after_change(article: Article, span: Span):
     """After a save or delete: the span panel and fresh highlights, or a redirect without htmx."""
     if not htmx_request():
-        return redirect(url_for("articles.show", article_id=article.id, span=span.id), code=303)
-    return render_panel(article, "annotations/_span_panel.html", refresh_text=True,
+        return redirect(claim_address(span), code=303)
+    return render_panel(article, "annotations/_span_panel.html", refresh_text=True, address=claim_address(span),
                         **spans.span_panel_context(session=db.session(), span=span, user=current_user))
 
 

@@ -92,12 +92,17 @@ def test_reviewer_annotates_claim_with_the_mouse(page, live_app):
         sources = list(db.session().exec(select(Source).order_by(Source.position)))
         assert [s.title for s in sources] == ["NATO briefing", "UK MoD update"]
 
+    # The claim's address went into the location bar: a reload reopens it.
+    assert page.url.endswith(f"/articles/{span.article_id}?span={span.id}")
     page.reload()
     expect(page.locator("#article-text mark[data-span-ids]")).to_have_text(CLAIM)
-    expect(page.locator("#panel")).to_contain_text("Claims in this article")
+    panel = page.locator("#panel")
+    expect(panel.locator("blockquote.quote")).to_have_text(CLAIM)
+    page.get_by_role("link", name="← All claims").click()
+    expect(panel).to_contain_text("Claims in this article")
+    assert page.url.endswith(f"/articles/{span.article_id}")
 
     page.locator("#article-text mark[data-span-ids]").click()
-    panel = page.locator("#panel")
     expect(panel.locator("blockquote.quote")).to_have_text(CLAIM)
     expect(panel.locator(".badge")).to_have_text("Mostly true")
     expect(panel).to_contain_text("NATO's estimate")

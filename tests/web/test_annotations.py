@@ -511,3 +511,20 @@ def test_unmatched_quote_with_markup_is_echoed_literally_in_the_error_form(app, 
     root = page(response)
     assert root.find("blockquote", class_="quote").text() == XSS_ALL
     assert root.find("input", name="quote").get("value") == XSS_ALL
+
+
+def test_panels_put_their_page_address_in_the_location_bar(app, reviewer_client, demo_article):
+    response = save(reviewer_client, demo_article)
+    span = only(app, Span)
+    claim_address = f"/articles/{demo_article.id}?span={span.id}"
+    assert response.headers["HX-Push-Url"] == claim_address
+    panel = reviewer_client.get(f"/articles/{demo_article.id}/spans/{span.id}", headers=HX)
+    assert panel.headers["HX-Push-Url"] == claim_address
+    claims = reviewer_client.get(f"/articles/{demo_article.id}/claims", headers=HX)
+    assert claims.headers["HX-Push-Url"] == f"/articles/{demo_article.id}"
+    form = reviewer_client.get(f"/articles/{demo_article.id}/annotate",
+                               query_string={"quote": CLAIM}, headers=HX)
+    assert "HX-Push-Url" not in form.headers  # a form is transient: no address of its own
+    # The pushed address is a real page that opens the same claim.
+    full = reviewer_client.get(claim_address)
+    assert full.status_code == 200 and f'data-active-span="{span.id}"' in full.get_data(as_text=True)
