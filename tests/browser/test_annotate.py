@@ -195,3 +195,31 @@ def test_lead_opens_the_summary(page, live_app):
     expect(row.locator("td").first).to_have_text(CLAIM)
     expect(row).to_contain_text("Mostly true")
     expect(page.locator("svg.chart")).to_be_visible()
+
+
+def test_reviewer_edits_then_deletes_own_annotation(page, live_app):
+    sign_in(page)
+    page.goto("/articles/1")
+    annotate_claim(page, CLAIM)
+    panel = page.locator("#panel")
+    expect(panel.locator(".badge")).to_have_text("Mostly true")
+
+    panel.get_by_role("link", name="Edit").click()
+    expect(page.get_by_label("Verdict")).to_have_value("mostly-true")
+    expect(page.get_by_label("Source URL")).to_have_count(2)
+    page.get_by_label("Verdict").select_option(label="Misleading")
+    page.get_by_role("button", name="Remove source").nth(1).click()
+    expect(page.get_by_label("Source URL")).to_have_count(1)
+    page.get_by_role("button", name="Save").click()
+    expect(panel.locator(".badge")).to_have_text("Misleading")
+    expect(panel.get_by_role("link", name="UK MoD update")).to_have_count(0)
+    expect(page.locator("#article-text mark.verdict-misleading")).to_have_text(CLAIM)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    panel.get_by_role("button", name="Delete").click()
+    expect(panel).to_contain_text("No one has judged this claim yet.")
+    expect(page.locator("#article-text mark")).to_have_count(0)
+    expect(page.locator("#article-stats")).to_have_text("0 claims · 0 annotations")
+    with live_app.app_context():
+        (annotation,) = db.session().exec(select(Annotation)).all()
+        assert annotation.deleted_at is not None and annotation.verdict == "misleading"
