@@ -38,6 +38,13 @@ def target_at(text: str, start: int, end: int) -> Target:
     return Target(start, end, text[start:end], prefix, suffix)
 
 
+def quote_at(text: str, start: int | None, end: int | None) -> str:
+    """The text between two offsets, or "" when they do not make a valid range."""
+    if start is None or end is None or not 0 <= start < end <= len(text):
+        return ""
+    return text[start:end]
+
+
 def find_all(text: str, quote: str) -> list[int]:
     """Start offsets of every occurrence of ``quote`` (overlapping ones too)."""
     found = []
@@ -91,6 +98,8 @@ def resolve_target(
     quote = canonicalize_fragment(quote or "")
     prefix = canonicalize_fragment(prefix or "")
     suffix = canonicalize_fragment(suffix or "")
+    if quote and not quote.strip():
+        raise AnchorError("The selection holds only white space; select words of the article.")
     if start is None and end is None:
         at = locate_quote(text, quote, prefix, suffix)
         return target_at(text, at, at + len(quote))

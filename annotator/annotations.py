@@ -1,50 +1,17 @@
-"""The side panel: span panel, annotation form, saving, editing and deleting (htmx)."""
+"""The side panel's actions: the claim panel, the annotation form, saving, editing, deleting."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 
 from . import db, spans
-from .anchoring import AnchorError, Target, resolve_target
+from .anchoring import AnchorError, Target, quote_at, resolve_target
 from .forms import MAX_SOURCES, AnnotationForm, NewAnnotationForm
 from .models import Annotation, Article, Span
+from .panel import article_context, claim_address, load_span, render_panel, span_panel_context
 from .web import get_or_404, htmx_request
 
 bp = Blueprint("annotations", __name__)
-
-
-def render_panel(article: Article, panel: str, status: int = 200, *, refresh_text: bool = False,
-                 address: str | None = None, **context):
-    """The panel fragment for htmx, or the article page with that panel open.
-
-    ``refresh_text`` adds out-of-band swaps of the article text and counters,
-    so that highlights change in place after a save or delete. ``address`` is
-    the page URL that shows this panel; htmx puts it in the location bar, so a
-    claim can be bookmarked, shared and reloaded.
-    """
-    if htmx_request():
-        if refresh_text:
-            context.update(spans.article_context(session=db.session(), article=article))
-        context["article"] = article
-        body = render_template("annotations/_panel_response.html", panel=panel, refresh_text=refresh_text, **context)
-        return htmx_response(body, status, push_url=address)
-    context = spans.article_context(session=db.session(), article=article) | context
-    return render_template("articles/show.html", panel=panel, **context), status
-
-
-def claim_address(span: Span) -> str:
-    """The article page with this claim open in the panel."""
-    return url_for("articles.show", article_id=span.article_id, span=span.id)
-
-
-def load_span(article_id: int, span_id: int) -> tuple[Article, Span]:
-    """The article and one of its spans, or 404."""
-    article = get_or_404(Article, article_id)
-    span = get_or_404(Span, span_id)
-    if span.article_id != article.id:
-        abort(404)
-    return article, span
 
 
 def load_own_annotation(annotation_id: int) -> Annotation:
@@ -57,6 +24,11 @@ def load_own_annotation(annotation_id: int) -> Annotation:
     return annotation
 
 
+def target_fields(target: Target) -> dict:
+    return {"start": target.start, "end": target.end, "quote": target.quote,
+            "prefix": target.prefix, "suffix": target.suffix}
+
+
 def form_target(form: NewAnnotationForm, article: Article) -> Target | None:
     """The target the form asks for, checked against the text; errors go on the quote field."""
     try:
@@ -67,48 +39,52 @@ def form_target(form: NewAnnotationForm, article: Article) -> Target | None:
         return None
 
 
-def form_context(form, *, action: str, quote: str, existing: Annotation | None = None) -> dict:
-    return {"form": form, "action": action, "quote": quote, "existing": existing, "max_sources": MAX_SOURCES}
+def render_form(form, status: int = 200, *, article: Article, action: str, quote: str,
+                existing: Annotation | None = None):
+    """The annotation form in the panel."""
+    return render_panel("annotations/_form.html", status, article=article, form=form, action=action,
+                        quote=quote, existing=existing, max_sources=MAX_SOURCES)
 
 
 @bp.get("/articles/<int:article_id>/claims")
 def claims(article_id: int):
     """The panel's default view: every annotated claim of the article."""
     article = get_or_404(Article, article_id)
-    context = spans.article_context(session=db.session(), article=article)
-    del context["article"]  # passed positionally
-    return render_panel(article, "annotations/_claims.html",
-                        address=url_for("articles.show", article_id=article.id), **context)
+    return render_panel("annotations/_claims.html", address=url_for("articles.show", article_id=article.id),
+                        **article_context(session=db.session(), article=article))
 
 
 @bp.get("/articles/<int:article_id>/spans/<int:span_id>")
 def span_panel(article_id: int, span_id: int):
     """A claim with every reviewer's annotation on it."""
     article, span = load_span(article_id, span_id)
-    return render_panel(article, "annotations/_span_panel.html", address=claim_address(span),
-                        **spans.span_panel_context(session=db.session(), span=span, user=current_user))
+    return render_panel("annotations/_span_panel.html", article=article, address=claim_address(span),
+                        **span_panel_context(session=db.session(), span=span, user=current_user))
 
 
 @bp.get("/articles/<int:article_id>/annotate")
 def annotate(article_id: int):
-    """The annotation form for a selection (``start``, ``end``, ``quote`` in the query)."""
+    """The annotation form for a selection: ``start`` and ``end`` (or a ``quote``) in the query.
+
+    The quote may be left out when offsets are given (it is read from the text),
+    which keeps the URL short for long selections. A claim the user has judged
+    already comes back prefilled: saving updates it.
+    """
     article = get_or_404(Article, article_id)
-    # Not validated here; CSRF stays on so that the form (even with errors) renders its token.
-    form = NewAnnotationForm(formdata=request.args)
-    form.verdict.data = form.verdict.data or ""
-    target = form_target(form, article)
-    existing = None
-    if target is not None:
-        span = spans.find_span(session=db.session(), article_id=article.id, start=target.start, end=target.end)
-        existing = spans.own_annotation(session=db.session(), span=span, user=current_user)
-        # ``data=``, not keywords: ``prefix`` is also a Form constructor argument.
-        form = NewAnnotationForm(formdata=None, obj=existing, data={
-            "start": target.start, "end": target.end, "quote": target.quote,
-            "prefix": target.prefix, "suffix": target.suffix})
-    status = 200 if target is not None else 422
-    return render_panel(article, "annotations/_form.html", status,
-                        **form_context(form, action=url_for("annotations.create", article_id=article.id),
-                                       quote=target.quote if target else form.quote.data or "", existing=existing))
+    action = url_for("annotations.create", article_id=article.id)
+    start, end = request.args.get("start", type=int), request.args.get("end", type=int)
+    quote = request.args.get("quote") or quote_at(article.text, start, end)
+    try:
+        target = resolve_target(article.text, start=start, end=end, quote=quote,
+                                prefix=request.args.get("prefix", ""), suffix=request.args.get("suffix", ""))
+    except AnchorError as error:
+        form = NewAnnotationForm(formdata=None, data={"start": start, "end": end, "quote": quote})
+        form.quote.errors = [str(error)]
+        return render_form(form, 422, article=article, action=action, quote=quote or "")
+    span = spans.find_span(session=db.session(), article_id=article.id, start=target.start, end=target.end)
+    existing = spans.own_annotation(session=db.session(), span=span, user=current_user)
+    form = NewAnnotationForm(formdata=None, obj=existing, data=target_fields(target))
+    return render_form(form, article=article, action=action, quote=target.quote, existing=existing)
 
 
 @bp.post("/articles/<int:article_id>/annotations")
@@ -118,10 +94,9 @@ def create(article_id: int):
     form = NewAnnotationForm()
     valid = form.validate()
     target = form_target(form, article) if form.quote.data else None
-    action = url_for("annotations.create", article_id=article.id)
     if not valid or target is None:
-        return render_panel(article, "annotations/_form.html", 422,
-                            **form_context(form, action=action, quote=target.quote if target else form.quote.data or ""))
+        return render_form(form, 422, article=article, action=url_for("annotations.create", article_id=article.id),
+                           quote=target.quote if target else form.quote.data or "")
     annotation = spans.save_annotation(
         session=db.session(), user=current_user, article=article, target=target,
         verdict=form.verdict.data, note=form.note.data or "", sources=form.source_rows(),
@@ -142,10 +117,9 @@ def show(annotation_id: int):
 def edit(annotation_id: int):
     """The form to change one's own annotation."""
     annotation = load_own_annotation(annotation_id)
-    form = AnnotationForm(formdata=None, obj=annotation)
-    return render_panel(annotation.span.article, "annotations/_form.html",
-                        **form_context(form, action=url_for("annotations.update", annotation_id=annotation.id),
-                                       quote=annotation.span.quote, existing=annotation))
+    return render_form(AnnotationForm(formdata=None, obj=annotation), article=annotation.span.article,
+                       action=url_for("annotations.update", annotation_id=annotation.id),
+                       quote=annotation.span.quote, existing=annotation)
 
 
 @bp.post("/annotations/<int:annotation_id>")
@@ -155,11 +129,10 @@ def update(annotation_id: int):
     article = annotation.span.article
     form = AnnotationForm()
     if not form.validate():
-        return render_panel(article, "annotations/_form.html", 422,
-                            **form_context(form, action=url_for("annotations.update", annotation_id=annotation.id),
-                                           quote=annotation.span.quote, existing=annotation))
-    spans.update_annotation(session=db.session(), annotation=annotation, verdict=form.verdict.data,
-                            note=form.note.data or "", sources=form.source_rows())
+        return render_form(form, 422, article=article, action=url_for("annotations.update", annotation_id=annotation.id),
+                           quote=annotation.span.quote, existing=annotation)
+    spans.update_annotation(session=db.session(), annotation=annotation, user=current_user,
+                            verdict=form.verdict.data, note=form.note.data or "", sources=form.source_rows())
     return after_change(article, annotation.span)
 
 
@@ -167,23 +140,24 @@ def update(annotation_id: int):
 def delete(annotation_id: int):
     """Hide one's own annotation (it stays in the database)."""
     annotation = load_own_annotation(annotation_id)
-    spans.delete_annotation(session=db.session(), annotation=annotation)
+    spans.delete_annotation(session=db.session(), annotation=annotation, user=current_user)
     return after_change(annotation.span.article, annotation.span)
 
 
 def after_change(article: Article, span: Span):
-    """After a save or delete: the span panel and fresh highlights, or a redirect without htmx."""
+    """After a save or delete: the claim panel and fresh highlights, or a redirect without htmx."""
     if not htmx_request():
         return redirect(claim_address(span), code=303)
-    return render_panel(article, "annotations/_span_panel.html", refresh_text=True, address=claim_address(span),
-                        **spans.span_panel_context(session=db.session(), span=span, user=current_user))
+    return render_panel("annotations/_span_panel.html", article=article, refresh_text=True,
+                        address=claim_address(span),
+                        **span_panel_context(session=db.session(), span=span, user=current_user))
 
 
 @bp.get("/annotate/source-row")
 def source_row():
-    """One more empty source row for the annotation form."""
+    """One more empty source row for the annotation form (``index`` names its fields)."""
     index = request.args.get("index", type=int)
-    if index is None or not 0 <= index < MAX_SOURCES * 5:
+    if index is None or not 0 <= index < 1000:
         abort(404)
     form = AnnotationForm(formdata=None, meta={"csrf": False})
     while len(form.sources.entries) <= index:

@@ -5,14 +5,15 @@ import re
 import unicodedata
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from . import db, spans, text
 from .forms import ArticleForm
 from .models import Annotation, Article, Span, User
+from .panel import load_span, render_article_page, span_panel_context
 from .web import get_or_404
 
 bp = Blueprint("articles", __name__)
@@ -54,14 +55,14 @@ def create_article(*, session: Session, title: str, raw_text: str, created_by: U
 def article_list(*, session: Session) -> list[tuple[Article, int, int]]:
     """Every article with its number of annotated claims and annotations (one query)."""
     statement = (
-        select(Article, func.count(func.distinct(Span.id)), func.count(Annotation.id))
+        # A claim counts when it has a visible annotation (spans whose annotations were all deleted do not).
+        select(Article, func.count(func.distinct(case((Annotation.id.is_not(None), Span.id)))), func.count(Annotation.id))
         .outerjoin(Span, Span.article_id == Article.id)
         .outerjoin(Annotation, (Annotation.span_id == Span.id) & spans.visible_annotations())
         .group_by(Article.id)
         .order_by(Article.created_at.desc(), Article.id.desc())
     )
-    return [(article, claims if annotations else 0, annotations)
-            for article, claims, annotations in session.exec(statement)]
+    return list(session.exec(statement))
 
 
 @bp.get("/")
@@ -91,14 +92,9 @@ def new():
 @bp.get("/articles/<int:article_id>")
 def show(article_id: int):
     """The article with its highlights; ``?span=ID`` opens that claim in the panel."""
-    article = get_or_404(Article, article_id)
     span_id = request.args.get("span", type=int)
     if span_id is None:
-        return render_template("articles/show.html", panel="annotations/_claims.html",
-                               **spans.article_context(session=db.session(), article=article))
-    span = get_or_404(Span, span_id)
-    if span.article_id != article.id:
-        abort(404)
-    return render_template("articles/show.html", panel="annotations/_span_panel.html",
-                           **spans.article_context(session=db.session(), article=article),
-                           **spans.span_panel_context(session=db.session(), span=span, user=current_user))
+        return render_article_page("annotations/_claims.html", article=get_or_404(Article, article_id))
+    article, span = load_span(article_id, span_id)
+    return render_article_page("annotations/_span_panel.html", article=article,
+                               **span_panel_context(session=db.session(), span=span, user=current_user))

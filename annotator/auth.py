@@ -6,10 +6,13 @@ from urllib.parse import urlsplit
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import db
 from .forms import LoginForm
 from .models import ROLES, User
+
+DUMMY_HASH = generate_password_hash("not a password")
 
 bp = Blueprint("auth", __name__)
 
@@ -39,7 +42,7 @@ def create_or_update_user(*, session: Session, username: str, role: str, passwor
 
 def _safe_next(target: str | None) -> str:
     """A same-site path to go to after signing in; never another host."""
-    if target:
+    if target and "\\" not in target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target
@@ -53,7 +56,10 @@ def login():
     error = None
     if form.validate_on_submit():
         user = find_user(db.session(), form.username.data.strip())
-        if user is not None and user.is_active and user.check_password(form.password.data):
+        if user is None or not user.is_active:
+            # Hash anyway, so that the response time does not tell which usernames exist.
+            check_password_hash(DUMMY_HASH, form.password.data)
+        elif user.check_password(form.password.data):
             login_user(user)
             return redirect(_safe_next(request.args.get("next")), code=303)
         error = "Unknown username or wrong password."

@@ -48,6 +48,20 @@ def _close_session(_exc: BaseException | None) -> None:
         db_session.close()
 
 
+def begin_write(session: Session) -> None:
+    """Start the session's transaction as a write transaction now.
+
+    Python's sqlite3 driver only opens a transaction at the first INSERT or
+    UPDATE, so a SAVEPOINT issued before it would commit on release. Taking
+    the write lock up front keeps a multi-step save in one transaction (and
+    makes a concurrent writer wait for the busy timeout instead of failing).
+    PostgreSQL needs nothing here.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def create_schema() -> None:
     """Create every table that does not exist yet."""
     from . import models  # noqa: F401  (registers the tables)

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from . import verdicts
+from .text import canonicalize_fragment
 
 NOTE_MAX_LENGTH = 10_000
 MAX_SOURCES = 20
@@ -36,17 +37,46 @@ def check_web_url(value: str) -> None:
 
 
 def web_url(form, field) -> None:
-    """WTForms validator form of ``check_web_url`` (empty values pass)."""
-    if field.data:
+    """WTForms validator form of ``check_web_url`` (empty or blank values pass)."""
+    if field.data and field.data.strip():
         check_web_url(field.data)
 
 
-class LoginForm(FlaskForm):
+def clean_text(value):
+    """Canonical text in every text field: no control characters, NFC, ``\n`` line endings."""
+    return canonicalize_fragment(value) if isinstance(value, str) else value
+
+
+class CleanTextMeta:
+    """Form Meta that adds ``clean_text`` to every text field except passwords."""
+
+    def bind_field(self, form, unbound_field, options):
+        field_class = unbound_field.field_class
+        if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+            options["filters"] = [*unbound_field.kwargs.get("filters", ()), clean_text]
+        return unbound_field.bind(form=form, **options)
+
+
+class AppForm(FlaskForm):
+    """Base of the app's forms: CSRF-protected, text fields cleaned."""
+
+    class Meta(CleanTextMeta):
+        pass
+
+
+class SubForm(Form):
+    """Base of forms nested in others (no CSRF token of their own), text fields cleaned."""
+
+    class Meta(CleanTextMeta):
+        pass
+
+
+class LoginForm(AppForm):
     username = StringField("Username", validators=[DataRequired(message="Enter your username.")])
     password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
 
 
-class ArticleForm(FlaskForm):
+class ArticleForm(AppForm):
     title = StringField("Title", validators=[DataRequired(message="Give the article its headline."), Length(max=300)])
     publisher = StringField("Publisher", validators=[Optional(), Length(max=200)])
     source_url = StringField("Source URL", validators=[Optional(), Length(max=2000), web_url])
@@ -55,7 +85,7 @@ class ArticleForm(FlaskForm):
     text = TextAreaField("Text", validators=[DataRequired(message="Paste the article's text."), Length(max=2_000_000)])
 
 
-class SourceForm(Form):
+class SourceForm(SubForm):
     """One cited source; a row left entirely empty is ignored."""
 
     # No Optional() here: it would stop validation of an empty URL before validate_url,
@@ -72,7 +102,7 @@ class SourceForm(Form):
         return not any((f.data or "").strip() for f in (self.url, self.title, self.excerpt))
 
 
-class AnnotationForm(FlaskForm):
+class AnnotationForm(AppForm):
     """A reviewer's verdict, note and sources on a span."""
 
     verdict = SelectField(

@@ -6,7 +6,7 @@ row with ``deleted_at`` set.
 from datetime import date, datetime, timezone
 from typing import Optional
 
-from sqlalchemy import Column, DateTime, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, String, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -162,3 +162,21 @@ class Source(SQLModel, table=True):
     excerpt: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
     annotation: Annotation = Relationship(back_populates="sources")
+
+
+class AnnotationEvent(SQLModel, table=True):
+    """Append-only record of a change to an annotation: who, when, what, the value before and after.
+
+    Values are snapshots (verdict, note, status, sources), so an edit or a
+    delete never loses what was there before.
+    """
+
+    __tablename__ = "annotation_events"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    annotation_id: int = Field(foreign_key="annotations.id", index=True)
+    user_id: int = Field(foreign_key="users.id")
+    action: str = Field(max_length=20)  # created | edited | deleted | restored
+    at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    before: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))

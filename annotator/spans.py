@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from . import verdicts
+from . import db, verdicts
 from .anchoring import Target
-from .models import Annotation, Article, Source, Span, User, utcnow
-from . import text
+from .models import Annotation, AnnotationEvent, Article, Source, Span, User, utcnow
 from .text import SpanRef
 
 
@@ -157,6 +155,22 @@ def get_or_create_span(*, session: Session, article: Article, target: Target) ->
     return span
 
 
+def snapshot(annotation: Annotation) -> dict:
+    """What a reviewer entered, as stored in history events."""
+    return {
+        "verdict": annotation.verdict,
+        "note": annotation.note,
+        "status": annotation.status,
+        "sources": [{"url": s.url, "title": s.title, "excerpt": s.excerpt} for s in annotation.sources],
+    }
+
+
+def _record(session: Session, annotation: Annotation, user: User, action: str, before: dict | None) -> None:
+    after = None if annotation.deleted_at is not None else snapshot(annotation)
+    session.add(AnnotationEvent(annotation_id=annotation.id, user_id=user.id, action=action, at=annotation.updated_at,
+                                before=before, after=after))
+
+
 def _touch(annotation: Annotation) -> None:
     """Mark a change: a new version (for stale-edit checks) and the time of it."""
     annotation.version += 1
@@ -166,7 +180,7 @@ def _touch(annotation: Annotation) -> None:
 def _apply(annotation: Annotation, *, verdict: str, note: str, sources: list[dict]) -> None:
     annotation.verdict = verdict
     annotation.note = note
-    annotation.sources.clear()
+    annotation.sources.clear()  # the previous sources live on in the history event
     for position, row in enumerate(sources):
         annotation.sources.append(Source(position=position, url=row["url"], title=row["title"], excerpt=row["excerpt"]))
 
@@ -176,8 +190,11 @@ def save_annotation(*, session: Session, user: User, article: Article, target: T
     """Store this user's annotation on the target span: created, or updated when it exists.
 
     A reviewer has one annotation per span; saving again (even after deleting
-    it) updates that row rather than adding another.
+    it) updates that row rather than adding another. Span, annotation, sources
+    and the history event are written in one transaction.
     """
+    db.begin_write(session)
+    action = None
     span = get_or_create_span(session=session, article=article, target=target)
     annotation = own_annotation(session=session, span=span, user=user, include_deleted=True)
     if annotation is None:
@@ -185,62 +202,43 @@ def save_annotation(*, session: Session, user: User, article: Article, target: T
         try:
             with session.begin_nested():
                 session.add(annotation)
-            created = True
+            before, action = None, "created"
         except IntegrityError:
-            # The same reviewer saved this span from another tab at the same moment.
+            # The same reviewer saved this span from another tab at the same moment: update that row.
             annotation = own_annotation(session=session, span=span, user=user, include_deleted=True)
             if annotation is None:
                 raise
-            created = False
-    else:
-        created = False
-    if not created:
+    if action is None:
+        before = snapshot(annotation)
+        action = "restored" if annotation.deleted_at is not None else "edited"
         _touch(annotation)
         annotation.deleted_at = None
     _apply(annotation, verdict=verdict, note=note, sources=sources)
+    _record(session, annotation, user, action, before)
     session.commit()
     return annotation
 
 
-def update_annotation(*, session: Session, annotation: Annotation, verdict: str, note: str,
+def update_annotation(*, session: Session, annotation: Annotation, user: User, verdict: str, note: str,
                       sources: list[dict]) -> Annotation:
     """Change an existing annotation's verdict, note and sources."""
+    before = snapshot(annotation)
     _touch(annotation)
     _apply(annotation, verdict=verdict, note=note, sources=sources)
+    _record(session, annotation, user, "edited", before)
     session.add(annotation)
     session.commit()
     return annotation
 
 
-def delete_annotation(*, session: Session, annotation: Annotation, when: datetime | None = None) -> None:
-    """Hide an annotation; its row and sources stay in the database."""
+def delete_annotation(*, session: Session, annotation: Annotation, user: User) -> None:
+    """Hide an annotation; its row, its sources and its history stay in the database."""
+    before = snapshot(annotation)
     _touch(annotation)
-    annotation.deleted_at = when or annotation.updated_at
+    annotation.deleted_at = annotation.updated_at
+    _record(session, annotation, user, "deleted", before)
     session.add(annotation)
     session.commit()
-
-
-def article_context(*, session: Session, article: Article) -> dict:
-    """What the article page and its fragments render: paragraphs, highlights, claims."""
-    summaries = span_summaries(session=session, article_id=article.id)
-    return {
-        "article": article,
-        "paragraphs": text.paragraphs(article.text, [s.ref() for s in summaries]),
-        "tones": {s.id: s.tone for s in summaries},
-        "claims": summaries,
-        "annotation_count": sum(len(s.judgements) for s in summaries),
-    }
-
-
-def span_panel_context(*, session: Session, span: Span, user: User) -> dict:
-    """What the span panel renders: the span, its annotations, overlapping claims."""
-    annotations = span_annotations(session=session, span=span)
-    return {
-        "span": span,
-        "annotations": annotations,
-        "own": next((a for a in annotations if a.user_id == user.id), None),
-        "overlapping": overlapping_spans(session=session, span=span),
-    }
 
 
 def annotations_for_export(*, session: Session, article_id: int) -> list[Annotation]:

@@ -7,25 +7,32 @@ the database.
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
 
 
+# C0 control characters other than tab and newline, and DEL. HTML parsers drop
+# or mangle some of them (NUL), which would make the page's text differ from
+# the stored text; PostgreSQL refuses NUL outright.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def canonicalize_fragment(raw: str) -> str:
+    """Canonical form of any text: ``\n`` line endings, no control characters, Unicode NFC."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", CONTROL_CHARACTERS.sub("", text))
+
+
 def canonicalize(raw: str) -> str:
-    """Canonical form of article text: ``\\n`` line endings and Unicode NFC.
+    """Canonical form of article text: that of ``canonicalize_fragment``, trimmed.
 
     Leading byte-order marks are dropped and trailing whitespace at the very end
     is trimmed; nothing inside the text moves.
     """
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.lstrip("\ufeff")  # all leading BOMs, so that canonicalize is idempotent
-    return unicodedata.normalize("NFC", text).rstrip()
-
-
-def canonicalize_fragment(raw: str) -> str:
-    """Canonical form of a quote or context snippet (no trimming)."""
-    return unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    text = canonicalize_fragment(raw)
+    return text.lstrip("\ufeff").rstrip()  # all leading BOMs, so that canonicalize is idempotent
 
 
 @dataclass(frozen=True)

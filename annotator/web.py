@@ -1,8 +1,7 @@
 """Small helpers shared by the views: one place decides page versus fragment."""
 from __future__ import annotations
 
-from flask import abort, current_app, render_template
-from flask_login import current_user
+from flask import abort, current_app
 
 from . import db
 
@@ -13,21 +12,15 @@ def htmx_request() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context):
-    """The full page on a normal request, only the fragment on an htmx request."""
-    template = fragment if htmx_request() else page
-    return render_template(template, **context), status
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database we support
 
 
-def get_or_404(model, ident):
-    """The row of ``model`` with primary key ``ident``, or a 404."""
+def get_or_404(model, ident: int | None):
+    """The row of ``model`` with primary key ``ident``, or a 404 (also for ids no table can hold)."""
+    if ident is None or not 0 < ident <= MAX_ID:
+        abort(404)
     row = db.session().get(model, ident)
     if row is None:
         abort(404)
     return row
 
-
-def require_lead() -> None:
-    """403 unless the signed-in user is a lead (or admin)."""
-    if not current_user.is_lead:
-        abort(403)

@@ -32,8 +32,11 @@
     const root = articleText();
     const selection = window.getSelection();
     if (!root || !selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
-    const range = selection.getRangeAt(0);
-    if (!root.contains(range.startContainer) || !root.contains(range.endContainer)) return null;
+    const range = selection.getRangeAt(0).cloneRange();
+    if (!range.intersectsNode(root)) return null;
+    // A selection that runs into the title or the panel keeps only its part inside the article.
+    if (!root.contains(range.startContainer)) range.setStart(root, 0);
+    if (!root.contains(range.endContainer)) range.setEnd(root, root.childNodes.length);
     let start = boundaryOffset(root, range.startContainer, range.startOffset);
     let end = boundaryOffset(root, range.endContainer, range.endOffset);
     if (start === null || end === null) return null;
@@ -52,9 +55,9 @@
   function showPopover(target) {
     const form = popover();
     if (!form) return;
+    // Offsets only: the server reads the quote from the text, so long selections keep short URLs.
     form.elements.start.value = target.start;
     form.elements.end.value = target.end;
-    form.elements.quote.value = target.quote;
     form.hidden = false;
     const width = form.offsetWidth;
     const left = Math.min(Math.max(8, target.rect.left + target.rect.width / 2 - width / 2),
@@ -115,21 +118,39 @@
       const row = remove.closest(".source-row");
       const rows = row.parentElement;
       row.remove();
+      markDirty(rows.closest("form"));
+      updateAddSource();
       const next = rows.querySelector("input");
       if (next) next.focus();
     }
   });
 
+  // "+ Add source" is disabled while the form holds the maximum number of rows.
+  function updateAddSource() {
+    const button = document.getElementById("add-source");
+    if (!button) return;
+    const rows = document.querySelectorAll("#source-rows .source-row").length;
+    button.disabled = rows >= Number(button.dataset.max);
+  }
+
+  function markDirty(form) {
+    if (form) form.dataset.dirty = "true";
+  }
+  document.addEventListener("input", (event) => markDirty(event.target.closest("#panel form")));
+
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
-    const form = popover();
-    if (form && !form.hidden) {
+    const pop = popover();
+    if (pop && !pop.hidden) {
       hidePopover();
       window.getSelection().removeAllRanges();
       return;
     }
     const cancel = document.querySelector("#panel [data-cancel]");
-    if (cancel) cancel.click();
+    if (!cancel) return;
+    const form = cancel.closest("form");
+    if (form && form.dataset.dirty && !window.confirm("Discard what you typed in this annotation?")) return;
+    cancel.click();
   });
 
   document.addEventListener("htmx:beforeRequest", (event) => {
@@ -141,6 +162,7 @@
   });
   document.addEventListener("htmx:afterSettle", (event) => {
     markActiveSpan();
+    updateAddSource();
     if (!event.detail.target || event.detail.target.id !== "panel") return;
     const firstError = document.querySelector("#panel [aria-invalid='true']");
     const verdict = document.querySelector("#panel select[name='verdict']");

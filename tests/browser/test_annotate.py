@@ -104,7 +104,7 @@ def test_reviewer_annotates_claim_with_the_mouse(page, live_app):
 
     page.locator("#article-text mark[data-span-ids]").click()
     expect(panel.locator("blockquote.quote")).to_have_text(CLAIM)
-    expect(panel.locator(".badge")).to_have_text("Mostly true")
+    expect(panel.locator(".annotation .badge")).to_have_text("Mostly true")
     expect(panel).to_contain_text("NATO's estimate")
     link = panel.get_by_role("link", name="NATO briefing")
     expect(link).to_have_attribute("href", "https://www.nato.int/briefing")
@@ -202,7 +202,7 @@ def test_reviewer_edits_then_deletes_own_annotation(page, live_app):
     page.goto("/articles/1")
     annotate_claim(page, CLAIM)
     panel = page.locator("#panel")
-    expect(panel.locator(".badge")).to_have_text("Mostly true")
+    expect(panel.locator(".annotation .badge")).to_have_text("Mostly true")
 
     panel.get_by_role("link", name="Edit").click()
     expect(page.get_by_label("Verdict")).to_have_value("mostly-true")
@@ -211,7 +211,7 @@ def test_reviewer_edits_then_deletes_own_annotation(page, live_app):
     page.get_by_role("button", name="Remove source").nth(1).click()
     expect(page.get_by_label("Source URL")).to_have_count(1)
     page.get_by_role("button", name="Save").click()
-    expect(panel.locator(".badge")).to_have_text("Misleading")
+    expect(panel.locator(".annotation .badge")).to_have_text("Misleading")
     expect(panel.get_by_role("link", name="UK MoD update")).to_have_count(0)
     expect(page.locator("#article-text mark.verdict-misleading")).to_have_text(CLAIM)
 
@@ -223,3 +223,72 @@ def test_reviewer_edits_then_deletes_own_annotation(page, live_app):
     with live_app.app_context():
         (annotation,) = db.session().exec(select(Annotation)).all()
         assert annotation.deleted_at is not None and annotation.verdict == "misleading"
+
+
+def test_escape_asks_before_discarding_typed_work(page, live_app):
+    sign_in(page)
+    page.goto("/articles/1")
+    select_with_mouse(page, CLAIM)
+    page.get_by_role("button", name="Annotate").click()
+    page.get_by_label("Note").fill("Half-written rationale")
+    dialogs = []
+
+    def dismiss(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.keyboard.press("Escape")
+    expect(page.get_by_label("Note")).to_have_value("Half-written rationale")
+    assert dialogs and "Discard" in dialogs[0]
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.keyboard.press("Escape")
+    expect(page.get_by_label("Note")).to_have_count(0)
+    expect(page.locator("#panel")).to_contain_text("Claims in this article")
+
+
+def test_add_source_stops_at_twenty_rows_and_comes_back_after_a_removal(page, live_app):
+    sign_in(page)
+    page.goto("/articles/1")
+    select_with_mouse(page, CLAIM)
+    page.get_by_role("button", name="Annotate").click()
+    add = page.get_by_role("button", name="+ Add source")
+    for count in range(2, 21):
+        add.click()
+        expect(page.get_by_label("Source URL")).to_have_count(count)
+    expect(add).to_be_disabled()
+    page.get_by_role("button", name="Remove source").nth(3).click()
+    expect(page.get_by_label("Source URL")).to_have_count(19)
+    expect(add).to_be_enabled()
+    add.click()
+    expect(page.get_by_label("Source URL")).to_have_count(20)
+    expect(add).to_be_disabled()
+
+
+def test_selection_running_in_from_the_headline_keeps_only_article_text(page, live_app):
+    sign_in(page)
+    page.goto("/articles/1")
+    with live_app.app_context():
+        from annotator.models import Article
+
+        text = db.session().get(Article, 1).text
+    first_words = "Putin is unlikely"
+    title = page.locator("#article-title").bounding_box()
+    end = page.evaluate(
+        """(words) => {
+          const node = document.querySelector('#article-text p').firstChild;
+          const range = document.createRange();
+          range.setStart(node, words.length - 1); range.setEnd(node, words.length);
+          const rect = range.getClientRects()[0];
+          return {x: rect.right - 1, y: (rect.top + rect.bottom) / 2};
+        }""",
+        first_words,
+    )
+    page.mouse.move(title["x"] + 5, title["y"] + title["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(end["x"], end["y"], steps=8)
+    page.mouse.up()
+    page.get_by_role("button", name="Annotate").click()
+    expect(page.locator("#panel blockquote.quote")).to_have_text(first_words)
+    assert text.startswith(first_words)

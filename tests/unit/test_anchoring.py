@@ -328,6 +328,7 @@ def test_target_is_immutable():
 def test_valid_range_with_its_own_quote_resolves_to_exactly_that_range(case):
     text, start, end = case
     quote = text[start:end]
+    assume(quote.strip())  # white-space-only selections are refused (see below)
     target = resolve_target(text, start=start, end=end, quote=quote)
     assert (target.start, target.end, target.quote) == (start, end, quote)
     assert target.prefix == text[max(0, start - CONTEXT_LENGTH):start]
@@ -341,6 +342,7 @@ def test_valid_range_with_its_own_quote_resolves_to_exactly_that_range(case):
 def test_unique_quote_alone_resolves_to_its_only_occurrence(case):
     text, start, end = case
     quote = text[start:end]
+    assume(quote.strip())
     assume(len(find_all(text, quote)) == 1)
     target = resolve_target(text, start=None, end=None, quote=quote)
     assert target.start == text.index(quote) == start
@@ -354,6 +356,7 @@ def test_quote_with_its_full_context_resolves_back_to_its_range(case):
     # suffix single out the original occurrence.
     text, start, end = case
     original = target_at(text, start, end)
+    assume(original.quote.strip())
     window = original.prefix + original.quote + original.suffix
     assume(len(find_all(text, window)) == 1)
     target = resolve_target(
@@ -368,3 +371,13 @@ def test_quote_with_its_full_context_resolves_back_to_its_range(case):
 def test_find_all_matches_brute_force_including_overlaps(text, quote):
     expected = [i for i in range(len(text)) if text.startswith(quote, i)]
     assert find_all(text, quote) == expected
+
+
+@pytest.mark.parametrize("quote", [" ", "\n", " \t\n "])
+def test_white_space_only_selection_is_refused(quote):
+    text = "alpha \t\n beta"
+    start = text.index(quote)
+    with pytest.raises(AnchorError, match="only white space"):
+        resolve_target(text, start=start, end=start + len(quote), quote=quote)
+    with pytest.raises(AnchorError, match="only white space"):
+        resolve_target(text, start=None, end=None, quote=quote)

@@ -216,10 +216,22 @@ def test_add_source_endpoint_returns_a_row_and_the_next_add_button_out_of_band(r
     assert button.get("disabled") is None
 
 
-def test_add_source_button_is_disabled_at_the_limit(reviewer_client):
-    root = page(reviewer_client.get("/annotate/source-row?index=19", headers=HX))
-    assert root.find("input", name="sources-19-url") is not None
-    assert "disabled" in root.by_id("add-source").attrs
+def test_add_source_button_is_disabled_when_the_form_holds_the_maximum(app, reviewer_client, demo_article):
+    # A saved annotation with 20 sources comes back in the edit form with no room for more.
+    sources = [{"url": f"https://example.org/{i}", "title": f"S{i}"} for i in range(20)]
+    save(reviewer_client, demo_article, sources=sources)
+    annotation = only(app, Annotation)
+    root = page(reviewer_client.get(f"/annotations/{annotation.id}/edit", headers=HX))
+    assert len([i for i in root.find_all("input") if i.get("name", "").endswith("-url")]) == 20
+    button = root.by_id("add-source")
+    assert "disabled" in button.attrs and button.get("data-max") == "20"
+    # With one source there is room; the added row's button carries the limit for the page script.
+    save(reviewer_client, demo_article, sources=sources[:1])
+    root = page(reviewer_client.get(f"/annotations/{annotation.id}/edit", headers=HX))
+    assert "disabled" not in root.by_id("add-source").attrs
+    added = page(reviewer_client.get("/annotate/source-row?index=19", headers=HX))
+    assert added.find("input", name="sources-19-url") is not None
+    assert added.by_id("add-source").get("data-max") == "20"
 
 
 @pytest.mark.parametrize("query", ["", "?index=abc", "?index=-1", "?index=100000"])
