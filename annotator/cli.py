@@ -153,7 +153,8 @@ def register(app: Flask) -> None:
         db.create_schema()
         article = create_article(session=db.session(), title=title, raw_text=raw, publisher=publisher,
                                  source_url=source_url, published_on=day)
-        click.echo(f"Imported article {article.id}: /articles/{article.id}")
+        path = f"/articles/{article.id}"
+        click.echo(f"Imported article {article.id}: {path} ({current_app.config['BASE_URL'].rstrip('/')}{path})")
 
     @app.cli.command("export", cls=OneLineCommand)
     @click.argument("article_id", type=int)
