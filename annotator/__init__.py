@@ -121,7 +121,9 @@ def _register_error_handlers(app: Flask) -> None:
         500: ("Something went wrong", "The server hit an error; nothing you entered was changed."),
     }
 
-    def render_error(status: int, message: str | None = None):
+    def render_error(status: int, message: str | None = None, error=None):
+        if message is None and error is not None and getattr(error, "description", None) != type(error).description:
+            message = error.description  # a view's own explanation, e.g. abort(403, "…")
         title, default_message = messages.get(status, ("Error", "The request failed."))
         context = {"title": title, "message": message or default_message, "status": status}
         if htmx:
@@ -135,4 +137,4 @@ def _register_error_handlers(app: Flask) -> None:
         return render_error(400, "Your form has expired or was not sent from this site. Reload the page and try again.")
 
     for status in messages:
-        app.register_error_handler(status, lambda error, status=status: render_error(status))
+        app.register_error_handler(status, lambda error, status=status: render_error(status, error=error))

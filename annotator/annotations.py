@@ -4,14 +4,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from . import db, spans
+from . import adjudication, db, history, spans
 from .anchoring import AnchorError, Target, quote_at, resolve_target
-from .forms import MAX_SOURCES, AnnotationForm, NewAnnotationForm
+from .forms import MAX_SOURCES, AnnotationForm, CommentForm, NewAnnotationForm
 from .models import Annotation, Article, Span
 from .panel import article_context, claim_address, load_span, render_panel, span_panel_context
 from .web import get_or_404, htmx_request
 
 bp = Blueprint("annotations", __name__)
+SETTLED_MESSAGE = "A lead has settled this claim; its annotations can no longer be changed."
 
 
 def load_own_annotation(annotation_id: int) -> Annotation:
@@ -51,7 +52,7 @@ def claims(article_id: int):
     """The panel's default view: every annotated claim of the article."""
     article = get_or_404(Article, article_id)
     return render_panel("annotations/_claims.html", address=url_for("articles.show", article_id=article.id),
-                        **article_context(session=db.session(), article=article))
+                        **article_context(session=db.session(), article=article, viewer=current_user))
 
 
 @bp.get("/articles/<int:article_id>/spans/<int:span_id>")
@@ -97,10 +98,13 @@ def create(article_id: int):
     if not valid or target is None:
         return render_form(form, 422, article=article, action=url_for("annotations.create", article_id=article.id),
                            quote=target.quote if target else form.quote.data or "")
-    annotation = spans.save_annotation(
-        session=db.session(), user=current_user, article=article, target=target,
-        verdict=form.verdict.data, note=form.note.data or "", sources=form.source_rows(),
-    )
+    try:
+        annotation = spans.save_annotation(
+            session=db.session(), user=current_user, article=article, target=target,
+            verdict=form.verdict.data, note=form.note.data or "", sources=form.source_rows(), submit=wants_submit(),
+        )
+    except spans.Locked:
+        abort(403, SETTLED_MESSAGE)
     return after_change(article, annotation.span)
 
 
@@ -131,17 +135,77 @@ def update(annotation_id: int):
     if not form.validate():
         return render_form(form, 422, article=article, action=url_for("annotations.update", annotation_id=annotation.id),
                            quote=annotation.span.quote, existing=annotation)
-    spans.update_annotation(session=db.session(), annotation=annotation, user=current_user,
-                            verdict=form.verdict.data, note=form.note.data or "", sources=form.source_rows())
+    try:
+        spans.update_annotation(session=db.session(), annotation=annotation, user=current_user,
+                                verdict=form.verdict.data, note=form.note.data or "", sources=form.source_rows(),
+                                expected_version=form.version.data, submit=wants_submit())
+    except spans.StaleEdit as stale:
+        db.session().rollback()
+        return render_conflict(form, stale.current, article=article)
+    except spans.Locked:
+        abort(403, SETTLED_MESSAGE)
     return after_change(article, annotation.span)
+
+
+def render_conflict(form: AnnotationForm, current: Annotation, *, article: Article):
+    """409: the user's version beside the stored one, to re-apply or discard."""
+    return render_panel("annotations/_conflict.html", 409, article=article, form=form, current=current,
+                        mine=form.source_rows(), span=current.span)
+
+
+@bp.post("/annotations/<int:annotation_id>/submit")
+def submit(annotation_id: int):
+    """Submit one's draft (or returned) annotation: leads see it, and blind review counts it."""
+    annotation = load_own_annotation(annotation_id)
+    try:
+        spans.submit_annotation(session=db.session(), annotation=annotation, user=current_user)
+    except spans.Locked:
+        abort(403, SETTLED_MESSAGE)
+    return after_change(annotation.span.article, annotation.span)
 
 
 @bp.post("/annotations/<int:annotation_id>/delete")
 def delete(annotation_id: int):
     """Hide one's own annotation (it stays in the database)."""
     annotation = load_own_annotation(annotation_id)
-    spans.delete_annotation(session=db.session(), annotation=annotation, user=current_user)
+    try:
+        spans.delete_annotation(session=db.session(), annotation=annotation, user=current_user)
+    except spans.Locked:
+        abort(403, SETTLED_MESSAGE)
     return after_change(annotation.span.article, annotation.span)
+
+
+@bp.post("/articles/<int:article_id>/spans/<int:span_id>/comments")
+def comment(article_id: int, span_id: int):
+    """Add a comment to the claim's discussion; answers the thread."""
+    article, span = load_span(article_id, span_id)
+    form = CommentForm()
+    if not form.validate():
+        status = 422
+    else:
+        adjudication.add_comment(session=db.session(), span=span, user=current_user, body=form.body.data.strip())
+        form, status = CommentForm(formdata=None), 200
+    comments = adjudication.span_comments(session=db.session(), span_id=span.id)
+    if htmx_request():
+        return render_template("annotations/_comments.html", span=span, comments=comments, comment_form=form), status
+    if status == 200:
+        return redirect(claim_address(span), code=303)
+    return render_panel("annotations/_span_panel.html", status, article=article,
+                        **span_panel_context(session=db.session(), span=span, user=current_user, comment_form=form))
+
+
+@bp.get("/articles/<int:article_id>/spans/<int:span_id>/history")
+def span_history(article_id: int, span_id: int):
+    """Every recorded change on the claim, oldest first, as this user may see it."""
+    article, span = load_span(article_id, span_id)
+    events = history.span_history(session=db.session(), span_id=span.id, viewer=current_user)
+    return render_panel("annotations/_history.html", article=article, span=span, events=events,
+                        address=url_for("annotations.span_history", article_id=article.id, span_id=span.id))
+
+
+def wants_submit() -> bool:
+    """Whether the form was sent with its Submit button (rather than Save)."""
+    return request.form.get("action") == "submit"
 
 
 def after_change(article: Article, span: Span):

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from . import db, spans, text
 from .forms import ArticleForm
-from .models import Annotation, Article, Span, User
+from .models import DRAFT, Annotation, Article, FinalVerdict, Span, User
 from .panel import load_span, render_article_page, span_panel_context
 from .web import get_or_404
 
@@ -52,13 +52,18 @@ def create_article(*, session: Session, title: str, raw_text: str, created_by: U
     return article
 
 
-def article_list(*, session: Session) -> list[tuple[Article, int, int]]:
-    """Every article with its number of annotated claims and annotations (one query)."""
+def article_list(*, session: Session) -> list[tuple[Article, int, int, int]]:
+    """Every article with its numbers of checked claims, submitted annotations and settled claims (one query).
+
+    Drafts and deleted annotations do not count: the list says what was checked.
+    """
+    submitted = (Annotation.span_id == Span.id) & spans.not_deleted() & (Annotation.status != DRAFT)
     statement = (
-        # A claim counts when it has a visible annotation (spans whose annotations were all deleted do not).
-        select(Article, func.count(func.distinct(case((Annotation.id.is_not(None), Span.id)))), func.count(Annotation.id))
+        select(Article, func.count(func.distinct(case((Annotation.id.is_not(None), Span.id)))),
+               func.count(func.distinct(Annotation.id)), func.count(func.distinct(FinalVerdict.id)))
         .outerjoin(Span, Span.article_id == Article.id)
-        .outerjoin(Annotation, (Annotation.span_id == Span.id) & spans.visible_annotations())
+        .outerjoin(Annotation, submitted)
+        .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
         .group_by(Article.id)
         .order_by(Article.created_at.desc(), Article.id.desc())
     )

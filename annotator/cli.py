@@ -22,6 +22,7 @@ from .auth import create_or_update_user
 from .downloads import FORMATS
 from .forms import check_web_url
 from .models import ROLES, Article
+from .spans import OPERATOR
 
 DEMO_TITLE = "Putin unlikely to negotiate regardless of US election outcome"
 DEMO_USERS = (("reviewer", "reviewer", "Riley Reviewer"), ("lead", "lead", "Lee Lead"))
@@ -167,7 +168,7 @@ def register(app: Flask) -> None:
         if article is None:
             raise click.ClickException(f"no article with id {article_id}")
         with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-            body = FORMATS[export_format](session=db.session(), article=article)
+            body = FORMATS[export_format](session=db.session(), article=article, viewer=OPERATOR)
         if output is None:
             click.echo(body, nl=False)
         else:

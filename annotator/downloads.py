@@ -5,6 +5,7 @@ import json
 from typing import Callable
 
 from flask import Blueprint, Response, url_for
+from flask_login import current_user
 from sqlmodel import Session
 
 from . import db, exports, spans
@@ -32,20 +33,22 @@ def to_record(annotation: Annotation) -> exports.AnnotationRecord:
     )
 
 
-def w3c_document(*, session: Session, article: Article) -> dict:
-    """The article's AnnotationCollection (needs a request or app context for URLs)."""
-    records = [to_record(a) for a in spans.annotations_for_export(session=session, article_id=article.id)]
+def records(session: Session, article: Article, viewer) -> list[exports.AnnotationRecord]:
+    return [to_record(a) for a in spans.annotations_for_export(session=session, article=article, viewer=viewer)]
+
+
+def w3c_document(*, session: Session, article: Article, viewer) -> dict:
+    """The article's AnnotationCollection as ``viewer`` may see it (needs a request context for URLs)."""
     return exports.w3c_collection(
-        records,
+        records(session, article, viewer),
         collection_id=url_for("downloads.w3c", article_id=article.id, _external=True),
         label=f"Fact-check annotations on “{article.title}”",
         target_source=article_iri(article),
     )
 
 
-def csv_document(*, session: Session, article: Article) -> str:
-    records = [to_record(a) for a in spans.annotations_for_export(session=session, article_id=article.id)]
-    return "".join(exports.csv_lines(records))
+def csv_document(*, session: Session, article: Article, viewer) -> str:
+    return "".join(exports.csv_lines(records(session, article, viewer)))
 
 
 FORMATS: dict[str, Callable[..., str]] = {
@@ -63,7 +66,7 @@ def _attachment(body: str, mimetype: str, filename: str) -> Response:
 def w3c(article_id: int):
     """Every annotation of the article as a W3C Web Annotation collection."""
     article = get_or_404(Article, article_id)
-    return _attachment(FORMATS["w3c"](session=db.session(), article=article),
+    return _attachment(FORMATS["w3c"](session=db.session(), article=article, viewer=current_user),
                        "application/ld+json", f"{article.slug}-annotations.jsonld")
 
 
@@ -71,5 +74,5 @@ def w3c(article_id: int):
 def csv(article_id: int):
     """Every annotation of the article as CSV, one row per annotation."""
     article = get_or_404(Article, article_id)
-    return _attachment(FORMATS["csv"](session=db.session(), article=article),
+    return _attachment(FORMATS["csv"](session=db.session(), article=article, viewer=current_user),
                        "text/csv", f"{article.slug}-annotations.csv")

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     Form,
@@ -13,10 +14,12 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectChoice,
+    SelectMultipleField,
     SelectField,
     StringField,
     TextAreaField,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from . import verdicts
@@ -102,22 +105,31 @@ class SourceForm(SubForm):
         return not any((f.data or "").strip() for f in (self.url, self.title, self.excerpt))
 
 
+def verdict_field(label: str = "Verdict") -> SelectField:
+    """A select of the verdict scale with an empty first choice (validated by ``check_verdict``)."""
+    return SelectField(
+        label,
+        choices=[SelectChoice("", "Choose a verdict…")] + [SelectChoice(key, name) for key, name in verdicts.choices()],
+        validate_choice=False,  # check_verdict gives a clearer message
+    )
+
+
+def check_verdict(form, field) -> None:
+    if not field.data:
+        raise ValidationError("Choose a verdict.")
+    if verdicts.get(field.data) is None:
+        raise ValidationError("Choose a verdict from the scale.")
+
+
 class AnnotationForm(AppForm):
     """A reviewer's verdict, note and sources on a span."""
 
-    verdict = SelectField(
-        "Verdict",
-        choices=[SelectChoice("", "Choose a verdict…")] + [SelectChoice(key, label) for key, label in verdicts.choices()],
-        validate_choice=False,  # validate_verdict gives a clearer message
-    )
+    verdict = verdict_field()
     note = TextAreaField("Note", validators=[Length(max=NOTE_MAX_LENGTH, message=f"Keep the note under {NOTE_MAX_LENGTH:,} characters.")])
     sources = FieldList(FormField(SourceForm), min_entries=1)
-
-    def validate_verdict(self, field) -> None:
-        if not field.data:
-            raise ValidationError("Choose a verdict.")
-        if verdicts.get(field.data) is None:
-            raise ValidationError("Choose a verdict from the scale.")
+    # The version the form was opened on; saving over a newer one answers 409.
+    version = IntegerField("Version", validators=[Optional()])
+    validate_verdict = check_verdict
 
     def validate_sources(self, field) -> None:
         if len(field.entries) > MAX_SOURCES:
@@ -149,3 +161,31 @@ class NewAnnotationForm(AnnotationForm):
     quote = HiddenField("Quote", validators=[InputRequired(message="Select the claim in the article first.")])
     prefix = HiddenField("Prefix")
     suffix = HiddenField("Suffix")
+
+
+class FinalVerdictForm(AppForm):
+    """A lead's ruling on a span: the verdict, the public rationale, the sources to cite."""
+
+    verdict = verdict_field("Final verdict")
+    rationale = TextAreaField("Public rationale", validators=[
+        DataRequired(message="Explain the verdict for readers."),
+        Length(max=NOTE_MAX_LENGTH, message=f"Keep the rationale under {NOTE_MAX_LENGTH:,} characters.")])
+    cite = SelectMultipleField("Cite sources", coerce=int, choices=[], validate_choice=False,
+                               widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    version = IntegerField("Version", validators=[Optional()])
+    validate_verdict = check_verdict
+
+
+class ReturnForm(AppForm):
+    """A lead's note when sending an annotation back to its reviewer."""
+
+    note = TextAreaField("What needs changing", validators=[
+        DataRequired(message="Tell the reviewer what needs changing."), Length(max=5000)])
+
+
+class CommentForm(AppForm):
+    body = TextAreaField("Comment", validators=[DataRequired(message="Write a comment first."), Length(max=5000)])
+
+
+class ArticleSettingsForm(AppForm):
+    blind_review = BooleanField("Blind review: reviewers see others' verdicts only after submitting their own")

@@ -95,6 +95,8 @@ class Article(SQLModel, table=True):
     source_url: Optional[str] = Field(default=None, max_length=2000)
     published_on: Optional[date] = None
     text: str = Field(sa_column=Column(Text, nullable=False))
+    # Reviewers see others' verdicts on a claim only after submitting their own.
+    blind_review: bool = True
     created_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 
@@ -119,10 +121,20 @@ class Span(SQLModel, table=True):
 
     article: Article = Relationship(back_populates="spans")
     annotations: list["Annotation"] = Relationship(back_populates="span")
+    final_verdict: Optional["FinalVerdict"] = Relationship(back_populates="span")
+
+
+DRAFT, SUBMITTED, RETURNED = "draft", "submitted", "returned"
+STATUSES = (DRAFT, SUBMITTED, RETURNED)
 
 
 class Annotation(SQLModel, table=True):
-    """One reviewer's judgement of one span."""
+    """One reviewer's judgement of one span.
+
+    A draft is seen by its author only; submitting makes it visible to leads
+    (and, under blind review, to reviewers who submitted their own). A lead may
+    return it with a comment; the author edits and submits again.
+    """
 
     __tablename__ = "annotations"
     __table_args__ = (UniqueConstraint("span_id", "user_id", name="uq_annotation_reviewer"),)
@@ -132,7 +144,8 @@ class Annotation(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id", index=True)
     verdict: str = Field(max_length=40)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    status: str = Field(default="submitted", max_length=20)
+    status: str = Field(default=DRAFT, max_length=20, index=True)
+    return_note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
@@ -147,6 +160,10 @@ class Annotation(SQLModel, table=True):
 
     def is_owned_by(self, user: User) -> bool:
         return self.user_id == user.id
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DRAFT
 
 
 class Source(SQLModel, table=True):
@@ -164,19 +181,57 @@ class Source(SQLModel, table=True):
     annotation: Annotation = Relationship(back_populates="sources")
 
 
-class AnnotationEvent(SQLModel, table=True):
-    """Append-only record of a change to an annotation: who, when, what, the value before and after.
+class FinalVerdict(SQLModel, table=True):
+    """A lead's ruling on a span: the verdict the desk publishes. A span with one is settled."""
 
-    Values are snapshots (verdict, note, status, sources), so an edit or a
-    delete never loses what was there before.
-    """
-
-    __tablename__ = "annotation_events"
+    __tablename__ = "final_verdicts"
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    annotation_id: int = Field(foreign_key="annotations.id", index=True)
+    span_id: int = Field(foreign_key="spans.id", unique=True)
+    verdict: str = Field(max_length=40)
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Copies of the cited sources ({"url", "title", "excerpt"}), so that a reviewer editing
+    # their annotation later does not change what the published review cites.
+    cited_sources: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    lead_id: int = Field(foreign_key="users.id")
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+    span: Span = Relationship(back_populates="final_verdict")
+    lead: User = Relationship()
+
+
+class Comment(SQLModel, table=True):
+    """A message in a span's discussion thread."""
+
+    __tablename__ = "comments"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    span_id: int = Field(foreign_key="spans.id", index=True)
     user_id: int = Field(foreign_key="users.id")
-    action: str = Field(max_length=20)  # created | edited | deleted | restored
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+    user: User = Relationship()
+
+
+class Event(SQLModel, table=True):
+    """Append-only history of a span: who did what, when, with the value before and after.
+
+    Actions on annotations: created, edited, submitted, deleted, restored, returned.
+    On the span: settled (a final verdict set or changed), commented.
+    """
+
+    __tablename__ = "events"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    span_id: int = Field(foreign_key="spans.id", index=True)
+    annotation_id: Optional[int] = Field(default=None, foreign_key="annotations.id", index=True)
+    user_id: int = Field(foreign_key="users.id")
+    action: str = Field(max_length=20)
     at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     before: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
     after: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+    user: User = Relationship()

@@ -8,34 +8,68 @@ from __future__ import annotations
 
 from flask import abort, render_template, url_for
 from flask_htmx import make_response as htmx_response
-from sqlmodel import Session
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
 
-from . import db, spans, text
-from .models import Article, Span, User
+from . import adjudication, db, spans, text
+from .forms import CommentForm, FinalVerdictForm, ReturnForm
+from .models import DRAFT, Annotation, Article, FinalVerdict, Source, Span, User
 from .web import get_or_404, htmx_request
 
 
-def article_context(*, session: Session, article: Article) -> dict:
-    """What the article text, its counters and the claims list render."""
-    summaries = spans.span_summaries(session=session, article_id=article.id)
+def article_context(*, session: Session, article: Article, viewer: User) -> dict:
+    """What the article text, its counters and the claims list render for this user."""
+    summaries = spans.span_summaries(session=session, article=article, viewer=viewer)
     return {
         "article": article,
         "paragraphs": text.paragraphs(article.text, [s.ref() for s in summaries]),
         "tones": {s.id: s.tone for s in summaries},
         "claims": summaries,
         "annotation_count": sum(len(s.judgements) for s in summaries),
+        "settled_count": sum(1 for s in summaries if s.settled),
     }
 
 
-def span_panel_context(*, session: Session, span: Span, user: User) -> dict:
-    """What the claim panel renders: the span, its annotations, overlapping claims."""
-    annotations = spans.span_annotations(session=session, span=span)
-    return {
+def citable(annotations: list[Annotation]) -> list[tuple[Annotation, Source]]:
+    """The sources of submitted annotations, which a final verdict may cite."""
+    return [(a, s) for a in annotations if a.status != DRAFT for s in a.sources]
+
+
+def final_verdict_form(final: FinalVerdict | None, annotations: list[Annotation],
+                       formdata=None) -> FinalVerdictForm:
+    """The lead's form, prefilled from the current ruling (sources matched by URL)."""
+    form = FinalVerdictForm(formdata=formdata, obj=final)
+    sources = citable(annotations)
+    form.cite.choices = [(s.id, s.title or s.url) for _, s in sources]
+    if formdata is None and final is not None:
+        cited = {c["url"] for c in final.cited_sources}
+        form.cite.data = [s.id for _, s in sources if s.url in cited]
+    return form
+
+
+def span_panel_context(*, session: Session, span: Span, user: User, final_form=None, return_form=None,
+                       comment_form=None) -> dict:
+    """What the claim panel renders for this user: ruling, annotations, discussion, overlaps."""
+    found = spans.span_annotations(session=session, span=span, viewer=user)
+    final = session.exec(select(FinalVerdict).where(FinalVerdict.span_id == span.id)
+                         .options(selectinload(FinalVerdict.lead))).first()
+    context = {
         "span": span,
-        "annotations": annotations,
-        "own": next((a for a in annotations if a.user_id == user.id), None),
-        "overlapping": spans.overlapping_spans(session=session, span=span),
+        "final": final,
+        "annotations": found.visible,
+        "hidden_count": found.hidden_count,
+        "draft_count": found.draft_count,
+        "deleted": found.deleted,
+        "own": next((a for a in found.visible if a.user_id == user.id), None),
+        "overlapping": spans.overlapping_spans(session=session, span=span, viewer=user),
+        "comments": adjudication.span_comments(session=session, span_id=span.id),
+        "comment_form": comment_form or CommentForm(formdata=None),
     }
+    if user.is_lead:
+        context["final_form"] = final_form or final_verdict_form(final, found.visible)
+        context["return_form"] = return_form or ReturnForm(formdata=None)
+    return context
 
 
 def load_span(article_id: int, span_id: int) -> tuple[Article, Span]:
@@ -63,7 +97,7 @@ def render_panel(panel: str, status: int = 200, *, article: Article, refresh_tex
     """
     if htmx_request():
         if refresh_text:
-            context.update(article_context(session=db.session(), article=article))
+            context.update(article_context(session=db.session(), article=article, viewer=current_user))
         body = render_template("annotations/_panel_response.html", panel=panel, refresh_text=refresh_text,
                                **(context | {"article": article}))
         return htmx_response(body, status, push_url=address)
@@ -72,5 +106,5 @@ def render_panel(panel: str, status: int = 200, *, article: Article, refresh_tex
 
 def render_article_page(panel: str, status: int = 200, *, article: Article, **context):
     """The whole article page with ``panel`` open in its side panel."""
-    page = article_context(session=db.session(), article=article) | context
+    page = article_context(session=db.session(), article=article, viewer=current_user) | context
     return render_template("articles/show.html", panel=panel, **page), status

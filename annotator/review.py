@@ -3,11 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlmodel import select
 
-from . import db, spans
-from .models import Article
-from .web import get_or_404
+from . import adjudication, db, spans
+from .forms import ArticleSettingsForm, ReturnForm
+from .models import Annotation, Article, FinalVerdict
+from .panel import claim_address, final_verdict_form, load_span, render_panel, span_panel_context
+from .web import get_or_404, htmx_request, lead_required
 
 bp = Blueprint("review", __name__)
 
@@ -42,7 +46,7 @@ def reviewer_columns(summaries: list[spans.SpanSummary]) -> list[tuple[int, str]
 def summary(article_id: int):
     """Per article: verdict counts, each claim with every reviewer's verdict side by side."""
     article = get_or_404(Article, article_id)
-    summaries = spans.span_summaries(session=db.session(), article_id=article.id)
+    summaries = spans.span_summaries(session=db.session(), article=article, viewer=current_user)
     return render_template(
         "review/summary.html",
         article=article,
@@ -53,3 +57,78 @@ def summary(article_id: int):
         disputed_count=sum(1 for s in summaries if s.disputed),
         single_count=sum(1 for s in summaries if len(s.judgements) == 1),
     )
+
+
+def render_span_panel(article, span, status: int = 200, **forms):
+    return render_panel("annotations/_span_panel.html", status, article=article, address=claim_address(span),
+                        refresh_text=True, **span_panel_context(session=db.session(), span=span, user=current_user,
+                                                                **forms))
+
+
+@bp.post("/articles/<int:article_id>/spans/<int:span_id>/final-verdict")
+@lead_required
+def settle(article_id: int, span_id: int):
+    """Record (or change) the span's final verdict: the claim is settled."""
+    article, span = load_span(article_id, span_id)
+    visible = spans.span_annotations(session=db.session(), span=span, viewer=current_user).visible
+    final = db.session().exec(select(FinalVerdict).where(FinalVerdict.span_id == span.id)).first()
+    form = final_verdict_form(final, visible, formdata=request.form)
+    if not form.validate():
+        return render_span_panel(article, span, 422, final_form=form)
+    sources = adjudication.cited_sources(visible, form.cite.data or [])
+    try:
+        adjudication.set_final_verdict(session=db.session(), span=span, lead=current_user, verdict=form.verdict.data,
+                                       rationale=form.rationale.data.strip(), sources=sources,
+                                       expected_version=form.version.data if final else None)
+    except spans.StaleEdit as stale:
+        db.session().rollback()
+        return render_panel("review/_final_conflict.html", 409, article=article, span=span, form=form,
+                            current=stale.current, mine_sources=sources)
+    if not htmx_request():
+        return redirect(claim_address(span), code=303)
+    return render_span_panel(article, span)
+
+
+@bp.post("/annotations/<int:annotation_id>/return")
+@lead_required
+def return_annotation(annotation_id: int):
+    """Send a submitted annotation back to its reviewer with what needs changing."""
+    annotation = get_or_404(Annotation, annotation_id)
+    span = annotation.span
+    form = ReturnForm()
+    if not form.validate():
+        return render_span_panel(span.article, span, 422, return_form=form)
+    try:
+        adjudication.return_annotation(session=db.session(), annotation=annotation, lead=current_user,
+                                       note=form.note.data.strip())
+    except spans.Locked:
+        abort(409, "This claim is settled; its annotations can no longer be returned.")
+    except ValueError:
+        abort(409, "Only a submitted annotation can be returned.")
+    if not htmx_request():
+        return redirect(claim_address(span), code=303)
+    return render_span_panel(span.article, span)
+
+
+@bp.post("/annotations/<int:annotation_id>/restore")
+@lead_required
+def restore(annotation_id: int):
+    """Bring back a deleted annotation."""
+    annotation = get_or_404(Annotation, annotation_id)
+    adjudication.restore_annotation(session=db.session(), annotation=annotation, lead=current_user)
+    if not htmx_request():
+        return redirect(claim_address(annotation.span), code=303)
+    return render_span_panel(annotation.span.article, annotation.span)
+
+
+@bp.post("/articles/<int:article_id>/settings")
+@lead_required
+def article_settings(article_id: int):
+    """Article settings a lead controls: blind review."""
+    article = get_or_404(Article, article_id)
+    form = ArticleSettingsForm()
+    if form.validate():
+        article.blind_review = bool(form.blind_review.data)
+        db.session().add(article)
+        db.session().commit()
+    return redirect(url_for("articles.show", article_id=article.id), code=303)

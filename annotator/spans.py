@@ -1,121 +1,246 @@
-"""Spans and annotations: the queries and rules behind the article page and panel.
+"""Spans and annotations: who may see what, the queries behind every page, and the reviewer's actions.
 
 Plain functions that take the session by keyword, so that they can be tested
-without a request. Every page loads its annotations here, in a fixed number
-of queries.
+without a request. Visibility is decided here and nowhere else:
+
+- a draft is seen by its author only (a lead sees that it exists, not what it says);
+- under blind review (an article setting, on by default) a reviewer sees other
+  reviewers' verdicts on a span only once their own annotation on it is submitted,
+  or once the span is settled;
+- leads see every submitted annotation.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from . import db, verdicts
+from . import db, history, verdicts
 from .anchoring import Target
-from .models import Annotation, AnnotationEvent, Article, Source, Span, User, utcnow
+from .models import DRAFT, SUBMITTED, Annotation, Article, FinalVerdict, Source, Span, User, utcnow
 from .text import SpanRef
+
+
+class Locked(Exception):
+    """The span is settled: its annotations can no longer be changed by their authors."""
+
+
+class StaleEdit(Exception):
+    """Someone saved a newer version since the form was opened."""
+
+    def __init__(self, current):
+        super().__init__("saved over a newer version")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Someone who reads annotations without being a user (e.g. the operator at the command line)."""
+
+    id: int
+    is_lead: bool
+
+
+# Command-line exports see what a lead sees: everything submitted, no drafts.
+OPERATOR = Viewer(id=0, is_lead=True)
+
+
+def can_see_verdict(viewer: User, *, author_id: int, status: str, blind: bool, settled: bool,
+                    viewer_submitted: bool) -> bool:
+    """Whether ``viewer`` may read an annotation's verdict and content."""
+    if author_id == viewer.id:
+        return True
+    if status == DRAFT:
+        return False
+    return viewer.is_lead or not blind or settled or viewer_submitted
+
+
+def is_listed(viewer: User, *, author_id: int, status: str) -> bool:
+    """Whether ``viewer`` may know the annotation exists (leads know of drafts)."""
+    return author_id == viewer.id or status != DRAFT or viewer.is_lead
 
 
 @dataclass
 class Judgement:
-    """One reviewer's verdict on a span, as the overview pages need it."""
+    """One reviewer's annotation on a span as the overview pages show it; ``verdict`` None when hidden."""
 
     annotation_id: int
     user_id: int
     reviewer: str
-    verdict: str
+    verdict: str | None
+    status: str
     source_count: int
+    created_at: datetime
+
+    @property
+    def hidden(self) -> bool:
+        return self.verdict is None
 
 
 @dataclass
 class SpanSummary:
-    """A span with every visible verdict on it."""
+    """A span with every judgement on it that the viewer may know of."""
 
     id: int
     start: int
     end: int
     quote: str
+    final_verdict: str | None = None
     judgements: list[Judgement] = field(default_factory=list)
 
     @property
+    def shown(self) -> list[Judgement]:
+        return [j for j in self.judgements if j.verdict is not None]
+
+    @property
     def verdict_keys(self) -> set[str]:
-        return {j.verdict for j in self.judgements}
+        return {j.verdict for j in self.shown}
+
+    @property
+    def submitted(self) -> list[Judgement]:
+        return [j for j in self.judgements if j.status != DRAFT]
 
     @property
     def disputed(self) -> bool:
         return len(self.verdict_keys) > 1
 
     @property
+    def settled(self) -> bool:
+        return self.final_verdict is not None
+
+    @property
     def tone(self) -> str:
-        """The CSS tone of the highlight: the shared verdict, or 'disputed'."""
+        """CSS classes of the highlight: settled, agreed (verdict colour), disputed, or pending."""
+        if self.final_verdict:
+            return f"settled verdict-{self.final_verdict}"
         keys = self.verdict_keys
-        return f"verdict-{next(iter(keys))}" if len(keys) == 1 else "disputed"
+        if len(keys) == 1:
+            return f"verdict-{next(iter(keys))}"
+        return "disputed" if keys else "pending"
 
     @property
     def source_count(self) -> int:
-        return sum(j.source_count for j in self.judgements)
+        return sum(j.source_count for j in self.shown)
+
+    @property
+    def first_submitted_at(self) -> datetime | None:
+        return min((j.created_at for j in self.submitted), default=None)
 
     def ref(self) -> SpanRef:
         return SpanRef(self.id, self.start, self.end)
 
 
-def visible_annotations():
-    """The condition for annotations shown to users: not deleted."""
+def not_deleted():
     return Annotation.deleted_at.is_(None)
 
 
-def span_summaries(*, session: Session, article_id: int) -> list[SpanSummary]:
-    """Every span of the article that has a visible annotation, in text order (one query)."""
+def span_summaries(*, session: Session, article: Article, viewer: User) -> list[SpanSummary]:
+    """Every span of the article with an annotation the viewer may know of, in text order (one query)."""
     statement = (
-        select(Span.id, Span.start, Span.end, Span.quote, Annotation.id, Annotation.verdict,
-               User.id, User.display_name, func.count(Source.id))
+        select(Span.id, Span.start, Span.end, Span.quote, FinalVerdict.verdict, Annotation.id, Annotation.verdict,
+               Annotation.status, Annotation.created_at, User.id, User.display_name, func.count(Source.id))
         .join(Annotation, Annotation.span_id == Span.id)
         .join(User, User.id == Annotation.user_id)
+        .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
         .outerjoin(Source, Source.annotation_id == Annotation.id)
-        .where(Span.article_id == article_id, visible_annotations())
-        .group_by(Span.id, Annotation.id, User.id)
+        .where(Span.article_id == article.id, not_deleted())
+        .group_by(Span.id, FinalVerdict.id, Annotation.id, User.id)
         .order_by(Span.start, Span.end, Span.id, User.display_name)
     )
-    summaries: dict[int, SpanSummary] = {}
-    for span_id, start, end, quote, annotation_id, verdict, user_id, reviewer, source_count in session.exec(statement):
-        summary = summaries.get(span_id)
-        if summary is None:
-            summary = summaries[span_id] = SpanSummary(span_id, start, end, quote)
-        summary.judgements.append(Judgement(annotation_id, user_id, reviewer, verdict, source_count))
-    return list(summaries.values())
+    rows_by_span: dict[int, list] = defaultdict(list)
+    for row in session.exec(statement):
+        rows_by_span[row[0]].append(row)
+    summaries = []
+    for span_id, rows in rows_by_span.items():
+        _, start, end, quote, final, *_ = rows[0]
+        viewer_submitted = any(r[9] == viewer.id and r[7] != DRAFT for r in rows)
+        summary = SpanSummary(span_id, start, end, quote, final)
+        for (_, _, _, _, _, annotation_id, verdict, status, created_at, user_id, reviewer, source_count) in rows:
+            if not is_listed(viewer, author_id=user_id, status=status):
+                continue
+            seen = can_see_verdict(viewer, author_id=user_id, status=status, blind=article.blind_review,
+                                   settled=final is not None, viewer_submitted=viewer_submitted)
+            summary.judgements.append(Judgement(annotation_id, user_id, reviewer, verdict if seen else None,
+                                                status, source_count if seen else 0, created_at))
+        if summary.judgements or summary.settled:
+            summaries.append(summary)
+    return summaries
 
 
 def verdict_counts(summaries: list[SpanSummary]) -> list[tuple[verdicts.Verdict, int]]:
-    """How many annotations give each verdict, in scale order."""
-    counts = Counter(j.verdict for s in summaries for j in s.judgements)
+    """How many visible annotations give each verdict, in scale order."""
+    counts = Counter(j.verdict for s in summaries for j in s.shown)
     return [(v, counts.get(v.key, 0)) for v in verdicts.SCALE]
 
 
-def span_annotations(*, session: Session, span: Span) -> list[Annotation]:
-    """The visible annotations on a span with their reviewers and sources (two queries)."""
+@dataclass
+class SpanAnnotations:
+    """The annotations of one span as a viewer sees them in the panel."""
+
+    visible: list[Annotation]
+    hidden_count: int  # submitted by others, verdicts hidden by blind review
+    draft_count: int  # others' drafts a lead knows of
+    deleted: list[Annotation]  # hidden annotations a lead may restore
+
+
+def span_annotations(*, session: Session, span: Span, viewer: User) -> SpanAnnotations:
+    """The span's annotations with reviewers and sources, split by what the viewer may see (two queries)."""
     statement = (
-        select(Annotation)
-        .where(Annotation.span_id == span.id, visible_annotations())
+        select(Annotation).where(Annotation.span_id == span.id)
         .options(selectinload(Annotation.user), selectinload(Annotation.sources))
         .order_by(Annotation.created_at, Annotation.id)
     )
-    return list(session.exec(statement))
+    annotations = list(session.exec(statement))
+    live = [a for a in annotations if a.deleted_at is None]
+    settled = session.exec(select(FinalVerdict.id).where(FinalVerdict.span_id == span.id)).first() is not None
+    viewer_submitted = any(a.user_id == viewer.id and a.status != DRAFT for a in live)
+    blind = span.article.blind_review
+    visible, hidden, drafts = [], 0, 0
+    for a in live:
+        if can_see_verdict(viewer, author_id=a.user_id, status=a.status, blind=blind, settled=settled,
+                           viewer_submitted=viewer_submitted):
+            visible.append(a)
+        elif is_listed(viewer, author_id=a.user_id, status=a.status):
+            drafts += a.status == DRAFT
+            hidden += a.status != DRAFT
+    deleted = [a for a in annotations if a.deleted_at is not None] if viewer.is_lead else []
+    return SpanAnnotations(visible, hidden, drafts, deleted)
 
 
-def overlapping_spans(*, session: Session, span: Span) -> list[Span]:
-    """Other annotated spans of the same article that share text with ``span``."""
+def overlapping_spans(*, session: Session, span: Span, viewer: User) -> list[Span]:
+    """Other spans of the same article that share text with ``span`` and that the viewer knows of."""
+    known = select(Annotation.span_id).where(not_deleted())
+    if not viewer.is_lead:
+        known = known.where((Annotation.status != DRAFT) | (Annotation.user_id == viewer.id))
     statement = (
         select(Span)
         .where(Span.article_id == span.article_id, Span.id != span.id,
-               Span.start < span.end, Span.end > span.start,
-               Span.id.in_(select(Annotation.span_id).where(visible_annotations())))
+               Span.start < span.end, Span.end > span.start, Span.id.in_(known))
         .order_by(Span.start, Span.end)
     )
     return list(session.exec(statement))
+
+
+def annotations_for_export(*, session: Session, article: Article, viewer: User) -> list[Annotation]:
+    """Every annotation of the article the viewer may read, with span, reviewer and sources loaded."""
+    statement = (
+        select(Annotation)
+        .join(Span, Span.id == Annotation.span_id)
+        .where(Span.article_id == article.id, not_deleted())
+        .options(selectinload(Annotation.user), selectinload(Annotation.sources), selectinload(Annotation.span))
+        .order_by(Span.start, Span.end, Annotation.id)
+    )
+    annotations = list(session.exec(statement))
+    settled = set(session.exec(select(FinalVerdict.span_id).join(Span).where(Span.article_id == article.id)))
+    submitted_by_viewer = {a.span_id for a in annotations if a.user_id == viewer.id and a.status != DRAFT}
+    return [a for a in annotations
+            if can_see_verdict(viewer, author_id=a.user_id, status=a.status, blind=article.blind_review,
+                               settled=a.span_id in settled, viewer_submitted=a.span_id in submitted_by_viewer)]
 
 
 def find_span(*, session: Session, article_id: int, start: int, end: int) -> Span | None:
@@ -124,13 +249,17 @@ def find_span(*, session: Session, article_id: int, start: int, end: int) -> Spa
     ).first()
 
 
+def is_settled(session: Session, span_id: int) -> bool:
+    return session.exec(select(FinalVerdict.id).where(FinalVerdict.span_id == span_id)).first() is not None
+
+
 def own_annotation(*, session: Session, span: Span | None, user: User, include_deleted: bool = False) -> Annotation | None:
     """This user's annotation on the span, if any."""
     if span is None or span.id is None:
         return None
     statement = select(Annotation).where(Annotation.span_id == span.id, Annotation.user_id == user.id)
     if not include_deleted:
-        statement = statement.where(visible_annotations())
+        statement = statement.where(not_deleted())
     return session.exec(statement.options(selectinload(Annotation.sources))).first()
 
 
@@ -155,26 +284,22 @@ def get_or_create_span(*, session: Session, article: Article, target: Target) ->
     return span
 
 
-def snapshot(annotation: Annotation) -> dict:
-    """What a reviewer entered, as stored in history events."""
-    return {
-        "verdict": annotation.verdict,
-        "note": annotation.note,
-        "status": annotation.status,
-        "sources": [{"url": s.url, "title": s.title, "excerpt": s.excerpt} for s in annotation.sources],
-    }
+def touch(row) -> None:
+    """Mark a change of an annotation or final verdict: a new version and the time of it."""
+    row.version += 1
+    row.updated_at = utcnow()
 
 
-def _record(session: Session, annotation: Annotation, user: User, action: str, before: dict | None) -> None:
-    after = None if annotation.deleted_at is not None else snapshot(annotation)
-    session.add(AnnotationEvent(annotation_id=annotation.id, user_id=user.id, action=action, at=annotation.updated_at,
-                                before=before, after=after))
+def lock_current(session: Session, row, expected_version: int | None) -> None:
+    """Take the write lock, re-read ``row`` and refuse when it moved past ``expected_version``.
 
-
-def _touch(annotation: Annotation) -> None:
-    """Mark a change: a new version (for stale-edit checks) and the time of it."""
-    annotation.version += 1
-    annotation.updated_at = utcnow()
+    Two saves of the same version therefore never both succeed: the second
+    waits for the first's lock, then sees the new version and gets StaleEdit.
+    """
+    db.begin_write(session)
+    session.refresh(row, with_for_update=True)
+    if expected_version is not None and row.version != expected_version:
+        raise StaleEdit(row)
 
 
 def _apply(annotation: Annotation, *, verdict: str, note: str, sources: list[dict]) -> None:
@@ -185,18 +310,33 @@ def _apply(annotation: Annotation, *, verdict: str, note: str, sources: list[dic
         annotation.sources.append(Source(position=position, url=row["url"], title=row["title"], excerpt=row["excerpt"]))
 
 
+def _record(session: Session, annotation: Annotation, user: User, action: str, before: dict | None) -> None:
+    after = None if annotation.deleted_at is not None else history.annotation_snapshot(annotation)
+    history.record(session, span_id=annotation.span_id, annotation_id=annotation.id, user=user, action=action,
+                   before=before, after=after, at=annotation.updated_at)
+
+
+def _submit(session: Session, annotation: Annotation, user: User) -> None:
+    before = history.annotation_snapshot(annotation)
+    annotation.status = SUBMITTED
+    annotation.return_note = ""
+    _record(session, annotation, user, "submitted", before)
+
+
 def save_annotation(*, session: Session, user: User, article: Article, target: Target,
-                    verdict: str, note: str, sources: list[dict]) -> Annotation:
-    """Store this user's annotation on the target span: created, or updated when it exists.
+                    verdict: str, note: str, sources: list[dict], submit: bool = False) -> Annotation:
+    """Store this user's annotation on the target span: a new draft, or an update of theirs.
 
     A reviewer has one annotation per span; saving again (even after deleting
-    it) updates that row rather than adding another. Span, annotation, sources
-    and the history event are written in one transaction.
+    it) updates that row rather than adding another. ``submit`` also submits
+    it. Span, annotation, sources and history are written in one transaction.
     """
     db.begin_write(session)
-    action = None
     span = get_or_create_span(session=session, article=article, target=target)
+    if is_settled(session, span.id):
+        raise Locked()
     annotation = own_annotation(session=session, span=span, user=user, include_deleted=True)
+    action = None
     if annotation is None:
         annotation = Annotation(span_id=span.id, user_id=user.id, verdict=verdict)
         try:
@@ -209,45 +349,55 @@ def save_annotation(*, session: Session, user: User, article: Article, target: T
             if annotation is None:
                 raise
     if action is None:
-        before = snapshot(annotation)
-        action = "restored" if annotation.deleted_at is not None else "edited"
-        _touch(annotation)
-        annotation.deleted_at = None
+        before = history.annotation_snapshot(annotation)
+        if annotation.deleted_at is not None:
+            action, annotation.deleted_at, annotation.status = "restored", None, DRAFT
+        else:
+            action = "edited"
+        touch(annotation)
     _apply(annotation, verdict=verdict, note=note, sources=sources)
     _record(session, annotation, user, action, before)
+    if submit and annotation.status != SUBMITTED:
+        _submit(session, annotation, user)
     session.commit()
     return annotation
 
 
 def update_annotation(*, session: Session, annotation: Annotation, user: User, verdict: str, note: str,
-                      sources: list[dict]) -> Annotation:
-    """Change an existing annotation's verdict, note and sources."""
-    before = snapshot(annotation)
-    _touch(annotation)
+                      sources: list[dict], expected_version: int | None = None, submit: bool = False) -> Annotation:
+    """Change one's annotation; StaleEdit if it changed since ``expected_version``, Locked once settled."""
+    lock_current(session, annotation, expected_version)
+    if is_settled(session, annotation.span_id):
+        raise Locked()
+    before = history.annotation_snapshot(annotation)
+    touch(annotation)
     _apply(annotation, verdict=verdict, note=note, sources=sources)
     _record(session, annotation, user, "edited", before)
-    session.add(annotation)
+    if submit and annotation.status != SUBMITTED:
+        _submit(session, annotation, user)
+    session.commit()
+    return annotation
+
+
+def submit_annotation(*, session: Session, annotation: Annotation, user: User) -> Annotation:
+    """Make a draft (or returned) annotation visible to leads and, after their own submission, to reviewers."""
+    lock_current(session, annotation, None)
+    if is_settled(session, annotation.span_id):
+        raise Locked()
+    if annotation.status != SUBMITTED:
+        touch(annotation)
+        _submit(session, annotation, user)
     session.commit()
     return annotation
 
 
 def delete_annotation(*, session: Session, annotation: Annotation, user: User) -> None:
-    """Hide an annotation; its row, its sources and its history stay in the database."""
-    before = snapshot(annotation)
-    _touch(annotation)
+    """Hide one's annotation; its row, sources and history stay in the database."""
+    lock_current(session, annotation, None)
+    if is_settled(session, annotation.span_id):
+        raise Locked()
+    before = history.annotation_snapshot(annotation)
+    touch(annotation)
     annotation.deleted_at = annotation.updated_at
     _record(session, annotation, user, "deleted", before)
-    session.add(annotation)
     session.commit()
-
-
-def annotations_for_export(*, session: Session, article_id: int) -> list[Annotation]:
-    """Every visible annotation of the article with span, reviewer and sources loaded."""
-    statement = (
-        select(Annotation)
-        .join(Span, Span.id == Annotation.span_id)
-        .where(Span.article_id == article_id, visible_annotations())
-        .options(selectinload(Annotation.user), selectinload(Annotation.sources), selectinload(Annotation.span))
-        .order_by(Span.start, Span.end, Annotation.id)
-    )
-    return list(session.exec(statement))

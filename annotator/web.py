@@ -1,7 +1,10 @@
 """Small helpers shared by the views: one place decides page versus fragment."""
 from __future__ import annotations
 
+import functools
+
 from flask import abort, current_app
+from flask_login import current_user
 
 from . import db
 
@@ -24,3 +27,15 @@ def get_or_404(model, ident: int | None):
         abort(404)
     return row
 
+
+
+def lead_required(view):
+    """Let only leads (and admins) through; anyone else gets 403."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_lead:
+            abort(403, "Only leads can do this.")
+        return view(*args, **kwargs)
+
+    return wrapper

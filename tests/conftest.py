@@ -105,8 +105,11 @@ CLAIM = "more than 600,000 Russian soldiers have been killed or wounded"
 
 def annotation_data(article_text: str, quote: str = CLAIM, *, verdict: str = "mostly-true", note: str = "",
                     sources: list[dict] | None = None, offsets: bool = True, **extra) -> dict:
-    """Form fields of a new annotation on the first occurrence of ``quote``."""
-    data = {"quote": quote, "verdict": verdict, "note": note}
+    """Form fields of a new annotation on the first occurrence of ``quote``.
+
+    Sent with the Submit button unless ``action="save"`` (which keeps a draft).
+    """
+    data = {"quote": quote, "verdict": verdict, "note": note, "action": "submit"}
     if offsets:
         start = article_text.index(quote)
         data.update(start=str(start), end=str(start + len(quote)))

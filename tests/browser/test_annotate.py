@@ -49,8 +49,8 @@ def select_with_mouse(page, quote: str) -> None:
     page.mouse.up()
 
 
-def annotate_claim(page, quote: str) -> None:
-    """Select, press Annotate, fill the form as a person would, and save."""
+def annotate_claim(page, quote: str, button: str = "Save") -> None:
+    """Select, press Annotate, fill the form as a person would, and save (a draft) or submit."""
     select_with_mouse(page, quote)
     page.get_by_role("button", name="Annotate").click()
     expect(page.locator("#panel blockquote.quote")).to_have_text(quote)
@@ -62,7 +62,7 @@ def annotate_claim(page, quote: str) -> None:
     expect(page.get_by_label("Source URL")).to_have_count(2)
     page.get_by_label("Source URL").nth(1).fill("https://www.gov.uk/mod-update")
     page.get_by_label("Source title").nth(1).fill("UK MoD update")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name=button, exact=True).click()
 
 
 def stored_spans(app):
@@ -183,7 +183,7 @@ def test_validation_error_shows_next_to_the_field_and_keeps_input(page, live_app
 def test_lead_opens_the_summary(page, live_app):
     sign_in(page)
     page.goto("/articles/1")
-    annotate_claim(page, CLAIM)
+    annotate_claim(page, CLAIM, button="Submit")
     expect(page.locator("#article-text mark[data-span-ids]")).to_have_count(1)
     page.get_by_role("button", name="Sign out").click()
 

@@ -46,3 +46,12 @@ def post_form(client, path: str, data: dict, *, token_from: str, htmx: bool = Tr
     """POST a form with the CSRF token a page of the app hands out."""
     token = csrf_token(client, token_from)
     return client.post(path, data={**data, "csrf_token": token}, headers=HX if htmx else {})
+
+
+def set_blind_review(app, article: Article, blind: bool) -> None:
+    """Turn the article's blind review on or off (a lead's setting)."""
+    with app.app_context():
+        session = db.session()
+        row = session.get(Article, article.id)
+        row.blind_review = blind
+        session.commit()

@@ -5,7 +5,7 @@ from annotator import db
 from annotator.auth import create_or_update_user
 from annotator.models import Annotation, Source, Span
 from tests.conftest import CLAIM, HX, PASSWORD, annotation_data, csrf_token, login, post_annotation, rows
-from tests.web.helpers import XSS_ALL, XSS_SCRIPT, add_article, counts, created_article, post_form
+from tests.web.helpers import XSS_ALL, XSS_SCRIPT, add_article, counts, created_article, post_form, set_blind_review
 from tests.web.htmltree import article_text, highlighted_span_ids, labelled, marks, page
 
 NATO = {"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excerpt": "600,000 casualties"}
@@ -375,6 +375,7 @@ def test_reviewer_cannot_edit_or_delete_others_annotation(app, reviewer_client, 
 
 
 def test_others_annotation_has_no_edit_or_delete_buttons(app, reviewer_client, make_user, demo_article):
+    set_blind_review(app, demo_article, False)  # so that alice sees the annotation before judging
     save(reviewer_client, demo_article)
     annotation = only(app, Annotation)
     root = page(make_user("alice").get(f"/articles/{demo_article.id}/spans/{annotation.span_id}", headers=HX))

@@ -33,10 +33,10 @@ def parse_csv(response) -> list[list[str]]:
 
 # --- W3C Web Annotation --------------------------------------------------------------------------------
 
-def test_w3c_export_is_an_annotation_collection_in_json_ld(app, reviewer_client, make_user, demo_article):
+def test_w3c_export_is_an_annotation_collection_in_json_ld(app, reviewer_client, lead_client, make_user, demo_article):
     save(reviewer_client, demo_article, verdict="mostly-true", note="NATO figure", sources=[NATO, ISW])
     save(make_user("alice"), demo_article, SECOND, verdict="false")
-    response = w3c(reviewer_client, demo_article)
+    response = w3c(lead_client, demo_article)
     assert response.mimetype == "application/ld+json"
     assert "attachment" in response.headers["Content-Disposition"]
     document = json.loads(response.get_data(as_text=True))

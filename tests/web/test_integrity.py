@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from annotator import db, spans
 from annotator.anchoring import resolve_target
-from annotator.models import Annotation, AnnotationEvent, Span, User
+from annotator.models import Annotation, Event, Span, User
 from tests.conftest import CLAIM, HX, annotation_data, post_annotation, rows
 from tests.web.helpers import add_article, counts, created_article, post_form
 from tests.web.htmltree import article_text, page
@@ -14,26 +14,28 @@ NATO = {"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excer
 
 def events(app):
     with app.app_context():
-        return list(db.session().exec(select(AnnotationEvent).order_by(AnnotationEvent.id)))
+        return list(db.session().exec(select(Event).where(Event.annotation_id.is_not(None)).order_by(Event.id)))
 
 
 def test_every_change_is_recorded_with_the_value_before_and_after(app, reviewer_client, demo_article):
-    post_annotation(reviewer_client, demo_article,
-                    annotation_data(demo_article.text, verdict="mostly-true", note="first", sources=[NATO]))
+    post_annotation(reviewer_client, demo_article, annotation_data(
+        demo_article.text, verdict="mostly-true", note="first", sources=[NATO], action="save"))
     (annotation,) = rows(app, Annotation)
-    post_form(reviewer_client, f"/annotations/{annotation.id}", {"verdict": "false", "note": "second"},
+    post_form(reviewer_client, f"/annotations/{annotation.id}",
+              {"verdict": "false", "note": "second", "version": "1", "action": "save"},
               token_from=f"/articles/{demo_article.id}")
     post_form(reviewer_client, f"/annotations/{annotation.id}/delete", {}, token_from=f"/articles/{demo_article.id}")
-    post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text, verdict="mixed", note="third"))
+    post_annotation(reviewer_client, demo_article, annotation_data(
+        demo_article.text, verdict="mixed", note="third", action="save"))
 
     created, edited, deleted, restored = events(app)
     assert [e.action for e in (created, edited, deleted, restored)] == ["created", "edited", "deleted", "restored"]
     assert created.before is None
-    assert created.after == {"verdict": "mostly-true", "note": "first", "status": "submitted",
+    assert created.after == {"verdict": "mostly-true", "note": "first", "status": "draft",
                              "sources": [{"url": NATO["url"], "title": NATO["title"], "excerpt": NATO["excerpt"]}]}
     # The edit dropped the source, but the event keeps it.
     assert edited.before == created.after
-    assert edited.after == {"verdict": "false", "note": "second", "status": "submitted", "sources": []}
+    assert edited.after == {"verdict": "false", "note": "second", "status": "draft", "sources": []}
     assert deleted.before == edited.after and deleted.after is None
     assert restored.before == edited.after and restored.after["verdict"] == "mixed"
     (reviewer,) = rows(app, User, User.username == "reviewer")

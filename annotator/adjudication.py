@@ -1,0 +1,86 @@
+"""A lead's actions on a span: the final verdict, returning and restoring annotations, comments."""
+from __future__ import annotations
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from . import db, history
+from .models import RETURNED, SUBMITTED, Annotation, Comment, FinalVerdict, Span, User, utcnow
+from .spans import Locked, StaleEdit, lock_current, touch
+
+
+def cited_sources(annotations: list[Annotation], source_ids: list[int]) -> list[dict]:
+    """Copies of the chosen sources, in the order they appear in the panel (unknown ids ignored)."""
+    chosen = set(source_ids)
+    return [{"url": s.url, "title": s.title, "excerpt": s.excerpt}
+            for a in annotations for s in a.sources if s.id in chosen]
+
+
+def set_final_verdict(*, session: Session, span: Span, lead: User, verdict: str, rationale: str,
+                      sources: list[dict], expected_version: int | None) -> FinalVerdict:
+    """Settle the span, or change its final verdict (StaleEdit when it moved since ``expected_version``)."""
+    final = session.exec(select(FinalVerdict).where(FinalVerdict.span_id == span.id)).first()
+    if final is None:
+        db.begin_write(session)
+        final = session.exec(select(FinalVerdict).where(FinalVerdict.span_id == span.id)).first()
+        if final is not None and expected_version is not None:
+            raise StaleEdit(final)  # another lead settled it a moment ago
+    else:
+        lock_current(session, final, expected_version)
+    before = history.final_verdict_snapshot(final) if final else None
+    if final is None:
+        final = FinalVerdict(span_id=span.id, lead_id=lead.id, verdict=verdict)
+        session.add(final)
+    else:
+        touch(final)
+        final.lead_id = lead.id
+    final.verdict, final.rationale, final.cited_sources = verdict, rationale, sources
+    history.record(session, span_id=span.id, user=lead, action="settled", before=before,
+                   after=history.final_verdict_snapshot(final), at=final.updated_at)
+    session.commit()
+    return final
+
+
+def return_annotation(*, session: Session, annotation: Annotation, lead: User, note: str) -> Annotation:
+    """Send a submitted annotation back to its reviewer with a comment ("needs changes")."""
+    lock_current(session, annotation, None)
+    if annotation.status != SUBMITTED or annotation.deleted_at is not None:
+        raise ValueError("only a submitted annotation can be returned")
+    if session.exec(select(FinalVerdict.id).where(FinalVerdict.span_id == annotation.span_id)).first():
+        raise Locked()
+    before = history.annotation_snapshot(annotation)
+    touch(annotation)
+    annotation.status, annotation.return_note = RETURNED, note
+    history.record(session, span_id=annotation.span_id, annotation_id=annotation.id, user=lead, action="returned",
+                   before=before, after=history.annotation_snapshot(annotation), at=annotation.updated_at)
+    session.commit()
+    return annotation
+
+
+def restore_annotation(*, session: Session, annotation: Annotation, lead: User) -> Annotation:
+    """Bring back a deleted annotation as it was."""
+    lock_current(session, annotation, None)
+    if annotation.deleted_at is None:
+        return annotation
+    touch(annotation)
+    annotation.deleted_at = None
+    history.record(session, span_id=annotation.span_id, annotation_id=annotation.id, user=lead, action="restored",
+                   before=None, after=history.annotation_snapshot(annotation), at=annotation.updated_at)
+    session.commit()
+    return annotation
+
+
+def add_comment(*, session: Session, span: Span, user: User, body: str) -> Comment:
+    """Add a message to the span's discussion."""
+    comment = Comment(span_id=span.id, user_id=user.id, body=body, created_at=utcnow())
+    session.add(comment)
+    history.record(session, span_id=span.id, user=user, action="commented", after={"comment": body},
+                   at=comment.created_at)
+    session.commit()
+    return comment
+
+
+def span_comments(*, session: Session, span_id: int) -> list[Comment]:
+    statement = (select(Comment).where(Comment.span_id == span_id)
+                 .options(selectinload(Comment.user)).order_by(Comment.created_at, Comment.id))
+    return list(session.exec(statement))

@@ -1,0 +1,202 @@
+"""Inter-reviewer agreement on an article's claims, for the lead dashboard.
+
+Pure module (no Flask, no DB). Spans judged by reviewers are grouped into
+claims (spans whose ranges overlap enough are the same claim); each claim with
+two or more reviewers is one unit for Krippendorff's alpha (nominal data: the
+verdict keys are categories without order or distance).
+
+Alpha is computed exactly (``fractions.Fraction``) and converted to float at
+the end, so equal inputs up to relabelling or reordering give equal floats.
+"""
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+DEFAULT_THRESHOLD = 0.5  # IoU at or above which two spans are the same claim
+
+
+@dataclass(frozen=True)
+class JudgedSpan:
+    """A span ``[start, end)`` in code points and its verdicts, one per reviewer.
+
+    ``judgements`` is stored as a tuple of ``(user_id, verdict_key)`` pairs
+    sorted by user id; a mapping or any iterable of pairs is accepted and
+    normalised. A reviewer may appear only once per span.
+    """
+
+    span_id: int
+    start: int
+    end: int
+    judgements: tuple[tuple[int, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end:
+            raise ValueError(f"span {self.span_id}: need 0 <= start < end, got [{self.start}, {self.end})")
+        raw = self.judgements
+        pairs = list(raw.items()) if isinstance(raw, Mapping) else [tuple(p) for p in raw]
+        if len({user for user, _ in pairs}) != len(pairs):
+            raise ValueError(f"span {self.span_id}: a reviewer judged it more than once")
+        object.__setattr__(self, "judgements", tuple(sorted(pairs)))
+
+    @property
+    def verdicts(self) -> dict[int, str]:
+        """The judgements as a ``{user_id: verdict_key}`` dict."""
+        return dict(self.judgements)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A group of spans that are the same claim, with one verdict per reviewer.
+
+    ``span_ids`` ascending; ``start``/``end`` cover all its spans;
+    ``judgements`` as in :class:`JudgedSpan` (sorted ``(user_id, verdict)`` pairs).
+    """
+
+    span_ids: tuple[int, ...]
+    start: int
+    end: int
+    judgements: tuple[tuple[int, str], ...]
+
+    @property
+    def verdicts(self) -> dict[int, str]:
+        """The merged judgements as a ``{user_id: verdict_key}`` dict."""
+        return dict(self.judgements)
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    """Agreement figures for one article (or, pooled, for several)."""
+
+    claims: int  # claims after grouping
+    claims_compared: int  # claims with >= 2 reviewers: the units alpha rests on
+    full_agreement_share: float | None  # share of compared claims where all agree; None if none
+    alpha: float | None  # Krippendorff's nominal alpha; None when undefined
+    near_threshold: float  # the IoU threshold used for grouping
+
+
+def iou(a_start: int, a_end: int, b_start: int, b_end: int) -> float:
+    """Intersection over union of ``[a_start, a_end)`` and ``[b_start, b_end)``; 0.0 if disjoint."""
+    inter = max(0, min(a_end, b_end) - max(a_start, b_start))
+    union = (a_end - a_start) + (b_end - b_start) - inter
+    return inter / union if inter > 0 and union > 0 else 0.0
+
+
+def group_claims(spans: Iterable[JudgedSpan], threshold: float = DEFAULT_THRESHOLD) -> list[Claim]:
+    """Group spans into claims: connected components of ``iou >= threshold``, ordered by position.
+
+    Only overlapping spans can reach a threshold > 0, so a sweep over spans
+    sorted by start compares each span with the still-open ones only:
+    O(n log n + overlapping pairs). When a reviewer judged several spans of
+    one claim, the verdict on the span with the highest ``span_id`` (the most
+    recently created span) wins.
+    """
+    if not 0 < threshold <= 1:
+        raise ValueError("threshold must be in (0, 1]")
+    items = sorted(spans, key=lambda s: (s.start, s.end, s.span_id))
+    if len({s.span_id for s in items}) != len(items):
+        raise ValueError("duplicate span_id")
+
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]  # path halving
+            i = parent[i]
+        return i
+
+    open_spans: list[tuple[int, int]] = []  # heap of (end, index) of spans still open at the sweep
+    for i, span in enumerate(items):
+        while open_spans and open_spans[0][0] <= span.start:
+            heapq.heappop(open_spans)  # ended at or before this start: disjoint from it and all later
+        for _, j in open_spans:  # every open span overlaps this one
+            other = items[j]
+            if iou(other.start, other.end, span.start, span.end) >= threshold:
+                ri, rj = find(i), find(j)
+                if ri != rj:
+                    parent[max(ri, rj)] = min(ri, rj)
+        heapq.heappush(open_spans, (span.end, i))
+
+    groups: dict[int, list[JudgedSpan]] = {}
+    for i, span in enumerate(items):
+        groups.setdefault(find(i), []).append(span)  # roots are each group's first index: ordered
+
+    claims = []
+    for members in groups.values():
+        merged: dict[int, str] = {}
+        for span in sorted(members, key=lambda s: s.span_id):
+            merged.update(span.judgements)  # later (higher) span_id overwrites
+        claims.append(Claim(
+            span_ids=tuple(sorted(s.span_id for s in members)),
+            start=min(s.start for s in members),
+            end=max(s.end for s in members),
+            judgements=tuple(sorted(merged.items())),
+        ))
+    return claims
+
+
+def krippendorff_alpha_nominal(units: Iterable[Mapping[Hashable, Hashable]]) -> float | None:
+    """Krippendorff's alpha for nominal data; None when undefined.
+
+    Each unit maps coder -> value. Units with fewer than 2 values are not
+    pairable and are dropped. From the coincidence matrix o_ck (each ordered
+    pair of values from different coders in unit u adds 1/(m_u - 1)), with
+    n_c = sum_k o_ck and n = sum_c n_c:
+
+        alpha = 1 - (n - 1) * sum_{c != k} o_ck / sum_{c != k} n_c * n_k   (= 1 - Do/De)
+
+    Undefined (None) when no unit is pairable, or when De == 0, i.e. every
+    pairable value is the same single category: there is no variation to agree
+    on, even though every pair agrees (the full-agreement share is then 1.0).
+    """
+    n = 0
+    agreeing = Fraction(0)  # sum_c o_cc
+    totals: Counter[Hashable] = Counter()  # n_c
+    for unit in units:
+        m = len(unit)
+        if m < 2:
+            continue
+        counts = Counter(unit.values())
+        # a category with count a contributes a(a-1) ordered same-value pairs, each weighted 1/(m-1)
+        agreeing += Fraction(sum(a * (a - 1) for a in counts.values()), m - 1)
+        totals.update(counts)  # each value pairs with m-1 others, each 1/(m-1): adds 1 to n_c
+        n += m
+    if n == 0:
+        return None
+    observed = n - agreeing  # sum_{c != k} o_ck
+    expected = n * n - sum(v * v for v in totals.values())  # sum_{c != k} n_c n_k
+    if expected == 0:
+        return None
+    return float(1 - (n - 1) * observed / expected)
+
+
+def _report(claims: list[Claim], threshold: float) -> AgreementReport:
+    """The report for claims already grouped (possibly from several articles)."""
+    units = [c.verdicts for c in claims if len(c.judgements) >= 2]
+    unanimous = sum(1 for u in units if len(set(u.values())) == 1)
+    return AgreementReport(
+        claims=len(claims),
+        claims_compared=len(units),
+        full_agreement_share=unanimous / len(units) if units else None,
+        alpha=krippendorff_alpha_nominal(units),
+        near_threshold=threshold,
+    )
+
+
+def agreement(spans: Iterable[JudgedSpan], threshold: float = DEFAULT_THRESHOLD) -> AgreementReport:
+    """Agreement on one article's judged spans."""
+    return _report(group_claims(spans, threshold), threshold)
+
+
+def agreement_overall(
+    spans_by_article: Iterable[Iterable[JudgedSpan]], threshold: float = DEFAULT_THRESHOLD
+) -> AgreementReport:
+    """Pooled agreement over several articles: claims grouped per article, one alpha over all units.
+
+    Alphas do not average: the pooled alpha is not the mean of per-article alphas.
+    """
+    claims = [c for spans in spans_by_article for c in group_claims(spans, threshold)]
+    return _report(claims, threshold)
