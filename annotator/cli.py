@@ -163,7 +163,7 @@ def register(app: Flask) -> None:
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")
     @one_line_errors
     def export(article_id, export_format, output):
-        """Export an article's annotations (W3C Web Annotation JSON-LD or CSV)."""
+        """Export an article's annotations (W3C Web Annotation JSON-LD or CSV) or its ClaimReviews."""
         article = db.session().get(Article, article_id)
         if article is None:
             raise click.ClickException(f"no article with id {article_id}")

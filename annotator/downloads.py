@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from flask import Blueprint, Response, url_for
+from flask import Blueprint, Response, current_app, url_for
 from flask_login import current_user
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from . import db, exports, spans
-from .models import Annotation, Article
+from .models import Annotation, Article, FinalVerdict, Span
 from .web import get_or_404
 
 bp = Blueprint("downloads", __name__)
@@ -51,8 +51,34 @@ def csv_document(*, session: Session, article: Article, viewer) -> str:
     return "".join(exports.csv_lines(records(session, article, viewer)))
 
 
+def claimreview_document(*, session: Session, article: Article, viewer=None) -> list[dict]:
+    """One ClaimReview per settled claim of the article, in text order (final verdicts are public)."""
+    statement = (select(FinalVerdict, Span).join(Span, Span.id == FinalVerdict.span_id)
+                 .where(Span.article_id == article.id).order_by(Span.start, Span.end, Span.id))
+    reviews = []
+    for final, span in session.exec(statement):
+        record = exports.FinalVerdictRecord(
+            url=url_for("articles.show", article_id=article.id, span=span.id, _external=True),
+            quote=span.quote, verdict=final.verdict, rationale=final.rationale,
+            settled=final.created_at, modified=final.updated_at,
+            cited=tuple(exports.SourceRecord(c["url"], c.get("title", ""), c.get("excerpt", ""))
+                        for c in final.cited_sources),
+        )
+        reviews.append(exports.claim_review(
+            record, organisation=current_app.config["ORGANISATION_NAME"], article_url=article_iri(article),
+            publisher=article.publisher,
+            article_date=article.published_on.isoformat() if article.published_on else None,
+        ))
+    return reviews
+
+
+def _json(document) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
 FORMATS: dict[str, Callable[..., str]] = {
-    "w3c": lambda **kw: json.dumps(w3c_document(**kw), ensure_ascii=False, indent=2) + "\n",
+    "w3c": lambda **kw: _json(w3c_document(**kw)),
+    "claimreview": lambda **kw: _json(claimreview_document(**kw)),
     "csv": csv_document,
 }
 
@@ -68,6 +94,14 @@ def w3c(article_id: int):
     article = get_or_404(Article, article_id)
     return _attachment(FORMATS["w3c"](session=db.session(), article=article, viewer=current_user),
                        "application/ld+json", f"{article.slug}-annotations.jsonld")
+
+
+@bp.get("/articles/<int:article_id>/claimreview.jsonld")
+def claimreview(article_id: int):
+    """The article's settled claims as schema.org ClaimReview JSON-LD (a JSON array; [] when none)."""
+    article = get_or_404(Article, article_id)
+    return _attachment(FORMATS["claimreview"](session=db.session(), article=article, viewer=current_user),
+                       "application/ld+json", f"{article.slug}-claimreview.jsonld")
 
 
 @bp.get("/articles/<int:article_id>/annotations.csv")

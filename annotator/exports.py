@@ -130,3 +130,55 @@ def csv_lines(records: Iterable[AnnotationRecord]) -> Iterator[str]:
             r.id, r.start, r.end, _cell(r.quote), _cell(r.creator_name), _cell(r.creator_username), r.verdict,
             verdicts.label(r.verdict), _cell(r.note), len(r.sources), _cell(sources), iso(r.created), iso(r.modified),
         ])
+
+
+SCHEMA_CONTEXT = "https://schema.org"
+
+
+@dataclass(frozen=True)
+class FinalVerdictRecord:
+    """Everything a ClaimReview says about one settled claim."""
+
+    url: str  # the claim's address in this app
+    quote: str
+    verdict: str
+    rationale: str
+    settled: datetime
+    modified: datetime
+    cited: tuple[SourceRecord, ...] = field(default_factory=tuple)
+
+
+def claim_review(record: FinalVerdictRecord, *, organisation: str, article_url: str,
+                 publisher: str | None = None, article_date: str | None = None) -> dict:
+    """One schema.org ClaimReview (with its own @context) for a settled claim.
+
+    The rating comes from the verdict scale: ratingValue 1 (worst) to 5 (best),
+    with the verdict's label as alternateName. A verdict outside the scale's
+    order (Unverifiable) has no ratingValue, only its alternateName.
+    """
+    verdict = verdicts.get(record.verdict)
+    rating: dict = {"@type": "Rating", "alternateName": verdicts.label(record.verdict)}
+    if verdict is not None and verdict.rating is not None:
+        rating.update(ratingValue=verdict.rating, bestRating=verdicts.BEST_RATING, worstRating=verdicts.WORST_RATING)
+    appearance: dict = {"@type": "CreativeWork", "url": article_url}
+    if article_date:
+        appearance["datePublished"] = article_date
+    claim: dict = {"@type": "Claim", "appearance": [appearance]}
+    if publisher:
+        claim["author"] = {"@type": "Organization", "name": publisher}
+    review = {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "ClaimReview",
+        "url": record.url,
+        "claimReviewed": record.quote,
+        "reviewRating": rating,
+        "itemReviewed": claim,
+        "author": {"@type": "Organization", "name": organisation},
+        "datePublished": record.settled.date().isoformat(),
+        "dateModified": iso(record.modified),
+        "reviewBody": record.rationale,
+    }
+    if record.cited:
+        review["citation"] = [{"@type": "CreativeWork", "url": s.url, **({"name": s.title} if s.title else {})}
+                              for s in record.cited]
+    return review
