@@ -9,7 +9,7 @@ from flask_htmx import HTMX
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from . import config, db, verdicts
+from . import config, db, history, verdicts
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -53,6 +53,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_error_handlers(app)
     app.jinja_env.globals["verdict_scale"] = verdicts.SCALE
     app.jinja_env.globals["verdict_label"] = verdicts.label
+    app.jinja_env.globals["history_changes"] = history.changes
+    app.jinja_env.globals["field_labels"] = history.FIELD_LABELS
     return app
 
 

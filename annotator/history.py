@@ -51,3 +51,15 @@ def span_history(*, session: Session, span_id: int, viewer: User) -> list[Event]
     own = set(session.exec(select(Annotation.id).where(Annotation.span_id == span_id,
                                                        Annotation.user_id == viewer.id)))
     return [e for e in events if e.annotation_id is None or e.annotation_id in own]
+
+
+FIELD_LABELS = {"verdict": "Verdict", "status": "Status", "note": "Note", "sources": "Sources",
+                "rationale": "Rationale", "cited_sources": "Cited sources", "return_note": "Return note",
+                "comment": "Comment"}
+
+
+def changes(before: dict | None, after: dict | None) -> list[tuple[str, object, object]]:
+    """(field, old, new) for every field an event changed, in a fixed order; all fields when one side is missing."""
+    before, after = before or {}, after or {}
+    return [(key, before.get(key), after.get(key)) for key in FIELD_LABELS
+            if (key in before or key in after) and before.get(key) != after.get(key)]
