@@ -155,6 +155,8 @@ def span_summaries(*, session: Session, article: Article, viewer: User) -> list[
     rows_by_span: dict[int, list] = defaultdict(list)
     for row in session.exec(statement):
         rows_by_span[row[0]].append(row)
+    # A plain object, not the request's user proxy: this loop runs once per annotation.
+    viewer = Viewer(viewer.id, viewer.is_lead)
     summaries = []
     for span_id, rows in rows_by_span.items():
         _, start, end, quote, final, *_ = rows[0]
