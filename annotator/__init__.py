@@ -42,9 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
 
-    from . import annotations, articles, auth, cli, downloads, review
+    from . import annotations, articles, auth, cli, dashboard, downloads, review, work
 
-    for module in (auth, articles, annotations, review, downloads):
+    for module in (auth, articles, annotations, review, dashboard, work, downloads):
         app.register_blueprint(module.bp)
     cli.register(app)
 

@@ -18,15 +18,19 @@ def cited_sources(annotations: list[Annotation], source_ids: list[int]) -> list[
 
 def set_final_verdict(*, session: Session, span: Span, lead: User, verdict: str, rationale: str,
                       sources: list[dict], expected_version: int | None) -> FinalVerdict:
-    """Settle the span, or change its final verdict (StaleEdit when it moved since ``expected_version``)."""
+    """Settle the span, or change its final verdict (StaleEdit when it moved since ``expected_version``).
+
+    ``expected_version`` is None when the lead's form was opened on an unsettled span:
+    any ruling found then is newer than what the lead saw.
+    """
     final = session.exec(select(FinalVerdict).where(FinalVerdict.span_id == span.id)).first()
     if final is None:
         db.begin_write(session)
         final = session.exec(select(FinalVerdict).where(FinalVerdict.span_id == span.id)).first()
-        if final is not None and expected_version is not None:
+        if final is not None:
             raise StaleEdit(final)  # another lead settled it a moment ago
     else:
-        lock_current(session, final, expected_version)
+        lock_current(session, final, expected_version or 0)  # versions start at 1: None is always stale
     before = history.final_verdict_snapshot(final) if final else None
     if final is None:
         final = FinalVerdict(span_id=span.id, lead_id=lead.id, verdict=verdict)

@@ -121,6 +121,8 @@ def show(annotation_id: int):
 def edit(annotation_id: int):
     """The form to change one's own annotation."""
     annotation = load_own_annotation(annotation_id)
+    if spans.is_settled(db.session(), annotation.span_id):
+        abort(403, SETTLED_MESSAGE)  # saving it could only fail
     return render_form(AnnotationForm(formdata=None, obj=annotation), article=annotation.span.article,
                        action=url_for("annotations.update", annotation_id=annotation.id),
                        quote=annotation.span.quote, existing=annotation)

@@ -79,7 +79,7 @@ def settle(article_id: int, span_id: int):
     try:
         adjudication.set_final_verdict(session=db.session(), span=span, lead=current_user, verdict=form.verdict.data,
                                        rationale=form.rationale.data.strip(), sources=sources,
-                                       expected_version=form.version.data if final else None)
+                                       expected_version=form.version.data)
     except spans.StaleEdit as stale:
         db.session().rollback()
         return render_panel("review/_final_conflict.html", 409, article=article, span=span, form=form,
