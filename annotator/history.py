@@ -1,10 +1,12 @@
 """The append-only history of a span: recording events and reading them back."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from .models import Annotation, Event, FinalVerdict, User
+from .models import DRAFT, Annotation, Event, FinalVerdict, User
 
 
 def annotation_snapshot(annotation: Annotation) -> dict:
@@ -37,20 +39,39 @@ def record(session: Session, *, span_id: int, user: User, action: str, before: d
 def span_history(*, session: Session, span_id: int, viewer: User) -> list[Event]:
     """The span's events, oldest first, as this user may see them.
 
-    Leads see everything. A reviewer sees events of their own annotations and of
-    the span itself (final verdict, comments), never another reviewer's
-    verdicts: history must not undo blind review.
+    Leads see every event, but not the content of others' drafts (only that they
+    exist). A reviewer sees events of their own annotations and of the span itself
+    (final verdict, comments), never another reviewer's verdicts: history must not
+    undo blind review.
     """
     statement = (
         select(Event).where(Event.span_id == span_id)
         .options(selectinload(Event.user)).order_by(Event.at, Event.id)
     )
     events = list(session.exec(statement))
-    if viewer.is_lead:
-        return events
-    own = set(session.exec(select(Annotation.id).where(Annotation.span_id == span_id,
-                                                       Annotation.user_id == viewer.id)))
-    return [e for e in events if e.annotation_id is None or e.annotation_id in own]
+    authors = dict(session.exec(select(Annotation.id, Annotation.user_id).where(Annotation.span_id == span_id)).all())
+    others = {e.id for e in events if e.annotation_id is not None and authors.get(e.annotation_id) != viewer.id}
+    if not viewer.is_lead:
+        return [e for e in events if e.id not in others]
+    return [without_draft_content(e) if e.id in others else e for e in events]
+
+
+def _mask_draft(value: dict | None) -> dict | None:
+    return {"status": DRAFT} if value is not None and value.get("status") == DRAFT else value
+
+
+def without_draft_content(event: Event):
+    """The event as someone other than the annotation's author sees it: a draft's content is hidden.
+
+    A lead knows that a draft exists and when it changed, not what it says. Returns a
+    plain copy, never a changed Event (the session must not write the history back).
+    """
+    before, after = _mask_draft(event.before), _mask_draft(event.after)
+    if before is event.before and after is event.after:
+        return event
+    return SimpleNamespace(id=event.id, span_id=event.span_id, annotation_id=event.annotation_id,
+                           user_id=event.user_id, user=event.user, action=event.action, at=event.at,
+                           before=before, after=after)
 
 
 FIELD_LABELS = {"verdict": "Verdict", "status": "Status", "note": "Note", "sources": "Sources",

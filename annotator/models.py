@@ -153,9 +153,16 @@ class Annotation(SQLModel, table=True):
 
     span: Span = Relationship(back_populates="annotations")
     user: User = Relationship(back_populates="annotations")
+    # The sources the annotation cites now, in order (read-only). An edit that drops a
+    # source marks its row removed rather than deleting it; ``all_sources`` holds every row.
     sources: list["Source"] = Relationship(
-        back_populates="annotation",
-        sa_relationship_kwargs={"order_by": "Source.position", "cascade": "all, delete-orphan"},
+        sa_relationship_kwargs={
+            "primaryjoin": "and_(Annotation.id == Source.annotation_id, Source.removed_at.is_(None))",
+            "order_by": "Source.position", "viewonly": True,
+        },
+    )
+    all_sources: list["Source"] = Relationship(
+        back_populates="annotation", sa_relationship_kwargs={"order_by": "Source.id", "overlaps": "sources"},
     )
 
     def is_owned_by(self, user: User) -> bool:
@@ -177,8 +184,9 @@ class Source(SQLModel, table=True):
     url: str = Field(max_length=2000)
     title: str = Field(default="", max_length=500)
     excerpt: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    removed_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
 
-    annotation: Annotation = Relationship(back_populates="sources")
+    annotation: Annotation = Relationship(back_populates="all_sources", sa_relationship_kwargs={"overlaps": "sources"})
 
 
 class FinalVerdict(SQLModel, table=True):

@@ -7,9 +7,10 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import select
 
-from . import adjudication, db, spans
+from . import adjudication, db, spans, verdicts
+from .dashboard import csv_download, csv_text
 from .forms import ArticleSettingsForm, ReturnForm
-from .models import Annotation, Article, FinalVerdict
+from .models import DRAFT, RETURNED, SUBMITTED, Annotation, Article, FinalVerdict
 from .panel import claim_address, final_verdict_form, load_span, render_panel, span_panel_context
 from .web import get_or_404, htmx_request, lead_required
 
@@ -42,21 +43,65 @@ def reviewer_columns(summaries: list[spans.SpanSummary]) -> list[tuple[int, str]
     return sorted(names.items(), key=lambda item: (item[1].lower(), item[0]))
 
 
+def claim_status(summary: spans.SpanSummary) -> str:
+    """The summary's Status cell: what the verdicts the viewer may see say about the claim."""
+    if summary.disputed:
+        return "Disagreement"
+    if len(summary.shown) >= 2:
+        return "Agreed"
+    if any(j.hidden and j.status != DRAFT for j in summary.judgements):
+        return "Verdicts hidden"
+    return "One reviewer"
+
+
+def judgement_text(judgement: spans.Judgement | None) -> str:
+    """A reviewer's cell as text: the verdict's label, Hidden (blind review), Draft (a lead sees it exists), or empty."""
+    if judgement is None:
+        return ""
+    if judgement.hidden:
+        return "Draft" if judgement.status == DRAFT else "Hidden"
+    return verdicts.label(judgement.verdict) + (" (returned)" if judgement.status == RETURNED else "")
+
+
+def summary_context(article: Article) -> dict:
+    """What the summary page and its CSV show this user (one query)."""
+    summaries = spans.span_summaries(session=db.session(), article=article, viewer=current_user)
+    rows = summary_rows(summaries)
+    return {
+        "article": article,
+        "rows": rows,
+        "reviewers": reviewer_columns(summaries),
+        "cells": [{j.user_id: j for j in row.judgements} for row in rows],
+        "claim_status": claim_status,
+        "bars": chart_bars(summaries),
+        "annotation_count": sum(len(s.judgements) for s in summaries),
+        "disputed_count": sum(1 for s in summaries if s.disputed),
+        "single_count": sum(1 for s in summaries if len(s.judgements) == 1),
+        "settled_count": sum(1 for s in summaries if s.settled),
+        "awaiting_count": sum(1 for s in summaries
+                              if not s.settled and any(j.status == SUBMITTED for j in s.judgements)),
+    }
+
+
 @bp.get("/articles/<int:article_id>/summary")
 def summary(article_id: int):
-    """Per article: verdict counts, each claim with every reviewer's verdict side by side."""
-    article = get_or_404(Article, article_id)
-    summaries = spans.span_summaries(session=db.session(), article=article, viewer=current_user)
-    return render_template(
-        "review/summary.html",
-        article=article,
-        rows=summary_rows(summaries),
-        reviewers=reviewer_columns(summaries),
-        bars=chart_bars(summaries),
-        annotation_count=sum(len(s.judgements) for s in summaries),
-        disputed_count=sum(1 for s in summaries if s.disputed),
-        single_count=sum(1 for s in summaries if len(s.judgements) == 1),
-    )
+    """Per article: verdict counts, each claim with every reviewer's verdict and the final verdict side by side."""
+    return render_template("review/summary.html", **summary_context(get_or_404(Article, article_id)))
+
+
+@bp.get("/articles/<int:article_id>/summary.csv")
+def summary_csv(article_id: int):
+    """The summary's table as CSV: the same rows and cells the page shows this user."""
+    context = summary_context(get_or_404(Article, article_id))
+    reviewers = context["reviewers"]
+    header = ["claim", *(name for _, name in reviewers), "final_verdict", "sources", "status", "span_id", "start",
+              "end", "url"]
+    body = [[row.quote, *(judgement_text(cells.get(user_id)) for user_id, _ in reviewers),
+             verdicts.label(row.final_verdict) if row.final_verdict else "", row.source_count, claim_status(row),
+             row.id, row.start, row.end,
+             url_for("articles.show", article_id=context["article"].id, span=row.id, _external=True)]
+            for row, cells in zip(context["rows"], context["cells"])]
+    return csv_download(csv_text(header, body), f"{context['article'].slug}-summary.csv")
 
 
 def render_span_panel(article, span, status: int = 200, **forms):
@@ -73,7 +118,13 @@ def settle(article_id: int, span_id: int):
     visible = spans.span_annotations(session=db.session(), span=span, viewer=current_user).visible
     final = db.session().exec(select(FinalVerdict).where(FinalVerdict.span_id == span.id)).first()
     form = final_verdict_form(final, visible, formdata=request.form)
-    if not form.validate():
+    valid = form.validate()
+    if valid and not set(form.cite.data or []) <= {value for value, _ in form.cite.choices}:
+        # A source was removed since the form was opened: never drop a citation silently.
+        form.cite.errors.append("A reviewer changed their sources since you opened this form: "
+                                "choose the sources to cite again.")
+        valid = False
+    if not valid:
         return render_span_panel(article, span, 422, final_form=form)
     sources = adjudication.cited_sources(visible, form.cite.data or [])
     try:

@@ -147,7 +147,7 @@ def span_summaries(*, session: Session, article: Article, viewer: User) -> list[
         .join(Annotation, Annotation.span_id == Span.id)
         .join(User, User.id == Annotation.user_id)
         .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
-        .outerjoin(Source, Source.annotation_id == Annotation.id)
+        .outerjoin(Source, (Source.annotation_id == Annotation.id) & Source.removed_at.is_(None))
         .where(Span.article_id == article.id, not_deleted())
         .group_by(Span.id, FinalVerdict.id, Annotation.id, User.id)
         .order_by(Span.start, Span.end, Span.id, User.display_name)
@@ -304,12 +304,22 @@ def lock_current(session: Session, row, expected_version: int | None) -> None:
         raise StaleEdit(row)
 
 
-def _apply(annotation: Annotation, *, verdict: str, note: str, sources: list[dict]) -> None:
+def _apply(session: Session, annotation: Annotation, *, verdict: str, note: str, sources: list[dict]) -> None:
+    """Set verdict, note and sources. Unchanged sources keep their rows (and ids, which a
+    lead's open form may cite); dropped ones are marked removed, never deleted."""
     annotation.verdict = verdict
     annotation.note = note
-    annotation.sources.clear()  # the previous sources live on in the history event
+    kept = {(s.url, s.title, s.excerpt): s for s in reversed(annotation.sources)}
     for position, row in enumerate(sources):
-        annotation.sources.append(Source(position=position, url=row["url"], title=row["title"], excerpt=row["excerpt"]))
+        source = kept.pop((row["url"], row["title"], row["excerpt"]), None)
+        if source is None:
+            source = Source(annotation_id=annotation.id, url=row["url"], title=row["title"], excerpt=row["excerpt"])
+            session.add(source)
+        source.position = position
+    for dropped in kept.values():
+        dropped.removed_at = annotation.updated_at
+    session.flush()
+    session.expire(annotation, ["sources"])  # read the current list back on next use
 
 
 def _record(session: Session, annotation: Annotation, user: User, action: str, before: dict | None) -> None:
@@ -357,7 +367,7 @@ def save_annotation(*, session: Session, user: User, article: Article, target: T
         else:
             action = "edited"
         touch(annotation)
-    _apply(annotation, verdict=verdict, note=note, sources=sources)
+    _apply(session, annotation, verdict=verdict, note=note, sources=sources)
     _record(session, annotation, user, action, before)
     if submit and annotation.status != SUBMITTED:
         _submit(session, annotation, user)
@@ -373,7 +383,7 @@ def update_annotation(*, session: Session, annotation: Annotation, user: User, v
         raise Locked()
     before = history.annotation_snapshot(annotation)
     touch(annotation)
-    _apply(annotation, verdict=verdict, note=note, sources=sources)
+    _apply(session, annotation, verdict=verdict, note=note, sources=sources)
     _record(session, annotation, user, "edited", before)
     if submit and annotation.status != SUBMITTED:
         _submit(session, annotation, user)

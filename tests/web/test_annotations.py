@@ -93,7 +93,10 @@ def test_saving_again_updates_the_reviewers_one_annotation(app, reviewer_client,
     annotation = only(app, Annotation)
     assert (annotation.verdict, annotation.note, annotation.version) == ("false", "second thoughts", 2)
     assert annotation.updated_at >= annotation.created_at
-    assert [s.url for s in rows(app, Source)] == [ISW["url"]]
+    assert [s.url for s in rows(app, Source, Source.removed_at.is_(None))] == [ISW["url"]]
+    # The dropped source keeps its row, marked removed: nothing a user entered is deleted.
+    (dropped,) = rows(app, Source, Source.removed_at.is_not(None))
+    assert dropped.url == NATO["url"]
     assert len(rows(app, Span)) == 1
 
 
@@ -279,8 +282,9 @@ def test_edit_own_annotation_changes_verdict_note_and_sources(app, reviewer_clie
     assert any("verdict-false" in m.classes for m in marks(root))
     edited = only(app, Annotation)
     assert (edited.verdict, edited.note, edited.version) == ("false", "new note", 2)
-    sources = sorted(rows(app, Source), key=lambda s: s.position)
+    sources = sorted(rows(app, Source, Source.removed_at.is_(None)), key=lambda s: s.position)
     assert [(s.url, s.title, s.excerpt) for s in sources] == [(ISW["url"], ISW["title"], "quoted"), (NATO["url"], "", "")]
+    assert [s.title for s in rows(app, Source, Source.removed_at.is_not(None))] == [NATO["title"]]
     assert len(rows(app, Span)) == 1
 
 

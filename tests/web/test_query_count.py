@@ -45,7 +45,7 @@ def populate(app, title: str, text: str, annotation_count: int) -> tuple[int, li
                                         verdict=scale[(n + k) % len(scale)],
                                         note=f"note {n}/{k}", created_at=now + timedelta(seconds=n),
                                         updated_at=now + timedelta(seconds=n))
-                annotation.sources = [Source(position=p, url=f"https://example.org/{n}/{k}/{p}", title=f"S{p}")
+                annotation.all_sources = [Source(position=p, url=f"https://example.org/{n}/{k}/{p}", title=f"S{p}")
                                       for p in range((n + k) % 3)]
                 session.add(annotation)
         session.commit()

@@ -147,3 +147,114 @@ def test_summary_runs_a_fixed_number_of_queries(app, judged, make_user, lead_cli
     with count_queries(app) as after:
         lead_client.get(f"/articles/{judged.id}/summary")
     assert len(after) == len(before)
+
+
+# --- Final verdicts, blind review, drafts, the queue link, CSV ---------------------------------------
+
+def settle(app, lead_client, article, quote, verdict):
+    """A lead records the final verdict through the panel's form."""
+    start = article.text.index(quote)
+    span = next(s for s in rows(app, Span) if s.start == start and s.end == start + len(quote))
+    response = post_form(lead_client, f"/articles/{article.id}/spans/{span.id}/final-verdict",
+                         {"verdict": verdict, "rationale": "Checked.", "cite": []},
+                         token_from=f"/articles/{article.id}", htmx=False)
+    assert response.status_code == 303, response.get_data(as_text=True)
+
+
+def test_summary_shows_the_final_verdict_of_settled_claims(app, judged, lead_client, reviewer_client):
+    settle(app, lead_client, judged, CLAIM, "mostly-false")
+    for client in (lead_client, reviewer_client):
+        header, body = table_rows(page(client.get(f"/articles/{judged.id}/summary")))
+        final = header.index("Final verdict")
+        by_quote = {cells[0].text().strip(): cells[final] for cells in body}
+        assert by_quote[CLAIM].find("span", class_="badge").text() == "Mostly false"
+        assert "verdict-mostly-false" in by_quote[CLAIM].find("span", class_="badge").classes
+        assert by_quote[EARLY].text().strip() == "—"
+    figures = page(lead_client.get(f"/articles/{judged.id}/summary")).find("dl")
+    assert {d.find("dt").text(): d.find("dd").text() for d in figures.find_all("div")}["Settled"] == "1"
+
+
+def test_blind_review_hides_others_verdicts_until_the_reviewer_submits(app, judged, make_user):
+    carol = make_user("carol")
+    header, body = table_rows(page(carol.get(f"/articles/{judged.id}/summary")))
+    by_quote = {cells[0].text().strip(): cells for cells in body}
+    alice = header.index("Alice")
+    assert by_quote[CLAIM][alice].text().strip() == "Hidden"
+    assert "False" not in " ".join(c.text() for c in by_quote[CLAIM])
+    assert "Disagreement" not in by_quote[CLAIM][-1].text()  # that would give the hidden verdicts away
+    assert by_quote[CLAIM][-1].text().strip() == "Verdicts hidden"
+    save(carol, judged, CLAIM, "mixed")
+    header, body = table_rows(page(carol.get(f"/articles/{judged.id}/summary")))
+    by_quote = {cells[0].text().strip(): cells for cells in body}
+    assert by_quote[CLAIM][header.index("Alice")].text().strip() == "False"
+
+
+def test_others_drafts_are_not_shown_to_reviewers_and_show_as_draft_to_leads(app, judged, make_user, reviewer_client,
+                                                                            lead_client):
+    bob = make_user("bob")
+    response = post_annotation(bob, judged, annotation_data(judged.text, EARLY, verdict="false", action="save"))
+    assert response.status_code == 200
+    header, body = table_rows(page(reviewer_client.get(f"/articles/{judged.id}/summary")))
+    assert "Bob" not in header
+    header, body = table_rows(page(lead_client.get(f"/articles/{judged.id}/summary")))
+    by_quote = {cells[0].text().strip(): cells for cells in body}
+    assert by_quote[EARLY][header.index("Bob")].text().strip() == "Draft"
+    assert "False" not in by_quote[EARLY][header.index("Bob")].text()
+    own = {cells[0].text().strip(): cells for cells in table_rows(page(bob.get(f"/articles/{judged.id}/summary")))[1]}
+    assert "False" in own[EARLY][header.index("Bob")].text()  # the author sees their own draft
+
+
+def test_leads_get_a_link_into_the_queue_for_this_article(judged, lead_client, reviewer_client):
+    link = page(lead_client.get(f"/articles/{judged.id}/summary")).find("a", href=f"/review/queue?article={judged.id}")
+    assert link is not None and "(3)" in link.text()
+    assert page(reviewer_client.get(f"/articles/{judged.id}/summary")).find(
+        "a", href=f"/review/queue?article={judged.id}") is None
+
+
+def summary_csv(client, article):
+    import csv
+    import io
+
+    response = client.get(f"/articles/{article.id}/summary.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+
+
+@pytest.mark.parametrize("who", ["reviewer_client", "lead_client"])
+def test_summary_csv_holds_exactly_the_rows_shown(request, app, judged, who):
+    client = request.getfixturevalue(who)
+    root = page(client.get(f"/articles/{judged.id}/summary"))
+    link = next(a for a in root.find_all("a") if "CSV" in a.text() and "summary.csv" in a.get("href"))
+    assert link.get("href") == f"/articles/{judged.id}/summary.csv"
+    header, body = table_rows(root)
+    lines = summary_csv(client, judged)
+    assert lines[0][:len(header) - 1] == ["claim", "Alice", "Riley Reviewer", "final_verdict", "sources"]
+    assert [line[0] for line in lines[1:]] == [cells[0].text().strip() for cells in body]
+    for line, cells in zip(lines[1:], body):
+        shown = [c.text().strip() for c in cells]
+        assert line[1:3] == [s if s != "—" else "" for s in shown[1:3]]
+        assert line[4:6] == shown[4:6]
+
+
+def test_summary_csv_respects_blind_review_and_drafts(app, judged, make_user):
+    carol = make_user("carol")
+    post_annotation(carol, judged, annotation_data(judged.text, LATE, verdict="false", action="save"))
+    lines = summary_csv(make_user("dave"), judged)
+    text = "\n".join(",".join(line) for line in lines)
+    assert "False" not in text and "True" not in text and "Mixed" not in text
+    assert "Carol" not in lines[0]
+    by_quote = {line[0]: line for line in lines[1:]}
+    assert by_quote[CLAIM][1:3] == ["Hidden", "Hidden"]
+    lines = summary_csv(carol, judged)
+    assert "Carol" in lines[0]
+    assert {line[0]: line for line in lines[1:]}[LATE][lines[0].index("Carol")] == "False"
+
+
+def test_summary_csv_escapes_formulas(app, lead_client, reviewer_client):
+    from tests.web.helpers import add_article, created_article
+
+    article = created_article(app, add_article(lead_client, title="Formula", text="=2+3 makes five."))
+    save(reviewer_client, article, "=2+3 makes five", "true")
+    lines = summary_csv(lead_client, article)
+    assert lines[1][0] == "'=2+3 makes five"

@@ -1,0 +1,538 @@
+"""The lead dashboard and the review queue: figures across all articles, and the claims awaiting a ruling.
+
+Each page loads its rows in bulk (a fixed handful of queries, however many
+articles there are) into plain records, and pure functions compute the figures
+from them. Leads see every submitted verdict, so no visibility filtering is
+needed here beyond leaving out drafts and deleted annotations.
+
+Definitions (shown on the pages too):
+
+- a claim is *annotated* when it has a submitted, non-deleted annotation;
+- *settled* when a lead gave it a final verdict; *awaiting review* when
+  annotated and not settled; *in disagreement* when awaiting review and its
+  submitted verdicts differ;
+- a reviewer's *submitted* annotations are those they have ever submitted
+  (also ones a lead has since returned), deleted ones left out; *share
+  returned* is the part of those a lead has ever returned;
+- *agreement with final verdicts*: of a reviewer's submitted annotations on
+  settled claims, the share whose verdict equals the final verdict.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import Blueprint, Response, render_template, request, url_for
+from flask_htmx import make_response as htmx_response
+from sqlalchemy import func
+from sqlmodel import Session, select
+from wtforms import Form, SelectField
+
+from . import agreement, db, verdicts
+from .exports import _cell, iso
+from .models import DRAFT, RETURNED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span, User, utcnow
+from .spans import not_deleted
+from .web import htmx_request, lead_required
+
+bp = Blueprint("dashboard", __name__)
+
+IOU_THRESHOLD = agreement.DEFAULT_THRESHOLD
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A CSV document; text cells are escaped so that a spreadsheet never runs them as formulas.
+
+    Numbers are written as numbers (a negative alpha must stay a number), None as an empty cell.
+    Header cells are escaped too: some headers are user names.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in (header, *rows):
+        writer.writerow(["" if v is None else _cell(v) if isinstance(v, str) else v for v in row])
+    return buffer.getvalue()
+
+
+def csv_download(body: str, filename: str) -> Response:
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def rounded(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+# --- Dashboard: loading ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AnnotationRow:
+    """A live (non-deleted) annotation, with its span's place in the text."""
+
+    id: int
+    span_id: int
+    article_id: int
+    start: int
+    end: int
+    user_id: int
+    verdict: str
+    status: str
+
+
+@dataclass
+class DashboardData:
+    articles: list[tuple[int, str]]  # (id, title), newest first
+    annotations: list[AnnotationRow]
+    finals: dict[int, tuple[int, str]]  # span id -> (article id, final verdict)
+    users: dict[int, tuple[str, str]]  # user id -> (display name, username)
+    ever_submitted: set[int]  # annotation ids with a "submitted" event
+    ever_returned: set[int]  # annotation ids with a "returned" event
+
+
+def load_dashboard(*, session: Session) -> DashboardData:
+    """Everything the dashboard needs, in four queries whatever the number of articles."""
+    articles = [(a_id, title) for a_id, title in session.exec(
+        select(Article.id, Article.title).order_by(Article.created_at.desc(), Article.id.desc()))]
+    annotations, users = [], {}
+    statement = (
+        select(Annotation.id, Annotation.span_id, Span.article_id, Span.start, Span.end, Annotation.user_id,
+               Annotation.verdict, Annotation.status, User.display_name, User.username)
+        .join(Span, Span.id == Annotation.span_id)
+        .join(User, User.id == Annotation.user_id)
+        .where(not_deleted())
+        .order_by(Annotation.id)
+    )
+    for a_id, span_id, article_id, start, end, user_id, verdict, status, name, username in session.exec(statement):
+        annotations.append(AnnotationRow(a_id, span_id, article_id, start, end, user_id, verdict, status))
+        users[user_id] = (name, username)
+    finals = {span_id: (article_id, verdict) for span_id, article_id, verdict in session.exec(
+        select(FinalVerdict.span_id, Span.article_id, FinalVerdict.verdict).join(Span, Span.id == FinalVerdict.span_id))}
+    events = session.exec(
+        select(Event.annotation_id, Event.action)
+        .where(Event.annotation_id.is_not(None), Event.action.in_(("submitted", "returned")))
+        .distinct())
+    ever: dict[str, set[int]] = {"submitted": set(), "returned": set()}
+    for annotation_id, action in events:
+        ever[action].add(annotation_id)
+    return DashboardData(articles, annotations, finals, users, ever["submitted"], ever["returned"])
+
+
+# --- Dashboard: figures (pure) --------------------------------------------------------------------
+
+@dataclass
+class Segment:
+    """A piece of a stacked bar, in percent of the bar's length."""
+
+    key: str
+    label: str
+    count: int
+    x: float
+    width: float
+
+
+def stack(counts: Counter) -> list[Segment]:
+    """Stacked-bar segments of verdict counts, in scale order (zero counts left out)."""
+    total = sum(counts.values())
+    segments, x = [], 0.0
+    for v in verdicts.SCALE:
+        count = counts.get(v.key, 0)
+        if count:
+            width = 100 * count / total
+            segments.append(Segment(v.key, v.label, count, x, width))
+            x += width
+    return segments
+
+
+@dataclass
+class ArticleFigures:
+    id: int | None  # None for the totals row
+    title: str
+    annotated: int = 0
+    settled: int = 0
+    awaiting: int = 0
+    disputed: int = 0
+    reviewer_verdicts: Counter = field(default_factory=Counter)  # submitted verdicts
+    final_verdicts: Counter = field(default_factory=Counter)
+    agreement: agreement.AgreementReport | None = None
+
+    @property
+    def reviewer_stack(self) -> list[Segment]:
+        return stack(self.reviewer_verdicts)
+
+    @property
+    def final_stack(self) -> list[Segment]:
+        return stack(self.final_verdicts)
+
+
+@dataclass
+class ReviewerFigures:
+    user_id: int
+    name: str
+    username: str
+    submitted: int = 0
+    returned: int = 0
+    on_settled: int = 0  # submitted annotations on settled claims: the n of agreement with finals
+    matching_final: int = 0
+
+    @property
+    def returned_share(self) -> float | None:
+        return ratio(self.returned, self.submitted)
+
+    @property
+    def final_agreement(self) -> float | None:
+        return ratio(self.matching_final, self.on_settled)
+
+
+@dataclass
+class VerdictRow:
+    """One verdict of the distribution chart: how many reviewers' and final verdicts it got."""
+
+    key: str
+    label: str
+    reviewers: int
+    finals: int
+    reviewers_width: float  # 0..1 of the longest bar
+    finals_width: float
+
+
+@dataclass
+class Dashboard:
+    articles: list[ArticleFigures]
+    total: ArticleFigures
+    reviewers: list[ReviewerFigures]
+    distribution: list[VerdictRow]
+
+
+def judged_spans(rows: Iterable[AnnotationRow]) -> list[agreement.JudgedSpan]:
+    """The spans with their submitted verdicts, as the agreement module takes them."""
+    by_span: dict[int, list[AnnotationRow]] = defaultdict(list)
+    for row in rows:
+        if row.status == SUBMITTED:
+            by_span[row.span_id].append(row)
+    return [agreement.JudgedSpan(span_id, group[0].start, group[0].end, [(r.user_id, r.verdict) for r in group])
+            for span_id, group in by_span.items()]
+
+
+def article_figures(article_id: int | None, title: str, rows: list[AnnotationRow], finals: dict[int, str],
+                    report: agreement.AgreementReport) -> ArticleFigures:
+    """Counts of one article (or of all, for the totals row) from its live annotations and final verdicts."""
+    verdicts_by_span: dict[int, set[str]] = defaultdict(set)
+    for row in rows:
+        if row.status == SUBMITTED:
+            verdicts_by_span[row.span_id].add(row.verdict)
+    awaiting = [s for s in verdicts_by_span if s not in finals]
+    return ArticleFigures(
+        id=article_id, title=title,
+        annotated=len(verdicts_by_span),
+        settled=len(finals),
+        awaiting=len(awaiting),
+        disputed=sum(1 for s in awaiting if len(verdicts_by_span[s]) > 1),
+        reviewer_verdicts=Counter(r.verdict for r in rows if r.status == SUBMITTED),
+        final_verdicts=Counter(finals.values()),
+        agreement=report,
+    )
+
+
+def reviewer_figures(data: DashboardData) -> list[ReviewerFigures]:
+    """Per reviewer: submitted, returned, agreement with final verdicts; by name."""
+    found: dict[int, ReviewerFigures] = {}
+    for row in data.annotations:
+        ever_submitted = row.status != DRAFT or row.id in data.ever_submitted or row.id in data.ever_returned
+        if not ever_submitted:
+            continue
+        name, username = data.users[row.user_id]
+        figures = found.setdefault(row.user_id, ReviewerFigures(row.user_id, name, username))
+        figures.submitted += 1
+        figures.returned += row.id in data.ever_returned
+        if row.status == SUBMITTED and row.span_id in data.finals:
+            figures.on_settled += 1
+            figures.matching_final += row.verdict == data.finals[row.span_id][1]
+    return sorted(found.values(), key=lambda r: (r.name.lower(), r.user_id))
+
+
+def distribution(reviewer_counts: Counter, final_counts: Counter) -> list[VerdictRow]:
+    """The chart's rows in scale order; bars scaled to the largest count of either kind."""
+    largest = max([*reviewer_counts.values(), *final_counts.values(), 1])
+    return [VerdictRow(v.key, v.label, reviewer_counts.get(v.key, 0), final_counts.get(v.key, 0),
+                       reviewer_counts.get(v.key, 0) / largest, final_counts.get(v.key, 0) / largest)
+            for v in verdicts.SCALE]
+
+
+def dashboard(data: DashboardData) -> Dashboard:
+    """Every figure of the dashboard from the loaded rows."""
+    rows_by_article: dict[int, list[AnnotationRow]] = defaultdict(list)
+    for row in data.annotations:
+        rows_by_article[row.article_id].append(row)
+    finals_by_article: dict[int, dict[int, str]] = defaultdict(dict)
+    for span_id, (article_id, verdict) in data.finals.items():
+        finals_by_article[article_id][span_id] = verdict
+    articles, judged_by_article = [], []
+    for article_id, title in data.articles:
+        rows = rows_by_article.get(article_id, [])
+        judged = judged_spans(rows)
+        judged_by_article.append(judged)
+        articles.append(article_figures(article_id, title, rows, finals_by_article.get(article_id, {}),
+                                        agreement.agreement(judged, IOU_THRESHOLD)))
+    all_finals = {span_id: verdict for span_id, (_, verdict) in data.finals.items()}
+    total = article_figures(None, "All articles", data.annotations, all_finals,
+                            agreement.agreement_overall(judged_by_article, IOU_THRESHOLD))
+    return Dashboard(articles, total, reviewer_figures(data),
+                     distribution(total.reviewer_verdicts, total.final_verdicts))
+
+
+def alpha_gap(report: agreement.AgreementReport) -> str:
+    """Why alpha is undefined for this report, in a few words."""
+    if report.claims_compared == 0:
+        return "no claim with two reviewers"
+    return "all verdicts alike"
+
+
+# --- Dashboard: views -----------------------------------------------------------------------------
+
+@bp.get("/review")
+@lead_required
+def index():
+    """The lead dashboard: per article and per reviewer, across all articles."""
+    figures = dashboard(load_dashboard(session=db.session()))
+    return render_template("review/dashboard.html", board=figures, threshold=IOU_THRESHOLD, alpha_gap=alpha_gap)
+
+
+ARTICLES_CSV_HEADER = (
+    "article_id", "article", "claims_annotated", "settled", "awaiting_review", "in_disagreement",
+    "claims", "claims_compared", "full_agreement_share", "krippendorff_alpha",
+    *(f"submitted_{v.key}" for v in verdicts.SCALE), *(f"final_{v.key}" for v in verdicts.SCALE),
+)
+
+
+def articles_csv_rows(board: Dashboard) -> list[list]:
+    """One row per article and a last row for all articles, as the dashboard's table and chart show them."""
+    rows = []
+    for a in [*board.articles, board.total]:
+        report = a.agreement
+        rows.append([
+            a.id if a.id is not None else "", a.title, a.annotated, a.settled, a.awaiting, a.disputed,
+            report.claims, report.claims_compared, rounded(report.full_agreement_share), rounded(report.alpha),
+            *(a.reviewer_verdicts.get(v.key, 0) for v in verdicts.SCALE),
+            *(a.final_verdicts.get(v.key, 0) for v in verdicts.SCALE),
+        ])
+    return rows
+
+
+REVIEWERS_CSV_HEADER = ("reviewer", "username", "submitted", "returned", "returned_share",
+                        "submitted_on_settled", "matching_final", "final_agreement_share")
+
+
+def reviewers_csv_rows(board: Dashboard) -> list[list]:
+    return [[r.name, r.username, r.submitted, r.returned, rounded(r.returned_share), r.on_settled,
+             r.matching_final, rounded(r.final_agreement)] for r in board.reviewers]
+
+
+@bp.get("/review/articles.csv")
+@lead_required
+def articles_csv():
+    """The dashboard's per-article table (with agreement and verdict counts) as CSV."""
+    board = dashboard(load_dashboard(session=db.session()))
+    return csv_download(csv_text(ARTICLES_CSV_HEADER, articles_csv_rows(board)), "review-articles.csv")
+
+
+@bp.get("/review/reviewers.csv")
+@lead_required
+def reviewers_csv():
+    """The dashboard's per-reviewer table as CSV."""
+    board = dashboard(load_dashboard(session=db.session()))
+    return csv_download(csv_text(REVIEWERS_CSV_HEADER, reviewers_csv_rows(board)), "review-reviewers.csv")
+
+
+# --- Queue ----------------------------------------------------------------------------------------
+
+QUEUE_STATUSES = {"disagreement": "Disagreement", "agreed": "Agreed", "single": "Single reviewer"}
+
+
+@dataclass
+class QueueJudgement:
+    user_id: int
+    reviewer: str
+    verdict: str
+    status: str  # submitted, or returned (shown, but not counted)
+
+
+@dataclass
+class QueueItem:
+    """A claim awaiting a ruling."""
+
+    span_id: int
+    article_id: int
+    article_title: str
+    start: int
+    quote: str
+    judgements: list[QueueJudgement] = field(default_factory=list)
+    first_submitted_at: datetime | None = None
+
+    @property
+    def submitted(self) -> list[QueueJudgement]:
+        return [j for j in self.judgements if j.status == SUBMITTED]
+
+    @property
+    def verdict_keys(self) -> set[str]:
+        return {j.verdict for j in self.submitted}
+
+    @property
+    def status(self) -> str:
+        if len(self.verdict_keys) > 1:
+            return "disagreement"
+        return "single" if len(self.submitted) == 1 else "agreed"
+
+    @property
+    def status_label(self) -> str:
+        return QUEUE_STATUSES[self.status]
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    article: int | None = None
+    verdict: str | None = None
+    reviewer: int | None = None
+    status: str | None = None
+
+    def matches(self, item: QueueItem) -> bool:
+        return ((self.verdict is None or self.verdict in item.verdict_keys)
+                and (self.reviewer is None or any(j.user_id == self.reviewer for j in item.submitted))
+                and (self.status is None or item.status == self.status))
+
+    def args(self) -> dict:
+        """The filters as query arguments (unset ones left out)."""
+        return {k: v for k, v in vars(self).items() if v is not None}
+
+
+def load_queue(*, session: Session, article_id: int | None = None) -> list[QueueItem]:
+    """Every unsettled claim with a submitted annotation, unsorted (one query).
+
+    A claim's age runs from the first time one of its annotations was
+    submitted (the annotation's creation for imported ones, which have no
+    "submitted" event).
+    """
+    first_submission = (
+        select(func.min(Event.at))
+        .where(Event.annotation_id == Annotation.id, Event.action == "submitted")
+        .correlate(Annotation)
+        .scalar_subquery()
+    )
+    statement = (
+        select(Span.id, Span.article_id, Article.title, Span.start, Span.quote, Annotation.user_id, User.display_name,
+               Annotation.verdict, Annotation.status, Annotation.created_at, first_submission)
+        .join(Annotation, Annotation.span_id == Span.id)
+        .join(User, User.id == Annotation.user_id)
+        .join(Article, Article.id == Span.article_id)
+        .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
+        .where(FinalVerdict.id.is_(None), not_deleted(), Annotation.status.in_((SUBMITTED, RETURNED)))
+        .order_by(Span.id, User.display_name, Annotation.user_id)
+    )
+    if article_id is not None:
+        statement = statement.where(Span.article_id == article_id)
+    items: dict[int, QueueItem] = {}
+    for (span_id, a_id, title, start, quote, user_id, reviewer, verdict, status, created_at,
+         submitted_at) in session.exec(statement):
+        item = items.get(span_id)
+        if item is None:
+            item = items[span_id] = QueueItem(span_id, a_id, title, start, quote)
+        item.judgements.append(QueueJudgement(user_id, reviewer, verdict, status))
+        if status == SUBMITTED:
+            moment = submitted_at or created_at
+            if item.first_submitted_at is None or moment < item.first_submitted_at:
+                item.first_submitted_at = moment
+    return [item for item in items.values() if item.submitted]
+
+
+def queue(items: Iterable[QueueItem], filters: QueueFilters) -> list[QueueItem]:
+    """The queue: filtered, disagreements first, then the longest waiting first."""
+    chosen = [item for item in items if filters.matches(item)]
+    return sorted(chosen, key=lambda i: (i.status != "disagreement", i.first_submitted_at, i.span_id))
+
+
+def age(moment: datetime, now: datetime) -> str:
+    """How long ago, roughly: "just now", "5 minutes", "3 hours", "2 days"."""
+    seconds = max(0, int((now - moment).total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'' if n == 1 else 's'}"
+    return "just now"
+
+
+class QueueFilterForm(Form):
+    """The queue's filters: a GET form, so no CSRF token. Choices are set from the database."""
+
+    article = SelectField("Article")
+    verdict = SelectField("Verdict")
+    reviewer = SelectField("Reviewer")
+    status = SelectField("Status")
+
+
+def filter_form(*, session: Session, args) -> tuple[QueueFilterForm, QueueFilters]:
+    """The filter form bound to the query string, and the filters it selects (unknown values mean "any")."""
+    form = QueueFilterForm(args)
+    article_choices = [(str(i), title) for i, title in session.exec(
+        select(Article.id, Article.title).order_by(Article.title, Article.id))]
+    reviewer_choices = [(str(i), name) for i, name in session.exec(
+        select(User.id, User.display_name)
+        .where(User.id.in_(select(Annotation.user_id).where(Annotation.status != DRAFT, not_deleted())))
+        .order_by(User.display_name, User.id))]
+    form.article.choices = [("", "Any article"), *article_choices]
+    form.verdict.choices = [("", "Any verdict"), *verdicts.choices()]
+    form.reviewer.choices = [("", "Any reviewer"), *reviewer_choices]
+    form.status.choices = [("", "Any status"), *QUEUE_STATUSES.items()]
+    for f in form:
+        if f.data not in {value for value, _ in f.choices}:
+            f.data = ""
+    return form, QueueFilters(
+        article=int(form.article.data) if form.article.data else None,
+        verdict=form.verdict.data or None,
+        reviewer=int(form.reviewer.data) if form.reviewer.data else None,
+        status=form.status.data or None,
+    )
+
+
+def queue_context() -> dict:
+    session = db.session()
+    form, filters = filter_form(session=session, args=request.args)
+    items = queue(load_queue(session=session, article_id=filters.article), filters)
+    return {"form": form, "filters": filters, "items": items, "now": utcnow(), "age": age,
+            "filtered": bool(filters.args())}
+
+
+@bp.get("/review/queue")
+@lead_required
+def queue_page():
+    """Claims awaiting a final verdict, filterable; htmx gets the rows only."""
+    context = queue_context()
+    if htmx_request():
+        # The form sends its empty selects too; the location bar gets the tidy address of the same filters.
+        return htmx_response(render_template("review/_queue_rows.html", **context),
+                             push_url=url_for("dashboard.queue_page", **context["filters"].args()))
+    return render_template("review/queue.html", **context)
+
+
+QUEUE_CSV_HEADER = ("span_id", "article_id", "article", "quote", "status", "reviewers", "verdicts",
+                    "first_submitted", "url")
+
+
+@bp.get("/review/queue.csv")
+@lead_required
+def queue_csv():
+    """The queue as filtered, one row per claim."""
+    context = queue_context()
+    rows = [[
+        item.span_id, item.article_id, item.article_title, item.quote, item.status_label, len(item.submitted),
+        "; ".join(f"{j.reviewer}: {verdicts.label(j.verdict)}{' (returned)' if j.status == RETURNED else ''}"
+                  for j in item.judgements),
+        iso(item.first_submitted_at),
+        url_for("articles.show", article_id=item.article_id, span=item.span_id, _external=True),
+    ] for item in context["items"]]
+    return csv_download(csv_text(QUEUE_CSV_HEADER, rows), "review-queue.csv")
