@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -62,8 +62,25 @@ def begin_write(session: Session) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class SchemaOutdated(ValueError):
+    """The database was created by an older version of the app."""
+
+
 def create_schema() -> None:
-    """Create every table that does not exist yet."""
+    """Create every table that does not exist yet; refuse a database with missing columns.
+
+    Until schema migrations exist, a database made by an older version must be
+    recreated: say so plainly instead of failing later on a missing column.
+    """
     from . import models  # noqa: F401  (registers the tables)
 
     SQLModel.metadata.create_all(engine())
+    inspector = inspect(engine())
+    for table in SQLModel.metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing = sorted(set(table.columns.keys()) - present)
+        if missing:
+            raise SchemaOutdated(
+                f"the database {engine().url.render_as_string(hide_password=True)} was made by an older version "
+                f"(table {table.name} lacks {', '.join(missing)}); remove it to start afresh"
+            )

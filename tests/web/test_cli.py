@@ -218,3 +218,20 @@ def test_load_demo_is_idempotent(app, runner):
 def test_init_db_reports_the_database(runner):
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0 and "Database ready" in result.output
+
+
+def test_a_database_from_an_older_version_is_refused_with_one_line(tmp_path):
+    import sqlite3
+
+    from annotator import create_app
+
+    database = tmp_path / "old.sqlite3"
+    with sqlite3.connect(database) as connection:  # an "articles" table from before blind review existed
+        connection.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, slug TEXT, title TEXT, text TEXT)")
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{database}",
+                      "DEMO_PASSWORD": "password-1"})
+    result = app.test_cli_runner().invoke(args=["load-demo"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "older version" in lines[0] and "blind_review" in lines[0]
+    app.extensions["engine"].dispose()
