@@ -158,20 +158,20 @@ def render_conflict(form: AnnotationForm, current: Annotation, *, article: Artic
 @bp.post("/annotations/<int:annotation_id>/submit")
 def submit(annotation_id: int):
     """Submit one's draft (or returned) annotation: leads see it, and blind review counts it."""
-    annotation = load_own_annotation(annotation_id)
-    try:
-        spans.submit_annotation(session=db.session(), annotation=annotation, user=current_user)
-    except spans.Locked:
-        abort(403, SETTLED_MESSAGE)
-    return after_change(annotation.span.article, annotation.span)
+    return change_own(annotation_id, spans.submit_annotation)
 
 
 @bp.post("/annotations/<int:annotation_id>/delete")
 def delete(annotation_id: int):
     """Hide one's own annotation (it stays in the database)."""
+    return change_own(annotation_id, spans.delete_annotation)
+
+
+def change_own(annotation_id: int, action):
+    """Run a reviewer's action on their own annotation; 403 once the claim is settled."""
     annotation = load_own_annotation(annotation_id)
     try:
-        spans.delete_annotation(session=db.session(), annotation=annotation, user=current_user)
+        action(session=db.session(), annotation=annotation, user=current_user)
     except spans.Locked:
         abort(403, SETTLED_MESSAGE)
     return after_change(annotation.span.article, annotation.span)
