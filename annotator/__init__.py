@@ -119,6 +119,7 @@ def _register_error_handlers(app: Flask) -> None:
         403: ("Not allowed", "You do not have permission to do that."),
         404: ("Not found", "There is nothing at this address."),
         405: ("Method not allowed", "This address does not accept that kind of request."),
+        409: ("Conflict", "This changed in the meantime; reload and try again."),
         413: ("Too large", "The request is larger than this server accepts."),
         500: ("Something went wrong", "The server hit an error; nothing you entered was changed."),
     }

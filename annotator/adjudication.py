@@ -1,12 +1,13 @@
 """A lead's actions on a span: the final verdict, returning and restoring annotations, comments."""
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from . import db, history
 from .models import RETURNED, SUBMITTED, Annotation, Comment, FinalVerdict, Span, User, utcnow
-from .spans import Locked, StaleEdit, lock_current, touch
+from .spans import Locked, StaleEdit, final_verdict_of, is_settled, lock_current, touch
 
 
 def cited_sources(annotations: list[Annotation], source_ids: list[int]) -> list[dict]:
@@ -23,10 +24,10 @@ def set_final_verdict(*, session: Session, span: Span, lead: User, verdict: str,
     ``expected_version`` is None when the lead's form was opened on an unsettled span:
     any ruling found then is newer than what the lead saw.
     """
-    final = session.exec(select(FinalVerdict).where(FinalVerdict.span_id == span.id)).first()
+    final = final_verdict_of(session, span.id)
     if final is None:
         db.begin_write(session)
-        final = session.exec(select(FinalVerdict).where(FinalVerdict.span_id == span.id)).first()
+        final = final_verdict_of(session, span.id)
         if final is not None:
             raise StaleEdit(final)  # another lead settled it a moment ago
     else:
@@ -34,7 +35,11 @@ def set_final_verdict(*, session: Session, span: Span, lead: User, verdict: str,
     before = history.final_verdict_snapshot(final) if final else None
     if final is None:
         final = FinalVerdict(span_id=span.id, lead_id=lead.id, verdict=verdict)
-        session.add(final)
+        try:
+            with session.begin_nested():  # PostgreSQL: another lead may insert the same ruling meanwhile
+                session.add(final)
+        except IntegrityError:
+            raise StaleEdit(final_verdict_of(session, span.id)) from None
     else:
         touch(final)
         final.lead_id = lead.id
@@ -50,7 +55,7 @@ def return_annotation(*, session: Session, annotation: Annotation, lead: User, n
     lock_current(session, annotation, None)
     if annotation.status != SUBMITTED or annotation.deleted_at is not None:
         raise ValueError("only a submitted annotation can be returned")
-    if session.exec(select(FinalVerdict.id).where(FinalVerdict.span_id == annotation.span_id)).first():
+    if is_settled(session, annotation.span_id):
         raise Locked()
     before = history.annotation_snapshot(annotation)
     touch(annotation)
@@ -66,8 +71,11 @@ def restore_annotation(*, session: Session, annotation: Annotation, lead: User) 
     lock_current(session, annotation, None)
     if annotation.deleted_at is None:
         return annotation
+    if is_settled(session, annotation.span_id):
+        raise Locked()
     touch(annotation)
     annotation.deleted_at = None
+    # No "before": the annotation was hidden; "after" is what the restore brings back.
     history.record(session, span_id=annotation.span_id, annotation_id=annotation.id, user=lead, action="restored",
                    before=None, after=history.annotation_snapshot(annotation), at=annotation.updated_at)
     session.commit()

@@ -102,7 +102,11 @@ def create(article_id: int):
         annotation = spans.save_annotation(
             session=db.session(), user=current_user, article=article, target=target,
             verdict=form.verdict.data, note=form.note.data or "", sources=form.source_rows(), submit=wants_submit(),
+            expected_version=form.version.data,
         )
+    except spans.StaleEdit as stale:
+        db.session().rollback()
+        return render_conflict(form, stale.current, article=article)
     except spans.Locked:
         abort(403, SETTLED_MESSAGE)
     return after_change(article, annotation.span)
@@ -112,7 +116,8 @@ def create(article_id: int):
 def show(annotation_id: int):
     """An annotation's own address (used as its W3C id): its claim in the article."""
     annotation = get_or_404(Annotation, annotation_id)
-    if annotation.deleted_at is not None:
+    if annotation.deleted_at is not None or not spans.is_listed(
+            current_user, author_id=annotation.user_id, status=annotation.status):
         abort(404)
     return redirect(claim_address(annotation.span))
 

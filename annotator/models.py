@@ -121,7 +121,6 @@ class Span(SQLModel, table=True):
 
     article: Article = Relationship(back_populates="spans")
     annotations: list["Annotation"] = Relationship(back_populates="span")
-    final_verdict: Optional["FinalVerdict"] = Relationship(back_populates="span")
 
 
 DRAFT, SUBMITTED, RETURNED = "draft", "submitted", "returned"
@@ -168,9 +167,6 @@ class Annotation(SQLModel, table=True):
     def is_owned_by(self, user: User) -> bool:
         return self.user_id == user.id
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == DRAFT
 
 
 class Source(SQLModel, table=True):
@@ -206,7 +202,7 @@ class FinalVerdict(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 
-    span: Span = Relationship(back_populates="final_verdict")
+    span: Span = Relationship()
     lead: User = Relationship()
 
 

@@ -52,8 +52,7 @@ def span_panel_context(*, session: Session, span: Span, user: User, final_form=N
                        comment_form=None) -> dict:
     """What the claim panel renders for this user: ruling, annotations, discussion, overlaps."""
     found = spans.span_annotations(session=session, span=span, viewer=user)
-    final = session.exec(select(FinalVerdict).where(FinalVerdict.span_id == span.id)
-                         .options(selectinload(FinalVerdict.lead))).first()
+    final = spans.final_verdict_of(session, span.id)
     context = {
         "span": span,
         "final": final,
@@ -73,10 +72,10 @@ def span_panel_context(*, session: Session, span: Span, user: User, final_form=N
 
 
 def load_span(article_id: int, span_id: int) -> tuple[Article, Span]:
-    """The article and one of its spans, or 404."""
+    """The article and one of its spans the signed-in user may know of, or 404."""
     article = get_or_404(Article, article_id)
     span = get_or_404(Span, span_id)
-    if span.article_id != article.id:
+    if span.article_id != article.id or not spans.knows_span(session=db.session(), span=span, viewer=current_user):
         abort(404)
     return article, span
 

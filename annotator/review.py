@@ -116,9 +116,12 @@ def settle(article_id: int, span_id: int):
     """Record (or change) the span's final verdict: the claim is settled."""
     article, span = load_span(article_id, span_id)
     visible = spans.span_annotations(session=db.session(), span=span, viewer=current_user).visible
-    final = db.session().exec(select(FinalVerdict).where(FinalVerdict.span_id == span.id)).first()
+    final = spans.final_verdict_of(db.session(), span.id)
     form = final_verdict_form(final, visible, formdata=request.form)
     valid = form.validate()
+    if valid and not any(a.status == SUBMITTED for a in visible):
+        form.verdict.errors.append("Nothing has been submitted on this claim yet: there is no check to settle.")
+        valid = False
     if valid and not set(form.cite.data or []) <= {value for value, _ in form.cite.choices}:
         # A source was removed since the form was opened: never drop a citation silently.
         form.cite.errors.append("A reviewer changed their sources since you opened this form: "
@@ -145,6 +148,8 @@ def settle(article_id: int, span_id: int):
 def return_annotation(annotation_id: int):
     """Send a submitted annotation back to its reviewer with what needs changing."""
     annotation = get_or_404(Annotation, annotation_id)
+    if annotation.user_id == current_user.id:
+        abort(403, "Your own annotation cannot be returned to you.")
     span = annotation.span
     form = ReturnForm()
     if not form.validate():
@@ -166,7 +171,10 @@ def return_annotation(annotation_id: int):
 def restore(annotation_id: int):
     """Bring back a deleted annotation."""
     annotation = get_or_404(Annotation, annotation_id)
-    adjudication.restore_annotation(session=db.session(), annotation=annotation, lead=current_user)
+    try:
+        adjudication.restore_annotation(session=db.session(), annotation=annotation, lead=current_user)
+    except spans.Locked:
+        abort(409, "This claim is settled; restoring an annotation would change what was ruled on.")
     if not htmx_request():
         return redirect(claim_address(annotation.span), code=303)
     return render_span_panel(annotation.span.article, annotation.span)

@@ -102,10 +102,6 @@ class SpanSummary:
         return {j.verdict for j in self.shown}
 
     @property
-    def submitted(self) -> list[Judgement]:
-        return [j for j in self.judgements if j.status != DRAFT]
-
-    @property
     def disputed(self) -> bool:
         return len(self.verdict_keys) > 1
 
@@ -126,10 +122,6 @@ class SpanSummary:
     @property
     def source_count(self) -> int:
         return sum(j.source_count for j in self.shown)
-
-    @property
-    def first_submitted_at(self) -> datetime | None:
-        return min((j.created_at for j in self.submitted), default=None)
 
     def ref(self) -> SpanRef:
         return SpanRef(self.id, self.start, self.end)
@@ -199,7 +191,7 @@ def span_annotations(*, session: Session, span: Span, viewer: User) -> SpanAnnot
     )
     annotations = list(session.exec(statement))
     live = [a for a in annotations if a.deleted_at is None]
-    settled = session.exec(select(FinalVerdict.id).where(FinalVerdict.span_id == span.id)).first() is not None
+    settled = is_settled(session, span.id)
     viewer_submitted = any(a.user_id == viewer.id and a.status != DRAFT for a in live)
     blind = span.article.blind_review
     visible, hidden, drafts = [], 0, 0
@@ -251,8 +243,25 @@ def find_span(*, session: Session, article_id: int, start: int, end: int) -> Spa
     ).first()
 
 
+def final_verdict_of(session: Session, span_id: int) -> FinalVerdict | None:
+    """The span's final verdict, if a lead has settled it."""
+    return session.exec(select(FinalVerdict).where(FinalVerdict.span_id == span_id)).first()
+
+
 def is_settled(session: Session, span_id: int) -> bool:
     return session.exec(select(FinalVerdict.id).where(FinalVerdict.span_id == span_id)).first() is not None
+
+
+def knows_span(*, session: Session, span: Span, viewer: User) -> bool:
+    """Whether the viewer may know the span exists: it has an annotation listed for them, or a ruling.
+
+    Otherwise its address must not reveal which words another reviewer is drafting on.
+    """
+    if viewer.is_lead:
+        return True
+    listed = select(Annotation.id).where(Annotation.span_id == span.id, not_deleted(),
+                                         (Annotation.status != DRAFT) | (Annotation.user_id == viewer.id))
+    return session.exec(listed).first() is not None or is_settled(session, span.id)
 
 
 def own_annotation(*, session: Session, span: Span | None, user: User, include_deleted: bool = False) -> Annotation | None:
@@ -309,14 +318,17 @@ def _apply(session: Session, annotation: Annotation, *, verdict: str, note: str,
     lead's open form may cite); dropped ones are marked removed, never deleted."""
     annotation.verdict = verdict
     annotation.note = note
-    kept = {(s.url, s.title, s.excerpt): s for s in reversed(annotation.sources)}
+    kept: dict[tuple, list[Source]] = defaultdict(list)  # a list: the same source may be cited twice
+    for source in annotation.sources:
+        kept[(source.url, source.title, source.excerpt)].append(source)
     for position, row in enumerate(sources):
-        source = kept.pop((row["url"], row["title"], row["excerpt"]), None)
+        matches = kept.get((row["url"], row["title"], row["excerpt"]))
+        source = matches.pop(0) if matches else None
         if source is None:
             source = Source(annotation_id=annotation.id, url=row["url"], title=row["title"], excerpt=row["excerpt"])
             session.add(source)
         source.position = position
-    for dropped in kept.values():
+    for dropped in (s for rows in kept.values() for s in rows):
         dropped.removed_at = annotation.updated_at
     session.flush()
     session.expire(annotation, ["sources"])  # read the current list back on next use
@@ -336,12 +348,15 @@ def _submit(session: Session, annotation: Annotation, user: User) -> None:
 
 
 def save_annotation(*, session: Session, user: User, article: Article, target: Target,
-                    verdict: str, note: str, sources: list[dict], submit: bool = False) -> Annotation:
+                    verdict: str, note: str, sources: list[dict], submit: bool = False,
+                    expected_version: int | None = None) -> Annotation:
     """Store this user's annotation on the target span: a new draft, or an update of theirs.
 
     A reviewer has one annotation per span; saving again (even after deleting
     it) updates that row rather than adding another. ``submit`` also submits
-    it. Span, annotation, sources and history are written in one transaction.
+    it. ``expected_version`` (sent by a form opened on the existing annotation)
+    gives StaleEdit when the row moved since. Span, annotation, sources and
+    history are written in one transaction.
     """
     db.begin_write(session)
     span = get_or_create_span(session=session, article=article, target=target)
@@ -361,6 +376,8 @@ def save_annotation(*, session: Session, user: User, article: Article, target: T
             if annotation is None:
                 raise
     if action is None:
+        if expected_version is not None and annotation.version != expected_version:
+            raise StaleEdit(annotation)
         before = history.annotation_snapshot(annotation)
         if annotation.deleted_at is not None:
             action, annotation.deleted_at, annotation.status = "restored", None, DRAFT
