@@ -1,12 +1,11 @@
-"""A lead's actions on a span: the final verdict, returning and restoring annotations, comments."""
+"""A lead's actions on a span: the final verdict, returning and restoring annotations."""
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from . import db, history
-from .models import RETURNED, SUBMITTED, Annotation, Comment, FinalVerdict, Span, User, utcnow
+from .models import RETURNED, SUBMITTED, Annotation, FinalVerdict, Span, User
 from .spans import Locked, StaleEdit, final_verdict_of, is_settled, lock_current, touch
 
 
@@ -80,19 +79,3 @@ def restore_annotation(*, session: Session, annotation: Annotation, lead: User) 
                    before=None, after=history.annotation_snapshot(annotation), at=annotation.updated_at)
     session.commit()
     return annotation
-
-
-def add_comment(*, session: Session, span: Span, user: User, body: str) -> Comment:
-    """Add a message to the span's discussion."""
-    comment = Comment(span_id=span.id, user_id=user.id, body=body, created_at=utcnow())
-    session.add(comment)
-    history.record(session, span_id=span.id, user=user, action="commented", after={"comment": body},
-                   at=comment.created_at)
-    session.commit()
-    return comment
-
-
-def span_comments(*, session: Session, span_id: int) -> list[Comment]:
-    statement = (select(Comment).where(Comment.span_id == span_id)
-                 .options(selectinload(Comment.user)).order_by(Comment.created_at, Comment.id))
-    return list(session.exec(statement))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from . import adjudication, db, history, spans
+from . import db, discussion, history, spans
 from .anchoring import AnchorError, Target, quote_at, resolve_target
 from .forms import MAX_SOURCES, AnnotationForm, CommentForm, NewAnnotationForm
 from .models import Annotation, Article, Span
@@ -190,9 +190,9 @@ def comment(article_id: int, span_id: int):
     if not form.validate():
         status = 422
     else:
-        adjudication.add_comment(session=db.session(), span=span, user=current_user, body=form.body.data.strip())
+        discussion.add_comment(session=db.session(), span=span, user=current_user, body=form.body.data.strip())
         form, status = CommentForm(formdata=None), 200
-    comments = adjudication.span_comments(session=db.session(), span_id=span.id)
+    comments = discussion.span_comments(session=db.session(), span_id=span.id)
     if htmx_request():
         return render_template("annotations/_comments.html", span=span, comments=comments, comment_form=form), status
     if status == 200:

@@ -19,24 +19,22 @@ Definitions (shown on the pages too):
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
 from sqlalchemy import func
 from sqlmodel import Session, select
 from wtforms import Form, SelectField
 
 from . import agreement, db, verdicts
-from .exports import _cell, iso
+from .exports import csv_text, iso
 from .models import DRAFT, RETURNED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span, User, utcnow
 from .spans import not_deleted
-from .web import htmx_request, lead_required
+from .web import attachment, htmx_request, lead_required
 
 bp = Blueprint("dashboard", __name__)
 
@@ -44,23 +42,6 @@ IOU_THRESHOLD = agreement.DEFAULT_THRESHOLD
 
 
 # --- CSV ------------------------------------------------------------------------------------------
-
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A CSV document; text cells are escaped so that a spreadsheet never runs them as formulas.
-
-    Numbers are written as numbers (a negative alpha must stay a number), None as an empty cell.
-    Header cells are escaped too: some headers are user names.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in (header, *rows):
-        writer.writerow(["" if v is None else _cell(v) if isinstance(v, str) else v for v in row])
-    return buffer.getvalue()
-
-
-def csv_download(body: str, filename: str) -> Response:
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
 
 def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
@@ -339,7 +320,7 @@ def reviewers_csv_rows(board: Dashboard) -> list[list]:
 def articles_csv():
     """The dashboard's per-article table (with agreement and verdict counts) as CSV."""
     board = dashboard(load_dashboard(session=db.session()))
-    return csv_download(csv_text(ARTICLES_CSV_HEADER, articles_csv_rows(board)), "review-articles.csv")
+    return attachment(csv_text(ARTICLES_CSV_HEADER, articles_csv_rows(board)), "review-articles.csv")
 
 
 @bp.get("/review/reviewers.csv")
@@ -347,7 +328,7 @@ def articles_csv():
 def reviewers_csv():
     """The dashboard's per-reviewer table as CSV."""
     board = dashboard(load_dashboard(session=db.session()))
-    return csv_download(csv_text(REVIEWERS_CSV_HEADER, reviewers_csv_rows(board)), "review-reviewers.csv")
+    return attachment(csv_text(REVIEWERS_CSV_HEADER, reviewers_csv_rows(board)), "review-reviewers.csv")
 
 
 # --- Queue ----------------------------------------------------------------------------------------
@@ -535,4 +516,4 @@ def queue_csv():
         iso(item.first_submitted_at),
         url_for("articles.show", article_id=item.article_id, span=item.span_id, _external=True),
     ] for item in context["items"]]
-    return csv_download(csv_text(QUEUE_CSV_HEADER, rows), "review-queue.csv")
+    return attachment(csv_text(QUEUE_CSV_HEADER, rows), "review-queue.csv")

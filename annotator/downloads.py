@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from flask import Blueprint, Response, current_app, url_for
+from flask import Blueprint, current_app, url_for
 from flask_login import current_user
 from sqlmodel import Session, select
 
 from . import db, exports, spans
 from .models import Annotation, Article, FinalVerdict, Span
-from .web import get_or_404
+from .web import attachment, get_or_404
 
 bp = Blueprint("downloads", __name__)
 
@@ -83,30 +83,25 @@ FORMATS: dict[str, Callable[..., str]] = {
 }
 
 
-def _attachment(body: str, mimetype: str, filename: str) -> Response:
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
 @bp.get("/articles/<int:article_id>/annotations.jsonld")
 def w3c(article_id: int):
     """Every annotation of the article as a W3C Web Annotation collection."""
     article = get_or_404(Article, article_id)
-    return _attachment(FORMATS["w3c"](session=db.session(), article=article, viewer=current_user),
-                       "application/ld+json", f"{article.slug}-annotations.jsonld")
+    return attachment(FORMATS["w3c"](session=db.session(), article=article, viewer=current_user),
+                      f"{article.slug}-annotations.jsonld", "application/ld+json")
 
 
 @bp.get("/articles/<int:article_id>/claimreview.jsonld")
 def claimreview(article_id: int):
     """The article's settled claims as schema.org ClaimReview JSON-LD (a JSON array; [] when none)."""
     article = get_or_404(Article, article_id)
-    return _attachment(FORMATS["claimreview"](session=db.session(), article=article, viewer=current_user),
-                       "application/ld+json", f"{article.slug}-claimreview.jsonld")
+    return attachment(FORMATS["claimreview"](session=db.session(), article=article, viewer=current_user),
+                      f"{article.slug}-claimreview.jsonld", "application/ld+json")
 
 
 @bp.get("/articles/<int:article_id>/annotations.csv")
 def csv(article_id: int):
     """Every annotation of the article as CSV, one row per annotation."""
     article = get_or_404(Article, article_id)
-    return _attachment(FORMATS["csv"](session=db.session(), article=article, viewer=current_user),
-                       "text/csv", f"{article.slug}-annotations.csv")
+    return attachment(FORMATS["csv"](session=db.session(), article=article, viewer=current_user),
+                      f"{article.slug}-annotations.csv", "text/csv")

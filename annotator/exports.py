@@ -5,7 +5,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from . import verdicts
 
@@ -106,7 +106,7 @@ CSV_HEADER = (
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: object) -> str:
+def csv_cell(value: object) -> str:
     """A CSV cell that a spreadsheet will not run as a formula."""
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
@@ -127,8 +127,8 @@ def csv_lines(records: Iterable[AnnotationRecord]) -> Iterator[str]:
     for r in records:
         sources = "\n".join(f"{s.url} {s.title}".strip() for s in r.sources)
         yield line([
-            r.id, r.start, r.end, _cell(r.quote), _cell(r.creator_name), _cell(r.creator_username), r.verdict,
-            verdicts.label(r.verdict), _cell(r.note), len(r.sources), _cell(sources), iso(r.created), iso(r.modified),
+            r.id, r.start, r.end, csv_cell(r.quote), csv_cell(r.creator_name), csv_cell(r.creator_username), r.verdict,
+            verdicts.label(r.verdict), csv_cell(r.note), len(r.sources), csv_cell(sources), iso(r.created), iso(r.modified),
         ])
 
 
@@ -182,3 +182,16 @@ def claim_review(record: FinalVerdictRecord, *, organisation: str, article_url: 
         review["citation"] = [{"@type": "CreativeWork", "url": s.url, **({"name": s.title} if s.title else {})}
                               for s in record.cited]
     return review
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A CSV document; text cells are escaped so that a spreadsheet never runs them as formulas.
+
+    Numbers are written as numbers (a negative alpha must stay a number), None as an empty cell.
+    Header cells are escaped too: some headers are user names.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in (header, *rows):
+        writer.writerow(["" if v is None else csv_cell(v) if isinstance(v, str) else v for v in row])
+    return buffer.getvalue()

@@ -9,10 +9,9 @@ from __future__ import annotations
 from flask import abort, render_template, url_for
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from . import adjudication, db, spans, text
+from . import db, discussion, spans, text
 from .forms import CommentForm, FinalVerdictForm, ReturnForm
 from .models import DRAFT, Annotation, Article, FinalVerdict, Source, Span, User
 from .web import get_or_404, htmx_request
@@ -62,7 +61,7 @@ def span_panel_context(*, session: Session, span: Span, user: User, final_form=N
         "deleted": found.deleted,
         "own": next((a for a in found.visible if a.user_id == user.id), None),
         "overlapping": spans.overlapping_spans(session=session, span=span, viewer=user),
-        "comments": adjudication.span_comments(session=session, span_id=span.id),
+        "comments": discussion.span_comments(session=session, span_id=span.id),
         "comment_form": comment_form or CommentForm(formdata=None),
     }
     if user.is_lead:

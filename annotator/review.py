@@ -5,14 +5,13 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import select
 
 from . import adjudication, db, spans, verdicts
-from .dashboard import csv_download, csv_text
+from .exports import csv_text
 from .forms import ArticleSettingsForm, ReturnForm
-from .models import DRAFT, RETURNED, SUBMITTED, Annotation, Article, FinalVerdict
+from .models import DRAFT, RETURNED, SUBMITTED, Annotation, Article
 from .panel import claim_address, final_verdict_form, load_span, render_panel, span_panel_context
-from .web import get_or_404, htmx_request, lead_required
+from .web import attachment, get_or_404, htmx_request, lead_required
 
 bp = Blueprint("review", __name__)
 
@@ -101,7 +100,7 @@ def summary_csv(article_id: int):
              row.id, row.start, row.end,
              url_for("articles.show", article_id=context["article"].id, span=row.id, _external=True)]
             for row, cells in zip(context["rows"], context["cells"])]
-    return csv_download(csv_text(header, body), f"{context['article'].slug}-summary.csv")
+    return attachment(csv_text(header, body), f"{context['article'].slug}-summary.csv")
 
 
 def render_span_panel(article, span, status: int = 200, **forms):

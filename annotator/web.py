@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import abort, current_app
+from flask import Response, abort, current_app
 from flask_login import current_user
 
 from . import db
@@ -39,3 +39,8 @@ def lead_required(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def attachment(body: str, filename: str, mimetype: str = "text/csv") -> Response:
+    """A download: ``body`` served as a file named ``filename``."""
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,6 +1,4 @@
-from sqlmodel import select
-
-from tests.conftest import CLAIM, HX, annotation_data, post_annotation, rows
+from tests.conftest import CLAIM, annotation_data, post_annotation, rows
 from annotator.models import Annotation, Source, Span
 
 
