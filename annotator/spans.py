@@ -102,6 +102,16 @@ class SpanSummary:
         return {j.verdict for j in self.shown}
 
     @property
+    def draft_count(self) -> int:
+        """Others' drafts the viewer knows of (a lead) but may not read."""
+        return sum(1 for j in self.judgements if j.verdict is None and j.status == DRAFT)
+
+    @property
+    def hidden_count(self) -> int:
+        """Submitted verdicts that blind review hides from the viewer."""
+        return sum(1 for j in self.judgements if j.verdict is None and j.status != DRAFT)
+
+    @property
     def disputed(self) -> bool:
         return len(self.verdict_keys) > 1
 

@@ -65,6 +65,11 @@ class Segment:
     def depth(self) -> int:
         return len(self.span_ids)
 
+    @property
+    def span_ids_attr(self) -> str:
+        """The span ids as the ``data-span-ids`` attribute holds them."""
+        return " ".join(map(str, self.span_ids))
+
 
 @dataclass
 class Paragraph:
