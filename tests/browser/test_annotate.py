@@ -20,6 +20,7 @@ EMOJI_TEXT = (
 
 def select_with_mouse(page, quote: str) -> None:
     """Drag the mouse from the first to the last character of ``quote`` in the article."""
+    page.wait_for_load_state("load")  # annotator.js listens for the selection once it has run
     boxes = page.evaluate(
         """(quote) => {
           const root = document.getElementById('article-text');
