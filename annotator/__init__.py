@@ -6,6 +6,8 @@ from pathlib import Path
 
 from flask import Flask, Response, g, redirect, render_template, request, send_from_directory, url_for
 from flask_htmx import HTMX
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -14,6 +16,7 @@ from . import config, db, history, verdicts
 csrf = CSRFProtect()
 login_manager = LoginManager()
 htmx = HTMX()
+limiter = Limiter(get_remote_address)
 
 ROOT = Path(__file__).resolve().parent.parent
 # Endpoints reachable without signing in.
@@ -21,7 +24,7 @@ PUBLIC_ENDPOINTS = {"auth.login", "static", "vendor", "verdict_styles"}
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
 )
 
 
@@ -40,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     app.extensions["htmx"] = htmx
     login_manager.init_app(app)
+    limiter.init_app(app)
     login_manager.login_view = "auth.login"
 
     from . import annotations, articles, auth, cli, dashboard, downloads, review, work
@@ -107,6 +111,9 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["HSTS_SECONDS"]:
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
         if current_user and current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "private, no-store")
         response.vary.add("HX-Request")
@@ -120,12 +127,14 @@ def _register_error_handlers(app: Flask) -> None:
         404: ("Not found", "There is nothing at this address."),
         405: ("Method not allowed", "This address does not accept that kind of request."),
         409: ("Conflict", "This changed in the meantime; reload and try again."),
+        429: ("Too many attempts", "Too many failed sign-ins. Wait a few minutes, then try again."),
         413: ("Too large", "The request is larger than this server accepts."),
         500: ("Something went wrong", "The server hit an error; nothing you entered was changed."),
     }
 
     def render_error(status: int, message: str | None = None, error=None):
-        if message is None and error is not None and getattr(error, "description", None) != type(error).description:
+        if message is None and error is not None and status != 429 \
+                and getattr(error, "description", None) != type(error).description:
             message = error.description  # a view's own explanation, e.g. abort(403, "…")
         title, default_message = messages.get(status, ("Error", "The request failed."))
         context = {"title": title, "message": message or default_message, "status": status}

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import db
+from . import db, limiter
 from .forms import LoginForm
 from .models import ROLES, User
 
@@ -49,7 +49,20 @@ def _safe_next(target: str | None) -> str:
     return url_for("articles.index")
 
 
+def _failed(response) -> bool:
+    """A sign-in attempt counts against the limits unless it succeeded (a redirect)."""
+    return response.status_code != 303
+
+
+def _account_key() -> str:
+    return "account:" + (request.form.get("username") or "").strip().lower()
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+               methods=["POST"], deduct_when=_failed, scope="login-account")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed,
+               scope="login-address")
 def login():
     """Show the sign-in form; sign in on a valid username and password."""
     form = LoginForm()
@@ -60,6 +73,7 @@ def login():
             # Hash anyway, so that the response time does not tell which usernames exist.
             check_password_hash(DUMMY_HASH, form.password.data)
         elif user.check_password(form.password.data):
+            session.clear()  # a fresh session (and CSRF token) for the signed-in user: no fixation
             login_user(user)
             return redirect(_safe_next(request.args.get("next")), code=303)
         error = "Unknown username or wrong password."

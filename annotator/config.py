@@ -43,6 +43,14 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "ORGANISATION_NAME": os.environ.get("ANNOTATOR_ORGANISATION", "Fact-check desk"),
+        # Strict-Transport-Security max-age in seconds; 0 (the default) sends none. Set it behind HTTPS.
+        "HSTS_SECONDS": int(os.environ.get("ANNOTATOR_HSTS_SECONDS", "0") or 0),
+        # Failed sign-ins allowed per account and per client address (Flask-Limiter syntax), and where
+        # the counts live: memory:// for one server, e.g. redis://host:6379 when several share the load.
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("ANNOTATOR_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("ANNOTATOR_LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("ANNOTATOR_RATELIMIT_STORAGE", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": False,
         # Absolute links in exports made outside a request (the CLI).
         "BASE_URL": os.environ.get("ANNOTATOR_BASE_URL", "http://127.0.0.1:5000"),
         "SEED_ARTICLE": Path(__file__).parent / "data" / "seed-article.txt",
