@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test bench clean
+.PHONY: run serve test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.runtime-installed
 	$(BIN)/flask --app app load-demo
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+
+# The same app and database under gunicorn: ANNOTATOR_WORKERS (default 2 x cores + 1), ANNOTATOR_BIND (127.0.0.1:8000).
+serve: $(VENV)/.runtime-installed
+	$(BIN)/flask --app app load-demo
+	$(BIN)/gunicorn -c gunicorn.conf.py app:app
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest

@@ -1,6 +1,7 @@
 """The fact-check annotator: ``create_app`` builds the Flask application."""
 
 import importlib.util
+import logging
 import time
 from pathlib import Path
 
@@ -20,7 +21,8 @@ limiter = Limiter(get_remote_address)
 
 ROOT = Path(__file__).resolve().parent.parent
 # Endpoints reachable without signing in.
-PUBLIC_ENDPOINTS = {"auth.login", "static", "vendor", "verdict_styles"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "vendor", "verdict_styles", "health.healthz"}
+request_log = logging.getLogger("annotator.requests")
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -46,12 +48,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.login_view = "auth.login"
 
-    from . import annotations, articles, auth, cli, dashboard, downloads, review, work
+    from . import annotations, articles, auth, cli, dashboard, downloads, health, review, work
 
-    for module in (auth, articles, annotations, review, dashboard, work, downloads):
+    for module in (auth, articles, annotations, review, dashboard, work, downloads, health):
         app.register_blueprint(module.bp)
     cli.register(app)
 
+    _configure_logging()
     _register_assets(app)
     _register_request_hooks(app)
     _register_error_handlers(app)
@@ -71,6 +74,16 @@ def _load_user(user_id: str):
     except ValueError:
         return None
     return user if user is not None and user.is_active else None
+
+
+def _configure_logging() -> None:
+    """Request lines and errors go to standard error (gunicorn's error log), once per process."""
+    logger = logging.getLogger("annotator")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 def _register_assets(app: Flask) -> None:
@@ -106,7 +119,12 @@ def _register_request_hooks(app: Flask) -> None:
     def _timing_and_security_headers(response: Response) -> Response:
         started = g.get("request_started")
         if started is not None:
-            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+            duration_ms = (time.perf_counter() - started) * 1000
+            response.headers["Server-Timing"] = f"app;dur={duration_ms:.1f}"
+            # One line per request; the path only (a query string may hold quoted article text).
+            user_id = current_user.get_id() if current_user and current_user.is_authenticated else "-"
+            request_log.info("method=%s path=%s status=%s duration_ms=%.1f user=%s",
+                             request.method, request.path, response.status_code, duration_ms, user_id)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
