@@ -1,0 +1,94 @@
+"""Every route x {anonymous, other reviewer, lead, owner} x its methods, with the status each must get.
+
+A route added to the app without a row here fails `test_every_route_has_a_rule`.
+"""
+import pytest
+
+from tests.conftest import CLAIM, annotation_data, csrf_token, login, post_annotation
+
+VISITORS = ("anonymous", "other", "lead", "owner")  # in this order: the owner's actions change state last
+
+
+def rule(anonymous=302, other=200, lead=200, owner=200):
+    return {"anonymous": anonymous, "other": other, "lead": lead, "owner": owner}
+
+
+SIGNED_IN = rule()
+LEAD_ONLY = rule(other=403, owner=403)
+OWNER_ONLY = rule(other=403, lead=403)
+PUBLIC = rule(anonymous=200)
+
+# (endpoint, method) -> (path, form data, expected status per visitor). Ids: article 1, span 1, annotation 1
+# (the owner's submitted annotation on the demo claim). Invalid form data still proves the request got past
+# the permission check (422), without changing anything.
+ROUTES = {
+    ("articles.index", "GET"): ("/", None, SIGNED_IN),
+    ("articles.new", "GET"): ("/articles/new", None, SIGNED_IN),
+    ("articles.new", "POST"): ("/articles/new", {}, rule(other=422, lead=422, owner=422)),
+    ("articles.show", "GET"): ("/articles/1", None, SIGNED_IN),
+    ("annotations.claims", "GET"): ("/articles/1/claims", None, SIGNED_IN),
+    ("annotations.annotate", "GET"): ("/articles/1/annotate?quote=" + "Putin+is+unlikely", None, SIGNED_IN),
+    ("annotations.create", "POST"): ("/articles/1/annotations", {}, rule(other=422, lead=422, owner=422)),
+    ("annotations.source_row", "GET"): ("/annotate/source-row?index=1", None, SIGNED_IN),
+    ("annotations.span_panel", "GET"): ("/articles/1/spans/1", None, SIGNED_IN),
+    ("annotations.span_history", "GET"): ("/articles/1/spans/1/history", None, SIGNED_IN),
+    ("annotations.comment", "POST"): ("/articles/1/spans/1/comments", {}, rule(other=422, lead=422, owner=422)),
+    ("annotations.show", "GET"): ("/annotations/1", None, rule(other=302, lead=302, owner=302)),
+    ("annotations.edit", "GET"): ("/annotations/1/edit", None, OWNER_ONLY),
+    ("annotations.update", "POST"): ("/annotations/1", {}, rule(other=403, lead=403, owner=422)),
+    ("annotations.submit", "POST"): ("/annotations/1/submit", {}, rule(other=403, lead=403, owner=303)),
+    ("annotations.delete", "POST"): ("/annotations/1/delete", {}, rule(other=403, lead=403, owner=303)),
+    ("review.summary", "GET"): ("/articles/1/summary", None, SIGNED_IN),
+    ("review.summary_csv", "GET"): ("/articles/1/summary.csv", None, SIGNED_IN),
+    ("review.settle", "POST"): ("/articles/1/spans/1/final-verdict", {}, rule(other=403, lead=422, owner=403)),
+    ("review.return_annotation", "POST"): ("/annotations/1/return", {}, rule(other=403, lead=422, owner=403)),
+    ("review.restore", "POST"): ("/annotations/1/restore", {}, rule(other=403, lead=303, owner=403)),
+    ("review.article_settings", "POST"): ("/articles/1/settings", {"blind_review": "y"},
+                                         rule(other=403, lead=303, owner=403)),
+    ("downloads.w3c", "GET"): ("/articles/1/annotations.jsonld", None, SIGNED_IN),
+    ("downloads.csv", "GET"): ("/articles/1/annotations.csv", None, SIGNED_IN),
+    ("downloads.claimreview", "GET"): ("/articles/1/claimreview.jsonld", None, SIGNED_IN),
+    ("dashboard.index", "GET"): ("/review", None, LEAD_ONLY),
+    ("dashboard.articles_csv", "GET"): ("/review/articles.csv", None, LEAD_ONLY),
+    ("dashboard.reviewers_csv", "GET"): ("/review/reviewers.csv", None, LEAD_ONLY),
+    ("dashboard.queue_page", "GET"): ("/review/queue", None, LEAD_ONLY),
+    ("dashboard.queue_csv", "GET"): ("/review/queue.csv", None, LEAD_ONLY),
+    ("work.index", "GET"): ("/work", None, SIGNED_IN),
+    ("auth.login", "GET"): ("/login", None, PUBLIC),
+    ("auth.login", "POST"): ("/login", {}, rule(anonymous=422, other=422, lead=422, owner=422)),
+    ("auth.logout", "POST"): ("/logout", {}, rule(other=303, lead=303, owner=303)),
+    ("health.healthz", "GET"): ("/healthz", None, PUBLIC),
+    ("static", "GET"): ("/static/app.css", None, PUBLIC),
+    ("vendor", "GET"): ("/vendor/htmx/htmx.min.js", None, PUBLIC),
+    ("verdict_styles", "GET"): ("/verdicts.css", None, PUBLIC),
+}
+
+
+def test_every_route_has_a_rule(app):
+    in_app = {(r.endpoint, m) for r in app.url_map.iter_rules() for m in r.methods - {"HEAD", "OPTIONS"}}
+    assert in_app == set(ROUTES), f"routes without a rule: {in_app - set(ROUTES)}; stale rules: {set(ROUTES) - in_app}"
+
+
+@pytest.fixture
+def visitors(app, make_user, demo_article):
+    owner = make_user("owner")
+    response = post_annotation(owner, demo_article, annotation_data(demo_article.text, CLAIM))
+    assert response.status_code == 200
+    lead = app.test_client()
+    assert login(lead, "lead").status_code == 303
+    return {"anonymous": app.test_client(), "other": make_user("other"), "lead": lead, "owner": owner}
+
+
+@pytest.mark.parametrize("endpoint, method", sorted(ROUTES))
+def test_each_visitor_gets_the_status_the_rule_says(visitors, endpoint, method):
+    path, data, expected = ROUTES[(endpoint, method)]
+    for visitor in VISITORS:
+        client = visitors[visitor]
+        if method == "GET":
+            response = client.get(path)
+        else:
+            token = csrf_token(client, "/login" if visitor == "anonymous" else "/articles/1")
+            response = client.post(path, data={**data, "csrf_token": token})
+        assert response.status_code == expected[visitor], (visitor, method, path, response.get_data(as_text=True)[:300])
+        if response.status_code == 302 and visitor == "anonymous":
+            assert response.headers["Location"].startswith("/login")
