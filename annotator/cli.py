@@ -157,6 +157,27 @@ def register(app: Flask) -> None:
         path = f"/articles/{article.id}"
         click.echo(f"Imported article {article.id}: {path} ({current_app.config['BASE_URL'].rstrip('/')}{path})")
 
+    @app.cli.command("backup", cls=OneLineCommand)
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @one_line_errors
+    def backup(file):
+        """Copy the live SQLite database to FILE (consistent even while the app is serving)."""
+        copied = db.backup_to(file)
+        click.echo(f"Backed up {copied} to {file}")
+
+    @app.cli.command("restore", cls=OneLineCommand)
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Replace the current database without asking.")
+    @one_line_errors
+    def restore(file, yes):
+        """Replace the SQLite database's content with a backup made by `backup`."""
+        if not file.exists():
+            raise click.ClickException(f"no such file: {file}")
+        if not yes and not click.confirm(f"Replace everything in the database with {file}?", default=False):
+            raise click.ClickException("restore cancelled")
+        db.restore_from(file)
+        click.echo(f"Restored the database from {file}")
+
     @app.cli.command("export", cls=OneLineCommand)
     @click.argument("article_id", type=int)
     @click.option("--format", "export_format", type=click.Choice(sorted(FORMATS)), default="w3c", show_default=True)

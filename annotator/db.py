@@ -1,6 +1,8 @@
 """Database engine, per-request session and schema creation."""
 from __future__ import annotations
 
+import sqlite3
+
 from flask import Flask, current_app, g
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
@@ -60,6 +62,54 @@ def begin_write(session: Session) -> None:
     connection = session.connection()
     if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_only() -> Engine:
+    current = engine()
+    if current.dialect.name != "sqlite":
+        raise ValueError("backup and restore here are for SQLite; for PostgreSQL use pg_dump and pg_restore")
+    return current
+
+
+def backup_to(path) -> str:
+    """Copy the live SQLite database to ``path`` with SQLite's online backup API; returns the source."""
+    current = _sqlite_only()
+    raw = current.raw_connection()
+    try:
+        target = sqlite3.connect(path)
+        with target:
+            raw.driver_connection.backup(target)
+        target.close()
+    finally:
+        raw.close()
+    return current.url.render_as_string(hide_password=True)
+
+
+def restore_from(path) -> None:
+    """Replace the live SQLite database's content with the backup at ``path`` (checked first)."""
+    current = _sqlite_only()
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        try:
+            (result,) = source.execute("PRAGMA integrity_check").fetchone()
+            tables = {row[0] for row in source.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError:
+            raise ValueError(f"{path} is not a SQLite database") from None
+        if result != "ok":
+            raise ValueError(f"{path} is damaged: {result}")
+        from . import models  # noqa: F401  (registers the tables)
+
+        missing = sorted(set(SQLModel.metadata.tables) - tables)
+        if missing:
+            raise ValueError(f"{path} is not a backup of this app (no table {', '.join(missing)})")
+        raw = current.raw_connection()
+        try:
+            source.backup(raw.driver_connection)
+        finally:
+            raw.close()
+    finally:
+        source.close()
+    current.dispose()  # pooled connections must not keep pages of the old content
 
 
 class SchemaOutdated(ValueError):

@@ -235,3 +235,34 @@ def test_a_database_from_an_older_version_is_refused_with_one_line(tmp_path):
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "older version" in lines[0] and "blind_review" in lines[0]
     app.extensions["engine"].dispose()
+
+
+def test_backup_and_restore_bring_the_database_back(app, runner, reviewer_client, demo_article, tmp_path):
+    import sqlite3
+
+    from annotator.models import Annotation
+    from tests.conftest import annotation_data, post_annotation, rows
+
+    post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text))
+    backup = tmp_path / "backup.sqlite3"
+    result = runner.invoke(args=["backup", str(backup)])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert copy.execute("SELECT count(*) FROM annotations").fetchone() == (1,)
+    post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text, "Putin appears willing"))
+    assert len(rows(app, Annotation)) == 2
+    result = runner.invoke(args=["restore", str(backup), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert [a.note for a in rows(app, Annotation)] == [""]
+    assert reviewer_client.get("/articles/1").status_code == 200
+
+
+def test_restore_refuses_what_is_not_a_backup(runner, tmp_path):
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_text("not a database")
+    result = runner.invoke(args=["restore", str(junk), "--yes"])
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+    assert "not a SQLite database" in result.output
+    missing = runner.invoke(args=["restore", str(tmp_path / "none.sqlite3"), "--yes"])
+    assert missing.exit_code == 1 and "no such file" in missing.output
