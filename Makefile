@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run serve test bench clean
+.PHONY: run serve test test-pg bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ serve: $(VENV)/.runtime-installed
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest
+
+# The same suite on PostgreSQL: ANNOTATOR_TEST_DATABASE_URL, or a throwaway cluster started here.
+test-pg: $(VENV)/.dev-installed
+	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/article_page.py

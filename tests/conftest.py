@@ -1,13 +1,14 @@
 """Shared fixtures: an app per test with its own SQLite file, signed-in clients, helpers."""
 from __future__ import annotations
 
+import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from annotator import create_app, db, models
 from annotator.cli import DEMO_TITLE, load_demo_data
@@ -20,15 +21,21 @@ models.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 HX = {"HX-Request": "true"}
 
 
+# `make test-pg` sets this: the suite then runs on PostgreSQL, each test on an emptied schema.
+POSTGRES_URL = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")
+
+
 def make_app(database_file: Path):
-    """An app on its own SQLite file, with the demo users and article loaded."""
+    """An app on its own SQLite file (or the emptied PostgreSQL test database), with the demo loaded."""
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "DATABASE_URL": f"sqlite:///{database_file}",
+        "DATABASE_URL": POSTGRES_URL or f"sqlite:///{database_file}",
         "DEMO_PASSWORD": PASSWORD,
     })
     with app.app_context():
+        if POSTGRES_URL:
+            SQLModel.metadata.drop_all(db.engine())
         load_demo_data()
         db.session().close()
     return app
