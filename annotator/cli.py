@@ -12,11 +12,12 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 from wtforms.validators import ValidationError
 
-from . import db
+from . import db, migrations
 from .articles import create_article
 from .auth import create_or_update_user
 from .downloads import FORMATS
@@ -88,9 +89,33 @@ def register(app: Flask) -> None:
     @app.cli.command("init-db", cls=OneLineCommand)
     @one_line_errors
     def init_db():
-        """Create the database tables that do not exist yet."""
+        """Create the database tables, or bring them up to date (the same as `db upgrade`)."""
         db.create_schema()
         click.echo(f"Database ready: {db.engine().url.render_as_string(hide_password=True)}")
+
+    database = AppGroup("db", help="Schema migrations (Alembic).")
+    app.cli.add_command(database)
+
+    @database.command("upgrade", cls=OneLineCommand)
+    @click.argument("revision", default="head")
+    @one_line_errors
+    def db_upgrade(revision):
+        """Apply the migrations up to REVISION (default: the latest)."""
+        migrations.upgrade(revision)
+        click.echo(f"Database at revision {migrations.current_revision()}")
+
+    @database.command("current", cls=OneLineCommand)
+    @one_line_errors
+    def db_current():
+        """Print the database's revision."""
+        click.echo(migrations.current_revision() or "none")
+
+    @database.command("revision", cls=OneLineCommand)
+    @click.option("-m", "--message", required=True)
+    @one_line_errors
+    def db_revision(message):
+        """Write a migration script for what changed in the models."""
+        migrations.revision(message)
 
     @app.cli.command("load-demo", cls=OneLineCommand)
     @one_line_errors

@@ -117,20 +117,21 @@ class SchemaOutdated(ValueError):
 
 
 def create_schema() -> None:
-    """Create every table that does not exist yet; refuse a database with missing columns.
+    """Bring the schema up to date with the migrations; refuse a database that still lacks columns.
 
-    Until schema migrations exist, a database made by an older version must be
-    recreated: say so plainly instead of failing later on a missing column.
+    A database from before migrations existed, with columns since added, cannot
+    be upgraded: say so plainly instead of failing later on a missing column.
     """
-    from . import models  # noqa: F401  (registers the tables)
+    from . import migrations, models  # noqa: F401  (models registers the tables)
 
-    SQLModel.metadata.create_all(engine())
+    migrations.upgrade()
     inspector = inspect(engine())
+    existing = set(inspector.get_table_names())
     for table in SQLModel.metadata.sorted_tables:
-        present = {column["name"] for column in inspector.get_columns(table.name)}
+        present = {column["name"] for column in inspector.get_columns(table.name)} if table.name in existing else set()
         missing = sorted(set(table.columns.keys()) - present)
         if missing:
             raise SchemaOutdated(
                 f"the database {engine().url.render_as_string(hide_password=True)} was made by an older version "
-                f"(table {table.name} lacks {', '.join(missing)}); remove it to start afresh"
+                f"(table {table.name} lacks {', '.join(missing)}) before migrations existed; remove it to start afresh"
             )

@@ -36,6 +36,8 @@ def make_app(database_file: Path):
     with app.app_context():
         if POSTGRES_URL:
             SQLModel.metadata.drop_all(db.engine())
+            with db.engine().begin() as connection:
+                connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         load_demo_data()
         db.session().close()
     return app

@@ -233,7 +233,7 @@ def test_a_database_from_an_older_version_is_refused_with_one_line(tmp_path):
     result = app.test_cli_runner().invoke(args=["load-demo"])
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and "older version" in lines[0] and "blind_review" in lines[0]
+    assert len(lines) == 1 and "older version" in lines[0] and "lacks" in lines[0]
     app.extensions["engine"].dispose()
 
 

@@ -1,0 +1,47 @@
+"""Schema migrations with Alembic: `flask db upgrade`, `flask db current`, `flask db revision -m MSG`.
+
+The migration scripts live in migrations/versions, generated from the SQLModel tables.
+A database created before migrations existed (by `create_all`, with this first
+revision's schema) is stamped at that revision instead of being created again.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from . import db
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+BASELINE = "0001"
+
+
+def _config(connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def current_revision() -> str | None:
+    with db.engine().connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(revision: str = "head") -> None:
+    """Bring the database to ``revision``; stamp a pre-migration database at the baseline first."""
+    with db.engine().begin() as connection:
+        tables = set(inspect(connection).get_table_names())
+        config = _config(connection)
+        if "articles" in tables and "alembic_version" not in tables:
+            command.stamp(config, BASELINE)
+        command.upgrade(config, revision)
+
+
+def revision(message: str) -> None:
+    """Write a new migration script from the difference between the tables and the database."""
+    with db.engine().begin() as connection:
+        command.revision(_config(connection), message=message, autogenerate=True)

@@ -1,0 +1,11 @@
+"""Alembic environment: the app's engine and the SQLModel tables (run through `flask db ...`)."""
+from alembic import context
+from sqlmodel import SQLModel
+
+from annotator import models  # noqa: F401  (registers the tables)
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=SQLModel.metadata,
+                  render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+with context.begin_transaction():
+    context.run_migrations()
