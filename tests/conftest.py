@@ -25,6 +25,13 @@ HX = {"HX-Request": "true"}
 POSTGRES_URL = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")
 
 
+def empty_postgres() -> None:
+    """Drop every table of the PostgreSQL test database (the app's and Alembic's)."""
+    SQLModel.metadata.drop_all(db.engine())
+    with db.engine().begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
 def make_app(database_file: Path):
     """An app on its own SQLite file (or the emptied PostgreSQL test database), with the demo loaded."""
     app = create_app({
@@ -35,9 +42,7 @@ def make_app(database_file: Path):
     })
     with app.app_context():
         if POSTGRES_URL:
-            SQLModel.metadata.drop_all(db.engine())
-            with db.engine().begin() as connection:
-                connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            empty_postgres()
         load_demo_data()
         db.session().close()
     return app

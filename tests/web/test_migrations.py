@@ -6,7 +6,7 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from annotator import create_app, db, migrations
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, empty_postgres
 
 
 def fresh_app(tmp_path, name):
@@ -14,9 +14,7 @@ def fresh_app(tmp_path, name):
                       "DATABASE_URL": POSTGRES_URL or f"sqlite:///{tmp_path / name}"})
     if POSTGRES_URL:
         with app.app_context():
-            SQLModel.metadata.drop_all(db.engine())
-            with db.engine().begin() as connection:
-                connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            empty_postgres()
     return app
 
 
