@@ -214,9 +214,11 @@ def register(app: Flask) -> None:
         if article is None:
             raise click.ClickException(f"no article with id {article_id}")
         with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-            body = FORMATS[export_format](session=db.session(), article=article, viewer=OPERATOR)
-        if output is None:
-            click.echo(body, nl=False)
-        else:
-            output.write_text(body, encoding="utf-8")
-            click.echo(f"Wrote {export_format} export of article {article_id} to {output}")
+            chunks = FORMATS[export_format](session=db.session(), article=article, viewer=OPERATOR)
+            if output is None:
+                for chunk in chunks:
+                    click.echo(chunk, nl=False)
+            else:
+                with output.open("w", encoding="utf-8") as file:
+                    file.writelines(chunks)
+                click.echo(f"Wrote {export_format} export of article {article_id} to {output}")

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import json
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, current_app, stream_with_context, url_for
 from flask_login import current_user
 from sqlmodel import Session, select
 
 from . import db, exports, spans
-from .models import Annotation, Article, FinalVerdict, Span
+from .models import Article, FinalVerdict, Span
 from .web import attachment, get_or_404
 
 bp = Blueprint("downloads", __name__)
@@ -20,26 +20,23 @@ def article_iri(article: Article) -> str:
     return article.source_url or url_for("articles.show", article_id=article.id, _external=True)
 
 
-def to_record(annotation: Annotation) -> exports.AnnotationRecord:
-    span = annotation.span
-    return exports.AnnotationRecord(
-        id=annotation.id,
-        iri=url_for("annotations.show", annotation_id=annotation.id, _external=True),
-        creator_name=annotation.user.display_name, creator_username=annotation.user.username,
-        created=annotation.created_at, modified=annotation.updated_at,
-        verdict=annotation.verdict, note=annotation.note,
-        start=span.start, end=span.end, quote=span.quote, prefix=span.prefix, suffix=span.suffix,
-        sources=tuple(exports.SourceRecord(s.url, s.title, s.excerpt) for s in annotation.sources),
-    )
+def records(session: Session, article: Article, viewer) -> Iterator[exports.AnnotationRecord]:
+    """The annotations ``viewer`` may read, as export records, streamed from the database in batches."""
+    # One url_for for the whole export: building 100,000 addresses one by one costs seconds.
+    iri_prefix = url_for("annotations.show", annotation_id=0, _external=True).removesuffix("0")
+    for item in spans.exportable_annotations(session=session, article=article, viewer=viewer):
+        yield exports.AnnotationRecord(
+            id=item.id, iri=f"{iri_prefix}{item.id}",
+            creator_name=item.creator_name, creator_username=item.creator_username,
+            created=item.created_at, modified=item.updated_at, verdict=item.verdict, note=item.note,
+            start=item.start, end=item.end, quote=item.quote, prefix=item.prefix, suffix=item.suffix,
+            sources=tuple(exports.SourceRecord(*source) for source in item.sources),
+        )
 
 
-def records(session: Session, article: Article, viewer) -> list[exports.AnnotationRecord]:
-    return [to_record(a) for a in spans.annotations_for_export(session=session, article=article, viewer=viewer)]
-
-
-def w3c_document(*, session: Session, article: Article, viewer) -> dict:
-    """The article's AnnotationCollection as ``viewer`` may see it (needs a request context for URLs)."""
-    return exports.w3c_collection(
+def w3c_document(*, session: Session, article: Article, viewer) -> Iterator[str]:
+    """The article's AnnotationCollection as ``viewer`` may see it, as streamed JSON text."""
+    return exports.w3c_collection_json(
         records(session, article, viewer),
         collection_id=url_for("downloads.w3c", article_id=article.id, _external=True),
         label=f"Fact-check annotations on “{article.title}”",
@@ -47,8 +44,8 @@ def w3c_document(*, session: Session, article: Article, viewer) -> dict:
     )
 
 
-def csv_document(*, session: Session, article: Article, viewer) -> str:
-    return "".join(exports.csv_lines(records(session, article, viewer)))
+def csv_document(*, session: Session, article: Article, viewer) -> Iterator[str]:
+    return exports.csv_lines(records(session, article, viewer))
 
 
 def claimreview_document(*, session: Session, article: Article, viewer=None) -> list[dict]:
@@ -72,36 +69,57 @@ def claimreview_document(*, session: Session, article: Article, viewer=None) -> 
     return reviews
 
 
-def _json(document) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+def claimreview_json(**kwargs) -> Iterator[str]:
+    # A few reviews per article at most: no need to stream them.
+    yield json.dumps(claimreview_document(**kwargs), ensure_ascii=False, indent=2) + "\n"
 
 
-FORMATS: dict[str, Callable[..., str]] = {
-    "w3c": lambda **kw: _json(w3c_document(**kw)),
-    "claimreview": lambda **kw: _json(claimreview_document(**kw)),
+# Each format gives its document as chunks of text, so that large exports stream.
+FORMATS: dict[str, Callable[..., Iterator[str]]] = {
+    "w3c": w3c_document,
+    "claimreview": claimreview_json,
     "csv": csv_document,
 }
+
+
+def download(export_format: str, article: Article, filename: str, mimetype: str):
+    """The export as a streamed download; the request stays open (and its session too) until the end."""
+    # The user itself, not the proxy: the visibility rule reads it once per annotation.
+    viewer = current_user._get_current_object()
+    chunks = FORMATS[export_format](session=db.session(), article=article, viewer=viewer)
+    return attachment(stream_with_context(in_pieces(chunks)), filename, mimetype)
+
+
+def in_pieces(chunks: Iterable[str], size: int = 64 * 1024) -> Iterator[str]:
+    """The chunks joined into pieces of about ``size`` characters: one write per piece, not per annotation."""
+    piece: list[str] = []
+    length = 0
+    for chunk in chunks:
+        piece.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            yield "".join(piece)
+            piece, length = [], 0
+    if piece:
+        yield "".join(piece)
 
 
 @bp.get("/articles/<int:article_id>/annotations.jsonld")
 def w3c(article_id: int):
     """Every annotation of the article as a W3C Web Annotation collection."""
     article = get_or_404(Article, article_id)
-    return attachment(FORMATS["w3c"](session=db.session(), article=article, viewer=current_user),
-                      f"{article.slug}-annotations.jsonld", "application/ld+json")
+    return download("w3c", article, f"{article.slug}-annotations.jsonld", "application/ld+json")
 
 
 @bp.get("/articles/<int:article_id>/claimreview.jsonld")
 def claimreview(article_id: int):
     """The article's settled claims as schema.org ClaimReview JSON-LD (a JSON array; [] when none)."""
     article = get_or_404(Article, article_id)
-    return attachment(FORMATS["claimreview"](session=db.session(), article=article, viewer=current_user),
-                      f"{article.slug}-claimreview.jsonld", "application/ld+json")
+    return download("claimreview", article, f"{article.slug}-claimreview.jsonld", "application/ld+json")
 
 
 @bp.get("/articles/<int:article_id>/annotations.csv")
 def csv(article_id: int):
     """Every annotation of the article as CSV, one row per annotation."""
     article = get_or_404(Article, article_id)
-    return attachment(FORMATS["csv"](session=db.session(), article=article, viewer=current_user),
-                      f"{article.slug}-annotations.csv", "text/csv")
+    return download("csv", article, f"{article.slug}-annotations.csv", "text/csv")

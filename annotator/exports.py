@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Iterator, Sequence
@@ -80,23 +81,25 @@ def w3c_annotation(record: AnnotationRecord, *, target_source: str) -> dict:
     }
 
 
-def w3c_collection(records: Iterable[AnnotationRecord], *, collection_id: str, label: str,
-                   target_source: str) -> dict:
-    """An AnnotationCollection whose first (and only) page embeds every annotation."""
-    items = [w3c_annotation(r, target_source=target_source) for r in records]
-    return {
-        "@context": W3C_CONTEXT,
-        "id": collection_id,
-        "type": "AnnotationCollection",
-        "label": label,
-        "total": len(items),
-        "first": {
-            "id": f"{collection_id}#page1",
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": items,
-        },
-    }
+def w3c_collection_json(records: Iterable[AnnotationRecord], *, collection_id: str, label: str,
+                        target_source: str) -> Iterator[str]:
+    """An AnnotationCollection as JSON text, streamed one annotation per chunk.
+
+    Its first (and only) page embeds every annotation, one per line. ``total`` comes
+    last, once the items are counted: key order means nothing in JSON(-LD), and
+    counting first would mean reading every row twice.
+    """
+    head = json.dumps({"@context": W3C_CONTEXT, "id": collection_id, "type": "AnnotationCollection",
+                       "label": label}, ensure_ascii=False, indent=2)
+    page = json.dumps({"id": f"{collection_id}#page1", "type": "AnnotationPage", "startIndex": 0},
+                      ensure_ascii=False)
+    yield f'{head[:-2]},\n  "first": {page[:-1]}, "items": ['
+    total = 0
+    for record in records:
+        item = json.dumps(w3c_annotation(record, target_source=target_source), ensure_ascii=False)
+        yield f'{"," if total else ""}\n    {item}'
+        total += 1
+    yield f'\n  ]}},\n  "total": {total}\n}}\n'
 
 
 CSV_HEADER = (

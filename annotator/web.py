@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+from typing import Iterable
 
 from flask import Response, abort, current_app
 from flask_login import current_user
@@ -41,6 +42,6 @@ def lead_required(view):
     return wrapper
 
 
-def attachment(body: str, filename: str, mimetype: str = "text/csv") -> Response:
-    """A download: ``body`` served as a file named ``filename``."""
+def attachment(body: str | Iterable[str], filename: str, mimetype: str = "text/csv") -> Response:
+    """A download: ``body`` (text, or chunks of text to stream) served as a file named ``filename``."""
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

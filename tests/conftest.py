@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import event
 from sqlmodel import SQLModel, select
 
@@ -32,6 +33,14 @@ def empty_postgres() -> None:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
 
+class BufferedClient(FlaskClient):
+    """A test client that reads each streamed body (exports) before the next request, as a browser
+    would; unread streams would otherwise keep their request context open across requests."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 def make_app(database_file: Path):
     """An app on its own SQLite file (or the emptied PostgreSQL test database), with the demo loaded."""
     app = create_app({
@@ -45,6 +54,7 @@ def make_app(database_file: Path):
             empty_postgres()
         load_demo_data()
         db.session().close()
+    app.test_client_class = BufferedClient
     return app
 
 
