@@ -90,12 +90,13 @@ def load_dashboard(*, session: Session) -> DashboardData:
         .where(not_deleted())
         .order_by(Annotation.id)
     )
-    for a_id, span_id, article_id, start, end, user_id, verdict, status, name, username in session.exec(statement):
+    for a_id, span_id, article_id, start, end, user_id, verdict, status, name, username in db.rows(
+            session, statement):
         annotations.append(AnnotationRow(a_id, span_id, article_id, start, end, user_id, verdict, status))
         users[user_id] = (name, username)
-    finals = {span_id: (article_id, verdict) for span_id, article_id, verdict in session.exec(
+    finals = {span_id: (article_id, verdict) for span_id, article_id, verdict in db.rows(session,
         select(FinalVerdict.span_id, Span.article_id, FinalVerdict.verdict).join(Span, Span.id == FinalVerdict.span_id))}
-    events = session.exec(
+    events = db.rows(session,
         select(Event.annotation_id, Event.action)
         .where(Event.annotation_id.is_not(None), Event.action.in_(("submitted", "returned")))
         .distinct())
@@ -254,16 +255,16 @@ def dashboard(data: DashboardData) -> Dashboard:
     finals_by_article: dict[int, dict[int, str]] = defaultdict(dict)
     for span_id, (article_id, verdict) in data.finals.items():
         finals_by_article[article_id][span_id] = verdict
-    articles, judged_by_article = [], []
+    articles, claims_by_article = [], []
     for article_id, title in data.articles:
         rows = rows_by_article.get(article_id, [])
-        judged = judged_spans(rows)
-        judged_by_article.append(judged)
+        claims = agreement.group_claims(judged_spans(rows), IOU_THRESHOLD)
+        claims_by_article.append(claims)
         articles.append(article_figures(article_id, title, rows, finals_by_article.get(article_id, {}),
-                                        agreement.agreement(judged, IOU_THRESHOLD)))
+                                        agreement.report_of(claims, IOU_THRESHOLD)))
     all_finals = {span_id: verdict for span_id, (_, verdict) in data.finals.items()}
     total = article_figures(None, "All articles", data.annotations, all_finals,
-                            agreement.agreement_overall(judged_by_article, IOU_THRESHOLD))
+                            agreement.pooled_agreement(claims_by_article, IOU_THRESHOLD))
     return Dashboard(articles, total, reviewer_figures(data),
                      distribution(total.reviewer_verdicts, total.final_verdicts))
 
@@ -419,7 +420,7 @@ def load_queue(*, session: Session, article_id: int | None = None) -> list[Queue
         statement = statement.where(Span.article_id == article_id)
     items: dict[int, QueueItem] = {}
     for (span_id, a_id, title, start, quote, user_id, reviewer, verdict, status, created_at,
-         submitted_at) in session.exec(statement):
+         submitted_at) in db.rows(session, statement):
         item = items.get(span_id)
         if item is None:
             item = items[span_id] = QueueItem(span_id, a_id, title, start, quote)
@@ -480,19 +481,34 @@ def filter_form(*, session: Session, args) -> tuple[QueueFilterForm, QueueFilter
     )
 
 
+QUEUE_PAGE_SIZE = 100
+
+
 def queue_context() -> dict:
     session = db.session()
     form, filters = filter_form(session=session, args=request.args)
     items = queue(load_queue(session=session, article_id=filters.article), filters)
+    pages = max(1, -(-len(items) // QUEUE_PAGE_SIZE))
+    page = max(1, min(request.args.get("page", 1, type=int), pages))
     return {"form": form, "filters": filters, "items": items, "now": utcnow(), "age": age,
-            "filtered": bool(filters.args())}
+            "filtered": bool(filters.args()), "page": page, "page_size": QUEUE_PAGE_SIZE,
+            "more": len(items) > page * QUEUE_PAGE_SIZE}
 
 
 @bp.get("/review/queue")
 @lead_required
 def queue_page():
-    """Claims awaiting a final verdict, filterable; htmx gets the rows only."""
+    """Claims awaiting a ruling, filterable, a page of rows at a time; htmx gets the rows only.
+
+    ``page=N`` shows the first N pages; with htmx, "Show more" asks for page N alone and
+    appends it. The header counts the whole queue, and the CSV holds all of it.
+    """
     context = queue_context()
+    if htmx_request() and "page" in request.args:
+        first = (context["page"] - 1) * QUEUE_PAGE_SIZE
+        return render_template("review/_queue_more.html", **context,
+                               shown=context["items"][first:first + QUEUE_PAGE_SIZE])
+    context["shown"] = context["items"][:context["page"] * QUEUE_PAGE_SIZE]
     if htmx_request():
         # The form sends its empty selects too; the location bar gets the tidy address of the same filters.
         return htmx_response(render_template("review/_queue_rows.html", **context),

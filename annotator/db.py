@@ -44,6 +44,15 @@ def session() -> Session:
     return g.db_session
 
 
+def rows(db_session: Session, statement):
+    """The rows of a column query run as plain SQL on the session's connection (and transaction).
+
+    Skips the ORM's per-row loading, which costs more than the query itself for the tens of
+    thousands of rows that the lead's pages and the exports read.
+    """
+    return db_session.connection().execute(statement)
+
+
 def _close_session(_exc: BaseException | None) -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:

@@ -278,8 +278,7 @@ def exportable_annotations(*, session: Session, article: Article, viewer: User,
         .order_by(Span.start, Span.end, Annotation.id)
         .execution_options(yield_per=batch_size or EXPORT_BATCH)
     )
-    # Core rows (not ORM) from the session's own connection, so the export sees the same transaction.
-    for batch in session.connection().execute(statement).partitions():
+    for batch in db.rows(session, statement).partitions():
         visible = [row for row in batch
                    if can_see_verdict(viewer, author_id=row.user_id, status=row.status, blind=article.blind_review,
                                       settled=row.span_id in settled,

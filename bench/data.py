@@ -22,10 +22,12 @@ from annotator.anchoring import context_of  # noqa: E402
 from annotator.articles import create_article  # noqa: E402
 from annotator.auth import create_or_update_user  # noqa: E402
 from annotator.cli import load_demo_data  # noqa: E402
-from annotator.models import Annotation, FinalVerdict, Source, Span, User, utcnow  # noqa: E402
+from annotator.models import Annotation, Event, FinalVerdict, Source, Span, User, utcnow  # noqa: E402
 from annotator.verdicts import KEYS  # noqa: E402
 
 PASSWORD = "bench-password"
+EVENTS_BY_STATUS = {"draft": ("created",), "submitted": ("created", "submitted"),
+                    "returned": ("created", "submitted", "returned")}
 
 
 def bench_app(database_url: str):
@@ -65,6 +67,7 @@ class Mix:
     returned: float = 0.0
     settled: float = 0.0
     sources: int = 1
+    events: bool = False  # the history rows a save writes: created, then submitted (and returned)
 
 
 def populate(app, article_id: int, text: str, annotations: int, users: list[User], rng: random.Random,
@@ -109,6 +112,12 @@ def populate(app, article_id: int, text: str, annotations: int, users: list[User
             session.execute(insert(Source), source_rows)
         if settled_rows:
             session.execute(insert(FinalVerdict), settled_rows)
+        if mix.events:
+            session.execute(insert(Event), [
+                {"span_id": row["span_id"], "annotation_id": annotation_id, "user_id": row["user_id"],
+                 "action": action, "at": now, "before": None, "after": None}
+                for annotation_id, row in zip(annotation_ids, annotation_rows)
+                for action in EVENTS_BY_STATUS[row["status"]]])
         session.commit()
 
 

@@ -209,3 +209,75 @@ def test_queue_runs_a_fixed_number_of_queries(app, scripted, lead_client, review
         with count_queries(app) as statements:
             assert lead_client.get(path).status_code == 200
         assert len(statements) == before[path], (path, statements)
+
+
+# --- Long queues: a page at a time -----------------------------------------------------------------
+
+@pytest.fixture
+def long_queue(app, demo_article):
+    """250 claims awaiting a ruling, each with one submitted annotation, the first one oldest."""
+    from datetime import timedelta
+
+    from annotator import db
+    from annotator.anchoring import context_of
+    from annotator.models import Annotation, Span, utcnow
+
+    with app.app_context():
+        session = db.session()
+        reviewer = user_id(app, "reviewer")
+        now = utcnow()
+        text = demo_article.text
+        for n in range(250):
+            start, end = n, n + 30
+            prefix, suffix = context_of(text, start, end)
+            span = Span(article_id=demo_article.id, start=start, end=end, quote=text[start:end], prefix=prefix,
+                        suffix=suffix)
+            session.add(span)
+            session.flush()
+            session.add(Annotation(span_id=span.id, user_id=reviewer, verdict="true", status="submitted",
+                                   created_at=now - timedelta(minutes=1000 - n), updated_at=now))
+        session.commit()
+        return [text[n:n + 30].strip() for n in range(250)]
+
+
+def row_quotes(root: Element) -> list[str]:
+    return [row.find("td").find("a").text().strip() for row in root.find_all("tr", class_="queue-row")]
+
+
+def test_a_long_queue_shows_a_page_and_counts_everything(long_queue, lead_client):
+    root = page(lead_client.get("/review/queue"))
+    assert row_quotes(root) == long_queue[:100]
+    assert root.by_id("queue-count").text().startswith("250 claims")
+    more = root.by_id("queue-more")
+    assert "Show 100 more" in more.text() and "100 of 250 shown" in more.text()
+    assert more.find("a").get("hx-get") == "/review/queue?page=2"
+
+
+def test_show_more_appends_the_next_page_then_the_last(long_queue, lead_client):
+    second = lead_client.get("/review/queue?page=2", headers=HX)
+    root = page(second)
+    assert row_quotes(root) == long_queue[100:200]
+    assert root.find("h2") is None  # rows only: they replace the "Show more" row
+    assert root.by_id("queue-more").find("a").get("hx-get") == "/review/queue?page=3"
+    last = page(lead_client.get("/review/queue?page=3", headers=HX))
+    assert row_quotes(last) == long_queue[200:]
+    assert last.by_id("queue-more") is None
+
+
+def test_without_htmx_a_page_number_shows_every_page_up_to_it(long_queue, lead_client):
+    assert row_quotes(page(lead_client.get("/review/queue?page=2"))) == long_queue[:200]
+    assert row_quotes(page(lead_client.get("/review/queue?page=99"))) == long_queue  # clamped to the last page
+    assert row_quotes(page(lead_client.get("/review/queue?page=-3"))) == long_queue[:100]
+    assert row_quotes(page(lead_client.get("/review/queue?page=abc"))) == long_queue[:100]
+
+
+def test_show_more_keeps_the_filters(app, long_queue, lead_client):
+    reviewer = user_id(app, "reviewer")
+    root = page(lead_client.get(f"/review/queue?status=single&reviewer={reviewer}"))
+    link = root.by_id("queue-more").find("a").get("hx-get")
+    assert "status=single" in link and f"reviewer={reviewer}" in link and "page=2" in link
+
+
+def test_the_csv_holds_the_whole_queue(long_queue, lead_client):
+    lines = list(csv.reader(io.StringIO(lead_client.get("/review/queue.csv").get_data(as_text=True))))
+    assert len(lines) == 1 + 250
