@@ -126,6 +126,10 @@ def group_claims(spans: Iterable[JudgedSpan], threshold: float = DEFAULT_THRESHO
 
     claims = []
     for members in groups.values():
+        if len(members) == 1:  # most claims: one span, its judgements already sorted
+            span = members[0]
+            claims.append(Claim(span_ids=(span.span_id,), start=span.start, end=span.end, judgements=span.judgements))
+            continue
         merged: dict[int, str] = {}
         for span in sorted(members, key=lambda s: s.span_id):
             merged.update(span.judgements)  # later (higher) span_id overwrites

@@ -114,3 +114,33 @@ def resolve_target(
     if text[start:end] != quote:
         raise AnchorError("The quote does not match the article text at these offsets; the article may have changed.")
     return target_at(text, start, end)
+
+
+def anchor(text: str, *, quote: str, prefix: str = "", suffix: str = "",
+           start: int | None = None) -> tuple[Target, bool]:
+    """Place a quote selector, with a position selector as a hint, in ``text``.
+
+    The quote decides: the hinted position is taken when the quote is there;
+    otherwise the quote is looked up, its prefix and suffix pick between
+    occurrences, and the occurrence nearest the hint breaks a remaining tie.
+    Returns the target and whether it moved away from the hint. AnchorError when
+    the quote is absent or its place stays ambiguous.
+    """
+    quote = canonicalize_fragment(quote)
+    prefix, suffix = canonicalize_fragment(prefix), canonicalize_fragment(suffix)
+    if not quote.strip():
+        raise AnchorError("The quote is empty.")
+    if start is not None and text[start:start + len(quote)] == quote:
+        return target_at(text, start, start + len(quote)), False
+    candidates = find_all(text, quote)
+    if not candidates:
+        raise AnchorError("The quote does not occur in the article text.")
+    in_context = [at for at in candidates
+                  if text.endswith(prefix, 0, at) and text.startswith(suffix, at + len(quote))]
+    candidates = in_context or candidates
+    if len(candidates) > 1:
+        if start is None:
+            raise AnchorError(f"The quote occurs {len(candidates)} times in the article and nothing says which.")
+        candidates.sort(key=lambda at: abs(at - start))
+    at = candidates[0]
+    return target_at(text, at, at + len(quote)), start is not None

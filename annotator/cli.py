@@ -1,12 +1,14 @@
-"""Flask commands: ``flask --app app init-db | load-demo | create-user | import-article | export``.
+"""Flask commands: ``flask --app app init-db | load-demo | create-user | import-article | import-annotations | export``.
 
 A command that fails exits non-zero with a one-line message, never a traceback.
 """
 from __future__ import annotations
 
 import functools
+import json
 import secrets
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -19,9 +21,11 @@ from wtforms.validators import ValidationError
 
 from . import db, migrations
 from .articles import create_article
-from .auth import create_or_update_user
+from .auth import create_or_update_user, find_user
 from .downloads import FORMATS
 from .forms import check_web_url
+from .imports import IMPORTED, REANCHORED, REJECTED, import_w3c
+from .interchange import Rejected
 from .models import ROLES, Article
 from .spans import OPERATOR
 
@@ -202,6 +206,38 @@ def register(app: Flask) -> None:
             raise click.ClickException("restore cancelled")
         db.restore_from(file)
         click.echo(f"Restored the database from {file}")
+
+    @app.cli.command("import-annotations", cls=OneLineCommand)
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--article", "article_id", type=int,
+                  help="Import every item into this article (default: the article with the target's source URL).")
+    @click.option("--reviewer", help="Author of every item (default: the user named by each creator's nickname).")
+    @one_line_errors
+    def import_annotations(file, article_id, reviewer):
+        """Import W3C Web Annotation JSON (a collection, a page or a list); one line per item, then totals."""
+        if not file.exists():
+            raise click.ClickException(f"no such file: {file}")
+        try:
+            document = json.loads(file.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise click.ClickException(f"{file} is not JSON: {error}") from None
+        session = db.session()
+        article = session.get(Article, article_id) if article_id is not None else None
+        if article_id is not None and article is None:
+            raise click.ClickException(f"no article with id {article_id}")
+        author = find_user(session, reviewer) if reviewer else None
+        if reviewer and author is None:
+            raise click.ClickException(f"no user named {reviewer}")
+        with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+            try:
+                reports = import_w3c(session=session, document=document, article=article, reviewer=author)
+            except Rejected as error:
+                raise click.ClickException(str(error)) from None
+        for report in reports:
+            where = f": annotation {report.annotation_id} on article {report.article_id}" if report.annotation_id else ""
+            click.echo(f"item {report.number}: {report.outcome}{where}{f' ({report.reason})' if report.reason else ''}")
+        totals = Counter(report.outcome for report in reports)
+        click.echo(", ".join(f"{totals[o]} {o}" for o in (IMPORTED, REANCHORED, REJECTED)))
 
     @app.cli.command("export", cls=OneLineCommand)
     @click.argument("article_id", type=int)

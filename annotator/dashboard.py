@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import datetime
 
 from flask import Blueprint, render_template, request, url_for
@@ -53,9 +54,8 @@ def rounded(value: float | None, digits: int = 4) -> float | None:
 
 # --- Dashboard: loading ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class AnnotationRow:
-    """A live (non-deleted) annotation, with its span's place in the text."""
+class AnnotationRow(NamedTuple):
+    """A live (non-deleted) annotation, with its span's place in the text (a tuple: 50,000 are cheap)."""
 
     id: int
     span_id: int
@@ -78,22 +78,19 @@ class DashboardData:
 
 
 def load_dashboard(*, session: Session) -> DashboardData:
-    """Everything the dashboard needs, in four queries whatever the number of articles."""
+    """Everything the dashboard needs, in five queries whatever the number of articles."""
     articles = [(a_id, title) for a_id, title in session.exec(
         select(Article.id, Article.title).order_by(Article.created_at.desc(), Article.id.desc()))]
-    annotations, users = [], {}
     statement = (
         select(Annotation.id, Annotation.span_id, Span.article_id, Span.start, Span.end, Annotation.user_id,
-               Annotation.verdict, Annotation.status, User.display_name, User.username)
+               Annotation.verdict, Annotation.status)
         .join(Span, Span.id == Annotation.span_id)
-        .join(User, User.id == Annotation.user_id)
         .where(not_deleted())
         .order_by(Annotation.id)
     )
-    for a_id, span_id, article_id, start, end, user_id, verdict, status, name, username in db.rows(
-            session, statement):
-        annotations.append(AnnotationRow(a_id, span_id, article_id, start, end, user_id, verdict, status))
-        users[user_id] = (name, username)
+    annotations = list(map(AnnotationRow._make, db.rows(session, statement)))
+    users = {user_id: (name, username) for user_id, name, username in db.rows(
+        session, select(User.id, User.display_name, User.username))}
     finals = {span_id: (article_id, verdict) for span_id, article_id, verdict in db.rows(session,
         select(FinalVerdict.span_id, Span.article_id, FinalVerdict.verdict).join(Span, Span.id == FinalVerdict.span_id))}
     events = db.rows(session,

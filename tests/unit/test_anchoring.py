@@ -16,6 +16,7 @@ from annotator.anchoring import (
     CONTEXT_LENGTH,
     AnchorError,
     Target,
+    anchor,
     context_of,
     find_all,
     locate_quote,
@@ -381,3 +382,70 @@ def test_white_space_only_selection_is_refused(quote):
         resolve_target(text, start=start, end=start + len(quote), quote=quote)
     with pytest.raises(AnchorError, match="only white space"):
         resolve_target(text, start=None, end=None, quote=quote)
+
+
+# --------------------------------------------------------------------------
+# anchor(): a quote selector placed with a position selector as a hint (imports)
+
+PLAIN = st.text(alphabet="ab cé\nxyz.", min_size=1, max_size=80)
+
+
+@st.composite
+def text_and_span(draw):
+    text = draw(PLAIN)
+    start = draw(st.integers(0, len(text) - 1))
+    end = draw(st.integers(start + 1, len(text)))
+    assume(text[start:end].strip())
+    return text, start, end
+
+
+@given(text_and_span())
+@settings(max_examples=300)
+def test_anchor_keeps_a_hint_that_holds_the_quote(case):
+    text, start, end = case
+    prefix, suffix = context_of(text, start, end)
+    target, moved = anchor(text, quote=text[start:end], prefix=prefix, suffix=suffix, start=start)
+    assert (target, moved) == (target_at(text, start, end), False)
+
+
+@given(text_and_span(), st.integers(0, 100) | st.none())
+@settings(max_examples=300)
+def test_anchor_never_places_a_quote_where_the_text_differs(case, hint):
+    text, start, end = case
+    quote = text[start:end]
+    prefix, suffix = context_of(text, start, end)
+    target, moved = anchor(text, quote=quote, prefix=prefix, suffix=suffix, start=hint) if hint is not None \
+        else _anchor_or_ambiguous(text, quote, prefix, suffix)
+    if target is None:
+        return
+    assert text[target.start:target.end] == quote
+    assert target.start in find_all(text, quote)
+    if len(find_all(text, quote)) == 1:
+        assert target.start == start
+    if hint == start:
+        assert not moved
+
+
+def _anchor_or_ambiguous(text, quote, prefix, suffix):
+    try:
+        return anchor(text, quote=quote, prefix=prefix, suffix=suffix)
+    except AnchorError as error:
+        assert "times" in str(error)
+        return None, None
+
+
+def test_anchor_moves_to_the_quote_when_the_hint_is_stale():
+    target, moved = anchor(ARTICLE, quote="Critics disagree", start=3)
+    assert (target.start, moved) == (ARTICLE.index("Critics disagree"), True)
+
+
+def test_anchor_takes_the_occurrence_nearest_the_hint_when_context_does_not_decide():
+    text = "rose rose rose"
+    assert anchor(text, quote="rose", start=9)[0].start == 10
+    assert anchor(text, quote="rose", prefix="rose ", suffix=" rose")[0].start == 5
+
+
+@pytest.mark.parametrize("quote", ["", "   ", "absent words"])
+def test_anchor_refuses_an_empty_or_absent_quote(quote):
+    with pytest.raises(AnchorError):
+        anchor(ARTICLE, quote=quote, start=0)

@@ -1,0 +1,136 @@
+"""Importing annotations from W3C Web Annotation JSON: each item checked, anchored and stored on its own.
+
+An item goes to the article whose source URL is its target's source (or to the
+article given), is anchored with its quote (the position as a hint), checked with
+the same form as a reviewer's save, and stored with its sources and a history event
+in one transaction. A bad item is reported with the reason and never stops the others
+or leaves half an annotation behind.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+from werkzeug.datastructures import MultiDict
+
+from . import db, history
+from .anchoring import AnchorError, anchor
+from .auth import find_user
+from .forms import AnnotationForm
+from .interchange import Incoming, Rejected, parse_w3c_annotation, w3c_items
+from .models import SUBMITTED, Annotation, Article, Source, User, utcnow
+from .spans import get_or_create_span
+
+IMPORTED, REANCHORED, REJECTED = "imported", "re-anchored", "rejected"
+
+
+@dataclass(frozen=True)
+class ItemReport:
+    """What became of one item of the file (``number`` counts from 1)."""
+
+    number: int
+    outcome: str  # imported, re-anchored or rejected
+    reason: str = ""
+    annotation_id: int | None = None
+    article_id: int | None = None
+
+
+def import_w3c(*, session: Session, document: Any, article: Article | None = None,
+               reviewer: User | None = None) -> list[ItemReport]:
+    """Import every annotation of a W3C document; one report per item, in order.
+
+    ``article`` takes every item (otherwise each goes to the article whose source URL
+    is its target's source). ``reviewer`` is the author of every item (otherwise the
+    creator's nickname names the user, who is created, without a password, if new).
+    Rejected: the whole document when it holds no annotations.
+    """
+    reports = []
+    for number, item in enumerate(w3c_items(document), start=1):
+        try:
+            incoming = parse_w3c_annotation(item)
+            annotation, moved = store(session, incoming, article=article, reviewer=reviewer)
+        except (Rejected, AnchorError) as error:
+            session.rollback()
+            reports.append(ItemReport(number, REJECTED, str(error)))
+            continue
+        reports.append(ItemReport(number, REANCHORED if moved else IMPORTED, annotation_id=annotation.id,
+                                  article_id=annotation.span.article_id))
+    return reports
+
+
+def store(session: Session, incoming: Incoming, *, article: Article | None,
+          reviewer: User | None) -> tuple[Annotation, bool]:
+    """Store one item in its own transaction; Rejected (nothing stored) when it does not fit."""
+    article = article or article_for(session, incoming.target_source)
+    target, moved = anchor(article.text, quote=incoming.quote, prefix=incoming.prefix, suffix=incoming.suffix,
+                           start=incoming.start)
+    verdict, note, sources = checked_content(incoming)
+    db.begin_write(session)
+    author = reviewer or creator(session, incoming)
+    span = get_or_create_span(session=session, article=article, target=target)
+    existing = session.exec(select(Annotation.id).where(Annotation.span_id == span.id,
+                                                        Annotation.user_id == author.id)).first()
+    if existing is not None:
+        raise Rejected(f"{author.username} already judged these words (annotation {existing}); not imported twice.")
+    now = utcnow()
+    created = incoming.created or now
+    annotation = Annotation(span_id=span.id, user_id=author.id, verdict=verdict, note=note, status=SUBMITTED,
+                            created_at=created, updated_at=max(incoming.modified or created, created))
+    session.add(annotation)
+    session.flush()
+    for position, source in enumerate(sources):
+        session.add(Source(annotation_id=annotation.id, position=position, **source))
+    session.flush()
+    session.refresh(annotation, ["sources"])
+    history.record(session, span_id=span.id, annotation_id=annotation.id, user=author, action="imported",
+                   after=history.annotation_snapshot(annotation), at=now)
+    session.commit()
+    return annotation, moved
+
+
+def article_for(session: Session, source: str | None) -> Article:
+    """The one article published at ``source``; Rejected when none or several are."""
+    if not source:
+        raise Rejected("The target names no article; give the article to import into.")
+    found = session.exec(select(Article).where(Article.source_url == source).limit(2)).all()
+    if not found:
+        raise Rejected(f"No article here has the source URL {source}; import the article first or name it.")
+    if len(found) > 1:
+        raise Rejected(f"Several articles have the source URL {source}; name the one to import into.")
+    return found[0]
+
+
+def checked_content(incoming: Incoming) -> tuple[str, str, list[dict]]:
+    """Verdict, note and sources, checked by the reviewer's own form (same limits, same messages)."""
+    data = MultiDict({"verdict": incoming.verdict, "note": incoming.note})
+    for n, source in enumerate(incoming.sources):
+        for key in ("url", "title", "excerpt"):
+            data[f"sources-{n}-{key}"] = source[key]
+    form = AnnotationForm(formdata=data, meta={"csrf": False})
+    if not form.validate():
+        raise Rejected(" ".join(_messages(form.errors)))
+    return form.verdict.data, form.note.data or "", form.source_rows()
+
+
+def _messages(errors) -> list[str]:
+    if isinstance(errors, dict):
+        return [m for value in errors.values() for m in _messages(value)]
+    if isinstance(errors, list):
+        return [m for value in errors for m in _messages(value)]
+    return [str(errors)]
+
+
+def creator(session: Session, incoming: Incoming) -> User:
+    """The user the file names as author, created as a reviewer without a password when new."""
+    username = (incoming.creator_username or "").strip()
+    if not username or len(username) > 80 or any(c.isspace() for c in username):
+        raise Rejected("The annotation's creator has no usable username (creator.nickname); name a reviewer.")
+    user = find_user(session, username)
+    if user is None:
+        user = User(username=username, display_name=(incoming.creator_name or username).strip()[:120] or username,
+                    role="reviewer")
+        session.add(user)
+        session.flush()
+    return user
+

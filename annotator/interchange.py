@@ -1,0 +1,159 @@
+"""Reading annotations written by other tools (or by our own export). Pure: no Flask, no database.
+
+W3C Web Annotation JSON-LD: an AnnotationCollection (items in ``first.items``, or
+``items``), an AnnotationPage, a list of annotations, or one annotation. Each becomes
+an :class:`Incoming` (what it says, not yet checked against an article), or a
+:class:`Rejected` with the reason.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterator
+
+from . import verdicts
+
+
+class Rejected(ValueError):
+    """An item that cannot be imported; the message says why, in a sentence."""
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One annotation as a file states it."""
+
+    target_source: str | None
+    quote: str
+    prefix: str = ""
+    suffix: str = ""
+    start: int | None = None  # the position selector: a hint, the quote decides
+    end: int | None = None
+    verdict: str = ""  # a key of the scale
+    note: str = ""
+    sources: tuple[dict, ...] = ()  # {"url", "title", "excerpt"}
+    creator_username: str | None = None
+    creator_name: str | None = None
+    created: datetime | None = None
+    modified: datetime | None = None
+
+
+def w3c_items(document: Any) -> list[Any]:
+    """The annotations of a W3C document, whatever its shape; Rejected when it holds none."""
+    if isinstance(document, list):
+        return document
+    if not isinstance(document, dict):
+        raise Rejected("The file is not W3C Web Annotation JSON: expected an object or a list.")
+    kind = document.get("type")
+    if kind == "AnnotationCollection":
+        first = document.get("first")
+        if isinstance(first, dict):
+            return _list(first.get("items"))
+        return _list(document.get("items", []))
+    if kind == "AnnotationPage":
+        return _list(document.get("items"))
+    if kind == "Annotation":
+        return [document]
+    raise Rejected("The file is not W3C Web Annotation JSON: no AnnotationCollection, AnnotationPage or Annotation.")
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise Rejected("The collection's items are not a list.")
+    return value
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _text(value: Any, what: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise Rejected(f"The {what} is not text.")
+    return value
+
+
+def _offset(value: Any, what: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise Rejected(f"The position selector's {what} is not a whole number of 0 or more.")
+    return value
+
+
+def _moment(value: Any) -> datetime | None:
+    """An ISO 8601 time (a trailing Z allowed), as UTC; None when absent or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def verdict_key(value: str) -> str:
+    """The scale key for a verdict given by key or by label (any case); Rejected when off the scale."""
+    wanted = value.strip().casefold()
+    for verdict in verdicts.SCALE:
+        if wanted in (verdict.key, verdict.label.casefold()):
+            return verdict.key
+    raise Rejected(f"“{value}” is not a verdict on the scale ({', '.join(v.label for v in verdicts.SCALE)}).")
+
+
+def _selectors(target: dict) -> Iterator[dict]:
+    for selector in _as_list(target.get("selector")):
+        if isinstance(selector, dict):
+            yield selector
+            # A refinement chain (refinedBy) is read as more selectors of the same target.
+            yield from (s for s in _as_list(selector.get("refinedBy")) if isinstance(s, dict))
+
+
+def parse_w3c_annotation(item: Any) -> Incoming:
+    """One W3C annotation as an :class:`Incoming`; Rejected with the reason when it can't be one."""
+    if not isinstance(item, dict):
+        raise Rejected("The item is not an annotation object.")
+    targets = [t for t in _as_list(item.get("target")) if isinstance(t, dict)]
+    if len(targets) != 1:
+        raise Rejected("The annotation needs exactly one target with selectors.")
+    target = targets[0]
+    quote_selector = next((s for s in _selectors(target) if s.get("type") == "TextQuoteSelector"), None)
+    position = next((s for s in _selectors(target) if s.get("type") == "TextPositionSelector"), None)
+    if quote_selector is None or not _text(quote_selector.get("exact"), "quote").strip():
+        raise Rejected("The target has no TextQuoteSelector with the quoted words.")
+    verdict, notes, sources = None, [], []
+    for body in _as_list(item.get("body")):
+        if not isinstance(body, dict):
+            continue
+        purpose = body.get("purpose")
+        if purpose == "assessing" and body.get("type", "TextualBody") == "TextualBody":
+            if verdict is not None:
+                raise Rejected("The annotation gives more than one verdict.")
+            verdict = verdict_key(_text(body.get("value"), "verdict"))
+        elif purpose == "commenting" or (purpose is None and body.get("type") == "TextualBody"):
+            notes.append(_text(body.get("value"), "note"))
+        elif purpose == "linking" or body.get("type") == "SpecificResource":
+            excerpt = next((_text(s.get("exact"), "source excerpt") for s in _as_list(body.get("selector"))
+                            if isinstance(s, dict) and s.get("type") == "TextQuoteSelector"), "")
+            sources.append({"url": _text(body.get("source") or body.get("id"), "source address"),
+                            "title": _text(body.get("label"), "source title"), "excerpt": excerpt})
+    if verdict is None:
+        raise Rejected("The annotation has no verdict (a TextualBody with purpose “assessing”).")
+    creator = item.get("creator") if isinstance(item.get("creator"), dict) else {}
+    source = target.get("source")
+    return Incoming(
+        target_source=source if isinstance(source, str) else None,
+        quote=quote_selector["exact"],
+        prefix=_text(quote_selector.get("prefix"), "prefix"),
+        suffix=_text(quote_selector.get("suffix"), "suffix"),
+        start=_offset(position.get("start"), "start") if position else None,
+        end=_offset(position.get("end"), "end") if position else None,
+        verdict=verdict,
+        note="\n\n".join(n for n in notes if n),
+        sources=tuple(sources),
+        creator_username=creator.get("nickname") if isinstance(creator.get("nickname"), str) else None,
+        creator_name=creator.get("name") if isinstance(creator.get("name"), str) else None,
+        created=_moment(item.get("created")),
+        modified=_moment(item.get("modified")),
+    )

@@ -1,0 +1,73 @@
+"""Reading W3C Web Annotation JSON (annotator.interchange): what an item says, or why it can't be imported."""
+from datetime import datetime, timezone
+
+import pytest
+
+from annotator import exports
+from annotator.interchange import Rejected, parse_w3c_annotation, verdict_key, w3c_items
+
+RECORD = exports.AnnotationRecord(
+    id=7, iri="https://desk.example/annotations/7", creator_name="Riley Reviewer", creator_username="riley",
+    created=datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc), modified=datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc),
+    verdict="mostly-true", note="NATO figure", start=10, end=20, quote="600,000 Ru", prefix="than ", suffix="ssian",
+    sources=(exports.SourceRecord("https://nato.int/b", "Briefing", "600,000"), exports.SourceRecord("https://x.org")),
+)
+
+
+def test_our_own_export_reads_back_field_by_field():
+    incoming = parse_w3c_annotation(exports.w3c_annotation(RECORD, target_source="https://news.example/a"))
+    assert incoming.target_source == "https://news.example/a"
+    assert (incoming.quote, incoming.prefix, incoming.suffix, incoming.start) == ("600,000 Ru", "than ", "ssian", 10)
+    assert (incoming.verdict, incoming.note) == ("mostly-true", "NATO figure")
+    assert incoming.sources == ({"url": "https://nato.int/b", "title": "Briefing", "excerpt": "600,000"},
+                                {"url": "https://x.org", "title": "", "excerpt": ""})
+    assert (incoming.creator_username, incoming.creator_name) == ("riley", "Riley Reviewer")
+    assert (incoming.created, incoming.modified) == (RECORD.created, RECORD.modified)
+
+
+@pytest.mark.parametrize("given, key", [("Mostly true", "mostly-true"), ("mostly-true", "mostly-true"),
+                                        ("  FALSE ", "false"), ("Unverifiable", "unverifiable")])
+def test_verdicts_are_read_by_label_or_key(given, key):
+    assert verdict_key(given) == key
+
+
+def test_collections_pages_lists_and_single_annotations_all_give_items():
+    one = {"type": "Annotation"}
+    assert w3c_items({"type": "AnnotationCollection", "first": {"items": [one]}}) == [one]
+    assert w3c_items({"type": "AnnotationCollection", "items": [one]}) == [one]
+    assert w3c_items({"type": "AnnotationPage", "items": [one, one]}) == [one, one]
+    assert w3c_items([one]) == [one] and w3c_items(one) == [one]
+    for bad in ({"type": "Person"}, "text", 3):
+        with pytest.raises(Rejected):
+            w3c_items(bad)
+
+
+def test_a_refined_selector_and_plain_comment_bodies_are_understood():
+    item = {"type": "Annotation",
+            "body": [{"type": "TextualBody", "purpose": "assessing", "value": "False"},
+                     {"type": "TextualBody", "value": "first"}, {"type": "TextualBody", "value": "second"}],
+            "target": {"source": "https://a.example", "selector": {
+                "type": "TextPositionSelector", "start": 4, "end": 9,
+                "refinedBy": {"type": "TextQuoteSelector", "exact": "words"}}}}
+    incoming = parse_w3c_annotation(item)
+    assert (incoming.quote, incoming.start, incoming.verdict, incoming.note) == ("words", 4, "false", "first\n\nsecond")
+    assert incoming.creator_username is None and incoming.created is None
+
+
+@pytest.mark.parametrize("item, reason", [
+    ({"type": "Annotation", "body": [], "target": {"selector": {"type": "TextQuoteSelector", "exact": "x"}}},
+     "no verdict"),
+    ({"type": "Annotation", "body": {"purpose": "assessing", "value": "True"}, "target": []}, "exactly one target"),
+    ({"type": "Annotation", "body": {"purpose": "assessing", "value": "True"},
+      "target": {"selector": {"type": "TextQuoteSelector", "exact": " "}}}, "TextQuoteSelector"),
+    ({"type": "Annotation", "body": [{"purpose": "assessing", "value": "True"}, {"purpose": "assessing", "value": "False"}],
+      "target": {"selector": {"type": "TextQuoteSelector", "exact": "x"}}}, "more than one verdict"),
+    ({"type": "Annotation", "body": {"purpose": "assessing", "value": "True"},
+      "target": {"selector": [{"type": "TextQuoteSelector", "exact": "x"},
+                              {"type": "TextPositionSelector", "start": -1, "end": 2}]}}, "whole number"),
+    ({"type": "Annotation", "body": {"purpose": "assessing", "value": 5},
+      "target": {"selector": {"type": "TextQuoteSelector", "exact": "x"}}}, "not text"),
+])
+def test_items_that_cannot_be_imported_say_why(item, reason):
+    with pytest.raises(Rejected, match=reason):
+        parse_w3c_annotation(item)
