@@ -138,9 +138,13 @@ def create_schema() -> None:
     existing = set(inspector.get_table_names())
     for table in SQLModel.metadata.sorted_tables:
         present = {column["name"] for column in inspector.get_columns(table.name)} if table.name in existing else set()
-        missing = sorted(set(table.columns.keys()) - present)
-        if missing:
-            raise SchemaOutdated(
-                f"the database {engine().url.render_as_string(hide_password=True)} was made by an older version "
-                f"(table {table.name} lacks {', '.join(missing)}) before migrations existed; remove it to start afresh"
-            )
+        refuse_outdated(table.name, sorted(set(table.columns.keys()) - present))
+
+
+def refuse_outdated(table: str, missing: list[str]) -> None:
+    """SchemaOutdated when ``table`` lacks the ``missing`` columns."""
+    if missing:
+        raise SchemaOutdated(
+            f"the database {engine().url.render_as_string(hide_password=True)} was made by an older version "
+            f"(table {table} lacks {', '.join(missing)}) before migrations existed; remove it to start afresh"
+        )

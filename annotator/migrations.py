@@ -11,7 +11,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect
 
 from . import db
 
@@ -37,8 +37,30 @@ def upgrade(revision: str = "head") -> None:
         tables = set(inspect(connection).get_table_names())
         config = _config(connection)
         if "articles" in tables and "alembic_version" not in tables:
+            refuse_if_older_than_baseline(inspect(connection))
             command.stamp(config, BASELINE)
         command.upgrade(config, revision)
+
+
+def baseline_columns() -> dict[str, set[str]]:
+    """The baseline revision's tables and columns, as it builds them on a scratch in-memory database."""
+    scratch = create_engine("sqlite://")
+    try:
+        with scratch.begin() as connection:
+            command.upgrade(_config(connection), BASELINE)
+            inspector = inspect(connection)
+            return {t: {c["name"] for c in inspector.get_columns(t)}
+                    for t in inspector.get_table_names() if t != "alembic_version"}
+    finally:
+        scratch.dispose()
+
+
+def refuse_if_older_than_baseline(inspector) -> None:
+    """A database from before migrations must have the baseline's columns to be stamped with it."""
+    present = set(inspector.get_table_names())
+    for table, columns in sorted(baseline_columns().items()):
+        have = {c["name"] for c in inspector.get_columns(table)} if table in present else set()
+        db.refuse_outdated(table, sorted(columns - have))
 
 
 def revision(message: str) -> None:

@@ -25,8 +25,26 @@ def article_context(*, session: Session, article: Article, viewer: User) -> dict
         "paragraphs": text.paragraphs(article.text, [s.ref() for s in summaries]),
         "tones": {s.id: s.tone for s in summaries},
         "claims": summaries,
+        "claim_count": len(summaries),
         "annotation_count": sum(len(s.judgements) for s in summaries),
         "settled_count": sum(1 for s in summaries if s.settled),
+    }
+
+
+def changed_text_context(*, session: Session, article: Article, viewer: User, span: Span) -> dict:
+    """What changes on the article page when ``span`` does: its paragraphs' highlights and the counters.
+
+    Reads only the spans that reach into those paragraphs, so a save costs the same
+    in an article with ten annotations or ten thousand.
+    """
+    bounds = text.touched_bounds(article.text, span.start, span.end) or (span.start, span.start)
+    nearby = spans.span_summaries(session=session, article=article, viewer=viewer, within=bounds)
+    claim_count, annotation_count = spans.listed_counts(session=session, article=article, viewer=viewer)
+    return {
+        "paragraphs": text.paragraphs_touching(article.text, [s.ref() for s in nearby], span.start, span.end),
+        "tones": {s.id: s.tone for s in nearby},
+        "claim_count": claim_count,
+        "annotation_count": annotation_count,
     }
 
 
@@ -88,14 +106,16 @@ def render_panel(panel: str, status: int = 200, *, article: Article, refresh_tex
                  address: str | None = None, **context):
     """The panel fragment for htmx, or the article page with that panel open.
 
-    ``refresh_text`` adds out-of-band swaps of the article text and counters,
-    so that highlights change in place after a save or delete. ``address`` is
+    ``refresh_text`` adds out-of-band swaps of the paragraphs under the panel's
+    span and of the counters, so that highlights change in place after a save or
+    delete (whatever the article's size, the response stays small). ``address`` is
     the page URL that shows this panel; htmx puts it in the location bar, so a
     claim can be bookmarked, shared and reloaded.
     """
     if htmx_request():
         if refresh_text:
-            context.update(article_context(session=db.session(), article=article, viewer=current_user))
+            context.update(changed_text_context(session=db.session(), article=article, viewer=current_user,
+                                                span=context["span"]))
         body = render_template("annotations/_panel_response.html", panel=panel, refresh_text=refresh_text,
                                **(context | {"article": article}))
         return htmx_response(body, status, push_url=address)

@@ -142,8 +142,12 @@ def not_deleted():
     return Annotation.deleted_at.is_(None)
 
 
-def span_summaries(*, session: Session, article: Article, viewer: User) -> list[SpanSummary]:
-    """Every span of the article with an annotation the viewer may know of, in text order (one query)."""
+def span_summaries(*, session: Session, article: Article, viewer: User,
+                   within: tuple[int, int] | None = None) -> list[SpanSummary]:
+    """Every span of the article with an annotation the viewer may know of, in text order (one query).
+
+    ``within`` = (lo, hi) keeps only the spans that reach into ``[lo, hi)``.
+    """
     statement = (
         select(Span.id, Span.start, Span.end, Span.quote, FinalVerdict.verdict, Annotation.id, Annotation.verdict,
                Annotation.status, Annotation.created_at, User.id, User.display_name, func.count(Source.id))
@@ -155,6 +159,8 @@ def span_summaries(*, session: Session, article: Article, viewer: User) -> list[
         .group_by(Span.id, FinalVerdict.id, Annotation.id, User.id)
         .order_by(Span.start, Span.end, Span.id, User.display_name)
     )
+    if within is not None:
+        statement = statement.where(Span.start < within[1], Span.end > within[0])
     rows_by_span: dict[int, list] = defaultdict(list)
     for row in session.exec(statement):
         rows_by_span[row[0]].append(row)
@@ -175,6 +181,23 @@ def span_summaries(*, session: Session, article: Article, viewer: User) -> list[
         if summary.judgements or summary.settled:
             summaries.append(summary)
     return summaries
+
+
+def listed_counts(*, session: Session, article: Article, viewer: User) -> tuple[int, int]:
+    """How many claims and annotations the article shows this viewer: the counts of ``span_summaries``
+    from a lighter query (no reviewers, no sources), for the counters refreshed after every save."""
+    statement = (select(Annotation.span_id, Annotation.user_id, Annotation.status, FinalVerdict.id)
+                 .join(Span, Span.id == Annotation.span_id)
+                 .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
+                 .where(Span.article_id == article.id, not_deleted()))
+    viewer = Viewer(viewer.id, viewer.is_lead)
+    claims, annotations = set(), 0
+    for span_id, user_id, status, final_id in db.rows(session, statement):
+        listed = is_listed(viewer, author_id=user_id, status=status)
+        annotations += listed
+        if listed or final_id is not None:
+            claims.add(span_id)
+    return len(claims), annotations
 
 
 def verdict_counts(summaries: list[SpanSummary]) -> list[tuple[verdicts.Verdict, int]]:

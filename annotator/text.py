@@ -155,3 +155,24 @@ def paragraphs(text: str, spans: Iterable[SpanRef]) -> list[Paragraph]:
             position = stop
     return result
 
+
+
+def paragraphs_touching(text: str, spans: Iterable[SpanRef], start: int, end: int) -> list[Paragraph]:
+    """The paragraphs that ``[start, end)`` touches, with their highlights (as ``paragraphs`` gives them).
+
+    After a change to one span, these are the only paragraphs whose highlights can
+    differ; only the spans that reach into them are segmented.
+    """
+    bounds = touched_bounds(text, start, end)
+    if bounds is None:
+        return []
+    lo, hi = bounds
+    nearby = [s for s in spans if s.start < hi and lo < s.end]
+    return [p for p in paragraphs(text, nearby) if lo <= p.start and p.end <= hi]
+
+
+def touched_bounds(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """From the start of the first to the end of the last paragraph that ``[start, end)`` touches
+    (None when it holds only line breaks)."""
+    touched = [(lo, hi) for lo, hi in paragraph_bounds(text) if lo < end and start < hi or lo <= start < hi]
+    return (touched[0][0], touched[-1][1]) if touched else None

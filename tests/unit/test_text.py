@@ -20,6 +20,7 @@ from annotator.text import (
     canonicalize_fragment,
     paragraph_bounds,
     paragraphs,
+    paragraphs_touching,
     segment,
 )
 
@@ -648,3 +649,31 @@ def test_paragraph_segments_are_the_text_segments_cut_at_newlines(case):
                 assert ids_at[i] == s.span_ids  # same ids in the same order
         for a, b in zip(p.segments, p.segments[1:]):
             assert set(a.span_ids) != set(b.span_ids)
+
+
+# --------------------------------------------------------------------------
+# paragraphs_touching: what a save swaps in place
+# --------------------------------------------------------------------------
+
+@given(text_and_spans(), st.data())
+@settings(max_examples=400)
+def test_paragraphs_touching_a_span_are_exactly_those_of_the_whole_rendering(case, data):
+    """The paragraphs a span touches, rendered alone, equal the same paragraphs of the whole text."""
+    text, spans = case
+    if not text:
+        return
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    whole = paragraphs(text, spans)
+    touched = paragraphs_touching(text, spans, start, end)
+    expected = [p for p in whole if p.start < end and start < p.end or p.start <= start < p.end]
+    assert touched == expected
+    assert touched or not text[start:end].strip("\n"), "a span with any character but line breaks touches a paragraph"
+
+
+def test_paragraphs_touching_ignores_spans_elsewhere():
+    text = "first paragraph\nsecond one here\nthird"
+    spans = [SpanRef(1, 0, 5), SpanRef(2, 16, 22), SpanRef(3, 10, 20)]
+    touched = paragraphs_touching(text, spans, 16, 22)
+    assert [p.start for p in touched] == [16]
+    assert {i for seg in touched[0].segments for i in seg.span_ids} == {2, 3}

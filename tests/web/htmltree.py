@@ -98,19 +98,21 @@ def article_text(root: Element) -> str:
     """The article's text as the DOM holds it: its paragraphs joined with newlines."""
     container = root.by_id("article-text")
     assert container is not None, "no #article-text"
-    paragraphs = [c for c in container.children if isinstance(c, Element) and c.tag == "p"]
-    assert all("data-start" in p.attrs for p in paragraphs)
-    return "\n".join(p.text() for p in paragraphs)
+    found = paragraphs(root)
+    assert all("data-start" in p.attrs for p in found)
+    return "\n".join(p.text() for p in found)
 
 
 def paragraphs(root: Element) -> list[Element]:
+    """The article's paragraphs: all of #article-text on a page, the out-of-band ones in a fragment."""
     container = root.by_id("article-text")
-    return [c for c in container.children if isinstance(c, Element) and c.tag == "p"]
+    if container is not None:
+        return [c for c in container.children if isinstance(c, Element) and c.tag == "p"]
+    return [p for p in root.find_all("p") if p.get("hx-swap-oob") == "true" and "data-start" in p.attrs]
 
 
 def marks(root: Element) -> list[Element]:
-    container = root.by_id("article-text")
-    return container.find_all("mark") if container is not None else []
+    return [m for p in paragraphs(root) for m in p.find_all("mark")]
 
 
 def highlighted_span_ids(root: Element) -> set[int]:

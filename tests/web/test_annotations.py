@@ -6,7 +6,7 @@ from annotator.auth import create_or_update_user
 from annotator.models import Annotation, Source, Span
 from tests.conftest import CLAIM, HX, PASSWORD, annotation_data, csrf_token, login, post_annotation, rows
 from tests.web.helpers import XSS_ALL, XSS_SCRIPT, add_article, counts, created_article, post_form, set_blind_review
-from tests.web.htmltree import article_text, highlighted_span_ids, labelled, marks, page
+from tests.web.htmltree import article_text, highlighted_span_ids, labelled, marks, page, paragraphs
 
 NATO = {"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excerpt": "600,000 casualties"}
 ISW = {"url": "https://understandingwar.org/report", "title": "ISW report", "excerpt": ""}
@@ -26,16 +26,19 @@ def only(app, model, *where):
 
 # --- Saving ---------------------------------------------------------------------------------------
 
-def test_htmx_save_returns_the_span_panel_and_the_article_text_out_of_band(app, reviewer_client, demo_article):
+def test_htmx_save_returns_the_span_panel_and_its_paragraph_out_of_band(app, reviewer_client, demo_article):
     response = save(reviewer_client, demo_article, note="NATO figure", sources=[NATO])
     span = only(app, Span)
     root = page(response)
     panel = root.find("div", data_active_span=str(span.id))
     assert panel is not None
     assert panel.find("blockquote").text() == CLAIM
-    oob = root.by_id("article-text")
-    assert oob.get("hx-swap-oob") == "true"
-    assert article_text(root) == demo_article.text
+    assert root.by_id("article-text") is None  # not the whole text: only what the change touches
+    [paragraph] = paragraphs(root)
+    start = int(paragraph.get("data-start"))
+    assert paragraph.get("id") == f"p{start}"
+    assert paragraph.text() == demo_article.text[start:].split("\n")[0]
+    assert start <= span.start and span.end <= start + len(paragraph.text())
     highlight = [m for m in marks(root) if m.get("data-span-ids") == str(span.id)]
     assert len(highlight) == 1 and highlight[0].text() == CLAIM
     assert "verdict-mostly-true" in highlight[0].classes
@@ -318,7 +321,8 @@ def test_delete_own_annotation_hides_it_but_keeps_the_row(app, reviewer_client, 
                          token_from=f"/articles/{demo_article.id}")
     assert response.status_code == 200
     root = page(response)
-    assert marks(root) == [] and article_text(root) == demo_article.text
+    [paragraph] = paragraphs(root)  # the claim's paragraph comes back without its highlight
+    assert marks(root) == [] and paragraph.text() in demo_article.text and CLAIM in paragraph.text()
     assert root.find("article", id=f"annotation-{annotation.id}") is None
     assert "Add your verdict" in root.text()
     kept = only(app, Annotation)

@@ -127,3 +127,52 @@ def test_exports_stream_in_batches_with_the_same_content(app, lead_client, artic
     assert batched == whole
     sources_queries = [s for s in statements if "FROM sources" in s]
     assert len(sources_queries) == -(-1000 // 64)
+
+
+def test_a_save_costs_the_same_in_a_small_and_a_large_article(app, reviewer_client, articles):
+    """The save answers with the claim's paragraphs and the counters, not the whole text: its queries
+    and size do not grow with the article's annotations, and its counters match the page's."""
+    from tests.conftest import annotation_data, post_annotation
+    from tests.web.htmltree import paragraphs
+
+    measured = []
+    for article_id, _ in articles:
+        with app.app_context():
+            from annotator.models import Article
+
+            article = db.session().get(Article, article_id)
+        quote = article.text.split("\n")[3][:40]
+        data = annotation_data(article.text, quote, verdict="false", note="n", action="submit")
+        post_annotation(reviewer_client, article, {**data, "note": "warm-up"})  # the same span, edited
+        with count_queries(app) as statements:
+            response = post_annotation(reviewer_client, article, data)
+        assert response.status_code == 200
+        root = page(response)
+        [paragraph] = paragraphs(root)
+        assert paragraph.text() == article.text.split("\n")[3]
+        stats = root.by_id("article-stats").text()
+        assert stats == page(reviewer_client.get(f"/articles/{article_id}")).by_id("article-stats").text()
+        measured.append((len(statements), len(response.get_data())))
+    (small_queries, small_size), (large_queries, large_size) = measured
+    assert small_queries == large_queries
+    assert large_size < 2 * small_size
+
+
+def test_the_light_counts_agree_with_the_summaries_for_every_viewer(app, reviewer_client, make_user, demo_article):
+    from annotator.auth import find_user
+    from tests.conftest import CLAIM, annotation_data, post_annotation
+
+    alice, bob = make_user("alice"), make_user("bob")
+    second = "Putin appears willing to accept high casualties"
+    for client, quote, action in ((reviewer_client, CLAIM, "save"), (alice, CLAIM, "submit"),
+                                  (alice, second, "save"), (bob, second, "submit")):
+        response = post_annotation(client, demo_article,
+                                   annotation_data(demo_article.text, quote, verdict="true", action=action))
+        assert response.status_code == 200
+    with app.app_context():
+        session = db.session()
+        for name in ("reviewer", "alice", "bob", "lead"):
+            viewer = find_user(session, name)
+            summaries = spans.span_summaries(session=session, article=demo_article, viewer=viewer)
+            expected = (len(summaries), sum(len(s.judgements) for s in summaries))
+            assert spans.listed_counts(session=session, article=demo_article, viewer=viewer) == expected, name

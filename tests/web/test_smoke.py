@@ -8,7 +8,7 @@ def test_reviewer_saves_annotation_and_sees_highlight(app, reviewer_client, demo
     response = post_annotation(reviewer_client, demo_article, data)
     assert response.status_code == 200, response.get_data(as_text=True)
     body = response.get_data(as_text=True)
-    assert 'id="article-text"' in body and 'hx-swap-oob="true"' in body
+    assert 'data-start=' in body and 'hx-swap-oob="true"' in body  # the claim's paragraph, highlighted
     assert "Mostly true" in body and "NATO briefing" in body
     assert 'rel="noopener noreferrer"' in body
     spans = rows(app, Span)
