@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run serve test test-pg bench clean
+.PHONY: run serve test test-pg bench bench-live audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,30 @@ test: $(VENV)/.dev-installed
 test-pg: $(VENV)/.dev-installed
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest
 
+# In-process benchmarks: article page, streaming exports, lead pages (SQLite, then PostgreSQL).
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/article_page.py
+	$(BIN)/python bench/export.py
+	$(BIN)/python bench/dashboard.py
+	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/dashboard.py --postgres
+
+# Benchmarks against gunicorn on SQLite and PostgreSQL: save throughput vs the ceiling, load, crash safety.
+bench-live: $(VENV)/.dev-installed
+	$(BIN)/python bench/save_throughput.py
+	$(BIN)/python bench/load.py
+	$(BIN)/python bench/crash_safety.py --database both
+
+# Known vulnerabilities in the pinned requirements (pip-audit, PyPI's advisory data). --strict fails
+# when a package cannot be checked, so an unreachable advisory service never passes as "no vulnerability".
+AUDIT := .venv-audit
+$(AUDIT)/.installed: requirements-audit.txt
+	$(PYTHON) -m venv $(AUDIT)
+	$(AUDIT)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-audit.txt
+	touch $@
+
+audit: $(AUDIT)/.installed
+	$(AUDIT)/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
+		-r requirements.txt -r requirements-dev.txt -r requirements-audit.txt
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(AUDIT) .pytest_cache .hypothesis

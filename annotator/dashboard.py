@@ -27,13 +27,14 @@ from datetime import datetime
 
 from flask import Blueprint, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
-from sqlalchemy import func
+from sqlalchemy import case, distinct, func, type_coerce
 from sqlmodel import Session, select
 from wtforms import Form, SelectField
 
 from . import agreement, db, verdicts
 from .exports import csv_text, iso
-from .models import DRAFT, RETURNED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span, User, utcnow
+from .models import (DRAFT, RETURNED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span, User,
+                     UTCDateTime, utcnow)
 from .spans import not_deleted
 from .web import attachment, htmx_request, lead_required
 
@@ -380,22 +381,19 @@ class QueueFilters:
     reviewer: int | None = None
     status: str | None = None
 
-    def matches(self, item: QueueItem) -> bool:
-        return ((self.verdict is None or self.verdict in item.verdict_keys)
-                and (self.reviewer is None or any(j.user_id == self.reviewer for j in item.submitted))
-                and (self.status is None or item.status == self.status))
-
     def args(self) -> dict:
         """The filters as query arguments (unset ones left out)."""
         return {k: v for k, v in vars(self).items() if v is not None}
 
 
-def load_queue(*, session: Session, article_id: int | None = None) -> list[QueueItem]:
-    """Every unsettled claim with a submitted annotation, unsorted (one query).
+def queue_statement(filters: QueueFilters):
+    """One row per claim in the queue, filtered and in queue order, with the queue's length on every row.
 
-    A claim's age runs from the first time one of its annotations was
-    submitted (the annotation's creation for imported ones, which have no
-    "submitted" event).
+    Claims are unsettled spans with a submitted live annotation; disagreements
+    (two or more submitted verdicts) come first, then the longest waiting. A claim
+    waits from the first time one of its annotations was submitted (its creation for
+    imported ones, which have no "submitted" event). The database groups and orders,
+    so a page of the queue costs the same however long the queue is.
     """
     first_submission = (
         select(func.min(Event.at))
@@ -403,36 +401,60 @@ def load_queue(*, session: Session, article_id: int | None = None) -> list[Queue
         .correlate(Annotation)
         .scalar_subquery()
     )
+    submitted = Annotation.status == SUBMITTED
+    submitted_count = func.sum(case((submitted, 1), else_=0))
+    verdict_kinds = func.count(distinct(case((submitted, Annotation.verdict))))
+    waiting_since = type_coerce(func.min(case((submitted, func.coalesce(first_submission, Annotation.created_at)))),
+                                UTCDateTime())
     statement = (
-        select(Span.id, Span.article_id, Article.title, Span.start, Span.quote, Annotation.user_id, User.display_name,
-               Annotation.verdict, Annotation.status, Annotation.created_at, first_submission)
+        select(Span.id, Span.article_id, Article.title, Span.start, Span.quote, waiting_since,
+               func.count().over().label("total"))
         .join(Annotation, Annotation.span_id == Span.id)
-        .join(User, User.id == Annotation.user_id)
         .join(Article, Article.id == Span.article_id)
         .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
         .where(FinalVerdict.id.is_(None), not_deleted(), Annotation.status.in_((SUBMITTED, RETURNED)))
-        .order_by(Span.id, User.display_name, Annotation.user_id)
+        .group_by(Span.id, Span.article_id, Article.title, Span.start, Span.quote)
+        .having(submitted_count > 0)
+        .order_by(case((verdict_kinds > 1, 0), else_=1), waiting_since, Span.id)
     )
-    if article_id is not None:
-        statement = statement.where(Span.article_id == article_id)
-    items: dict[int, QueueItem] = {}
-    for (span_id, a_id, title, start, quote, user_id, reviewer, verdict, status, created_at,
-         submitted_at) in db.rows(session, statement):
-        item = items.get(span_id)
-        if item is None:
-            item = items[span_id] = QueueItem(span_id, a_id, title, start, quote)
-        item.judgements.append(QueueJudgement(user_id, reviewer, verdict, status))
-        if status == SUBMITTED:
-            moment = submitted_at or created_at
-            if item.first_submitted_at is None or moment < item.first_submitted_at:
-                item.first_submitted_at = moment
-    return [item for item in items.values() if item.submitted]
+    if filters.article is not None:
+        statement = statement.where(Span.article_id == filters.article)
+    if filters.verdict is not None:
+        statement = statement.having(func.sum(case((submitted & (Annotation.verdict == filters.verdict), 1), else_=0)) > 0)
+    if filters.reviewer is not None:
+        statement = statement.having(func.sum(case((submitted & (Annotation.user_id == filters.reviewer), 1), else_=0)) > 0)
+    if filters.status == "disagreement":
+        statement = statement.having(verdict_kinds > 1)
+    elif filters.status == "agreed":
+        statement = statement.having(verdict_kinds == 1, submitted_count > 1)
+    elif filters.status == "single":
+        statement = statement.having(submitted_count == 1)
+    return statement
 
 
-def queue(items: Iterable[QueueItem], filters: QueueFilters) -> list[QueueItem]:
-    """The queue: filtered, disagreements first, then the longest waiting first."""
-    chosen = [item for item in items if filters.matches(item)]
-    return sorted(chosen, key=lambda i: (i.status != "disagreement", i.first_submitted_at, i.span_id))
+def load_queue(*, session: Session, filters: QueueFilters, offset: int = 0,
+               limit: int | None = None) -> tuple[list[QueueItem], int]:
+    """The claims of the queue from ``offset`` (``limit`` of them, or all), and the queue's length.
+
+    Two queries: the claims, then their reviewers' judgements (submitted and returned).
+    """
+    rows = list(db.rows(session, queue_statement(filters).offset(offset).limit(limit)))
+    if not rows and offset:
+        total = session.exec(select(func.count()).select_from(queue_statement(filters).subquery())).one()
+        return [], total
+    items = {span_id: QueueItem(span_id, article_id, title, start, quote, first_submitted_at=waiting)
+             for span_id, article_id, title, start, quote, waiting, _ in rows}
+    ids = list(items)
+    for chunk in (ids[i:i + 1000] for i in range(0, len(ids), 1000)):
+        judgements = (
+            select(Annotation.span_id, Annotation.user_id, User.display_name, Annotation.verdict, Annotation.status)
+            .join(User, User.id == Annotation.user_id)
+            .where(Annotation.span_id.in_(chunk), not_deleted(), Annotation.status.in_((SUBMITTED, RETURNED)))
+            .order_by(Annotation.span_id, User.display_name, Annotation.user_id)
+        )
+        for span_id, user_id, reviewer, verdict, status in db.rows(session, judgements):
+            items[span_id].judgements.append(QueueJudgement(user_id, reviewer, verdict, status))
+    return list(items.values()), rows[0].total if rows else 0
 
 
 def age(moment: datetime, now: datetime) -> str:
@@ -479,17 +501,25 @@ def filter_form(*, session: Session, args) -> tuple[QueueFilterForm, QueueFilter
 
 
 QUEUE_PAGE_SIZE = 100
+MAX_QUEUE_PAGE = 100_000  # keeps LIMIT within what every database accepts
 
 
-def queue_context() -> dict:
+def queue_context(*, whole: bool = False) -> dict:
+    """The queue as the request asks for it: the first ``page`` pages, that page alone for htmx's
+    "Show more" (``only_page``), or every claim (``whole``, for the CSV)."""
     session = db.session()
     form, filters = filter_form(session=session, args=request.args)
-    items = queue(load_queue(session=session, article_id=filters.article), filters)
-    pages = max(1, -(-len(items) // QUEUE_PAGE_SIZE))
-    page = max(1, min(request.args.get("page", 1, type=int), pages))
-    return {"form": form, "filters": filters, "items": items, "now": utcnow(), "age": age,
+    page = min(max(1, request.args.get("page", 1, type=int)), MAX_QUEUE_PAGE)
+    only_page = htmx_request() and "page" in request.args
+    if whole:
+        shown, total = load_queue(session=session, filters=filters)
+    else:
+        first = (page - 1) * QUEUE_PAGE_SIZE if only_page else 0
+        shown, total = load_queue(session=session, filters=filters, offset=first,
+                                  limit=page * QUEUE_PAGE_SIZE - first)
+    return {"form": form, "filters": filters, "shown": shown, "total": total, "now": utcnow(), "age": age,
             "filtered": bool(filters.args()), "page": page, "page_size": QUEUE_PAGE_SIZE,
-            "more": len(items) > page * QUEUE_PAGE_SIZE}
+            "more": total > page * QUEUE_PAGE_SIZE, "only_page": only_page}
 
 
 @bp.get("/review/queue")
@@ -501,11 +531,8 @@ def queue_page():
     appends it. The header counts the whole queue, and the CSV holds all of it.
     """
     context = queue_context()
-    if htmx_request() and "page" in request.args:
-        first = (context["page"] - 1) * QUEUE_PAGE_SIZE
-        return render_template("review/_queue_more.html", **context,
-                               shown=context["items"][first:first + QUEUE_PAGE_SIZE])
-    context["shown"] = context["items"][:context["page"] * QUEUE_PAGE_SIZE]
+    if context["only_page"]:
+        return render_template("review/_queue_more.html", **context)
     if htmx_request():
         # The form sends its empty selects too; the location bar gets the tidy address of the same filters.
         return htmx_response(render_template("review/_queue_rows.html", **context),
@@ -521,12 +548,12 @@ QUEUE_CSV_HEADER = ("span_id", "article_id", "article", "quote", "status", "revi
 @lead_required
 def queue_csv():
     """The queue as filtered, one row per claim."""
-    context = queue_context()
+    context = queue_context(whole=True)
     rows = [[
         item.span_id, item.article_id, item.article_title, item.quote, item.status_label, len(item.submitted),
         "; ".join(f"{j.reviewer}: {verdicts.label(j.verdict)}{' (returned)' if j.status == RETURNED else ''}"
                   for j in item.judgements),
         iso(item.first_submitted_at),
         url_for("articles.show", article_id=item.article_id, span=item.span_id, _external=True),
-    ] for item in context["items"]]
+    ] for item in context["shown"]]
     return attachment(csv_text(QUEUE_CSV_HEADER, rows), "review-queue.csv")

@@ -17,7 +17,6 @@ import importlib.util
 import os
 import random
 import re
-import shutil
 import signal
 import statistics
 import subprocess
@@ -79,31 +78,10 @@ def sqlite_database():
         yield f"sqlite:///{tmp}/bench.sqlite3"
 
 
-@contextmanager
 def postgres_database():
     """A throwaway cluster as scripts/with_postgres.py starts it, but with PostgreSQL's durable defaults
-    (fsync on), since these scripts measure saves. As root it runs as the `postgres` user."""
-    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    data = tempfile.mkdtemp(prefix="annotator-bench-pg-")
-    if as_user:
-        shutil.chown(data, "postgres")
-    port = free_port()
-    pg = with_postgres.pg_bin
-
-    def run(*args):
-        subprocess.run([*as_user, *args], check=True, stdout=subprocess.DEVNULL)
-
-    try:
-        run(pg("initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C")
-        run(pg("pg_ctl"), "-D", data, "-w", "-l", os.path.join(data, "log"), "-o",
-            f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c max_connections=200", "start")
-        try:
-            run(pg("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "annotator_bench")
-            yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/annotator_bench"
-        finally:
-            run(pg("pg_ctl"), "-D", data, "-m", "fast", "stop")
-    finally:
-        shutil.rmtree(data, ignore_errors=True)
+    (fsync on, since these scripts measure saves) and room for every simulated user's connections."""
+    return with_postgres.throwaway_cluster("annotator_bench", settings="-c max_connections=200")
 
 
 def database(kind: str):

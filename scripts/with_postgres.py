@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 
 
 def free_port() -> int:
@@ -30,9 +31,13 @@ def pg_bin(name: str) -> str:
     return found
 
 
-def main(command: list[str]) -> int:
-    if os.environ.get("ANNOTATOR_TEST_DATABASE_URL"):
-        return subprocess.call(command)
+@contextmanager
+def throwaway_cluster(database: str = "annotator_test", settings: str = "-c fsync=off"):
+    """A new cluster in a temporary directory on a free port; yields its database URL, then removes it all.
+
+    ``settings`` are extra server options: the tests turn fsync off for speed; benchmarks
+    that measure saves keep PostgreSQL's durable defaults.
+    """
     as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     data = tempfile.mkdtemp(prefix="annotator-pg-")
     if as_user:
@@ -42,16 +47,22 @@ def main(command: list[str]) -> int:
     try:
         run(pg_bin("initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C")
         run(pg_bin("pg_ctl"), "-D", data, "-w", "-l", os.path.join(data, "log"), "-o",
-            f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+            f"-p {port} -k {data} -c listen_addresses=127.0.0.1 {settings}", "start")
         try:
-            run(pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "annotator_test")
-            url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/annotator_test"
-            print(f"Throwaway PostgreSQL at {url}", flush=True)
-            return subprocess.call(command, env={**os.environ, "ANNOTATOR_TEST_DATABASE_URL": url})
+            run(pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", database)
+            yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/{database}"
         finally:
             run(pg_bin("pg_ctl"), "-D", data, "-m", "fast", "stop")
     finally:
         shutil.rmtree(data, ignore_errors=True)
+
+
+def main(command: list[str]) -> int:
+    if os.environ.get("ANNOTATOR_TEST_DATABASE_URL"):
+        return subprocess.call(command)
+    with throwaway_cluster() as url:
+        print(f"Throwaway PostgreSQL at {url}", flush=True)
+        return subprocess.call(command, env={**os.environ, "ANNOTATOR_TEST_DATABASE_URL": url})
 
 
 if __name__ == "__main__":

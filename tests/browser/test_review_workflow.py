@@ -7,8 +7,10 @@ from playwright.sync_api import expect
 
 from annotator import db
 from annotator.auth import create_or_update_user
+from annotator.models import Article
 from tests.browser.conftest import sign_in
 from tests.browser.test_annotate import annotate_claim
+from tests.web.review_helpers import queued_claims
 from tests.conftest import CLAIM, PASSWORD
 
 TITLE = "Putin unlikely to negotiate regardless of US election outcome"
@@ -105,3 +107,21 @@ def test_lead_returns_an_annotation_and_the_reviewer_sees_it(page, live_app):
     expect(panel.locator(".return-note")).to_contain_text("Cite NATO's own statement")
     panel.get_by_role("button", name="Submit").click()
     expect(panel.locator(".status-tag")).to_have_count(0)
+
+
+def test_lead_pages_through_a_long_queue_with_show_more(page, live_app):
+    with live_app.app_context():
+        article = db.session().get(Article, 1)  # the demo article
+    quotes = queued_claims(live_app, article, 230)
+    sign_in(page, "lead")
+    page.goto("/review/queue")
+    rows = page.locator("tr.queue-row")
+    expect(rows).to_have_count(100)
+    expect(page.locator("#queue-count")).to_contain_text("230 claims")
+    page.get_by_role("link", name="Show 100 more").click()
+    expect(rows).to_have_count(200)
+    page.get_by_role("link", name="Show 30 more").click()
+    expect(rows).to_have_count(230)
+    expect(page.locator("#queue-more")).to_have_count(0)
+    assert rows.nth(229).locator("td").first.locator("a").inner_text().strip() == quotes[229]
+    assert page.url.endswith("/review/queue")  # appending rows does not change the address

@@ -156,3 +156,27 @@ def dump(app) -> dict[str, dict]:
             tables[table.name] = {tuple(row._mapping[k] for k in key): dict(row._mapping) for row in result}
         return tables
 
+
+
+def queued_claims(app, article: Article, count: int) -> list[str]:
+    """``count`` claims awaiting a ruling, one submitted annotation each by "reviewer", the first
+    waiting longest; returns their quotes (stripped, as pages show them) in queue order."""
+    from datetime import timedelta
+
+    from annotator.anchoring import context_of
+    from annotator.models import utcnow
+
+    with app.app_context():
+        session = db.session()
+        reviewer = user_id(app, "reviewer")
+        now = utcnow()
+        for n in range(count):
+            prefix, suffix = context_of(article.text, n, n + 30)
+            span = Span(article_id=article.id, start=n, end=n + 30, quote=article.text[n:n + 30], prefix=prefix,
+                        suffix=suffix)
+            session.add(span)
+            session.flush()
+            session.add(Annotation(span_id=span.id, user_id=reviewer, verdict="true", status="submitted",
+                                   created_at=now - timedelta(minutes=10 * count - n), updated_at=now))
+        session.commit()
+    return [article.text[n:n + 30].strip() for n in range(count)]

@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import HX, count_queries
 from tests.web.helpers import add_article, created_article
+from tests.web.review_helpers import queued_claims
 from tests.web.htmltree import Element, labelled, page
 from tests.web.test_dashboard import (  # noqa: F401  (scripted is a fixture)
     B1, B2, B3, CLAIM, CLAIM_SHORT, EARLY, GRAHAM, LATE, LOUGH, SECOND_TEXT, age_submission, save, scripted, settle,
@@ -215,29 +216,7 @@ def test_queue_runs_a_fixed_number_of_queries(app, scripted, lead_client, review
 
 @pytest.fixture
 def long_queue(app, demo_article):
-    """250 claims awaiting a ruling, each with one submitted annotation, the first one oldest."""
-    from datetime import timedelta
-
-    from annotator import db
-    from annotator.anchoring import context_of
-    from annotator.models import Annotation, Span, utcnow
-
-    with app.app_context():
-        session = db.session()
-        reviewer = user_id(app, "reviewer")
-        now = utcnow()
-        text = demo_article.text
-        for n in range(250):
-            start, end = n, n + 30
-            prefix, suffix = context_of(text, start, end)
-            span = Span(article_id=demo_article.id, start=start, end=end, quote=text[start:end], prefix=prefix,
-                        suffix=suffix)
-            session.add(span)
-            session.flush()
-            session.add(Annotation(span_id=span.id, user_id=reviewer, verdict="true", status="submitted",
-                                   created_at=now - timedelta(minutes=1000 - n), updated_at=now))
-        session.commit()
-        return [text[n:n + 30].strip() for n in range(250)]
+    return queued_claims(app, demo_article, 250)
 
 
 def row_quotes(root: Element) -> list[str]:
@@ -269,6 +248,8 @@ def test_without_htmx_a_page_number_shows_every_page_up_to_it(long_queue, lead_c
     assert row_quotes(page(lead_client.get("/review/queue?page=99"))) == long_queue  # clamped to the last page
     assert row_quotes(page(lead_client.get("/review/queue?page=-3"))) == long_queue[:100]
     assert row_quotes(page(lead_client.get("/review/queue?page=abc"))) == long_queue[:100]
+    assert row_quotes(page(lead_client.get(f"/review/queue?page={10**30}"))) == long_queue
+    assert row_quotes(page(lead_client.get(f"/review/queue?page={10**30}", headers=HX))) == []
 
 
 def test_show_more_keeps_the_filters(app, long_queue, lead_client):
