@@ -24,13 +24,21 @@ from .articles import create_article
 from .auth import create_or_update_user, find_user
 from .downloads import FORMATS
 from .forms import check_web_url
-from .imports import IMPORTED, REANCHORED, REJECTED, import_w3c
+from .imports import IMPORTED, REANCHORED, REJECTED, ItemReport, import_w3c
 from .interchange import Rejected
 from .models import ROLES, Article
 from .spans import OPERATOR
 
 DEMO_TITLE = "Putin unlikely to negotiate regardless of US election outcome"
 DEMO_USERS = (("reviewer", "reviewer", "Riley Reviewer"), ("lead", "lead", "Lee Lead"))
+
+
+def describe_import(report: ItemReport) -> str:
+    """One line of the import report, as printed while the file is read."""
+    line = f"item {report.number}: {report.outcome}"
+    if report.annotation_id:
+        line += f": annotation {report.annotation_id} by {report.author} on article {report.article_id}"
+    return line + (f" ({report.reason})" if report.reason else "")
 
 
 def one_line_errors(command):
@@ -228,15 +236,14 @@ def register(app: Flask) -> None:
         author = find_user(session, reviewer) if reviewer else None
         if reviewer and author is None:
             raise click.ClickException(f"no user named {reviewer}")
+        totals: Counter[str] = Counter()
         with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
             try:
-                reports = import_w3c(session=session, document=document, article=article, reviewer=author)
+                for report in import_w3c(session=session, document=document, article=article, reviewer=author):
+                    click.echo(describe_import(report))
+                    totals[report.outcome] += 1
             except Rejected as error:
                 raise click.ClickException(str(error)) from None
-        for report in reports:
-            where = f": annotation {report.annotation_id} on article {report.article_id}" if report.annotation_id else ""
-            click.echo(f"item {report.number}: {report.outcome}{where}{f' ({report.reason})' if report.reason else ''}")
-        totals = Counter(report.outcome for report in reports)
         click.echo(", ".join(f"{totals[o]} {o}" for o in (IMPORTED, REANCHORED, REJECTED)))
 
     @app.cli.command("export", cls=OneLineCommand)

@@ -27,7 +27,7 @@ from datetime import datetime
 
 from flask import Blueprint, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
-from sqlalchemy import case, distinct, func, type_coerce
+from sqlalchemy import and_, case, distinct, func, or_, type_coerce
 from sqlmodel import Session, select
 from wtforms import Form, SelectField
 
@@ -386,8 +386,34 @@ class QueueFilters:
         return {k: v for k, v in vars(self).items() if v is not None}
 
 
-def queue_statement(filters: QueueFilters):
-    """One row per claim in the queue, filtered and in queue order, with the queue's length on every row.
+class QueueCursor(NamedTuple):
+    """A claim's place in queue order: where a page of the queue ended, so that the next page
+    starts after it even when claims before it were settled (or came in) in the meantime."""
+
+    rank: int  # 0 for a disagreement, 1 otherwise
+    waiting_since: datetime
+    span_id: int
+
+    def token(self) -> str:
+        return f"{self.rank}-{self.span_id}-{self.waiting_since.isoformat()}"
+
+    @classmethod
+    def parse(cls, token: str | None) -> QueueCursor | None:
+        """The cursor a token names; None for a missing or malformed one."""
+        try:
+            rank, span_id, moment = (token or "").split("-", 2)
+            waiting_since = datetime.fromisoformat(moment)
+            cursor = cls(int(rank), waiting_since, int(span_id))
+        except ValueError:
+            return None
+        if cursor.rank not in (0, 1) or waiting_since.tzinfo is None or not 0 < cursor.span_id < 2**63:
+            return None
+        return cursor
+
+
+def queue_statement(filters: QueueFilters, after: QueueCursor | None = None):
+    """One row per claim in the queue, filtered and in queue order (from after ``after``), with the
+    number of rows the query matches on every row.
 
     Claims are unsettled spans with a submitted live annotation; disagreements
     (two or more submitted verdicts) come first, then the longest waiting. A claim
@@ -406,17 +432,23 @@ def queue_statement(filters: QueueFilters):
     verdict_kinds = func.count(distinct(case((submitted, Annotation.verdict))))
     waiting_since = type_coerce(func.min(case((submitted, func.coalesce(first_submission, Annotation.created_at)))),
                                 UTCDateTime())
+    rank = case((verdict_kinds > 1, 0), else_=1)
     statement = (
-        select(Span.id, Span.article_id, Article.title, Span.start, Span.quote, waiting_since,
-               func.count().over().label("total"))
+        select(Span.id, Span.article_id, Article.title, Span.start, Span.quote, waiting_since.label("waiting"),
+               rank.label("rank"), func.count().over().label("total"))
         .join(Annotation, Annotation.span_id == Span.id)
         .join(Article, Article.id == Span.article_id)
         .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
         .where(FinalVerdict.id.is_(None), not_deleted(), Annotation.status.in_((SUBMITTED, RETURNED)))
         .group_by(Span.id, Span.article_id, Article.title, Span.start, Span.quote)
         .having(submitted_count > 0)
-        .order_by(case((verdict_kinds > 1, 0), else_=1), waiting_since, Span.id)
+        .order_by(rank, waiting_since, Span.id)
     )
+    if after is not None:
+        statement = statement.having(or_(
+            rank > after.rank,
+            and_(rank == after.rank, or_(waiting_since > after.waiting_since,
+                                         and_(waiting_since == after.waiting_since, Span.id > after.span_id)))))
     if filters.article is not None:
         statement = statement.where(Span.article_id == filters.article)
     if filters.verdict is not None:
@@ -432,18 +464,24 @@ def queue_statement(filters: QueueFilters):
     return statement
 
 
-def load_queue(*, session: Session, filters: QueueFilters, offset: int = 0,
-               limit: int | None = None) -> tuple[list[QueueItem], int]:
-    """The claims of the queue from ``offset`` (``limit`` of them, or all), and the queue's length.
+class QueuePage(NamedTuple):
+    items: list[QueueItem]
+    matched: int  # the claims the query matched: the whole queue, or those from the cursor on
+    end: QueueCursor | None  # the last item's place, for the next page
+
+
+def load_queue(*, session: Session, filters: QueueFilters, after: QueueCursor | None = None, offset: int = 0,
+               limit: int | None = None) -> QueuePage:
+    """The claims of the queue after ``after`` (or from ``offset``), ``limit`` of them or all.
 
     Two queries: the claims, then their reviewers' judgements (submitted and returned).
     """
-    rows = list(db.rows(session, queue_statement(filters).offset(offset).limit(limit)))
+    rows = list(db.rows(session, queue_statement(filters, after).offset(offset).limit(limit)))
     if not rows and offset:
-        total = session.exec(select(func.count()).select_from(queue_statement(filters).subquery())).one()
-        return [], total
-    items = {span_id: QueueItem(span_id, article_id, title, start, quote, first_submitted_at=waiting)
-             for span_id, article_id, title, start, quote, waiting, _ in rows}
+        matched = session.exec(select(func.count()).select_from(queue_statement(filters, after).subquery())).one()
+        return QueuePage([], matched, None)
+    items = {row.id: QueueItem(row.id, row.article_id, row.title, row.start, row.quote, first_submitted_at=row.waiting)
+             for row in rows}
     ids = list(items)
     for chunk in (ids[i:i + 1000] for i in range(0, len(ids), 1000)):
         judgements = (
@@ -454,7 +492,8 @@ def load_queue(*, session: Session, filters: QueueFilters, offset: int = 0,
         )
         for span_id, user_id, reviewer, verdict, status in db.rows(session, judgements):
             items[span_id].judgements.append(QueueJudgement(user_id, reviewer, verdict, status))
-    return list(items.values()), rows[0].total if rows else 0
+    end = QueueCursor(rows[-1].rank, rows[-1].waiting, rows[-1].id) if rows else None
+    return QueuePage(list(items.values()), rows[0].total if rows else 0, end)
 
 
 def age(moment: datetime, now: datetime) -> str:
@@ -505,21 +544,28 @@ MAX_QUEUE_PAGE = 100_000  # keeps LIMIT within what every database accepts
 
 
 def queue_context(*, whole: bool = False) -> dict:
-    """The queue as the request asks for it: the first ``page`` pages, that page alone for htmx's
-    "Show more" (``only_page``), or every claim (``whole``, for the CSV)."""
+    """The queue as the request asks for it: the first ``page`` pages, the next page alone for
+    htmx's "Show more" (``only_page``: the claims after the cursor ``after``), or every claim
+    (``whole``, for the CSV). ``left`` counts the claims after the shown ones."""
     session = db.session()
     form, filters = filter_form(session=session, args=request.args)
     page = min(max(1, request.args.get("page", 1, type=int)), MAX_QUEUE_PAGE)
     only_page = htmx_request() and "page" in request.args
+    after = QueueCursor.parse(request.args.get("after")) if only_page else None
     if whole:
-        shown, total = load_queue(session=session, filters=filters)
-    else:
+        shown, total, end = load_queue(session=session, filters=filters)
+        left = 0
+    elif after is not None:
+        shown, remaining, end = load_queue(session=session, filters=filters, after=after, limit=QUEUE_PAGE_SIZE)
+        total, left = None, max(0, remaining - len(shown))
+    else:  # the first pages, or (a link from before cursors) one page by its position
         first = (page - 1) * QUEUE_PAGE_SIZE if only_page else 0
-        shown, total = load_queue(session=session, filters=filters, offset=first,
-                                  limit=page * QUEUE_PAGE_SIZE - first)
+        shown, total, end = load_queue(session=session, filters=filters, offset=first,
+                                       limit=page * QUEUE_PAGE_SIZE - first)
+        left = max(0, total - first - len(shown))
     return {"form": form, "filters": filters, "shown": shown, "total": total, "now": utcnow(), "age": age,
-            "filtered": bool(filters.args()), "page": page, "page_size": QUEUE_PAGE_SIZE,
-            "more": total > page * QUEUE_PAGE_SIZE, "only_page": only_page}
+            "filtered": bool(filters.args()), "page": page, "page_size": QUEUE_PAGE_SIZE, "left": left,
+            "more": left > 0, "after": end.token() if end else None, "only_page": only_page}
 
 
 @bp.get("/review/queue")

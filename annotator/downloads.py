@@ -83,11 +83,21 @@ FORMATS: dict[str, Callable[..., Iterator[str]]] = {
 
 
 def download(export_format: str, article: Article, filename: str, mimetype: str):
-    """The export as a streamed download; the request stays open (and its session too) until the end."""
+    """The export as a streamed download, read with a session of its own.
+
+    Flask closes the request's session when the view returns, before the body is sent; a stream
+    that went on using it would open a connection that nothing gives back to the pool.
+    """
     # The user itself, not the proxy: the visibility rule reads it once per annotation.
     viewer = current_user._get_current_object()
-    chunks = FORMATS[export_format](session=db.session(), article=article, viewer=viewer)
-    return attachment(stream_with_context(in_pieces(chunks)), filename, mimetype)
+    engine, article_id = db.engine(), article.id
+
+    def chunks() -> Iterator[str]:
+        with Session(engine, expire_on_commit=False) as session:
+            streamed = session.get(Article, article_id)
+            yield from in_pieces(FORMATS[export_format](session=session, article=streamed, viewer=viewer))
+
+    return attachment(stream_with_context(chunks()), filename, mimetype)
 
 
 def in_pieces(chunks: Iterable[str], size: int = 64 * 1024) -> Iterator[str]:

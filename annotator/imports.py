@@ -8,21 +8,24 @@ or leaves half an annotation behind.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from sqlmodel import Session, select
 from werkzeug.datastructures import MultiDict
 
-from . import db, history
+from . import db, history, spans
 from .anchoring import AnchorError, anchor
 from .auth import find_user
 from .forms import AnnotationForm
 from .interchange import Incoming, Rejected, parse_w3c_annotation, w3c_items
 from .models import SUBMITTED, Annotation, Article, Source, User, utcnow
-from .spans import get_or_create_span
+from .text import canonicalize_fragment
 
 IMPORTED, REANCHORED, REJECTED = "imported", "re-anchored", "rejected"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,29 +37,35 @@ class ItemReport:
     reason: str = ""
     annotation_id: int | None = None
     article_id: int | None = None
+    author: str = ""
 
 
 def import_w3c(*, session: Session, document: Any, article: Article | None = None,
-               reviewer: User | None = None) -> list[ItemReport]:
-    """Import every annotation of a W3C document; one report per item, in order.
+               reviewer: User | None = None) -> Iterator[ItemReport]:
+    """Import every annotation of a W3C document; one report per item, in order, as each is stored.
 
     ``article`` takes every item (otherwise each goes to the article whose source URL
     is its target's source). ``reviewer`` is the author of every item (otherwise the
     creator's nickname names the user, who is created, without a password, if new).
-    Rejected: the whole document when it holds no annotations.
+    Rejected, before any item is stored: a document that holds no annotations, or only
+    one page of them.
     """
-    reports = []
-    for number, item in enumerate(w3c_items(document), start=1):
+    items = w3c_items(document)
+    for number, item in enumerate(items, start=1):
         try:
             incoming = parse_w3c_annotation(item)
             annotation, moved = store(session, incoming, article=article, reviewer=reviewer)
         except (Rejected, AnchorError) as error:
             session.rollback()
-            reports.append(ItemReport(number, REJECTED, str(error)))
+            yield ItemReport(number, REJECTED, str(error))
             continue
-        reports.append(ItemReport(number, REANCHORED if moved else IMPORTED, annotation_id=annotation.id,
-                                  article_id=annotation.span.article_id))
-    return reports
+        except Exception as error:  # noqa: BLE001 - one odd item (a database refusal) must not stop the rest
+            session.rollback()
+            log.exception("import item %d failed", number)
+            yield ItemReport(number, REJECTED, f"not stored: {type(error).__name__}")
+            continue
+        yield ItemReport(number, REANCHORED if moved else IMPORTED, annotation_id=annotation.id,
+                         article_id=annotation.span.article_id, author=annotation.user.username)
 
 
 def store(session: Session, incoming: Incoming, *, article: Article | None,
@@ -68,7 +77,9 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
     verdict, note, sources = checked_content(incoming)
     db.begin_write(session)
     author = reviewer or creator(session, incoming)
-    span = get_or_create_span(session=session, article=article, target=target)
+    span = spans.get_or_create_span(session=session, article=article, target=target)
+    if spans.is_settled(session, span.id):
+        raise Rejected("A lead has settled these words; their verdicts can no longer be added to.")
     existing = session.exec(select(Annotation.id).where(Annotation.span_id == span.id,
                                                         Annotation.user_id == author.id)).first()
     if existing is not None:
@@ -124,13 +135,13 @@ def _messages(errors) -> list[str]:
 def creator(session: Session, incoming: Incoming) -> User:
     """The user the file names as author, created as a reviewer without a password when new."""
     username = (incoming.creator_username or "").strip()
-    if not username or len(username) > 80 or any(c.isspace() for c in username):
+    if (not username or len(username) > 80 or not username.isprintable()
+            or any(c.isspace() for c in username)):
         raise Rejected("The annotation's creator has no usable username (creator.nickname); name a reviewer.")
     user = find_user(session, username)
     if user is None:
-        user = User(username=username, display_name=(incoming.creator_name or username).strip()[:120] or username,
-                    role="reviewer")
+        display_name = " ".join(canonicalize_fragment(incoming.creator_name or "").split())[:120]
+        user = User(username=username, display_name=display_name or username, role="reviewer")
         session.add(user)
         session.flush()
     return user
-

@@ -38,19 +38,27 @@ class Incoming:
 
 
 def w3c_items(document: Any) -> list[Any]:
-    """The annotations of a W3C document, whatever its shape; Rejected when it holds none."""
+    """The annotations of a W3C document, whatever its shape; Rejected when it holds none, or
+    when it is one page of a collection whose other pages are elsewhere (a partial import)."""
     if isinstance(document, list):
-        return document
+        return _some(document)
     if not isinstance(document, dict):
         raise Rejected("The file is not W3C Web Annotation JSON: expected an object or a list.")
     kind = document.get("type")
     if kind == "AnnotationCollection":
         first = document.get("first")
-        if isinstance(first, dict):
-            return _list(first.get("items"))
-        return _list(document.get("items", []))
+        if first is not None and not isinstance(first, dict):
+            raise Rejected("The collection's first page is a link, not in the file; export it with its items.")
+        items = _list(first.get("items") if first is not None else document.get("items", []))
+        total = document.get("total")
+        if isinstance(total, int) and not isinstance(total, bool) and total > len(items):
+            raise Rejected(f"The collection holds {total} annotations but the file only {len(items)}: "
+                           "it is one page of several; export the whole collection.")
+        return _some(items)
     if kind == "AnnotationPage":
-        return _list(document.get("items"))
+        if document.get("next") is not None:
+            raise Rejected("The page has a next page, not in the file; export the whole collection.")
+        return _some(_list(document.get("items")))
     if kind == "Annotation":
         return [document]
     raise Rejected("The file is not W3C Web Annotation JSON: no AnnotationCollection, AnnotationPage or Annotation.")
@@ -60,6 +68,12 @@ def _list(value: Any) -> list[Any]:
     if not isinstance(value, list):
         raise Rejected("The collection's items are not a list.")
     return value
+
+
+def _some(items: list[Any]) -> list[Any]:
+    if not items:
+        raise Rejected("The file holds no annotations.")
+    return items
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -88,9 +102,9 @@ def _moment(value: Any) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # unreadable, or pushed off the calendar by the move to UTC
         return None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def verdict_key(value: str) -> str:

@@ -280,8 +280,8 @@ def exportable_annotations(*, session: Session, article: Article, viewer: User,
                            batch_size: int | None = None) -> Iterator[ExportItem]:
     """Every annotation of the article the viewer may read, in text order, fetched in batches.
 
-    Three small queries up front (settled spans, the viewer's own submitted spans, the
-    reviewers), then per batch one page of the annotation cursor and one query for its
+    Two small queries up front (settled spans, the viewer's own submitted spans), then per
+    batch one page of the annotation cursor (with its authors) and one query for its
     sources: memory stays bounded by the batch however large the article.
     """
     in_article = Span.article_id == article.id
@@ -289,14 +289,13 @@ def exportable_annotations(*, session: Session, article: Article, viewer: User,
     submitted_by_viewer = set(session.exec(
         select(Annotation.span_id).join(Span)
         .where(in_article, Annotation.user_id == viewer.id, Annotation.status != DRAFT, not_deleted())))
-    reviewers = {user_id: (name, username) for user_id, name, username in session.exec(
-        select(User.id, User.display_name, User.username)
-        .where(User.id.in_(select(Annotation.user_id).join(Span).where(in_article))))}
     statement = (
         select(Annotation.id, Annotation.user_id, Annotation.status, Annotation.verdict, Annotation.note,
                Annotation.created_at, Annotation.updated_at, Span.id.label("span_id"),
-               Span.start, Span.end, Span.quote, Span.prefix, Span.suffix)
+               Span.start, Span.end, Span.quote, Span.prefix, Span.suffix,
+               User.display_name, User.username)
         .join(Span, Span.id == Annotation.span_id)
+        .join(User, User.id == Annotation.user_id)
         .where(in_article, not_deleted())
         .order_by(Span.start, Span.end, Annotation.id)
         .execution_options(yield_per=batch_size or EXPORT_BATCH)
@@ -308,11 +307,10 @@ def exportable_annotations(*, session: Session, article: Article, viewer: User,
                                       viewer_submitted=row.span_id in submitted_by_viewer)]
         sources = _active_sources(session, [row.id for row in visible])
         for row in visible:
-            name, username = reviewers[row.user_id]
             yield ExportItem(
                 id=row.id, verdict=row.verdict, note=row.note, created_at=row.created_at,
                 updated_at=row.updated_at, start=row.start, end=row.end, quote=row.quote, prefix=row.prefix,
-                suffix=row.suffix, creator_name=name, creator_username=username,
+                suffix=row.suffix, creator_name=row.display_name, creator_username=row.username,
                 sources=tuple(sources.get(row.id, ())),
             )
 

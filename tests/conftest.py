@@ -27,9 +27,16 @@ POSTGRES_URL = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")
 
 
 def empty_postgres() -> None:
-    """Drop every table of the PostgreSQL test database (the app's and Alembic's)."""
-    SQLModel.metadata.drop_all(db.engine())
+    """Drop every table of the PostgreSQL test database (the app's and Alembic's).
+
+    A connection left open elsewhere (a failed test's) would hold locks that DROP waits for
+    without end: those are ended first, and a lock still held fails the test after 10 s.
+    """
     with db.engine().begin() as connection:
+        connection.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                   " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        connection.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
+        SQLModel.metadata.drop_all(connection)
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
 
@@ -62,7 +69,15 @@ def make_app(database_file: Path):
 def app(tmp_path: Path):
     app = make_app(tmp_path / "test.sqlite3")
     yield app
+    assert_connections_returned(app)
     app.extensions["engine"].dispose()
+
+
+def assert_connections_returned(app) -> None:
+    """Every connection the test's requests took is back in the pool: none left open (and, on
+    PostgreSQL, idle in a transaction that holds locks) by a request that has ended."""
+    checked_out = app.extensions["engine"].pool.checkedout()
+    assert checked_out == 0, f"{checked_out} database connection(s) never given back to the pool"
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD, make_app
+from tests.conftest import PASSWORD, assert_connections_returned, make_app
 
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -51,6 +51,7 @@ def live_app(tmp_path):
     yield app
     server.shutdown()
     thread.join(timeout=5)
+    assert_connections_returned(app)
     app.extensions["engine"].dispose()
 
 

@@ -71,3 +71,12 @@ def test_a_refined_selector_and_plain_comment_bodies_are_understood():
 def test_items_that_cannot_be_imported_say_why(item, reason):
     with pytest.raises(Rejected, match=reason):
         parse_w3c_annotation(item)
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00", "yesterday", 5])
+def test_times_off_the_calendar_or_unreadable_are_left_out(moment):
+    item = {"type": "Annotation", "created": moment, "modified": moment,
+            "body": {"purpose": "assessing", "value": "True"},
+            "target": {"selector": {"type": "TextQuoteSelector", "exact": "x"}}}
+    incoming = parse_w3c_annotation(item)
+    assert incoming.created is None and incoming.modified is None

@@ -164,7 +164,7 @@ def test_items_go_to_the_article_with_their_source_url(app, runner, reviewer_cli
         item("the figure was revised twice", source=OTHER_URL), item("the figure", source="https://elsewhere.example/")]}})
     result = import_file(runner, path)
     lines = result.output.splitlines()
-    assert lines[0] == f"item 1: imported: annotation {rows(app, Annotation)[-1].id} on article {article.id}"
+    assert lines[0] == f"item 1: imported: annotation {rows(app, Annotation)[-1].id} by carol on article {article.id}"
     assert "No article here has the source URL https://elsewhere.example/" in lines[1]
 
 
@@ -186,6 +186,14 @@ def test_an_ambiguous_quote_needs_its_context_or_position(app, runner, reviewer_
     ("{not json", "is not JSON"),
     ('{"type": "Something"}', "not W3C Web Annotation JSON"),
     ('{"type": "AnnotationCollection", "first": {"items": 3}}', "items are not a list"),
+    ("[]", "holds no annotations"),
+    ('{"type": "AnnotationCollection", "first": {"type": "AnnotationPage", "items": []}, "total": 0}',
+     "holds no annotations"),
+    ('{"type": "AnnotationCollection", "first": "https://a.example/page1", "total": 3}', "first page is a link"),
+    ('{"type": "AnnotationCollection", "first": {"items": [{"type": "Annotation"}]}, "total": 2}',
+     "one page of several"),
+    ('{"type": "AnnotationPage", "items": [{"type": "Annotation"}], "next": "https://a.example/page2"}',
+     "next page"),
 ])
 def test_a_file_that_is_not_w3c_fails_in_one_line(runner, tmp_path, content, message):
     path = tmp_path / "bad.json"
@@ -209,3 +217,55 @@ def test_the_reviewer_option_makes_one_user_the_author(app, runner, demo_article
     reviewer = rows(app, User, User.username == "reviewer")[0]
     assert rows(app, Annotation)[-1].user_id == reviewer.id
     assert not rows(app, User, User.username == "someone-else")
+
+
+def test_authors_named_by_a_file_are_cleaned_or_refused(app, runner, demo_article, tmp_path):
+    named = item(CLAIM, nickname="gina")
+    named["creator"]["name"] = "  Gina\x00 \u0007Gee\n\n" + "x" * 200
+    path = write(tmp_path, "e.json", [item(CLAIM, nickname="bell\x07"), item(CLAIM, nickname="zero\u200bwidth\u2028"),
+                                      named])
+    lines = import_file(runner, path, "--article", str(demo_article.id)).output.splitlines()
+    assert "username" in lines[0] and "username" in lines[1]
+    assert lines[2].startswith("item 3: imported") and " by gina " in lines[2]
+    gina = rows(app, User, User.username == "gina")[0]
+    assert gina.display_name == ("Gina Gee " + "x" * 200)[:120]
+    assert not rows(app, User, User.username.startswith("bell"))
+
+
+def test_settled_words_take_no_imported_verdicts(app, runner, lead_client, reviewer_client, demo_article, tmp_path):
+    from tests.web.review_helpers import settle
+
+    post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text, CLAIM, verdict="false"))
+    span = rows(app, Span, Span.quote == CLAIM)[0]
+    assert settle(lead_client, demo_article, span.id, "false").status_code == 200
+    before = len(rows(app, Annotation))
+    path = write(tmp_path, "f.json", [item(CLAIM, nickname="henry"), item(SECOND, nickname="henry")])
+    lines = import_file(runner, path, "--article", str(demo_article.id)).output.splitlines()
+    assert "settled" in lines[0] and lines[1].startswith("item 2: imported")
+    assert len(rows(app, Annotation)) == before + 1
+    assert len(rows(app, Annotation, Annotation.span_id == span.id)) == 1
+
+
+def test_an_item_the_database_refuses_is_reported_and_the_rest_go_on(app, runner, demo_article, tmp_path,
+                                                                    monkeypatch):
+    from annotator import history
+
+    real_record, calls = history.record, []
+
+    def record_failing_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("disk full")
+        return real_record(*args, **kwargs)
+
+    monkeypatch.setattr(history, "record", record_failing_once)
+    before = {model: len(rows(app, model)) for model in (Annotation, Source, Span, User)}
+    path = write(tmp_path, "g.json", [item(CLAIM, nickname="ivy", sources=[NATO["url"]]), item(SECOND, nickname="jo")])
+    result = import_file(runner, path, "--article", str(demo_article.id))
+    lines = result.output.splitlines()
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert lines[0] == "item 1: rejected (not stored: RuntimeError)"
+    assert lines[1].startswith("item 2: imported") and lines[-1] == "1 imported, 0 re-anchored, 1 rejected"
+    after = {model: len(rows(app, model)) for model in (Annotation, Source, Span, User)}
+    assert after == {Annotation: before[Annotation] + 1, Source: before[Source], Span: before[Span] + 1,
+                     User: before[User] + 1}  # jo and her span; nothing of ivy's item

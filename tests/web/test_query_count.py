@@ -129,6 +129,22 @@ def test_exports_stream_in_batches_with_the_same_content(app, lead_client, artic
     assert len(sources_queries) == -(-1000 // 64)
 
 
+@pytest.mark.parametrize("path", ["/articles/{id}/annotations.jsonld", "/articles/{id}/annotations.csv",
+                                  "/articles/{id}/claimreview.jsonld"])
+def test_downloads_give_their_connections_back(app, lead_client, articles, path):
+    """A streamed download reads with its own session and closes it when the body ends or is
+    dropped half-way: many downloads never exhaust the pool."""
+    _, (large_id, _) = articles
+    pool = app.extensions["engine"].pool
+    for _ in range(3):
+        lead_client.get(path.format(id=large_id)).get_data()
+        assert pool.checkedout() == 0
+    dropped = lead_client.get(path.format(id=large_id), buffered=False)
+    next(iter(dropped.response))  # the first piece only, then the client goes away
+    dropped.close()
+    assert pool.checkedout() == 0
+
+
 def test_a_save_costs_the_same_in_a_small_and_a_large_article(app, reviewer_client, articles):
     """The save answers with the claim's paragraphs and the counters, not the whole text: its queries
     and size do not grow with the article's annotations, and its counters match the page's."""

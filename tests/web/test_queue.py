@@ -6,6 +6,9 @@ import io
 
 import pytest
 
+from sqlmodel import select
+
+from annotator import db
 from tests.conftest import HX, count_queries
 from tests.web.helpers import add_article, created_article
 from tests.web.review_helpers import queued_claims
@@ -223,24 +226,67 @@ def row_quotes(root: Element) -> list[str]:
     return [row.find("td").find("a").text().strip() for row in root.find_all("tr", class_="queue-row")]
 
 
+def more_link(root: Element) -> str:
+    return root.by_id("queue-more").find("a").get("hx-get")
+
+
 def test_a_long_queue_shows_a_page_and_counts_everything(long_queue, lead_client):
     root = page(lead_client.get("/review/queue"))
     assert row_quotes(root) == long_queue[:100]
     assert root.by_id("queue-count").text().startswith("250 claims")
     more = root.by_id("queue-more")
-    assert "Show 100 more" in more.text() and "100 of 250 shown" in more.text()
-    assert more.find("a").get("hx-get") == "/review/queue?page=2"
+    assert "Show 100 more" in more.text() and "150 more waiting" in more.text()
+    assert more.find("a").get("href") == "/review/queue?page=2"  # without htmx: the first two pages
+    assert more_link(root).startswith("/review/queue?page=2&after=1-")
 
 
 def test_show_more_appends_the_next_page_then_the_last(long_queue, lead_client):
-    second = lead_client.get("/review/queue?page=2", headers=HX)
-    root = page(second)
+    first = page(lead_client.get("/review/queue"))
+    root = page(lead_client.get(more_link(first), headers=HX))
     assert row_quotes(root) == long_queue[100:200]
     assert root.find("h2") is None  # rows only: they replace the "Show more" row
-    assert root.by_id("queue-more").find("a").get("hx-get") == "/review/queue?page=3"
-    last = page(lead_client.get("/review/queue?page=3", headers=HX))
+    assert "Show 50 more" in root.by_id("queue-more").text() and "50 more waiting" in root.by_id("queue-more").text()
+    last = page(lead_client.get(more_link(root), headers=HX))
     assert row_quotes(last) == long_queue[200:]
     assert last.by_id("queue-more") is None
+
+
+def test_show_more_skips_nothing_when_claims_leave_or_tie_meanwhile(app, demo_article, long_queue, lead_client):
+    """The next page starts after the last claim shown (by its place in queue order, ties broken by
+    claim), not at a position: claims settled or deleted from the first page shift nothing."""
+    from datetime import timedelta
+
+    from annotator.models import Annotation, Span, utcnow
+
+    with app.app_context():
+        session = db.session()
+        annotations = {span.start: annotation for annotation, span in
+                       session.exec(select(Annotation, Span).join(Span).where(Span.article_id == demo_article.id))}
+        tied = utcnow() - timedelta(days=30)
+        for n in range(90, 110):  # one waiting time across the page boundary: the claim order decides
+            annotations[n].created_at = tied
+        for n in range(90):
+            annotations[n].created_at = tied - timedelta(minutes=1000 - n)
+        session.commit()
+    first = page(lead_client.get("/review/queue"))
+    assert row_quotes(first) == long_queue[:100]
+    with app.app_context():
+        session = db.session()
+        for n in (3, 50, 99):  # leave the queue while the lead reads the first page
+            session.get(Annotation, annotations[n].id).deleted_at = utcnow()
+        session.commit()
+    second = page(lead_client.get(more_link(first), headers=HX))
+    assert row_quotes(second) == long_queue[100:200]
+    assert "50 more waiting" in second.by_id("queue-more").text()
+
+
+def test_show_more_links_from_before_cursors_and_bad_cursors_fall_back_to_the_page_number(long_queue, lead_client):
+    assert row_quotes(page(lead_client.get("/review/queue?page=2", headers=HX))) == long_queue[100:200]
+    for bad in ("x", "1-abc-2020-01-01T00:00:00+00:00", "2-5-2020-01-01T00:00:00+00:00",
+                "1-5-2020-01-01T00:00:00", "1-0-2020-01-01T00:00:00+00:00", f"1-{10**30}-2020-01-01T00:00:00+00:00",
+                "1-5-not a date", "1-5-"):
+        response = lead_client.get("/review/queue", query_string={"page": 2, "after": bad}, headers=HX)
+        assert row_quotes(page(response)) == long_queue[100:200], bad
 
 
 def test_without_htmx_a_page_number_shows_every_page_up_to_it(long_queue, lead_client):
@@ -256,7 +302,7 @@ def test_show_more_keeps_the_filters(app, long_queue, lead_client):
     reviewer = user_id(app, "reviewer")
     root = page(lead_client.get(f"/review/queue?status=single&reviewer={reviewer}"))
     link = root.by_id("queue-more").find("a").get("hx-get")
-    assert "status=single" in link and f"reviewer={reviewer}" in link and "page=2" in link
+    assert "status=single" in link and f"reviewer={reviewer}" in link and "page=2" in link and "after=" in link
 
 
 def test_the_csv_holds_the_whole_queue(long_queue, lead_client):
