@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 DEFAULT_THRESHOLD = 0.5  # IoU at or above which two spans are the same claim
@@ -46,6 +46,15 @@ class JudgedSpan:
     def verdicts(self) -> dict[int, str]:
         """The judgements as a ``{user_id: verdict_key}`` dict."""
         return dict(self.judgements)
+
+    @classmethod
+    def checked(cls, span_id: int, start: int, end: int, judgements: tuple[tuple[int, str], ...]) -> JudgedSpan:
+        """A span from rows the database already holds to the rules (a valid range, one verdict per
+        reviewer), judgements sorted by user: built without the checks, for tens of thousands at once."""
+        span = object.__new__(cls)
+        for name, value in (("span_id", span_id), ("start", start), ("end", end), ("judgements", judgements)):
+            object.__setattr__(span, name, value)
+        return span
 
 
 @dataclass(frozen=True)
@@ -142,6 +151,68 @@ def group_claims(spans: Iterable[JudgedSpan], threshold: float = DEFAULT_THRESHO
     return claims
 
 
+@dataclass
+class Tally:
+    """What the agreement figures rest on, counted over claims; tallies of several articles add
+    up to the pooled one, so pooling needs no second pass over the claims.
+
+    ``values`` is n of the coincidence matrix, ``totals`` its n_c, and ``same_pairs_by_size``
+    the ordered same-value pairs in units of m values (each weighted 1/(m-1) in o_cc).
+    """
+
+    claims: int = 0
+    compared: int = 0  # units: claims with >= 2 verdicts
+    unanimous: int = 0
+    values: int = 0
+    same_pairs_by_size: Counter[int] = field(default_factory=Counter)
+    totals: Counter[Hashable] = field(default_factory=Counter)
+
+    def add_unit(self, values: list[Hashable]) -> None:
+        """One unit's values, one per coder; fewer than two are not pairable and count for nothing."""
+        m = len(values)
+        if m < 2:
+            return
+        counts: dict[Hashable, int] = {}  # a plain dict: Counter costs more for two or three values
+        for value in values:
+            counts[value] = counts.get(value, 0) + 1
+        same_pairs = 0
+        for value, a in counts.items():
+            same_pairs += a * (a - 1)  # a category with count a gives a(a-1) ordered same-value pairs
+            self.totals[value] += a  # each value pairs with m-1 others, each 1/(m-1): adds 1 to n_c
+        self.same_pairs_by_size[m] += same_pairs
+        self.values += m
+        self.compared += 1
+        self.unanimous += len(counts) == 1
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.claims + other.claims, self.compared + other.compared, self.unanimous + other.unanimous,
+                     self.values + other.values, self.same_pairs_by_size + other.same_pairs_by_size,
+                     self.totals + other.totals)
+
+    def alpha(self) -> float | None:
+        """Krippendorff's nominal alpha = 1 - (n - 1) * sum_{c != k} o_ck / sum_{c != k} n_c n_k; None
+        when no unit is pairable, or when every pairable value is the same category (De = 0)."""
+        n = self.values
+        if n == 0:
+            return None
+        # sum_c o_cc, exact: one Fraction per unit size rather than per unit
+        agreeing = sum((Fraction(pairs, m - 1) for m, pairs in self.same_pairs_by_size.items()), Fraction(0))
+        observed = n - agreeing  # sum_{c != k} o_ck
+        expected = n * n - sum(v * v for v in self.totals.values())  # sum_{c != k} n_c n_k
+        if expected == 0:
+            return None
+        return float(1 - (n - 1) * observed / expected)
+
+    def report(self, threshold: float) -> AgreementReport:
+        return AgreementReport(
+            claims=self.claims,
+            claims_compared=self.compared,
+            full_agreement_share=self.unanimous / self.compared if self.compared else None,
+            alpha=self.alpha(),
+            near_threshold=threshold,
+        )
+
+
 def krippendorff_alpha_nominal(units: Iterable[Mapping[Hashable, Hashable]]) -> float | None:
     """Krippendorff's alpha for nominal data; None when undefined.
 
@@ -156,45 +227,24 @@ def krippendorff_alpha_nominal(units: Iterable[Mapping[Hashable, Hashable]]) -> 
     pairable value is the same single category: there is no variation to agree
     on, even though every pair agrees (the full-agreement share is then 1.0).
     """
-    n = 0
-    same_pairs_by_size: Counter[int] = Counter()  # m -> ordered same-value pairs in units of m values
-    totals: Counter[Hashable] = Counter()  # n_c
+    tally = Tally()
     for unit in units:
-        m = len(unit)
-        if m < 2:
-            continue
-        counts = Counter(unit.values())
-        # a category with count a contributes a(a-1) ordered same-value pairs, each weighted 1/(m-1)
-        same_pairs_by_size[m] += sum(a * (a - 1) for a in counts.values())
-        totals.update(counts)  # each value pairs with m-1 others, each 1/(m-1): adds 1 to n_c
-        n += m
-    if n == 0:
-        return None
-    # sum_c o_cc, exact: one Fraction per unit size rather than per unit (tens of thousands on the dashboard)
-    agreeing = sum((Fraction(pairs, m - 1) for m, pairs in same_pairs_by_size.items()), Fraction(0))
-    observed = n - agreeing  # sum_{c != k} o_ck
-    expected = n * n - sum(v * v for v in totals.values())  # sum_{c != k} n_c n_k
-    if expected == 0:
-        return None
-    return float(1 - (n - 1) * observed / expected)
+        tally.add_unit(list(unit.values()))
+    return tally.alpha()
 
 
-def _report(claims: list[Claim], threshold: float) -> AgreementReport:
-    """The report for claims already grouped (possibly from several articles)."""
-    units = [c.verdicts for c in claims if len(c.judgements) >= 2]
-    unanimous = sum(1 for u in units if len(set(u.values())) == 1)
-    return AgreementReport(
-        claims=len(claims),
-        claims_compared=len(units),
-        full_agreement_share=unanimous / len(units) if units else None,
-        alpha=krippendorff_alpha_nominal(units),
-        near_threshold=threshold,
-    )
+def tally_of(claims: list[Claim]) -> Tally:
+    """The tally of claims already grouped: each claim with two or more reviewers is a unit."""
+    tally = Tally(claims=len(claims))
+    for claim in claims:
+        if len(claim.judgements) >= 2:
+            tally.add_unit([verdict for _, verdict in claim.judgements])
+    return tally
 
 
 def agreement(spans: Iterable[JudgedSpan], threshold: float = DEFAULT_THRESHOLD) -> AgreementReport:
     """Agreement on one article's judged spans."""
-    return _report(group_claims(spans, threshold), threshold)
+    return tally_of(group_claims(spans, threshold)).report(threshold)
 
 
 def agreement_overall(
@@ -209,9 +259,4 @@ def agreement_overall(
 
 def pooled_agreement(claims_by_article: Iterable[list[Claim]], threshold: float = DEFAULT_THRESHOLD) -> AgreementReport:
     """Pooled agreement over claims already grouped per article (so that grouping runs once)."""
-    return _report([c for claims in claims_by_article for c in claims], threshold)
-
-
-def report_of(claims: list[Claim], threshold: float = DEFAULT_THRESHOLD) -> AgreementReport:
-    """Agreement on one article's claims, already grouped."""
-    return _report(claims, threshold)
+    return sum((tally_of(claims) for claims in claims_by_article), Tally()).report(threshold)

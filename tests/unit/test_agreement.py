@@ -15,11 +15,14 @@ from annotator.agreement import (
     AgreementReport,
     Claim,
     JudgedSpan,
+    Tally,
     agreement,
     agreement_overall,
     group_claims,
     iou,
     krippendorff_alpha_nominal,
+    pooled_agreement,
+    tally_of,
 )
 
 
@@ -354,3 +357,19 @@ def test_agreement_overall_groups_claims_within_each_article_only():
     b = [JudgedSpan(2, 0, 10, {1: "false", 2: "false"})]
     overall = agreement_overall([a, b])
     assert (overall.claims, overall.claims_compared, overall.alpha) == (2, 2, 1.0)
+
+
+@given(st.lists(units_strategy, max_size=5))
+def test_tallies_of_articles_add_up_to_the_tally_of_all_their_claims(units_by_article):
+    """The dashboard pools articles by adding their tallies: the same report as one pass over every claim."""
+    claims_by_article = [group_claims(unit_spans(units, first_id=100 * n)) for n, units in enumerate(units_by_article)]
+    added = sum((tally_of(claims) for claims in claims_by_article), Tally())
+    assert added.report(0.5) == tally_of([c for claims in claims_by_article for c in claims]).report(0.5)
+    assert pooled_agreement(claims_by_article) == agreement_overall(
+        [unit_spans(units, first_id=100 * n) for n, units in enumerate(units_by_article)])
+
+
+@given(st.integers(0, 50), st.integers(1, 50), st.dictionaries(st.integers(1, 9), st.sampled_from(CATEGORIES)))
+def test_a_span_built_from_checked_rows_equals_one_built_with_the_checks(start, length, verdicts):
+    judgements = tuple(sorted(verdicts.items()))
+    assert JudgedSpan.checked(7, start, start + length, judgements) == JudgedSpan(7, start, start + length, verdicts)
