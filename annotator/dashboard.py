@@ -128,24 +128,23 @@ def reviewers_statement():
     """Per reviewer: annotations ever submitted (drafts count once submitted before, i.e. returned or
     taken back), those ever returned, and of the submitted ones on settled claims, those matching.
 
-    The events are grouped once and joined, rather than looked up per annotation: PostgreSQL
-    prices a correlated lookup so high that it compiles the query (JIT), which costs more than
-    running it.
+    The few returned annotations are found once and joined, rather than looked up per annotation:
+    PostgreSQL prices such a lookup so high that it compiles the query (JIT), which costs more
+    than running it. Only drafts need their history looked up.
     """
-    returned = func.max(case((Event.action == "returned", 1), else_=0))
-    history = (select(Event.annotation_id, returned.label("returned"))
-               .where(Event.action.in_(("submitted", "returned")))
-               .group_by(Event.annotation_id).subquery())
+    returned = select(Event.annotation_id).where(Event.action == "returned").distinct().subquery()
+    submitted_before = (select(Event.id).where(Event.annotation_id == Annotation.id,
+                                               Event.action.in_(("submitted", "returned")))
+                        .correlate(Annotation).exists())
     submitted = Annotation.status == SUBMITTED
     return (
-        select(User.id, User.display_name, User.username, func.count(),
-               func.coalesce(func.sum(history.c.returned), 0),
+        select(User.id, User.display_name, User.username, func.count(), func.count(returned.c.annotation_id),
                func.sum(case((submitted & FinalVerdict.id.is_not(None), 1), else_=0)),
                func.sum(case((submitted & (FinalVerdict.verdict == Annotation.verdict), 1), else_=0)))
         .join(Annotation, Annotation.user_id == User.id)
         .outerjoin(FinalVerdict, FinalVerdict.span_id == Annotation.span_id)
-        .outerjoin(history, history.c.annotation_id == Annotation.id)
-        .where(not_deleted(), (Annotation.status != DRAFT) | history.c.annotation_id.is_not(None))
+        .outerjoin(returned, returned.c.annotation_id == Annotation.id)
+        .where(not_deleted(), (Annotation.status != DRAFT) | submitted_before)
         .group_by(User.id, User.display_name, User.username)
     )
 
