@@ -69,15 +69,13 @@ class AnnotationRow(NamedTuple):
 
 
 class ReviewerRow(NamedTuple):
-    """A reviewer's counts, as the database adds them up (see :class:`ReviewerFigures`)."""
+    """A reviewer's counts as the database adds them up: annotations ever submitted, ever returned."""
 
     user_id: int
     name: str
     username: str
     submitted: int
     returned: int
-    on_settled: int
-    matching_final: int
 
 
 @dataclass
@@ -105,7 +103,7 @@ def collector_paused():
 
 
 def load_dashboard(*, session: Session) -> DashboardData:
-    """Everything the dashboard needs, in four queries whatever the number of articles.
+    """Everything the dashboard needs, in five queries whatever the number of articles.
 
     The verdicts come as plain rows, for grouping into claims (which only Python can do);
     the reviewers' counts are added up by the database, events and all.
@@ -120,33 +118,36 @@ def load_dashboard(*, session: Session) -> DashboardData:
     annotations = list(map(AnnotationRow._make, db.rows(session, statement).all()))
     finals = {span_id: (article_id, verdict) for span_id, article_id, verdict in db.rows(session,
         select(FinalVerdict.span_id, Span.article_id, FinalVerdict.verdict).join(Span, Span.id == FinalVerdict.span_id))}
-    reviewers = list(map(ReviewerRow._make, db.rows(session, reviewers_statement())))
-    return DashboardData(articles, annotations, finals, reviewers)
+    reviewers: dict[int, ReviewerRow] = {}
+    for statement in reviewers_statements():
+        for row in map(ReviewerRow._make, db.rows(session, statement)):
+            known = reviewers.get(row.user_id)
+            reviewers[row.user_id] = row if known is None else known._replace(
+                submitted=known.submitted + row.submitted, returned=known.returned + row.returned)
+    return DashboardData(articles, annotations, finals, list(reviewers.values()))
 
 
-def reviewers_statement():
-    """Per reviewer: annotations ever submitted (drafts count once submitted before, i.e. returned or
-    taken back), those ever returned, and of the submitted ones on settled claims, those matching.
+def reviewers_statements():
+    """Per reviewer, annotations ever submitted and ever returned: two counts to add up, the
+    annotations out of draft, then the drafts submitted before (returned, or taken back).
 
-    The few returned annotations are found once and joined, rather than looked up per annotation:
-    PostgreSQL prices such a lookup so high that it compiles the query (JIT), which costs more
-    than running it. Only drafts need their history looked up.
+    The few returned annotations are found once and joined; only drafts look up their history.
+    One query with per-annotation lookups would be priced by PostgreSQL so high that it compiles
+    it first (JIT), which costs more than running it.
     """
     returned = select(Event.annotation_id).where(Event.action == "returned").distinct().subquery()
     submitted_before = (select(Event.id).where(Event.annotation_id == Annotation.id,
                                                Event.action.in_(("submitted", "returned")))
                         .correlate(Annotation).exists())
-    submitted = Annotation.status == SUBMITTED
-    return (
-        select(User.id, User.display_name, User.username, func.count(), func.count(returned.c.annotation_id),
-               func.sum(case((submitted & FinalVerdict.id.is_not(None), 1), else_=0)),
-               func.sum(case((submitted & (FinalVerdict.verdict == Annotation.verdict), 1), else_=0)))
-        .join(Annotation, Annotation.user_id == User.id)
-        .outerjoin(FinalVerdict, FinalVerdict.span_id == Annotation.span_id)
-        .outerjoin(returned, returned.c.annotation_id == Annotation.id)
-        .where(not_deleted(), (Annotation.status != DRAFT) | submitted_before)
-        .group_by(User.id, User.display_name, User.username)
-    )
+
+    def counts(*conditions):
+        return (select(User.id, User.display_name, User.username, func.count(), func.count(returned.c.annotation_id))
+                .join(Annotation, Annotation.user_id == User.id)
+                .outerjoin(returned, returned.c.annotation_id == Annotation.id)
+                .where(not_deleted(), *conditions)
+                .group_by(User.id, User.display_name, User.username))
+
+    return counts(Annotation.status != DRAFT), counts(Annotation.status == DRAFT, submitted_before)
 
 
 # --- Dashboard: figures (pure) --------------------------------------------------------------------
@@ -278,11 +279,18 @@ def totals(articles: list[ArticleFigures], report: agreement.AgreementReport) ->
     return total
 
 
-def reviewer_figures(rows: Iterable[ReviewerRow]) -> list[ReviewerFigures]:
-    """Per reviewer: submitted, returned, agreement with final verdicts; by name."""
-    found = [ReviewerFigures(r.user_id, r.name, r.username, r.submitted, r.returned, r.on_settled, r.matching_final)
-             for r in rows]
-    return sorted(found, key=lambda r: (r.name.lower(), r.user_id))
+def reviewer_figures(rows: Iterable[ReviewerRow], annotations: Iterable[AnnotationRow],
+                     finals: dict[int, tuple[int, str]]) -> list[ReviewerFigures]:
+    """Per reviewer: submitted, returned, agreement with final verdicts (from the submitted
+    verdicts on settled claims); by name."""
+    found = {r.user_id: ReviewerFigures(r.user_id, r.name, r.username, r.submitted, r.returned) for r in rows}
+    for row in annotations:
+        final = finals.get(row.span_id)
+        if final is not None and row.user_id in found:
+            figures = found[row.user_id]
+            figures.on_settled += 1
+            figures.matching_final += row.verdict == final[1]
+    return sorted(found.values(), key=lambda r: (r.name.lower(), r.user_id))
 
 
 def distribution(reviewer_counts: Counter, final_counts: Counter) -> list[VerdictRow]:
@@ -310,7 +318,7 @@ def dashboard(data: DashboardData) -> Dashboard:
                                         tally.report(IOU_THRESHOLD)))
     pooled = sum(tallies, agreement.Tally())  # alphas do not average: the units are pooled
     total = totals(articles, pooled.report(IOU_THRESHOLD))
-    return Dashboard(articles, total, reviewer_figures(data.reviewers),
+    return Dashboard(articles, total, reviewer_figures(data.reviewers, data.annotations, data.finals),
                      distribution(total.reviewer_verdicts, total.final_verdicts))
 
 
@@ -472,7 +480,7 @@ def queue_statement(filters: QueueFilters, after: QueueCursor | None = None):
     imported ones, which have no "submitted" event). The database groups and orders,
     so a page of the queue costs the same however long the queue is.
     """
-    # Grouped once and joined rather than looked up per annotation (see reviewers_statement).
+    # Grouped once and joined rather than looked up per annotation (see reviewers_statements).
     first_submissions = (select(Event.annotation_id, func.min(Event.at).label("at"))
                          .where(Event.action == "submitted").group_by(Event.annotation_id).subquery())
     first_submission = first_submissions.c.at
