@@ -24,7 +24,7 @@ from .articles import create_article
 from .auth import create_or_update_user, find_user
 from .downloads import FORMATS
 from .forms import check_web_url
-from .imports import IMPORTED, REANCHORED, REJECTED, ItemReport, import_w3c
+from .imports import IMPORTED, REANCHORED, REJECTED, ItemReport, import_document
 from .interchange import Rejected
 from .models import ROLES, Article
 from .spans import OPERATOR
@@ -222,7 +222,7 @@ def register(app: Flask) -> None:
     @click.option("--reviewer", help="Author of every item (default: the user named by each creator's nickname).")
     @one_line_errors
     def import_annotations(file, article_id, reviewer):
-        """Import W3C Web Annotation JSON (a collection, a page or a list); one line per item, then totals."""
+        """Import W3C Web Annotation or Hypothesis JSON; one line per item, then totals."""
         if not file.exists():
             raise click.ClickException(f"no such file: {file}")
         try:
@@ -239,7 +239,7 @@ def register(app: Flask) -> None:
         totals: Counter[str] = Counter()
         with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
             try:
-                for report in import_w3c(session=session, document=document, article=article, reviewer=author):
+                for report in import_document(session=session, document=document, article=article, reviewer=author):
                     click.echo(describe_import(report))
                     totals[report.outcome] += 1
             except Rejected as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -189,3 +190,11 @@ class CommentForm(AppForm):
 
 class ArticleSettingsForm(AppForm):
     blind_review = BooleanField("Blind review: reviewers see others' verdicts only after submitting their own")
+
+
+class ImportForm(AppForm):
+    """An annotations file to import; the article and author choices are filled in by the view."""
+
+    file = FileField("Annotations file (JSON)", validators=[FileRequired(message="Choose a JSON file to import.")])
+    article = SelectField("Into the article", coerce=int, choices=[])
+    author = SelectField("Author", coerce=int, choices=[])

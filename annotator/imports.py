@@ -1,4 +1,4 @@
-"""Importing annotations from W3C Web Annotation JSON: each item checked, anchored and stored on its own.
+"""Importing annotations (W3C Web Annotation or Hypothesis JSON): each item checked, anchored and stored on its own.
 
 An item goes to the article whose source URL is its target's source (or to the
 article given), is anchored with its quote (the position as a hint), checked with
@@ -19,7 +19,7 @@ from . import db, history, spans
 from .anchoring import AnchorError, anchor
 from .auth import find_user
 from .forms import AnnotationForm
-from .interchange import Incoming, Rejected, parse_w3c_annotation, w3c_items
+from .interchange import Incoming, Rejected, parse_item, read_items
 from .models import SUBMITTED, Annotation, Article, Source, User, utcnow
 from .text import canonicalize_fragment
 
@@ -37,12 +37,15 @@ class ItemReport:
     reason: str = ""
     annotation_id: int | None = None
     article_id: int | None = None
+    span_id: int | None = None
     author: str = ""
+    quote: str = ""  # the words the item quotes (once it could be read)
 
 
-def import_w3c(*, session: Session, document: Any, article: Article | None = None,
-               reviewer: User | None = None) -> Iterator[ItemReport]:
-    """Import every annotation of a W3C document; one report per item, in order, as each is stored.
+def import_document(*, session: Session, document: Any, article: Article | None = None,
+                    reviewer: User | None = None) -> Iterator[ItemReport]:
+    """Import every annotation of a W3C or Hypothesis document; one report per item, in order, as
+    each is stored.
 
     ``article`` takes every item (otherwise each goes to the article whose source URL
     is its target's source). ``reviewer`` is the author of every item (otherwise the
@@ -50,22 +53,25 @@ def import_w3c(*, session: Session, document: Any, article: Article | None = Non
     Rejected, before any item is stored: a document that holds no annotations, or only
     one page of them.
     """
-    items = w3c_items(document)
+    file_format, items = read_items(document)
     for number, item in enumerate(items, start=1):
+        incoming = None
         try:
-            incoming = parse_w3c_annotation(item)
+            incoming = parse_item(file_format, item)
             annotation, moved = store(session, incoming, article=article, reviewer=reviewer)
         except (Rejected, AnchorError) as error:
             session.rollback()
-            yield ItemReport(number, REJECTED, str(error))
+            yield ItemReport(number, REJECTED, str(error), quote=incoming.quote if incoming else "")
             continue
         except Exception as error:  # noqa: BLE001 - one odd item (a database refusal) must not stop the rest
             session.rollback()
             log.exception("import item %d failed", number)
-            yield ItemReport(number, REJECTED, f"not stored: {type(error).__name__}")
+            yield ItemReport(number, REJECTED, f"not stored: {type(error).__name__}",
+                             quote=incoming.quote if incoming else "")
             continue
         yield ItemReport(number, REANCHORED if moved else IMPORTED, annotation_id=annotation.id,
-                         article_id=annotation.span.article_id, author=annotation.user.username)
+                         article_id=annotation.span.article_id, span_id=annotation.span_id,
+                         author=annotation.user.username, quote=annotation.span.quote)
 
 
 def store(session: Session, incoming: Incoming, *, article: Article | None,

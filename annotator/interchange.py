@@ -1,12 +1,14 @@
 """Reading annotations written by other tools (or by our own export). Pure: no Flask, no database.
 
 W3C Web Annotation JSON-LD: an AnnotationCollection (items in ``first.items``, or
-``items``), an AnnotationPage, a list of annotations, or one annotation. Each becomes
-an :class:`Incoming` (what it says, not yet checked against an article), or a
+``items``), an AnnotationPage, a list of annotations, or one annotation. Hypothesis API
+JSON: a search response (``rows``), a list of rows, or one row. Each item becomes an
+:class:`Incoming` (what it says, not yet checked against an article), or a
 :class:`Rejected` with the reason.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterator
@@ -35,6 +37,43 @@ class Incoming:
     creator_name: str | None = None
     created: datetime | None = None
     modified: datetime | None = None
+
+
+W3C, HYPOTHESIS = "W3C Web Annotation", "Hypothesis"
+
+
+def read_items(document: Any) -> tuple[str, list[Any]]:
+    """The document's format and its items; Rejected when it holds none, or only one page of them."""
+    if _is_hypothesis(document):
+        return HYPOTHESIS, hypothesis_items(document)
+    return W3C, w3c_items(document)
+
+
+def parse_item(file_format: str, item: Any) -> Incoming:
+    """One item of a document in ``file_format`` (as :func:`read_items` named it)."""
+    return parse_hypothesis_annotation(item) if file_format == HYPOTHESIS else parse_w3c_annotation(item)
+
+
+def _is_hypothesis(document: Any) -> bool:
+    """Hypothesis rows carry ``uri`` and ``user`` and no JSON-LD ``type``."""
+    if isinstance(document, dict) and isinstance(document.get("rows"), list):
+        return True
+    first = document[0] if isinstance(document, list) and document else document
+    return isinstance(first, dict) and "type" not in first and ("uri" in first or "user" in first)
+
+
+def hypothesis_items(document: Any) -> list[Any]:
+    """The rows of a Hypothesis search response, a list of rows, or one row."""
+    if isinstance(document, list):
+        return _some(document)
+    rows = document.get("rows")
+    if rows is None:
+        return [document]
+    total = document.get("total")
+    if isinstance(total, int) and not isinstance(total, bool) and total > len(rows):
+        raise Rejected(f"The search found {total} annotations but the file holds {len(rows)}: it is one page "
+                       "of several; fetch them all (a larger limit, or every page) into one file.")
+    return _some(rows)
 
 
 def w3c_items(document: Any) -> list[Any]:
@@ -124,8 +163,12 @@ def _selectors(target: dict) -> Iterator[dict]:
             yield from (s for s in _as_list(selector.get("refinedBy")) if isinstance(s, dict))
 
 
-def parse_w3c_annotation(item: Any) -> Incoming:
-    """One W3C annotation as an :class:`Incoming`; Rejected with the reason when it can't be one."""
+def _anchor(item: Any, no_quote: str) -> dict[str, Any]:
+    """Where the item's one target points: its source and the anchoring fields of :class:`Incoming`.
+
+    Rejected when the item has no single target, or (with ``no_quote`` as the reason) when
+    the target quotes no words.
+    """
     if not isinstance(item, dict):
         raise Rejected("The item is not an annotation object.")
     targets = [t for t in _as_list(item.get("target")) if isinstance(t, dict)]
@@ -135,7 +178,21 @@ def parse_w3c_annotation(item: Any) -> Incoming:
     quote_selector = next((s for s in _selectors(target) if s.get("type") == "TextQuoteSelector"), None)
     position = next((s for s in _selectors(target) if s.get("type") == "TextPositionSelector"), None)
     if quote_selector is None or not _text(quote_selector.get("exact"), "quote").strip():
-        raise Rejected("The target has no TextQuoteSelector with the quoted words.")
+        raise Rejected(no_quote)
+    source = target.get("source")
+    return {
+        "target_source": source if isinstance(source, str) else None,
+        "quote": quote_selector["exact"],
+        "prefix": _text(quote_selector.get("prefix"), "prefix"),
+        "suffix": _text(quote_selector.get("suffix"), "suffix"),
+        "start": _offset(position.get("start"), "start") if position else None,
+        "end": _offset(position.get("end"), "end") if position else None,
+    }
+
+
+def parse_w3c_annotation(item: Any) -> Incoming:
+    """One W3C annotation as an :class:`Incoming`; Rejected with the reason when it can't be one."""
+    anchor = _anchor(item, "The target has no TextQuoteSelector with the quoted words.")
     verdict, notes, sources = None, [], []
     for body in _as_list(item.get("body")):
         if not isinstance(body, dict):
@@ -155,14 +212,8 @@ def parse_w3c_annotation(item: Any) -> Incoming:
     if verdict is None:
         raise Rejected("The annotation has no verdict (a TextualBody with purpose “assessing”).")
     creator = item.get("creator") if isinstance(item.get("creator"), dict) else {}
-    source = target.get("source")
     return Incoming(
-        target_source=source if isinstance(source, str) else None,
-        quote=quote_selector["exact"],
-        prefix=_text(quote_selector.get("prefix"), "prefix"),
-        suffix=_text(quote_selector.get("suffix"), "suffix"),
-        start=_offset(position.get("start"), "start") if position else None,
-        end=_offset(position.get("end"), "end") if position else None,
+        **anchor,
         verdict=verdict,
         note="\n\n".join(n for n in notes if n),
         sources=tuple(sources),
@@ -170,4 +221,46 @@ def parse_w3c_annotation(item: Any) -> Incoming:
         creator_name=creator.get("name") if isinstance(creator.get("name"), str) else None,
         created=_moment(item.get("created")),
         modified=_moment(item.get("modified")),
+    )
+
+
+HYPOTHESIS_ACCOUNT = re.compile(r"^acct:([^@\s]+)@\S+$")
+
+
+def _verdict_or_none(tag: Any) -> str | None:
+    if not isinstance(tag, str):
+        return None
+    try:
+        return verdict_key(tag)
+    except Rejected:
+        return None
+
+
+def parse_hypothesis_annotation(row: Any) -> Incoming:
+    """One Hypothesis annotation: the tag that names a verdict gives the verdict; its text and
+    the other tags give the note. Page notes and replies (no selectors) are rejected."""
+    anchor = _anchor(row, "The annotation quotes no words (a page note or a reply): nothing to anchor.")
+    if anchor["target_source"] is None and isinstance(row.get("uri"), str):
+        anchor["target_source"] = row["uri"]
+    tags = [t for t in _as_list(row.get("tags")) if isinstance(t, str) and t.strip()]
+    named = {key for key in map(_verdict_or_none, tags) if key}
+    if not named:
+        raise Rejected(f"No tag names a verdict (tags: {', '.join(tags) or 'none'}); "
+                       f"tag it with one of: {', '.join(v.label for v in verdicts.SCALE)}.")
+    if len(named) > 1:
+        raise Rejected(f"Its tags name several verdicts ({', '.join(sorted(named))}); keep one.")
+    others = [t.strip() for t in tags if _verdict_or_none(t) is None]
+    note = "\n\n".join(part for part in (_text(row.get("text"), "note").strip(),
+                                          f"Tags: {', '.join(others)}" if others else "") if part)
+    user = row.get("user")
+    account = HYPOTHESIS_ACCOUNT.match(user) if isinstance(user, str) else None
+    user_info = row.get("user_info") if isinstance(row.get("user_info"), dict) else {}
+    return Incoming(
+        **anchor,
+        verdict=named.pop(),
+        note=note,
+        creator_username=account.group(1) if account else None,
+        creator_name=user_info.get("display_name") if isinstance(user_info.get("display_name"), str) else None,
+        created=_moment(row.get("created")),
+        modified=_moment(row.get("updated")),
     )

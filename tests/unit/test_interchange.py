@@ -1,10 +1,12 @@
-"""Reading W3C Web Annotation JSON (annotator.interchange): what an item says, or why it can't be imported."""
+"""Reading W3C Web Annotation and Hypothesis JSON (annotator.interchange): what an item says, or why it can't be imported."""
+import re
 from datetime import datetime, timezone
 
 import pytest
 
 from annotator import exports
-from annotator.interchange import Rejected, parse_w3c_annotation, verdict_key, w3c_items
+from annotator.interchange import (HYPOTHESIS, W3C, Rejected, parse_hypothesis_annotation, parse_w3c_annotation,
+                                  read_items, verdict_key, w3c_items)
 
 RECORD = exports.AnnotationRecord(
     id=7, iri="https://desk.example/annotations/7", creator_name="Riley Reviewer", creator_username="riley",
@@ -80,3 +82,56 @@ def test_times_off_the_calendar_or_unreadable_are_left_out(moment):
             "target": {"selector": {"type": "TextQuoteSelector", "exact": "x"}}}
     incoming = parse_w3c_annotation(item)
     assert incoming.created is None and incoming.modified is None
+
+
+def hypothesis(**fields):
+    row = {"user": "acct:ana@hypothes.is", "uri": "https://a.example/story", "text": "", "tags": ["Mostly false"],
+           "target": [{"source": "https://a.example/story",
+                       "selector": [{"type": "TextQuoteSelector", "exact": "words", "prefix": "the ", "suffix": "."},
+                                    {"type": "TextPositionSelector", "start": 4, "end": 9}]}]}
+    return {**row, **fields}
+
+
+def test_hypothesis_files_are_told_from_w3c_ones_in_every_shape():
+    row = hypothesis()
+    assert read_items({"total": 1, "rows": [row]}) == (HYPOTHESIS, [row])
+    assert read_items([row, row]) == (HYPOTHESIS, [row, row])
+    assert read_items(row) == (HYPOTHESIS, [row])
+    one = {"type": "Annotation"}
+    assert read_items([one]) == (W3C, [one]) and read_items({"type": "AnnotationPage", "items": [one]}) == (W3C, [one])
+    for empty in ({"total": 0, "rows": []}, []):
+        with pytest.raises(Rejected, match="no annotations"):
+            read_items(empty)
+    with pytest.raises(Rejected, match="one page of several"):
+        read_items({"total": 3, "rows": [row]})
+
+
+def test_a_hypothesis_row_gives_its_verdict_by_tag_and_the_rest_as_note():
+    incoming = parse_hypothesis_annotation(hypothesis(
+        text="See the ONS release.", tags=["economy", "MOSTLY FALSE", " needs-source "],
+        user_info={"display_name": "Ana A."}, created="2026-01-02T03:04:05.678+00:00", updated="2026-01-03T00:00:00Z"))
+    assert (incoming.verdict, incoming.note) == ("mostly-false", "See the ONS release.\n\nTags: economy, needs-source")
+    assert (incoming.quote, incoming.prefix, incoming.suffix, incoming.start) == ("words", "the ", ".", 4)
+    assert (incoming.creator_username, incoming.creator_name) == ("ana", "Ana A.")
+    assert incoming.target_source == "https://a.example/story" and incoming.sources == ()
+    assert incoming.created.isoformat() == "2026-01-02T03:04:05.678000+00:00"
+    assert parse_hypothesis_annotation(hypothesis(tags=["false"])).note == ""
+
+
+@pytest.mark.parametrize("fields, reason", [
+    ({"tags": ["economy"]}, "No tag names a verdict"),
+    ({"tags": []}, "No tag names a verdict (tags: none)"),
+    ({"tags": ["False", "True"]}, "several verdicts"),
+    ({"target": [{"source": "https://a.example/story"}]}, "quotes no words"),
+    ({"target": []}, "exactly one target"),
+    ({"text": 5}, "note is not text"),
+])
+def test_hypothesis_rows_that_cannot_be_imported_say_why(fields, reason):
+    with pytest.raises(Rejected, match=re.escape(reason)):
+        parse_hypothesis_annotation(hypothesis(**fields))
+
+
+@pytest.mark.parametrize("user, username", [("acct:ana@hypothes.is", "ana"), ("ana", None), (None, None),
+                                            ("acct:@hypothes.is", None), (7, None)])
+def test_hypothesis_accounts_name_the_author(user, username):
+    assert parse_hypothesis_annotation(hypothesis(user=user)).creator_username == username

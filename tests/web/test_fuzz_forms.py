@@ -11,7 +11,7 @@ from tests.conftest import CLAIM, annotation_data, csrf_token, login, post_annot
 
 FIELDS = ["start", "end", "quote", "prefix", "suffix", "verdict", "note", "action", "version", "rationale", "cite",
           "body", "title", "publisher", "source_url", "published_on", "text", "blind_review", "username",
-          "password"] + [f"sources-{i}-{k}" for i in (0, 1, 25) for k in ("url", "title", "excerpt")]
+          "password", "article", "author", "file"] + [f"sources-{i}-{k}" for i in (0, 1, 25) for k in ("url", "title", "excerpt")]
 VALUES = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
@@ -23,7 +23,7 @@ VALUES = st.one_of(
 FORMS = st.lists(st.tuples(st.sampled_from(FIELDS), VALUES), max_size=12)
 ENDPOINTS = ["/articles/1/annotations", "/annotations/1", "/articles/1/spans/1/comments",
              "/articles/1/spans/1/final-verdict", "/annotations/1/return", "/articles/new", "/articles/1/settings",
-             "/login"]
+             "/login", "/import"]
 TABLES = (Article, Span, Annotation, Source, FinalVerdict, Comment, Event, User)
 
 

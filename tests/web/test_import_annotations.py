@@ -269,3 +269,18 @@ def test_an_item_the_database_refuses_is_reported_and_the_rest_go_on(app, runner
     after = {model: len(rows(app, model)) for model in (Annotation, Source, Span, User)}
     assert after == {Annotation: before[Annotation] + 1, Source: before[Source], Span: before[Span] + 1,
                      User: before[User] + 1}  # jo and her span; nothing of ivy's item
+
+
+def test_hypothesis_json_imports_from_the_command_line(app, runner, demo_article, tmp_path):
+    from tests.web.test_import_upload import hypothesis_row
+
+    path = write(tmp_path, "hypothesis.json", {"total": 2, "rows": [
+        hypothesis_row(CLAIM, tags=["Misleading", "casualties"], text="Estimates vary.",
+                       start=demo_article.text.index(CLAIM)),
+        hypothesis_row(SECOND, tags=["misleading", "False"])]})
+    result = import_file(runner, path, "--article", str(demo_article.id))
+    lines = result.output.splitlines()
+    assert result.exit_code == 0 and lines[0].startswith("item 1: imported: annotation") and " by hanna " in lines[0]
+    assert "several verdicts" in lines[1] and lines[-1] == "1 imported, 0 re-anchored, 1 rejected"
+    imported = rows(app, Annotation)[-1]
+    assert (imported.verdict, imported.note) == ("misleading", "Estimates vary.\n\nTags: casualties")

@@ -54,6 +54,8 @@ ROUTES = {
     ("dashboard.queue_page", "GET"): ("/review/queue", None, LEAD_ONLY),
     ("dashboard.queue_csv", "GET"): ("/review/queue.csv", None, LEAD_ONLY),
     ("work.index", "GET"): ("/work", None, SIGNED_IN),
+    ("uploads.import_annotations", "GET"): ("/import", None, SIGNED_IN),
+    ("uploads.import_annotations", "POST"): ("/import", {}, rule(other=422, lead=422, owner=422)),
     ("auth.login", "GET"): ("/login", None, PUBLIC),
     ("auth.login", "POST"): ("/login", {}, rule(anonymous=422, other=422, lead=422, owner=422)),
     ("auth.logout", "POST"): ("/logout", {}, rule(other=303, lead=303, owner=303)),

@@ -1,0 +1,70 @@
+"""Importing annotations from the browser: upload a W3C or Hypothesis JSON file, see what became of each item.
+
+Leads import for anyone (each item's author as the file names it, or one reviewer);
+a reviewer imports their own annotations, as themselves whatever the file says.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from sqlmodel import select
+
+from . import db
+from .forms import ImportForm
+from .imports import IMPORTED, REANCHORED, REJECTED, import_document
+from .interchange import HYPOTHESIS, Rejected, read_items
+from .models import Article, User
+
+bp = Blueprint("uploads", __name__)
+
+FROM_THE_FILE = 0  # the choice that leaves the article (by source URL) or the author to the file
+
+
+def import_form(session) -> ImportForm:
+    form = ImportForm()
+    form.article.choices = [(FROM_THE_FILE, "The article whose source URL the file names"), *(
+        (article_id, title) for article_id, title in session.exec(
+            select(Article.id, Article.title).order_by(Article.title, Article.id)))]
+    if current_user.is_lead:
+        form.author.choices = [(FROM_THE_FILE, "The creator each item names (new ones become reviewers)"), *(
+            (user_id, name) for user_id, name in session.exec(
+                select(User.id, User.display_name).order_by(User.display_name, User.id)))]
+    else:
+        form.author.choices = [(current_user.id, f"{current_user.display_name} (you)")]
+    return form
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_annotations():
+    """The upload form; on a valid file, the report of every item (imported, re-anchored or rejected)."""
+    session = db.session()
+    form = import_form(session)
+    if form.validate_on_submit():
+        document = read_json(form)
+        if document is not None:
+            article = session.get(Article, form.article.data) if form.article.data != FROM_THE_FILE else None
+            author = session.get(User, form.author.data) if form.author.data != FROM_THE_FILE else None
+            try:
+                file_format, _ = read_items(document)
+                reports = list(import_document(session=session, document=document, article=article, reviewer=author))
+            except Rejected as error:
+                form.file.errors.append(str(error))
+            else:
+                totals = Counter(report.outcome for report in reports)
+                return render_template("imports/report.html", reports=reports, totals=totals,
+                                       outcomes=(IMPORTED, REANCHORED, REJECTED), filename=form.file.data.filename,
+                                       file_format=file_format, hypothesis=file_format == HYPOTHESIS)
+    status = 422 if request.method == "POST" else 200
+    return render_template("imports/form.html", form=form), status
+
+
+def read_json(form: ImportForm):
+    """The uploaded file as JSON; None, with the reason on the form, when it is not."""
+    try:
+        return json.loads(form.file.data.read().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        form.file.errors.append(f"The file is not JSON ({error.__class__.__name__}: {str(error)[:200]}).")
+        return None
