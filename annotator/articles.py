@@ -5,13 +5,15 @@ import re
 import unicodedata
 from datetime import date
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from . import db, spans, text
-from .forms import ArticleForm
+from .extraction import ExtractedArticle, ExtractionError, decode, extract_article
+from .fetching import FetchError, FetchRules, fetch
+from .forms import ArticleForm, FetchForm
 from .models import DRAFT, Annotation, Article, FinalVerdict, Span, User
 from .panel import load_span, render_article_page, span_panel_context
 from .web import get_or_404
@@ -36,7 +38,7 @@ def unique_slug(session: Session, title: str) -> str:
 
 
 def create_article(*, session: Session, title: str, raw_text: str, created_by: User | None = None,
-                   publisher: str | None = None, source_url: str | None = None,
+                   author: str | None = None, publisher: str | None = None, source_url: str | None = None,
                    published_on: date | None = None) -> Article:
     """Store a new article with its text made canonical (NFC, ``\\n``)."""
     canonical = text.canonicalize(raw_text)
@@ -44,12 +46,21 @@ def create_article(*, session: Session, title: str, raw_text: str, created_by: U
         raise ValueError("the article text is empty")
     article = Article(
         slug=unique_slug(session, title), title=title.strip(), text=canonical,
-        publisher=(publisher or "").strip() or None, source_url=(source_url or "").strip() or None,
+        author=(author or "").strip() or None, publisher=(publisher or "").strip() or None, source_url=(source_url or "").strip() or None,
         published_on=published_on, created_by_id=created_by.id if created_by else None,
     )
     session.add(article)
     session.commit()
     return article
+
+
+def fetch_article(url: str, config) -> tuple[ExtractedArticle, str]:
+    """The article at ``url`` (fetched under the app's rules, then extracted) and the address
+    that answered; FetchError or ExtractionError with the reason."""
+    rules = FetchRules(allowed_hosts=config["FETCH_ALLOWED_HOSTS"], timeout=config["FETCH_TIMEOUT"],
+                       max_bytes=config["FETCH_MAX_BYTES"])
+    page = fetch(url, rules)
+    return extract_article(decode(page.body, page.charset), page.url), page.url
 
 
 def article_list(*, session: Session) -> list[tuple[Article, int, int, int]]:
@@ -84,14 +95,37 @@ def new():
         try:
             article = create_article(
                 session=db.session(), title=form.title.data, raw_text=form.text.data, created_by=current_user,
-                publisher=form.publisher.data, source_url=form.source_url.data, published_on=form.published_on.data,
+                author=form.author.data, publisher=form.publisher.data, source_url=form.source_url.data, published_on=form.published_on.data,
             )
         except ValueError:  # only invisible characters (e.g. a byte-order mark): nothing to annotate
             form.text.errors = [*form.text.errors, "The article text is empty."]
         else:
             return redirect(url_for("articles.show", article_id=article.id), code=303)
     status = 422 if request.method == "POST" else 200
-    return render_template("articles/new.html", form=form), status
+    return render_template("articles/new.html", form=form, fetch_form=FetchForm(formdata=None)), status
+
+
+@bp.post("/articles/fetch")
+def fetch_page():
+    """Fill the new-article form from a web page (fetched, or uploaded as .html) for the user to
+    check and add; nothing is stored yet."""
+    fetch_form = FetchForm()
+    if fetch_form.validate_on_submit():
+        try:
+            if fetch_form.page.data:
+                found, where = extract_article(fetch_form.page.data.read()), None
+            else:
+                found, where = fetch_article((fetch_form.url.data or "").strip(), current_app.config)
+        except (FetchError, ExtractionError) as error:
+            fetch_form.url.errors = [*fetch_form.url.errors, str(error)]
+        else:
+            form = ArticleForm(formdata=None, data={
+                "title": found.title[:300], "author": (found.author or "")[:200],
+                "publisher": (found.publisher or "")[:200],
+                "source_url": found.canonical_url or where or "", "published_on": found.published_on,
+                "text": found.text})
+            return render_template("articles/new.html", form=form, fetch_form=fetch_form, fetched=found)
+    return render_template("articles/new.html", form=ArticleForm(formdata=None), fetch_form=fetch_form), 422
 
 
 @bp.get("/articles/<int:article_id>")

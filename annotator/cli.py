@@ -1,4 +1,4 @@
-"""Flask commands: ``flask --app app init-db | load-demo | create-user | import-article | import-annotations | export``.
+"""Flask commands: ``flask --app app init-db | load-demo | create-user | import-article | import-url | import-annotations | export``.
 
 A command that fails exits non-zero with a one-line message, never a traceback.
 """
@@ -20,7 +20,8 @@ from sqlmodel import select
 from wtforms.validators import ValidationError
 
 from . import db, migrations
-from .articles import create_article
+from .articles import create_article, fetch_article
+from .extraction import extract_article
 from .auth import create_or_update_user, find_user
 from .downloads import FORMATS
 from .forms import check_web_url
@@ -31,6 +32,11 @@ from .spans import OPERATOR
 
 DEMO_TITLE = "Putin unlikely to negotiate regardless of US election outcome"
 DEMO_USERS = (("reviewer", "reviewer", "Riley Reviewer"), ("lead", "lead", "Lee Lead"))
+
+
+def echo_added(article: Article) -> None:
+    path = f"/articles/{article.id}"
+    click.echo(f"Imported article {article.id}: {path} ({current_app.config['BASE_URL'].rstrip('/')}{path})")
 
 
 def describe_import(report: ItemReport) -> str:
@@ -162,19 +168,27 @@ def register(app: Flask) -> None:
 
     @app.cli.command("import-article", cls=OneLineCommand)
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-    @click.option("--title", required=True, help="The article's headline.")
+    @click.option("--title", help="The article's headline (default: a saved web page's own).")
+    @click.option("--author", help="The byline.")
     @click.option("--publisher")
     @click.option("--url", "source_url", help="Where the article was published.")
     @click.option("--date", "published_on", help="Publication date, YYYY-MM-DD.")
     @one_line_errors
-    def import_article(file, title, publisher, source_url, published_on):
-        """Add an article from a UTF-8 text file; prints its path."""
+    def import_article(file, title, author, publisher, source_url, published_on):
+        """Add an article from a UTF-8 text file, or from a saved web page (.html: its article is
+        extracted, with its metadata as defaults for the options); prints its path."""
         if not file.exists():
             raise click.ClickException(f"no such file: {file}")
-        try:
-            raw = file.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise click.ClickException(f"{file} is not UTF-8 text") from None
+        if file.suffix.lower() in (".html", ".htm"):
+            found = extract_article(file.read_bytes())
+            raw, title, author = found.text, title or found.title, author or found.author
+            publisher, source_url = publisher or found.publisher, source_url or found.canonical_url
+            published_on = published_on or (found.published_on.isoformat() if found.published_on else None)
+        else:
+            try:
+                raw = file.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise click.ClickException(f"{file} is not UTF-8 text") from None
         if source_url:
             try:
                 check_web_url(source_url)
@@ -186,13 +200,26 @@ def register(app: Flask) -> None:
                 day = date.fromisoformat(published_on)
             except ValueError:
                 raise click.ClickException("--date must look like 2024-10-31") from None
-        if not title.strip():
-            raise click.ClickException("the title is empty")
+        if not (title or "").strip():
+            raise click.ClickException("the title is empty (give --title)")
         db.create_schema()
-        article = create_article(session=db.session(), title=title, raw_text=raw, publisher=publisher,
+        article = create_article(session=db.session(), title=title, raw_text=raw, author=author, publisher=publisher,
                                  source_url=source_url, published_on=day)
-        path = f"/articles/{article.id}"
-        click.echo(f"Imported article {article.id}: {path} ({current_app.config['BASE_URL'].rstrip('/')}{path})")
+        echo_added(article)
+
+    @app.cli.command("import-url", cls=OneLineCommand)
+    @click.argument("url")
+    @click.option("--title", help="The article's headline (default: the page's own).")
+    @one_line_errors
+    def import_url(url, title):
+        """Fetch a web page (public addresses only; ANNOTATOR_FETCH_ALLOWED_HOSTS exempts hosts), extract
+        its article and metadata, and add it; prints its path."""
+        found, answered = fetch_article(url, current_app.config)
+        db.create_schema()
+        article = create_article(session=db.session(), title=title or found.title, raw_text=found.text,
+                                 author=found.author, publisher=found.publisher,
+                                 source_url=found.canonical_url or answered, published_on=found.published_on)
+        echo_added(article)
 
     @app.cli.command("backup", cls=OneLineCommand)
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))

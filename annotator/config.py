@@ -51,6 +51,12 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("ANNOTATOR_LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
         "RATELIMIT_STORAGE_URI": os.environ.get("ANNOTATOR_RATELIMIT_STORAGE", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Importing articles from the web: hosts exempt from the public-address check (comma-separated;
+        # e.g. an intranet CMS), the time allowed for a whole fetch, and the largest page taken.
+        "FETCH_ALLOWED_HOSTS": frozenset(h.strip().lower() for h in
+                                         os.environ.get("ANNOTATOR_FETCH_ALLOWED_HOSTS", "").split(",") if h.strip()),
+        "FETCH_TIMEOUT": float(os.environ.get("ANNOTATOR_FETCH_TIMEOUT", "10") or 10),
+        "FETCH_MAX_BYTES": int(os.environ.get("ANNOTATOR_FETCH_MAX_BYTES", str(5 * 1024 * 1024))),
         # Absolute links in exports made outside a request (the CLI).
         "BASE_URL": os.environ.get("ANNOTATOR_BASE_URL", "http://127.0.0.1:5000"),
         "SEED_ARTICLE": Path(__file__).parent / "data" / "seed-article.txt",

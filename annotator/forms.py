@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -82,6 +82,7 @@ class LoginForm(AppForm):
 
 class ArticleForm(AppForm):
     title = StringField("Title", validators=[DataRequired(message="Give the article its headline."), Length(max=300)])
+    author = StringField("Author", validators=[Optional(), Length(max=200)])
     publisher = StringField("Publisher", validators=[Optional(), Length(max=200)])
     source_url = StringField("Source URL", validators=[Optional(), Length(max=2000), web_url])
     published_on = DateField("Published date", validators=[Optional()],
@@ -198,3 +199,17 @@ class ImportForm(AppForm):
     file = FileField("Annotations file (JSON)", validators=[FileRequired(message="Choose a JSON file to import.")])
     article = SelectField("Into the article", coerce=int, choices=[])
     author = SelectField("Author", coerce=int, choices=[])
+
+
+class FetchForm(AppForm):
+    """A web address to fetch an article from, or a saved page to read it from."""
+
+    # No Optional(): it would stop validation of an empty address before validate_url.
+    url = StringField("Web address", validators=[Length(max=2000)],
+                      render_kw={"placeholder": "https://…", "inputmode": "url"})
+    page = FileField("or a saved web page", validators=[
+        FileAllowed(["html", "htm"], message="Choose a web page saved as .html.")])
+
+    def validate_url(self, field) -> None:
+        if not (field.data or "").strip() and not self.page.data:
+            raise ValidationError("Give the article's web address, or choose a saved page.")

@@ -91,6 +91,7 @@ class Article(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     slug: str = Field(sa_column=Column(String(120), unique=True, nullable=False))
     title: str = Field(max_length=300)
+    author: Optional[str] = Field(default=None, max_length=200)  # the byline
     publisher: Optional[str] = Field(default=None, max_length=200)
     source_url: Optional[str] = Field(default=None, max_length=2000)
     published_on: Optional[date] = None

@@ -1,0 +1,64 @@
+"""The fetch address check: http(s) only, no credentials, and only public addresses unless a host is allowed."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from annotator.fetching import FetchError, FetchRules, checked_target
+
+
+def resolver(*addresses: str):
+    def resolve(host, port, type=None):
+        return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in addresses]
+    return resolve
+
+
+PUBLIC = "93.184.216.34"
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.0.0.8", "172.16.5.4", "192.168.1.1", "169.254.169.254",
+                                     "100.64.0.1", "0.0.0.0", "224.0.0.1", "240.0.0.1", "::1", "fe80::1", "fc00::1",
+                                     "::ffff:127.0.0.1"])
+def test_hosts_on_private_or_reserved_addresses_are_refused(address):
+    with pytest.raises(FetchError, match="private or reserved"):
+        checked_target("https://news.example/story", FetchRules(), resolver(address))
+
+
+def test_a_host_with_one_private_address_among_public_ones_is_refused():
+    with pytest.raises(FetchError, match="10.0.0.8"):
+        checked_target("https://news.example/", FetchRules(), resolver(PUBLIC, "10.0.0.8"))
+
+
+def test_a_public_host_gives_the_checked_address_to_connect_to():
+    target = checked_target("https://news.example:8443/a/b?x=1#frag", FetchRules(), resolver(PUBLIC))
+    assert (target.scheme, target.host, target.port, target.address, target.path) == (
+        "https", "news.example", 8443, PUBLIC, "/a/b?x=1")
+    assert checked_target("http://news.example", FetchRules(), resolver(PUBLIC)).path == "/"
+
+
+@pytest.mark.parametrize("url", ["ftp://news.example/a", "file:///etc/passwd", "javascript:alert(1)", "news.example",
+                                 "http://", "gopher://news.example", "http://[::1", "http://news.example:99999/"])
+def test_only_http_and_https_addresses_are_fetched(url):
+    with pytest.raises(FetchError):
+        checked_target(url, FetchRules(), resolver(PUBLIC))
+
+
+def test_addresses_with_credentials_are_refused():
+    with pytest.raises(FetchError, match="user name or password"):
+        checked_target("https://user:secret@news.example/", FetchRules(), resolver(PUBLIC))
+
+
+def test_an_allowed_host_may_be_private():
+    rules = FetchRules(allowed_hosts=frozenset({"127.0.0.1", "cms.intranet"}))
+    assert checked_target("http://127.0.0.1:8000/x", rules, resolver("127.0.0.1")).address == "127.0.0.1"
+    assert checked_target("http://cms.intranet/x", rules, resolver("10.0.0.8")).address == "10.0.0.8"
+    with pytest.raises(FetchError):
+        checked_target("http://other.intranet/x", rules, resolver("10.0.0.9"))
+
+
+def test_unknown_hosts_say_so():
+    def fail(*args, **kwargs):
+        raise socket.gaierror("no such host")
+    with pytest.raises(FetchError, match="could not be found"):
+        checked_target("https://nowhere.invalid/", FetchRules(), fail)
