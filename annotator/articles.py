@@ -120,8 +120,7 @@ def fetch_page():
             fetch_form.url.errors = [*fetch_form.url.errors, str(error)]
         else:
             form = ArticleForm(formdata=None, data={
-                "title": found.title[:300], "author": (found.author or "")[:200],
-                "publisher": (found.publisher or "")[:200],
+                "title": found.title, "author": found.author or "", "publisher": found.publisher or "",
                 "source_url": found.canonical_url or where or "", "published_on": found.published_on,
                 "text": found.text})
             return render_template("articles/new.html", form=form, fetch_form=fetch_form, fetched=found)

@@ -49,13 +49,14 @@ def extract_article(page: str | bytes, url: str | None = None) -> ExtractedArtic
     lines = text.split("\n")
     if title and lines[0].strip() == title and len(lines) > 1:  # the headline, kept apart as the title
         text = "\n".join(lines[1:]).strip()
-    return ExtractedArticle(
-        title=title or lines[0][:200],
+    canonical = found.url if (found.url or "").startswith(("http://", "https://")) and len(found.url) <= 2000 else None
+    return ExtractedArticle(  # cut to the lengths the article's columns take
+        title=(title or lines[0])[:300],
         text=text,
-        author=one_line(found.author),
-        publisher=one_line(found.sitename),
+        author=(one_line(found.author) or "")[:200] or None,
+        publisher=(one_line(found.sitename) or "")[:200] or None,
         published_on=_date(found.date),
-        canonical_url=found.url if (found.url or "").startswith(("http://", "https://")) else None,
+        canonical_url=canonical,
     )
 
 

@@ -2,25 +2,33 @@
 size and redirects.
 
 Each hop's host is resolved once and every address it resolves to is checked: loopback,
-private, link-local, shared, reserved, multicast and unspecified addresses are refused (no
-server-side request forgery into the newsroom's network) unless the host is in the allowed
-list. The connection then goes to the address that was checked, so a second DNS answer
-cannot send it elsewhere. Redirects are followed by hand, each hop checked the same way.
+private, link-local, shared, reserved, multicast and unspecified addresses (and IPv6 forms
+that carry an IPv4 address: mapped, NAT64, 6to4, Teredo) are refused, so that an import
+cannot reach into the newsroom's network, unless the host is in the allowed list. The
+connection then goes to an address that was checked, so a second DNS answer cannot send
+it elsewhere. Redirects are followed by hand, each hop checked the same way. A timer closes
+the connection when the whole fetch runs out of time, however slowly the server drips.
 """
 from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
 from urllib.parse import urljoin, urlsplit
 
+import certifi
 import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
 
 USER_AGENT = "FactCheckAnnotator/1.0 (article import)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECTS = (301, 302, 303, 307, 308)
+# IPv6 ranges that lead to IPv4 hosts through a translator: the IPv4 address inside is not checked there.
+TRANSLATED = tuple(ipaddress.ip_network(n) for n in ("64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "2001::/32",
+                                                      "::/96"))
 
 
 class FetchError(ValueError):
@@ -45,110 +53,165 @@ class Fetched:
 @dataclass(frozen=True)
 class Target:
     scheme: str
-    host: str
+    host: str  # ASCII (IDNA) form
     port: int
-    address: str  # the checked address to connect to
+    addresses: tuple[str, ...]  # the checked addresses, IPv4 first, to connect to in turn
     path: str  # path and query
 
 
 Resolver = Callable[..., Iterable[tuple]]
 
 
+def is_public(address: str) -> bool:
+    """Whether an address is on the public internet (and not multicast, which is no web server)."""
+    ip = ipaddress.ip_address(address)
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return is_public(str(ip.ipv4_mapped))
+        if any(ip in network for network in TRANSLATED):
+            return False
+    return ip.is_global and not ip.is_multicast
+
+
 def checked_target(url: str, rules: FetchRules, resolve: Resolver = socket.getaddrinfo) -> Target:
     """Where ``url`` would be fetched from; FetchError when it is not an http(s) address of a public host."""
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
         raise FetchError(f"“{url}” is not a web address.") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme not in ("http", "https") or not host:
         raise FetchError(f"Only http:// and https:// addresses can be fetched, not “{url}”.")
     if parts.username or parts.password:
         raise FetchError("Addresses with a user name or password are not fetched.")
-    host = parts.hostname
     try:
-        found = {info[4][0] for info in resolve(host, port, type=socket.SOCK_STREAM)}
-    except (socket.gaierror, UnicodeError, OSError):
+        found = list(dict.fromkeys(info[4][0] for info in resolve(host, port, type=socket.SOCK_STREAM)))
+    except (OSError, UnicodeError):
         raise FetchError(f"The host {host} could not be found.") from None
     if not found:
         raise FetchError(f"The host {host} could not be found.")
-    allowed = host in rules.allowed_hosts
-    for address in sorted(found):
-        if not allowed and address not in rules.allowed_hosts and not is_public(address):
-            raise FetchError(f"{host} is on a private or reserved network address ({address}); "
-                             "only public web pages are fetched.")
+    if host not in rules.allowed_hosts and not all(a in rules.allowed_hosts or is_public(a) for a in found):
+        # The address itself stays unsaid: the message must not map the internal network.
+        raise FetchError(f"{host} is not a public web address (it leads to a private or reserved network); "
+                         "only public web pages are fetched.")
+    addresses = tuple(sorted(found, key=lambda a: ":" in a))  # IPv4 first: many servers have no IPv6 route
     path = parts.path or "/"
-    return Target(parts.scheme, host, port, sorted(found)[0], path + (f"?{parts.query}" if parts.query else ""))
-
-
-def is_public(address: str) -> bool:
-    """Whether an address is on the public internet (multicast counts as global, yet is no web server)."""
-    ip = ipaddress.ip_address(address)
-    return ip.is_global and not ip.is_multicast
+    return Target(parts.scheme, host, port, addresses, path + (f"?{parts.query}" if parts.query else ""))
 
 
 def fetch(url: str, rules: FetchRules, resolve: Resolver = socket.getaddrinfo) -> Fetched:
     """The HTML page at ``url``, after at most ``rules.max_redirects`` redirects, each hop checked."""
+    url = url.strip()
     deadline = time.monotonic() + rules.timeout
     for _hop in range(rules.max_redirects + 1):
         target = checked_target(url, rules, resolve)
-        pool, response = _request(target, max(0.1, deadline - time.monotonic()))
-        try:
+        with Exchange(target, deadline) as exchange:
+            response = exchange.response
             if response.status in REDIRECTS:
                 location = response.headers.get("Location")
                 if not location:
                     raise FetchError(f"{url} redirects without saying where.")
-                url = urljoin(url, location)
+                url = urljoin(url, location.strip())
                 continue
             if response.status != 200:
                 raise FetchError(f"The server answered {response.status} for {url}.")
             content_type = response.headers.get("Content-Type", "")
             if content_type.split(";")[0].strip().lower() not in HTML_TYPES:
                 raise FetchError(f"{url} is not a web page ({content_type.split(';')[0] or 'no type'}).")
-            return Fetched(url, _read(response, rules.max_bytes, deadline), _charset(content_type))
-        finally:
-            response.release_conn()
-            pool.close()
+            return Fetched(url, exchange.read(rules.max_bytes), _charset(content_type))
     raise FetchError(f"More than {rules.max_redirects} redirects: stopped at {url}.")
 
 
-def _request(target: Target, timeout: float):
-    headers = {"Host": target.host if target.port in (80, 443) else f"{target.host}:{target.port}",
-               "User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9"}
-    options = {"timeout": urllib3.Timeout(connect=timeout, read=timeout), "retries": False, "maxsize": 1}
-    if target.scheme == "https":  # the certificate must be the host's, though we connect to its address
-        pool = urllib3.HTTPSConnectionPool(target.address, target.port, server_hostname=target.host,
-                                           assert_hostname=target.host, **options)
-    else:
-        pool = urllib3.HTTPConnectionPool(target.address, target.port, **options)
-    try:
-        return pool, pool.urlopen("GET", target.path, headers=headers, redirect=False, preload_content=False)
-    except urllib3.exceptions.TimeoutError:
-        pool.close()
-        raise FetchError(f"{target.host} did not answer in time.") from None
-    except urllib3.exceptions.HTTPError as error:
-        pool.close()
-        raise FetchError(f"{target.host} could not be reached ({type(error).__name__}).") from None
+class Exchange:
+    """One GET to a checked target: the connection, its answer, and a timer that closes the
+    connection at the deadline (a read blocked on a slow server then fails at once)."""
 
+    def __init__(self, target: Target, deadline: float) -> None:
+        self.target, self.deadline, self.expired = target, deadline, False
+        self.connection: HTTPConnection | None = None
+        self.sock: socket.socket | None = None  # kept: http.client lets go of it once a closing answer starts
+        self.timer: threading.Timer | None = None
 
-def _read(response, max_bytes: int, deadline: float) -> bytes:
-    declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(f"The page is larger than {max_bytes // (1024 * 1024)} MB.")
-    chunks, size = [], 0
-    try:
-        for chunk in response.stream(64 * 1024):
-            size += len(chunk)
-            if size > max_bytes:
-                raise FetchError(f"The page is larger than {max_bytes // (1024 * 1024)} MB.")
-            if time.monotonic() > deadline:
-                raise FetchError("The page took too long to arrive.")
-            chunks.append(chunk)
-    except urllib3.exceptions.TimeoutError:
-        raise FetchError("The page took too long to arrive.") from None
-    except urllib3.exceptions.HTTPError as error:
-        raise FetchError(f"The page could not be read ({type(error).__name__}).") from None
-    return b"".join(chunks)
+    def __enter__(self) -> Exchange:
+        target = self.target
+        host_header = f"[{target.host}]" if ":" in target.host else target.host
+        headers = {"Host": host_header if target.port in (80, 443) else f"{host_header}:{target.port}",
+                   "User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9"}
+        self.timer = threading.Timer(max(0.0, self.deadline - time.monotonic()), self._expire)
+        self.timer.daemon = True
+        self.timer.start()
+        try:
+            self.response = self._open(headers)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _open(self, headers: dict):
+        failure = "could not be reached"
+        for address in self.target.addresses:
+            timeout = max(0.1, self.deadline - time.monotonic())
+            if self.target.scheme == "https":  # the certificate must be the host's, though we dial its address
+                self.connection = HTTPSConnection(address, self.target.port, timeout=timeout,
+                                                  server_hostname=self.target.host,
+                                                  assert_hostname=self.target.host, cert_reqs="CERT_REQUIRED",
+                                                  ca_certs=certifi.where())
+            else:
+                self.connection = HTTPConnection(address, self.target.port, timeout=timeout)
+            try:
+                self.connection.request("GET", self.target.path, headers=headers, preload_content=False)
+                self.sock = self.connection.sock
+                return self.connection.getresponse()
+            except urllib3.exceptions.NewConnectionError:  # (a subclass of the timeout error) next address
+                failure = "could not be reached"
+            except (urllib3.exceptions.TimeoutError, TimeoutError, socket.timeout):
+                failure = "did not answer in time"
+            except (urllib3.exceptions.HTTPError, OSError, ValueError) as error:
+                failure = f"could not be reached ({type(error).__name__})"
+            self.connection.close()
+            if self.expired:
+                break
+        raise FetchError(f"{self.target.host} {'did not answer in time' if self.expired else failure}.")
+
+    def read(self, max_bytes: int) -> bytes:
+        declared = self.response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > max_bytes:
+            raise FetchError(f"The page is larger than {max_bytes // (1024 * 1024) or 1} MB.")
+        chunks, size = [], 0
+        try:
+            for chunk in self.response.stream(64 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FetchError(f"The page is larger than {max_bytes // (1024 * 1024) or 1} MB.")
+                chunks.append(chunk)
+        except FetchError:
+            raise
+        except (urllib3.exceptions.HTTPError, OSError, ValueError) as error:
+            if self.expired:
+                raise FetchError("The page took too long to arrive.") from None
+            raise FetchError(f"The page could not be read ({type(error).__name__}).") from None
+        if self.expired:
+            raise FetchError("The page took too long to arrive.")
+        return b"".join(chunks)
+
+    def _expire(self) -> None:
+        self.expired = True
+        sock = self.sock or getattr(self.connection, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def __exit__(self, *exc) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+        response = getattr(self, "response", None)
+        if response is not None:
+            response.close()
+        if self.connection is not None:
+            self.connection.close()
 
 
 def _charset(content_type: str) -> str | None:

@@ -43,13 +43,15 @@ class ItemReport:
 
 
 def import_document(*, session: Session, document: Any, article: Article | None = None,
-                    reviewer: User | None = None) -> Iterator[ItemReport]:
+                    reviewer: User | None = None, keep_times: bool = True) -> Iterator[ItemReport]:
     """Import every annotation of a W3C or Hypothesis document; one report per item, in order, as
     each is stored.
 
     ``article`` takes every item (otherwise each goes to the article whose source URL
     is its target's source). ``reviewer`` is the author of every item (otherwise the
     creator's nickname names the user, who is created, without a password, if new).
+    ``keep_times`` keeps the file's created and modified times (capped at now); otherwise the
+    items are dated now, so that whoever imports cannot move their claims up the queue.
     Rejected, before any item is stored: a document that holds no annotations, or only
     one page of them.
     """
@@ -58,7 +60,7 @@ def import_document(*, session: Session, document: Any, article: Article | None 
         incoming = None
         try:
             incoming = parse_item(file_format, item)
-            annotation, moved = store(session, incoming, article=article, reviewer=reviewer)
+            annotation, moved = store(session, incoming, article=article, reviewer=reviewer, keep_times=keep_times)
         except (Rejected, AnchorError) as error:
             session.rollback()
             yield ItemReport(number, REJECTED, str(error), quote=incoming.quote if incoming else "")
@@ -75,7 +77,7 @@ def import_document(*, session: Session, document: Any, article: Article | None 
 
 
 def store(session: Session, incoming: Incoming, *, article: Article | None,
-          reviewer: User | None) -> tuple[Annotation, bool]:
+          reviewer: User | None, keep_times: bool = True) -> tuple[Annotation, bool]:
     """Store one item in its own transaction; Rejected (nothing stored) when it does not fit."""
     article = article or article_for(session, incoming.target_source)
     target, moved = anchor(article.text, quote=incoming.quote, prefix=incoming.prefix, suffix=incoming.suffix,
@@ -91,9 +93,11 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
     if existing is not None:
         raise Rejected(f"{author.username} already judged these words (annotation {existing}); not imported twice.")
     now = utcnow()
-    created = incoming.created or now
+    # The file's times when trusted, never later than now: they order the lead's queue.
+    created = min(incoming.created or now, now) if keep_times else now
+    modified = min(max(incoming.modified or created, created), now) if keep_times else now
     annotation = Annotation(span_id=span.id, user_id=author.id, verdict=verdict, note=note, status=SUBMITTED,
-                            created_at=created, updated_at=max(incoming.modified or created, created))
+                            created_at=created, updated_at=modified)
     session.add(annotation)
     session.flush()
     for position, source in enumerate(sources):

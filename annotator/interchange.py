@@ -224,7 +224,9 @@ def parse_w3c_annotation(item: Any) -> Incoming:
     )
 
 
-HYPOTHESIS_ACCOUNT = re.compile(r"^acct:([^@\s]+)@\S+$")
+# acct:NAME@AUTHORITY. The whole NAME@AUTHORITY names the user here: a Hypothesis account is not
+# the newsroom's account of the same name.
+HYPOTHESIS_ACCOUNT = re.compile(r"^acct:([^@\s]+@\S+)$")
 
 
 def _verdict_or_none(tag: Any) -> str | None:

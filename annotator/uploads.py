@@ -1,7 +1,8 @@
 """Importing annotations from the browser: upload a W3C or Hypothesis JSON file, see what became of each item.
 
-Leads import for anyone (each item's author as the file names it, or one reviewer);
-a reviewer imports their own annotations, as themselves whatever the file says.
+Leads import for anyone (each item's author as the file names it, or one reviewer), with
+the file's times; a reviewer imports their own annotations, as themselves whatever the file
+says, dated now (file times would let them move their claims up the lead's queue).
 """
 from __future__ import annotations
 
@@ -49,7 +50,8 @@ def import_annotations():
             author = session.get(User, form.author.data) if form.author.data != FROM_THE_FILE else None
             try:
                 file_format, _ = read_items(document)
-                reports = list(import_document(session=session, document=document, article=article, reviewer=author))
+                reports = list(import_document(session=session, document=document, article=article, reviewer=author,
+                                               keep_times=current_user.is_lead))
             except Rejected as error:
                 form.file.errors.append(str(error))
             else:

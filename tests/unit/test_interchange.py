@@ -112,7 +112,7 @@ def test_a_hypothesis_row_gives_its_verdict_by_tag_and_the_rest_as_note():
         user_info={"display_name": "Ana A."}, created="2026-01-02T03:04:05.678+00:00", updated="2026-01-03T00:00:00Z"))
     assert (incoming.verdict, incoming.note) == ("mostly-false", "See the ONS release.\n\nTags: economy, needs-source")
     assert (incoming.quote, incoming.prefix, incoming.suffix, incoming.start) == ("words", "the ", ".", 4)
-    assert (incoming.creator_username, incoming.creator_name) == ("ana", "Ana A.")
+    assert (incoming.creator_username, incoming.creator_name) == ("ana@hypothes.is", "Ana A.")
     assert incoming.target_source == "https://a.example/story" and incoming.sources == ()
     assert incoming.created.isoformat() == "2026-01-02T03:04:05.678000+00:00"
     assert parse_hypothesis_annotation(hypothesis(tags=["false"])).note == ""
@@ -131,7 +131,7 @@ def test_hypothesis_rows_that_cannot_be_imported_say_why(fields, reason):
         parse_hypothesis_annotation(hypothesis(**fields))
 
 
-@pytest.mark.parametrize("user, username", [("acct:ana@hypothes.is", "ana"), ("ana", None), (None, None),
+@pytest.mark.parametrize("user, username", [("acct:ana@hypothes.is", "ana@hypothes.is"), ("ana", None), (None, None),
                                             ("acct:@hypothes.is", None), (7, None)])
 def test_hypothesis_accounts_name_the_author(user, username):
     assert parse_hypothesis_annotation(hypothesis(user=user)).creator_username == username

@@ -47,16 +47,35 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/slow":
             time.sleep(3)
             self.answer(200, (PAGES / "news.html").read_bytes())
+        elif path == "/drip":  # a valid page, one byte at a time: each read is quick, the whole is not
+            body = (PAGES / "news.html").read_bytes()[:40]
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for byte in body:
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.25)
         elif path == "/pdf":
             self.answer(200, b"%PDF-1.4", content_type="application/pdf")
         else:
             self.answer(404, b"<p>Not found</p>")
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # a client that hung up on a slow answer is the point of some tests
+
+
 class PageServer:
     def __init__(self) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = QuietServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property

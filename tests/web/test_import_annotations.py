@@ -280,7 +280,7 @@ def test_hypothesis_json_imports_from_the_command_line(app, runner, demo_article
         hypothesis_row(SECOND, tags=["misleading", "False"])]})
     result = import_file(runner, path, "--article", str(demo_article.id))
     lines = result.output.splitlines()
-    assert result.exit_code == 0 and lines[0].startswith("item 1: imported: annotation") and " by hanna " in lines[0]
+    assert result.exit_code == 0 and lines[0].startswith("item 1: imported: annotation") and " by hanna@hypothes.is " in lines[0]
     assert "several verdicts" in lines[1] and lines[-1] == "1 imported, 0 re-anchored, 1 rejected"
     imported = rows(app, Annotation)[-1]
     assert (imported.verdict, imported.note) == ("misleading", "Estimates vary.\n\nTags: casualties")

@@ -91,6 +91,23 @@ def test_a_reviewer_imports_as_themselves_whatever_the_file_says(app, reviewer_c
     assert len(rows(app, Annotation)) == 1
 
 
+def test_leads_keep_the_files_times_reviewers_imports_are_dated_now_and_none_lie_in_the_future(app, lead_client,
+                                                                                              reviewer_client,
+                                                                                              demo_article):
+    from datetime import datetime, timezone
+
+    old, future = "2020-05-01T10:00:00Z", "2999-01-01T00:00:00Z"
+    upload(lead_client, [{**item(CLAIM, nickname="carol"), "created": old, "modified": future}], article=demo_article.id)
+    carols = rows(app, Annotation)[-1]
+    assert carols.created_at == datetime(2020, 5, 1, 10, tzinfo=timezone.utc)
+    assert carols.updated_at <= datetime.now(timezone.utc)
+    reviewer = rows(app, User, User.username == "reviewer")[0]
+    assert upload(reviewer_client, [{**item(CLAIM), "created": old}], article=demo_article.id,
+                  author=reviewer.id).status_code == 200
+    own = rows(app, Annotation, Annotation.user_id == reviewer.id)[0]
+    assert own.created_at > datetime(2026, 1, 1, tzinfo=timezone.utc)  # not backdated up the queue
+
+
 def test_bad_files_are_refused_with_the_form_and_store_nothing(app, lead_client, demo_article):
     cases = [
         (b"{not json", "The file is not JSON"),
@@ -135,13 +152,13 @@ def test_hypothesis_rows_take_their_verdict_from_a_tag_and_the_rest_as_the_note(
     assert response.status_code == 200
     assert "read as Hypothesis JSON" in page(response).text()
     report = report_rows(response)
-    assert report[0][1] == "imported" and report[0][2].endswith("by hanna")
+    assert report[0][1] == "imported" and report[0][2].endswith("by hanna@hypothes.is")
     assert "No tag names a verdict" in report[1][2] and "economy" in report[1][2]
     assert "quotes no words" in report[2][2]
     imported = rows(app, Annotation)[-1]
     assert (imported.verdict, imported.note) == ("false", "ONS says 2.1%.\n\nTags: economy, needs-source")
     assert imported.created_at.isoformat() == "2026-10-01T09:30:00+00:00"
-    hanna = rows(app, User, User.username == "hanna")[0]
+    hanna = rows(app, User, User.username == "hanna@hypothes.is")[0]  # not a local "hanna"
     assert hanna.display_name == "Hanna H." and hanna.password_hash is None
     assert rows(app, Span, Span.article_id == article.id)[0].quote == "rose by 3%"
     assert not rows(app, Source)
