@@ -46,7 +46,8 @@ def create_article(*, session: Session, title: str, raw_text: str, created_by: U
         raise ValueError("the article text is empty")
     article = Article(
         slug=unique_slug(session, title), title=title.strip(), text=canonical,
-        author=(author or "").strip() or None, publisher=(publisher or "").strip() or None, source_url=(source_url or "").strip() or None,
+        author=(author or "").strip() or None, publisher=(publisher or "").strip() or None,
+        source_url=(source_url or "").strip() or None,
         published_on=published_on, created_by_id=created_by.id if created_by else None,
     )
     session.add(article)
@@ -95,7 +96,8 @@ def new():
         try:
             article = create_article(
                 session=db.session(), title=form.title.data, raw_text=form.text.data, created_by=current_user,
-                author=form.author.data, publisher=form.publisher.data, source_url=form.source_url.data, published_on=form.published_on.data,
+                author=form.author.data, publisher=form.publisher.data, source_url=form.source_url.data,
+                published_on=form.published_on.data,
             )
         except ValueError:  # only invisible characters (e.g. a byte-order mark): nothing to annotate
             form.text.errors = [*form.text.errors, "The article text is empty."]
