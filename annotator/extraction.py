@@ -10,7 +10,7 @@ from datetime import date
 
 import trafilatura
 
-from .text import canonicalize, canonicalize_fragment
+from .text import canonicalize, one_line
 
 
 class ExtractionError(ValueError):
@@ -58,13 +58,6 @@ def extract_article(page: str | bytes, url: str | None = None) -> ExtractedArtic
         published_on=_date(found.date),
         canonical_url=canonical,
     )
-
-
-def one_line(value: str | None) -> str | None:
-    """Metadata as one clean line (None when empty)."""
-    if not value:
-        return None
-    return " ".join(canonicalize_fragment(value).split()) or None
 
 
 def _date(value: str | None) -> date | None:

@@ -21,7 +21,7 @@ from .auth import find_user
 from .forms import AnnotationForm
 from .interchange import Incoming, Rejected, parse_item, read_items
 from .models import SUBMITTED, Annotation, Article, Source, User, utcnow
-from .text import canonicalize_fragment
+from .text import one_line
 
 IMPORTED, REANCHORED, REJECTED = "imported", "re-anchored", "rejected"
 
@@ -42,20 +42,26 @@ class ItemReport:
     quote: str = ""  # the words the item quotes (once it could be read)
 
 
-def import_document(*, session: Session, document: Any, article: Article | None = None,
-                    reviewer: User | None = None, keep_times: bool = True) -> Iterator[ItemReport]:
-    """Import every annotation of a W3C or Hypothesis document; one report per item, in order, as
-    each is stored.
+def import_document(*, session: Session, document: Any, **options) -> Iterator[ItemReport]:
+    """Import every annotation of a W3C or Hypothesis document (see :func:`import_items`).
+
+    Rejected, before any item is stored: a document that holds no annotations, or only
+    one page of them.
+    """
+    file_format, items = read_items(document)
+    return import_items(session=session, file_format=file_format, items=items, **options)
+
+
+def import_items(*, session: Session, file_format: str, items: list[Any], article: Article | None = None,
+                 reviewer: User | None = None, keep_times: bool = True) -> Iterator[ItemReport]:
+    """Import the items of a document in ``file_format``; one report per item, in order, as each is stored.
 
     ``article`` takes every item (otherwise each goes to the article whose source URL
     is its target's source). ``reviewer`` is the author of every item (otherwise the
     creator's nickname names the user, who is created, without a password, if new).
     ``keep_times`` keeps the file's created and modified times (capped at now); otherwise the
     items are dated now, so that whoever imports cannot move their claims up the queue.
-    Rejected, before any item is stored: a document that holds no annotations, or only
-    one page of them.
     """
-    file_format, items = read_items(document)
     for number, item in enumerate(items, start=1):
         incoming = None
         try:
@@ -150,7 +156,7 @@ def creator(session: Session, incoming: Incoming) -> User:
         raise Rejected("The annotation's creator has no usable username (creator.nickname); name a reviewer.")
     user = find_user(session, username)
     if user is None:
-        display_name = " ".join(canonicalize_fragment(incoming.creator_name or "").split())[:120]
+        display_name = (one_line(incoming.creator_name) or "")[:120]
         user = User(username=username, display_name=display_name or username, role="reviewer")
         session.add(user)
         session.flush()

@@ -245,13 +245,14 @@ def parse_hypothesis_annotation(row: Any) -> Incoming:
     if anchor["target_source"] is None and isinstance(row.get("uri"), str):
         anchor["target_source"] = row["uri"]
     tags = [t for t in _as_list(row.get("tags")) if isinstance(t, str) and t.strip()]
-    named = {key for key in map(_verdict_or_none, tags) if key}
+    judged = [(tag, _verdict_or_none(tag)) for tag in tags]
+    named = {key for _, key in judged if key}
     if not named:
         raise Rejected(f"No tag names a verdict (tags: {', '.join(tags) or 'none'}); "
                        f"tag it with one of: {', '.join(v.label for v in verdicts.SCALE)}.")
     if len(named) > 1:
         raise Rejected(f"Its tags name several verdicts ({', '.join(sorted(named))}); keep one.")
-    others = [t.strip() for t in tags if _verdict_or_none(t) is None]
+    others = [tag.strip() for tag, key in judged if key is None]
     note = "\n\n".join(part for part in (_text(row.get("text"), "note").strip(),
                                           f"Tags: {', '.join(others)}" if others else "") if part)
     user = row.get("user")

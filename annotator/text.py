@@ -25,6 +25,14 @@ def canonicalize_fragment(raw: str) -> str:
     return unicodedata.normalize("NFC", CONTROL_CHARACTERS.sub("", text))
 
 
+def one_line(value: str | None) -> str | None:
+    """Text that belongs on one line (a name, a byline) cleaned: canonical, white space collapsed;
+    None when nothing is left."""
+    if not value:
+        return None
+    return " ".join(canonicalize_fragment(value).split()) or None
+
+
 def canonicalize(raw: str) -> str:
     """Canonical form of article text: that of ``canonicalize_fragment``, trimmed.
 

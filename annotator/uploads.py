@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from . import db
 from .forms import ImportForm
-from .imports import IMPORTED, REANCHORED, REJECTED, import_document
+from .imports import IMPORTED, REANCHORED, REJECTED, import_items
 from .interchange import HYPOTHESIS, Rejected, read_items
 from .models import Article, User
 
@@ -49,9 +49,9 @@ def import_annotations():
             article = session.get(Article, form.article.data) if form.article.data != FROM_THE_FILE else None
             author = session.get(User, form.author.data) if form.author.data != FROM_THE_FILE else None
             try:
-                file_format, _ = read_items(document)
-                reports = list(import_document(session=session, document=document, article=article, reviewer=author,
-                                               keep_times=current_user.is_lead))
+                file_format, items = read_items(document)
+                reports = list(import_items(session=session, file_format=file_format, items=items, article=article,
+                                            reviewer=author, keep_times=current_user.is_lead))
             except Rejected as error:
                 form.file.errors.append(str(error))
             else:
