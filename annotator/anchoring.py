@@ -18,6 +18,10 @@ class AnchorError(ValueError):
     """A target that does not fit the text; the message is shown to the user."""
 
 
+class QuoteAbsent(AnchorError):
+    """The quote does not occur in the text at all (as opposed to being ambiguous)."""
+
+
 @dataclass(frozen=True)
 class Target:
     start: int
@@ -134,7 +138,7 @@ def anchor(text: str, *, quote: str, prefix: str = "", suffix: str = "",
         return target_at(text, start, start + len(quote)), False
     candidates = find_all(text, quote)
     if not candidates:
-        raise AnchorError("The quote does not occur in the article text.")
+        raise QuoteAbsent("The quote does not occur in the article text.")
     in_context = [at for at in candidates
                   if text.endswith(prefix, 0, at) and text.startswith(suffix, at + len(quote))]
     candidates = in_context or candidates

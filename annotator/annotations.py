@@ -41,10 +41,10 @@ def form_target(form: NewAnnotationForm, article: Article) -> Target | None:
 
 
 def render_form(form, status: int = 200, *, article: Article, action: str, quote: str,
-                existing: Annotation | None = None):
-    """The annotation form in the panel."""
+                existing: Annotation | None = None, reattachable=()):
+    """The annotation form in the panel (for new words, with the orphans that could move there)."""
     return render_panel("annotations/_form.html", status, article=article, form=form, action=action,
-                        quote=quote, existing=existing, max_sources=MAX_SOURCES)
+                        quote=quote, existing=existing, max_sources=MAX_SOURCES, reattachable=reattachable)
 
 
 @bp.get("/articles/<int:article_id>/claims")
@@ -85,7 +85,9 @@ def annotate(article_id: int):
     span = spans.find_span(session=db.session(), article_id=article.id, start=target.start, end=target.end)
     existing = spans.own_annotation(session=db.session(), span=span, user=current_user)
     form = NewAnnotationForm(formdata=None, obj=existing, data=target_fields(target))
-    return render_form(form, article=article, action=action, quote=target.quote, existing=existing)
+    reattachable = () if span else spans.known_orphans(session=db.session(), article=article, viewer=current_user)
+    return render_form(form, article=article, action=action, quote=target.quote, existing=existing,
+                       reattachable=reattachable)
 
 
 @bp.post("/articles/<int:article_id>/annotations")
@@ -109,6 +111,10 @@ def create(article_id: int):
         return render_conflict(form, stale.current, article=article)
     except spans.Locked:
         abort(403, SETTLED_MESSAGE)
+    except spans.TextChanged:
+        db.session().rollback()
+        abort(409, "A new version of the article arrived while you were annotating. Reload the article and "
+                   "select the words again; nothing was saved.")
     return after_change(article, annotation.span)
 
 
@@ -151,6 +157,10 @@ def update(annotation_id: int):
         return render_conflict(form, stale.current, article=article)
     except spans.Locked:
         abort(403, SETTLED_MESSAGE)
+    except spans.TextChanged:
+        db.session().rollback()
+        abort(409, "A new version of the article arrived while you were annotating. Reload the article and "
+                   "select the words again; nothing was saved.")
     return after_change(article, annotation.span)
 
 

@@ -5,17 +5,17 @@ import re
 import unicodedata
 from datetime import date
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from . import db, spans, text
+from . import db, spans, text, versioning
 from .extraction import ExtractedArticle, ExtractionError, decode, extract_article
 from .fetching import FetchError, FetchRules, fetch
 from .forms import ArticleForm, FetchForm
 from .models import DRAFT, Annotation, Article, FinalVerdict, Span, User
-from .panel import load_span, render_article_page, span_panel_context
+from .panel import load_span, render_article_page, span_panel_context, version_context
 from .web import get_or_404
 
 bp = Blueprint("articles", __name__)
@@ -39,8 +39,8 @@ def unique_slug(session: Session, title: str) -> str:
 
 def create_article(*, session: Session, title: str, raw_text: str, created_by: User | None = None,
                    author: str | None = None, publisher: str | None = None, source_url: str | None = None,
-                   published_on: date | None = None) -> Article:
-    """Store a new article with its text made canonical (NFC, ``\\n``)."""
+                   published_on: date | None = None, origin: str = "created") -> Article:
+    """Store a new article with its text made canonical (NFC, ``\\n``) as its version 1."""
     canonical = text.canonicalize(raw_text)
     if not canonical.strip():
         raise ValueError("the article text is empty")
@@ -51,6 +51,8 @@ def create_article(*, session: Session, title: str, raw_text: str, created_by: U
         published_on=published_on, created_by_id=created_by.id if created_by else None,
     )
     session.add(article)
+    session.flush()
+    session.add(versioning.first_version(article, created_by, origin))
     session.commit()
     return article
 
@@ -131,8 +133,18 @@ def fetch_page():
 
 @bp.get("/articles/<int:article_id>")
 def show(article_id: int):
-    """The article with its highlights; ``?span=ID`` opens that claim in the panel."""
+    """The article with its highlights; ``?span=ID`` opens that claim in the panel, ``?version=N``
+    shows an older version (read only)."""
     span_id = request.args.get("span", type=int)
+    number = request.args.get("version", type=int)
+    if number is not None:
+        article = get_or_404(Article, article_id)
+        if number != article.current_version:
+            version = versioning.version_of(session=db.session(), article=article, number=number)
+            if version is None:
+                abort(404)
+            context = version_context(session=db.session(), article=article, viewer=current_user, version=version)
+            return render_template("articles/show.html", panel="annotations/_claims.html", **context)
     if span_id is None:
         return render_article_page("annotations/_claims.html", article=get_or_404(Article, article_id))
     article, span = load_span(article_id, span_id)

@@ -19,13 +19,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 from wtforms.validators import ValidationError
 
-from . import db, migrations
+from . import db, migrations, versioning
 from .articles import create_article, fetch_article
 from .extraction import extract_article
 from .auth import create_or_update_user, find_user
 from .downloads import FORMATS
 from .forms import check_web_url
-from .imports import IMPORTED, REANCHORED, REJECTED, ItemReport, import_document
+from .imports import OUTCOMES, ItemReport, import_document
 from .interchange import Rejected
 from .models import ROLES, Article
 from .spans import OPERATOR
@@ -45,6 +45,32 @@ def describe_import(report: ItemReport) -> str:
     if report.annotation_id:
         line += f": annotation {report.annotation_id} by {report.author} on article {report.article_id}"
     return line + (f" ({report.reason})" if report.reason else "")
+
+
+def read_utf8(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file} is not UTF-8 text") from None
+
+
+def add_version(article_id: int, raw: str, *, origin: str, source: str) -> None:
+    """Add ``raw`` as the article's new version and print the re-anchoring report."""
+    db.create_schema()
+    session = db.session()
+    article = session.get(Article, article_id)
+    if article is None:
+        raise click.ClickException(f"no article with id {article_id}")
+    try:
+        report = versioning.add_version(session=session, article=article, raw_text=raw, user=None,
+                                        origin=origin, source=source)
+    except versioning.SameText as same:  # not a failure: a page fetched again may not have changed
+        click.echo(f"Article {article.id}: {same}")
+        return
+    except ValueError as error:  # an empty text
+        raise click.ClickException(str(error)) from None
+    path = f"/articles/{article.id}/versions/{report.version.number}"
+    click.echo(f"Article {article.id}: {report.line()} ({current_app.config['BASE_URL'].rstrip('/')}{path})")
 
 
 def one_line_errors(command):
@@ -173,22 +199,27 @@ def register(app: Flask) -> None:
     @click.option("--publisher")
     @click.option("--url", "source_url", help="Where the article was published.")
     @click.option("--date", "published_on", help="Publication date, YYYY-MM-DD.")
+    @click.option("--article", "article_id", type=int,
+                  help="Add the file as a new version of this article (its claims are re-anchored).")
     @one_line_errors
-    def import_article(file, title, author, publisher, source_url, published_on):
+    def import_article(file, title, author, publisher, source_url, published_on, article_id):
         """Add an article from a UTF-8 text file, or from a saved web page (.html: its article is
-        extracted, with its metadata as defaults for the options); prints its path."""
+        extracted, with its metadata as defaults for the options); prints its path. With --article,
+        the text becomes that article's new version; prints what became of its claims."""
         if not file.exists():
             raise click.ClickException(f"no such file: {file}")
+        if article_id is not None:
+            raw = extract_article(file.read_bytes()).text if file.suffix.lower() in (".html", ".htm") \
+                else read_utf8(file)
+            add_version(article_id, raw, origin="file", source=file.name)
+            return
         if file.suffix.lower() in (".html", ".htm"):
             found = extract_article(file.read_bytes())
             raw, title, author = found.text, title or found.title, author or found.author
             publisher, source_url = publisher or found.publisher, source_url or found.canonical_url
             published_on = published_on or (found.published_on.isoformat() if found.published_on else None)
         else:
-            try:
-                raw = file.read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                raise click.ClickException(f"{file} is not UTF-8 text") from None
+            raw = read_utf8(file)
         if source_url:
             try:
                 check_web_url(source_url)
@@ -210,11 +241,17 @@ def register(app: Flask) -> None:
     @app.cli.command("import-url", cls=OneLineCommand)
     @click.argument("url")
     @click.option("--title", help="The article's headline (default: the page's own).")
+    @click.option("--article", "article_id", type=int,
+                  help="Add the page's text as a new version of this article (its claims are re-anchored).")
     @one_line_errors
-    def import_url(url, title):
+    def import_url(url, title, article_id):
         """Fetch a web page (public addresses only; ANNOTATOR_FETCH_ALLOWED_HOSTS exempts hosts), extract
-        its article and metadata, and add it; prints its path."""
+        its article and metadata, and add it; prints its path. With --article, the text becomes that
+        article's new version (unless unchanged); prints what became of its claims."""
         found, answered = fetch_article(url, current_app.config)
+        if article_id is not None:
+            add_version(article_id, found.text, origin="web", source=answered)
+            return
         db.create_schema()
         article = create_article(session=db.session(), title=title or found.title, raw_text=found.text,
                                  author=found.author, publisher=found.publisher,
@@ -271,7 +308,7 @@ def register(app: Flask) -> None:
                     totals[report.outcome] += 1
             except Rejected as error:
                 raise click.ClickException(str(error)) from None
-        click.echo(", ".join(f"{totals[o]} {o}" for o in (IMPORTED, REANCHORED, REJECTED)))
+        click.echo(", ".join(f"{totals[o]} {o}" for o in OUTCOMES))
 
     @app.cli.command("export", cls=OneLineCommand)
     @click.argument("article_id", type=int)

@@ -213,3 +213,24 @@ class FetchForm(AppForm):
     def validate_url(self, field) -> None:
         if not (field.data or "").strip() and not self.page.data:
             raise ValidationError("Give the article's web address, or choose a saved page.")
+
+
+class VersionForm(AppForm):
+    """A new text for an article: pasted (or edited), or read from a file."""
+
+    # No Optional(): it would stop validation of an empty text before validate_text, which asks
+    # for the text or a file.
+    text = TextAreaField("New text", validators=[Length(max=2_000_000)])
+    file = FileField("or a file", validators=[
+        FileAllowed(["txt", "html", "htm"], message="Choose a text file (.txt) or a saved web page (.html).")])
+
+    def validate_text(self, field) -> None:
+        if not (field.data or "").strip() and not self.file.data:
+            raise ValidationError("Paste the article's new text, or choose a file.")
+
+
+class ReattachForm(AppForm):
+    """New words of the latest version for an orphaned claim (offsets, the quote read from the text)."""
+
+    start = IntegerField("Start", validators=[InputRequired()])
+    end = IntegerField("End", validators=[InputRequired()])

@@ -16,14 +16,17 @@ from sqlmodel import Session, select
 from werkzeug.datastructures import MultiDict
 
 from . import db, history, spans
-from .anchoring import AnchorError, anchor
+from .anchoring import AnchorError, QuoteAbsent, anchor
 from .auth import find_user
 from .forms import AnnotationForm
 from .interchange import Incoming, Rejected, parse_item, read_items
-from .models import SUBMITTED, Annotation, Article, Source, User, utcnow
-from .text import one_line
+from .reanchoring import ORPHANED
+from .models import SUBMITTED, Annotation, Article, Source, Span, User, utcnow
+from .text import canonicalize_fragment, one_line
 
-IMPORTED, REANCHORED, REJECTED = "imported", "re-anchored", "rejected"
+IMPORTED, REANCHORED, REJECTED = "imported", "re-anchored", "rejected"  # and ORPHANED, a span state too
+OUTCOMES = (IMPORTED, REANCHORED, ORPHANED, REJECTED)
+ORPHAN_REASON = "Its words are not in the article's current text: kept as an orphan to re-attach."
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +36,7 @@ class ItemReport:
     """What became of one item of the file (``number`` counts from 1)."""
 
     number: int
-    outcome: str  # imported, re-anchored or rejected
+    outcome: str  # imported, re-anchored, orphaned or rejected
     reason: str = ""
     annotation_id: int | None = None
     article_id: int | None = None
@@ -66,7 +69,7 @@ def import_items(*, session: Session, file_format: str, items: list[Any], articl
         incoming = None
         try:
             incoming = parse_item(file_format, item)
-            annotation, moved = store(session, incoming, article=article, reviewer=reviewer, keep_times=keep_times)
+            annotation, outcome = store(session, incoming, article=article, reviewer=reviewer, keep_times=keep_times)
         except (Rejected, AnchorError) as error:
             session.rollback()
             yield ItemReport(number, REJECTED, str(error), quote=incoming.quote if incoming else "")
@@ -77,21 +80,29 @@ def import_items(*, session: Session, file_format: str, items: list[Any], articl
             yield ItemReport(number, REJECTED, f"not stored: {type(error).__name__}",
                              quote=incoming.quote if incoming else "")
             continue
-        yield ItemReport(number, REANCHORED if moved else IMPORTED, annotation_id=annotation.id,
+        yield ItemReport(number, outcome, ORPHAN_REASON if outcome == ORPHANED else "", annotation_id=annotation.id,
                          article_id=annotation.span.article_id, span_id=annotation.span_id,
                          author=annotation.user.username, quote=annotation.span.quote)
 
 
 def store(session: Session, incoming: Incoming, *, article: Article | None,
-          reviewer: User | None, keep_times: bool = True) -> tuple[Annotation, bool]:
-    """Store one item in its own transaction; Rejected (nothing stored) when it does not fit."""
+          reviewer: User | None, keep_times: bool = True) -> tuple[Annotation, str]:
+    """Store one item in its own transaction and say how it was anchored (imported, re-anchored or
+    orphaned: words no longer in the article); Rejected (nothing stored) when it does not fit."""
     article = article or article_for(session, incoming.target_source)
-    target, moved = anchor(article.text, quote=incoming.quote, prefix=incoming.prefix, suffix=incoming.suffix,
-                           start=incoming.start)
+    try:
+        target, moved = anchor(article.text, quote=incoming.quote, prefix=incoming.prefix, suffix=incoming.suffix,
+                               start=incoming.start)
+    except QuoteAbsent:
+        target, moved = None, False
     verdict, note, sources = checked_content(incoming)
     db.begin_write(session)
     author = reviewer or creator(session, incoming)
-    span = spans.get_or_create_span(session=session, article=article, target=target)
+    if target is None:
+        span, outcome = orphan_span(session, article, incoming), ORPHANED
+    else:
+        span = spans.get_or_create_span(session=session, article=article, target=target)
+        outcome = REANCHORED if moved else IMPORTED
     if spans.is_settled(session, span.id):
         raise Rejected("A lead has settled these words; their verdicts can no longer be added to.")
     existing = session.exec(select(Annotation.id).where(Annotation.span_id == span.id,
@@ -103,7 +114,7 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
     created = min(incoming.created or now, now) if keep_times else now
     modified = min(max(incoming.modified or created, created), now) if keep_times else now
     annotation = Annotation(span_id=span.id, user_id=author.id, verdict=verdict, note=note, status=SUBMITTED,
-                            created_at=created, updated_at=modified)
+                            created_at=created, updated_at=modified, made_on_version=article.current_version)
     session.add(annotation)
     session.flush()
     for position, source in enumerate(sources):
@@ -113,7 +124,25 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
     history.record(session, span_id=span.id, annotation_id=annotation.id, user=author, action="imported",
                    after=history.annotation_snapshot(annotation), at=now)
     session.commit()
-    return annotation, moved
+    return annotation, outcome
+
+
+def orphan_span(session: Session, article: Article, incoming: Incoming) -> Span:
+    """The article's orphan with these words (another item, or an export of it, made it), or a new one.
+
+    The position the file gives is kept as its last known place."""
+    quote = canonicalize_fragment(incoming.quote)
+    found = session.exec(select(Span).where(Span.article_id == article.id, Span.anchor_state == ORPHANED,
+                                            Span.quote == quote).order_by(Span.id)).first()
+    if found is not None:
+        return found
+    start = incoming.start if incoming.start is not None and incoming.start >= 0 else 0
+    span = Span(article_id=article.id, start=start, end=start + len(quote), quote=quote,
+                prefix=canonicalize_fragment(incoming.prefix), suffix=canonicalize_fragment(incoming.suffix),
+                anchor_state=ORPHANED, anchored_version=article.current_version)
+    session.add(span)
+    session.flush()
+    return span
 
 
 def article_for(session: Session, source: str | None) -> Article:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 from typing import Optional
 
 from sqlalchemy import JSON, Column, DateTime, Index, String, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -95,7 +96,9 @@ class Article(SQLModel, table=True):
     publisher: Optional[str] = Field(default=None, max_length=200)
     source_url: Optional[str] = Field(default=None, max_length=2000)
     published_on: Optional[date] = None
+    # The text of the latest version (a copy of ArticleVersion.text, which keeps every version).
     text: str = Field(sa_column=Column(Text, nullable=False))
+    current_version: int = 1  # the number of the latest version
     # Reviewers see others' verdicts on a claim only after submitting their own.
     blind_review: bool = True
     created_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
@@ -105,11 +108,41 @@ class Article(SQLModel, table=True):
     created_by: Optional[User] = Relationship()
 
 
+class ArticleVersion(SQLModel, table=True):
+    """One text an article has had: version 1 is the text it was added with; later ones came
+    from pasted text, a file or its web page. Never changed or removed."""
+
+    __tablename__ = "article_versions"
+    __table_args__ = (UniqueConstraint("article_id", "number", name="uq_article_version_number"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True)
+    number: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    origin: str = Field(default="created", max_length=20)  # created, pasted, file, web
+    source: Optional[str] = Field(default=None, max_length=2000)  # the file name or web address
+    created_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+    created_by: Optional[User] = Relationship()
+
+
+from .reanchoring import ORPHANED  # noqa: E402  (a span state the unique range index leaves out)
+
+
 class Span(SQLModel, table=True):
-    """A character range of an article, in code points of its canonical text."""
+    """A character range of an article, in code points of its canonical text.
+
+    start/end/quote/prefix/suffix place the span in version ``anchored_version``: the
+    latest version, unless re-anchoring found no good place for it there (``anchor_state``
+    orphaned), when they keep its last place. SpanAnchor keeps its place in every version.
+    """
 
     __tablename__ = "spans"
-    __table_args__ = (UniqueConstraint("article_id", "start", "end", name="uq_span_range"),)
+    # One span per range of the latest text; orphans keep an old range, which a new span may reuse.
+    __table_args__ = (Index("uq_span_range", "article_id", "start", "end", unique=True,
+                            sqlite_where=sql_text("anchor_state != 'orphaned'"),
+                            postgresql_where=sql_text("anchor_state != 'orphaned'")),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="articles.id", index=True)
@@ -118,10 +151,33 @@ class Span(SQLModel, table=True):
     quote: str = Field(sa_column=Column(Text, nullable=False))
     prefix: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     suffix: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    anchor_state: str = Field(default="original", max_length=20)  # see reanchoring.STATES
+    anchored_version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+    @property
+    def orphaned(self) -> bool:
+        return self.anchor_state == ORPHANED
 
     article: Article = Relationship(back_populates="spans")
     annotations: list["Annotation"] = Relationship(back_populates="span")
+
+
+class SpanAnchor(SQLModel, table=True):
+    """Where a span lay in one version of its article, and how re-anchoring found it there
+    (original, kept, moved, changed or orphaned; an orphan has no range)."""
+
+    __tablename__ = "span_anchors"
+    __table_args__ = (UniqueConstraint("span_id", "version", name="uq_span_anchor_version"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    span_id: int = Field(foreign_key="spans.id", index=True)
+    version: int  # the article version's number
+    state: str = Field(max_length=20)
+    start: Optional[int] = None
+    end: Optional[int] = None
+    quote: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    similarity: float = 100.0  # how like the previous wording the new one is (0-100), for changed ones
 
 
 DRAFT, SUBMITTED, RETURNED = "draft", "submitted", "returned"
@@ -150,6 +206,8 @@ class Annotation(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     deleted_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
+
+    made_on_version: int = 1  # the article version the reviewer was reading when creating it
 
     span: Span = Relationship(back_populates="annotations")
     user: User = Relationship(back_populates="annotations")

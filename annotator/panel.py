@@ -11,23 +11,53 @@ from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from sqlmodel import Session
 
-from . import db, discussion, spans, text
+from . import db, discussion, spans, text, versioning
 from .forms import CommentForm, FinalVerdictForm, ReturnForm
-from .models import DRAFT, Annotation, Article, FinalVerdict, Source, Span, User
+from .models import DRAFT, Annotation, Article, ArticleVersion, FinalVerdict, Source, Span, User
 from .web import get_or_404, htmx_request
 
 
 def article_context(*, session: Session, article: Article, viewer: User) -> dict:
-    """What the article text, its counters and the claims list render for this user."""
+    """What the article text, its counters, the claims list and the orphans render for this user."""
     summaries = spans.span_summaries(session=session, article=article, viewer=viewer)
+    placed = [s for s in summaries if not s.orphaned]
     return {
         "article": article,
-        "paragraphs": text.paragraphs(article.text, [s.ref() for s in summaries]),
-        "tones": {s.id: s.tone for s in summaries},
-        "claims": summaries,
-        "claim_count": len(summaries),
-        "annotation_count": sum(len(s.judgements) for s in summaries),
-        "settled_count": sum(1 for s in summaries if s.settled),
+        "paragraphs": text.paragraphs(article.text, [s.ref() for s in placed]),
+        "tones": {s.id: s.tone for s in placed},
+        "claims": placed,
+        "orphans": [s for s in summaries if s.orphaned],
+        "claim_count": len(placed),
+        "annotation_count": sum(len(s.judgements) for s in placed),
+        "settled_count": sum(1 for s in placed if s.settled),
+    }
+
+
+def version_context(*, session: Session, article: Article, viewer: User, version: ArticleVersion) -> dict:
+    """The article page for an older version: its text, with the claims placed in it and the
+    annotations made on it or before (read only)."""
+    places = versioning.placed_in_version(session=session, article=article, number=version.number)
+    claims = []
+    for summary in spans.span_summaries(session=session, article=article, viewer=viewer):
+        if summary.id not in places:
+            continue
+        summary.start, summary.end, _ = places[summary.id]
+        summary.quote = version.text[summary.start:summary.end]
+        summary.state = ""  # how later versions moved it does not concern this one
+        summary.judgements = [j for j in summary.judgements if j.made_on_version <= version.number]
+        if summary.judgements or summary.settled:
+            claims.append(summary)
+    claims.sort(key=lambda s: (s.start, s.end, s.id))
+    return {
+        "article": article,
+        "version": version,
+        "paragraphs": text.paragraphs(version.text, [s.ref() for s in claims]),
+        "tones": {s.id: s.tone for s in claims},
+        "claims": claims,
+        "orphans": [],
+        "claim_count": len(claims),
+        "annotation_count": sum(len(s.judgements) for s in claims),
+        "settled_count": sum(1 for s in claims if s.settled),
     }
 
 
@@ -80,6 +110,7 @@ def span_panel_context(*, session: Session, span: Span, user: User, final_form=N
         "own": next((a for a in found.visible if a.user_id == user.id), None),
         "overlapping": spans.overlapping_spans(session=session, span=span, viewer=user),
         "comments": discussion.span_comments(session=session, span_id=span.id),
+        "previous_wording": versioning.previous_wording(session=session, span=span),
         "comment_form": comment_form or CommentForm(formdata=None),
     }
     if user.is_lead:

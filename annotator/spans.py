@@ -23,12 +23,17 @@ from sqlmodel import Session, select
 
 from . import db, history, verdicts
 from .anchoring import Target
-from .models import DRAFT, SUBMITTED, Annotation, Article, FinalVerdict, Source, Span, User, utcnow
+from .reanchoring import CHANGED
+from .models import DRAFT, ORPHANED, SUBMITTED, Annotation, Article, FinalVerdict, Source, Span, User, utcnow
 from .text import SpanRef
 
 
 class Locked(Exception):
     """The span is settled: its annotations can no longer be changed by their authors."""
+
+
+class TextChanged(Exception):
+    """A new version of the article arrived after the selection was made."""
 
 
 class StaleEdit(Exception):
@@ -77,6 +82,7 @@ class Judgement:
     status: str
     source_count: int
     created_at: datetime
+    made_on_version: int = 1
 
     @property
     def hidden(self) -> bool:
@@ -93,6 +99,11 @@ class SpanSummary:
     quote: str
     final_verdict: str | None = None
     judgements: list[Judgement] = field(default_factory=list)
+    state: str = "original"  # how the latest version placed it (see reanchoring)
+
+    @property
+    def orphaned(self) -> bool:
+        return self.state == ORPHANED
 
     @property
     def shown(self) -> list[Judgement]:
@@ -123,12 +134,13 @@ class SpanSummary:
     @property
     def tone(self) -> str:
         """CSS classes of the highlight: settled, agreed (verdict colour), disputed, or pending."""
+        changed = " changed" if self.state == CHANGED else ""
         if self.final_verdict:
-            return f"settled verdict-{self.final_verdict}"
+            return f"settled verdict-{self.final_verdict}{changed}"
         keys = self.verdict_keys
         if len(keys) == 1:
-            return f"verdict-{next(iter(keys))}"
-        return "disputed" if keys else "pending"
+            return f"verdict-{next(iter(keys))}{changed}"
+        return ("disputed" if keys else "pending") + changed
 
     @property
     def source_count(self) -> int:
@@ -142,15 +154,22 @@ def not_deleted():
     return Annotation.deleted_at.is_(None)
 
 
+def placed():
+    """Spans with a place in the latest text (not orphaned by a new version)."""
+    return Span.anchor_state != ORPHANED
+
+
 def span_summaries(*, session: Session, article: Article, viewer: User,
                    within: tuple[int, int] | None = None) -> list[SpanSummary]:
     """Every span of the article with an annotation the viewer may know of, in text order (one query).
+    Orphaned spans are among them (``orphaned``; their range is in an older version).
 
-    ``within`` = (lo, hi) keeps only the spans that reach into ``[lo, hi)``.
+    ``within`` = (lo, hi) keeps only the placed spans that reach into ``[lo, hi)`` of the latest text.
     """
     statement = (
         select(Span.id, Span.start, Span.end, Span.quote, FinalVerdict.verdict, Annotation.id, Annotation.verdict,
-               Annotation.status, Annotation.created_at, User.id, User.display_name, func.count(Source.id))
+               Annotation.status, Annotation.created_at, User.id, User.display_name, func.count(Source.id),
+               Span.anchor_state, Annotation.made_on_version)
         .join(Annotation, Annotation.span_id == Span.id)
         .join(User, User.id == Annotation.user_id)
         .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
@@ -160,7 +179,7 @@ def span_summaries(*, session: Session, article: Article, viewer: User,
         .order_by(Span.start, Span.end, Span.id, User.display_name)
     )
     if within is not None:
-        statement = statement.where(Span.start < within[1], Span.end > within[0])
+        statement = statement.where(Span.start < within[1], Span.end > within[0], placed())
     rows_by_span: dict[int, list] = defaultdict(list)
     for row in session.exec(statement):
         rows_by_span[row[0]].append(row)
@@ -168,16 +187,17 @@ def span_summaries(*, session: Session, article: Article, viewer: User,
     viewer = Viewer(viewer.id, viewer.is_lead)
     summaries = []
     for span_id, rows in rows_by_span.items():
-        _, start, end, quote, final, *_ = rows[0]
+        _, start, end, quote, final, *_, state, _ = rows[0]
         viewer_submitted = any(r[9] == viewer.id and r[7] != DRAFT for r in rows)
-        summary = SpanSummary(span_id, start, end, quote, final)
-        for (_, _, _, _, _, annotation_id, verdict, status, created_at, user_id, reviewer, source_count) in rows:
+        summary = SpanSummary(span_id, start, end, quote, final, state=state)
+        for (_, _, _, _, _, annotation_id, verdict, status, created_at, user_id, reviewer, source_count,
+             _, made_on) in rows:
             if not is_listed(viewer, author_id=user_id, status=status):
                 continue
             seen = can_see_verdict(viewer, author_id=user_id, status=status, blind=article.blind_review,
                                    settled=final is not None, viewer_submitted=viewer_submitted)
             summary.judgements.append(Judgement(annotation_id, user_id, reviewer, verdict if seen else None,
-                                                status, source_count if seen else 0, created_at))
+                                                status, source_count if seen else 0, created_at, made_on))
         if summary.judgements or summary.settled:
             summaries.append(summary)
     return summaries
@@ -189,7 +209,7 @@ def listed_counts(*, session: Session, article: Article, viewer: User) -> tuple[
     statement = (select(Annotation.span_id, Annotation.user_id, Annotation.status, FinalVerdict.id)
                  .join(Span, Span.id == Annotation.span_id)
                  .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
-                 .where(Span.article_id == article.id, not_deleted()))
+                 .where(Span.article_id == article.id, not_deleted(), placed()))
     viewer = Viewer(viewer.id, viewer.is_lead)
     claims, annotations = set(), 0
     for span_id, user_id, status, final_id in db.rows(session, statement):
@@ -247,7 +267,7 @@ def overlapping_spans(*, session: Session, span: Span, viewer: User) -> list[Spa
         known = known.where((Annotation.status != DRAFT) | (Annotation.user_id == viewer.id))
     statement = (
         select(Span)
-        .where(Span.article_id == span.article_id, Span.id != span.id,
+        .where(Span.article_id == span.article_id, Span.id != span.id, placed(),
                Span.start < span.end, Span.end > span.start, Span.id.in_(known))
         .order_by(Span.start, Span.end)
     )
@@ -328,8 +348,9 @@ def _active_sources(session: Session, annotation_ids: list[int]) -> dict[int, li
 
 
 def find_span(*, session: Session, article_id: int, start: int, end: int) -> Span | None:
+    """The placed span on exactly this range of the latest text."""
     return session.exec(
-        select(Span).where(Span.article_id == article_id, Span.start == start, Span.end == end)
+        select(Span).where(Span.article_id == article_id, Span.start == start, Span.end == end, placed())
     ).first()
 
 
@@ -352,6 +373,27 @@ def knows_span(*, session: Session, span: Span, viewer: User) -> bool:
     listed = select(Annotation.id).where(Annotation.span_id == span.id, not_deleted(),
                                          (Annotation.status != DRAFT) | (Annotation.user_id == viewer.id))
     return session.exec(listed).first() is not None or is_settled(session, span.id)
+
+
+def known_span_ids(*, session: Session, article: Article, viewer: User) -> set[int] | None:
+    """The article's spans the viewer may know of (see ``knows_span``); None for a lead: all of them."""
+    if viewer.is_lead:
+        return None
+    listed = (select(Annotation.span_id).join(Span, Span.id == Annotation.span_id)
+              .where(Span.article_id == article.id, not_deleted(),
+                     (Annotation.status != DRAFT) | (Annotation.user_id == viewer.id)))
+    ruled = select(FinalVerdict.span_id).join(Span, Span.id == FinalVerdict.span_id).where(Span.article_id == article.id)
+    return {row[0] for row in session.execute(listed.union(ruled))}
+
+
+def known_orphans(*, session: Session, article: Article, viewer: User) -> list[Span]:
+    """The article's orphaned spans that the viewer may know of, in their old text order (one query)."""
+    statement = select(Span).where(Span.article_id == article.id, ~placed()).order_by(Span.start, Span.id)
+    if not viewer.is_lead:
+        listed = select(Annotation.span_id).where(not_deleted(),
+                                                  (Annotation.status != DRAFT) | (Annotation.user_id == viewer.id))
+        statement = statement.where(Span.id.in_(listed) | Span.id.in_(select(FinalVerdict.span_id)))
+    return list(session.exec(statement))
 
 
 def own_annotation(*, session: Session, span: Span | None, user: User, include_deleted: bool = False) -> Annotation | None:
@@ -446,16 +488,23 @@ def save_annotation(*, session: Session, user: User, article: Article, target: T
     it) updates that row rather than adding another. ``submit`` also submits
     it. ``expected_version`` (sent by a form opened on the existing annotation)
     gives StaleEdit when the row moved since. Span, annotation, sources and
-    history are written in one transaction.
+    history are written in one transaction. TextChanged when a new version of the
+    article arrived since ``article`` (and so ``target``) was read.
     """
     db.begin_write(session)
+    # A shared lock: saves go on side by side, but not while a new version is written.
+    current = session.exec(select(Article.current_version).where(Article.id == article.id)
+                           .with_for_update(read=True)).one()
+    if current != article.current_version:
+        raise TextChanged()
     span = get_or_create_span(session=session, article=article, target=target)
     if is_settled(session, span.id):
         raise Locked()
     annotation = own_annotation(session=session, span=span, user=user, include_deleted=True)
     action = None
     if annotation is None:
-        annotation = Annotation(span_id=span.id, user_id=user.id, verdict=verdict)
+        annotation = Annotation(span_id=span.id, user_id=user.id, verdict=verdict,
+                                made_on_version=article.current_version)
         try:
             with session.begin_nested():
                 session.add(annotation)

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from . import db
 from .forms import ImportForm
-from .imports import IMPORTED, REANCHORED, REJECTED, import_items
+from .imports import OUTCOMES, import_items
 from .interchange import HYPOTHESIS, Rejected, read_items
 from .models import Article, User
 
@@ -57,7 +57,7 @@ def import_annotations():
             else:
                 totals = Counter(report.outcome for report in reports)
                 return render_template("imports/report.html", reports=reports, totals=totals,
-                                       outcomes=(IMPORTED, REANCHORED, REJECTED), filename=form.file.data.filename,
+                                       outcomes=OUTCOMES, filename=form.file.data.filename,
                                        file_format=file_format, hypothesis=file_format == HYPOTHESIS)
     status = 422 if request.method == "POST" else 200
     return render_template("imports/form.html", form=form), status

@@ -75,8 +75,8 @@ def test_export_then_import_into_an_empty_instance_reproduces_every_annotation(a
     demo_import = import_file(empty_runner, tmp_path / f"first-{demo.id}.jsonld", "--article", str(demo.id))
     other_import = import_file(empty_runner, tmp_path / f"first-{other.id}.jsonld")  # matched by source URL
     assert demo_import.exit_code == 0 and other_import.exit_code == 0, demo_import.output + other_import.output
-    assert demo_import.output.splitlines()[-1] == "3 imported, 0 re-anchored, 0 rejected"
-    assert other_import.output.splitlines()[-1] == "2 imported, 0 re-anchored, 0 rejected"
+    assert demo_import.output.splitlines()[-1] == "3 imported, 0 re-anchored, 0 orphaned, 0 rejected"
+    assert other_import.output.splitlines()[-1] == "2 imported, 0 re-anchored, 0 orphaned, 0 rejected"
 
     again = {demo.id: export(empty_runner, demo.id, tmp_path / "again-demo.jsonld"),
              other.id: export(empty_runner, new_other_id, tmp_path / "again-other.jsonld")}
@@ -98,7 +98,7 @@ def test_importing_the_same_file_twice_adds_nothing(app, runner, populated, tmp_
     before = len(rows(app, Annotation)), len(rows(app, Source))
     result = import_file(runner, path, "--article", str(demo.id))
     assert result.exit_code == 0
-    assert result.output.splitlines()[-1] == "0 imported, 0 re-anchored, 3 rejected"
+    assert result.output.splitlines()[-1] == "0 imported, 0 re-anchored, 0 orphaned, 3 rejected"
     assert "already judged these words" in result.output
     assert (len(rows(app, Annotation)), len(rows(app, Source))) == before
 
@@ -123,7 +123,7 @@ def test_each_item_is_imported_or_rejected_with_its_reason_and_bad_ones_store_no
     items = [
         item(CLAIM, start=at),                                                   # 1 imported
         item(SECOND, start=3, verdict="mostly-false"),                           # 2 re-anchored: wrong hint
-        item("words that are not in the article"),                               # 3 rejected
+        item("words that are not in the article"),                               # 3 orphaned
         item(CLAIM, verdict="Pants on fire"),                                    # 4 rejected: off the scale
         item(CLAIM, nickname="dave", sources=["javascript:alert(1)"]),           # 5 rejected: by the form
         item(CLAIM, nickname="erin", note="x" * 10_001),                         # 6 rejected: note too long
@@ -137,20 +137,22 @@ def test_each_item_is_imported_or_rejected_with_its_reason_and_bad_ones_store_no
     result = import_file(runner, path, "--article", str(demo_article.id))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[-1] == "2 imported, 1 re-anchored, 7 rejected"
+    assert lines[-1] == "2 imported, 1 re-anchored, 1 orphaned, 6 rejected"
     outcomes = [line.split(":")[1].strip().split(" ")[0] for line in lines[:-1]]
-    assert outcomes == ["imported", "re-anchored", "rejected", "rejected", "rejected", "rejected", "rejected",
+    assert outcomes == ["imported", "re-anchored", "orphaned", "rejected", "rejected", "rejected", "rejected",
                         "rejected", "rejected", "imported"]
-    assert "does not occur" in lines[2]
+    assert "not in the article's current text" in lines[2] and "annotation" in lines[2]
     assert "Pants on fire" in lines[3] and "not a verdict on the scale" in lines[3]
     assert "http://" in lines[4]  # the form's own message about web addresses
     assert "10,000" in lines[5]
     assert "username" in lines[6]
     after = {model: len(rows(app, model)) for model in (Annotation, Source, Span, Event, User)}
-    assert after[Annotation] == before[Annotation] + 3
+    assert after[Annotation] == before[Annotation] + 4
     assert after[Source] == before[Source] + 1
-    assert after[Span] == before[Span] + 2  # items 1 and 10 share the claim's span
-    assert after[Event] == before[Event] + 3
+    assert after[Span] == before[Span] + 3  # items 1 and 10 share the claim's span
+    assert after[Event] == before[Event] + 4
+    orphan = rows(app, Span, Span.quote == "words that are not in the article")[0]
+    assert orphan.anchor_state == "orphaned"  # kept with its annotation, for someone to re-attach
     assert after[User] == before[User] + 2  # carol and frank; dave and erin were rejected with their items
     moved = rows(app, Span, Span.quote == SECOND)[0]
     assert moved.start == text.index(SECOND)
@@ -265,7 +267,7 @@ def test_an_item_the_database_refuses_is_reported_and_the_rest_go_on(app, runner
     lines = result.output.splitlines()
     assert result.exit_code == 0 and "Traceback" not in result.output
     assert lines[0] == "item 1: rejected (not stored: RuntimeError)"
-    assert lines[1].startswith("item 2: imported") and lines[-1] == "1 imported, 0 re-anchored, 1 rejected"
+    assert lines[1].startswith("item 2: imported") and lines[-1] == "1 imported, 0 re-anchored, 0 orphaned, 1 rejected"
     after = {model: len(rows(app, model)) for model in (Annotation, Source, Span, User)}
     assert after == {Annotation: before[Annotation] + 1, Source: before[Source], Span: before[Span] + 1,
                      User: before[User] + 1}  # jo and her span; nothing of ivy's item
@@ -281,6 +283,6 @@ def test_hypothesis_json_imports_from_the_command_line(app, runner, demo_article
     result = import_file(runner, path, "--article", str(demo_article.id))
     lines = result.output.splitlines()
     assert result.exit_code == 0 and lines[0].startswith("item 1: imported: annotation") and " by hanna@hypothes.is " in lines[0]
-    assert "several verdicts" in lines[1] and lines[-1] == "1 imported, 0 re-anchored, 1 rejected"
+    assert "several verdicts" in lines[1] and lines[-1] == "1 imported, 0 re-anchored, 0 orphaned, 1 rejected"
     imported = rows(app, Annotation)[-1]
     assert (imported.verdict, imported.note) == ("misleading", "Estimates vary.\n\nTags: casualties")

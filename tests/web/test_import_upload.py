@@ -58,17 +58,18 @@ def test_a_lead_uploads_a_file_and_sees_what_became_of_each_item(app, lead_clien
     response = upload(lead_client, document, article=demo_article.id)
     assert response.status_code == 200
     root = page(response)
-    assert root.by_id("import-totals").text().split() == ["1", "imported", "·", "1", "re-anchored", "·", "1", "rejected"]
+    assert root.by_id("import-totals").text().split() == ["1", "imported", "·", "1", "re-anchored", "·", "1", "orphaned", "·", "0",
+                                                           "rejected"]
     report = report_rows(response)
-    assert [r[:2] for r in report] == [("1", "imported"), ("2", "re-anchored"), ("3", "rejected")]
+    assert [r[:2] for r in report] == [("1", "imported"), ("2", "re-anchored"), ("3", "orphaned")]
     assert report[0][2].startswith(CLAIM) and "Annotation " in report[0][2] and report[0][2].endswith("by carol")
-    assert report[2][2].startswith("<script>alert(1)</script> words") and "does not occur" in report[2][2]
+    assert report[2][2].startswith("<script>alert(1)</script> words") and "current text" in report[2][2]
     assert "<script>" not in response.get_data(as_text=True).split("import-report")[1].replace("&lt;script&gt;", "")
     link = root.by_id("import-report").find("a").get("href")
     span = rows(app, Span, Span.quote == CLAIM)[0]
     assert link == f"/articles/{demo_article.id}?span={span.id}"
     carol = rows(app, User, User.username == "carol")[0]
-    assert len(rows(app, Annotation, Annotation.user_id == carol.id)) == 2
+    assert len(rows(app, Annotation, Annotation.user_id == carol.id)) == 3
 
 
 def test_a_lead_can_make_one_reviewer_the_author_of_every_item(app, lead_client, demo_article):

@@ -1,0 +1,250 @@
+"""Article versions: adding a new text, re-anchoring every span onto it, and re-attaching orphans.
+
+Plain functions taking the session by keyword (no request), like spans.py. A new
+version is written in one transaction: the version row, every span's new place
+and state, one SpanAnchor per span for the new version, and the article's
+current text. Annotations are never touched: a span that finds no place is
+orphaned, with its annotations, until someone re-attaches it.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from . import db, history, reanchoring, text
+from .anchoring import Target
+from .models import Article, ArticleVersion, Span, SpanAnchor, User
+from .reanchoring import ORPHANED, REATTACHED, OldSpan, Placement
+
+ORIGINS = {"created": "Added", "pasted": "Pasted", "file": "From a file", "web": "Fetched from the web"}
+
+
+class SameText(ValueError):
+    """The new text is the article's current text: no version to add."""
+
+
+class NotOrphaned(Exception):
+    """Only an orphaned span is re-attached (someone may have done it already)."""
+
+
+class RangeTaken(Exception):
+    """Another claim already covers exactly the chosen words."""
+
+    def __init__(self, span: Span):
+        super().__init__("another claim covers these words")
+        self.span = span
+
+
+@dataclass
+class VersionReport:
+    """What a new version did to the article's spans."""
+
+    version: ArticleVersion
+    counts: Counter = field(default_factory=Counter)  # state -> number of spans
+
+    def line(self) -> str:
+        parts = [f"{self.counts[state]} {state}" for state in (reanchoring.KEPT, reanchoring.MOVED,
+                                                                 reanchoring.CHANGED, ORPHANED)]
+        return f"version {self.version.number}: " + ", ".join(parts)
+
+
+def versions_of(*, session: Session, article: Article) -> list[ArticleVersion]:
+    """Every version of the article, oldest first (an article made outside the app may have
+    no row for its first version yet: it is added here)."""
+    found = list(session.exec(select(ArticleVersion).where(ArticleVersion.article_id == article.id)
+                              .order_by(ArticleVersion.number)))
+    if not found:
+        first = ArticleVersion(article_id=article.id, number=article.current_version, text=article.text,
+                               origin="created", source=article.source_url, created_by_id=article.created_by_id,
+                               created_at=article.created_at)
+        session.add(first)
+        session.flush()
+        found = [first]
+    return found
+
+
+def version_of(*, session: Session, article: Article, number: int) -> ArticleVersion | None:
+    return next((v for v in versions_of(session=session, article=article) if v.number == number), None)
+
+
+def first_version(article: Article, created_by: User | None, origin: str = "created",
+                  source: str | None = None) -> ArticleVersion:
+    """The version row of a newly added (and flushed) article."""
+    return ArticleVersion(article_id=article.id, number=1, text=article.text, origin=origin,
+                          source=source or article.source_url, created_by_id=created_by.id if created_by else None)
+
+
+def add_version(*, session: Session, article: Article, raw_text: str, user: User | None, origin: str,
+                source: str | None = None) -> VersionReport:
+    """Make ``raw_text`` (made canonical) the article's new latest version and re-anchor every span.
+
+    ValueError when the text is empty, SameText when it equals the current one.
+    """
+    new_text = text.canonicalize(raw_text)
+    if not new_text.strip():
+        raise ValueError("The new text is empty.")
+    db.begin_write(session)
+    # Saves check the article's version under a shared lock; this waits for them and blocks new ones.
+    session.refresh(article, with_for_update=True)
+    if new_text == article.text:
+        raise SameText(f"This text is the same as version {article.current_version}; nothing to add.")
+    texts = {v.number: v.text for v in versions_of(session=session, article=article)}
+    number = article.current_version + 1
+    version = ArticleVersion(article_id=article.id, number=number, text=new_text, origin=origin,
+                             source=(source or "")[:2000] or None, created_by_id=user.id if user else None)
+    session.add(version)
+
+    rows = list(db.rows(session, select(Span.id, Span.start, Span.end, Span.quote, Span.prefix, Span.suffix,
+                                        Span.anchor_state, Span.anchored_version)
+                        .where(Span.article_id == article.id).order_by(Span.id)))
+    groups: dict[int, list[OldSpan]] = {}
+    for row in rows:
+        groups.setdefault(row.anchored_version, []).append(
+            OldSpan(row.id, row.start, row.end, row.quote, row.prefix, row.suffix))
+    placements = reanchoring.reanchor_groups(new_text, [(texts[n], spans) for n, spans in sorted(groups.items())])
+    _keep_last_anchors(session, rows)
+    _write_placements(session, article, number, placements)
+    article.text, article.current_version = new_text, number
+    session.commit()
+    return VersionReport(version, Counter(p.state for p in placements))
+
+
+def _keep_last_anchors(session: Session, rows) -> None:
+    """Make sure each span's place in the version it is anchored in has a SpanAnchor before it moves
+    (spans record their first place only when a second version arrives)."""
+    if not rows:
+        return
+    recorded = set(session.exec(select(SpanAnchor.span_id, SpanAnchor.version)
+                                .where(SpanAnchor.span_id.in_([r.id for r in rows]))).all())
+    missing = [{"span_id": r.id, "version": r.anchored_version, "state": r.anchor_state, "start": r.start,
+                "end": r.end, "quote": r.quote, "similarity": 100.0}
+               for r in rows if (r.id, r.anchored_version) not in recorded and r.anchor_state != ORPHANED]
+    if missing:
+        session.execute(SpanAnchor.__table__.insert(), missing)
+
+
+def _write_placements(session: Session, article: Article, number: int, placements: list[Placement]) -> None:
+    if not placements:
+        return
+    session.execute(SpanAnchor.__table__.insert(), [
+        {"span_id": p.span_id, "version": number, "state": p.state, "start": p.start, "end": p.end,
+         "quote": p.quote, "similarity": p.similarity} for p in placements])
+    # Orphan every span first: ranges are unique among the others, and spans may trade places.
+    session.execute(update(Span).where(Span.article_id == article.id).values(anchor_state=ORPHANED)
+                    .execution_options(synchronize_session=False))
+    found = [{"id": p.span_id, "start": p.start, "end": p.end, "quote": p.quote, "prefix": p.prefix,
+              "suffix": p.suffix, "anchor_state": p.state, "anchored_version": number}
+             for p in placements if p.found]
+    if found:
+        session.execute(update(Span), found, execution_options={"synchronize_session": False})
+    session.expire_all()
+
+
+def span_anchors(*, session: Session, span: Span) -> list[SpanAnchor]:
+    """Where the span lay in each version, oldest first (its current place may have no row yet)."""
+    return list(session.exec(select(SpanAnchor).where(SpanAnchor.span_id == span.id).order_by(SpanAnchor.version)))
+
+
+def previous_wording(*, session: Session, span: Span) -> str | None:
+    """The span's wording before the latest version changed it, or None when it did not."""
+    if span.anchor_state != reanchoring.CHANGED:
+        return None
+    earlier = [a for a in span_anchors(session=session, span=span) if a.version < span.anchored_version and a.quote]
+    return earlier[-1].quote if earlier else None
+
+
+def placed_in_version(*, session: Session, article: Article, number: int) -> dict[int, tuple[int, int, str]]:
+    """span id -> (start, end, state) of every span found in version ``number`` (one query)."""
+    placed = {span_id: (start, end, state) for span_id, start, end, state in session.exec(
+        select(SpanAnchor.span_id, SpanAnchor.start, SpanAnchor.end, SpanAnchor.state)
+        .join(Span, Span.id == SpanAnchor.span_id)
+        .where(Span.article_id == article.id, SpanAnchor.version == number, SpanAnchor.state != ORPHANED))}
+    if number == article.current_version:
+        # The current place is the span row itself (a span made on this version has no anchor row yet).
+        placed.update({span_id: (start, end, state) for span_id, start, end, state in session.exec(
+            select(Span.id, Span.start, Span.end, Span.anchor_state)
+            .where(Span.article_id == article.id, Span.anchor_state != ORPHANED))})
+    return placed
+
+
+def reattach(*, session: Session, span: Span, target: Target, user: User) -> Span:
+    """Put an orphaned span on new words of the latest version (recorded in its history)."""
+    db.begin_write(session)
+    article = span.article
+    session.refresh(article, with_for_update={"read": True})
+    session.refresh(span, with_for_update=True)
+    if not span.orphaned:
+        raise NotOrphaned()
+    taken = session.exec(select(Span).where(Span.article_id == span.article_id, Span.start == target.start,
+                                            Span.end == target.end, Span.anchor_state != ORPHANED)).first()
+    if taken is not None:
+        raise RangeTaken(taken)
+    before = {"quote": span.quote}
+    span.start, span.end, span.quote = target.start, target.end, target.quote
+    span.prefix, span.suffix = target.prefix, target.suffix
+    span.anchor_state, span.anchored_version = REATTACHED, article.current_version
+    anchor = session.exec(select(SpanAnchor).where(SpanAnchor.span_id == span.id,
+                                                   SpanAnchor.version == article.current_version)).first()
+    if anchor is None:
+        anchor = SpanAnchor(span_id=span.id, version=article.current_version, state=REATTACHED)
+        session.add(anchor)
+    anchor.state, anchor.start, anchor.end, anchor.quote, anchor.similarity = (
+        REATTACHED, target.start, target.end, target.quote, 100.0)
+    history.record(session, span_id=span.id, user=user, action="reattached", before=before,
+                   after={"quote": target.quote})
+    session.commit()
+    return span
+
+
+@dataclass
+class ClaimChange:
+    """A claim a version changed or orphaned, as its report lists it."""
+
+    span_id: int
+    state: str
+    quote: str  # the wording before this version
+    new_quote: str | None = None
+    similarity: float = 100.0
+
+
+@dataclass
+class VersionChanges:
+    counts: Counter
+    changed: list[ClaimChange]
+    orphaned: list[ClaimChange]
+
+
+def state_counts(*, session: Session, article: Article) -> dict[int, Counter]:
+    """version number -> how many spans it kept, moved, changed and orphaned (one query)."""
+    counts: dict[int, Counter] = {}
+    statement = (select(SpanAnchor.version, SpanAnchor.state, func.count())
+                 .join(Span, Span.id == SpanAnchor.span_id).where(Span.article_id == article.id)
+                 .group_by(SpanAnchor.version, SpanAnchor.state))
+    for number, state, count in session.exec(statement):
+        counts.setdefault(number, Counter())[state] = count
+    return counts
+
+
+def version_changes(*, session: Session, article: Article, number: int, known: set[int] | None) -> VersionChanges:
+    """What version ``number`` did to the claims (those in ``known`` only, unless None): counts by state,
+    the changed ones with their old and new wording, and the orphaned ones (two queries)."""
+    anchors = list(session.exec(
+        select(SpanAnchor).join(Span, Span.id == SpanAnchor.span_id)
+        .where(Span.article_id == article.id, SpanAnchor.version.in_([number - 1, number]))))
+    if known is not None:
+        anchors = [a for a in anchors if a.span_id in known]
+    before = {a.span_id: a for a in anchors if a.version == number - 1}
+    now = [a for a in anchors if a.version == number]
+    last_quotes = dict(session.exec(select(Span.id, Span.quote).where(Span.article_id == article.id)).all())
+    changed, orphaned = [], []
+    for anchor in sorted(now, key=lambda a: (a.start is None, a.start or 0, a.span_id)):
+        old_quote = before[anchor.span_id].quote if anchor.span_id in before and before[anchor.span_id].quote \
+            else last_quotes.get(anchor.span_id, "")
+        if anchor.state == reanchoring.CHANGED:
+            changed.append(ClaimChange(anchor.span_id, anchor.state, old_quote, anchor.quote, anchor.similarity))
+        elif anchor.state == ORPHANED:
+            orphaned.append(ClaimChange(anchor.span_id, anchor.state, old_quote, similarity=anchor.similarity))
+    return VersionChanges(Counter(a.state for a in now), changed, orphaned)

@@ -1,0 +1,226 @@
+"""Tests for annotator.reanchoring: placing the spans of one version of an article in the next."""
+from __future__ import annotations
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from annotator.anchoring import context_of, find_all
+from annotator.reanchoring import (
+    CHANGED,
+    CHANGED_THRESHOLD,
+    KEPT,
+    MOVED,
+    ORPHANED,
+    OldSpan,
+    reanchor,
+)
+
+OLD = ("Officials said more than 600,000 Russian soldiers have been killed or wounded. "
+       "Other news followed.\nThe war began in 2022.")
+
+
+def span_of(text: str, quote: str, span_id: int = 1, occurrence: int = 0) -> OldSpan:
+    at = -1
+    for _ in range(occurrence + 1):
+        at = text.index(quote, at + 1)
+    prefix, suffix = context_of(text, at, at + len(quote))
+    return OldSpan(span_id, at, at + len(quote), quote, prefix, suffix)
+
+
+def place(old: str, new: str, span: OldSpan):
+    (placement,) = reanchor(old, new, [span])
+    return placement
+
+
+CLAIM = "more than 600,000 Russian soldiers have been killed or wounded"
+
+
+def test_unchanged_text_keeps_every_span():
+    spans = [span_of(OLD, CLAIM, 1), span_of(OLD, "2022", 2)]
+    assert [(p.state, p.start, p.end) for p in reanchor(OLD, OLD, spans)] == [
+        (KEPT, s.start, s.end) for s in spans]
+
+
+def test_an_edit_before_the_span_moves_it():
+    new = "UPDATED: " + OLD
+    placement = place(OLD, new, span_of(OLD, CLAIM))
+    assert placement.state == MOVED
+    assert new[placement.start:placement.end] == CLAIM == placement.quote
+    assert placement.prefix == new[max(0, placement.start - 32):placement.start]
+
+
+def test_an_edit_after_the_span_keeps_it_in_place():
+    new = OLD.replace("2022", "February 2022")
+    assert place(OLD, new, span_of(OLD, CLAIM)).state == KEPT
+
+
+def test_a_changed_figure_is_changed_with_the_new_wording():
+    new = OLD.replace("600,000", "650,000")
+    placement = place(OLD, new, span_of(OLD, CLAIM))
+    assert placement.state == CHANGED
+    assert placement.quote == CLAIM.replace("600,000", "650,000")
+    assert CHANGED_THRESHOLD <= placement.similarity < 100
+
+
+def test_rewritten_words_are_orphaned():
+    new = OLD.replace(CLAIM, "casualty figures remain unclear")
+    placement = place(OLD, new, span_of(OLD, CLAIM))
+    assert placement.state == ORPHANED
+    assert placement.start is None and placement.quote is None
+
+
+def test_a_paragraph_cut_and_pasted_elsewhere_is_moved():
+    first, second = OLD.split("\n")
+    new = second + "\n" + first
+    placement = place(OLD, new, span_of(OLD, CLAIM))
+    assert placement.state == MOVED and new[placement.start:placement.end] == CLAIM
+
+
+def test_a_moved_and_edited_paragraph_is_changed():
+    first, second = OLD.split("\n")
+    new = second + "\n" + first.replace("600,000", "620,000")
+    placement = place(OLD, new, span_of(OLD, CLAIM))
+    assert placement.state == CHANGED
+    assert placement.quote == CLAIM.replace("600,000", "620,000")
+
+
+def test_another_occurrence_of_deleted_words_is_not_adopted():
+    """The annotated sentence is deleted; the same words elsewhere are a different claim."""
+    old = "Prices rose 5% in April. Later: Prices rose 5% in May. End."
+    span = span_of(old, "Prices rose 5% in May")
+    new = "Prices rose 5% in April. End."
+    assert place(old, new, span).state == ORPHANED
+
+
+def test_astral_characters_count_as_one_offset():
+    old = "\U0001F600 Emoji first. The claim 👍 stands."
+    span = span_of(old, "The claim 👍")
+    new = "\U0001F600\U0001F600 " + old
+    placement = place(old, new, span)
+    assert placement.state == MOVED and new[placement.start:placement.end] == "The claim 👍"
+
+
+def test_two_spans_never_land_on_one_range():
+    old = "They said the total was 12 units."
+    a = OldSpan(1, 24, 26, "12", "", "")
+    b = OldSpan(2, 24, 27, "12 ", "", "")
+    results = reanchor(old, old.replace("12", "13"), [a, b])
+    ranges = [(r.start, r.end) for r in results if r.state != ORPHANED]
+    assert len(ranges) == len(set(ranges))
+
+
+# --------------------------------------------------------------------------
+# Properties
+# --------------------------------------------------------------------------
+
+# A small alphabet makes repeated words and near-misses likely; the astral characters test offsets.
+ALPHABET = st.sampled_from(list("ab c.\n") + ["\U0001F600", "é"])
+WORDS = st.sampled_from(["the", "army", "said", "600,000", "soldiers", "killed", "or", "wounded", "in", "2023",
+                         "officials", "more", "than", "\U0001F44D", "."])
+
+
+@st.composite
+def text_span_and_outside_edits(draw, alphabet):
+    text = draw(alphabet)
+    assume(len(text) >= 2)
+    start = draw(st.integers(0, len(text) - 1))
+    end = draw(st.integers(start + 1, min(len(text), start + 40)))
+    # Up to three edits, each wholly before or wholly after the span (touching its ends at most).
+    edits = []
+    for _ in range(draw(st.integers(1, 3))):
+        before = draw(st.booleans()) and start > 0 or end == len(text)
+        lo, hi = (0, start) if before else (end, len(text))
+        a = draw(st.integers(lo, hi))
+        b = draw(st.integers(a, hi))
+        edits.append((a, b, draw(st.text(ALPHABET, max_size=6))))
+    return text, start, end, edits
+
+
+def apply_disjoint(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, list[tuple[int, int, str]]]:
+    """Apply the edits that do not overlap an earlier one, from the end backwards."""
+    kept: list[tuple[int, int, str]] = []
+    for a, b, r in edits:
+        if all(b < a2 or a > b2 for a2, b2, _ in kept):
+            kept.append((a, b, r))
+    for a, b, r in sorted(kept, reverse=True):
+        text = text[:a] + r + text[b:]
+    return text, kept
+
+
+random_texts = st.text(ALPHABET, min_size=2, max_size=120)
+worded_texts = st.lists(WORDS, min_size=2, max_size=60).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(text_span_and_outside_edits(random_texts), text_span_and_outside_edits(worded_texts)))
+def test_edits_that_do_not_touch_a_span_re_anchor_it_exactly(case):
+    text, start, end, edits = case
+    new, applied = apply_disjoint(text, edits)
+    shift = sum(len(r) - (b - a) for a, b, r in applied if b <= start)
+    quote = text[start:end]
+    # A quote that occurs twice is ambiguous when an edit removes text next to a copy: the texts
+    # alone cannot tell which copy went (see reanchoring's docstring).
+    assume(len(find_all(text, quote)) == 1)
+    span = OldSpan(1, start, end, quote, *context_of(text, start, end))
+    placement = place(text, new, span)
+    assert placement.state in (KEPT, MOVED)
+    assert new[placement.start:placement.end] == quote
+    if len(find_all(new, quote)) == 1:  # else an edit beside it added a copy: either copy is the quote
+        assert placement.start == start + shift
+    assert (placement.state == KEPT) == (placement.start == start)
+
+
+@settings(max_examples=200, deadline=None)
+@given(worded_texts, st.data())
+def test_a_unique_span_untouched_by_edits_lands_on_its_own_words(text, data):
+    """With the claim's words unique in the article, the place is the true one, never a look-alike."""
+    marker = "[claim]"
+    at = data.draw(st.integers(0, len(text)))
+    text = text[:at] + marker + text[at:]
+    start, end = at, at + len(marker)
+    a = data.draw(st.integers(0, len(text)))
+    assume(a <= start or a >= end)
+    b = data.draw(st.integers(a, end if a <= start else len(text)))
+    b = min(b, start) if a <= start else b
+    new = text[:a] + data.draw(st.text(ALPHABET, max_size=8)) + text[b:]
+    placement = place(text, new, OldSpan(1, start, end, marker, *context_of(text, start, end)))
+    assert placement.state in (KEPT, MOVED)
+    assert placement.start == new.index(marker)
+
+
+@st.composite
+def text_span_and_inside_edit(draw, alphabet):
+    text = draw(alphabet)
+    assume(len(text) >= 2)
+    start = draw(st.integers(0, len(text) - 1))
+    end = draw(st.integers(start + 1, min(len(text), start + 40)))
+    a = draw(st.integers(start, end))
+    b = draw(st.integers(a, end))
+    replacement = draw(st.text(ALPHABET, max_size=8))
+    return text, start, end, (a, b, replacement)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(text_span_and_inside_edit(random_texts), text_span_and_inside_edit(worded_texts)))
+def test_edits_inside_a_span_give_changed_or_orphaned_never_a_wrong_exact_match(case):
+    text, start, end, (a, b, replacement) = case
+    quote = text[start:end]
+    new = text[:a] + replacement + text[b:]
+    new_end = end - (b - a) + len(replacement)
+    edited = new[start:new_end]  # the span's words after the edit
+    assume(edited != quote)
+    assume(len(find_all(text, quote)) == 1)  # a deleted copy of a repeated quote is ambiguous
+    # Nor is it an edit inside when the same new text also comes from an edit beside the span
+    # (deleting one of two equal letters at its edge, say).
+    assume(not new.startswith(text[:end]) and not new.endswith(text[start:]))
+    placement = place(text, new, OldSpan(1, start, end, quote, *context_of(text, start, end)))
+    if placement.state in (KEPT, MOVED):
+        # An exact match only on the edited words themselves, never on a copy elsewhere: in a run
+        # of repeated letters, the edit can leave the quote's letters in place, partly beside it.
+        assert new[placement.start:placement.end] == quote
+        assert placement.start <= new_end and placement.end >= start
+    else:
+        assert placement.state in (CHANGED, ORPHANED)
+        if placement.state == CHANGED:
+            assert new[placement.start:placement.end] == placement.quote != quote
+            assert placement.similarity >= CHANGED_THRESHOLD

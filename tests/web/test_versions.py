@@ -1,0 +1,261 @@
+"""Article versions: a new text re-anchors every claim, older versions stay readable, orphans are
+re-attached, and the diff shows what changed (web pages and the CLI)."""
+from __future__ import annotations
+
+import re
+
+from annotator.models import Annotation, Article, ArticleVersion, Event, Span, SpanAnchor
+from tests.conftest import CLAIM, HX, annotation_data, csrf_token, post_annotation, rows
+from tests.web.helpers import XSS_SCRIPT, post_form
+from tests.web.htmltree import parse
+
+SECOND = "Putin is unlikely to engage in peace negotiations"
+
+
+def annotate(client, article, quote, verdict="false", submit=True):
+    data = annotation_data(article.text, quote, verdict=verdict)
+    if submit:
+        data["action"] = "submit"
+    response = post_annotation(client, article, data)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return rows(client.application, Span, Span.article_id == article.id, Span.quote == quote)[0]
+
+
+def new_version(client, article, text, *, htmx=False):
+    return post_form(client, f"/articles/{article.id}/versions", {"text": text},
+                     token_from=f"/articles/{article.id}/versions/new", htmx=htmx)
+
+
+def edited(article_text: str) -> str:
+    """The demo article with the claim's figure changed, a paragraph added on top, and SECOND deleted."""
+    text = article_text.replace("600,000", "650,000").replace(SECOND, "Talks remain out of reach")
+    return "UPDATE: this article was corrected.\n" + text
+
+
+def test_a_pasted_version_re_anchors_claims_and_reports_what_became_of_them(app, reviewer_client, lead_client,
+                                                                            demo_article):
+    claim = annotate(reviewer_client, demo_article, CLAIM)
+    gone = annotate(reviewer_client, demo_article, SECOND, verdict="true")
+    kept_quote = "Ukraine"
+    kept = annotate(lead_client, demo_article, demo_article.text[demo_article.text.index("Ukraine"):][:7])
+    response = new_version(reviewer_client, demo_article, edited(demo_article.text))
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/articles/{demo_article.id}/versions/2"
+
+    article = rows(app, Article, Article.id == demo_article.id)[0]
+    assert article.current_version == 2 and article.text.startswith("UPDATE: this article was corrected.\n")
+    versions = rows(app, ArticleVersion, ArticleVersion.article_id == article.id)
+    assert [(v.number, v.origin) for v in versions] == [(1, "created"), (2, "pasted")]
+    assert versions[0].text == demo_article.text  # the first text is kept as it was
+
+    spans = {s.id: s for s in rows(app, Span, Span.article_id == article.id)}
+    changed, orphan, moved = spans[claim.id], spans[gone.id], spans[kept.id]
+    assert changed.anchor_state == "changed" and changed.quote == CLAIM.replace("600,000", "650,000")
+    assert article.text[changed.start:changed.end] == changed.quote
+    assert orphan.anchor_state == "orphaned" and orphan.quote == SECOND and orphan.anchored_version == 1
+    assert moved.anchor_state == "moved" and article.text[moved.start:moved.end] == kept_quote
+    # Every span's place in both versions is stored; no annotation was dropped.
+    anchors = {(a.span_id, a.version): a for a in rows(app, SpanAnchor)}
+    assert anchors[(claim.id, 1)].quote == CLAIM and anchors[(claim.id, 2)].state == "changed"
+    assert anchors[(gone.id, 2)].state == "orphaned" and anchors[(gone.id, 2)].start is None
+    assert len(rows(app, Annotation)) == 3
+
+    report = parse(reviewer_client.get(f"/articles/{article.id}/versions/2").get_data(as_text=True))
+    totals = report.by_id("reanchor-totals").text()
+    assert "1 moved" in totals and "1 changed" in totals and "1 orphaned" in totals
+    changed_row = report.by_id("changed-claims").text()
+    assert CLAIM in changed_row and CLAIM.replace("600,000", "650,000") in changed_row
+    assert SECOND in report.by_id("orphaned-claims").text()
+
+
+def test_the_latest_version_marks_changed_highlights_and_lists_orphans(app, reviewer_client, demo_article):
+    claim = annotate(reviewer_client, demo_article, CLAIM)
+    gone = annotate(reviewer_client, demo_article, SECOND)
+    new_version(reviewer_client, demo_article, edited(demo_article.text))
+    page = parse(reviewer_client.get(f"/articles/{demo_article.id}").get_data(as_text=True))
+    marks = [m for m in page.find_all("mark") if str(claim.id) in m.get("data-span-ids").split()]
+    assert marks and all("changed" in m.get("class") for m in marks)
+    assert "".join(m.text() for m in marks) == CLAIM.replace("600,000", "650,000")
+    assert not [m for m in page.find_all("mark") if str(gone.id) in m.get("data-span-ids").split()]
+    orphans = page.by_id("orphans")
+    assert "Orphans (1)" in orphans.text() and SECOND in orphans.text()
+    assert page.by_id("version-select") is not None
+
+    panel = parse(reviewer_client.get(f"/articles/{demo_article.id}?span={claim.id}").get_data(as_text=True))
+    note = panel.by_id("changed-note").text()
+    assert "600,000" in note and "650,000" in note and "version 2" in note
+    orphan_panel = parse(reviewer_client.get(f"/articles/{demo_article.id}?span={gone.id}").get_data(as_text=True))
+    assert "Orphaned" in orphan_panel.by_id("orphan-note").text()
+    assert "Add your verdict" not in orphan_panel.text()
+
+
+def test_an_older_version_shows_its_own_text_with_the_claims_where_they_stood(app, reviewer_client, demo_article):
+    claim = annotate(reviewer_client, demo_article, CLAIM)
+    gone = annotate(reviewer_client, demo_article, SECOND)
+    new_version(reviewer_client, demo_article, edited(demo_article.text))
+    page = parse(reviewer_client.get(f"/articles/{demo_article.id}?version=1").get_data(as_text=True))
+    text = page.by_id("article-text")
+    assert text.text().replace("\n", "") == demo_article.text.replace("\n", "")
+    by_span = {}
+    for mark in text.find_all("mark"):
+        for span_id in mark.get("data-span-ids").split():
+            by_span[int(span_id)] = by_span.get(int(span_id), "") + mark.text()
+    assert by_span == {claim.id: CLAIM, gone.id: SECOND}
+    assert "version 1" in page.by_id("version-banner").text()
+    assert page.by_id("annotate-popover") is None  # read only
+    assert reviewer_client.get(f"/articles/{demo_article.id}?version=9").status_code == 404
+
+
+def test_annotations_made_on_a_later_version_are_not_shown_on_an_earlier_one(app, reviewer_client, lead_client,
+                                                                             demo_article):
+    annotate(reviewer_client, demo_article, CLAIM)
+    new_version(reviewer_client, demo_article, "Preface.\n" + demo_article.text)
+    article = rows(app, Article, Article.id == demo_article.id)[0]
+    annotate(lead_client, article, "Preface")
+    page = parse(lead_client.get(f"/articles/{article.id}?version=1").get_data(as_text=True))
+    assert "Preface" not in page.by_id("article-text").text()
+    claims = page.by_id("panel").text()
+    assert CLAIM[:40] in claims
+    latest = rows(app, Annotation)[-1]
+    assert latest.made_on_version == 2 and rows(app, Annotation)[0].made_on_version == 1
+
+
+def test_an_orphan_is_re_attached_to_new_words_from_the_annotate_panel(app, reviewer_client, demo_article):
+    gone = annotate(reviewer_client, demo_article, SECOND)
+    new_version(reviewer_client, demo_article, edited(demo_article.text))
+    article = rows(app, Article, Article.id == demo_article.id)[0]
+    start = article.text.index("Talks remain out of reach")
+    end = start + len("Talks remain out of reach")
+    panel = parse(reviewer_client.get(f"/articles/{article.id}/annotate?start={start}&end={end}",
+                                      headers=HX).get_data(as_text=True))
+    box = panel.by_id("reattach")
+    assert SECOND in box.text()
+    action = box.find("form").get("action")
+    assert action == f"/articles/{article.id}/spans/{gone.id}/reattach"
+    response = post_form(reviewer_client, action, {"start": start, "end": end}, token_from=f"/articles/{article.id}")
+    assert response.status_code == 200 and response.headers["HX-Redirect"] == f"/articles/{article.id}?span={gone.id}"
+    span = rows(app, Span, Span.id == gone.id)[0]
+    assert (span.anchor_state, span.start, span.end, span.quote) == ("reattached", start, end,
+                                                                    "Talks remain out of reach")
+    assert rows(app, Annotation, Annotation.span_id == gone.id)[0].verdict == "false"
+    event = rows(app, Event, Event.span_id == gone.id, Event.action == "reattached")[0]
+    assert event.before == {"quote": SECOND} and event.after == {"quote": "Talks remain out of reach"}
+    # Done once: a second re-attach is refused, and the highlight is back.
+    again = post_form(reviewer_client, action, {"start": start, "end": end}, token_from=f"/articles/{article.id}")
+    assert again.status_code == 409
+    page = parse(reviewer_client.get(f"/articles/{article.id}").get_data(as_text=True))
+    assert page.by_id("orphans") is None
+    assert any(str(gone.id) in m.get("data-span-ids").split() for m in page.find_all("mark"))
+
+
+def test_re_attach_refuses_bad_ranges_words_of_another_claim_and_strangers(app, reviewer_client, make_user,
+                                                                           demo_article):
+    claim = annotate(reviewer_client, demo_article, CLAIM)
+    gone = annotate(reviewer_client, demo_article, SECOND)
+    new_version(reviewer_client, demo_article, edited(demo_article.text))
+    article = rows(app, Article, Article.id == demo_article.id)[0]
+    claim = rows(app, Span, Span.id == claim.id)[0]
+    path = f"/articles/{article.id}/spans/{gone.id}/reattach"
+    token_page = f"/articles/{article.id}"
+    assert post_form(reviewer_client, path, {"start": 5, "end": 2}, token_from=token_page).status_code == 422
+    assert post_form(reviewer_client, path, {"start": "x"}, token_from=token_page).status_code == 422
+    assert post_form(reviewer_client, path, {"start": 0, "end": 10 ** 9}, token_from=token_page).status_code == 422
+    taken = post_form(reviewer_client, path, {"start": claim.start, "end": claim.end}, token_from=token_page)
+    assert taken.status_code == 409
+    stranger = make_user("stranger")  # knows nothing of the reviewer's claims... but they are submitted
+    assert post_form(stranger, path, {"start": 0, "end": 6}, token_from=token_page).status_code == 200
+    no_csrf = reviewer_client.post(path, data={"start": 0, "end": 6})
+    assert no_csrf.status_code == 400
+
+
+def test_a_same_or_empty_text_adds_no_version(app, reviewer_client, demo_article):
+    same = new_version(reviewer_client, demo_article, demo_article.text)
+    assert same.status_code == 422 and "same as version 1" in same.get_data(as_text=True)
+    empty = new_version(reviewer_client, demo_article, "   ")
+    assert empty.status_code == 422 and "Paste the article" in empty.get_data(as_text=True)
+    assert len(rows(app, ArticleVersion)) <= 1
+
+
+def test_a_text_file_or_saved_page_becomes_a_version(app, reviewer_client, demo_article):
+    import io
+
+    token = csrf_token(reviewer_client, f"/articles/{demo_article.id}/versions/new")
+    data = {"csrf_token": token, "text": "", "file": (io.BytesIO(edited(demo_article.text).encode()), "v2.txt")}
+    response = reviewer_client.post(f"/articles/{demo_article.id}/versions", data=data,
+                                    content_type="multipart/form-data")
+    assert response.status_code == 303
+    version = rows(app, ArticleVersion, ArticleVersion.number == 2)[0]
+    assert (version.origin, version.source) == ("file", "v2.txt")
+    bad = reviewer_client.post(f"/articles/{demo_article.id}/versions", content_type="multipart/form-data",
+                               data={"csrf_token": token, "file": (io.BytesIO(b"x"), "v3.pdf")})
+    assert bad.status_code == 422 and "text file" in bad.get_data(as_text=True)
+
+
+def test_the_diff_shows_insertions_and_deletions_inline_and_escapes_text(app, reviewer_client, demo_article):
+    new_version(reviewer_client, demo_article, edited(demo_article.text) + "\n" + XSS_SCRIPT)
+    response = reviewer_client.get(f"/articles/{demo_article.id}/diff?from=1&to=2")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert XSS_SCRIPT not in body and "&lt;script&gt;" in body
+    diff = parse(body).by_id("diff-text")
+    inserted = " ".join(i.text() for i in diff.find_all("ins"))
+    deleted = " ".join(d.text() for d in diff.find_all("del"))
+    assert "650" in inserted and "600" in deleted
+    assert "UPDATE: this article was corrected." in inserted
+    assert SECOND in deleted or "Putin is unlikely" in deleted
+    summary = parse(body).by_id("diff-summary").text()
+    assert re.search(r"\d+ changes", summary)
+    # Defaults: the previous version against the latest; unknown versions are 404.
+    assert "diff-text" in reviewer_client.get(f"/articles/{demo_article.id}/diff").get_data(as_text=True)
+    assert reviewer_client.get(f"/articles/{demo_article.id}/diff?from=1&to=7").status_code == 404
+    same = parse(reviewer_client.get(f"/articles/{demo_article.id}/diff?from=2&to=2").get_data(as_text=True))
+    assert "same text" in same.by_id("diff-summary").text()
+
+
+def test_the_versions_page_lists_every_version_with_its_claims(app, reviewer_client, demo_article):
+    annotate(reviewer_client, demo_article, CLAIM)
+    new_version(reviewer_client, demo_article, edited(demo_article.text))
+    page = parse(reviewer_client.get(f"/articles/{demo_article.id}/versions").get_data(as_text=True))
+    table = page.by_id("versions").text()
+    assert "Pasted" in table and "Added" in table and "1 changed" in table
+    assert reviewer_client.get(f"/articles/{demo_article.id}/versions/5").status_code == 404
+
+
+def test_a_save_made_on_an_old_text_is_refused_once_a_new_version_arrives(app, reviewer_client, demo_article):
+    """The form was opened (and checked) on version 1; version 2 lands before the save commits."""
+    from sqlmodel import Session, select
+
+    from annotator import db, spans
+    from annotator.anchoring import resolve_target
+    from annotator.models import User
+
+    with app.app_context():
+        with Session(db.engine(), expire_on_commit=False) as session:  # the saving request's own session
+            stale = session.get(Article, demo_article.id)
+            user = session.exec(select(User).where(User.username == "reviewer")).one()
+            at = stale.text.index(CLAIM)
+            target = resolve_target(stale.text, start=at, end=at + len(CLAIM), quote=CLAIM)
+            assert new_version(reviewer_client, demo_article, "Preface.\n" + demo_article.text).status_code == 303
+            try:
+                spans.save_annotation(session=session, user=user, article=stale, target=target, verdict="true",
+                                      note="", sources=[])
+            except spans.TextChanged:
+                session.rollback()
+            else:
+                raise AssertionError("a save on the old text was stored")
+    assert not rows(app, Annotation)
+
+
+def test_cli_adds_versions_from_files_and_reports_the_claims(app, runner, reviewer_client, demo_article, tmp_path):
+    annotate(reviewer_client, demo_article, CLAIM)
+    path = tmp_path / "v2.txt"
+    path.write_text(edited(demo_article.text), encoding="utf-8")
+    result = runner.invoke(args=["import-article", str(path), "--article", str(demo_article.id)])
+    assert result.exit_code == 0, result.output
+    assert "version 2: 0 kept, 0 moved, 1 changed, 0 orphaned" in result.output
+    assert f"/articles/{demo_article.id}/versions/2" in result.output
+    again = runner.invoke(args=["import-article", str(path), "--article", str(demo_article.id)])
+    assert again.exit_code == 0 and "same as version 2" in again.output
+    missing = runner.invoke(args=["import-article", str(path), "--article", "999"])
+    assert missing.exit_code != 0 and "no article with id 999" in missing.output
+    assert "Traceback" not in missing.output
