@@ -15,7 +15,7 @@ def test_lead_uploads_annotations_reads_the_report_and_opens_a_claim(page, live_
     with live_app.app_context():
         article = db.session().get(Article, 1)
     quote = CLAIM
-    document = {"total": 2, "rows": [
+    document = {"total": 3, "rows": [
         {"user": "acct:hanna@hypothes.is", "uri": "https://example.org/nowhere", "text": "MoD figure, not independent.",
          "tags": ["Mostly true", "casualties"], "user_info": {"display_name": "Hanna H."},
          "target": [{"source": "https://example.org/nowhere",
@@ -23,6 +23,10 @@ def test_lead_uploads_annotations_reads_the_report_and_opens_a_claim(page, live_
         {"user": "acct:hanna@hypothes.is", "uri": "https://example.org/nowhere", "text": "", "tags": ["Pants on fire"],
          "target": [{"source": "https://example.org/nowhere",
                      "selector": [{"type": "TextQuoteSelector", "exact": "Putin", "prefix": "", "suffix": ""}]}]},
+        {"user": "acct:hanna@hypothes.is", "uri": "https://example.org/nowhere", "text": "", "tags": ["False"],
+         "target": [{"source": "https://example.org/nowhere",
+                     "selector": [{"type": "TextQuoteSelector", "exact": "a sentence the article lost",
+                                   "prefix": "", "suffix": ""}]}]},
     ]}
     path = tmp_path / "hypothesis.json"
     path.write_text(json.dumps(document), encoding="utf-8")
@@ -34,9 +38,10 @@ def test_lead_uploads_annotations_reads_the_report_and_opens_a_claim(page, live_
     page.get_by_role("button", name="Import").click()
 
     expect(page.get_by_role("heading", name="Import report")).to_be_visible()
-    expect(page.locator("#import-totals")).to_have_text("1 imported · 0 re-anchored · 1 rejected")
+    expect(page.locator("#import-totals")).to_have_text("1 imported · 0 re-anchored · 1 orphaned · 1 rejected")
+    expect(page.locator("#import-report tbody tr").nth(2)).to_contain_text("kept as an orphan")
     expect(page.locator("#import-report tbody tr").nth(1)).to_contain_text("No tag names a verdict")
-    page.locator("#import-report").get_by_role("link").click()
+    page.locator("#import-report").get_by_role("link", name="Annotation 1").click()
     panel = page.locator("#panel")
     expect(panel).to_contain_text("MoD figure, not independent.")
     expect(panel).to_contain_text("Hanna H.")

@@ -24,10 +24,16 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    # /living serves the news page as of this edition: 2 is a quiet correction of the figure.
+    edition = 1
+
     def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
         path = self.path.split("?")[0]
         if path == "/news":
             self.answer(200, (PAGES / "news.html").read_bytes())
+        elif path == "/living":
+            page = (PAGES / "news.html").read_bytes()
+            self.answer(200, page.replace(b"3.9%", b"4.1%") if Handler.edition == 2 else page)
         elif path == "/empty":
             self.answer(200, (PAGES / "no-article.html").read_bytes())
         elif path == "/latin1":  # no charset in the header: the page's own <meta> says ISO-8859-1
@@ -83,6 +89,7 @@ class PageServer:
         return f"http://127.0.0.1:{self.server.server_port}"
 
     def __enter__(self) -> PageServer:
+        Handler.edition = 1
         self.thread.start()
         return self
 

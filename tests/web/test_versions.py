@@ -259,3 +259,42 @@ def test_cli_adds_versions_from_files_and_reports_the_claims(app, runner, review
     missing = runner.invoke(args=["import-article", str(path), "--article", "999"])
     assert missing.exit_code != 0 and "no article with id 999" in missing.output
     assert "Traceback" not in missing.output
+
+
+def test_fetching_the_page_again_adds_a_version_only_when_it_changed(app, reviewer_client, runner):
+    from tests.web.page_server import Handler, PageServer
+
+    app.config.update(FETCH_ALLOWED_HOSTS=frozenset({"127.0.0.1"}), FETCH_TIMEOUT=3, FETCH_MAX_BYTES=100_000)
+    with PageServer() as server:
+        result = runner.invoke(args=["import-url", f"{server.base}/living"])
+        assert result.exit_code == 0, result.output
+        article = rows(app, Article)[-1]
+        with app.app_context():  # the page names news.example as canonical: point the article back here
+            from annotator import db
+
+            db.session().get(Article, article.id).source_url = f"{server.base}/living"
+            db.session().commit()
+        figure = "unemployment fell to 3.9% in May"
+        annotate(reviewer_client, article, figure)
+        page = f"/articles/{article.id}/versions/new"
+        unchanged = post_form(reviewer_client, f"/articles/{article.id}/versions/fetch", {}, token_from=page,
+                              htmx=False)
+        assert unchanged.status_code == 200, re.findall(r"<li>[^<]*", unchanged.get_data(as_text=True))
+        assert "same as version 1" in unchanged.get_data(as_text=True)
+
+        Handler.edition = 2  # the publisher quietly corrects the figure
+        fetched = post_form(reviewer_client, f"/articles/{article.id}/versions/fetch", {}, token_from=page,
+                            htmx=False)
+        assert fetched.status_code == 303 and fetched.headers["Location"].endswith("/versions/2")
+        version = rows(app, ArticleVersion, ArticleVersion.article_id == article.id, ArticleVersion.number == 2)[0]
+        assert version.origin == "web" and version.source == f"{server.base}/living"
+        span = rows(app, Span, Span.article_id == article.id)[0]
+        assert span.anchor_state == "changed" and span.quote == figure.replace("3.9", "4.1")
+
+        again = runner.invoke(args=["import-url", f"{server.base}/living", "--article", str(article.id)])
+        assert again.exit_code == 0 and "same as version 2" in again.output
+        Handler.edition = 1
+        back = runner.invoke(args=["import-url", f"{server.base}/living", "--article", str(article.id)])
+        assert back.exit_code == 0 and "version 3: 0 kept, 0 moved, 1 changed, 0 orphaned" in back.output
+    gone = post_form(reviewer_client, f"/articles/{article.id}/versions/fetch", {}, token_from=page, htmx=False)
+    assert gone.status_code == 422 and "fetch-errors" in gone.get_data(as_text=True)

@@ -1,0 +1,94 @@
+"""A reviewer pastes a corrected text: highlights follow their words, an orphan is re-attached, the diff
+shows the quiet edit, and an older version stays readable."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from annotator import db
+from annotator.models import Article, Span
+from tests.browser.conftest import sign_in
+from tests.browser.test_annotate import annotate_claim, select_with_mouse
+from tests.conftest import CLAIM
+
+SECOND = "Putin is unlikely to engage in peace negotiations"
+NEW_WORDING = "Talks remain out of reach, analysts say"
+
+
+def add_corrected_version(page, article_text: str) -> None:
+    page.get_by_role("link", name="New version").click()
+    corrected = ("UPDATE: the casualty estimate was revised.\n"
+                 + article_text.replace("600,000", "650,000").replace(SECOND, NEW_WORDING))
+    page.get_by_label("New text").fill(corrected)
+    page.get_by_role("button", name="Add version").click()
+    expect(page.get_by_role("heading", name="Version 2")).to_be_visible()
+
+
+def test_a_new_version_re_anchors_highlights_and_an_orphan_is_re_attached(page, live_app):
+    with live_app.app_context():
+        text = db.session().get(Article, 1).text
+    sign_in(page)
+    page.goto("/articles/1")
+    annotate_claim(page, CLAIM, button="Submit")
+    expect(page.locator("#panel .annotation")).to_have_count(1)
+    annotate_claim(page, SECOND, button="Submit")
+    expect(page.locator("#panel .annotation")).to_have_count(1)
+
+    add_corrected_version(page, text)
+    expect(page.locator("#reanchor-totals")).to_contain_text("1 changed")
+    expect(page.locator("#reanchor-totals")).to_contain_text("1 orphaned")
+    expect(page.locator("#changed-claims")).to_contain_text("650,000")
+
+    page.get_by_role("link", name="← Putin unlikely").click()
+    changed = page.locator("#article-text mark.changed")
+    expect(changed).to_have_text(CLAIM.replace("600,000", "650,000"))
+    changed.click()
+    expect(page.locator("#changed-note")).to_contain_text("600,000")
+    expect(page.locator("#changed-note")).to_contain_text("650,000")
+
+    page.get_by_role("link", name="← All claims").click()
+    orphans = page.locator("#orphans")
+    expect(orphans).to_contain_text("Orphans (1)")
+    expect(orphans).to_contain_text(SECOND)
+
+    select_with_mouse(page, NEW_WORDING)
+    page.get_by_role("button", name="Annotate").click()
+    reattach = page.locator("#reattach")
+    expect(reattach).to_contain_text(SECOND)
+    reattach.get_by_role("button", name="Re-attach").click()
+
+    expect(page.locator("#panel blockquote.quote")).to_have_text(NEW_WORDING)
+    expect(page.locator("#panel")).to_contain_text("Mostly true")
+    expect(page.locator("#orphans")).to_have_count(0)
+    with live_app.app_context():
+        span = db.session().exec(__import__("sqlmodel").select(Span).where(Span.quote == NEW_WORDING)).one()
+    marks = page.locator(f"#article-text mark[data-span-ids~='{span.id}']")
+    expect(marks).to_have_text(NEW_WORDING)
+
+
+def test_the_diff_view_shows_the_quiet_edit_and_version_one_stays_readable(page, live_app):
+    with live_app.app_context():
+        text = db.session().get(Article, 1).text
+    sign_in(page)
+    page.goto("/articles/1")
+    annotate_claim(page, CLAIM, button="Submit")
+    expect(page.locator("#panel .annotation")).to_have_count(1)
+    add_corrected_version(page, text)
+
+    page.get_by_role("link", name="See the changes").click()
+    diff = page.locator("#diff-text")
+    expect(diff.locator("del", has_text="600")).to_be_visible()
+    expect(diff.locator("ins", has_text="650")).to_be_visible()
+    expect(diff.locator("ins", has_text="UPDATE: the casualty estimate was revised.")).to_be_visible()
+    expect(page.locator("#diff-summary")).to_contain_text("changes")
+
+    page.get_by_label("From version").select_option("2")
+    page.get_by_role("button", name="Compare").click()
+    expect(page.locator("#diff-summary")).to_contain_text("the same text")
+
+    page.goto("/articles/1")
+    page.get_by_label("Version", exact=True).select_option("1")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#version-banner")).to_contain_text("version 1")
+    expect(page.locator("#article-text mark")).to_have_text([CLAIM])
+    expect(page.locator("#article-text")).not_to_contain_text("UPDATE")
+    expect(page.locator("#annotate-popover")).to_have_count(0)
