@@ -29,7 +29,7 @@ def records(session: Session, article: Article, viewer) -> Iterator[exports.Anno
             id=item.id, iri=f"{iri_prefix}{item.id}",
             creator_name=item.creator_name, creator_username=item.creator_username,
             created=item.created_at, modified=item.updated_at, verdict=item.verdict, note=item.note,
-            start=item.start, end=item.end, quote=item.quote, prefix=item.prefix, suffix=item.suffix,
+            start=item.start if item.placed else None, end=item.end if item.placed else None, quote=item.quote, prefix=item.prefix, suffix=item.suffix,
             sources=tuple(exports.SourceRecord(*source) for source in item.sources),
         )
 

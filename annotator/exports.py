@@ -32,8 +32,8 @@ class AnnotationRecord:
     modified: datetime
     verdict: str
     note: str
-    start: int
-    end: int
+    start: int | None  # None: the words are not in the article's current text (an orphan)
+    end: int | None
     quote: str
     prefix: str
     suffix: str
@@ -63,6 +63,10 @@ def w3c_annotation(record: AnnotationRecord, *, target_source: str) -> dict:
             # The quoted excerpt selects the cited words within the source document.
             linked["selector"] = {"type": "TextQuoteSelector", "exact": source.excerpt}
         body.append(linked)
+    selectors = [{"type": "TextQuoteSelector", "exact": record.quote, "prefix": record.prefix,
+                  "suffix": record.suffix}]
+    if record.start is not None:
+        selectors.append({"type": "TextPositionSelector", "start": record.start, "end": record.end})
     return {
         "id": record.iri,
         "type": "Annotation",
@@ -71,13 +75,7 @@ def w3c_annotation(record: AnnotationRecord, *, target_source: str) -> dict:
         "created": iso(record.created),
         "modified": iso(record.modified),
         "body": body,
-        "target": {
-            "source": target_source,
-            "selector": [
-                {"type": "TextQuoteSelector", "exact": record.quote, "prefix": record.prefix, "suffix": record.suffix},
-                {"type": "TextPositionSelector", "start": record.start, "end": record.end},
-            ],
-        },
+        "target": {"source": target_source, "selector": selectors},
     }
 
 

@@ -108,7 +108,8 @@ def span_panel_context(*, session: Session, span: Span, user: User, final_form=N
         "draft_count": found.draft_count,
         "deleted": found.deleted,
         "own": next((a for a in found.visible if a.user_id == user.id), None),
-        "overlapping": spans.overlapping_spans(session=session, span=span, viewer=user),
+        # An orphan's range is in an older text: nothing in the latest one overlaps it.
+        "overlapping": [] if span.orphaned else spans.overlapping_spans(session=session, span=span, viewer=user),
         "comments": discussion.span_comments(session=session, span_id=span.id),
         "previous_wording": versioning.previous_wording(session=session, span=span),
         "comment_form": comment_form or CommentForm(formdata=None),

@@ -294,6 +294,7 @@ class ExportItem:
     creator_name: str
     creator_username: str
     sources: tuple[tuple[str, str, str], ...]  # (url, title, excerpt) in the annotation's order
+    placed: bool = True  # False for an orphan: start/end are in an older version
 
 
 def exportable_annotations(*, session: Session, article: Article, viewer: User,
@@ -312,7 +313,7 @@ def exportable_annotations(*, session: Session, article: Article, viewer: User,
     statement = (
         select(Annotation.id, Annotation.user_id, Annotation.status, Annotation.verdict, Annotation.note,
                Annotation.created_at, Annotation.updated_at, Span.id.label("span_id"),
-               Span.start, Span.end, Span.quote, Span.prefix, Span.suffix,
+               Span.start, Span.end, Span.quote, Span.prefix, Span.suffix, Span.anchor_state,
                User.display_name, User.username)
         .join(Span, Span.id == Annotation.span_id)
         .join(User, User.id == Annotation.user_id)
@@ -331,7 +332,7 @@ def exportable_annotations(*, session: Session, article: Article, viewer: User,
                 id=row.id, verdict=row.verdict, note=row.note, created_at=row.created_at,
                 updated_at=row.updated_at, start=row.start, end=row.end, quote=row.quote, prefix=row.prefix,
                 suffix=row.suffix, creator_name=row.display_name, creator_username=row.username,
-                sources=tuple(sources.get(row.id, ())),
+                sources=tuple(sources.get(row.id, ())), placed=row.anchor_state != ORPHANED,
             )
 
 

@@ -52,18 +52,13 @@ class VersionReport:
 
 
 def versions_of(*, session: Session, article: Article) -> list[ArticleVersion]:
-    """Every version of the article, oldest first (an article made outside the app may have
-    no row for its first version yet: it is added here)."""
+    """Every version of the article, oldest first. An article stored without a version row (by a
+    bulk load, say) has its text as an unsaved first version, which ``add_version`` stores."""
     found = list(session.exec(select(ArticleVersion).where(ArticleVersion.article_id == article.id)
                               .order_by(ArticleVersion.number)))
-    if not found:
-        first = ArticleVersion(article_id=article.id, number=article.current_version, text=article.text,
-                               origin="created", source=article.source_url, created_by_id=article.created_by_id,
-                               created_at=article.created_at)
-        session.add(first)
-        session.flush()
-        found = [first]
-    return found
+    return found or [ArticleVersion(article_id=article.id, number=article.current_version, text=article.text,
+                                    origin="created", source=article.source_url,
+                                    created_by_id=article.created_by_id, created_at=article.created_at)]
 
 
 def version_of(*, session: Session, article: Article, number: int) -> ArticleVersion | None:
@@ -91,7 +86,10 @@ def add_version(*, session: Session, article: Article, raw_text: str, user: User
     session.refresh(article, with_for_update=True)
     if new_text == article.text:
         raise SameText(f"This text is the same as version {article.current_version}; nothing to add.")
-    texts = {v.number: v.text for v in versions_of(session=session, article=article)}
+    known = versions_of(session=session, article=article)
+    if known[0].id is None:
+        session.add(known[0])
+    texts = {v.number: v.text for v in known}
     number = article.current_version + 1
     version = ArticleVersion(article_id=article.id, number=number, text=new_text, origin=origin,
                              source=(source or "")[:2000] or None, created_by_id=user.id if user else None)

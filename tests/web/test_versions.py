@@ -298,3 +298,37 @@ def test_fetching_the_page_again_adds_a_version_only_when_it_changed(app, review
         assert back.exit_code == 0 and "version 3: 0 kept, 0 moved, 1 changed, 0 orphaned" in back.output
     gone = post_form(reviewer_client, f"/articles/{article.id}/versions/fetch", {}, token_from=page, htmx=False)
     assert gone.status_code == 422 and "fetch-errors" in gone.get_data(as_text=True)
+
+
+def test_an_orphan_travels_through_export_and_import_as_an_orphan(app, runner, reviewer_client, demo_article,
+                                                                  tmp_path):
+    import json
+
+    from tests.conftest import make_app
+
+    annotate(reviewer_client, demo_article, CLAIM)
+    annotate(reviewer_client, demo_article, SECOND)
+    new_version(reviewer_client, demo_article, edited(demo_article.text))
+    latest = rows(app, Article, Article.id == demo_article.id)[0].text
+    first = tmp_path / "first.jsonld"
+    assert runner.invoke(args=["export", str(demo_article.id), "-o", str(first)]).exit_code == 0
+    items = json.loads(first.read_text())["first"]["items"]
+    orphan = next(i for i in items if i["target"]["selector"][0]["exact"] == SECOND)
+    # Its words are in no current text: the export quotes them and gives no position.
+    assert [s["type"] for s in orphan["target"]["selector"]] == ["TextQuoteSelector"]
+    app.extensions["engine"].dispose()
+
+    other = make_app(tmp_path / "other.sqlite3")  # on PostgreSQL: the same database, emptied
+    other_runner = other.test_cli_runner()
+    (tmp_path / "latest.txt").write_text(latest, encoding="utf-8")
+    added = other_runner.invoke(args=["import-article", str(tmp_path / "latest.txt"), "--title", "Latest"])
+    article_id = rows(other, Article)[-1].id
+    assert added.exit_code == 0
+    result = other_runner.invoke(args=["import-annotations", str(first), "--article", str(article_id)])
+    assert result.output.splitlines()[-1] == "1 imported, 0 re-anchored, 1 orphaned, 0 rejected", result.output
+    again = tmp_path / "again.jsonld"
+    assert other_runner.invoke(args=["export", str(article_id), "-o", str(again)]).exit_code == 0
+    strip = lambda doc: [{k: v for k, v in i.items() if k not in ("id", "target")} | {"selector": i["target"]["selector"]}
+                         for i in json.loads(doc.read_text())["first"]["items"]]
+    assert strip(again) == strip(first)
+    other.extensions["engine"].dispose()
