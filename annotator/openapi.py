@@ -322,7 +322,7 @@ def errors(*statuses: int) -> dict:
 
 def path_id(name: str, description: str) -> dict:
     return {"name": name, "in": "path", "required": True, "description": description,
-            "schema": {"type": "integer", "minimum": 1}}
+            "schema": {"type": "integer", "minimum": 1}, "example": 1}
 
 
 ARTICLE_ID = path_id("article_id", "The article's id.")
@@ -340,14 +340,30 @@ def if_match(required: bool) -> dict:
 
 
 ANNOTATION_CONTENT = {"application/ld+json": {"schema": ref("Annotation")}}
-INPUT_BODY = {"required": True, "content": {"application/ld+json": {"schema": ref("AnnotationInput")},
-                                            "application/json": {"schema": ref("AnnotationInput")}}}
+# The demo article's claim, as `make run` loads it.
+EXAMPLE_INPUT = {
+    "@context": "http://www.w3.org/ns/anno.jsonld",
+    "type": "Annotation",
+    "body": [
+        {"type": "TextualBody", "purpose": "assessing", "value": "Mostly true"},
+        {"type": "TextualBody", "purpose": "commenting", "value": "NATO's estimate; Russia publishes none."},
+        {"type": "SpecificResource", "purpose": "linking", "source": "https://www.nato.int/",
+         "label": "NATO briefing"},
+    ],
+    "target": {"selector": [
+        {"type": "TextQuoteSelector", "exact": "more than 600,000 Russian soldiers have been killed or wounded"},
+    ]},
+}
+INPUT_BODY = {"required": True, "content": {
+    "application/ld+json": {"schema": ref("AnnotationInput"), "example": EXAMPLE_INPUT},
+    "application/json": {"schema": ref("AnnotationInput")}}}
 UPDATE_SCHEMA = deepcopy(SCHEMAS["AnnotationInput"]) | {
     "required": ["body"],
     "description": "As for a new annotation; the target may be left out (it cannot change).",
 }
 SCHEMAS["AnnotationUpdate"] = UPDATE_SCHEMA
-UPDATE_BODY = {"required": True, "content": {"application/ld+json": {"schema": ref("AnnotationUpdate")},
+UPDATE_BODY = {"required": True, "content": {"application/ld+json": {"schema": ref("AnnotationUpdate"),
+                                                                     "example": EXAMPLE_INPUT},
                                              "application/json": {"schema": ref("AnnotationUpdate")}}}
 
 PATHS = {
