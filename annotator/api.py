@@ -106,8 +106,7 @@ def error_problem(status: int, error: BaseException | None = None) -> Response:
 
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException):
-    if error.code is None:
-        return error  # abort(problem(...)): already a response
+    """abort(404) and the like in an API view (``fail`` raises its problem response as it is)."""
     return error_problem(error.code, error)
 
 

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from annotator import adjudication, db, tokens
+from annotator import adjudication, db, spans, tokens
 from annotator.anchoring import resolve_target
 from annotator.articles import create_article
 from annotator.auth import create_or_update_user, find_user
 from annotator.models import Article, User
-from annotator import spans
 from tests.conftest import CLAIM, PASSWORD
 
 PROBLEM = "application/problem+json"
