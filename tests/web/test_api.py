@@ -572,3 +572,29 @@ def test_a_settled_claim_shows_its_verdicts_to_every_reviewer(app, client, revie
     claim = call(client, "GET", f"/articles/{demo_article.id}/claims", alice).get_json()["items"][0]
     assert claim["final"]["verdict"] == "true" and claim["annotations"][0]["verdict"] == "mostly-true"
     assert collection_users(client, alice) == ["reviewer"]
+
+
+# --- Costs and headers --------------------------------------------------------------------------------------
+
+def test_lists_cost_the_same_few_queries_however_many_rows(app, client, lead, demo_article):
+    from tests.conftest import count_queries
+
+    def statements(path):
+        client.get(f"{API}{path}", headers=bearer(lead))  # the token's last use is recorded outside the count
+        with count_queries(app) as seen:
+            assert client.get(f"{API}{path}", headers=bearer(lead)).status_code == 200
+        return len(seen)
+
+    few = {path: statements(path) for path in ("/articles", f"/articles/{demo_article.id}/claims")}
+    with app.app_context():
+        article = db.session().merge(demo_article)
+        for n, word in enumerate(("Putin is unlikely", "Zelenskyy previously stated", "Thomas Graham", "Chatham House", "Lauren Kent")):
+            annotate("reviewer", article, word, "true")
+            create_article(session=db.session(), title=f"More {n}", raw_text="More text.")
+    assert {path: statements(path) for path in few} == few
+
+
+def test_api_answers_are_not_cached_and_carry_server_timing(client, reviewer):
+    for response in (client.get(f"{API}/articles", headers=bearer(reviewer)), client.get(f"{API}/articles")):
+        assert "no-store" in response.headers["Cache-Control"]
+        assert response.headers["Server-Timing"].startswith("app;dur=")
