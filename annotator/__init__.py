@@ -48,9 +48,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.login_view = "auth.login"
 
-    from . import annotations, articles, auth, cli, dashboard, downloads, health, review, uploads, versions, work
+    from . import (annotations, api, articles, auth, cli, dashboard, downloads, health, review, settings, uploads,
+                   versions, work)
 
-    for module in (auth, articles, annotations, review, dashboard, work, downloads, uploads, versions, health):
+    for module in (auth, articles, annotations, review, dashboard, work, downloads, uploads, versions, health,
+                   settings, api):
         app.register_blueprint(module.bp)
     cli.register(app)
 
@@ -106,7 +108,8 @@ def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _start_timer_and_require_login():
         g.request_started = time.perf_counter()
-        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        # The API authenticates each request by its token (annotator.api), never by the session.
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None or request.blueprint == "api":
             return None
         if not current_user.is_authenticated:
             login_url = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
@@ -122,7 +125,7 @@ def _register_request_hooks(app: Flask) -> None:
             duration_ms = (time.perf_counter() - started) * 1000
             response.headers["Server-Timing"] = f"app;dur={duration_ms:.1f}"
             # One line per request; the path only (a query string may hold quoted article text).
-            user_id = current_user.get_id() if current_user and current_user.is_authenticated else "-"
+            user_id = _request_user_id()
             request_log.info("method=%s path=%s status=%s duration_ms=%.1f user=%s",
                              request.method, request.path, response.status_code, duration_ms, user_id)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -132,10 +135,20 @@ def _register_request_hooks(app: Flask) -> None:
         if app.config["HSTS_SECONDS"]:
             response.headers.setdefault("Strict-Transport-Security",
                                         f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
-        if current_user and current_user.is_authenticated:
+        if _request_user_id() != "-":
             response.headers.setdefault("Cache-Control", "private, no-store")
         response.vary.add("HX-Request")
         return response
+
+
+def _request_user_id() -> str:
+    """Who made the request: the API token's user on the API (which ignores the session), else the session's."""
+    from . import api
+
+    if api.is_api_request():
+        user = g.get("api_user")
+        return str(user.id) if user is not None else "-"
+    return current_user.get_id() if current_user and current_user.is_authenticated else "-"
 
 
 def _register_error_handlers(app: Flask) -> None:
@@ -151,6 +164,10 @@ def _register_error_handlers(app: Flask) -> None:
     }
 
     def render_error(status: int, message: str | None = None, error=None):
+        from . import api
+
+        if api.is_api_request():
+            return api.error_problem(status, error)  # errors no API view handled: unknown path, 405, 413, 500
         if message is None and error is not None and status != 429 \
                 and getattr(error, "description", None) != type(error).description:
             message = error.description  # a view's own explanation, e.g. abort(403, "…")

@@ -15,7 +15,14 @@ CONTEXT_LENGTH = 32  # code points of prefix/suffix kept for re-anchoring
 
 
 class AnchorError(ValueError):
-    """A target that does not fit the text; the message is shown to the user."""
+    """A target that does not fit the text; the message is shown to the user.
+
+    ``selector`` names the selector member at fault: ``exact`` (the quote), ``start`` or ``end``.
+    """
+
+    def __init__(self, message: str, selector: str = "exact"):
+        super().__init__(message)
+        self.selector = selector
 
 
 class QuoteAbsent(AnchorError):
@@ -108,11 +115,11 @@ def resolve_target(
         at = locate_quote(text, quote, prefix, suffix)
         return target_at(text, at, at + len(quote))
     if start is None or end is None:
-        raise AnchorError("Give both the start and the end offset, or neither.")
+        raise AnchorError("Give both the start and the end offset, or neither.", "end" if end is None else "start")
     if start < 0 or end > len(text):
-        raise AnchorError(f"The offsets must lie within the article (0 to {len(text)}).")
+        raise AnchorError(f"The offsets must lie within the article (0 to {len(text)}).", "start" if start < 0 else "end")
     if start >= end:
-        raise AnchorError("The selection is empty: the start must come before the end.")
+        raise AnchorError("The selection is empty: the start must come before the end.", "end")
     if not quote:
         raise AnchorError("The quote is missing.")
     if text[start:end] != quote:

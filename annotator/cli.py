@@ -1,4 +1,5 @@
-"""Flask commands: ``flask --app app init-db | load-demo | create-user | import-article | import-url | import-annotations | export``.
+"""Flask commands: ``flask --app app init-db | load-demo | create-user | create-token | list-tokens | revoke-token |
+import-article | import-url | import-annotations | export``.
 
 A command that fails exits non-zero with a one-line message, never a traceback.
 """
@@ -19,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 from wtforms.validators import ValidationError
 
-from . import db, migrations, versioning
+from . import db, migrations, tokens, versioning
 from .articles import create_article, fetch_article
 from .extraction import extract_article
 from .auth import create_or_update_user, find_user
@@ -27,7 +28,8 @@ from .downloads import FORMATS
 from .forms import check_web_url
 from .imports import OUTCOMES, ItemReport, import_document
 from .interchange import Rejected
-from .models import ROLES, Article
+from .exports import iso
+from .models import ROLES, ApiToken, Article
 from .spans import OPERATOR
 
 DEMO_TITLE = "Putin unlikely to negotiate regardless of US election outcome"
@@ -191,6 +193,43 @@ def register(app: Flask) -> None:
         user = create_or_update_user(session=db.session(), username=username, role=role, password=password,
                                      display_name=display_name)
         click.echo(f"User {user.username} ({user.role}) is ready.")
+
+    @app.cli.command("create-token", cls=OneLineCommand)
+    @click.argument("username")
+    @click.option("--name", default="command line", show_default=True, help="What the token is for.")
+    @one_line_errors
+    def create_token(username, name):
+        """Make a personal API token for USERNAME and print it (one line; it is not shown again)."""
+        db.create_schema()
+        user = find_user(db.session(), username.strip())
+        if user is None:
+            raise click.ClickException(f"no user named {username}")
+        _, token = tokens.create_token(session=db.session(), user=user, name=name)
+        click.echo(token)
+
+    @app.cli.command("list-tokens", cls=OneLineCommand)
+    @click.argument("username")
+    @one_line_errors
+    def list_tokens(username):
+        """List USERNAME's API tokens: id, prefix, name, created, last used, and whether revoked."""
+        user = find_user(db.session(), username.strip())
+        if user is None:
+            raise click.ClickException(f"no user named {username}")
+        for row in tokens.user_tokens(session=db.session(), user=user):
+            used = iso(row.last_used_at) if row.last_used_at else "never used"
+            state = f"revoked {iso(row.revoked_at)}" if row.revoked_at else "active"
+            click.echo(f"{row.id}\t{row.prefix}…\t{row.name}\tcreated {iso(row.created_at)}\t{used}\t{state}")
+
+    @app.cli.command("revoke-token", cls=OneLineCommand)
+    @click.argument("token_id", type=int)
+    @one_line_errors
+    def revoke_token(token_id):
+        """Revoke the API token with this id (see list-tokens); requests with it get 401 from now on."""
+        row = db.session().get(ApiToken, token_id) if 0 < token_id < 2**31 else None
+        if row is None:
+            raise click.ClickException(f"no API token with id {token_id}")
+        tokens.revoke_token(session=db.session(), token=row)
+        click.echo(f"Revoked token {row.id} ({row.prefix}…, {row.name}) of {row.user.username}")
 
     @app.cli.command("import-article", cls=OneLineCommand)
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))

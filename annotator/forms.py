@@ -20,6 +20,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from werkzeug.datastructures import MultiDict
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -151,6 +152,18 @@ class AnnotationForm(AppForm):
         return rows
 
 
+def annotation_content_form(*, verdict: str, note: str, sources) -> AnnotationForm:
+    """The reviewer's form filled in with a verdict key, a note and sources (``{"url", "title", "excerpt"}``)
+    from elsewhere (an imported file, the API), validated: the same rules and messages as a save in the app."""
+    data = MultiDict({"verdict": verdict, "note": note})
+    for n, source in enumerate(sources):
+        for key in ("url", "title", "excerpt"):
+            data[f"sources-{n}-{key}"] = source.get(key, "")
+    form = AnnotationForm(formdata=data, meta={"csrf": False})
+    form.validate()
+    return form
+
+
 class NewAnnotationForm(AnnotationForm):
     """An annotation together with the span it targets.
 
@@ -183,6 +196,14 @@ class ReturnForm(AppForm):
 
     note = TextAreaField("What needs changing", validators=[
         DataRequired(message="Tell the reviewer what needs changing."), Length(max=5000)])
+
+
+class TokenForm(AppForm):
+    """A new personal API token: only its name, to tell it apart later."""
+
+    name = StringField("Token name", validators=[DataRequired(message="Name the token (what or where it is for)."),
+                                                 Length(max=100, message="Keep the name under 100 characters.")],
+                       render_kw={"placeholder": "e.g. newsroom CMS sync", "autocomplete": "off"})
 
 
 class CommentForm(AppForm):

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from sqlmodel import Session, select
-from werkzeug.datastructures import MultiDict
 
 from . import db, history, spans
 from .anchoring import AnchorError, QuoteAbsent, anchor
 from .auth import find_user
-from .forms import AnnotationForm
+from .forms import annotation_content_form
 from .interchange import Incoming, Rejected, parse_item, read_items
 from .reanchoring import ORPHANED
 from .models import SUBMITTED, Annotation, Article, Source, Span, User, utcnow
@@ -159,12 +158,8 @@ def article_for(session: Session, source: str | None) -> Article:
 
 def checked_content(incoming: Incoming) -> tuple[str, str, list[dict]]:
     """Verdict, note and sources, checked by the reviewer's own form (same limits, same messages)."""
-    data = MultiDict({"verdict": incoming.verdict, "note": incoming.note})
-    for n, source in enumerate(incoming.sources):
-        for key in ("url", "title", "excerpt"):
-            data[f"sources-{n}-{key}"] = source[key]
-    form = AnnotationForm(formdata=data, meta={"csrf": False})
-    if not form.validate():
+    form = annotation_content_form(verdict=incoming.verdict, note=incoming.note, sources=incoming.sources)
+    if form.errors:
         raise Rejected(" ".join(_messages(form.errors)))
     return form.verdict.data, form.note.data or "", form.source_rows()
 

@@ -17,7 +17,15 @@ from . import verdicts
 
 
 class Rejected(ValueError):
-    """An item that cannot be imported; the message says why, in a sentence."""
+    """An item that cannot be imported; the message says why, in a sentence.
+
+    ``field`` names the part of a W3C annotation at fault (``body.verdict``,
+    ``target.selector.exact``, ``body.sources[0].url``…), or "" for the whole item.
+    """
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -119,11 +127,11 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value is None else [value]
 
 
-def _text(value: Any, what: str) -> str:
+def _text(value: Any, what: str, field: str = "") -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise Rejected(f"The {what} is not text.")
+        raise Rejected(f"The {what} is not text.", field)
     return value
 
 
@@ -131,7 +139,8 @@ def _offset(value: Any, what: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise Rejected(f"The position selector's {what} is not a whole number of 0 or more.")
+        raise Rejected(f"The position selector's {what} is not a whole number of 0 or more.",
+                       f"target.selector.{what}")
     return value
 
 
@@ -152,7 +161,8 @@ def verdict_key(value: str) -> str:
     for verdict in verdicts.SCALE:
         if wanted in (verdict.key, verdict.label.casefold()):
             return verdict.key
-    raise Rejected(f"“{value}” is not a verdict on the scale ({', '.join(v.label for v in verdicts.SCALE)}).")
+    raise Rejected(f"“{value}” is not a verdict on the scale ({', '.join(v.label for v in verdicts.SCALE)}).",
+                   "body.verdict")
 
 
 def _selectors(target: dict) -> Iterator[dict]:
@@ -173,26 +183,36 @@ def _anchor(item: Any, no_quote: str) -> dict[str, Any]:
         raise Rejected("The item is not an annotation object.")
     targets = [t for t in _as_list(item.get("target")) if isinstance(t, dict)]
     if len(targets) != 1:
-        raise Rejected("The annotation needs exactly one target with selectors.")
+        raise Rejected("The annotation needs exactly one target with selectors.", "target")
     target = targets[0]
     quote_selector = next((s for s in _selectors(target) if s.get("type") == "TextQuoteSelector"), None)
     position = next((s for s in _selectors(target) if s.get("type") == "TextPositionSelector"), None)
-    if quote_selector is None or not _text(quote_selector.get("exact"), "quote").strip():
-        raise Rejected(no_quote)
+    if quote_selector is None or not _text(quote_selector.get("exact"), "quote", "target.selector.exact").strip():
+        raise Rejected(no_quote, "target.selector.exact")
     source = target.get("source")
     return {
         "target_source": source if isinstance(source, str) else None,
         "quote": quote_selector["exact"],
-        "prefix": _text(quote_selector.get("prefix"), "prefix"),
-        "suffix": _text(quote_selector.get("suffix"), "suffix"),
+        "prefix": _text(quote_selector.get("prefix"), "prefix", "target.selector.prefix"),
+        "suffix": _text(quote_selector.get("suffix"), "suffix", "target.selector.suffix"),
         "start": _offset(position.get("start"), "start") if position else None,
         "end": _offset(position.get("end"), "end") if position else None,
     }
 
 
-def parse_w3c_annotation(item: Any) -> Incoming:
-    """One W3C annotation as an :class:`Incoming`; Rejected with the reason when it can't be one."""
-    anchor = _anchor(item, "The target has no TextQuoteSelector with the quoted words.")
+W3C_NO_QUOTE = "The target has no TextQuoteSelector with the quoted words."
+
+
+def w3c_target(item: Any) -> dict[str, Any]:
+    """Where a W3C annotation points: ``target_source``, ``quote``, ``prefix``, ``suffix``, ``start``, ``end``."""
+    return _anchor(item, W3C_NO_QUOTE)
+
+
+def w3c_content(item: Any) -> tuple[str, str, tuple[dict, ...]]:
+    """What a W3C annotation says: its verdict key, its note (the commenting bodies) and its sources
+    (``{"url", "title", "excerpt"}``), read exactly as our export writes them."""
+    if not isinstance(item, dict):
+        raise Rejected("The item is not an annotation object.")
     verdict, notes, sources = None, [], []
     for body in _as_list(item.get("body")):
         if not isinstance(body, dict):
@@ -200,23 +220,32 @@ def parse_w3c_annotation(item: Any) -> Incoming:
         purpose = body.get("purpose")
         if purpose == "assessing" and body.get("type", "TextualBody") == "TextualBody":
             if verdict is not None:
-                raise Rejected("The annotation gives more than one verdict.")
-            verdict = verdict_key(_text(body.get("value"), "verdict"))
+                raise Rejected("The annotation gives more than one verdict.", "body.verdict")
+            verdict = verdict_key(_text(body.get("value"), "verdict", "body.verdict"))
         elif purpose == "commenting" or (purpose is None and body.get("type") == "TextualBody"):
-            notes.append(_text(body.get("value"), "note"))
+            notes.append(_text(body.get("value"), "note", "body.note"))
         elif purpose == "linking" or body.get("type") == "SpecificResource":
-            excerpt = next((_text(s.get("exact"), "source excerpt") for s in _as_list(body.get("selector"))
+            field = f"body.sources[{len(sources)}]"
+            excerpt = next((_text(s.get("exact"), "source excerpt", f"{field}.excerpt")
+                            for s in _as_list(body.get("selector"))
                             if isinstance(s, dict) and s.get("type") == "TextQuoteSelector"), "")
-            sources.append({"url": _text(body.get("source") or body.get("id"), "source address"),
-                            "title": _text(body.get("label"), "source title"), "excerpt": excerpt})
+            sources.append({"url": _text(body.get("source") or body.get("id"), "source address", f"{field}.url"),
+                            "title": _text(body.get("label"), "source title", f"{field}.title"), "excerpt": excerpt})
     if verdict is None:
-        raise Rejected("The annotation has no verdict (a TextualBody with purpose “assessing”).")
+        raise Rejected("The annotation has no verdict (a TextualBody with purpose “assessing”).", "body.verdict")
+    return verdict, "\n\n".join(n for n in notes if n), tuple(sources)
+
+
+def parse_w3c_annotation(item: Any) -> Incoming:
+    """One W3C annotation as an :class:`Incoming`; Rejected with the reason when it can't be one."""
+    anchor = w3c_target(item)
+    verdict, note, sources = w3c_content(item)
     creator = item.get("creator") if isinstance(item.get("creator"), dict) else {}
     return Incoming(
         **anchor,
         verdict=verdict,
-        note="\n\n".join(n for n in notes if n),
-        sources=tuple(sources),
+        note=note,
+        sources=sources,
         creator_username=creator.get("nickname") if isinstance(creator.get("nickname"), str) else None,
         creator_name=creator.get("name") if isinstance(creator.get("name"), str) else None,
         created=_moment(item.get("created")),

@@ -265,6 +265,30 @@ class FinalVerdict(SQLModel, table=True):
     lead: User = Relationship()
 
 
+class ApiToken(SQLModel, table=True):
+    """A personal API token: the API acts as its user. Only the token's SHA-256 is stored;
+    the token itself is shown once, when it is made."""
+
+    __tablename__ = "api_tokens"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    name: str = Field(max_length=100)
+    # Hex SHA-256 of the whole token: what a request's token is looked up by.
+    token_hash: str = Field(sa_column=Column(String(64), unique=True, index=True, nullable=False))
+    # The token's first characters, shown in lists so that its owner can tell tokens apart.
+    prefix: str = Field(max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    last_used_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
+    revoked_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
+
+    user: User = Relationship()
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
 class Comment(SQLModel, table=True):
     """A message in a span's discussion thread."""
 

@@ -397,6 +397,18 @@ def known_orphans(*, session: Session, article: Article, viewer: User) -> list[S
     return list(session.exec(statement))
 
 
+def may_read(*, session: Session, annotation: Annotation, viewer: User) -> bool:
+    """Whether ``viewer`` may read this one annotation (its verdict, note and sources), as every view decides."""
+    if annotation.user_id == viewer.id:
+        return True
+    viewer_submitted = session.exec(
+        select(Annotation.id).where(Annotation.span_id == annotation.span_id, Annotation.user_id == viewer.id,
+                                    Annotation.status != DRAFT, not_deleted())).first() is not None
+    return can_see_verdict(viewer, author_id=annotation.user_id, status=annotation.status,
+                           blind=annotation.span.article.blind_review,
+                           settled=is_settled(session, annotation.span_id), viewer_submitted=viewer_submitted)
+
+
 def own_annotation(*, session: Session, span: Span | None, user: User, include_deleted: bool = False) -> Annotation | None:
     """This user's annotation on the span, if any."""
     if span is None or span.id is None:
@@ -548,9 +560,10 @@ def update_annotation(*, session: Session, annotation: Annotation, user: User, v
     return annotation
 
 
-def submit_annotation(*, session: Session, annotation: Annotation, user: User) -> Annotation:
+def submit_annotation(*, session: Session, annotation: Annotation, user: User,
+                      expected_version: int | None = None) -> Annotation:
     """Make a draft (or returned) annotation visible to leads and, after their own submission, to reviewers."""
-    lock_current(session, annotation, None)
+    lock_current(session, annotation, expected_version)
     if is_settled(session, annotation.span_id):
         raise Locked()
     if annotation.status != SUBMITTED:
@@ -560,9 +573,10 @@ def submit_annotation(*, session: Session, annotation: Annotation, user: User) -
     return annotation
 
 
-def delete_annotation(*, session: Session, annotation: Annotation, user: User) -> None:
+def delete_annotation(*, session: Session, annotation: Annotation, user: User,
+                      expected_version: int | None = None) -> None:
     """Hide one's annotation; its row, sources and history stay in the database."""
-    lock_current(session, annotation, None)
+    lock_current(session, annotation, expected_version)
     if is_settled(session, annotation.span_id):
         raise Locked()
     before = history.annotation_snapshot(annotation)

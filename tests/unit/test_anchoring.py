@@ -449,3 +449,13 @@ def test_anchor_takes_the_occurrence_nearest_the_hint_when_context_does_not_deci
 def test_anchor_refuses_an_empty_or_absent_quote(quote):
     with pytest.raises(AnchorError):
         anchor(ARTICLE, quote=quote, start=0)
+
+
+@pytest.mark.parametrize("start, end, quote, selector", [
+    (None, 3, "abc", "start"), (0, None, "abc", "end"), (-1, 3, "abc", "start"), (0, 99, "abc", "end"),
+    (2, 2, "abc", "end"), (0, 3, "xyz", "exact"), (None, None, "zzz", "exact"), (None, None, " ", "exact"),
+])
+def test_an_anchor_error_names_the_selector_member_at_fault(start, end, quote, selector):
+    with pytest.raises(AnchorError) as caught:
+        resolve_target("abc abc def", start=start, end=end, quote=quote)
+    assert caught.value.selector == selector

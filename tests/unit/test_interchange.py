@@ -135,3 +135,30 @@ def test_hypothesis_rows_that_cannot_be_imported_say_why(fields, reason):
                                             ("acct:@hypothes.is", None), (7, None)])
 def test_hypothesis_accounts_name_the_author(user, username):
     assert parse_hypothesis_annotation(hypothesis(user=user)).creator_username == username
+
+
+def _w3c(**changes) -> dict:
+    item = exports.w3c_annotation(RECORD, target_source="https://news.example/a")
+    item.update(changes)
+    return item
+
+
+@pytest.mark.parametrize("item, field", [
+    (_w3c(body=[{"type": "TextualBody", "purpose": "assessing", "value": "Pants on fire"}]), "body.verdict"),
+    (_w3c(body=[{"type": "TextualBody", "purpose": "commenting", "value": "x"}]), "body.verdict"),
+    (_w3c(body=[{"type": "TextualBody", "purpose": "assessing", "value": "True"},
+                {"type": "TextualBody", "purpose": "commenting", "value": 5}]), "body.note"),
+    (_w3c(body=[{"type": "TextualBody", "purpose": "assessing", "value": "True"},
+                {"purpose": "linking", "source": "https://a.example"},
+                {"purpose": "linking", "source": ["not", "text"]}]), "body.sources[1].url"),
+    (_w3c(target=[]), "target"),
+    (_w3c(target={"selector": [{"type": "TextQuoteSelector", "exact": " "}]}), "target.selector.exact"),
+    (_w3c(target={"selector": [{"type": "TextQuoteSelector", "exact": "x", "prefix": 1}]}), "target.selector.prefix"),
+    (_w3c(target={"selector": [{"type": "TextQuoteSelector", "exact": "x"},
+                               {"type": "TextPositionSelector", "start": -1, "end": 2}]}), "target.selector.start"),
+    ("not an object", ""),
+])
+def test_a_rejection_names_the_member_at_fault(item, field):
+    with pytest.raises(Rejected) as caught:
+        parse_w3c_annotation(item)
+    assert caught.value.field == field

@@ -5,6 +5,7 @@ A route added to the app without a row here fails `test_every_route_has_a_rule`.
 import pytest
 
 from tests.conftest import CLAIM, annotation_data, csrf_token, login, post_annotation
+from tests.web.api_helpers import make_token
 
 VISITORS = ("anonymous", "other", "lead", "owner")  # in this order: the owner's actions change state last
 
@@ -17,6 +18,8 @@ SIGNED_IN = rule()
 LEAD_ONLY = rule(other=403, owner=403)
 OWNER_ONLY = rule(other=403, lead=403)
 PUBLIC = rule(anonymous=200)
+# The JSON API takes a bearer token only: a session cookie counts for nothing (its own tests use tokens).
+TOKEN_ONLY = rule(anonymous=401, other=401, lead=401, owner=401)
 
 # (endpoint, method) -> (path, form data, expected status per visitor). Ids: article 1, span 1, annotation 1
 # (the owner's submitted annotation on the demo claim). Invalid form data still proves the request got past
@@ -71,6 +74,20 @@ ROUTES = {
     ("static", "GET"): ("/static/app.css", None, PUBLIC),
     ("vendor", "GET"): ("/vendor/htmx/htmx.min.js", None, PUBLIC),
     ("verdict_styles", "GET"): ("/verdicts.css", None, PUBLIC),
+    ("settings.token_list", "GET"): ("/settings/tokens", None, SIGNED_IN),
+    ("settings.create_token", "POST"): ("/settings/tokens", {}, rule(other=422, lead=422, owner=422)),
+    ("settings.revoke_token", "POST"): ("/settings/tokens/1/revoke", {}, rule(other=403, lead=403, owner=303)),
+    ("api.openapi_document", "GET"): ("/api/v1/openapi.json", None, PUBLIC),
+    ("api.articles", "GET"): ("/api/v1/articles", None, TOKEN_ONLY),
+    ("api.article", "GET"): ("/api/v1/articles/1", None, TOKEN_ONLY),
+    ("api.article_version", "GET"): ("/api/v1/articles/1/versions/1", None, TOKEN_ONLY),
+    ("api.article_annotations", "GET"): ("/api/v1/articles/1/annotations", None, TOKEN_ONLY),
+    ("api.create_annotation", "POST"): ("/api/v1/articles/1/annotations", {}, TOKEN_ONLY),
+    ("api.article_claims", "GET"): ("/api/v1/articles/1/claims", None, TOKEN_ONLY),
+    ("api.annotation", "GET"): ("/api/v1/annotations/1", None, TOKEN_ONLY),
+    ("api.update_annotation", "PUT"): ("/api/v1/annotations/1", {}, TOKEN_ONLY),
+    ("api.delete_annotation", "DELETE"): ("/api/v1/annotations/1", {}, TOKEN_ONLY),
+    ("api.submit_annotation", "POST"): ("/api/v1/annotations/1/submit", {}, TOKEN_ONLY),
 }
 
 
@@ -84,6 +101,7 @@ def visitors(app, make_user, demo_article):
     owner = make_user("owner")
     response = post_annotation(owner, demo_article, annotation_data(demo_article.text, CLAIM))
     assert response.status_code == 200
+    make_token(app, "owner")  # token 1, for the revoke route
     lead = app.test_client()
     assert login(lead, "lead").status_code == 303
     return {"anonymous": app.test_client(), "other": make_user("other"), "lead": lead, "owner": owner}
@@ -98,7 +116,7 @@ def test_each_visitor_gets_the_status_the_rule_says(visitors, endpoint, method):
             response = client.get(path)
         else:
             token = csrf_token(client, "/login" if visitor == "anonymous" else "/articles/1")
-            response = client.post(path, data={**data, "csrf_token": token})
+            response = client.open(path, method=method, data={**data, "csrf_token": token})
         assert response.status_code == expected[visitor], (visitor, method, path, response.get_data(as_text=True)[:300])
         if response.status_code == 302 and visitor == "anonymous":
             assert response.headers["Location"].startswith("/login")
