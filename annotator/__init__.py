@@ -48,9 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.login_view = "auth.login"
 
-    from . import annotations, articles, auth, cli, dashboard, downloads, health, review, uploads, work
+    from . import annotations, articles, auth, cli, dashboard, downloads, health, review, search, uploads, work
 
-    for module in (auth, articles, annotations, review, dashboard, work, downloads, uploads, health):
+    for module in (auth, articles, annotations, review, dashboard, work, search, downloads, uploads, health):
         app.register_blueprint(module.bp)
     cli.register(app)
 

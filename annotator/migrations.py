@@ -19,6 +19,24 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 BASELINE = "0001"
 
 
+# Made by migration 0005 in each database's own terms, outside the SQLModel tables: the SQLite FTS5
+# table (and the shadow tables FTS5 keeps), and PostgreSQL's generated tsvector column and its index.
+FULL_TEXT_TABLE = "search_fts"
+FULL_TEXT_COLUMN = "search_vector"
+FULL_TEXT_INDEX = "ix_search_documents_search_vector"
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Whether Alembic's comparison of database and models looks at ``name`` (not at the full-text index)."""
+    if type_ == "table":
+        return not (name or "").startswith(FULL_TEXT_TABLE)
+    if type_ == "column":
+        return name != FULL_TEXT_COLUMN
+    if type_ == "index":
+        return name != FULL_TEXT_INDEX
+    return True
+
+
 def _config(connection) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

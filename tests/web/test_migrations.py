@@ -32,8 +32,9 @@ def schema(app) -> dict:
 
 def differences(app) -> list:
     with app.app_context(), db.engine().connect() as connection:
-        return compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
-                                SQLModel.metadata)
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": migrations.include_name})
+        return compare_metadata(context, SQLModel.metadata)
 
 
 def head() -> str:

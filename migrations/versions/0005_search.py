@@ -1,0 +1,90 @@
+"""search documents and their full-text index
+
+One search document per annotation (its claim's quote, its note, its current sources'
+titles and URLs), built here for the annotations that exist (backfill) and kept current
+by annotator.search_index from then on. The full-text index is each database's own:
+
+- SQLite: the FTS5 table ``search_fts`` over the documents (external content: it stores
+  only the index), kept in step by triggers on ``search_documents``; Porter stemming,
+  diacritics folded.
+- PostgreSQL: a generated ``search_vector`` column (English configuration; the quote
+  weighs most, then the note, then the sources) with a GIN index. ASCII punctuation is
+  read as a space first, so that words inside URLs are words, as on SQLite.
+
+Revision ID: 0005
+Revises: 0003 (re-chained after 0004 when the branches merge)
+Create Date: 2026-11-26 05:30:00
+"""
+import string
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0005'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+TRIGGERS = {
+    "search_documents_ai": "AFTER INSERT ON search_documents BEGIN "
+        "INSERT INTO search_fts(rowid, quote, note, sources) VALUES (new.annotation_id, new.quote, new.note, new.sources); END",
+    "search_documents_ad": "AFTER DELETE ON search_documents BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, quote, note, sources) "
+        "VALUES ('delete', old.annotation_id, old.quote, old.note, old.sources); END",
+    "search_documents_au": "AFTER UPDATE ON search_documents BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, quote, note, sources) "
+        "VALUES ('delete', old.annotation_id, old.quote, old.note, old.sources); "
+        "INSERT INTO search_fts(rowid, quote, note, sources) VALUES (new.annotation_id, new.quote, new.note, new.sources); END",
+}
+
+
+def _words_only(column: str) -> str:
+    """``column`` with every ASCII punctuation character made a space (hex escapes: no quoting trouble)."""
+    punctuation = "".join(f"\\x{ord(c):02x}" for c in string.punctuation)
+    return f"translate({column}, E'{punctuation}', '{' ' * len(string.punctuation)}')"
+
+
+def _vector() -> str:
+    parts = [f"setweight(to_tsvector('english'::regconfig, {_words_only(column)}), '{weight}')"
+             for column, weight in (("quote", "A"), ("note", "B"), ("sources", "C"))]
+    return " || ".join(parts)
+
+
+def upgrade() -> None:
+    op.create_table('search_documents',
+    sa.Column('annotation_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('quote', sa.Text(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('sources', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['annotation_id'], ['annotations.id'], ),
+    sa.PrimaryKeyConstraint('annotation_id')
+    )
+    connection = op.get_bind()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(
+            "CREATE VIRTUAL TABLE search_fts USING fts5(quote, note, sources, content='search_documents', "
+            "content_rowid='annotation_id', tokenize='porter unicode61 remove_diacritics 2')")
+        for name, body in TRIGGERS.items():
+            connection.exec_driver_sql(f"CREATE TRIGGER {name} {body}")
+        sources = ("coalesce((SELECT group_concat(line, char(10)) FROM (SELECT title || ' ' || url AS line "
+                   "FROM sources WHERE annotation_id = a.id AND removed_at IS NULL ORDER BY position, id)), '')")
+    else:
+        connection.exec_driver_sql(
+            f"ALTER TABLE search_documents ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ({_vector()}) STORED")
+        connection.exec_driver_sql(
+            "CREATE INDEX ix_search_documents_search_vector ON search_documents USING gin (search_vector)")
+        sources = ("coalesce((SELECT string_agg(title || ' ' || url, E'\\n' ORDER BY position, id) "
+                   "FROM sources WHERE annotation_id = a.id AND removed_at IS NULL), '')")
+    connection.exec_driver_sql(
+        "INSERT INTO search_documents (annotation_id, quote, note, sources) "
+        f"SELECT a.id, s.quote, a.note, {sources} FROM annotations a JOIN spans s ON s.id = a.span_id")
+
+
+def downgrade() -> None:
+    connection = op.get_bind()
+    if connection.dialect.name == "sqlite":
+        for name in TRIGGERS:
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        connection.exec_driver_sql("DROP TABLE IF EXISTS search_fts")
+    op.drop_table('search_documents')
