@@ -223,7 +223,7 @@ def listed_choice(message: str):
     """A validator: the value is empty or one of the field's choices (set by the view)."""
 
     def check(form, field) -> None:
-        if field.data and field.data not in {str(value) for value, _ in field.choices}:
+        if field.data and field.data not in {str(choice.value) for choice in field.choices}:
             raise ValidationError(message)
 
     return check
@@ -236,20 +236,24 @@ class SearchForm(Form):
     class Meta(CleanTextMeta):
         pass
 
-    q = StringField("Search", validators=[Optional(), Length(max=SEARCH_MAX_LENGTH,
+    q = StringField("Search", id="search-q", validators=[Optional(), Length(max=SEARCH_MAX_LENGTH,
                     message=f"Keep the search under {SEARCH_MAX_LENGTH} characters.")],
                     render_kw={"type": "search", "placeholder": 'words, "a phrase", -left-out, this OR that'})
-    verdict = SelectField("Verdict", choices=[("", "Any verdict"), *verdicts.choices()], validate_choice=False,
+    verdict = SelectField("Verdict", id="search-verdict", choices=[SelectChoice("", "Any verdict"),
+                                              *(SelectChoice(k, name) for k, name in verdicts.choices())],
+                          validate_choice=False,
                           validators=[listed_choice("Choose a verdict from the scale.")])
-    reviewer = SelectField("Reviewer", choices=[], validate_choice=False,
+    reviewer = SelectField("Reviewer", id="search-reviewer", choices=[], validate_choice=False,
                            validators=[listed_choice("Choose a reviewer from the list.")])
-    status = SelectField("Status", choices=[("", "Any status"), *SEARCH_STATUSES], validate_choice=False,
+    status = SelectField("Status", id="search-status", choices=[SelectChoice("", "Any status"),
+                                            *(SelectChoice(k, name) for k, name in SEARCH_STATUSES)],
+                         validate_choice=False,
                          validators=[listed_choice("Choose draft, submitted or returned.")])
-    article = SelectField("Article", choices=[], validate_choice=False,
+    article = SelectField("Article", id="search-article", choices=[], validate_choice=False,
                           validators=[listed_choice("Choose an article from the list.")])
-    date_from = DateField("From", name="from", validators=[Optional()], render_kw={"type": "date"},
+    date_from = DateField("From", name="from", id="search-from", validators=[Optional()], render_kw={"type": "date"},
                           description="Last changed on or after")
-    date_to = DateField("To", name="to", validators=[Optional()], render_kw={"type": "date"},
+    date_to = DateField("To", name="to", id="search-to", validators=[Optional()], render_kw={"type": "date"},
                         description="Last changed on or before")
 
     def validate_date_to(self, field) -> None:

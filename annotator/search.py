@@ -11,6 +11,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from sqlmodel import Session, select
+from wtforms import SelectChoice
 
 from . import db, search_index, search_syntax
 from .forms import SearchForm
@@ -26,9 +27,10 @@ MAX_PAGE = 200  # 10,000 results: past that, narrow the search
 def search_form(*, session: Session, args) -> SearchForm:
     """The search form bound to ``args``, with every reviewer and article to choose from (two queries)."""
     form = SearchForm(args)
-    form.reviewer.choices = [("", "Any reviewer"), *((username, name) for username, name in session.exec(
-        select(User.username, User.display_name).order_by(User.display_name, User.username)))]
-    form.article.choices = [("", "Any article"), *((str(i), title) for i, title in session.exec(
+    form.reviewer.choices = [SelectChoice("", "Any reviewer"), *(SelectChoice(username, name) for username, name in
+                                                                  session.exec(select(User.username, User.display_name)
+                                                                  .order_by(User.display_name, User.username)))]
+    form.article.choices = [SelectChoice("", "Any article"), *(SelectChoice(str(i), title) for i, title in session.exec(
         select(Article.id, Article.title).order_by(Article.title, Article.id)))]
     return form
 

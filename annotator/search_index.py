@@ -121,9 +121,10 @@ def _note_changes(session: OrmSession, _context) -> None:
 @event.listens_for(OrmSession, "before_commit")
 def _refresh_before_commit(session: OrmSession) -> None:
     """Rewrite the noted documents in the transaction about to commit."""
-    if not session.info.get(_PENDING):
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # commit's own flush comes after this event: flush now, so the listener above notes it all
+    if _PENDING not in session.info:
         return
-    session.flush()  # what is still pending, noted by the listener above
     annotations, spans = session.info.pop(_PENDING)
     if annotations or spans:
         refresh(session, annotation_ids=annotations, span_ids=spans)

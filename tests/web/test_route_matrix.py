@@ -55,6 +55,7 @@ ROUTES = {
     ("dashboard.queue_page", "GET"): ("/review/queue", None, LEAD_ONLY),
     ("dashboard.queue_csv", "GET"): ("/review/queue.csv", None, LEAD_ONLY),
     ("work.index", "GET"): ("/work", None, SIGNED_IN),
+    ("search.index", "GET"): ("/search?q=soldiers", None, SIGNED_IN),
     ("uploads.import_annotations", "GET"): ("/import", None, SIGNED_IN),
     ("uploads.import_annotations", "POST"): ("/import", {}, rule(other=422, lead=422, owner=422)),
     ("auth.login", "GET"): ("/login", None, PUBLIC),
