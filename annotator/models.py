@@ -137,7 +137,9 @@ class Annotation(SQLModel, table=True):
     """
 
     __tablename__ = "annotations"
-    __table_args__ = (UniqueConstraint("span_id", "user_id", name="uq_annotation_reviewer"),)
+    # The search page lists annotations newest first: this index gives the first page without a sort.
+    __table_args__ = (UniqueConstraint("span_id", "user_id", name="uq_annotation_reviewer"),
+                      Index("ix_annotations_updated_at_id", "updated_at", "id"))
 
     id: Optional[int] = Field(default=None, primary_key=True)
     span_id: int = Field(foreign_key="spans.id", index=True)

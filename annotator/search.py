@@ -64,6 +64,7 @@ def search_context() -> tuple[dict, int]:
     args = filters.args() | ({"q": form.q.data} if form.q.data else {})
     shown_to = first + len(results.hits)
     context.update(results=results, query=query, filters=filters, args=args, left=max(0, results.total - shown_to),
+                   count_limit=search_index.COUNT_LIMIT,
                    listing=query.empty, filtered=bool(filters.args()), understood=search_syntax.describe(query))
     return context, 200
 

@@ -177,7 +177,11 @@ class Hit:
 @dataclass(frozen=True)
 class SearchResults:
     hits: list[Hit]
-    total: int  # every annotation the search matches, not only those shown
+    total: int  # every annotation the search matches (up to COUNT_LIMIT + 1), not only those shown
+
+    @property
+    def more_than_counted(self) -> bool:
+        return self.total > COUNT_LIMIT
 
 
 def visible_to(viewer) -> object:
@@ -250,12 +254,13 @@ def _pg_all(clauses):
     return query
 
 
-def search_statement(query: SearchQuery, filters: SearchFilters, viewer, dialect: str) -> Select:
+def search_statement(query: SearchQuery, filters: SearchFilters, viewer, dialect: str, *,
+                     counting: bool = False) -> Select:
     """One statement: the visible, live annotations matching ``query`` and ``filters``, best match
-    first (newest first without words), each row carrying the number of rows matched (``total``)."""
-    columns = (Annotation.id, Span.id.label("span_id"), Span.article_id, Article.title, Span.quote, Span.prefix,
-               Span.suffix, Annotation.note, Annotation.verdict, Annotation.status,
-               User.display_name, Annotation.updated_at, func.count().over().label("total"))
+    first (newest first without words); ``counting``: their ids only, unordered, to count them."""
+    columns = (Annotation.id,) if counting else (
+        Annotation.id, Span.id.label("span_id"), Span.article_id, Article.title, Span.quote, Span.prefix, Span.suffix,
+        Annotation.note, Annotation.verdict, Annotation.status, User.display_name, Annotation.updated_at)
     statement = select(*columns)
     order = []
     if query.clauses and dialect == "sqlite":
@@ -284,19 +289,27 @@ def search_statement(query: SearchQuery, filters: SearchFilters, viewer, dialect
             excluded = select(SearchDocument.annotation_id).where(_VECTOR.op("@@")(_pg_any(query.excluded)))
             statement = statement.where(Annotation.id.not_in(excluded))
     statement = _filtered(statement, filters)
+    if counting:
+        return statement
     return statement.order_by(*order, Annotation.updated_at.desc(), Annotation.id.desc())
+
+
+COUNT_LIMIT = 10_000  # counted exactly up to here; past it, "more than 10,000"
 
 
 def search(*, session: Session, viewer, query: SearchQuery, filters: SearchFilters = SearchFilters(),
            offset: int = 0, limit: int = 50) -> SearchResults:
-    """A page of what the viewer may read that matches: one query, whatever the number of results."""
+    """A page of what the viewer may read that matches, and how many match (up to ``COUNT_LIMIT`` + 1).
+
+    Two queries whatever the number of results. The count stops at ``COUNT_LIMIT`` + 1, so
+    that a listing of every annotation reads its first page from the index on the time of the
+    last change instead of counting and sorting all of them.
+    """
     dialect = session.get_bind().dialect.name
     statement = search_statement(query, filters, viewer, dialect).offset(offset).limit(limit)
     rows = list(db.rows(session, statement))
-    if not rows and offset:
-        total = session.execute(select(func.count()).select_from(
-            search_statement(query, filters, viewer, dialect).subquery())).scalar_one()
-        return SearchResults([], total)
+    counted = search_statement(query, filters, viewer, dialect, counting=True).limit(COUNT_LIMIT + 1).subquery()
+    total = session.execute(select(func.count()).select_from(counted)).scalar_one()
     hits = [Hit(row.id, row.span_id, row.article_id, row.title, row.quote, row.prefix, row.suffix, row.note,
                 row.verdict, row.status, row.display_name, row.updated_at) for row in rows]
-    return SearchResults(hits, rows[0].total if rows else 0)
+    return SearchResults(hits, total)

@@ -1,4 +1,4 @@
-"""search documents and their full-text index
+"""search documents and their full-text index; annotations indexed by time of last change
 
 One search document per annotation (its claim's quote, its note, its current sources'
 titles and URLs), built here for the annotations that exist (backfill) and kept current
@@ -52,6 +52,9 @@ def _vector() -> str:
 
 
 def upgrade() -> None:
+    # The search page's listing (no words) is newest first: its first page comes from this index.
+    with op.batch_alter_table('annotations', schema=None) as batch_op:
+        batch_op.create_index('ix_annotations_updated_at_id', ['updated_at', 'id'], unique=False)
     op.create_table('search_documents',
     sa.Column('annotation_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('quote', sa.Text(), nullable=False),
@@ -88,3 +91,5 @@ def downgrade() -> None:
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         connection.exec_driver_sql("DROP TABLE IF EXISTS search_fts")
     op.drop_table('search_documents')
+    with op.batch_alter_table('annotations', schema=None) as batch_op:
+        batch_op.drop_index('ix_annotations_updated_at_id')

@@ -222,6 +222,15 @@ def test_results_come_a_page_at_a_time_with_show_more(app, reviewer_client, demo
     assert [h["note"] for h in listing[:3]] == ["bulk note 0", "bulk note 1", "bulk note 2"]
 
 
+def test_counting_stops_past_the_limit(app, reviewer_client, demo_article, monkeypatch):
+    many_annotations(app, demo_article, 60)
+    monkeypatch.setattr(search_index, "COUNT_LIMIT", 55)
+    response = search(reviewer_client, q="bulk")
+    assert total(response) == "more than 55 results for bulk"
+    assert len(hits(response)) == 50 and "many more found" in page(response).by_id("search-more").text()
+    assert len(hits(reviewer_client.get("/search?page=2&q=bulk", headers=HX))) == 10
+
+
 def test_a_page_past_the_end_is_empty_not_an_error(app, reviewer_client, demo_article):
     many_annotations(app, demo_article, 3)
     response = reviewer_client.get("/search?page=7&q=bulk", headers=HX)
