@@ -8,8 +8,8 @@ by annotator.search_index from then on. The full-text index is each database's o
   only the index), kept in step by triggers on ``search_documents``; Porter stemming,
   diacritics folded.
 - PostgreSQL: a generated ``search_vector`` column (English configuration; the quote
-  weighs most, then the note, then the sources) with a GIN index. ASCII punctuation is
-  read as a space first, so that words inside URLs are words, as on SQLite.
+  weighs most, then the note, then the sources) with a GIN index. Punctuation is read as
+  a space first, so that words inside URLs are words, as on SQLite.
 
 Revision ID: 0005
 Revises: 0003 (re-chained after 0004 when the branches merge)
@@ -39,10 +39,16 @@ TRIGGERS = {
 }
 
 
+# Read as spaces before PostgreSQL's parser sees the text: ASCII punctuation (so that the words of a URL
+# are words), and the typographic marks and spaces that a cluster in the C locale would glue into words.
+SEPARATORS = string.punctuation + "\u00a0\u2009\u202f\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f" \
+    "\u00ab\u00bb\u2039\u203a\u2010\u2011\u2012\u2013\u2014\u2015\u2026\u00b7\u2022\u2032\u2033"
+
+
 def _words_only(column: str) -> str:
-    """``column`` with every ASCII punctuation character made a space (hex escapes: no quoting trouble)."""
-    punctuation = "".join(f"\\x{ord(c):02x}" for c in string.punctuation)
-    return f"translate({column}, E'{punctuation}', '{' ' * len(string.punctuation)}')"
+    """``column`` with every separator made a space (as escapes: no quoting trouble)."""
+    escaped = "".join(f"\\x{ord(c):02x}" if ord(c) < 128 else f"\\u{ord(c):04x}" for c in SEPARATORS)
+    return f"translate({column}, E'{escaped}', '{' ' * len(SEPARATORS)}')"
 
 
 def _vector() -> str:

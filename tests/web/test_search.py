@@ -105,6 +105,12 @@ def test_words_are_stemmed_and_case_and_accents_do_not_matter(three, reviewer_cl
         assert quotes(search(reviewer_client, q="vučić")) == [THIRD]
 
 
+def test_typographic_punctuation_separates_words(app, reviewer_client, demo_article):
+    save(reviewer_client, demo_article, CLAIM, note="Lough’s “assessment”—unclear… see annex")
+    for words in ("lough", "assessment", "unclear", "annex", "Lough’s", '"assessment unclear"'):
+        assert quotes(search(reviewer_client, q=words)) == [CLAIM], words
+
+
 def test_operators_phrase_prefix_exclusion_and_or(three, reviewer_client):
     assert quotes(search(reviewer_client, q='"Russian soldiers"')) == [CLAIM]
     assert quotes(search(reviewer_client, q='"soldiers Russian"')) == []
