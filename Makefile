@@ -34,12 +34,14 @@ test: $(VENV)/.dev-installed
 test-pg: $(VENV)/.dev-installed
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest
 
-# In-process benchmarks: article page, streaming exports, lead pages (SQLite, then PostgreSQL).
+# In-process benchmarks: article page, streaming exports, lead pages and search (SQLite, then PostgreSQL).
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/article_page.py
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/dashboard.py --postgres
+	$(BIN)/python bench/search.py
+	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/search.py --postgres
 
 # Benchmarks against gunicorn on SQLite and PostgreSQL: save throughput vs the ceiling, load, crash safety.
 bench-live: $(VENV)/.dev-installed
