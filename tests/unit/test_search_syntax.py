@@ -1,5 +1,6 @@
 """The search box's syntax, and the FTS5 queries made from it: any text at all is safe."""
 import sqlite3
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -98,12 +99,14 @@ def test_no_text_makes_an_fts5_query_fail(fts, text):
     run(fts, text)  # raises sqlite3.OperationalError on a syntax error
 
 
-@given(st.text(alphabet=st.characters(categories=("Lu", "Ll", "Nd")), min_size=1, max_size=12))
-@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(categories=("Lu", "Ll", "Nd")), min_size=1, max_size=12)
+       .filter(lambda word: word not in ("OR", "AND")))  # the two operator words
+@settings(max_examples=300, deadline=None)
 def test_a_word_of_a_document_finds_it(text):
     connection = sqlite3.connect(":memory:")
     connection.execute("CREATE VIRTUAL TABLE search_fts USING fts5(quote, note, sources, "
                        "tokenize='porter unicode61 remove_diacritics 2')")
-    connection.execute("INSERT INTO search_fts VALUES (?, '', '')", (f"before {text} after",))
+    stored = unicodedata.normalize("NFC", f"before {text} after")  # the app stores canonical (NFC) text
+    connection.execute("INSERT INTO search_fts VALUES (?, '', '')", (stored,))
     assert run(connection, text) == {1}
     connection.close()
