@@ -285,6 +285,8 @@ def search_statement(query: SearchQuery, filters: SearchFilters, viewer, dialect
         if dialect == "sqlite":
             excluded = select(literal_column("rowid")).select_from(_FTS).where(_FTS_MATCH(fts5_any(query.excluded)))
             statement = statement.where(Annotation.id.not_in(excluded))
+        elif query.clauses:  # the document is joined already
+            statement = statement.where(~_VECTOR.op("@@")(_pg_any(query.excluded)))
         else:
             excluded = select(SearchDocument.annotation_id).where(_VECTOR.op("@@")(_pg_any(query.excluded)))
             statement = statement.where(Annotation.id.not_in(excluded))
