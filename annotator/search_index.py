@@ -225,7 +225,7 @@ def _filtered(statement: Select, filters: SearchFilters) -> Select:
 _FTS = table("search_fts")
 _FTS_MATCH = literal_column("search_fts").op("MATCH")
 # PostgreSQL: the text search configuration of migration 0005's generated column.
-_CONFIG = literal_column("'english'::regconfig")
+_CONFIG = literal_column("'annotator_search'::regconfig")
 _VECTOR = literal_column("search_documents.search_vector")
 
 

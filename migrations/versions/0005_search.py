@@ -7,8 +7,9 @@ by annotator.search_index from then on. The full-text index is each database's o
 - SQLite: the FTS5 table ``search_fts`` over the documents (external content: it stores
   only the index), kept in step by triggers on ``search_documents``; Porter stemming,
   diacritics folded.
-- PostgreSQL: a generated ``search_vector`` column (English configuration; the quote
-  weighs most, then the note, then the sources) with a GIN index. Punctuation is read as
+- PostgreSQL: a generated ``search_vector`` column (configuration ``annotator_search``: English,
+  accents folded by the unaccent extension where it can be created; the quote weighs most,
+  then the note, then the sources) with a GIN index. Punctuation is read as
   a space first, so that words inside URLs are words, as on SQLite.
 
 Revision ID: 0005
@@ -51,8 +52,28 @@ def _words_only(column: str) -> str:
     return f"translate({column}, E'{escaped}', '{' ' * len(SEPARATORS)}')"
 
 
+CONFIGURATION = "annotator_search"  # annotator.search_index reads the same name
+
+
+def _create_configuration(connection) -> None:
+    """The text search configuration: English stemming and stop words, accents folded with the unaccent
+    extension (PostgreSQL's contrib) where it can be had, as SQLite's tokenizer folds them."""
+    if connection.exec_driver_sql(f"SELECT 1 FROM pg_ts_config WHERE cfgname = '{CONFIGURATION}'").first():
+        return
+    try:
+        with connection.begin_nested():
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+        folding = True
+    except sa.exc.DBAPIError:  # not installed, or not allowed: accents then count
+        folding = False
+    connection.exec_driver_sql(f"CREATE TEXT SEARCH CONFIGURATION {CONFIGURATION} (COPY = english)")
+    if folding:
+        connection.exec_driver_sql(f"ALTER TEXT SEARCH CONFIGURATION {CONFIGURATION} "
+                                   "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem")
+
+
 def _vector() -> str:
-    parts = [f"setweight(to_tsvector('english'::regconfig, {_words_only(column)}), '{weight}')"
+    parts = [f"setweight(to_tsvector('{CONFIGURATION}'::regconfig, {_words_only(column)}), '{weight}')"
              for column, weight in (("quote", "A"), ("note", "B"), ("sources", "C"))]
     return " || ".join(parts)
 
@@ -79,6 +100,7 @@ def upgrade() -> None:
         sources = ("coalesce((SELECT group_concat(line, char(10)) FROM (SELECT title || ' ' || url AS line "
                    "FROM sources WHERE annotation_id = a.id AND removed_at IS NULL ORDER BY position, id)), '')")
     else:
+        _create_configuration(connection)
         connection.exec_driver_sql(
             f"ALTER TABLE search_documents ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ({_vector()}) STORED")
         connection.exec_driver_sql(
@@ -97,5 +119,7 @@ def downgrade() -> None:
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         connection.exec_driver_sql("DROP TABLE IF EXISTS search_fts")
     op.drop_table('search_documents')
+    if connection.dialect.name != "sqlite":
+        connection.exec_driver_sql(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIGURATION}")
     with op.batch_alter_table('annotations', schema=None) as batch_op:
         batch_op.drop_index('ix_annotations_updated_at_id')
