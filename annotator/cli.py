@@ -1,5 +1,5 @@
 """Flask commands: ``flask --app app init-db | load-demo | create-user | create-token | list-tokens | revoke-token |
-import-article | import-url | import-annotations | export``.
+import-article | import-url | import-annotations | export | search``.
 
 A command that fails exits non-zero with a one-line message, never a traceback.
 """
@@ -18,9 +18,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
+from werkzeug.datastructures import MultiDict
 from wtforms.validators import ValidationError
 
-from . import db, migrations, tokens, versioning
+from . import db, migrations, tokens, verdicts, versioning
 from .articles import create_article, fetch_article
 from .extraction import extract_article
 from .auth import create_or_update_user, find_user
@@ -30,7 +31,11 @@ from .imports import OUTCOMES, ItemReport, import_document
 from .interchange import Rejected
 from .exports import iso
 from .models import ROLES, ApiToken, Article
+from .verdicts import KEYS
 from .spans import OPERATOR
+from . import search_index, search_syntax
+from .search import search_form, form_filters
+from .text import one_line
 
 DEMO_TITLE = "Putin unlikely to negotiate regardless of US election outcome"
 DEMO_USERS = (("reviewer", "reviewer", "Riley Reviewer"), ("lead", "lead", "Lee Lead"))
@@ -368,3 +373,40 @@ def register(app: Flask) -> None:
                 with output.open("w", encoding="utf-8") as file:
                     file.writelines(chunks)
                 click.echo(f"Wrote {export_format} export of article {article_id} to {output}")
+
+    @app.cli.command("search", cls=OneLineCommand)
+    @click.argument("words", nargs=-1)
+    @click.option("--verdict", help="A verdict key: " + ", ".join(KEYS) + ".")
+    @click.option("--reviewer", help="The reviewer's username.")
+    @click.option("--status", help="draft, submitted or returned.")
+    @click.option("--article", help="The article's id.")
+    @click.option("--from", "date_from", help="Last changed on or after this day, YYYY-MM-DD.")
+    @click.option("--to", "date_to", help="Last changed on or before this day, YYYY-MM-DD.")
+    @click.option("--as", "as_user", help="Search as this user sees (default: as a lead, without drafts).")
+    @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+    @one_line_errors
+    def search(words, verdict, reviewer, status, article, date_from, date_to, as_user, limit):
+        """Search annotations as the search page does; prints one line per result (tab-separated:
+        claim path, verdict, status, reviewer, last changed, article, quote), best match first."""
+        session = db.session()
+        viewer = OPERATOR
+        if as_user is not None:
+            viewer = find_user(session, as_user)
+            if viewer is None:
+                raise click.ClickException(f"no user named {as_user}")
+        given = {"q": " ".join(words), "verdict": verdict, "reviewer": reviewer, "status": status,
+                 "article": article, "from": date_from, "to": date_to}
+        form = search_form(session=session, args=MultiDict({k: v for k, v in given.items() if v is not None}))
+        if not form.validate():
+            name, messages = next(iter(form.errors.items()))
+            option = "QUERY" if name == "q" else "--" + form[name].name
+            raise click.ClickException(f"{option}: {messages[0]}")
+        results = search_index.search(session=session, viewer=viewer, query=search_syntax.parse(form.q.data),
+                                      filters=form_filters(form), limit=limit)
+        for hit in results.hits:
+            click.echo("\t".join((f"/articles/{hit.article_id}?span={hit.span_id}", verdicts.label(hit.verdict),
+                                  hit.status, hit.reviewer, hit.updated_at.date().isoformat(),
+                                  one_line(hit.article_title) or "", one_line(hit.quote) or "")))
+        shown = len(results.hits)
+        summary = f"{results.total} found" + (f", {shown} shown (--limit)" if shown < results.total else "")
+        click.echo(summary, err=True)

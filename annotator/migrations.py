@@ -6,17 +6,37 @@ revision's schema) is stamped at that revision instead of being created again.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import Connection, create_engine, inspect
 
 from . import db
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 BASELINE = "0001"
+
+
+# Made by migration 0005 in each database's own terms, outside the SQLModel tables: the SQLite FTS5
+# table (and the shadow tables FTS5 keeps), and PostgreSQL's generated tsvector column and its index.
+FULL_TEXT_TABLE = "search_fts"
+FULL_TEXT_COLUMN = "search_vector"
+FULL_TEXT_INDEX = "ix_search_documents_search_vector"
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Whether Alembic's comparison of database and models looks at ``name`` (not at the full-text index)."""
+    if type_ == "table":
+        return not (name or "").startswith(FULL_TEXT_TABLE)
+    if type_ == "column":
+        return name != FULL_TEXT_COLUMN
+    if type_ == "index":
+        return name != FULL_TEXT_INDEX
+    return True
 
 
 def _config(connection) -> Config:
@@ -31,15 +51,49 @@ def current_revision() -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@contextmanager
+def migrating() -> Iterator[Connection]:
+    """A connection in a transaction for schema changes.
+
+    On SQLite, foreign keys are off while it lasts: a migration that rebuilds a table
+    (SQLite cannot drop a constraint in place) drops the old one, which must not touch the
+    rows pointing at it. They are checked before the commit instead, which fails on any
+    dangling reference.
+    """
+    with db.engine().connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # outside a transaction, where SQLite takes the setting
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite:
+                    dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if dangling:
+                        raise RuntimeError(f"the migration left {len(dangling)} rows pointing at nothing "
+                                           f"(first: table {dangling[0][0]}, row {dangling[0][1]})")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
+
 def upgrade(revision: str = "head") -> None:
     """Bring the database to ``revision``; stamp a pre-migration database at the baseline first."""
-    with db.engine().begin() as connection:
+    with migrating() as connection:
         tables = set(inspect(connection).get_table_names())
         config = _config(connection)
         if "articles" in tables and "alembic_version" not in tables:
             refuse_if_older_than_baseline(inspect(connection))
             command.stamp(config, BASELINE)
         command.upgrade(config, revision)
+
+
+def downgrade(revision: str) -> None:
+    """Take the database back to ``revision`` (tests; an operator restores a backup instead)."""
+    with migrating() as connection:
+        command.downgrade(_config(connection), revision)
 
 
 def baseline_columns() -> dict[str, set[str]]:

@@ -193,7 +193,9 @@ class Annotation(SQLModel, table=True):
     """
 
     __tablename__ = "annotations"
-    __table_args__ = (UniqueConstraint("span_id", "user_id", name="uq_annotation_reviewer"),)
+    # The search page lists annotations newest first: this index gives the first page without a sort.
+    __table_args__ = (UniqueConstraint("span_id", "user_id", name="uq_annotation_reviewer"),
+                      Index("ix_annotations_updated_at_id", "updated_at", "id"))
 
     id: Optional[int] = Field(default=None, primary_key=True)
     span_id: int = Field(foreign_key="spans.id", index=True)
@@ -325,3 +327,20 @@ class Event(SQLModel, table=True):
     after: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
 
     user: User = Relationship()
+
+
+class SearchDocument(SQLModel, table=True):
+    """What search reads for one annotation: its claim's quote, its note, its current sources.
+
+    Kept by ``search_index`` (never written elsewhere). The full-text index over it is not part
+    of this model, since each database has its own: on SQLite the FTS5 table ``search_fts``
+    (external content, kept by triggers on this table), on PostgreSQL the generated
+    ``search_vector`` column with a GIN index (both made by migration 0005).
+    """
+
+    __tablename__ = "search_documents"
+
+    annotation_id: int = Field(foreign_key="annotations.id", primary_key=True, sa_column_kwargs={"autoincrement": False})
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    note: str = Field(sa_column=Column(Text, nullable=False))
+    sources: str = Field(sa_column=Column(Text, nullable=False))  # each source's title and URL, a line each

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from . import db, history, reanchoring, text
+from . import db, history, reanchoring, search_index, text
 from .anchoring import Target
 from .models import Article, ArticleVersion, Span, SpanAnchor, User
 from .reanchoring import ORPHANED, REATTACHED, OldSpan, Placement
@@ -138,6 +138,8 @@ def _write_placements(session: Session, article: Article, number: int, placement
              for p in placements if p.found]
     if found:
         session.execute(update(Span), found, execution_options={"synchronize_session": False})
+    # Changed words are a new quote to search (the search index's listener sees ORM changes only).
+    search_index.refresh(session, span_ids=[p.span_id for p in placements if p.state == reanchoring.CHANGED])
     session.expire_all()
 
 

@@ -15,7 +15,7 @@ import annotator.models
 
 
 revision = '0006'
-down_revision = '0004'  # 0005 once search is merged
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

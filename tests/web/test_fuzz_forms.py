@@ -50,3 +50,18 @@ def test_random_form_posts_never_fail_and_rejected_ones_store_nothing(app, revie
         assert table_counts(app) == before, (endpoint, response.status_code)
     if endpoint == "/login" and response.status_code == 303:
         assert login(client, "lead" if as_lead else "reviewer").status_code == 303  # sign back in for the next example
+
+
+SEARCH_FIELDS = ["q", "verdict", "reviewer", "status", "article", "from", "to", "page"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fields=st.lists(st.tuples(st.sampled_from(SEARCH_FIELDS), VALUES), max_size=8), htmx=st.booleans(),
+       as_lead=st.booleans())
+def test_random_searches_never_fail(app, reviewer_client, lead_client, demo_article, fields, htmx, as_lead):
+    """The search form is a GET form: random query strings answer 200 or 422, never an error."""
+    if not table_counts(app)[2]:
+        post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text))
+    client = lead_client if as_lead else reviewer_client
+    response = client.get("/search", query_string=MultiDict(fields), headers={"HX-Request": "true"} if htmx else {})
+    assert response.status_code in (200, 422), response.get_data(as_text=True)[:500]

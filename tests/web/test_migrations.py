@@ -32,8 +32,9 @@ def schema(app) -> dict:
 
 def differences(app) -> list:
     with app.app_context(), db.engine().connect() as connection:
-        return compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
-                                SQLModel.metadata)
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": migrations.include_name})
+        return compare_metadata(context, SQLModel.metadata)
 
 
 def head() -> str:
@@ -101,3 +102,31 @@ def test_upgrade_twice_changes_nothing(tmp_path):
     assert result.exit_code == 0 and schema(app) == before
     assert runner.invoke(args=["db", "current"]).output.strip() == head()
     app.extensions["engine"].dispose()
+
+
+def test_upgrading_a_database_with_annotations_keeps_every_row_and_reference(tmp_path, app):
+    """0004 rebuilds spans on SQLite (to drop its unique constraint): what points at spans must survive."""
+    from tests.conftest import CLAIM, annotation_data, login, post_annotation
+
+    client = app.test_client()
+    login(client, "reviewer")
+    with app.app_context():
+        article = db.session().get(Article, 1)
+    assert post_annotation(client, article, annotation_data(article.text, CLAIM)).status_code == 200
+    with app.app_context():  # no session of the test's open: PostgreSQL's DDL would wait for its locks
+        migrations.downgrade("0003")
+        with db.engine().connect() as connection:
+            before = {t: connection.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
+                      for t in ("spans", "annotations", "events", "sources")}
+        assert before["spans"] == 1 and before["annotations"] == 1
+        migrations.upgrade()
+        with db.engine().connect() as connection:
+            after = {t: connection.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar() for t in before}
+            if connection.dialect.name == "sqlite":
+                assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # back on
+            state = connection.exec_driver_sql("SELECT anchor_state, anchored_version FROM spans").one()
+            versions = connection.exec_driver_sql("SELECT number, origin FROM article_versions").all()
+        assert after == before and tuple(state) == ("original", 1)
+        assert [tuple(v) for v in versions] == [(1, "created")]
+    assert differences(app) == []

@@ -65,6 +65,7 @@ ROUTES = {
     ("versions.diff", "GET"): ("/articles/1/diff", None, SIGNED_IN),
     ("versions.reattach", "POST"): ("/articles/1/spans/1/reattach", {}, rule(other=422, lead=422, owner=422)),
     ("work.index", "GET"): ("/work", None, SIGNED_IN),
+    ("search.index", "GET"): ("/search?q=soldiers", None, SIGNED_IN),
     ("uploads.import_annotations", "GET"): ("/import", None, SIGNED_IN),
     ("uploads.import_annotations", "POST"): ("/import", {}, rule(other=422, lead=422, owner=422)),
     ("auth.login", "GET"): ("/login", None, PUBLIC),

@@ -332,3 +332,14 @@ def test_an_orphan_travels_through_export_and_import_as_an_orphan(app, runner, r
                          for i in json.loads(doc.read_text())["first"]["items"]]
     assert strip(again) == strip(first)
     other.extensions["engine"].dispose()
+
+
+def test_search_finds_a_claim_by_its_new_wording_after_a_version_changed_it(app, reviewer_client, demo_article):
+    from annotator import db, search_index
+
+    annotate(reviewer_client, demo_article, CLAIM)
+    new_version(reviewer_client, demo_article, edited(demo_article.text))
+    with app.app_context():
+        assert search_index.stale_documents(db.session()) == []
+    found = parse(reviewer_client.get("/search?q=650%2C000").get_data(as_text=True))
+    assert "650,000 Russian soldiers" in found.text()
