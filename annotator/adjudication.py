@@ -43,6 +43,7 @@ def set_final_verdict(*, session: Session, span: Span, lead: User, verdict: str,
         touch(final)
         final.lead_id = lead.id
     final.verdict, final.rationale, final.cited_sources = verdict, rationale, sources
+    final.quote = span.quote
     history.record(session, span_id=span.id, user=lead, action="settled", before=before,
                    after=history.final_verdict_snapshot(final), at=final.updated_at)
     session.commit()

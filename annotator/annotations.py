@@ -13,6 +13,8 @@ from .web import get_or_404, htmx_request
 
 bp = Blueprint("annotations", __name__)
 SETTLED_MESSAGE = "A lead has settled this claim; its annotations can no longer be changed."
+TEXT_CHANGED_MESSAGE = ("A new version of the article arrived while you were annotating. Reload the article and "
+                        "select the words again; nothing was saved.")
 
 
 def load_own_annotation(annotation_id: int) -> Annotation:
@@ -25,9 +27,9 @@ def load_own_annotation(annotation_id: int) -> Annotation:
     return annotation
 
 
-def target_fields(target: Target) -> dict:
+def target_fields(target: Target, article: Article) -> dict:
     return {"start": target.start, "end": target.end, "quote": target.quote,
-            "prefix": target.prefix, "suffix": target.suffix}
+            "prefix": target.prefix, "suffix": target.suffix, "article_version": article.current_version}
 
 
 def form_target(form: NewAnnotationForm, article: Article) -> Target | None:
@@ -84,7 +86,7 @@ def annotate(article_id: int):
         return render_form(form, 422, article=article, action=action, quote=quote or "")
     span = spans.find_span(session=db.session(), article_id=article.id, start=target.start, end=target.end)
     existing = spans.own_annotation(session=db.session(), span=span, user=current_user)
-    form = NewAnnotationForm(formdata=None, obj=existing, data=target_fields(target))
+    form = NewAnnotationForm(formdata=None, obj=existing, data=target_fields(target, article))
     reattachable = () if span else spans.known_orphans(session=db.session(), article=article, viewer=current_user)
     return render_form(form, article=article, action=action, quote=target.quote, existing=existing,
                        reattachable=reattachable)
@@ -95,6 +97,8 @@ def create(article_id: int):
     """Save the signed-in reviewer's annotation on a selection (creating the span if new)."""
     article = get_or_404(Article, article_id)
     form = NewAnnotationForm()
+    if form.article_version.data not in (None, article.current_version):
+        abort(409, TEXT_CHANGED_MESSAGE)
     valid = form.validate()
     target = form_target(form, article) if form.quote.data else None
     if not valid or target is None:
@@ -113,8 +117,7 @@ def create(article_id: int):
         abort(403, SETTLED_MESSAGE)
     except spans.TextChanged:
         db.session().rollback()
-        abort(409, "A new version of the article arrived while you were annotating. Reload the article and "
-                   "select the words again; nothing was saved.")
+        abort(409, TEXT_CHANGED_MESSAGE)
     return after_change(article, annotation.span)
 
 
@@ -159,8 +162,7 @@ def update(annotation_id: int):
         abort(403, SETTLED_MESSAGE)
     except spans.TextChanged:
         db.session().rollback()
-        abort(409, "A new version of the article arrived while you were annotating. Reload the article and "
-                   "select the words again; nothing was saved.")
+        abort(409, TEXT_CHANGED_MESSAGE)
     return after_change(article, annotation.span)
 
 

@@ -21,6 +21,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from . import csrf, db, downloads, exports, openapi, spans, tokens, verdicts, versioning
 from .anchoring import AnchorError, Target, resolve_target
+from .text import canonicalize_fragment
 from .forms import annotation_content_form
 from .interchange import Rejected, w3c_content, w3c_target
 from .models import Annotation, Article, ArticleVersion, FinalVerdict, Span, User
@@ -251,8 +252,13 @@ def read_annotation(document: Any, article: Article, *, span: Span | None = None
     if span is None or document.get("target") is not None:
         try:
             place = w3c_target(document)
-            target = resolve_target(article.text, start=place["start"], end=place["end"], quote=place["quote"],
-                                    prefix=place["prefix"], suffix=place["suffix"])
+            if (span is not None and span.orphaned and place["start"] is None
+                    and canonicalize_fragment(place["quote"] or "") == span.quote):
+                # An orphan's target as GET gives it: its quote alone, in no current text.
+                target = Target(span.start, span.end, span.quote, span.prefix, span.suffix)
+            else:
+                target = resolve_target(article.text, start=place["start"], end=place["end"],
+                                        quote=place["quote"], prefix=place["prefix"], suffix=place["suffix"])
         except Rejected as error:
             errors.append({"field": error.field, "detail": str(error)})
         except AnchorError as error:

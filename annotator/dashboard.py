@@ -35,14 +35,15 @@ from wtforms import Form, SelectField
 
 from . import agreement, db, verdicts
 from .exports import csv_text, iso
-from .models import (DRAFT, RETURNED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span, User,
-                     UTCDateTime, utcnow)
+from .models import (DRAFT, ORPHANED, RETURNED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span,
+                     User, UTCDateTime, utcnow)
 from .spans import not_deleted
 from .web import attachment, htmx_request, lead_required
 
 bp = Blueprint("dashboard", __name__)
 
 IOU_THRESHOLD = agreement.DEFAULT_THRESHOLD
+ORPHAN_OFFSETS = 1 << 40  # beyond any article's length (see load_dashboard)
 
 
 # --- CSV ------------------------------------------------------------------------------------------
@@ -110,8 +111,13 @@ def load_dashboard(*, session: Session) -> DashboardData:
     """
     articles = [(a_id, title) for a_id, title in session.exec(
         select(Article.id, Article.title).order_by(Article.created_at.desc(), Article.id.desc()))]
+    # An orphan's range is in an older text: give it a place of its own past any text, so that
+    # grouping by overlap never merges it with a claim of the current one.
+    orphaned = Span.anchor_state == ORPHANED
+    start = case((orphaned, ORPHAN_OFFSETS + 2 * Span.id), else_=Span.start)
+    end = case((orphaned, ORPHAN_OFFSETS + 2 * Span.id + 1), else_=Span.end)
     statement = (
-        select(Annotation.span_id, Span.article_id, Span.start, Span.end, Annotation.user_id, Annotation.verdict)
+        select(Annotation.span_id, Span.article_id, start, end, Annotation.user_id, Annotation.verdict)
         .join(Span, Span.id == Annotation.span_id)
         .where(not_deleted(), Annotation.status == SUBMITTED)
     )

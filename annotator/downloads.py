@@ -56,7 +56,7 @@ def claimreview_document(*, session: Session, article: Article, viewer=None) -> 
     for final, span in session.exec(statement):
         record = exports.FinalVerdictRecord(
             url=url_for("articles.show", article_id=article.id, span=span.id, _external=True),
-            quote=span.quote, verdict=final.verdict, rationale=final.rationale,
+            quote=final.quote or span.quote, verdict=final.verdict, rationale=final.rationale,
             settled=final.created_at, modified=final.updated_at,
             cited=tuple(exports.SourceRecord(c["url"], c.get("title", ""), c.get("excerpt", ""))
                         for c in final.cited_sources),

@@ -176,6 +176,8 @@ class NewAnnotationForm(AnnotationForm):
     quote = HiddenField("Quote", validators=[InputRequired(message="Select the claim in the article first.")])
     prefix = HiddenField("Prefix")
     suffix = HiddenField("Suffix")
+    # The article version the words were selected in (absent from older clients: then not checked).
+    article_version = IntegerField("Article version", validators=[Optional()])
 
 
 class FinalVerdictForm(AppForm):
@@ -237,8 +239,10 @@ class FetchForm(AppForm):
 
 
 class VersionForm(AppForm):
-    """A new text for an article: pasted (or edited), or read from a file."""
+    """A new text for an article: pasted (or edited), or read from a file, on top of ``base_version``."""
 
+    # The version the user was looking at: a newer one arriving meanwhile is not silently undone.
+    base_version = IntegerField("Base version", validators=[Optional()])
     # No Optional(): it would stop validation of an empty text before validate_text, which asks
     # for the text or a file.
     text = TextAreaField("New text", validators=[Length(max=2_000_000)])
@@ -251,10 +255,13 @@ class VersionForm(AppForm):
 
 
 class ReattachForm(AppForm):
-    """New words of the latest version for an orphaned claim (offsets, the quote read from the text)."""
+    """New words of the latest version for an orphaned claim: offsets, the quote seen there, and
+    the version they were selected in."""
 
     start = IntegerField("Start", validators=[InputRequired()])
     end = IntegerField("End", validators=[InputRequired()])
+    quote = HiddenField("Quote", validators=[InputRequired()])
+    article_version = IntegerField("Article version", validators=[InputRequired()])
 
 
 SEARCH_MAX_LENGTH = 500

@@ -58,7 +58,8 @@ def migrating() -> Iterator[Connection]:
     On SQLite, foreign keys are off while it lasts: a migration that rebuilds a table
     (SQLite cannot drop a constraint in place) drops the old one, which must not touch the
     rows pointing at it. They are checked before the commit instead, which fails on any
-    dangling reference.
+    dangling reference. The transaction is begun explicitly there (Python's driver would
+    not begin one before DDL), so that a failing migration leaves nothing half done.
     """
     with db.engine().connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
@@ -67,6 +68,8 @@ def migrating() -> Iterator[Connection]:
             connection.commit()
         try:
             with connection.begin():
+                if sqlite:
+                    connection.exec_driver_sql("BEGIN")
                 yield connection
                 if sqlite:
                     dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

@@ -259,6 +259,9 @@ class FinalVerdict(SQLModel, table=True):
     # their annotation later does not change what the published review cites.
     cited_sources: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
     lead_id: int = Field(foreign_key="users.id")
+    # The words ruled on, as they read when the verdict was set: a later version may change the
+    # claim's wording, and the published review must not rate words the lead never saw.
+    quote: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())

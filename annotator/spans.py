@@ -428,8 +428,8 @@ def get_or_create_span(*, session: Session, article: Article, target: Target) ->
     span = find_span(session=session, article_id=article.id, start=target.start, end=target.end)
     if span is not None:
         return span
-    span = Span(article_id=article.id, start=target.start, end=target.end,
-                quote=target.quote, prefix=target.prefix, suffix=target.suffix)
+    span = Span(article_id=article.id, start=target.start, end=target.end, quote=target.quote,
+                prefix=target.prefix, suffix=target.suffix, anchored_version=article.current_version)
     try:
         with session.begin_nested():
             session.add(span)

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, update
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from . import db, history, reanchoring, search_index, text
+from . import db, history, reanchoring, search_index, spans, text
 from .anchoring import Target
 from .models import Article, ArticleVersion, Span, SpanAnchor, User
 from .reanchoring import ORPHANED, REATTACHED, OldSpan, Placement
@@ -26,6 +27,14 @@ class SameText(ValueError):
     """The new text is the article's current text: no version to add."""
 
 
+class NewerVersion(Exception):
+    """A version was added after the one the new text was edited from."""
+
+    def __init__(self, current: int):
+        super().__init__(f"version {current} arrived meanwhile")
+        self.current = current
+
+
 class NotOrphaned(Exception):
     """Only an orphaned span is re-attached (someone may have done it already)."""
 
@@ -33,7 +42,7 @@ class NotOrphaned(Exception):
 class RangeTaken(Exception):
     """Another claim already covers exactly the chosen words."""
 
-    def __init__(self, span: Span):
+    def __init__(self, span: Span | None):
         super().__init__("another claim covers these words")
         self.span = span
 
@@ -73,10 +82,11 @@ def first_version(article: Article, created_by: User | None, origin: str = "crea
 
 
 def add_version(*, session: Session, article: Article, raw_text: str, user: User | None, origin: str,
-                source: str | None = None) -> VersionReport:
+                source: str | None = None, base_version: int | None = None) -> VersionReport:
     """Make ``raw_text`` (made canonical) the article's new latest version and re-anchor every span.
 
-    ValueError when the text is empty, SameText when it equals the current one.
+    ValueError when the text is empty, SameText when it equals the current one, NewerVersion
+    when ``base_version`` (the version the text was edited from) is no longer the latest.
     """
     new_text = text.canonicalize(raw_text)
     if not new_text.strip():
@@ -84,6 +94,8 @@ def add_version(*, session: Session, article: Article, raw_text: str, user: User
     db.begin_write(session)
     # Saves check the article's version under a shared lock; this waits for them and blocks new ones.
     session.refresh(article, with_for_update=True)
+    if base_version is not None and base_version != article.current_version:
+        raise NewerVersion(article.current_version)
     if new_text == article.text:
         raise SameText(f"This text is the same as version {article.current_version}; nothing to add.")
     known = versions_of(session=session, article=article)
@@ -170,11 +182,15 @@ def placed_in_version(*, session: Session, article: Article, number: int) -> dic
     return placed
 
 
-def reattach(*, session: Session, span: Span, target: Target, user: User) -> Span:
-    """Put an orphaned span on new words of the latest version (recorded in its history)."""
+def reattach(*, session: Session, span: Span, target: Target, user: User, article_version: int) -> Span:
+    """Put an orphaned span on new words of version ``article_version``, which must still be the
+    latest (TextChanged otherwise), and record it in the span's history."""
     db.begin_write(session)
     article = span.article
-    session.refresh(article, with_for_update={"read": True})
+    current = session.exec(select(Article.current_version).where(Article.id == article.id)
+                           .with_for_update(read=True)).one()
+    if article_version != current or article.current_version != current:
+        raise spans.TextChanged()
     session.refresh(span, with_for_update=True)
     if not span.orphaned:
         raise NotOrphaned()
@@ -195,6 +211,11 @@ def reattach(*, session: Session, span: Span, target: Target, user: User) -> Spa
         REATTACHED, target.start, target.end, target.quote, 100.0)
     history.record(session, span_id=span.id, user=user, action="reattached", before=before,
                    after={"quote": target.quote})
+    try:
+        session.flush()
+    except IntegrityError:  # a new claim took exactly these words a moment ago
+        session.rollback()
+        raise RangeTaken(None) from None
     session.commit()
     return span
 
@@ -217,14 +238,15 @@ class VersionChanges:
     orphaned: list[ClaimChange]
 
 
-def state_counts(*, session: Session, article: Article) -> dict[int, Counter]:
-    """version number -> how many spans it kept, moved, changed and orphaned (one query)."""
+def state_counts(*, session: Session, article: Article, known: set[int] | None) -> dict[int, Counter]:
+    """version number -> how many spans (of ``known`` only, unless None) it kept, moved, changed and
+    orphaned (one query)."""
     counts: dict[int, Counter] = {}
-    statement = (select(SpanAnchor.version, SpanAnchor.state, func.count())
-                 .join(Span, Span.id == SpanAnchor.span_id).where(Span.article_id == article.id)
-                 .group_by(SpanAnchor.version, SpanAnchor.state))
-    for number, state, count in session.exec(statement):
-        counts.setdefault(number, Counter())[state] = count
+    statement = (select(SpanAnchor.version, SpanAnchor.state, SpanAnchor.span_id)
+                 .join(Span, Span.id == SpanAnchor.span_id).where(Span.article_id == article.id))
+    for number, state, span_id in session.exec(statement):
+        if known is None or span_id in known:
+            counts.setdefault(number, Counter())[state] += 1
     return counts
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 from . import db, diffing, spans, versioning
 from .anchoring import AnchorError, resolve_target
 from .articles import fetch_article
-from .extraction import ExtractionError, decode, extract_article
+from .extraction import ExtractionError, extract_article
 from .fetching import FetchError
 from .forms import ReattachForm, VersionForm
 from .models import Article
@@ -25,14 +25,14 @@ def _origins() -> dict:
 
 
 def text_of_upload(upload) -> str:
-    """The article text of an uploaded .txt or .html file; ValueError with the reason."""
+    """The article text of an uploaded .txt or .html file; ValueError (or ExtractionError) with the reason."""
     data = upload.read()
     if upload.filename.lower().endswith((".html", ".htm")):
         return extract_article(data).text
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return decode(data, None)
+        raise ValueError("The file is not UTF-8 text; save it as UTF-8, or paste its text.") from None
 
 
 @bp.get("/articles/<int:article_id>/versions")
@@ -41,17 +41,22 @@ def index(article_id: int):
     article = get_or_404(Article, article_id)
     session = db.session()
     versions = versioning.versions_of(session=session, article=article)
-    counts = versioning.state_counts(session=session, article=article)
+    counts = versioning.state_counts(session=session, article=article,
+                                     known=spans.known_span_ids(session=session, article=article, viewer=current_user))
     return render_template("versions/index.html", article=article, versions=list(reversed(versions)),
-                           counts=counts, form=VersionForm(formdata=None, data={"text": article.text}))
+                           counts=counts)
+
+
+def version_form(article: Article) -> VersionForm:
+    """The new-version form holding the current text, to edit or replace."""
+    return VersionForm(formdata=None, data={"text": article.text, "base_version": article.current_version})
 
 
 @bp.get("/articles/<int:article_id>/versions/new")
 def new(article_id: int):
-    """The form for a new version, holding the current text to edit or replace."""
+    """The form for a new version."""
     article = get_or_404(Article, article_id)
-    return render_template("versions/new.html", article=article, form=VersionForm(formdata=None,
-                                                                                  data={"text": article.text}))
+    return render_template("versions/new.html", article=article, form=version_form(article))
 
 
 @bp.post("/articles/<int:article_id>/versions")
@@ -65,7 +70,15 @@ def create(article_id: int):
             raw = text_of_upload(upload) if upload else form.text.data
             report = versioning.add_version(session=db.session(), article=article, raw_text=raw, user=current_user,
                                             origin="file" if upload else "pasted",
-                                            source=upload.filename if upload else None)
+                                            source=upload.filename if upload else None,
+                                            base_version=form.base_version.data)
+        except versioning.NewerVersion as newer:
+            # Someone added a version while this text was edited: keep the text, show what arrived.
+            db.session().rollback()
+            base = form.base_version.data
+            # Sending it again now builds on the newer version (raw_data is what the field shows).
+            form.base_version.data, form.base_version.raw_data = newer.current, None
+            return render_template("versions/new.html", article=article, form=form, conflict=(base, newer.current)), 409
         except (ValueError, ExtractionError) as error:  # SameText, an empty text, an unreadable file
             db.session().rollback()
             (form.file if upload else form.text).errors.append(str(error))
@@ -78,7 +91,7 @@ def create(article_id: int):
 def refetch(article_id: int):
     """Fetch the article's web page again and add its text as a new version when it changed."""
     article = get_or_404(Article, article_id)
-    form = VersionForm(formdata=None, data={"text": article.text})
+    form = version_form(article)
     if not article.source_url:
         abort(404)
     try:
@@ -137,12 +150,14 @@ def reattach(article_id: int, span_id: int):
     if spans.is_settled(db.session(), span.id) and not current_user.is_lead:
         abort(403, "A lead has settled this claim; only a lead may re-attach it.")
     try:
-        target = resolve_target(article.text, start=form.start.data, end=form.end.data,
-                                quote=article.text[form.start.data:form.end.data]
-                                if 0 <= form.start.data < form.end.data <= len(article.text) else "")
-        versioning.reattach(session=db.session(), span=span, target=target, user=current_user)
+        target = resolve_target(article.text, start=form.start.data, end=form.end.data, quote=form.quote.data)
+        versioning.reattach(session=db.session(), span=span, target=target, user=current_user,
+                            article_version=form.article_version.data)
     except AnchorError as error:
         abort(422, str(error))
+    except spans.TextChanged:
+        db.session().rollback()
+        abort(409, "A new version of the article arrived since you selected these words; reload and select again.")
     except versioning.NotOrphaned:
         db.session().rollback()
         abort(409, "This claim is no longer orphaned: someone re-attached it already.")

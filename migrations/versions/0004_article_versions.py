@@ -1,7 +1,8 @@
 """article versions and span anchors
 
 Every text an article has had is kept (article_versions); each span records where it
-lies in every version (span_anchors) and its state in the latest one. Existing
+lies in every version (span_anchors) and its state in the latest one; each final verdict
+keeps the words it ruled on. Existing
 articles become version 1 of themselves, and their spans its original anchors. A
 span orphaned by a new version keeps its old range, so the range is unique only
 among spans that are not orphaned.
@@ -63,6 +64,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('current_version', sa.Integer(), nullable=False, server_default='1'))
     with op.batch_alter_table('annotations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('made_on_version', sa.Integer(), nullable=False, server_default='1'))
+    with op.batch_alter_table('final_verdicts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('quote', sa.Text(), nullable=True))
     with op.batch_alter_table('spans', schema=None) as batch_op:
         batch_op.add_column(sa.Column('anchor_state', sqlmodel.sql.sqltypes.AutoString(length=20),
                                       nullable=False, server_default='original'))
@@ -73,6 +76,7 @@ def upgrade() -> None:
 
     op.execute("INSERT INTO article_versions (article_id, number, text, origin, source, created_by_id, created_at) "
                "SELECT id, 1, text, 'created', source_url, created_by_id, created_at FROM articles")
+    op.execute("UPDATE final_verdicts SET quote = (SELECT quote FROM spans WHERE spans.id = final_verdicts.span_id)")
     op.execute('INSERT INTO span_anchors (span_id, version, state, start, "end", quote, similarity) '
                "SELECT id, 1, 'original', start, \"end\", quote, 100.0 FROM spans")
 
@@ -83,6 +87,8 @@ def downgrade() -> None:
         batch_op.create_unique_constraint('uq_span_range', ['article_id', 'start', 'end'])
         batch_op.drop_column('anchored_version')
         batch_op.drop_column('anchor_state')
+    with op.batch_alter_table('final_verdicts', schema=None) as batch_op:
+        batch_op.drop_column('quote')
     with op.batch_alter_table('annotations', schema=None) as batch_op:
         batch_op.drop_column('made_on_version')
     with op.batch_alter_table('articles', schema=None) as batch_op:

@@ -56,6 +56,8 @@ def test_a_new_version_re_anchors_highlights_and_an_orphan_is_re_attached(page, 
     expect(reattach).to_contain_text(SECOND)
     reattach.get_by_role("button", name="Re-attach").click()
 
+    page.wait_for_url("**/articles/1?span=*")  # the page reloads on the claim
+    expect(page.locator("#panel h3", has_text="Reviewers' annotations")).to_be_visible()
     expect(page.locator("#panel blockquote.quote")).to_have_text(NEW_WORDING)
     expect(page.locator("#panel")).to_contain_text("Mostly true")
     expect(page.locator("#orphans")).to_have_count(0)

@@ -272,6 +272,25 @@ def test_versions_are_listed_with_their_texts_and_claims_say_how_they_were_place
     assert (claims[gone]["anchor"], claims[gone]["start"], claims[gone]["end"]) == ("orphaned", None, None)
 
 
+def test_an_orphan_sent_back_as_get_gave_it_is_updated(app, client, reviewer, demo_article):
+    from annotator import db, versioning
+    from annotator.models import Article
+
+    gone = "Putin is unlikely to engage in peace negotiations"
+    annotation_id = created_id(create(client, reviewer, demo_article.id, w3c(gone)))
+    with app.app_context():
+        article = db.session().get(Article, demo_article.id)
+        versioning.add_version(session=db.session(), article=article, user=None, origin="pasted",
+                               raw_text=article.text.replace(gone, "Talks stall"))
+    item = client.get(f"{API}/annotations/{annotation_id}", headers=bearer(reviewer)).get_json()
+    assert [s["type"] for s in item["target"]["selector"]] == ["TextQuoteSelector"]
+    item["body"] = [b for b in item["body"] if b.get("purpose") != "commenting"] + [
+        {"type": "TextualBody", "purpose": "commenting", "value": "Still checking."}]
+    response = call(client, "PUT", f"/annotations/{annotation_id}", reviewer, headers={"If-Match": '"1"'}, body=item)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert "Still checking." in json.dumps(response.get_json())
+
+
 # --- Annotations: create ---------------------------------------------------------------------------------
 
 def test_create_stores_a_draft_and_answers_201_with_the_w3c_annotation(app, client, reviewer, demo_article):

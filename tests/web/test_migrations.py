@@ -130,3 +130,32 @@ def test_upgrading_a_database_with_annotations_keeps_every_row_and_reference(tmp
         assert after == before and tuple(state) == ("original", 1)
         assert [tuple(v) for v in versions] == [(1, "created")]
     assert differences(app) == []
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    """Every step of an upgrade runs in one transaction, DDL included (SQLite's driver would commit it)."""
+    from alembic import op
+
+    app = fresh_app(tmp_path, "atomic.sqlite3")
+    with app.app_context():
+        migrations.upgrade("0003")
+        original = op.create_index
+
+        def fail_after_some_tables(*args, **kwargs):
+            if args and args[0] == "uq_span_range":
+                raise RuntimeError("disk full")
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(op, "create_index", fail_after_some_tables)
+        try:
+            migrations.upgrade()
+        except RuntimeError:
+            pass
+        else:
+            raise AssertionError("the upgrade did not fail")
+        monkeypatch.undo()
+        assert migrations.current_revision() == "0003"
+        assert "article_versions" not in inspect(db.engine()).get_table_names()
+        migrations.upgrade()
+        assert migrations.current_revision() == head()
+    app.extensions["engine"].dispose()

@@ -132,7 +132,10 @@ def test_an_orphan_is_re_attached_to_new_words_from_the_annotate_panel(app, revi
     assert SECOND in box.text()
     action = box.find("form").get("action")
     assert action == f"/articles/{article.id}/spans/{gone.id}/reattach"
-    response = post_form(reviewer_client, action, {"start": start, "end": end}, token_from=f"/articles/{article.id}")
+    fields = {f.get("name"): f.get("value") for f in box.find("form").find_all("input")}
+    assert (fields["start"], fields["end"], fields["article_version"]) == (str(start), str(end), "2")
+    assert fields["quote"] == "Talks remain out of reach"
+    response = post_form(reviewer_client, action, fields, token_from=f"/articles/{article.id}")
     assert response.status_code == 200 and response.headers["HX-Redirect"] == f"/articles/{article.id}?span={gone.id}"
     span = rows(app, Span, Span.id == gone.id)[0]
     assert (span.anchor_state, span.start, span.end, span.quote) == ("reattached", start, end,
@@ -141,7 +144,7 @@ def test_an_orphan_is_re_attached_to_new_words_from_the_annotate_panel(app, revi
     event = rows(app, Event, Event.span_id == gone.id, Event.action == "reattached")[0]
     assert event.before == {"quote": SECOND} and event.after == {"quote": "Talks remain out of reach"}
     # Done once: a second re-attach is refused, and the highlight is back.
-    again = post_form(reviewer_client, action, {"start": start, "end": end}, token_from=f"/articles/{article.id}")
+    again = post_form(reviewer_client, action, fields, token_from=f"/articles/{article.id}")
     assert again.status_code == 409
     page = parse(reviewer_client.get(f"/articles/{article.id}").get_data(as_text=True))
     assert page.by_id("orphans") is None
@@ -157,14 +160,22 @@ def test_re_attach_refuses_bad_ranges_words_of_another_claim_and_strangers(app, 
     claim = rows(app, Span, Span.id == claim.id)[0]
     path = f"/articles/{article.id}/spans/{gone.id}/reattach"
     token_page = f"/articles/{article.id}"
-    assert post_form(reviewer_client, path, {"start": 5, "end": 2}, token_from=token_page).status_code == 422
+
+    def words(start, end, version=2, quote=None):
+        return {"start": start, "end": end, "article_version": version,
+                "quote": article.text[start:end] if quote is None else quote}
+
+    assert post_form(reviewer_client, path, words(5, 2, quote="x"), token_from=token_page).status_code == 422
     assert post_form(reviewer_client, path, {"start": "x"}, token_from=token_page).status_code == 422
-    assert post_form(reviewer_client, path, {"start": 0, "end": 10 ** 9}, token_from=token_page).status_code == 422
-    taken = post_form(reviewer_client, path, {"start": claim.start, "end": claim.end}, token_from=token_page)
+    assert post_form(reviewer_client, path, words(0, 10 ** 9, quote="x"), token_from=token_page).status_code == 422
+    # The words seen must be the words there, in the version they were selected in.
+    assert post_form(reviewer_client, path, words(0, 6, quote="other"), token_from=token_page).status_code == 422
+    assert post_form(reviewer_client, path, words(0, 6, version=1), token_from=token_page).status_code == 409
+    taken = post_form(reviewer_client, path, words(claim.start, claim.end), token_from=token_page)
     assert taken.status_code == 409
-    stranger = make_user("stranger")  # knows nothing of the reviewer's claims... but they are submitted
-    assert post_form(stranger, path, {"start": 0, "end": 6}, token_from=token_page).status_code == 200
-    no_csrf = reviewer_client.post(path, data={"start": 0, "end": 6})
+    stranger = make_user("stranger")  # the claim's annotations are submitted: any reviewer knows of it
+    assert post_form(stranger, path, words(0, 6), token_from=token_page).status_code == 200
+    no_csrf = reviewer_client.post(path, data=words(0, 6))
     assert no_csrf.status_code == 400
 
 
@@ -343,3 +354,74 @@ def test_search_finds_a_claim_by_its_new_wording_after_a_version_changed_it(app,
         assert search_index.stale_documents(db.session()) == []
     found = parse(reviewer_client.get("/search?q=650%2C000").get_data(as_text=True))
     assert "650,000 Russian soldiers" in found.text()
+
+
+def test_a_claim_made_on_a_later_version_is_anchored_from_that_version(app, reviewer_client, demo_article):
+    """Version 2 adds a line; a claim made on version 2 survives version 3 and shows on version 2."""
+    new_version(reviewer_client, demo_article, "Preface.\n" + demo_article.text)
+    article = rows(app, Article, Article.id == demo_article.id)[0]
+    claim = annotate(reviewer_client, article, CLAIM)
+    assert (claim.anchored_version, rows(app, Annotation)[0].made_on_version) == (2, 2)
+    new_version(reviewer_client, article, article.text.replace("Preface.", "Foreword, rewritten."))
+    span = rows(app, Span, Span.id == claim.id)[0]
+    latest = rows(app, Article, Article.id == demo_article.id)[0].text
+    assert span.anchor_state == "moved" and latest[span.start:span.end] == CLAIM
+    page = parse(reviewer_client.get(f"/articles/{article.id}?version=2").get_data(as_text=True))
+    assert "".join(m.text() for m in page.by_id("article-text").find_all("mark")) == CLAIM
+    page = parse(reviewer_client.get(f"/articles/{article.id}?version=1").get_data(as_text=True))
+    assert not page.by_id("article-text").find_all("mark")  # it was made later
+
+
+def test_a_form_opened_on_an_older_version_is_refused_with_409(app, reviewer_client, demo_article):
+    data = annotation_data(demo_article.text, CLAIM)
+    data["article_version"] = 1
+    new_version(reviewer_client, demo_article, demo_article.text + "\nA new last line.")
+    response = post_annotation(reviewer_client, demo_article, data)
+    assert response.status_code == 409 and "new version" in response.get_data(as_text=True)
+    assert not rows(app, Annotation)
+    data["article_version"] = 2
+    assert post_annotation(reviewer_client, demo_article, data).status_code == 200
+
+
+def test_a_version_added_meanwhile_is_not_silently_undone(app, reviewer_client, lead_client, demo_article):
+    token = csrf_token(reviewer_client, f"/articles/{demo_article.id}/versions/new")
+    new_version(lead_client, demo_article, demo_article.text + "\nThe lead's correction.")
+    mine = demo_article.text + "\nMy correction."
+    response = reviewer_client.post(f"/articles/{demo_article.id}/versions",
+                                    data={"csrf_token": token, "text": mine, "base_version": 1})
+    assert response.status_code == 409
+    page = parse(response.get_data(as_text=True))
+    assert "Version 2 was added" in page.by_id("version-conflict").text()
+    assert page.by_id("text").text().strip().endswith("My correction.")  # the typed text is kept
+    assert page.find("input", name="base_version").get("value") == "2"
+    assert len(rows(app, ArticleVersion)) == 2
+    again = reviewer_client.post(f"/articles/{demo_article.id}/versions",
+                                 data={"csrf_token": token, "text": mine, "base_version": 2})
+    assert again.status_code == 303 and len(rows(app, ArticleVersion)) == 3
+
+
+def test_a_text_file_that_is_not_utf_8_is_refused_with_the_reason(app, reviewer_client, demo_article):
+    import io
+
+    token = csrf_token(reviewer_client, f"/articles/{demo_article.id}/versions/new")
+    data = {"csrf_token": token, "file": (io.BytesIO("Café crème".encode("latin-1")), "v2.txt")}
+    response = reviewer_client.post(f"/articles/{demo_article.id}/versions", data=data,
+                                    content_type="multipart/form-data")
+    assert response.status_code == 422 and "not UTF-8" in response.get_data(as_text=True)
+
+
+def test_the_published_review_keeps_the_words_the_lead_ruled_on(app, reviewer_client, lead_client, runner,
+                                                               demo_article):
+    import json
+
+    claim = annotate(reviewer_client, demo_article, CLAIM)
+    page = f"/articles/{demo_article.id}?span={claim.id}"
+    settled = post_form(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/final-verdict",
+                        {"verdict": "false", "rationale": "The figure is not supported."}, token_from=page)
+    assert settled.status_code == 200, settled.get_data(as_text=True)[:300]
+    new_version(reviewer_client, demo_article, demo_article.text.replace("600,000", "650,000"))
+    assert rows(app, Span, Span.id == claim.id)[0].quote == CLAIM.replace("600,000", "650,000")
+    reviews = json.loads(reviewer_client.get(f"/articles/{demo_article.id}/claimreview.jsonld").get_data())
+    assert reviews[0]["claimReviewed"] == CLAIM
+    panel = parse(reviewer_client.get(page).get_data(as_text=True))
+    assert "Ruled on the earlier wording" in panel.text()
