@@ -1,5 +1,5 @@
 """Flask commands: ``flask --app app init-db | load-demo | create-user | create-token | list-tokens | revoke-token |
-import-article | import-url | import-annotations | export | search``.
+import-article | import-url | import-annotations | export | versions | diff | search``.
 
 A command that fails exits non-zero with a one-line message, never a traceback.
 """
@@ -21,7 +21,7 @@ from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import ValidationError
 
-from . import db, migrations, tokens, verdicts, versioning
+from . import db, diffing, migrations, tokens, verdicts, versioning
 from .articles import create_article, fetch_article
 from .extraction import extract_article
 from .auth import create_or_update_user, find_user
@@ -61,13 +61,18 @@ def read_utf8(file: Path) -> str:
         raise click.ClickException(f"{file} is not UTF-8 text") from None
 
 
+def existing_article(article_id: int) -> Article:
+    article = db.session().get(Article, article_id)
+    if article is None:
+        raise click.ClickException(f"no article with id {article_id}")
+    return article
+
+
 def add_version(article_id: int, raw: str, *, origin: str, source: str) -> None:
     """Add ``raw`` as the article's new version and print the re-anchoring report."""
     db.create_schema()
     session = db.session()
-    article = session.get(Article, article_id)
-    if article is None:
-        raise click.ClickException(f"no article with id {article_id}")
+    article = existing_article(article_id)
     try:
         report = versioning.add_version(session=session, article=article, raw_text=raw, user=None,
                                         origin=origin, source=source)
@@ -361,9 +366,7 @@ def register(app: Flask) -> None:
     @one_line_errors
     def export(article_id, export_format, output):
         """Export an article's annotations (W3C Web Annotation JSON-LD or CSV) or its ClaimReviews."""
-        article = db.session().get(Article, article_id)
-        if article is None:
-            raise click.ClickException(f"no article with id {article_id}")
+        article = existing_article(article_id)
         with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
             chunks = FORMATS[export_format](session=db.session(), article=article, viewer=OPERATOR)
             if output is None:
@@ -373,6 +376,40 @@ def register(app: Flask) -> None:
                 with output.open("w", encoding="utf-8") as file:
                     file.writelines(chunks)
                 click.echo(f"Wrote {export_format} export of article {article_id} to {output}")
+
+    @app.cli.command("versions", cls=OneLineCommand)
+    @click.argument("article_id", type=int)
+    @one_line_errors
+    def versions(article_id):
+        """List an article's versions: number, when, where from, and what each did to the claims."""
+        session = db.session()
+        article = existing_article(article_id)
+        counts = versioning.state_counts(session=session, article=article, known=None)
+        for version in versioning.versions_of(session=session, article=article):
+            states = counts.get(version.number, {})
+            done = ", ".join(f"{states[s]} {s}" for s in ("kept", "moved", "changed", "orphaned") if states.get(s))
+            click.echo(f"{version.number}\t{iso(version.created_at)}\t{version.origin}\t{version.source or ''}\t"
+                       f"{len(version.text)} characters\t{done or '-'}"
+                       + ("\tlatest" if version.number == article.current_version else ""))
+
+    @app.cli.command("diff", cls=OneLineCommand)
+    @click.argument("article_id", type=int)
+    @click.option("--from", "old_number", type=int, help="The older version (default: the one before --to).")
+    @click.option("--to", "new_number", type=int, help="The newer version (default: the latest).")
+    @one_line_errors
+    def diff(article_id, old_number, new_number):
+        """Print what changed between two versions: [-deleted-] and {+inserted+} words inline."""
+        article = existing_article(article_id)
+        by_number = {v.number: v for v in versioning.versions_of(session=db.session(), article=article)}
+        new_number = article.current_version if new_number is None else new_number
+        old_number = max(1, new_number - 1) if old_number is None else old_number
+        for number in (old_number, new_number):
+            if number not in by_number:
+                raise click.ClickException(f"article {article_id} has no version {number}")
+        comparison = diffing.compare(by_number[old_number].text, by_number[new_number].text)
+        click.echo(f"Article {article_id}, version {old_number} to {new_number}: {diffing.summary(comparison)}")
+        if not comparison.identical:
+            click.echo(diffing.as_text(comparison))
 
     @app.cli.command("search", cls=OneLineCommand)
     @click.argument("words", nargs=-1)

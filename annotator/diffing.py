@@ -81,3 +81,18 @@ def compare(old: str, new: str) -> TextDiff:
             if line:
                 paragraphs[-1].append(Piece(kind, line))
     return TextDiff(paragraphs, added, removed, changes)
+
+
+def as_text(comparison: TextDiff) -> str:
+    """The diff as plain text, wdiff's way: ``[-deleted-]`` and ``{+inserted+}``, a paragraph a line."""
+    marks = {SAME: "{}", ADDED: "{{+{}+}}", REMOVED: "[-{}-]"}
+    return "\n".join("".join(marks[p.kind].format("¶" if p.breaks else p.text) for p in paragraph)
+                     for paragraph in comparison.paragraphs)
+
+
+def summary(comparison: TextDiff) -> str:
+    if comparison.identical:
+        return "the same text"
+    return (f"{comparison.changes} change{'' if comparison.changes == 1 else 's'}: "
+            f"{comparison.added_words} word{'' if comparison.added_words == 1 else 's'} inserted, "
+            f"{comparison.removed_words} deleted")

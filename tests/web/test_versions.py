@@ -425,3 +425,21 @@ def test_the_published_review_keeps_the_words_the_lead_ruled_on(app, reviewer_cl
     assert reviews[0]["claimReviewed"] == CLAIM
     panel = parse(reviewer_client.get(page).get_data(as_text=True))
     assert "Ruled on the earlier wording" in panel.text()
+
+
+def test_cli_lists_versions_and_prints_the_diff(app, runner, reviewer_client, demo_article):
+    annotate(reviewer_client, demo_article, CLAIM)
+    new_version(reviewer_client, demo_article, edited(demo_article.text))
+    listed = runner.invoke(args=["versions", str(demo_article.id)])
+    assert listed.exit_code == 0, listed.output
+    first, second = listed.output.splitlines()
+    assert first.startswith("1\t") and "\tcreated\t" in first
+    assert second.startswith("2\t") and "\tpasted\t" in second and "1 changed" in second and second.endswith("latest")
+    diff = runner.invoke(args=["diff", str(demo_article.id)])
+    assert diff.exit_code == 0, diff.output
+    assert diff.output.startswith(f"Article {demo_article.id}, version 1 to 2: 4 changes: 11 words inserted, 9 deleted")
+    assert "[-600-]{+650+},000" in diff.output and "{+UPDATE: this article was corrected.+}{+¶+}" in diff.output
+    same = runner.invoke(args=["diff", str(demo_article.id), "--from", "2", "--to", "2"])
+    assert same.exit_code == 0 and same.output.strip().endswith("the same text")
+    missing = runner.invoke(args=["diff", str(demo_article.id), "--from", "7"])
+    assert missing.exit_code == 1 and "has no version 7" in missing.output and "Traceback" not in missing.output
