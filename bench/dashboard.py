@@ -14,14 +14,13 @@ import os
 import platform
 import random
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 from sqlalchemy import event
 
-from data import Mix, add_article, bench_app, long_text, populate, reviewers, signed_in_client
+from data import (Mix, add_article, add_database_option, analyze, bench_app, database_url, long_text, populate,
+                  reviewers, signed_in_client)
 
 from annotator import db  # noqa: E402  (data puts the project on the path)
 from annotator.auth import find_user  # noqa: E402
@@ -50,25 +49,17 @@ def explain(connection, statement: str, parameters, postgres: bool) -> list[str]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", action="store_true", help="use the empty database in ANNOTATOR_TEST_DATABASE_URL")
+    add_database_option(parser)
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--annotations", type=int, default=50_000)
     parser.add_argument("--no-plans", action="store_true", help="print the timings only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        if args.postgres:
-            url = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")
-            if not url:
-                sys.exit("--postgres needs ANNOTATOR_TEST_DATABASE_URL (scripts/with_postgres.py sets it)")
-        else:
-            url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        app = bench_app(url)
+        app = bench_app(database_url(args.postgres, tmp))
         started = time.perf_counter()
         fill(app, args.articles, args.annotations)
+        analyze(app)
         engine = app.extensions["engine"]
-        with engine.connect() as connection:  # fresh planner statistics, as a running server would have
-            connection.exec_driver_sql("ANALYZE")
-            connection.commit()
         database = "PostgreSQL" if args.postgres else "SQLite"
         print(f"Lead pages, {database}, {args.articles} articles, {args.annotations:,} annotations "
               f"(filled in {time.perf_counter() - started:.1f} s), Python {platform.python_version()}, "

@@ -7,6 +7,7 @@ in seconds; what they hold is what the app itself would have stored.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import re
 import sys
@@ -28,6 +29,27 @@ from annotator.verdicts import KEYS  # noqa: E402
 PASSWORD = "bench-password"
 EVENTS_BY_STATUS = {"draft": ("created",), "submitted": ("created", "submitted"),
                     "returned": ("created", "submitted", "returned")}
+
+
+def add_database_option(parser) -> None:
+    parser.add_argument("--postgres", action="store_true", help="use the empty database in ANNOTATOR_TEST_DATABASE_URL")
+
+
+def database_url(postgres: bool, tmp: str) -> str:
+    """The bench database: PostgreSQL's test database (scripts/with_postgres.py sets it), or SQLite in ``tmp``."""
+    if not postgres:
+        return f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+    url = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")
+    if not url:
+        sys.exit("--postgres needs ANNOTATOR_TEST_DATABASE_URL (scripts/with_postgres.py sets it)")
+    return url
+
+
+def analyze(app) -> None:
+    """Fresh planner statistics, as a running server would have."""
+    with app.extensions["engine"].connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
 
 
 def bench_app(database_url: str):

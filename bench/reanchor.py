@@ -16,14 +16,12 @@ import os
 import platform
 import random
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 from sqlmodel import select
 
-from data import add_article, bench_app, long_text, populate, reviewers
+from data import add_article, add_database_option, bench_app, database_url, long_text, populate, reviewers
 
 from annotator import db, reanchoring, versioning
 from annotator.models import Article, Span
@@ -48,16 +46,10 @@ def edited(text: str, rng: random.Random) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", action="store_true", help="use the empty database in ANNOTATOR_TEST_DATABASE_URL")
+    add_database_option(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        if args.postgres:
-            url = os.environ.get("ANNOTATOR_TEST_DATABASE_URL")
-            if not url:
-                sys.exit("--postgres needs ANNOTATOR_TEST_DATABASE_URL (scripts/with_postgres.py sets it)")
-        else:
-            url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        app = bench_app(url)
+        app = bench_app(database_url(args.postgres, tmp))
         users = reviewers(app, 1)
         article_id, text = add_article(app, "Long article", long_text(app))
         populate(app, article_id, text, SPANS, users, random.Random(1))

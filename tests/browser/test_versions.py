@@ -23,17 +23,20 @@ def add_corrected_version(page, article_text: str) -> None:
     expect(page.get_by_role("heading", name="Version 2")).to_be_visible()
 
 
-def test_a_new_version_re_anchors_highlights_and_an_orphan_is_re_attached(page, live_app):
+def submit_then_correct(page, live_app, *quotes: str) -> None:
+    """Sign in, submit a verdict on each quote, then add the corrected text as version 2."""
     with live_app.app_context():
         text = db.session().get(Article, 1).text
     sign_in(page)
     page.goto("/articles/1")
-    annotate_claim(page, CLAIM, button="Submit")
-    expect(page.locator("#panel .annotation")).to_have_count(1)
-    annotate_claim(page, SECOND, button="Submit")
-    expect(page.locator("#panel .annotation")).to_have_count(1)
-
+    for quote in quotes:
+        annotate_claim(page, quote, button="Submit")
+        expect(page.locator("#panel .annotation")).to_have_count(1)
     add_corrected_version(page, text)
+
+
+def test_a_new_version_re_anchors_highlights_and_an_orphan_is_re_attached(page, live_app):
+    submit_then_correct(page, live_app, CLAIM, SECOND)
     expect(page.locator("#reanchor-totals")).to_contain_text("1 changed")
     expect(page.locator("#reanchor-totals")).to_contain_text("1 orphaned")
     expect(page.locator("#changed-claims")).to_contain_text("650,000")
@@ -68,13 +71,7 @@ def test_a_new_version_re_anchors_highlights_and_an_orphan_is_re_attached(page, 
 
 
 def test_the_diff_view_shows_the_quiet_edit_and_version_one_stays_readable(page, live_app):
-    with live_app.app_context():
-        text = db.session().get(Article, 1).text
-    sign_in(page)
-    page.goto("/articles/1")
-    annotate_claim(page, CLAIM, button="Submit")
-    expect(page.locator("#panel .annotation")).to_have_count(1)
-    add_corrected_version(page, text)
+    submit_then_correct(page, live_app, CLAIM)
 
     page.get_by_role("link", name="See the changes").click()
     diff = page.locator("#diff-text")
