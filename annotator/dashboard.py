@@ -29,7 +29,7 @@ from datetime import datetime
 
 from flask import Blueprint, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
-from sqlalchemy import and_, case, distinct, func, or_, type_coerce
+from sqlalchemy import BigInteger, and_, case, cast, distinct, func, literal, or_, type_coerce
 from sqlmodel import Session, select
 from wtforms import Form, SelectField
 
@@ -111,13 +111,14 @@ def load_dashboard(*, session: Session) -> DashboardData:
     """
     articles = [(a_id, title) for a_id, title in session.exec(
         select(Article.id, Article.title).order_by(Article.created_at.desc(), Article.id.desc()))]
-    # An orphan's range is in an older text: give it a place of its own past any text, so that
-    # grouping by overlap never merges it with a claim of the current one.
+    # An orphan's range is in an older text: it gets a place of its own past any text, so that
+    # grouping by overlap never merges it with a current claim (64-bit: past PostgreSQL's integer).
     orphaned = Span.anchor_state == ORPHANED
-    start = case((orphaned, ORPHAN_OFFSETS + 2 * Span.id), else_=Span.start)
-    end = case((orphaned, ORPHAN_OFFSETS + 2 * Span.id + 1), else_=Span.end)
+    own_place = literal(ORPHAN_OFFSETS, BigInteger) + 2 * cast(Span.id, BigInteger)
     statement = (
-        select(Annotation.span_id, Span.article_id, start, end, Annotation.user_id, Annotation.verdict)
+        select(Annotation.span_id, Span.article_id, case((orphaned, own_place), else_=cast(Span.start, BigInteger)),
+               case((orphaned, own_place + 1), else_=cast(Span.end, BigInteger)), Annotation.user_id,
+               Annotation.verdict)
         .join(Span, Span.id == Annotation.span_id)
         .where(not_deleted(), Annotation.status == SUBMITTED)
     )

@@ -443,3 +443,19 @@ def test_cli_lists_versions_and_prints_the_diff(app, runner, reviewer_client, de
     assert same.exit_code == 0 and same.output.strip().endswith("the same text")
     missing = runner.invoke(args=["diff", str(demo_article.id), "--from", "7"])
     assert missing.exit_code == 1 and "has no version 7" in missing.output and "Traceback" not in missing.output
+
+
+def test_an_orphan_is_a_claim_of_its_own_on_the_dashboard(app, reviewer_client, lead_client, demo_article):
+    """Its old range may overlap a current claim's; the agreement figures must not merge them."""
+    annotate(reviewer_client, demo_article, SECOND, verdict="true")
+    new_version(reviewer_client, demo_article, demo_article.text.replace(SECOND, "Talks remain out of reach"))
+    article = rows(app, Article, Article.id == demo_article.id)[0]
+    annotate(lead_client, article, "Talks remain out of reach", verdict="false")  # the orphan's old place
+    response = lead_client.get("/review/articles.csv")
+    assert response.status_code == 200
+    from annotator import dashboard, db
+
+    with app.app_context():
+        data = dashboard.load_dashboard(session=db.session())
+    starts = sorted(row.start for row in data.annotations)
+    assert starts[-1] >= dashboard.ORPHAN_OFFSETS and starts[0] < len(article.text)
