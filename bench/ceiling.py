@@ -33,11 +33,13 @@ engine = make_engine(os.environ.get("ANNOTATOR_DATABASE_URL", "sqlite:///instanc
 SQLITE = engine.dialect.name == "sqlite"
 MAX_SOURCES = 20
 
-FIND_SPAN = text('SELECT id FROM spans WHERE article_id = :article AND start = :start AND "end" = :end')
+# Ranges are unique among spans that are not orphaned (a partial index): the conflict target says so.
+FIND_SPAN = text('SELECT id FROM spans WHERE article_id = :article AND start = :start AND "end" = :end '
+                 "AND anchor_state != 'orphaned'")
 INSERT_SPAN = text(
     'INSERT INTO spans (article_id, start, "end", quote, prefix, suffix, created_at) '
     "VALUES (:article, :start, :end, :quote, :prefix, :suffix, :now) "
-    'ON CONFLICT (article_id, start, "end") DO NOTHING RETURNING id'
+    """ON CONFLICT (article_id, start, "end") WHERE anchor_state != 'orphaned' DO NOTHING RETURNING id"""
 ).bindparams(bindparam("now", type_=UTCDateTime()))
 INSERT_ANNOTATION = text(
     "INSERT INTO annotations (span_id, user_id, verdict, note, status, return_note, version, created_at, updated_at) "
