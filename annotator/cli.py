@@ -1,5 +1,5 @@
 """Flask commands: ``flask --app app init-db | load-demo | create-user | create-token | list-tokens | revoke-token |
-import-article | import-url | import-annotations | export | versions | diff | search``.
+import-article | import-url | import-annotations | export | versions | diff | reattach | search``.
 
 A command that fails exits non-zero with a one-line message, never a traceback.
 """
@@ -24,13 +24,14 @@ from wtforms.validators import ValidationError
 from . import db, diffing, migrations, tokens, verdicts, versioning
 from .articles import create_article, fetch_article
 from .extraction import extract_article
+from .anchoring import AnchorError, resolve_target
 from .auth import create_or_update_user, find_user
 from .downloads import FORMATS
 from .forms import check_web_url
 from .imports import OUTCOMES, ItemReport, import_document
 from .interchange import Rejected
 from .exports import iso
-from .models import ROLES, ApiToken, Article
+from .models import ROLES, ApiToken, Article, Span
 from .verdicts import KEYS
 from .spans import OPERATOR
 from . import search_index, search_syntax
@@ -391,6 +392,36 @@ def register(app: Flask) -> None:
             click.echo(f"{version.number}\t{iso(version.created_at)}\t{version.origin}\t{version.source or ''}\t"
                        f"{len(version.text)} characters\t{done or '-'}"
                        + ("\tlatest" if version.number == article.current_version else ""))
+
+    @app.cli.command("reattach", cls=OneLineCommand)
+    @click.argument("span_id", type=int)
+    @click.option("--quote", required=True, help="The claim's new wording, as it reads in the latest version.")
+    @click.option("--prefix", default="", help="Words just before it, when the wording occurs more than once.")
+    @click.option("--suffix", default="", help="Words just after it.")
+    @click.option("--user", "username", required=True, help="Who re-attaches it (recorded in the claim's history).")
+    @one_line_errors
+    def reattach(span_id, quote, prefix, suffix, username):
+        """Put an orphaned claim (with its annotations) on new words of its article's latest version."""
+        session = db.session()
+        span = session.get(Span, span_id)
+        if span is None:
+            raise click.ClickException(f"no claim (span) with id {span_id}")
+        user = find_user(session, username)
+        if user is None:
+            raise click.ClickException(f"no user named {username}")
+        article = span.article
+        try:
+            target = resolve_target(article.text, start=None, end=None, quote=quote, prefix=prefix, suffix=suffix)
+            versioning.reattach(session=session, span=span, target=target, user=user,
+                                article_version=article.current_version)
+        except AnchorError as error:
+            raise click.ClickException(str(error)) from None
+        except versioning.NotOrphaned:
+            raise click.ClickException(f"claim {span_id} is not orphaned") from None
+        except versioning.RangeTaken:
+            raise click.ClickException("another claim already covers exactly these words") from None
+        click.echo(f"Re-attached claim {span_id} to characters {target.start}-{target.end} of article {article.id}, "
+                   f"version {article.current_version}")
 
     @app.cli.command("diff", cls=OneLineCommand)
     @click.argument("article_id", type=int)

@@ -459,3 +459,18 @@ def test_an_orphan_is_a_claim_of_its_own_on_the_dashboard(app, reviewer_client, 
         data = dashboard.load_dashboard(session=db.session())
     starts = sorted(row.start for row in data.annotations)
     assert starts[-1] >= dashboard.ORPHAN_OFFSETS and starts[0] < len(article.text)
+
+
+def test_cli_re_attaches_an_orphan_by_its_new_wording(app, runner, reviewer_client, demo_article):
+    gone = annotate(reviewer_client, demo_article, SECOND)
+    new_version(reviewer_client, demo_article, edited(demo_article.text))
+    args = ["reattach", str(gone.id), "--quote", "Talks remain out of reach", "--user", "lead"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Re-attached claim {gone.id} to characters")
+    span = rows(app, Span, Span.id == gone.id)[0]
+    assert (span.anchor_state, span.quote) == ("reattached", "Talks remain out of reach")
+    again = runner.invoke(args=args)
+    assert again.exit_code == 1 and "is not orphaned" in again.output
+    missing = runner.invoke(args=["reattach", "999", "--quote", "x", "--user", "lead"])
+    assert missing.exit_code == 1 and "no claim" in missing.output and "Traceback" not in missing.output
