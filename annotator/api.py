@@ -173,6 +173,17 @@ def query_flag(name: str) -> bool:
     fail(400, f"{name} must be true or false.", kind="bad-query", errors=[{"field": name, "detail": "true or false."}])
 
 
+def query_version() -> int | None:
+    """The ``article_version`` a client anchored on (optional): a positive integer."""
+    raw = request.args.get("article_version")
+    if raw is None:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) < 2 ** 31:
+        fail(400, "article_version must be a version number.", kind="bad-query",
+             errors=[{"field": "article_version", "detail": "A version number, such as 2."}])
+    return int(raw)
+
+
 def json_body() -> Any:
     """The request's JSON document: 415 unless sent as JSON, 400 when it does not parse."""
     if request.mimetype not in JSON_MEDIA_TYPES:
@@ -433,6 +444,10 @@ def create_annotation(article_id: int):
     """Annotate words of the article with a W3C annotation: a draft, or submitted with ``?submit=true``."""
     found = get_or_404(Article, article_id)
     submit = query_flag("submit")
+    anchored_on = query_version()
+    if anchored_on is not None and anchored_on != found.current_version:
+        fail(409, f"The article is at version {found.current_version} now; anchor on its text and retry.",
+             kind="text-changed")
     target, verdict, note, sources = read_annotation(json_body(), found)
     session, user = db.session(), api_user()
     span = spans.find_span(session=session, article_id=found.id, start=target.start, end=target.end)

@@ -336,6 +336,10 @@ def path_id(name: str, description: str) -> dict:
 
 ARTICLE_ID = path_id("article_id", "The article's id.")
 ANNOTATION_ID = path_id("annotation_id", "The annotation's id.")
+ARTICLE_VERSION = {"name": "article_version", "in": "query", "required": False,
+                   "description": "The article version whose text the target was anchored on (the `number` of "
+                                  "its current version); 409 text-changed when a newer one has arrived since.",
+                   "schema": {"type": "integer", "minimum": 1, "maximum": 2 ** 31 - 1}}
 SUBMIT = {"name": "submit", "in": "query", "required": False,
           "description": "true: submit the annotation too (leads, and reviewers as blind review allows, see it); "
                          "otherwise it stays a draft (or keeps its status, on an update).",
@@ -418,7 +422,7 @@ PATHS = {
         "post": {
             "operationId": "createAnnotation",
             "summary": "Annotate words of the article",
-            "parameters": [ARTICLE_ID, SUBMIT],
+            "parameters": [ARTICLE_ID, SUBMIT, ARTICLE_VERSION],
             "requestBody": INPUT_BODY,
             "responses": {"201": {"description": "Created (a draft unless submit=true).",
                                   "headers": {"Location": {"schema": STRING}, **ETAG},

@@ -291,6 +291,21 @@ def test_an_orphan_sent_back_as_get_gave_it_is_updated(app, client, reviewer, de
     assert "Still checking." in json.dumps(response.get_json())
 
 
+def test_a_create_anchored_on_an_older_version_is_a_409(app, client, reviewer, demo_article):
+    from annotator import db, versioning
+    from annotator.models import Article
+
+    with app.app_context():
+        article = db.session().get(Article, demo_article.id)
+        versioning.add_version(session=db.session(), article=article, user=None, origin="pasted",
+                               raw_text=article.text + "\nA last line.")
+    stale = create(client, reviewer, demo_article.id, w3c(CLAIM), article_version="1")
+    assert_problem(stale, 409)
+    assert stale.get_json()["type"].endswith(":text-changed")
+    assert_problem(create(client, reviewer, demo_article.id, w3c(CLAIM), article_version="x"), 400, "article_version")
+    created_id(create(client, reviewer, demo_article.id, w3c(CLAIM), article_version="2"))
+
+
 # --- Annotations: create ---------------------------------------------------------------------------------
 
 def test_create_stores_a_draft_and_answers_201_with_the_w3c_annotation(app, client, reviewer, demo_article):
