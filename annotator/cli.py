@@ -21,9 +21,9 @@ from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import ValidationError
 
-from . import db, diffing, migrations, tokens, verdicts, versioning
+from . import db, diffing, migrations, reanchoring, tokens, verdicts, versioning
 from .articles import create_article, fetch_article
-from .extraction import extract_article
+from .extraction import extract_article, text_of_file
 from .anchoring import AnchorError, resolve_target
 from .auth import create_or_update_user, find_user
 from .downloads import FORMATS
@@ -259,9 +259,7 @@ def register(app: Flask) -> None:
         if not file.exists():
             raise click.ClickException(f"no such file: {file}")
         if article_id is not None:
-            raw = extract_article(file.read_bytes()).text if file.suffix.lower() in (".html", ".htm") \
-                else read_utf8(file)
-            add_version(article_id, raw, origin="file", source=file.name)
+            add_version(article_id, text_of_file(file.name, file.read_bytes()), origin="file", source=file.name)
             return
         if file.suffix.lower() in (".html", ".htm"):
             found = extract_article(file.read_bytes())
@@ -388,7 +386,7 @@ def register(app: Flask) -> None:
         counts = versioning.state_counts(session=session, article=article, known=None)
         for version in versioning.versions_of(session=session, article=article):
             states = counts.get(version.number, {})
-            done = ", ".join(f"{states[s]} {s}" for s in ("kept", "moved", "changed", "orphaned") if states.get(s))
+            done = ", ".join(f"{states[s]} {s}" for s in reanchoring.OUTCOMES if states.get(s))
             click.echo(f"{version.number}\t{iso(version.created_at)}\t{version.origin}\t{version.source or ''}\t"
                        f"{len(version.text)} characters\t{done or '-'}"
                        + ("\tlatest" if version.number == article.current_version else ""))

@@ -65,3 +65,14 @@ def _date(value: str | None) -> date | None:
         return date.fromisoformat(value[:10]) if value else None
     except ValueError:
         return None
+
+
+def text_of_file(filename: str, data: bytes) -> str:
+    """The article text of a file: a saved web page's (.html) extracted article, or UTF-8 text.
+    ValueError (ExtractionError for a page without an article) with the reason."""
+    if filename.lower().endswith((".html", ".htm")):
+        return extract_article(data).text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{filename} is not UTF-8 text; save it as UTF-8, or paste its text.") from None

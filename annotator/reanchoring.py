@@ -25,6 +25,7 @@ choice decides, and the span may be orphaned though its words remain.)
 from __future__ import annotations
 
 import bisect
+import os
 from dataclasses import dataclass
 
 from diff_match_patch import diff_match_patch
@@ -36,6 +37,12 @@ KEPT, MOVED, CHANGED, ORPHANED = "kept", "moved", "changed", "orphaned"
 ORIGINAL = "original"  # the version a span was made on
 REATTACHED = "reattached"  # placed by hand after being orphaned
 STATES = (ORIGINAL, KEPT, MOVED, CHANGED, ORPHANED, REATTACHED)
+OUTCOMES = (KEPT, MOVED, CHANGED, ORPHANED)  # what a new version can do to a span, in report order
+
+
+def describe(counts) -> str:
+    """``3 kept, 40 moved, 2 changed, 0 orphaned``: a version's outcomes, zeros included."""
+    return ", ".join(f"{counts.get(state, 0)} {state}" for state in OUTCOMES)
 # A replaced wording at least this similar to the old quote (0-100) is the same claim, changed.
 CHANGED_THRESHOLD = 70.0
 # Seconds diff-match-patch may spend before settling for a coarser (still correct) diff.
@@ -242,12 +249,7 @@ def _found(new_text: str, span_id: int, state: str, start: int, end: int, simila
 
 
 def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
+    return len(os.path.commonprefix([a, b]))
 
 
 def _common_suffix(a: str, b: str) -> int:
@@ -278,5 +280,6 @@ def _without_collisions(placements: list[Placement]) -> list[Placement]:
     return result
 
 
-__all__ = ["CHANGED", "CHANGED_THRESHOLD", "CONTEXT_LENGTH", "KEPT", "MOVED", "ORIGINAL", "ORPHANED", "REATTACHED",
+__all__ = ["CHANGED", "CHANGED_THRESHOLD", "CONTEXT_LENGTH", "KEPT", "MOVED", "ORIGINAL", "ORPHANED", "OUTCOMES",
+           "REATTACHED", "describe",
            "OldSpan", "Placement", "reanchor", "reanchor_groups", "text_diff"]

@@ -159,6 +159,13 @@ def placed():
     return Span.anchor_state != ORPHANED
 
 
+def listed_to(viewer: User):
+    """``is_listed`` as SQL: live annotations the viewer may know exist (a reviewer: not others' drafts)."""
+    if viewer.is_lead:
+        return not_deleted()
+    return not_deleted() & ((Annotation.status != DRAFT) | (Annotation.user_id == viewer.id))
+
+
 def span_summaries(*, session: Session, article: Article, viewer: User,
                    within: tuple[int, int] | None = None) -> list[SpanSummary]:
     """Every span of the article with an annotation the viewer may know of, in text order (one query).
@@ -262,9 +269,7 @@ def span_annotations(*, session: Session, span: Span, viewer: User) -> SpanAnnot
 
 def overlapping_spans(*, session: Session, span: Span, viewer: User) -> list[Span]:
     """Other spans of the same article that share text with ``span`` and that the viewer knows of."""
-    known = select(Annotation.span_id).where(not_deleted())
-    if not viewer.is_lead:
-        known = known.where((Annotation.status != DRAFT) | (Annotation.user_id == viewer.id))
+    known = select(Annotation.span_id).where(listed_to(viewer))
     statement = (
         select(Span)
         .where(Span.article_id == span.article_id, Span.id != span.id, placed(),
@@ -371,8 +376,7 @@ def knows_span(*, session: Session, span: Span, viewer: User) -> bool:
     """
     if viewer.is_lead:
         return True
-    listed = select(Annotation.id).where(Annotation.span_id == span.id, not_deleted(),
-                                         (Annotation.status != DRAFT) | (Annotation.user_id == viewer.id))
+    listed = select(Annotation.id).where(Annotation.span_id == span.id, listed_to(viewer))
     return session.exec(listed).first() is not None or is_settled(session, span.id)
 
 
@@ -381,8 +385,7 @@ def known_span_ids(*, session: Session, article: Article, viewer: User) -> set[i
     if viewer.is_lead:
         return None
     listed = (select(Annotation.span_id).join(Span, Span.id == Annotation.span_id)
-              .where(Span.article_id == article.id, not_deleted(),
-                     (Annotation.status != DRAFT) | (Annotation.user_id == viewer.id)))
+              .where(Span.article_id == article.id, listed_to(viewer)))
     ruled = select(FinalVerdict.span_id).join(Span, Span.id == FinalVerdict.span_id).where(Span.article_id == article.id)
     return {row[0] for row in session.execute(listed.union(ruled))}
 
@@ -391,8 +394,7 @@ def known_orphans(*, session: Session, article: Article, viewer: User) -> list[S
     """The article's orphaned spans that the viewer may know of, in their old text order (one query)."""
     statement = select(Span).where(Span.article_id == article.id, ~placed()).order_by(Span.start, Span.id)
     if not viewer.is_lead:
-        listed = select(Annotation.span_id).where(not_deleted(),
-                                                  (Annotation.status != DRAFT) | (Annotation.user_id == viewer.id))
+        listed = select(Annotation.span_id).where(listed_to(viewer))
         statement = statement.where(Span.id.in_(listed) | Span.id.in_(select(FinalVerdict.span_id)))
     return list(session.exec(statement))
 

@@ -55,9 +55,7 @@ class VersionReport:
     counts: Counter = field(default_factory=Counter)  # state -> number of spans
 
     def line(self) -> str:
-        parts = [f"{self.counts[state]} {state}" for state in (reanchoring.KEPT, reanchoring.MOVED,
-                                                                 reanchoring.CHANGED, ORPHANED)]
-        return f"version {self.version.number}: " + ", ".join(parts)
+        return f"version {self.version.number}: {reanchoring.describe(self.counts)}"
 
 
 def versions_of(*, session: Session, article: Article) -> list[ArticleVersion]:
@@ -71,7 +69,11 @@ def versions_of(*, session: Session, article: Article) -> list[ArticleVersion]:
 
 
 def version_of(*, session: Session, article: Article, number: int) -> ArticleVersion | None:
-    return next((v for v in versions_of(session=session, article=article) if v.number == number), None)
+    found = session.exec(select(ArticleVersion).where(ArticleVersion.article_id == article.id,
+                                                      ArticleVersion.number == number)).first()
+    if found is None and number == 1 and article.current_version == 1:
+        found = versions_of(session=session, article=article)[0]  # the unsaved first version, if none is stored
+    return found
 
 
 def first_version(article: Article, created_by: User | None, origin: str = "created",

@@ -6,10 +6,10 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 
-from . import db, diffing, spans, versioning
+from . import db, diffing, reanchoring, spans, versioning
 from .anchoring import AnchorError, resolve_target
 from .articles import fetch_article
-from .extraction import ExtractionError, extract_article
+from .extraction import ExtractionError, text_of_file
 from .fetching import FetchError
 from .forms import ReattachForm, VersionForm
 from .models import Article
@@ -20,19 +20,8 @@ bp = Blueprint("versions", __name__)
 
 
 @bp.context_processor
-def _origins() -> dict:
-    return {"origins": versioning.ORIGINS}
-
-
-def text_of_upload(upload) -> str:
-    """The article text of an uploaded .txt or .html file; ValueError (or ExtractionError) with the reason."""
-    data = upload.read()
-    if upload.filename.lower().endswith((".html", ".htm")):
-        return extract_article(data).text
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ValueError("The file is not UTF-8 text; save it as UTF-8, or paste its text.") from None
+def _names() -> dict:
+    return {"origins": versioning.ORIGINS, "outcomes": reanchoring.OUTCOMES, "diff_summary": diffing.summary}
 
 
 @bp.get("/articles/<int:article_id>/versions")
@@ -67,7 +56,7 @@ def create(article_id: int):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            raw = text_of_upload(upload) if upload else form.text.data
+            raw = text_of_file(upload.filename, upload.read()) if upload else form.text.data
             report = versioning.add_version(session=db.session(), article=article, raw_text=raw, user=current_user,
                                             origin="file" if upload else "pasted",
                                             source=upload.filename if upload else None,

@@ -78,8 +78,7 @@ def main() -> None:
         print(f"  re-anchoring alone (diff + placements), median of {RUNS}: {statistics.median(pure) * 1000:7.1f} ms")
         print(f"  new version stored (re-anchoring + writes), once:       {stored * 1000:7.1f} ms")
         counts = report.counts
-        print("  spans: " + ", ".join(f"{counts[s]} {s}" for s in
-                                      (reanchoring.KEPT, reanchoring.MOVED, reanchoring.CHANGED, reanchoring.ORPHANED)))
+        print(f"  spans: {reanchoring.describe(counts)}")
         assert sum(counts.values()) == len(spans) == len(placements)
         verdict = "met" if max(statistics.median(pure), stored) < TARGET_S else "MISSED"
         print(f"  target: {verdict}")

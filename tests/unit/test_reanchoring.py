@@ -119,12 +119,17 @@ WORDS = st.sampled_from(["the", "army", "said", "600,000", "soldiers", "killed",
                          "officials", "more", "than", "\U0001F44D", "."])
 
 
-@st.composite
-def text_span_and_outside_edits(draw, alphabet):
+def draw_span(draw, alphabet) -> tuple[str, int, int]:
+    """A text and a span of it (at most 40 characters)."""
     text = draw(alphabet)
     assume(len(text) >= 2)
     start = draw(st.integers(0, len(text) - 1))
-    end = draw(st.integers(start + 1, min(len(text), start + 40)))
+    return text, start, draw(st.integers(start + 1, min(len(text), start + 40)))
+
+
+@st.composite
+def text_span_and_outside_edits(draw, alphabet):
+    text, start, end = draw_span(draw, alphabet)
     # Up to three edits, each wholly before or wholly after the span (touching its ends at most).
     edits = []
     for _ in range(draw(st.integers(1, 3))):
@@ -190,10 +195,7 @@ def test_a_unique_span_untouched_by_edits_lands_on_its_own_words(text, data):
 
 @st.composite
 def text_span_and_inside_edit(draw, alphabet):
-    text = draw(alphabet)
-    assume(len(text) >= 2)
-    start = draw(st.integers(0, len(text) - 1))
-    end = draw(st.integers(start + 1, min(len(text), start + 40)))
+    text, start, end = draw_span(draw, alphabet)
     a = draw(st.integers(start, end))
     b = draw(st.integers(a, end))
     replacement = draw(st.text(ALPHABET, max_size=8))
