@@ -44,6 +44,7 @@ ROUTES = {
     ("annotations.delete", "POST"): ("/annotations/1/delete", {}, rule(other=403, lead=403, owner=303)),
     ("review.summary", "GET"): ("/articles/1/summary", None, SIGNED_IN),
     ("review.summary_csv", "GET"): ("/articles/1/summary.csv", None, SIGNED_IN),
+    ("report.show", "GET"): ("/articles/1/report", None, LEAD_ONLY),
     ("review.settle", "POST"): ("/articles/1/spans/1/final-verdict", {}, rule(other=403, lead=422, owner=403)),
     ("review.return_annotation", "POST"): ("/annotations/1/return", {}, rule(other=403, lead=422, owner=403)),
     ("review.restore", "POST"): ("/annotations/1/restore", {}, rule(other=403, lead=303, owner=403)),
