@@ -367,7 +367,7 @@ def board(matrix_article: int | None = None) -> Dashboard:
 class MatrixFilterForm(Form):
     """Which article's confusion matrix to show (a GET form: no CSRF)."""
 
-    article = SelectField("Article", validate_choice=False)
+    article = SelectField("Matrix for", validate_choice=False)
 
 
 @bp.get("/review")

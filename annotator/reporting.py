@@ -46,6 +46,16 @@ class SettledClaim:
         return len(self.suffix) >= CONTEXT_LENGTH
 
     @property
+    def before(self) -> str:
+        """The words before the claim, a cut-off first word left out."""
+        return self.prefix.split(" ", 1)[1] if self.text_before and " " in self.prefix else self.prefix
+
+    @property
+    def after(self) -> str:
+        """The words after the claim, a cut-off last word left out."""
+        return self.suffix.rsplit(" ", 1)[0] + " " if self.text_after and " " in self.suffix else self.suffix
+
+    @property
     def wording_changed(self) -> bool:
         """The words ruled on are not the span's words any more (a later version changed them)."""
         return self.ruled_quote is not None and self.ruled_quote != self.quote

@@ -41,3 +41,12 @@ def test_ellipses_only_where_the_context_was_cut():
     claim = settled(1, 0, 1)
     claim.prefix, claim.suffix = "short start ", "x" * 32
     assert (claim.text_before, claim.text_after) == (False, True)
+
+
+def test_context_drops_words_cut_in_half():
+    claim = settled(1, 0, 1)
+    claim.prefix, claim.suffix = "ical dysfunction and divisions. ", " fellow at Chatham House, London"
+    assert len(claim.prefix) == len(claim.suffix) == 32
+    assert (claim.before, claim.after) == ("dysfunction and divisions. ", " fellow at Chatham House, ")
+    claim.prefix, claim.suffix = "At the start: ", "."
+    assert (claim.before, claim.after) == ("At the start: ", ".")

@@ -61,7 +61,7 @@ def test_settled_claims_in_reading_order_with_verdict_rationale_and_sources(app,
     link = second.find("div", class_="report-sources").find("a")
     assert (link.text(), link.get("href")) == ("Police statistics 2024", "https://stats.example/police")
     quote = " ".join(second.find("blockquote").text().split())
-    assert quote == "… council says accidents halved. " + SECOND + ". The mayor promised more lanes.…"
+    assert quote == "…council says accidents halved. " + SECOND + ". The mayor promised more …"  # whole words
     assert "Ruled by Lee Lead" in second.find("p", class_="report-ruling").text()
 
 
