@@ -19,6 +19,7 @@ the end, so equal inputs up to relabelling or reordering give equal floats.
 """
 from __future__ import annotations
 
+import functools
 import heapq
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
@@ -253,22 +254,28 @@ class Tally:
         delta2(c, k) = (sum_{g=c..k} n_g - (n_c + n_k) / 2)^2, and
         alpha = 1 - (n - 1) * sum_{c != k} o_ck delta2(c, k) / sum_{c != k} n_c n_k delta2(c, k).
         Ranks nobody used have n_g = 0 and add nothing, so gaps in the ranks do not matter.
+        In integers: 4 * delta2 = (2 * sum_{g=c..k} n_g - n_c - n_k)^2, and the 4s cancel; one
+        Fraction per unit size m (o_ck weighs each pair 1/(m-1)).
         """
         totals = self.rank_totals
         n = sum(totals.values())
         ranks = sorted(r for r, count in totals.items() if count)
         if len(ranks) < 2:
             return None
-        delta2: dict[tuple[int, int], Fraction] = {}
+        distance: dict[tuple[int, int], int] = {}  # 4 * delta2, for c < k
+        expected = 0
         for i, c in enumerate(ranks):
-            running = 0
-            for k in ranks[i:]:
+            running = totals[c]
+            for k in ranks[i + 1:]:
                 running += totals[k]
-                delta2[c, k] = (Fraction(running) - Fraction(totals[c] + totals[k], 2)) ** 2
-        observed = sum((Fraction(count, m - 1) * delta2[c, k] for (m, c, k), count in self.ranked_pairs.items()),
-                       Fraction(0))
-        expected = sum((2 * totals[c] * totals[k] * delta2[c, k] for (c, k) in delta2 if c != k), Fraction(0))
-        return 1 - (n - 1) * observed / expected  # expected > 0: two ranks with values, delta2 > 0
+                d = (2 * running - totals[c] - totals[k]) ** 2
+                distance[c, k] = d
+                expected += 2 * totals[c] * totals[k] * d
+        by_size: dict[int, int] = {}
+        for (m, c, k), count in self.ranked_pairs.items():
+            by_size[m] = by_size.get(m, 0) + count * distance[c, k]
+        observed = sum((Fraction(total, m - 1) for m, total in by_size.items()), Fraction(0))
+        return 1 - (n - 1) * observed / expected  # expected > 0: two ranks with values, distance > 0
 
     def alpha(self) -> float | None:
         """Krippendorff's nominal alpha = 1 - (n - 1) * sum_{c != k} o_ck / sum_{c != k} n_c n_k; None
@@ -332,17 +339,35 @@ def krippendorff_alpha_ordinal(units: Iterable[Mapping[Hashable, int | None]]) -
     return None if alpha is None else float(alpha)
 
 
+@functools.lru_cache(maxsize=8192)
+def _ordinal_effect(values: tuple[str, ...]) -> tuple:
+    """What a unit of these verdicts (sorted) adds to the ordinal and pair counts. Units repeat
+    (seven verdicts, a few reviewers each): worked out once per combination, then added."""
+    ranks = [verdicts.ORDINAL_RANK.get(v) for v in values]
+    part = Tally()
+    part.add_ranked_unit(ranks)
+    part.add_pairs(list(values), ranks)
+    return (part.ranked_units, tuple(part.rank_totals.items()), tuple(part.ranked_pairs.items()), part.unranked,
+            part.disagreeing_pairs, part.near_misses)
+
+
 def tally_of(claims: list[Claim]) -> Tally:
     """The tally of claims already grouped: each claim with two or more reviewers is a unit."""
     tally = Tally(claims=len(claims))
-    rank = verdicts.ORDINAL_RANK.get
+    rank_totals, ranked_pairs = tally.rank_totals, tally.ranked_pairs
     for claim in claims:
         if len(claim.judgements) >= 2:
             values = [verdict for _, verdict in claim.judgements]
-            ranks = [rank(v) for v in values]
             tally.add_unit(values)
-            tally.add_ranked_unit(ranks)
-            tally.add_pairs(values, ranks)
+            units, totals, pairs, unranked, disagreeing, near = _ordinal_effect(tuple(sorted(values)))
+            tally.ranked_units += units
+            for rank, count in totals:
+                rank_totals[rank] += count
+            for key, count in pairs:
+                ranked_pairs[key] += count
+            tally.unranked += unranked
+            tally.disagreeing_pairs += disagreeing
+            tally.near_misses += near
     return tally
 
 
