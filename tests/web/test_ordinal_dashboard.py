@@ -24,7 +24,7 @@ from tests.conftest import HX, count_queries
 from tests.web.helpers import add_article, created_article
 from tests.web.htmltree import page
 from tests.web.test_dashboard import (  # noqa: F401  (scripted is a fixture)
-    B1, CLAIM, EARLY, column, dashboard_page, save, scripted, settle, table,
+    CLAIM, EARLY, column, dashboard_page, save, scripted, settle, table,
 )
 
 
