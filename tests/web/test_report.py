@@ -166,3 +166,26 @@ def test_the_report_runs_a_fixed_number_of_queries(app, reviewer_client, lead_cl
     with count_queries(app) as after:
         assert lead_client.get(path).status_code == 200
     assert len(after) == len(before)
+
+
+def test_orphans_come_last_and_changed_wording_is_noted(app, reviewer_client, lead_client):
+    from annotator.models import Article, User
+    from annotator.versioning import add_version
+
+    article = make_article(app, lead_client)
+    for quote in (FIRST, SECOND, FOURTH):
+        save(reviewer_client, article, quote, "false")
+        settle(app, lead_client, article, quote, "false")
+    new_text = ("The council spoke. Police records show 15 accidents in 2023 and 9 in 2024. "
+                "The mayor promised more lanes. Cycling rose by a third.")  # FIRST gone, SECOND changed
+    with app.app_context():
+        session = db.session()
+        lead = session.exec(select(User).where(User.username == "lead")).one()
+        add_version(session=session, article=session.get(Article, article.id), raw_text=new_text, user=lead,
+                    origin="pasted")
+        session.commit()
+    claims = settled_claims(report(lead_client, article))
+    texts = [" ".join(c.text().split()) for c in claims]
+    assert "15 accidents" in texts[0] and "The verdict was given on the words: “" + SECOND + "”." in texts[0]
+    assert FOURTH in texts[1]
+    assert FIRST in texts[2] and "no longer in the latest version" in texts[2]
