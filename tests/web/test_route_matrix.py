@@ -42,6 +42,13 @@ ROUTES = {
     ("annotations.update", "POST"): ("/annotations/1", {}, rule(other=403, lead=403, owner=422)),
     ("annotations.submit", "POST"): ("/annotations/1/submit", {}, rule(other=403, lead=403, owner=303)),
     ("annotations.delete", "POST"): ("/annotations/1/delete", {}, rule(other=403, lead=403, owner=303)),
+    ("checked.span_checked", "GET"): ("/articles/1/spans/1/checked-before", None, SIGNED_IN),
+    # Without htmx, a selection's earlier checks are shown on its annotation form's page.
+    ("checked.selection_checked", "GET"): ("/articles/1/checked-before?start=0&end=5", None,
+                                           rule(other=302, lead=302, owner=302)),
+    ("checked.mark_same", "POST"): ("/articles/1/spans/1/same-claim", {}, rule(other=403, lead=422, owner=403)),
+    ("checked.remove_same", "POST"): ("/articles/1/spans/1/same-claim/1/remove", {},
+                                      rule(other=403, lead=404, owner=403)),
     ("review.summary", "GET"): ("/articles/1/summary", None, SIGNED_IN),
     ("review.summary_csv", "GET"): ("/articles/1/summary.csv", None, SIGNED_IN),
     ("review.settle", "POST"): ("/articles/1/spans/1/final-verdict", {}, rule(other=403, lead=422, owner=403)),
