@@ -117,7 +117,7 @@ def links(*, session: Session, span: Span, viewer: User) -> list[Link]:
                  and_(ClaimLink.other_span_id == span.id, other.id == ClaimLink.span_id))
     statement = (select(ClaimLink.id, other.id.label("span_id"), other.article_id, other.quote, Article.title,
                         FinalVerdict.verdict, FinalVerdict.updated_at, FinalVerdict.quote.label("ruled"))
-                 .join(other, joined).join(Article, Article.id == other.article_id)
+                 .select_from(ClaimLink).join(other, joined).join(Article, Article.id == other.article_id)
                  .outerjoin(FinalVerdict, FinalVerdict.span_id == other.id)
                  .where(ClaimLink.removed_at.is_(None)).order_by(ClaimLink.id))
     if not viewer.is_lead:
@@ -158,7 +158,7 @@ def link_external(*, session: Session, span: Span, check: ExternalCheck, user: U
 def _link(session: Session, user: User, *where, **values) -> ClaimLink:
     current = session.exec(select(ClaimLink).where(*where, ClaimLink.removed_at.is_(None))).first()
     if current is not None:
-        return current[0] if isinstance(current, tuple) else current
+        return current
     # A removed link keeps its row; marking it again makes a new one, so both acts stay on record.
     link = ClaimLink(created_by_id=user.id, **values)
     session.add(link)
@@ -198,9 +198,10 @@ def related_in_article(*, session: Session, article_id: int, settled_only: bool)
     """
     mine, other = aliased(Span), aliased(Span)
     related: dict[int, Related] = defaultdict(Related)
-    pairs = (select(mine.id, other.id, other.article_id)
-             .join(ClaimLink, or_(and_(ClaimLink.span_id == mine.id, ClaimLink.other_span_id == other.id),
-                                  and_(ClaimLink.other_span_id == mine.id, ClaimLink.span_id == other.id)))
+    pairs = (select(mine.id, other.id, other.article_id).select_from(ClaimLink)
+             .join(mine, or_(mine.id == ClaimLink.span_id, mine.id == ClaimLink.other_span_id))
+             .join(other, or_(and_(ClaimLink.span_id == mine.id, other.id == ClaimLink.other_span_id),
+                              and_(ClaimLink.other_span_id == mine.id, other.id == ClaimLink.span_id)))
              .where(mine.article_id == article_id, ClaimLink.removed_at.is_(None)).order_by(ClaimLink.id))
     if settled_only:
         pairs = pairs.where(exists(select(FinalVerdict.id).where(FinalVerdict.span_id == other.id)))

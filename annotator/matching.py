@@ -34,14 +34,15 @@ their them then there these they this those to under up was we were what when wh
 with would you
 """.split())
 
-_THOUSANDS = re.compile(r"(?<=\d)[,.\u202f\u00a0'](?=\d{3}\b)")
+# A number written in groups of three digits (600,000 / 600 000 / 600.000 once NFKC made thin spaces plain).
+_GROUPED = re.compile(r"\b\d{1,3}(?:[ ,.'’]\d{3})+\b")
 _WORD = re.compile(r"\w+")
 
 
 def words(text: str) -> list[str]:
     """The text's words, case-folded and NFKC-normalised, with digit groups joined (600,000 -> 600000)."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    return _WORD.findall(_THOUSANDS.sub("", text))
+    return _WORD.findall(_GROUPED.sub(lambda m: re.sub(r"\D", "", m.group()), text))
 
 
 def normalise(text: str) -> str:
