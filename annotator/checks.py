@@ -86,19 +86,20 @@ def matches(*, session: Session, quote: str, article_id: int | None, limit: int 
     if not terms:
         return []
     ruled_words = func.coalesce(FinalVerdict.quote, Span.quote)
-    settled = (select(Span.id, Span.article_id, Article.title, ruled_words.label("quote"), FinalVerdict.verdict,
-                      FinalVerdict.updated_at)
+    settled = (select(Span.id.label("span_id"), Span.article_id.label("article_id"), Article.title.label("title"),
+                      ruled_words.label("quote"), FinalVerdict.verdict.label("verdict"),
+                      FinalVerdict.updated_at.label("settled_at"))
                .join(Span, Span.id == FinalVerdict.span_id).join(Article, Article.id == Span.article_id)
                .where(_like_any(ruled_words, terms))
                .order_by(FinalVerdict.updated_at.desc()).limit(matching.CANDIDATES))
     if article_id is not None:
         settled = settled.where(Span.article_id != article_id)
     candidates: list[tuple[SettledClaim | External, str]] = [
-        (SettledClaim(row.id, row.article_id, row.title, row.quote, row.verdict, row.updated_at), row.quote)
+        (SettledClaim(row.span_id, row.article_id, row.title, row.quote, row.verdict, row.settled_at), row.quote)
         for row in session.execute(settled)]
     external = (select(ExternalCheck).where(_like_any(ExternalCheck.claim_reviewed, terms))
                 .order_by(ExternalCheck.published_on.desc(), ExternalCheck.id.desc()).limit(matching.CANDIDATES))
-    candidates += [(as_external(check), check.claim_reviewed) for check in session.exec(external)]
+    candidates += [(as_external(check), check.claim_reviewed) for check in session.scalars(external)]
     return matching.rank(quote, candidates, limit=limit)
 
 
@@ -115,8 +116,9 @@ def links(*, session: Session, span: Span, viewer: User) -> list[Link]:
     other = aliased(Span)
     joined = or_(and_(ClaimLink.span_id == span.id, other.id == ClaimLink.other_span_id),
                  and_(ClaimLink.other_span_id == span.id, other.id == ClaimLink.span_id))
-    statement = (select(ClaimLink.id, other.id.label("span_id"), other.article_id, other.quote, Article.title,
-                        FinalVerdict.verdict, FinalVerdict.updated_at, FinalVerdict.quote.label("ruled"))
+    statement = (select(ClaimLink.id.label("link_id"), other.id.label("span_id"), other.article_id.label("article_id"),
+                        other.quote.label("quote"), Article.title.label("title"), FinalVerdict.verdict.label("verdict"),
+                        FinalVerdict.updated_at.label("settled_at"), FinalVerdict.quote.label("ruled"))
                  .select_from(ClaimLink).join(other, joined).join(Article, Article.id == other.article_id)
                  .outerjoin(FinalVerdict, FinalVerdict.span_id == other.id)
                  .where(ClaimLink.removed_at.is_(None)).order_by(ClaimLink.id))
@@ -126,10 +128,10 @@ def links(*, session: Session, span: Span, viewer: User) -> list[Link]:
     found: list[Link] = []
     for row in session.execute(statement):
         if row.verdict is None:
-            found.append(Link(row.id, UnsettledClaim(row.span_id, row.article_id, row.title, row.quote)))
+            found.append(Link(row.link_id, UnsettledClaim(row.span_id, row.article_id, row.title, row.quote)))
         else:
-            found.append(Link(row.id, SettledClaim(row.span_id, row.article_id, row.title, row.ruled or row.quote,
-                                                   row.verdict, row.updated_at)))
+            found.append(Link(row.link_id, SettledClaim(row.span_id, row.article_id, row.title, row.ruled or row.quote,
+                                                        row.verdict, row.settled_at)))
     external = (select(ClaimLink.id, ExternalCheck).join(ExternalCheck, ExternalCheck.id == ClaimLink.external_check_id)
                 .where(ClaimLink.span_id == span.id, ClaimLink.removed_at.is_(None)).order_by(ClaimLink.id))
     found += [Link(link_id, as_external(check)) for link_id, check in session.execute(external)]
@@ -156,7 +158,7 @@ def link_external(*, session: Session, span: Span, check: ExternalCheck, user: U
 
 
 def _link(session: Session, user: User, *where, **values) -> ClaimLink:
-    current = session.exec(select(ClaimLink).where(*where, ClaimLink.removed_at.is_(None))).first()
+    current = session.scalars(select(ClaimLink).where(*where, ClaimLink.removed_at.is_(None))).first()
     if current is not None:
         return current
     # A removed link keeps its row; marking it again makes a new one, so both acts stay on record.
@@ -244,7 +246,7 @@ def import_reviews(*, session: Session, reviews: Iterable[ExternalReview], skipp
     known: dict[str, ExternalCheck] = {}
     urls = sorted(by_url)
     for i in range(0, len(urls), 500):
-        known.update((c.url, c) for c in session.exec(select(ExternalCheck).where(ExternalCheck.url.in_(urls[i:i + 500]))))
+        known.update((c.url, c) for c in session.scalars(select(ExternalCheck).where(ExternalCheck.url.in_(urls[i:i + 500]))))
     now = utcnow()
     for url, review in by_url.items():
         values = {name: getattr(review, name) for name in _FIELDS}
