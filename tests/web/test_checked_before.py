@@ -75,7 +75,7 @@ def test_panel_lists_the_settled_claim_of_another_article_and_external_checks(
     assert section.find("a", href=f"/articles/{article.id}?span={span.id}") is not None
     review = section.find("a", href=NATO_CHECK)
     assert review is not None and review.get("rel") == "noopener noreferrer"
-    assert "Northern Fact Desk" in text and "external check" in text
+    assert "External check by Northern Fact Desk" in text
     assert "grain" not in text.lower() and "secret draft note" not in text  # unrelated, and a draft
     assert section.find("button") is None  # only leads mark "same claim"
 
