@@ -70,9 +70,16 @@ class UnsettledClaim:
     settled_at: datetime | None = None
 
 
-def _like_any(column, terms: list[str]):
-    """``column`` holds any of the terms, ignoring case (terms are word characters: only ``_`` needs escaping)."""
-    return or_(*(column.ilike("%" + t.replace("_", "\\_") + "%", escape="\\") for t in terms))
+def _like_any(column, terms: list[str], dialect: str):
+    """``column`` holds any of the terms, ignoring case (terms are word characters: only ``_`` needs escaping).
+
+    SQLite's LIKE ignores ASCII case by itself; its ILIKE form, ``lower(x) LIKE lower(y)``, would
+    lower every row's text first for nothing (the same letters fold either way).
+    """
+    patterns = ["%" + t.replace("_", "\\_") + "%" for t in terms]
+    if dialect == "sqlite":
+        return or_(*(column.like(p, escape="\\") for p in patterns))
+    return or_(*(column.ilike(p, escape="\\") for p in patterns))
 
 
 def matches(*, session: Session, quote: str, article_id: int | None, limit: int = matching.LIMIT
@@ -85,21 +92,25 @@ def matches(*, session: Session, quote: str, article_id: int | None, limit: int 
     terms = matching.key_terms(quote)
     if not terms:
         return []
+    dialect = session.get_bind().dialect.name
     ruled_words = func.coalesce(FinalVerdict.quote, Span.quote)
     settled = (select(Span.id.label("span_id"), Span.article_id.label("article_id"), Article.title.label("title"),
                       ruled_words.label("quote"), FinalVerdict.verdict.label("verdict"),
                       FinalVerdict.updated_at.label("settled_at"))
                .join(Span, Span.id == FinalVerdict.span_id).join(Article, Article.id == Span.article_id)
-               .where(_like_any(ruled_words, terms))
+               .where(_like_any(ruled_words, terms, dialect))
                .order_by(FinalVerdict.updated_at.desc()).limit(matching.CANDIDATES))
     if article_id is not None:
         settled = settled.where(Span.article_id != article_id)
     candidates: list[tuple[SettledClaim | External, str]] = [
         (SettledClaim(row.span_id, row.article_id, row.title, row.quote, row.verdict, row.settled_at), row.quote)
         for row in session.execute(settled)]
-    external = (select(ExternalCheck).where(_like_any(ExternalCheck.claim_reviewed, terms))
-                .order_by(ExternalCheck.published_on.desc(), ExternalCheck.id.desc()).limit(matching.CANDIDATES))
-    candidates += [(as_external(check), check.claim_reviewed) for check in session.scalars(external)]
+    external = (select(ExternalCheck.id, ExternalCheck.url, ExternalCheck.claim_reviewed, ExternalCheck.rating,
+                       ExternalCheck.publisher, ExternalCheck.published_on)
+                .where(_like_any(ExternalCheck.claim_reviewed, terms, dialect))
+                .order_by(ExternalCheck.published_on.desc().nulls_last(), ExternalCheck.id.desc())
+                .limit(matching.CANDIDATES))
+    candidates += [(External(*row), row.claim_reviewed) for row in session.execute(external)]
     return matching.rank(quote, candidates, limit=limit)
 
 

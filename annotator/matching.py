@@ -52,7 +52,10 @@ def normalise(text: str) -> str:
 
 def score(claim: str, candidate: str) -> float:
     """How alike two claims read, 0-100 (see the module's docstring)."""
-    a, b = normalise(claim), normalise(candidate)
+    return _score(normalise(claim), normalise(candidate))
+
+
+def _score(a: str, b: str) -> float:
     if not a or not b:
         return 0.0
     return (fuzz.token_set_ratio(a, b) + fuzz.token_sort_ratio(a, b)) / 2
@@ -95,7 +98,8 @@ class Match(Generic[T]):
 def rank(claim: str, candidates: Iterable[tuple[T, str]], *, threshold: float = THRESHOLD,
          limit: int = LIMIT) -> list[Match[T]]:
     """The candidates ``(item, text)`` scoring at least ``threshold`` against the claim, best first."""
-    scored = [Match(item, score(claim, text)) for item, text in candidates]
+    normalised = normalise(claim)
+    scored = [Match(item, _score(normalised, normalise(text))) for item, text in candidates]
     kept = [m for m in scored if m.score >= threshold]
     kept.sort(key=lambda m: -m.score)
     return kept[:limit]
