@@ -28,7 +28,7 @@ def checked_context(*, span: Span | None, quote: str, article_id: int, viewer: U
     found = [m for m in checks.matches(session=session, quote=quote, article_id=article_id)
              if (m.item.kind, m.item.span_id if m.item.kind == "claim" else m.item.id) not in linked]
     return {"checked": {"span": span, "matches": found, "links": links, "threshold": matching.THRESHOLD,
-                        "may_link": span is not None and viewer.is_lead and not span.orphaned,
+                        "may_link": span is not None and viewer.is_lead,
                         "form": form or RemoveLinkForm(formdata=None)}}
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from . import matching
+from . import history, matching
 from .claimreview_reader import ExternalReview, Skipped
 from .models import Annotation, Article, ClaimLink, ExternalCheck, FinalVerdict, Span, User, utcnow
 from .spans import listed_to
@@ -175,6 +175,7 @@ def _link(session: Session, user: User, *where, **values) -> ClaimLink:
     # A removed link keeps its row; marking it again makes a new one, so both acts stay on record.
     link = ClaimLink(created_by_id=user.id, **values)
     session.add(link)
+    _record(session, link, user, "linked")
     session.commit()
     return link
 
@@ -184,7 +185,28 @@ def unlink(*, session: Session, link: ClaimLink, user: User) -> None:
     link.removed_at = utcnow()
     link.removed_by_id = user.id
     session.add(link)
+    _record(session, link, user, "unlinked")
     session.commit()
+
+
+def _record(session: Session, link: ClaimLink, user: User, action: str) -> None:
+    """The link, or its removal, in the history of each claim it joins.
+
+    The other side is named by ids (or the review's URL), never by its words: the history of a
+    claim is read by people who may not know of a claim still under review elsewhere.
+    """
+    if link.external_check_id is not None:
+        check = session.get(ExternalCheck, link.external_check_id)
+        sides = [(link.span_id, f"external check {check.url}")]
+    else:
+        spans = {row.id: row.article_id for row in session.execute(
+            select(Span.id, Span.article_id).where(Span.id.in_((link.span_id, link.other_span_id))))}
+        sides = [(here, f"claim {there} of article {spans[there]}")
+                 for here, there in ((link.span_id, link.other_span_id), (link.other_span_id, link.span_id))]
+    for span_id, other in sides:
+        value = {"same_claim": other}
+        history.record(session, span_id=span_id, user=user, action=action,
+                       before=value if action == "unlinked" else None, after=value if action == "linked" else None)
 
 
 def link_of_span(*, session: Session, span: Span, link_id: int) -> ClaimLink | None:

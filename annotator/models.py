@@ -312,7 +312,8 @@ class Event(SQLModel, table=True):
     """Append-only history of a span: who did what, when, with the value before and after.
 
     Actions on annotations: created, edited, submitted, deleted, restored, returned.
-    On the span: settled (a final verdict set or changed), commented.
+    On the span: settled (a final verdict set or changed), commented, linked and unlinked (a lead's
+    "same claim as", recorded on both claims).
     """
 
     __tablename__ = "events"

@@ -148,6 +148,13 @@ def test_lead_marks_same_claim_seen_in_both_panels_then_removes_it(
     assert page(response).by_id("checked-before").find("ul", class_="same-claims") is None
     assert links(app)[0].removed_at is not None  # kept as a trace
     assert checked(lead_client, article, span.id).by_id("checked-before").find("ul", class_="same-claims") is None
+    # Both claims' histories hold the link and its removal, naming the other side by ids only.
+    for here, there in ((article.id, span.id), (demo_article.id, claim.id)):
+        history = " ".join(page(reviewer_client.get(f"/articles/{here}/spans/{there}/history", headers=HX))
+                           .text().split())
+        assert "Lee Lead linked" in history and "Lee Lead unlinked" in history and "Same claim as" in history
+    history = reviewer_client.get(f"/articles/{article.id}/spans/{span.id}/history", headers=HX).get_data(as_text=True)
+    assert f"claim {claim.id} of article {demo_article.id}" in history and CLAIM not in history.split("</blockquote>")[1]
     # Removing it again: no such active link.
     assert post(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim/{link_id}/remove",
                 article_id=demo_article.id).status_code == 404
