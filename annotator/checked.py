@@ -6,9 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from . import checks, db, matching
+from sqlalchemy import func, select
+
+from . import checks, claimreview_reader, db, matching
 from .anchoring import quote_at
-from .forms import RemoveLinkForm, SameClaimForm
+from .forms import ClaimReviewImportForm, RemoveLinkForm, SameClaimForm
 from .models import Article, ExternalCheck, Span, User
 from .panel import claim_address, load_span, render_panel, span_panel_context
 from .web import get_or_404, htmx_request, lead_required
@@ -103,3 +105,27 @@ def after_link(article: Article, span: Span):
     if not htmx_request():
         return redirect(claim_address(span), code=303)
     return render_checked(article, span)
+
+
+@bp.route("/checks/import", methods=["GET", "POST"])
+@lead_required
+def import_checks():
+    """A lead uploads other fact-checkers' ClaimReviews (as ``flask import-claimreview`` reads them)."""
+    session = db.session()
+    form = ClaimReviewImportForm()
+    report = None
+    if form.validate_on_submit():
+        try:
+            text = form.file.data.read().decode("utf-8-sig")
+            reviews, skipped = claimreview_reader.read(text)
+        except UnicodeDecodeError:
+            form.file.errors.append("The file is not UTF-8 text.")
+        except (claimreview_reader.NotClaimReview, RecursionError) as error:
+            form.file.errors.append(f"Nothing imported: {error}.")
+        else:
+            report = checks.import_reviews(session=session, reviews=reviews, skipped=skipped)
+            form = ClaimReviewImportForm(formdata=None)
+    status = 422 if request.method == "POST" and report is None else 200
+    total = session.execute(select(func.count()).select_from(ExternalCheck)).scalar_one()
+    return render_template("checked/import.html", form=form, report=report, total=total,
+                           outcomes=checks.IMPORT_OUTCOMES), status

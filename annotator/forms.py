@@ -327,3 +327,10 @@ class SameClaimForm(AppForm):
 
 class RemoveLinkForm(AppForm):
     """Remove a "same claim as" link (a CSRF token only)."""
+
+
+class ClaimReviewImportForm(AppForm):
+    """Other fact-checkers' ClaimReview JSON-LD (or a saved page holding it), for "Checked before"."""
+
+    file = FileField("ClaimReview file (JSON-LD or a saved HTML page)",
+                     validators=[FileRequired(message="Choose a JSON-LD or HTML file to import.")])

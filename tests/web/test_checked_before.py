@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from annotator import db
 from annotator.models import ClaimLink, ExternalCheck
-from tests.conftest import CLAIM, HX, count_queries
+from tests.conftest import CLAIM, HX, count_queries, csrf_token
 from tests.web.helpers import add_article, created_article
 from tests.web.htmltree import page
 from tests.web.review_helpers import post, save, settle, span_of
@@ -343,3 +343,42 @@ def test_signed_in_as_reviewer_sees_external_checks_as_escaped_text(app, runner,
                                headers=HX).get_data(as_text=True)
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html
+
+
+# --- The lead's upload page ---------------------------------------------------------------------------
+
+def upload(client, content: bytes, filename: str = "reviews.json"):
+    from io import BytesIO
+
+    token = csrf_token(client, "/checks/import")
+    return client.post("/checks/import", data={"csrf_token": token, "file": (BytesIO(content), filename)},
+                       content_type="multipart/form-data")
+
+
+def test_lead_uploads_claimreviews_and_sees_the_counts(app, lead_client):
+    response = upload(lead_client, (FIXTURES / "reviews.json").read_bytes())
+    assert response.status_code == 200
+    report = page(response).by_id("claimreview-report")
+    text = " ".join(report.text().split())
+    assert "3 imported · 0 updated · 0 unchanged · 1 skipped" in text
+    assert "ClaimReview 4 skipped: no http(s) url" in text
+    assert len(checks_in(app)) == 3
+    again = page(upload(lead_client, (FIXTURES / "page.html").read_bytes(), "page.html"))
+    assert "1 imported" in again.by_id("claimreview-report").text()
+    assert "holds 4 external checks" in again.text()
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"{broken", "not valid JSON"), (b"\xff\xfe", "not UTF-8"), (b'{"@type": "WebPage"}', "no ClaimReview found"),
+])
+def test_a_bad_upload_answers_422_with_the_reason(app, lead_client, content, message):
+    response = upload(lead_client, content)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert checks_in(app) == {}
+
+
+def test_reviewers_cannot_upload_claimreviews(app, reviewer_client):
+    assert reviewer_client.get("/checks/import").status_code == 403
+    token = csrf_token(reviewer_client, "/articles/1")
+    response = reviewer_client.post("/checks/import", data={"csrf_token": token})
+    assert response.status_code == 403 and checks_in(app) == {}

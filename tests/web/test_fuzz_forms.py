@@ -6,8 +6,8 @@ from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
 from annotator import db
-from annotator.models import (Annotation, ApiToken, Article, ClaimLink, Comment, Event, FinalVerdict, Source, Span,
-                              User)
+from annotator.models import (Annotation, ApiToken, Article, ClaimLink, Comment, Event, ExternalCheck, FinalVerdict,
+                              Source, Span, User)
 from tests.conftest import CLAIM, annotation_data, csrf_token, login, post_annotation
 
 FIELDS = ["start", "end", "quote", "prefix", "suffix", "verdict", "note", "action", "version", "rationale", "cite",
@@ -25,8 +25,9 @@ FORMS = st.lists(st.tuples(st.sampled_from(FIELDS), VALUES), max_size=12)
 ENDPOINTS = ["/articles/1/annotations", "/annotations/1", "/articles/1/spans/1/comments",
              "/articles/1/spans/1/final-verdict", "/annotations/1/return", "/articles/new", "/articles/1/settings",
              "/login", "/import", "/articles/fetch", "/articles/1/versions", "/articles/1/spans/1/reattach",
-             "/settings/tokens", "/articles/1/spans/1/same-claim", "/articles/1/spans/1/same-claim/1/remove"]
-TABLES = (Article, Span, Annotation, Source, FinalVerdict, Comment, Event, User, ApiToken, ClaimLink)
+             "/settings/tokens", "/articles/1/spans/1/same-claim", "/articles/1/spans/1/same-claim/1/remove",
+             "/checks/import"]
+TABLES = (Article, Span, Annotation, Source, FinalVerdict, Comment, Event, User, ApiToken, ClaimLink, ExternalCheck)
 
 
 def table_counts(app) -> tuple[int, ...]:

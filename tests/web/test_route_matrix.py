@@ -49,6 +49,8 @@ ROUTES = {
     ("checked.mark_same", "POST"): ("/articles/1/spans/1/same-claim", {}, rule(other=403, lead=422, owner=403)),
     ("checked.remove_same", "POST"): ("/articles/1/spans/1/same-claim/1/remove", {},
                                       rule(other=403, lead=404, owner=403)),
+    ("checked.import_checks", "GET"): ("/checks/import", None, LEAD_ONLY),
+    ("checked.import_checks", "POST"): ("/checks/import", {}, rule(other=403, lead=422, owner=403)),
     ("review.summary", "GET"): ("/articles/1/summary", None, SIGNED_IN),
     ("review.summary_csv", "GET"): ("/articles/1/summary.csv", None, SIGNED_IN),
     ("review.settle", "POST"): ("/articles/1/spans/1/final-verdict", {}, rule(other=403, lead=422, owner=403)),
