@@ -382,3 +382,17 @@ def test_reviewers_cannot_upload_claimreviews(app, reviewer_client):
     token = csrf_token(reviewer_client, "/articles/1")
     response = reviewer_client.post("/checks/import", data={"csrf_token": token})
     assert response.status_code == 403 and checks_in(app) == {}
+
+
+def test_a_claim_the_reviewer_no_longer_knows_loads_no_section(app, reviewer_client, demo_article, claim):
+    """Deleting one's only annotation answers the panel; its section would 404, so it is left out."""
+    from annotator.models import Annotation
+    from tests.web.review_helpers import delete
+
+    with app.app_context():
+        annotation_id = db.session().exec(select(Annotation.id).where(Annotation.span_id == claim.id)).one()
+    response = delete(reviewer_client, demo_article, annotation_id)
+    assert response.status_code == 200
+    assert page(response).by_id("checked-before") is None
+    assert reviewer_client.get(f"/articles/{demo_article.id}/spans/{claim.id}/checked-before",
+                               headers=HX).status_code == 404
