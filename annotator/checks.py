@@ -279,7 +279,8 @@ def import_reviews(*, session: Session, reviews: Iterable[ExternalReview], skipp
     known: dict[str, ExternalCheck] = {}
     urls = sorted(by_url)
     for i in range(0, len(urls), 500):
-        known.update((c.url, c) for c in session.scalars(select(ExternalCheck).where(ExternalCheck.url.in_(urls[i:i + 500]))))
+        chunk = select(ExternalCheck).where(ExternalCheck.url.in_(urls[i:i + 500]))
+        known.update((check.url, check) for check in session.scalars(chunk))
     now = utcnow()
     for url, review in by_url.items():
         values = {name: getattr(review, name) for name in _FIELDS}
