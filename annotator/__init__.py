@@ -48,11 +48,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.login_view = "auth.login"
 
-    from . import (annotations, api, articles, auth, cli, dashboard, downloads, health, report, review, search,
-                   settings, uploads, versions, work)
+    from . import (annotations, api, articles, auth, checked, cli, dashboard, downloads, health, report, review,
+                   search, settings, uploads, versions, work)
 
-    for module in (auth, articles, annotations, review, dashboard, work, search, downloads, uploads, versions, health,
-                   settings, api, report):
+    for module in (auth, articles, annotations, checked, review, dashboard, work, search, downloads, uploads, versions,
+                   health, settings, api, report):
         app.register_blueprint(module.bp)
     cli.register(app)
 

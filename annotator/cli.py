@@ -1,5 +1,5 @@
 """Flask commands: ``flask --app app init-db | load-demo | create-user | create-token | list-tokens | revoke-token |
-import-article | import-url | import-annotations | export | versions | diff | reattach | search``.
+import-article | import-url | import-annotations | import-claimreview | export | versions | diff | reattach | search``.
 
 A command that fails exits non-zero with a one-line message, never a traceback.
 """
@@ -21,7 +21,7 @@ from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import ValidationError
 
-from . import db, diffing, migrations, reanchoring, tokens, verdicts, versioning
+from . import checks, claimreview_reader, db, diffing, migrations, reanchoring, tokens, verdicts, versioning
 from .articles import create_article, fetch_article
 from .extraction import extract_article, text_of_file
 from .anchoring import AnchorError, resolve_target
@@ -357,6 +357,23 @@ def register(app: Flask) -> None:
             except Rejected as error:
                 raise click.ClickException(str(error)) from None
         click.echo(", ".join(f"{totals[o]} {o}" for o in OUTCOMES))
+
+    @app.cli.command("import-claimreview", cls=OneLineCommand)
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @one_line_errors
+    def import_claimreview(file):
+        """Load other fact-checkers' ClaimReview JSON-LD (one, a list, a @graph, or an HTML page) for "Checked before"."""
+        if not file.exists():
+            raise click.ClickException(f"no such file: {file}")
+        try:
+            reviews, skipped = claimreview_reader.read(read_utf8(file))
+        except claimreview_reader.NotClaimReview as error:
+            raise click.ClickException(f"{file}: {error}") from None
+        db.create_schema()
+        report = checks.import_reviews(session=db.session(), reviews=reviews, skipped=skipped)
+        for item in report.skipped:
+            click.echo(f"ClaimReview {item.number}: skipped ({item.reason})")
+        click.echo(report.line())
 
     @app.cli.command("export", cls=OneLineCommand)
     @click.argument("article_id", type=int)

@@ -312,7 +312,8 @@ class Event(SQLModel, table=True):
     """Append-only history of a span: who did what, when, with the value before and after.
 
     Actions on annotations: created, edited, submitted, deleted, restored, returned.
-    On the span: settled (a final verdict set or changed), commented.
+    On the span: settled (a final verdict set or changed), commented, linked and unlinked (a lead's
+    "same claim as", recorded on both claims).
     """
 
     __tablename__ = "events"
@@ -347,3 +348,46 @@ class SearchDocument(SQLModel, table=True):
     quote: str = Field(sa_column=Column(Text, nullable=False))
     note: str = Field(sa_column=Column(Text, nullable=False))
     sources: str = Field(sa_column=Column(Text, nullable=False))  # each source's title and URL, a line each
+
+
+class ExternalCheck(SQLModel, table=True):
+    """A fact-check published elsewhere (a ClaimReview read by ``flask import-claimreview``),
+    kept so that "Checked before" can find it. The review's URL identifies it: importing it
+    again updates the row."""
+
+    __tablename__ = "external_checks"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    url: str = Field(sa_column=Column(String(2000), unique=True, nullable=False))
+    claim_reviewed: str = Field(sa_column=Column(Text, nullable=False))
+    rating: str = Field(default="", max_length=200)  # reviewRating.alternateName (or its value)
+    rating_value: Optional[float] = None
+    publisher: str = Field(default="", max_length=300)  # the review's author (or publisher) name
+    published_on: Optional[date] = None
+    claim_author: str = Field(default="", max_length=300)  # itemReviewed.author.name: who made the claim
+    appearance_url: str = Field(default="", max_length=2000)  # itemReviewed.appearance: where it was made
+    imported_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class ClaimLink(SQLModel, table=True):
+    """A lead's "same claim as": this span states the same claim as another article's span
+    (stored once, ``span_id`` < ``other_span_id``) or as an external check.
+
+    Removing the link sets ``removed_at`` (the row stays, as a trace); marking it again clears it.
+    """
+
+    __tablename__ = "claim_links"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    span_id: int = Field(foreign_key="spans.id", index=True)
+    other_span_id: Optional[int] = Field(default=None, foreign_key="spans.id", index=True)
+    external_check_id: Optional[int] = Field(default=None, foreign_key="external_checks.id", index=True)
+    created_by_id: int = Field(foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    removed_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
+    removed_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
+
+    @property
+    def active(self) -> bool:
+        return self.removed_at is None

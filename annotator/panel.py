@@ -113,6 +113,9 @@ def span_panel_context(*, session: Session, span: Span, user: User, final_form=N
         "comments": discussion.span_comments(session=session, span_id=span.id),
         "previous_wording": versioning.previous_wording(session=session, span=span),
         "comment_form": comment_form or CommentForm(formdata=None),
+        # Whether the claim's own addresses answer this user (``spans.knows_span``): after a reviewer
+        # deletes their only annotation, the panel they get back must not load a section that 404s.
+        "known": bool(user.is_lead or final or found.visible or found.hidden_count or found.draft_count),
     }
     if user.is_lead:
         context["final_form"] = final_form or final_verdict_form(final, found.visible)
