@@ -24,7 +24,7 @@ FORMS = st.lists(st.tuples(st.sampled_from(FIELDS), VALUES), max_size=12)
 ENDPOINTS = ["/articles/1/annotations", "/annotations/1", "/articles/1/spans/1/comments",
              "/articles/1/spans/1/final-verdict", "/annotations/1/return", "/articles/new", "/articles/1/settings",
              "/login", "/import", "/articles/fetch", "/articles/1/versions", "/articles/1/spans/1/reattach",
-             "/settings/tokens"]
+             "/settings/tokens", "/articles/1/suggestions/1/dismiss", "/articles/1/suggestions/1/restore"]
 TABLES = (Article, Span, Annotation, Source, FinalVerdict, Comment, Event, User, ApiToken)
 
 
