@@ -34,7 +34,8 @@ test: $(VENV)/.dev-installed
 test-pg: $(VENV)/.dev-installed
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest
 
-# In-process benchmarks: article page, streaming exports, lead pages, re-anchoring and search (SQLite, then PostgreSQL).
+# In-process benchmarks: article page, streaming exports, lead pages, re-anchoring, search (SQLite, then PostgreSQL)
+# and suggested claims (quality on the labelled demo article, and speed).
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/article_page.py
 	$(BIN)/python bench/export.py
@@ -44,6 +45,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/reanchor.py --postgres
 	$(BIN)/python bench/search.py
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/search.py --postgres
+	$(BIN)/python bench/suggestions.py
 
 # Benchmarks against gunicorn on SQLite and PostgreSQL: save throughput vs the ceiling, load, crash safety.
 bench-live: $(VENV)/.dev-installed

@@ -8,6 +8,7 @@ it. Dismissals are remembered by the sentence's words, so re-scoring keeps them.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from datetime import datetime
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
-from sqlalchemy import delete
+from sqlalchemy import delete, exists, true
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -100,8 +101,9 @@ class SuggestionList:
     dismissed: list[Suggested]  # above the threshold, dismissed (leads may restore them)
     computed: bool  # False: this version has no stored sentences (run flask suggest-claims)
     threshold: float
+    shown: int = 20  # the panel lists the best ones; the text underlines them all
 
-    @property
+    @functools.cached_property  # the page asks once per paragraph
     def tips(self) -> dict[int, str]:
         """suggestion id -> the underline's tooltip."""
         return {s.id: s.explanation for s in self.listed}
@@ -127,31 +129,37 @@ def suggestion_list(*, session: Session, article: Article, claims: list[SpanRef]
                     within: tuple[int, int] | None = None) -> SuggestionList:
     """The article's current suggestions for a viewer who knows of ``claims`` (one query).
 
+    Only sentences at or above the threshold are read; a column says whether the version has
+    any stored sentence at all, so the page can tell "none suggested" from "not computed".
     ``within`` = (lo, hi) keeps only those reaching into ``[lo, hi)``.
     """
+    threshold = current_app.config["SUGGESTION_THRESHOLD"]
+    on_version = (Suggestion.article_id == Article.id) & (Suggestion.version == Article.current_version)
+    reach = (Suggestion.start < within[1]) & (Suggestion.end > within[0]) if within is not None else true()
+    any_stored = exists().where(Suggestion.article_id == article.id,
+                                Suggestion.version == article.current_version).correlate(None)
     statement = (
-        select(Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.quote, Suggestion.score,
+        select(any_stored, Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.quote, Suggestion.score,
                Suggestion.features, SuggestionDismissal.dismissed_at, User.display_name)
+        .select_from(Article)
+        .outerjoin(Suggestion, on_version & (Suggestion.score >= threshold) & reach)
         .outerjoin(SuggestionDismissal, (SuggestionDismissal.article_id == Suggestion.article_id)
                    & (SuggestionDismissal.quote_hash == Suggestion.quote_hash)
                    & SuggestionDismissal.restored_at.is_(None))
         .outerjoin(User, User.id == SuggestionDismissal.dismissed_by_id)
-        .where(Suggestion.article_id == article.id, Suggestion.version == article.current_version)
+        .where(Article.id == article.id)
         .order_by(Suggestion.start)
     )
-    if within is not None:
-        statement = statement.where(Suggestion.start < within[1], Suggestion.end > within[0])
-    threshold = current_app.config["SUGGESTION_THRESHOLD"]
     covered = _covered(claims)
     listed, dismissed, computed = [], [], False
-    for sid, start, end, quote, score, features, dismissed_at, dismissed_by in session.exec(statement):
-        computed = True
-        if score < threshold or covered(start, end):
+    for stored, sid, start, end, quote, score, features, dismissed_at, dismissed_by in session.exec(statement):
+        computed = computed or bool(stored)
+        if sid is None or covered(start, end):
             continue
         item = Suggested(sid, start, end, quote, score, features or [], dismissed_by, dismissed_at)
         (dismissed if dismissed_at is not None else listed).append(item)
     listed.sort(key=lambda s: (-s.score, s.start))
-    return SuggestionList(listed, dismissed, computed or within is not None, threshold)
+    return SuggestionList(listed, dismissed, computed, threshold)
 
 
 def set_dismissed(*, session: Session, suggestion: Suggestion, user: User, dismissed: bool) -> None:

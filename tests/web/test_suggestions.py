@@ -224,7 +224,11 @@ def test_the_article_page_runs_the_same_queries_with_or_without_suggestions(app,
             assert reviewer_client.get(f"/articles/{article_id}").status_code == 200
         measured.append(len(statements))
     assert measured[0] == measured[1], measured
-    assert len(quotes(page(reviewer_client.get(f"/articles/{ids[1]}")))) == 59
+    root = page(reviewer_client.get(f"/articles/{ids[1]}"))
+    assert len(quotes(root)) == 20  # the best 20 listed, all 59 underlined
+    assert len(underlined(root)) == 59
+    assert "Suggested claims (59)" in root.by_id("suggestions").text()
+    assert "39 more are underlined in the text" in " ".join(root.by_id("suggestions").text().split())
 
 
 def test_an_article_without_stored_suggestions_says_how_to_compute_them(app, reviewer_client, demo_article):
