@@ -325,3 +325,19 @@ def test_a_plug_in_failing_on_an_article_never_fails_the_import(tmp_path, monkey
         assert result.output.count("\n") == 1
     finally:
         app.extensions["engine"].dispose()
+
+
+def test_the_entry_point_stops_in_one_line_on_a_bad_scorer_setting(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "ANNOTATOR_CLAIM_SCORER": "tests.scorers:wrong_length",
+           "ANNOTATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "ANNOTATOR_SECRET_KEY": "x"}
+    done = subprocess.run([sys.executable, "-c", "import app"], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.strip() == ("Error: ANNOTATOR_CLAIM_SCORER='tests.scorers:wrong_length': "
+                                   "gave 1 scores for 2 sentences")
