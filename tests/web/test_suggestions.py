@@ -341,3 +341,19 @@ def test_the_entry_point_stops_in_one_line_on_a_bad_scorer_setting(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip() == ("Error: ANNOTATOR_CLAIM_SCORER='tests.scorers:wrong_length': "
                                    "gave 1 scores for 2 sentences")
+
+
+def test_stored_suggestions_are_code_point_ranges_of_the_text_after_emoji(app, reviewer_client):
+    text = ("🇺🇦 Live 🔥 updates 😀 from Kyiv 👩🏽‍💻.\nOn the battlefield 🪖, according to NATO, more than 600,000 "
+            "Russian soldiers have been killed or wounded in the conflict 💥.\n𝐀 second 🎯 paragraph said 5% rose.")
+    article = created_article(app, add_article(reviewer_client, text=text))
+    with app.app_context():
+        rows = db.session().exec(select(Suggestion).where(Suggestion.article_id == article.id)
+                                 .order_by(Suggestion.start)).all()
+    assert len(rows) == 3
+    assert all(article.text[r.start:r.end] == r.quote for r in rows)
+    assert all(a.end <= b.start for a, b in zip(rows, rows[1:]))
+    assert rows[1].start == article.text.index("On the battlefield")
+    root = page(reviewer_client.get(f"/articles/{article.id}"))
+    assert article_text(root) == article.text
+    assert underlined(root)[rows[1].id] == rows[1].quote
