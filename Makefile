@@ -34,7 +34,8 @@ test: $(VENV)/.dev-installed
 test-pg: $(VENV)/.dev-installed
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest
 
-# In-process benchmarks: article page, streaming exports, lead pages, re-anchoring, search and Checked before (SQLite, then PostgreSQL).
+# In-process benchmarks: article page, streaming exports, lead pages, re-anchoring, search and Checked before
+# (SQLite, then PostgreSQL), and suggested claims (quality on the labelled demo article, and speed).
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/article_page.py
 	$(BIN)/python bench/export.py
@@ -46,6 +47,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/search.py --postgres
 	$(BIN)/python bench/checked_before.py
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/checked_before.py --postgres
+	$(BIN)/python bench/suggestions.py
 
 # Benchmarks against gunicorn on SQLite and PostgreSQL: save throughput vs the ceiling, load, crash safety.
 bench-live: $(VENV)/.dev-installed

@@ -12,7 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from . import config, db, history, verdicts
+from . import checkworthiness, config, db, history, verdicts
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -39,6 +39,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.update(config.from_environment(Path(app.instance_path), test_config))
+    # A bad ANNOTATOR_CLAIM_SCORER stops the app here (ScorerError says why), not mid-request.
+    app.extensions["claim_scorer"] = checkworthiness.load_scorer(app.config["CLAIM_SCORER"])
 
     db.init_app(app)
     csrf.init_app(app)
@@ -49,10 +51,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
 
     from . import (annotations, api, articles, auth, checked, cli, dashboard, downloads, health, report, review,
-                   search, settings, uploads, versions, work)
+                   search, settings, suggestions, uploads, versions, work)
 
     for module in (auth, articles, annotations, checked, review, dashboard, work, search, downloads, uploads, versions,
-                   health, settings, api, report):
+                   health, settings, suggestions, api, report):
         app.register_blueprint(module.bp)
     cli.register(app)
 

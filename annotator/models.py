@@ -391,3 +391,44 @@ class ClaimLink(SQLModel, table=True):
     @property
     def active(self) -> bool:
         return self.removed_at is None
+class Suggestion(SQLModel, table=True):
+    """A sentence of one article version, scored for check-worthiness (a suggested claim).
+
+    Every sentence is stored, whatever its score: the page lists those at or above the display
+    threshold, so the threshold can change without scoring again. ``features`` holds the default
+    scorer's features that fired, as [key, weight] pairs (empty for a plug-in scorer).
+    """
+
+    __tablename__ = "suggestions"
+    __table_args__ = (Index("ix_suggestions_article_version", "article_id", "version", "start"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id")
+    version: int  # the article version's number
+    start: int
+    end: int
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    # SHA-256 of the quote: what a dismissal is remembered by, across re-scoring and versions.
+    quote_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    score: float
+    features: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+
+
+class SuggestionDismissal(SQLModel, table=True):
+    """A suggested sentence someone dismissed on an article, remembered by its words, so that it
+    stays dismissed when the article is scored again or a new version keeps the sentence. A lead
+    may restore it; the row is kept, with who restored it and when."""
+
+    __tablename__ = "suggestion_dismissals"
+    __table_args__ = (UniqueConstraint("article_id", "quote_hash", name="uq_suggestion_dismissal"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id")
+    quote_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    dismissed_by_id: int = Field(foreign_key="users.id")
+    dismissed_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    restored_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
+    restored_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
+
+    dismissed_by: User = Relationship(sa_relationship_kwargs={"foreign_keys": "SuggestionDismissal.dismissed_by_id"})

@@ -26,7 +26,7 @@ ENDPOINTS = ["/articles/1/annotations", "/annotations/1", "/articles/1/spans/1/c
              "/articles/1/spans/1/final-verdict", "/annotations/1/return", "/articles/new", "/articles/1/settings",
              "/login", "/import", "/articles/fetch", "/articles/1/versions", "/articles/1/spans/1/reattach",
              "/settings/tokens", "/articles/1/spans/1/same-claim", "/articles/1/spans/1/same-claim/1/remove",
-             "/checks/import"]
+             "/checks/import", "/articles/1/suggestions/1/dismiss", "/articles/1/suggestions/1/restore"]
 TABLES = (Article, Span, Annotation, Source, FinalVerdict, Comment, Event, User, ApiToken, ClaimLink, ExternalCheck)
 
 

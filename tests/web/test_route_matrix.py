@@ -74,6 +74,8 @@ ROUTES = {
     ("versions.show", "GET"): ("/articles/1/versions/1", None, SIGNED_IN),
     ("versions.diff", "GET"): ("/articles/1/diff", None, SIGNED_IN),
     ("versions.reattach", "POST"): ("/articles/1/spans/1/reattach", {}, rule(other=422, lead=422, owner=422)),
+    ("suggestions.dismiss", "POST"): ("/articles/1/suggestions/1/dismiss", {}, rule(other=303, lead=303, owner=303)),
+    ("suggestions.restore", "POST"): ("/articles/1/suggestions/1/restore", {}, rule(other=403, lead=303, owner=403)),
     ("work.index", "GET"): ("/work", None, SIGNED_IN),
     ("search.index", "GET"): ("/search?q=soldiers", None, SIGNED_IN),
     ("uploads.import_annotations", "GET"): ("/import", None, SIGNED_IN),
