@@ -199,3 +199,26 @@ def test_a_poll_answer_parses_alone(app, reviewer_client, bob, demo_article):
     save(reviewer_client, demo_article, action="submit")
     response = poller.poll()
     assert parse(response.get_data(as_text=True)).by_id("live-poll").get("hx-swap-oob") == "true"
+
+
+def test_turning_blind_review_off_redraws_the_whole_text_with_the_verdicts(app, reviewer_client, bob, lead_client,
+                                                                             demo_article):
+    save(reviewer_client, demo_article, verdict=SECRET_VERDICT, action="submit")
+    poller = Poller(bob, demo_article.id)
+    (mark,) = marks(page(bob.get(f"/articles/{demo_article.id}")))
+    assert "pending" in mark.get("class")
+    response = post(lead_client, f"/articles/{demo_article.id}/settings", {}, article_id=demo_article.id, htmx=False)
+    assert response.status_code == 303
+    poller.poll()
+    text = poller.root.by_id("article-text")
+    assert text is not None and text.get("hx-swap-oob") == "true"
+    (mark,) = marks(poller.root)
+    assert f"verdict-{SECRET_VERDICT}" in mark.get("class")  # now everyone may see it
+
+
+def test_an_older_version_has_no_poller(app, reviewer_client, demo_article):
+    post(reviewer_client, f"/articles/{demo_article.id}/versions",
+         {"text": demo_article.text + "\nMore.", "base_version": "1"}, article_id=demo_article.id, htmx=False)
+    old = page(reviewer_client.get(f"/articles/{demo_article.id}?version=1"))
+    assert old.by_id("live-poll") is None and old.by_id("live-status") is None
+    assert page(reviewer_client.get(f"/articles/{demo_article.id}")).by_id("live-poll") is not None
