@@ -16,7 +16,7 @@ from flask import Blueprint, Response, g, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import func, literal, select
 
-from . import db, discussion, live_marker, spans, text  # noqa: F401  (live_marker installs its listener)
+from . import db, discussion, live_marker, spans, text
 from .live_rules import MAX_CHANGES, Change, Plan, candidate_spans, describe, etag, plan_for
 from .models import ArticleRevision, Article, LiveChange, Span, User
 from .panel import article_context
@@ -56,7 +56,8 @@ def answer_unchanged() -> Response | None:
 
 def changes_since(article_id: int, since: int, revision: int) -> list[Change]:
     """The logged changes after revision ``since`` (up to one more than ``MAX_CHANGES``)."""
-    statement = (select(LiveChange.kind, LiveChange.span_id, LiveChange.annotation_id, LiveChange.private_to)
+    statement = (select(LiveChange.kind, LiveChange.span_id, LiveChange.annotation_id, LiveChange.private_to,
+                        LiveChange.actor_id)
                  .where(LiveChange.article_id == article_id, LiveChange.revision > since,
                         LiveChange.revision <= revision)
                  .order_by(LiveChange.revision, LiveChange.id).limit(MAX_CHANGES + 1))

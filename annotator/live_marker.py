@@ -10,13 +10,14 @@ statements must call :func:`mark` itself.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
 
 from .live_rules import Change, annotation_kind
-from .models import (DRAFT, Annotation, Article, ArticleRevision, ArticleVersion, Comment, FinalVerdict,
+from .models import (DRAFT, Annotation, Article, ArticleRevision, ArticleVersion, Comment, Event, FinalVerdict,
                      LiveChange, Source, Span, utcnow)
 
 _PENDING = "live_marker_pending"
@@ -42,7 +43,7 @@ def _annotation_change(row: Annotation, new: bool) -> Change:
 @event.listens_for(OrmSession, "after_flush")
 def _note_changes(session: OrmSession, _context) -> None:
     """Note what the flush changed: (article id or None, Change), and sources to look up."""
-    noted, sources = session.info.setdefault(_PENDING, (set(), set()))
+    noted, sources, actors = session.info.setdefault(_PENDING, (set(), set(), defaultdict(set)))
     for row in (*session.new, *session.dirty):
         new = row in session.new
         if not new and not session.is_modified(row, include_collections=False):
@@ -58,7 +59,9 @@ def _note_changes(session: OrmSession, _context) -> None:
         elif isinstance(row, Span) and not new:
             noted.add((row.article_id, Change("span", row.id)))
         elif isinstance(row, ArticleVersion) and new:
-            noted.add((row.article_id, Change("version")))
+            noted.add((row.article_id, Change("version", actor_id=row.created_by_id)))
+        elif isinstance(row, Event) and new:
+            actors[row.span_id].add(row.user_id)  # every change to a claim records who made it
         elif isinstance(row, Article) and (new or inspect(row).attrs.blind_review.history.has_changes()):
             noted.add((row.id, Change("article")))  # a new article gets its counter row with it
 
@@ -72,8 +75,8 @@ def _mark_before_commit(session: OrmSession) -> None:
         session.flush()  # commit's own flush comes after this event
     pending = session.info.pop(_PENDING, None)
     if pending:
-        noted, sources = pending
-        mark(session, _resolve(session, noted, sources))
+        noted, sources, actors = pending
+        mark(session, _resolve(session, noted, sources, actors))
 
 
 @event.listens_for(OrmSession, "after_transaction_end")
@@ -82,7 +85,7 @@ def _forget_on_end(session: OrmSession, transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
-def _resolve(session, noted: set, sources: set) -> dict[int, set[Change]]:
+def _resolve(session, noted: set, sources: set, actors: dict[int, set[int]]) -> dict[int, set[Change]]:
     """The noted changes grouped by article (two small queries at most: sources' annotations, spans' articles)."""
     covered = {change.annotation_id for _, change in noted}
     sources = {a for a in sources if a is not None and a not in covered}
@@ -98,6 +101,8 @@ def _resolve(session, noted: set, sources: set) -> dict[int, set[Change]]:
     by_article: dict[int, set[Change]] = defaultdict(set)
     for article_id, change in noted:
         article_id = article_id if article_id is not None else article_of.get(change.span_id)
+        if change.span_id is not None and len(actors.get(change.span_id, ())) == 1:
+            change = replace(change, actor_id=next(iter(actors[change.span_id])))
         if article_id is not None:
             by_article[article_id].add(change)
     return by_article
@@ -122,7 +127,7 @@ def mark(session, changes: dict[int, set[Change]]) -> None:
         revision = _raise_counter(session, article_id)
         session.execute(insert(LiveChange), [
             {"article_id": article_id, "revision": revision, "kind": c.kind, "span_id": c.span_id,
-             "annotation_id": c.annotation_id, "private_to": c.private_to}
+             "annotation_id": c.annotation_id, "private_to": c.private_to, "actor_id": c.actor_id}
             for c in sorted(changes[article_id], key=lambda c: (c.kind, c.span_id or 0, c.annotation_id or 0))])
 
 

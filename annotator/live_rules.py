@@ -46,6 +46,7 @@ class Change:
     span_id: int | None = None
     annotation_id: int | None = None
     private_to: int | None = None
+    actor_id: int | None = None
 
 
 @dataclass
@@ -56,6 +57,8 @@ class Plan:
     comment_span_ids: set[int] = field(default_factory=set)  # claims whose discussion changed
     whole_text: bool = False  # re-render every paragraph
     new_version: bool = False  # the text changed: ask to reload
+    news: set[int] = field(default_factory=set)  # claims changed by someone else (what the status line counts)
+    new_comments: bool = False  # someone else commented on the open claim
 
     @property
     def anything(self) -> bool:
@@ -86,32 +89,40 @@ def plan_for(changes: list[Change], *, viewer_id: int, viewer_is_lead: bool, kno
         elif kind == "comment":
             if change.span_id in known:
                 plan.comment_span_ids.add(change.span_id)
+                plan.new_comments |= change.actor_id != viewer_id
         elif change.span_id is None:
             continue
-        elif kind in ("status", "ruling"):
+        elif _may_learn(change, viewer_id=viewer_id, viewer_is_lead=viewer_is_lead, known=known, readable=readable):
             plan.span_ids.add(change.span_id)
-        elif kind == "content":
-            if change.annotation_id in readable or change.private_to == viewer_id:
-                plan.span_ids.add(change.span_id)
-        elif kind == "draft":
-            if change.private_to == viewer_id or viewer_is_lead:
-                plan.span_ids.add(change.span_id)
-        elif kind == "span":
-            if viewer_is_lead or change.span_id in known:
-                plan.span_ids.add(change.span_id)
+            if change.actor_id != viewer_id:
+                plan.news.add(change.span_id)
     return plan
 
 
+def _may_learn(change: Change, *, viewer_id: int, viewer_is_lead: bool, known: set[int], readable: set[int]) -> bool:
+    """Whether the viewer may learn that this claim changed (a change with a claim, not a comment)."""
+    if change.kind in ("status", "ruling"):
+        return True
+    if change.kind == "content":
+        return change.annotation_id in readable or change.private_to == viewer_id
+    if change.kind == "draft":
+        return change.private_to == viewer_id or viewer_is_lead
+    if change.kind == "span":
+        return viewer_is_lead or change.span_id in known
+    return False
+
+
 def describe(plan: Plan) -> str:
-    """What the status line says after an update the viewer can see ('' for none)."""
+    """What the status line says after an update by others that the viewer can see ('' for none: one's own
+    changes are redrawn, for one's other tabs, without news)."""
     parts = []
     if plan.new_version:
         parts.append("A new version of the article arrived")
     if plan.whole_text:
         parts.append("Highlights updated")
-    elif plan.span_ids:
-        count = len(plan.span_ids)
+    elif plan.news:
+        count = len(plan.news)
         parts.append(f"{count} claim{'' if count == 1 else 's'} changed")
-    if plan.comment_span_ids:
+    if plan.new_comments:
         parts.append("new comment")
     return " · ".join(parts)

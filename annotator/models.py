@@ -381,3 +381,4 @@ class LiveChange(SQLModel, table=True):
     span_id: Optional[int] = None
     annotation_id: Optional[int] = None
     private_to: Optional[int] = None
+    actor_id: Optional[int] = None  # who made the change, when one user did (their own page shows it already)

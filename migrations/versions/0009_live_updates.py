@@ -35,6 +35,7 @@ def upgrade() -> None:
     sa.Column('span_id', sa.Integer(), nullable=True),
     sa.Column('annotation_id', sa.Integer(), nullable=True),
     sa.Column('private_to', sa.Integer(), nullable=True),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('live_changes', schema=None) as batch_op:

@@ -54,9 +54,16 @@ def test_a_moved_claim_reaches_those_who_know_it():
 
 def test_comments_reach_the_thread_of_a_known_claim_and_never_the_text():
     changes = [Change("comment", span_id=10)]
-    assert plan(changes, known={10}) == Plan(comment_span_ids={10})
+    assert plan(changes, known={10}) == Plan(comment_span_ids={10}, new_comments=True)
     assert not plan(changes).anything
     assert candidate_spans(changes) == set()
+
+
+def test_ones_own_changes_are_redrawn_without_news():
+    changes = [Change("status", span_id=10, actor_id=OTHER), Change("status", span_id=11, actor_id=AUTHOR),
+               Change("comment", span_id=10, actor_id=OTHER)]
+    mine = plan(changes, known={10})
+    assert mine.span_ids == {10, 11} and mine.news == {11} and not mine.new_comments
 
 
 def test_article_settings_versions_and_floods():
@@ -68,7 +75,9 @@ def test_article_settings_versions_and_floods():
 
 def test_describe_and_etag():
     assert describe(Plan()) == ""
-    assert describe(Plan(span_ids={1, 2}, comment_span_ids={3})) == "2 claims changed · new comment"
-    assert describe(Plan(span_ids={1})) == "1 claim changed"
+    assert describe(Plan(span_ids={1, 2}, news={1, 2}, comment_span_ids={3}, new_comments=True)) == \
+        "2 claims changed · new comment"
+    assert describe(Plan(span_ids={1}, news={1})) == "1 claim changed"
+    assert describe(Plan(span_ids={1}, comment_span_ids={3})) == ""  # one's own changes: redrawn, no news
     assert "new version" in describe(Plan(new_version=True))
     assert etag(1, 7) == "a1r7" != etag(1, 8)

@@ -74,6 +74,14 @@ def test_another_reviewers_new_highlight_arrives_with_a_new_etag(app, reviewer_c
     assert poller.poll().status_code == 304  # the new tag is current
 
 
+def test_ones_own_save_is_redrawn_for_ones_other_tabs_without_news(app, reviewer_client, demo_article):
+    other_tab = Poller(reviewer_client, demo_article.id)
+    save(reviewer_client, demo_article, action="save")
+    other_tab.poll()
+    assert len(marks(other_tab.root)) == 1
+    assert other_tab.root.by_id("live-status") is None  # nothing new to announce: it was their own
+
+
 def test_a_draft_of_another_reviewer_never_shows_in_the_poll(app, reviewer_client, bob, lead_client, demo_article):
     bob_poller, lead_poller = Poller(bob, demo_article.id), Poller(lead_client, demo_article.id)
     save(reviewer_client, demo_article, verdict=SECRET_VERDICT, note=SECRET_NOTE, action="save")
