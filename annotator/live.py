@@ -76,8 +76,10 @@ def poll(article_id: int):
         since = revision  # a poller that knows no revision of ours: from now on
     changes = changes_since(article.id, since, revision)
     open_span = request.args.get("open_span", type=int)
-    context = {"article": article, "live_revision": revision, "oob": True}
-    if request.args.get("version", type=int) not in (None, article.current_version):
+    # The poller keeps the version its page shows: after a new version, its offsets are not the text's.
+    shown = request.args.get("version", type=int) or article.current_version
+    context = {"article": article, "live_revision": revision, "live_version": shown, "oob": True}
+    if shown != article.current_version:
         context["plan"] = Plan(new_version=True)  # the text changed under the page: offsets no longer match
     elif changes:
         context.update(_changed_fragments(article, changes, open_span, claims_open=request.args.get("claims") == "1"))

@@ -173,6 +173,11 @@ def test_a_new_version_asks_to_reload(app, reviewer_client, bob, demo_article):
     status = poller.root.by_id("live-status")
     assert "new version" in status.text() and status.find("a") is not None
     assert marks(poller.root) == []
+    # Later changes are not drawn on the old text: the page keeps asking to reload.
+    assert "version=1" in poller.url
+    save(reviewer_client, demo_article, quote="Putin", action="submit")
+    poller.poll()
+    assert marks(poller.root) == [] and "new version" in poller.root.by_id("live-status").text()
 
 
 def test_each_change_raises_the_counter_once_in_its_transaction(app, reviewer_client, demo_article):
