@@ -52,6 +52,8 @@ def test_nothing_changed_answers_304_after_one_statement(app, reviewer_client, d
     assert response.status_code == 304, response.get_data(as_text=True)
     assert response.get_data() == b""
     assert response.headers["ETag"] == poller.etag
+    assert response.headers["Server-Timing"].startswith("app;dur=")  # as every response
+    assert response.headers["Cache-Control"] == "private, no-store"  # a signed-in user's answer
     assert len(statements) == 1, "\n".join(statements)
     assert "article_revisions" in statements[0] and "users" in statements[0]
 
