@@ -50,11 +50,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.login_view = "auth.login"
 
-    from . import (annotations, api, articles, auth, checked, cli, dashboard, downloads, health, report, review,
+    from . import (annotations, api, articles, auth, checked, cli, dashboard, downloads, health, live, report, review,
                    search, settings, suggestions, uploads, versions, work)
 
     for module in (auth, articles, annotations, checked, review, dashboard, work, search, downloads, uploads, versions,
-                   health, settings, suggestions, api, report):
+                   health, settings, suggestions, api, live, report):
         app.register_blueprint(module.bp)
     cli.register(app)
 
@@ -110,6 +110,12 @@ def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _start_timer_and_require_login():
         g.request_started = time.perf_counter()
+        if request.endpoint == "live.poll":
+            from . import live
+
+            unchanged = live.answer_unchanged()  # 304 in one statement, before anything loads the user
+            if unchanged is not None:
+                return unchanged
         # The API authenticates each request by its token (annotator.api), never by the session.
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None or request.blueprint == "api":
             return None
@@ -147,6 +153,8 @@ def _request_user_id() -> str:
     """Who made the request: the API token's user on the API (which ignores the session), else the session's."""
     from . import api
 
+    if "live_user_id" in g:  # a poll answered 304 without loading the user
+        return str(g.live_user_id)
     if api.is_api_request():
         user = g.get("api_user")
         return str(user.id) if user is not None else "-"

@@ -432,3 +432,36 @@ class SuggestionDismissal(SQLModel, table=True):
     restored_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
 
     dismissed_by: User = Relationship(sa_relationship_kwargs={"foreign_keys": "SuggestionDismissal.dismissed_by_id"})
+class ArticleRevision(SQLModel, table=True):
+    """The article's change counter for live updates: raised in the transaction of every change to its
+    claims, annotations, sources, comments, final verdicts, versions or settings (``live_marker``).
+
+    A table of its own, not a column of ``articles``: saves hold a shared lock on the article row
+    while they write, and raising a counter there would deadlock two saves on PostgreSQL. No
+    foreign keys here nor in ``live_changes``: their checks would lock the article row too, and a
+    new version (which holds it exclusively) could then deadlock with a comment raising the counter.
+    """
+
+    __tablename__ = "article_revisions"
+
+    article_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    revision: int = 0
+    changed_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class LiveChange(SQLModel, table=True):
+    """What one revision of an article changed, for the live poll to re-render: one row per claim touched
+    (``span_id``), or one without a claim for a change to the whole article. ``kind`` says who may
+    learn of it (``live_rules.KINDS``); ``private_to`` is the author of a change to a draft."""
+
+    __tablename__ = "live_changes"
+    __table_args__ = (Index("ix_live_changes_article_revision", "article_id", "revision"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: int
+    revision: int
+    kind: str = Field(max_length=20)
+    span_id: Optional[int] = None
+    annotation_id: Optional[int] = None
+    private_to: Optional[int] = None
+    actor_id: Optional[int] = None  # who made the change, when one user did (their own page shows it already)

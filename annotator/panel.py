@@ -11,7 +11,7 @@ from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from sqlmodel import Session
 
-from . import db, discussion, spans, suggestions, text, versioning
+from . import db, discussion, live_marker, spans, suggestions, text, versioning
 from .forms import CommentForm, FinalVerdictForm, ReturnForm
 from .models import DRAFT, Annotation, Article, ArticleVersion, FinalVerdict, Source, Span, User
 from .web import get_or_404, htmx_request
@@ -166,5 +166,8 @@ def render_panel(panel: str, status: int = 200, *, article: Article, refresh_tex
 
 def render_article_page(panel: str, status: int = 200, *, article: Article, **context):
     """The whole article page with ``panel`` open in its side panel."""
+    # The counter first: a change landing while the page is read is then sent again by the first poll, never lost.
+    revision = live_marker.revision_of(db.session(), article.id)
     page = article_context(session=db.session(), article=article, viewer=current_user) | context
+    page["live_revision"] = revision
     return render_template("articles/show.html", panel=panel, **page), status

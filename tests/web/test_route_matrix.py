@@ -29,6 +29,7 @@ ROUTES = {
     ("articles.new", "GET"): ("/articles/new", None, SIGNED_IN),
     ("articles.new", "POST"): ("/articles/new", {}, rule(other=422, lead=422, owner=422)),
     ("articles.show", "GET"): ("/articles/1", None, SIGNED_IN),
+    ("live.poll", "GET"): ("/articles/1/live?since=0", None, SIGNED_IN),
     ("articles.fetch_page", "POST"): ("/articles/fetch", {}, rule(other=422, lead=422, owner=422)),
     ("annotations.claims", "GET"): ("/articles/1/claims", None, SIGNED_IN),
     ("annotations.annotate", "GET"): ("/articles/1/annotate?quote=" + "Putin+is+unlikely", None, SIGNED_IN),
