@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 import warnings
 from pathlib import Path
 
@@ -51,6 +52,11 @@ def live_app(tmp_path):
     yield app
     server.shutdown()
     thread.join(timeout=5)
+    # shutdown() stops accepting, but a request the closed page left in flight (a lazy "load" fragment,
+    # a live poll) may still be running in its own thread: give it time to end and return its connection.
+    deadline = time.monotonic() + 5
+    while app.extensions["engine"].pool.checkedout() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert_connections_returned(app)
     app.extensions["engine"].dispose()
 
