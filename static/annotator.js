@@ -1,5 +1,6 @@
 // The only hand-written script: turn a text selection into code point offsets,
-// show the Annotate button, open a highlight's claim, and cancel with Escape.
+// show the Annotate button, open a highlight's claim, the keyboard shortcuts
+// (listed by annotator/shortcuts.py in the "?" overlay) and where the focus goes.
 // Everything else is server-rendered HTML swapped by htmx.
 (function () {
   "use strict";
@@ -138,8 +139,187 @@
   }
   document.addEventListener("input", (event) => markDirty(event.target.closest("#panel form")));
 
-  document.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape") return;
+  // ---- Keyboard shortcuts ----
+
+  const isField = (el) => !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  // Highlights and suggested claims, in document order: what j and k walk.
+  const items = () => {
+    const root = articleText();
+    return root ? Array.from(root.querySelectorAll("mark[data-span-ids], .suggestion[data-suggestion-id]")) : [];
+  };
+  const markOf = (spanId) => items().find((el) => el.dataset.spanIds && el.dataset.spanIds.split(" ").includes(spanId));
+  let lastItem = null;  // the highlight or suggestion j/k last reached
+  let returnTo = null;  // span id whose highlight gets the focus back when its panel closes
+
+  function focusItem(el) {
+    if (!el) return;
+    if (!el.hasAttribute("tabindex")) el.tabIndex = -1;  // suggestions are focusable by script only
+    el.focus();
+    lastItem = el;
+  }
+
+  function step(by) {
+    const list = items();
+    if (!list.length) return;
+    let at = list.indexOf(document.activeElement);
+    if (at < 0 && lastItem) at = list.indexOf(lastItem);
+    const next = at < 0 ? (by > 0 ? 0 : list.length - 1) : Math.min(Math.max(at + by, 0), list.length - 1);
+    focusItem(list[next]);
+  }
+
+  function openItem(el) {
+    if (el.dataset.spanIds) {
+      openSpan(el.dataset.spanIds.split(" ")[0]);
+      return;
+    }
+    // A suggestion opens through its list entry's Annotate button, or else as a selection.
+    const id = el.dataset.suggestionId;
+    const entry = Array.from(document.querySelectorAll(`[data-suggestion-id="${CSS.escape(id)}"]`))
+      .find((other) => !articleText().contains(other));
+    const button = entry && Array.from(entry.querySelectorAll("button, a"))
+      .find((b) => b.textContent.trim().startsWith("Annotate"));
+    if (button) { button.click(); return; }
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    window.getSelection().removeAllRanges();
+    window.getSelection().addRange(range);
+    annotateSelection();
+  }
+
+  // Selections are edited inside one paragraph, in its DOM (UTF-16) offsets; selectedTarget()
+  // turns the result into code points, so emoji count as one character there.
+  function localOffset(p, container, offset) {
+    const range = document.createRange();
+    range.setStart(p, 0);
+    range.setEnd(container, offset);
+    return range.toString().length;
+  }
+
+  function domPoint(p, local) {
+    const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (local <= node.length) return [node, local];
+      local -= node.length;
+    }
+    return [p, p.childNodes.length];
+  }
+
+  // The paragraph and the [a, b) of the selection, or of the focused highlight, or the first paragraph.
+  function currentPlace() {
+    const root = articleText();
+    if (!root) return null;
+    const paragraphOf = (node) => {
+      const el = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+      const p = el && el.closest("p[data-start]");
+      return p && p.parentElement === root ? p : null;
+    };
+    const selection = window.getSelection();
+    if (selection && selection.rangeCount && !selection.isCollapsed) {
+      const range = selection.getRangeAt(0);
+      const p = paragraphOf(range.startContainer);
+      if (p) {
+        const end = p.contains(range.endContainer) ? localOffset(p, range.endContainer, range.endOffset)
+                                                    : p.textContent.length;
+        return { p, a: localOffset(p, range.startContainer, range.startOffset), b: end };
+      }
+    }
+    const focused = items().includes(document.activeElement) ? document.activeElement : lastItem;
+    if (focused && focused.isConnected) {
+      const p = paragraphOf(focused);
+      const a = localOffset(p, focused, 0);
+      return { p, a, b: a };
+    }
+    const first = paragraphs(root).find((p) => p.textContent.trim());
+    return first ? { p: first, a: 0, b: 0 } : null;
+  }
+
+  function selectLocal(p, a, b) {
+    const range = document.createRange();
+    range.setStart(...domPoint(p, a));
+    range.setEnd(...domPoint(p, b));
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    updatePopover();
+  }
+
+  function selectSentence() {
+    const at = currentPlace();
+    if (!at) return;
+    const text = at.p.textContent;
+    const sentences = Array.from(new Intl.Segmenter(undefined, { granularity: "sentence" }).segment(text));
+    const hit = sentences.find((s) => at.a < s.index + s.segment.length) || sentences[sentences.length - 1];
+    if (!hit) return;
+    const start = hit.index + (hit.segment.length - hit.segment.trimStart().length);
+    selectLocal(at.p, start, hit.index + hit.segment.trimEnd().length);
+  }
+
+  // Move one end of the selection to the next or previous word boundary.
+  function moveEdge(edge, by) {
+    const at = currentPlace();
+    if (!at) return;
+    let { a, b } = at;
+    const words = Array.from(new Intl.Segmenter(undefined, { granularity: "word" }).segment(at.p.textContent))
+      .filter((s) => s.isWordLike).map((s) => [s.index, s.index + s.segment.length]);
+    let word;
+    if (edge === "end" && by > 0) { word = words.find(([, e]) => e > b); if (word) b = word[1]; }
+    if (edge === "end" && by < 0) { word = words.filter(([, e]) => e < b && e > a).pop(); if (word) b = word[1]; }
+    if (edge === "start" && by > 0) { word = words.find(([s]) => s > a && s < b); if (word) a = word[0]; }
+    if (edge === "start" && by < 0) { word = words.filter(([s]) => s < a).pop(); if (word) a = word[0]; }
+    selectLocal(at.p, a, b);
+  }
+
+  function say(text) {
+    const region = document.getElementById("announce");
+    if (region) region.textContent = text;
+  }
+
+  // "a": exactly what pressing the Annotate button does.
+  function annotateSelection() {
+    const target = selectedTarget();
+    const form = popover();
+    if (!target || !form) { say("Select words first: s selects a sentence."); return; }
+    showPopover(target);
+    returnTo = null;
+    form.querySelector("button").click();
+  }
+
+  function chooseVerdict(digit) {
+    const select = document.querySelector("#panel form.annotation-form select[name='verdict']");
+    const choices = select ? Array.from(select.options).filter((o) => o.value) : [];
+    const choice = choices[digit - 1];
+    if (!choice) return false;
+    select.value = choice.value;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    markDirty(select.form);
+    const note = select.form.querySelector("textarea[name='note']");
+    (note || select).focus();
+    return true;
+  }
+
+  // Ctrl+Enter / Cmd+Enter: the panel form holding the focus (else the annotation form) presses its first button.
+  function saveForm() {
+    const active = document.activeElement;
+    const form = (active && active.closest && active.closest("#panel form")) ||
+      document.querySelector("#panel form.annotation-form");
+    const button = form && form.querySelector("button[type='submit'], button:not([type])");
+    if (!button) return false;
+    button.click();
+    return true;
+  }
+
+  let shortcutsOpener = null;
+  function showShortcuts() {
+    const dialog = document.getElementById("shortcuts");
+    if (!dialog || dialog.open) return;
+    shortcutsOpener = document.activeElement;
+    dialog.showModal();  // modal: the rest of the page is inert until it closes, and Esc closes it
+  }
+  document.addEventListener("close", (event) => {
+    if (event.target.id === "shortcuts" && shortcutsOpener && shortcutsOpener.isConnected) shortcutsOpener.focus();
+  }, true);
+
+  function escape(event) {
     const pop = popover();
     if (pop && !pop.hidden) {
       hidePopover();
@@ -147,27 +327,90 @@
       return;
     }
     const cancel = document.querySelector("#panel [data-cancel]");
-    if (!cancel) return;
-    const form = cancel.closest("form");
-    if (form && form.dataset.dirty && !window.confirm("Discard what you typed in this annotation?")) return;
-    cancel.click();
+    if (cancel) {
+      const form = cancel.closest("form");
+      if (form && form.dataset.dirty && !window.confirm("Discard what you typed in this annotation?")) return;
+      cancel.click();
+      return;
+    }
+    // A claim (or its history) closes to the panel's first link: the claims list, or back to the claim.
+    const shown = document.querySelector("#panel [data-active-span]");
+    if (shown && !isField(event.target)) {
+      const back = document.querySelector("#panel .panel-nav a[hx-get]");
+      if (back) back.click();
+    }
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || event.isComposing) return;
+    const dialog = document.getElementById("shortcuts");
+    if (dialog && dialog.open) return;  // the dialog handles its own keys (Esc closes it)
+    if (event.key === "Escape") { escape(event); return; }
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      if (saveForm()) event.preventDefault();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    const verdictSelect = target.matches && target.matches("#panel form.annotation-form select[name='verdict']");
+    if (/^[1-9]$/.test(event.key) && (verdictSelect || !isField(target))) {
+      if (chooseVerdict(Number(event.key))) event.preventDefault();
+      return;
+    }
+    if (isField(target)) return;  // typing in a field: no shortcuts
+    const onItem = items().includes(target);
+    const key = event.key;
+    if (key === "Enter" || (key === " " && onItem)) {
+      if (onItem) { event.preventDefault(); openItem(target); }
+      return;
+    }
+    const actions = {
+      "j": () => step(1), "k": () => step(-1), "s": selectSentence, "a": annotateSelection, "?": showShortcuts,
+      "]": () => moveEdge("end", 1), "[": () => moveEdge("end", -1),
+      "}": () => moveEdge("start", 1), "{": () => moveEdge("start", -1),
+    };
+    if (!articleText() && key !== "?") return;
+    const action = actions[key];
+    if (!action) return;
+    event.preventDefault();
+    action();
+  });
+
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-shortcuts-open]")) showShortcuts();
   });
 
   document.addEventListener("htmx:beforeRequest", (event) => {
-    const notice = document.getElementById("notice");
-    if (notice) notice.replaceChildren();
+    ["notice", "announce", "announce-alert"].forEach((id) => {
+      const region = document.getElementById(id);
+      if (region) region.replaceChildren();
+    });
     if (event.target === popover()) {
       hidePopover();
     }
+    // Remember the claim whose panel is about to be replaced, to give its highlight the focus back.
+    const shown = document.querySelector("#panel [data-active-span]");
+    if (shown && event.detail.target && event.detail.target.id === "panel") returnTo = shown.dataset.activeSpan;
   });
   document.addEventListener("htmx:afterSettle", (event) => {
     markActiveSpan();
     updateAddSource();
     if (!event.detail.target || event.detail.target.id !== "panel") return;
-    const firstError = document.querySelector("#panel [aria-invalid='true']");
-    const verdict = document.querySelector("#panel select[name='verdict']");
+    // Focus moves into the panel (first error, the verdict, or its heading) when it opens,
+    // and back to the claim's highlight when the panel closes to the claims list.
+    const panel = document.getElementById("panel");
+    const firstError = panel.querySelector("[aria-invalid='true']");
+    const verdict = panel.querySelector("form.annotation-form select[name='verdict']");
+    const closed = !panel.querySelector("[data-active-span], form.annotation-form");
+    const mark = closed && returnTo ? markOf(returnTo) : null;
+    returnTo = null;
     if (firstError) firstError.focus();
-    else if (verdict && !verdict.value) verdict.focus();
+    else if (verdict) verdict.focus();
+    else if (mark) focusItem(mark);
+    else {
+      const heading = panel.querySelector("h2");
+      if (heading) { heading.tabIndex = -1; heading.focus(); }
+    }
   });
   document.addEventListener("DOMContentLoaded", markActiveSpan);
 })();
