@@ -28,7 +28,7 @@ def groups() -> list[tuple[str, list[Shortcut]]]:
         ("In the article", [
             Shortcut(("j", "k"), "Next / previous highlight or suggested claim"),
             Shortcut(("Enter",), "Open the highlight or suggestion that has the focus"),
-            Shortcut(("s",), "Select the sentence at the focus (or the first one)"),
+            Shortcut(("s", "Shift+S"), "Select the sentence at the selection or focus; again: the next / previous one"),
             Shortcut(("]", "["), "Move the end of the selection one word right / left"),
             Shortcut(("Shift+]", "Shift+["), "Move the start of the selection one word right / left"),
             Shortcut(("a",), "Annotate the selection (the Annotate button)"),

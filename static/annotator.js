@@ -243,15 +243,26 @@
     updatePopover();
   }
 
-  function selectSentence() {
+  // The article's sentences, as {p, a, b} trimmed of white space, in reading order.
+  function sentences() {
+    const segmenter = new Intl.Segmenter(undefined, { granularity: "sentence" });
+    return paragraphs(articleText()).flatMap((p) => Array.from(segmenter.segment(p.textContent))
+      .filter((s) => s.segment.trim())
+      .map((s) => ({ p, a: s.index + s.segment.length - s.segment.trimStart().length,
+                     b: s.index + s.segment.trimEnd().length })));
+  }
+
+  // "s": select the sentence at the selection or focus; pressed on a selected sentence, the next
+  // one (by 1) or the previous one (by -1, "S").
+  function selectSentence(by) {
     const at = currentPlace();
     if (!at) return;
-    const text = at.p.textContent;
-    const sentences = Array.from(new Intl.Segmenter(undefined, { granularity: "sentence" }).segment(text));
-    const hit = sentences.find((s) => at.a < s.index + s.segment.length) || sentences[sentences.length - 1];
-    if (!hit) return;
-    const start = hit.index + (hit.segment.length - hit.segment.trimStart().length);
-    selectLocal(at.p, start, hit.index + hit.segment.trimEnd().length);
+    const all = sentences();
+    let i = all.findIndex((s) => s.p === at.p && at.a < s.b);
+    if (i < 0) i = all.findLastIndex((s) => s.p === at.p);
+    if (i < 0) return;
+    if (all[i].a === at.a && all[i].b === at.b) i = Math.min(Math.max(i + by, 0), all.length - 1);
+    selectLocal(all[i].p, all[i].a, all[i].b);
   }
 
   // Move one end of the selection to the next or previous word boundary.
@@ -315,6 +326,14 @@
     shortcutsOpener = document.activeElement;
     dialog.showModal();  // modal: the rest of the page is inert until it closes, and Esc closes it
   }
+  function trapFocus(dialog, event) {
+    const stops = Array.from(dialog.querySelectorAll("a[href], button:not(:disabled), input, select, textarea, [tabindex='0']"));
+    if (!stops.length) return;
+    const at = stops.indexOf(document.activeElement);
+    const next = event.shiftKey ? (at <= 0 ? stops.length - 1 : at - 1) : (at + 1) % stops.length;
+    event.preventDefault();
+    stops[next].focus();
+  }
   document.addEventListener("close", (event) => {
     if (event.target.id === "shortcuts" && shortcutsOpener && shortcutsOpener.isConnected) shortcutsOpener.focus();
   }, true);
@@ -344,7 +363,10 @@
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.isComposing) return;
     const dialog = document.getElementById("shortcuts");
-    if (dialog && dialog.open) return;  // the dialog handles its own keys (Esc closes it)
+    if (dialog && dialog.open) {  // the modal closes itself on Esc; Tab cycles inside it
+      if (event.key === "Tab") trapFocus(dialog, event);
+      return;
+    }
     if (event.key === "Escape") { escape(event); return; }
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       if (saveForm()) event.preventDefault();
@@ -365,7 +387,7 @@
       return;
     }
     const actions = {
-      "j": () => step(1), "k": () => step(-1), "s": selectSentence, "a": annotateSelection, "?": showShortcuts,
+      "j": () => step(1), "k": () => step(-1), "s": () => selectSentence(1), "S": () => selectSentence(-1), "a": annotateSelection, "?": showShortcuts,
       "]": () => moveEdge("end", 1), "[": () => moveEdge("end", -1),
       "}": () => moveEdge("start", 1), "{": () => moveEdge("start", -1),
     };
