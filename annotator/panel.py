@@ -25,7 +25,6 @@ def article_context(*, session: Session, article: Article, viewer: User) -> dict
         "article": article,
         "paragraphs": text.paragraphs(article.text, [s.ref() for s in placed]),
         "tones": {s.id: s.tone for s in placed},
-        "descriptions": {s.id: s.description for s in placed},
         "claims": placed,
         "orphans": [s for s in summaries if s.orphaned],
         "claim_count": len(placed),
@@ -54,7 +53,6 @@ def version_context(*, session: Session, article: Article, viewer: User, version
         "version": version,
         "paragraphs": text.paragraphs(version.text, [s.ref() for s in claims]),
         "tones": {s.id: s.tone for s in claims},
-        "descriptions": {s.id: s.description for s in claims},
         "claims": claims,
         "orphans": [],
         "claim_count": len(claims),
@@ -75,7 +73,6 @@ def changed_text_context(*, session: Session, article: Article, viewer: User, sp
     return {
         "paragraphs": text.paragraphs_touching(article.text, [s.ref() for s in nearby], span.start, span.end),
         "tones": {s.id: s.tone for s in nearby},
-        "descriptions": {s.id: s.description for s in nearby},
         "claim_count": claim_count,
         "annotation_count": annotation_count,
     }

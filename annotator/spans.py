@@ -143,22 +143,6 @@ class SpanSummary:
         return ("disputed" if keys else "pending") + changed
 
     @property
-    def description(self) -> str:
-        """What the highlight says to a screen reader: the tone in words, with the annotation count."""
-        count = len(self.judgements)
-        counted = f"{count} annotation{'' if count == 1 else 's'}"
-        if self.final_verdict:
-            said = f"Settled claim: final verdict {verdicts.label(self.final_verdict)}, {counted}"
-        elif len(self.verdict_keys) == 1:
-            said = f"Claim: {verdicts.label(next(iter(self.verdict_keys)))}, {counted}"
-        elif self.verdict_keys:
-            labels = ", ".join(v.label for v in verdicts.SCALE if v.key in self.verdict_keys)
-            said = f"Claim: reviewers disagree ({labels}), {counted}"
-        else:
-            said = f"Claim: verdicts not shown to you, {counted}"
-        return said + (", wording changed" if self.state == CHANGED else "")
-
-    @property
     def source_count(self) -> int:
         return sum(j.source_count for j in self.shown)
 

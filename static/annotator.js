@@ -91,6 +91,34 @@
     });
   }
 
+  // A highlight's tone in words, read from its classes (spans.SpanSummary.tone), e.g. "Claim: False".
+  function describe(mark, labels) {
+    const classes = mark.classList;
+    const key = Array.from(classes).find((c) => c.startsWith("verdict-"));
+    const verdict = key && labels[key.slice("verdict-".length)];
+    let said = classes.contains("settled") && verdict ? `Settled claim: final verdict ${verdict}`
+      : verdict ? `Claim: ${verdict}`
+      : classes.contains("disputed") ? "Claim: reviewers disagree"
+      : "Claim: verdicts not shown to you";
+    if (classes.contains("changed")) said += ", wording changed";
+    const more = mark.dataset.spanIds.split(" ").length - 1;
+    if (more) said += `; ${more} more claim${more === 1 ? "" : "s"} here`;
+    return said;
+  }
+
+  // Highlights become buttons for keyboards and screen readers (attributes only: the article's
+  // text stays its canonical text). Without the script they cannot open anything, so they stay marks.
+  function enableMarks() {
+    const root = articleText();
+    if (!root) return;
+    const labels = JSON.parse(root.dataset.verdictLabels || "{}");
+    root.querySelectorAll("mark[data-span-ids]:not([role])").forEach((mark) => {
+      mark.tabIndex = 0;
+      mark.setAttribute("role", "button");
+      mark.setAttribute("aria-description", describe(mark, labels));
+    });
+  }
+
   document.addEventListener("mouseup", (event) => {
     if (popover() && popover().contains(event.target)) return;
     setTimeout(updatePopover, 0);
@@ -415,6 +443,7 @@
     if (shown && event.detail.target && event.detail.target.id === "panel") returnTo = shown.dataset.activeSpan;
   });
   document.addEventListener("htmx:afterSettle", (event) => {
+    enableMarks();
     markActiveSpan();
     updateAddSource();
     if (!event.detail.target || event.detail.target.id !== "panel") return;
@@ -434,5 +463,8 @@
       if (heading) { heading.tabIndex = -1; heading.focus(); }
     }
   });
-  document.addEventListener("DOMContentLoaded", markActiveSpan);
+  document.addEventListener("DOMContentLoaded", () => {
+    enableMarks();
+    markActiveSpan();
+  });
 })();

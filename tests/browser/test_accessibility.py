@@ -155,3 +155,25 @@ def test_panels_opened_with_htmx_are_accessible(page, live_app):
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#panel .errors").first).to_be_visible()
     assert_accessible(page, "annotation form with errors (422)")
+
+
+def test_highlights_say_their_verdicts_in_words(page, live_app):
+    ids = seed(live_app)
+    sign_in(page, "lead")
+    page.goto("/articles/1")
+
+    def mark(span_id):
+        return page.locator(f"#article-text mark[data-span-ids='{span_id}']").first
+
+    expect(mark(ids["settled"])).to_have_attribute("aria-description", "Settled claim: final verdict False")
+    expect(mark(ids["claim"])).to_have_attribute("aria-description", "Claim: reviewers disagree, wording changed")
+    expect(mark(ids["claim"])).to_have_attribute("role", "button")
+    expect(mark(ids["claim"])).to_have_attribute("tabindex", "0")
+    mark(ids["claim"]).focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#panel blockquote.quote")).to_contain_text("650,000")
+    # The article's text is still exactly its canonical text.
+    with live_app.app_context():
+        text = db.session().get(Article, 1).text
+    assert page.evaluate("""() => Array.from(document.querySelectorAll('#article-text > p'))
+                              .map((p) => p.textContent).join('\\n')""") == text
