@@ -12,7 +12,7 @@ from sqlmodel import select
 from annotator import adjudication, db, discussion, spans, versioning
 from annotator.anchoring import resolve_target
 from annotator.auth import create_or_update_user
-from annotator.models import Article, User
+from annotator.models import Annotation, Article, User
 from tests.browser.a11y import assert_accessible, describe, violations
 from tests.browser.conftest import sign_in
 from tests.conftest import CLAIM, PASSWORD
@@ -177,3 +177,21 @@ def test_highlights_say_their_verdicts_in_words(page, live_app):
         text = db.session().get(Article, 1).text
     assert page.evaluate("""() => Array.from(document.querySelectorAll('#article-text > p'))
                               .map((p) => p.textContent).join('\\n')""") == text
+
+
+def test_the_stale_edit_view_is_accessible(page, live_app):
+    """409: the reviewer's version beside the one saved meanwhile (in another tab, here by the service)."""
+    ids = seed(live_app)
+    page.js_errors_allowed = ["409"]
+    sign_in(page)
+    page.goto(f"/annotations/{ids['annotation']}/edit")
+    with live_app.app_context():
+        session = db.session()
+        annotation = session.get(Annotation, ids["annotation"])
+        spans.update_annotation(session=session, annotation=annotation, user=annotation.user, verdict="false",
+                                note="Changed in another tab.", sources=[])
+        session.commit()
+    page.get_by_label("Note").fill("My own change.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("heading", name="Someone saved this annotation first")).to_be_visible()
+    assert_accessible(page, "stale edit (409) view")
