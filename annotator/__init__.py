@@ -12,7 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from . import config, db, history, shortcuts, verdicts
+from . import config, db, history, verdicts
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -64,6 +64,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.globals["verdict_label"] = verdicts.label
     app.jinja_env.globals["history_changes"] = history.changes
     app.jinja_env.globals["field_labels"] = history.FIELD_LABELS
+    from . import shortcuts
+
     app.jinja_env.globals["shortcut_groups"] = shortcuts.groups
     return app
 
