@@ -178,6 +178,7 @@
   const markOf = (spanId) => items().find((el) => el.dataset.spanIds && el.dataset.spanIds.split(" ").includes(spanId));
   let lastItem = null;  // the highlight or suggestion j/k last reached
   let returnTo = null;  // span id whose highlight gets the focus back when its panel closes
+  let openedFrom = null;  // the highlight or suggestion that Enter opened, to return to
 
   function focusItem(el) {
     if (!el) return;
@@ -196,6 +197,7 @@
   }
 
   function openItem(el) {
+    openedFrom = el;
     if (el.dataset.spanIds) {
       openSpan(el.dataset.spanIds.split(" ")[0]);
       return;
@@ -453,8 +455,10 @@
     const firstError = panel.querySelector("[aria-invalid='true']");
     const verdict = panel.querySelector("form.annotation-form select[name='verdict']");
     const closed = !panel.querySelector("[data-active-span], form.annotation-form");
-    const mark = closed && returnTo ? markOf(returnTo) : null;
+    const mark = !closed ? null
+      : (returnTo && markOf(returnTo)) || (openedFrom && openedFrom.isConnected ? openedFrom : null);
     returnTo = null;
+    if (closed) openedFrom = null;
     if (firstError) firstError.focus();
     else if (verdict) verdict.focus();
     else if (mark) focusItem(mark);

@@ -194,7 +194,8 @@ def test_j_and_k_walk_highlights_and_suggestions_in_document_order(page, live_ap
     expect(page.locator("#panel blockquote.quote")).to_have_text("Second paragraph with more emoji")
     expect(page.get_by_label("Verdict")).to_be_focused()
     press(page, "Escape")
-    expect(page.get_by_role("heading", name="Claims in this article")).to_be_focused()  # the panel has settled
+    expect(page.get_by_role("heading", name="Claims in this article")).to_be_visible()
+    expect(second).to_be_focused()  # back on the suggestion that was opened (the panel has settled)
 
     # With an entry in the panel's list, Enter presses the entry's Annotate button.
     page.evaluate("""(url) => {
