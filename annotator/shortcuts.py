@@ -36,7 +36,7 @@ def groups() -> list[tuple[str, list[Shortcut]]]:
         ("In the annotation form", [
             Shortcut((f"1–{len(verdicts.SCALE)}",), f"Choose the verdict ({digits}), then go to Note"),
             Shortcut(("Ctrl+Enter", "⌘+Enter"), "Save"),
-            Shortcut(("Esc",), "Close the form or the claim; the focus goes back to the highlight"),
+            Shortcut(("Esc",), "Close the form or the claim; the focus goes back to the highlight or suggestion"),
         ]),
         ("Anywhere", [
             Shortcut(("?",), "Show this list of shortcuts"),
