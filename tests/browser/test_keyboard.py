@@ -23,6 +23,19 @@ def emoji_article(app) -> int:
         return create_article(session=db.session(), title="Emoji first", raw_text=EMOJI_TEXT).id
 
 
+def article_with_a_claim(app) -> int:
+    """The emoji article with the reviewer's draft verdict on the claim."""
+    article_id = emoji_article(app)
+    with app.app_context():
+        session = db.session()
+        reviewer = session.exec(select(User).where(User.username == "reviewer")).one()
+        article = session.get(Article, article_id)
+        save_annotation(session=session, user=reviewer, article=article, verdict="false", note="", sources=[],
+                        target=resolve_target(article.text, start=None, end=None, quote=CLAIM))
+        session.commit()
+    return article_id
+
+
 def selection(page) -> str:
     return page.evaluate("window.getSelection().toString()")
 
@@ -162,14 +175,7 @@ WRAP_SUGGESTION = """([words, id]) => {
 
 
 def test_j_and_k_walk_highlights_and_suggestions_in_document_order(page, live_app):
-    article_id = emoji_article(live_app)
-    with live_app.app_context():
-        session = db.session()
-        reviewer = session.exec(select(User).where(User.username == "reviewer")).one()
-        article = session.get(Article, article_id)
-        save_annotation(session=session, user=reviewer, article=article, verdict="false", note="", sources=[],
-                        target=resolve_target(article.text, start=None, end=None, quote=CLAIM))
-        session.commit()
+    article_id = article_with_a_claim(live_app)
     sign_in(page)
     page.goto(f"/articles/{article_id}")
     page.wait_for_load_state("load")
@@ -207,3 +213,19 @@ def test_j_and_k_walk_highlights_and_suggestions_in_document_order(page, live_ap
     first.focus()
     press(page, "Enter")
     expect(page.locator("#panel blockquote.quote")).to_have_text("Live")
+
+
+def test_the_first_tab_offers_to_skip_to_the_content_and_the_text_to_the_panel(page, live_app):
+    article_id = article_with_a_claim(live_app)
+    sign_in(page)
+    page.goto(f"/articles/{article_id}")
+    page.wait_for_load_state("load")
+    press(page, "Tab")
+    skip = page.get_by_role("link", name="Skip to the content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.get_by_role("link", name="Skip the text to the annotation panel").focus()
+    press(page, "Enter")
+    expect(page.locator("#panel")).to_be_focused()
+    press(page, "Tab")  # the next stop is inside the panel, past every highlight
+    expect(page.locator("#panel .claim-link")).to_be_focused()
