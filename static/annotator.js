@@ -319,7 +319,8 @@
   function annotateSelection() {
     const target = selectedTarget();
     const form = popover();
-    if (!target || !form) { say("Select words first: s selects a sentence."); return; }
+    if (!form) { say("This version is read only: open the latest to annotate."); return; }
+    if (!target) { say("Select words first: s selects a sentence."); return; }
     showPopover(target);
     returnTo = null;
     form.querySelector("button").click();

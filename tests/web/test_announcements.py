@@ -67,3 +67,29 @@ def test_the_article_text_says_the_verdict_labels_once(reviewer_client, demo_art
     text = page(reviewer_client.get(f"/articles/{demo_article.id}")).by_id("article-text")
     labels = json.loads(text.get("data-verdict-labels"))
     assert labels["mostly-true"] == "Mostly true" and len(labels) == 7
+
+
+def test_a_refused_return_and_a_refused_settle_are_announced(app, reviewer_client, lead_client, demo_article):
+    from tests.web.review_helpers import span_of
+
+    post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text))
+    [annotation] = rows(app, Annotation)
+    span = span_of(app, demo_article)
+    token = csrf_token(lead_client, f"/articles/{demo_article.id}")
+    response = lead_client.post(f"/annotations/{annotation.id}/return", data={"csrf_token": token, "note": ""},
+                                headers=HX)
+    assert response.status_code == 422
+    assert announced(response, "announce-alert").startswith("Not saved. ")
+    response = lead_client.post(f"/articles/{demo_article.id}/spans/{span.id}/final-verdict",
+                                data={"csrf_token": token, "verdict": "", "rationale": ""}, headers=HX)
+    assert response.status_code == 422
+    assert announced(response, "announce-alert").startswith("Not saved. ")
+
+
+def test_a_settled_claim_is_announced(app, reviewer_client, lead_client, demo_article):
+    from tests.web.review_helpers import settle, span_of
+
+    post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text))
+    response = settle(lead_client, demo_article, span_of(app, demo_article).id, "mostly-true")
+    assert response.status_code == 200
+    assert announced(response) == "Final verdict saved: the claim is settled."
