@@ -433,6 +433,47 @@
     if (event.target.closest("[data-shortcuts-open]")) showShortcuts();
   });
 
+  // A live update or a save swaps paragraphs out of band: the focus and the selection that were in
+  // them come back on the new elements (same claim or suggestion; same offsets if the text is the same).
+  let kept = null;
+  document.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const old = event.detail.target;
+    const root = articleText();
+    if (!old || !root || kept || !(old === root || root.contains(old))) return;
+    const active = document.activeElement;
+    const selection = window.getSelection();
+    // A selection counts while its Annotate button shows (not once the form is open).
+    const offered = popover() && !popover().hidden;
+    const place = offered && !selection.isCollapsed && old.contains(selection.anchorNode) ? currentPlace() : null;
+    const item = items().includes(active) && old.contains(active) ? active : null;
+    if (!item && !place) return;
+    kept = {
+      item: item && { spanIds: item.dataset.spanIds, suggestionId: item.dataset.suggestionId,
+                      p: item.closest("p[data-start]").id },
+      place: place && { p: place.p.id, text: place.p.textContent, a: place.a, b: place.b },
+    };
+  });
+
+  function restoreKept() {
+    if (!kept) return;
+    const { item, place } = kept;
+    kept = null;
+    if (place && window.getSelection().isCollapsed) {
+      const p = document.getElementById(place.p);
+      if (p && p.textContent === place.text) selectLocal(p, place.a, place.b);
+    }
+    if (item && (!document.activeElement || document.activeElement === document.body)) {
+      const p = document.getElementById(item.p);
+      const same = p && Array.from(p.querySelectorAll("mark[data-span-ids], .suggestion[data-suggestion-id]"))
+        .find((el) => (item.spanIds ? el.dataset.spanIds === item.spanIds : el.dataset.suggestionId === item.suggestionId));
+      if (same) {
+        if (!same.hasAttribute("tabindex")) same.tabIndex = -1;
+        same.focus({ preventScroll: true });
+        lastItem = same;
+      }
+    }
+  }
+
   document.addEventListener("htmx:beforeRequest", (event) => {
     ["notice", "announce", "announce-alert"].forEach((id) => {
       const region = document.getElementById(id);
@@ -447,6 +488,7 @@
   });
   document.addEventListener("htmx:afterSettle", (event) => {
     enableMarks();
+    restoreKept();
     markActiveSpan();
     updateAddSource();
     if (!event.detail.target || event.detail.target.id !== "panel") return;

@@ -229,3 +229,35 @@ def test_the_first_tab_offers_to_skip_to_the_content_and_the_text_to_the_panel(p
     expect(page.locator("#panel")).to_be_focused()
     press(page, "Tab")  # the next stop is inside the panel, past every highlight
     expect(page.locator("#panel .claim-link")).to_be_focused()
+
+
+SWAP_PARAGRAPH_OOB = """() => {
+  // What a live update does: the paragraph comes again from the server, out of band (same text here).
+  const p = document.querySelectorAll('#article-text > p')[1];
+  const copy = p.cloneNode(true);
+  copy.querySelectorAll('mark').forEach((m) => ['role', 'tabindex', 'aria-description'].forEach((a) => m.removeAttribute(a)));
+  copy.setAttribute('hx-swap-oob', 'true');
+  htmx.swap('#announce', copy.outerHTML, {swapStyle: 'innerHTML'});
+}"""
+
+
+def test_the_focus_and_the_selection_survive_a_paragraph_swapped_out_of_band(page, live_app):
+    article_id = article_with_a_claim(live_app)
+    sign_in(page)
+    page.goto(f"/articles/{article_id}")
+    page.wait_for_load_state("load")
+    press(page, "j")
+    mark = page.locator("#article-text mark[data-span-ids]")
+    expect(mark).to_be_focused()
+    press(page, "s")
+    sentence = selection(page)
+    assert sentence.startswith("On the battlefield")
+    old = mark.element_handle()
+    page.evaluate(SWAP_PARAGRAPH_OOB)
+    assert not page.evaluate("(el) => el.isConnected", old)  # the paragraph was replaced
+    expect(mark).to_be_focused()  # the new element has the focus
+    expect(mark).to_have_attribute("role", "button")
+    assert selection(page) == sentence
+    expect(page.get_by_role("button", name="Annotate")).to_be_visible()
+    press(page, "BracketLeft")  # and the keys go on from there
+    assert selection(page) == sentence[:sentence.index(" 💥.")]
