@@ -179,11 +179,12 @@
   let lastItem = null;  // the highlight or suggestion j/k last reached
   let returnTo = null;  // span id whose highlight gets the focus back when its panel closes
   let openedFrom = null;  // the highlight or suggestion that Enter opened, to return to
+  let closedByKey = false;  // Esc closed the panel: bring the highlight into view (a click leaves the page still)
 
-  function focusItem(el) {
+  function focusItem(el, scroll = true) {
     if (!el) return;
     if (!el.hasAttribute("tabindex")) el.tabIndex = -1;  // suggestions are focusable by script only
-    el.focus();
+    el.focus({ preventScroll: !scroll });
     lastItem = el;
   }
 
@@ -380,6 +381,7 @@
     if (cancel) {
       const form = cancel.closest("form");
       if (form && form.dataset.dirty && !window.confirm("Discard what you typed in this annotation?")) return;
+      closedByKey = true;
       cancel.click();
       return;
     }
@@ -387,7 +389,7 @@
     const shown = document.querySelector("#panel [data-active-span]");
     if (shown && !isField(event.target)) {
       const back = document.querySelector("#panel .panel-nav a[hx-get]");
-      if (back) back.click();
+      if (back) { closedByKey = true; back.click(); }
     }
   }
 
@@ -501,13 +503,15 @@
     const mark = !closed ? null
       : (returnTo && markOf(returnTo)) || (openedFrom && openedFrom.isConnected ? openedFrom : null);
     returnTo = null;
+    closedByKey = false;
     if (closed) openedFrom = null;
     if (firstError) firstError.focus();
     else if (verdict) verdict.focus();
-    else if (mark) focusItem(mark);
+    else if (mark) focusItem(mark, closedByKey);
     else {
       const heading = panel.querySelector("h2");
-      if (heading) { heading.tabIndex = -1; heading.focus(); }
+      // preventScroll: the panel is sticky, so its heading is in view; the page must not jump.
+      if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
     }
   });
   document.addEventListener("DOMContentLoaded", () => {
