@@ -34,7 +34,8 @@ test: $(VENV)/.dev-installed
 test-pg: $(VENV)/.dev-installed
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python -m pytest
 
-# In-process benchmarks: article page, streaming exports, lead pages, re-anchoring and search (SQLite, then PostgreSQL).
+# In-process benchmarks: article page, streaming exports, lead pages, re-anchoring, search and Checked before
+# (SQLite, then PostgreSQL), and suggested claims (quality on the labelled demo article, and speed).
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/article_page.py
 	$(BIN)/python bench/export.py
@@ -44,12 +45,17 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/reanchor.py --postgres
 	$(BIN)/python bench/search.py
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/search.py --postgres
+	$(BIN)/python bench/checked_before.py
+	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/checked_before.py --postgres
+	$(BIN)/python bench/suggestions.py
 
-# Benchmarks against gunicorn on SQLite and PostgreSQL: save throughput vs the ceiling, load, crash safety.
+# Benchmarks against gunicorn on SQLite and PostgreSQL: save throughput vs the ceiling, load, crash safety,
+# and live updates (a save seen by pollers on other workers; the cost of a poll).
 bench-live: $(VENV)/.dev-installed
 	$(BIN)/python bench/save_throughput.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/crash_safety.py --database both
+	$(BIN)/python bench/live_updates.py
 
 # Known vulnerabilities in the pinned requirements (pip-audit, PyPI's advisory data). --strict fails
 # when a package cannot be checked, so an unreachable advisory service never passes as "no vulnerability".

@@ -1,4 +1,10 @@
 """Entry point for ``flask --app app`` and gunicorn (``app:app``)."""
-from annotator import create_app
+import sys
 
-app = create_app()
+from annotator import create_app
+from annotator.checkworthiness import ScorerError
+
+try:
+    app = create_app()
+except ScorerError as error:  # a bad ANNOTATOR_CLAIM_SCORER: say why in one line and stop
+    sys.exit(f"Error: {error}")

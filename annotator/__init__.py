@@ -12,7 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from . import config, db, history, verdicts
+from . import checkworthiness, config, db, history, verdicts
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -39,6 +39,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.update(config.from_environment(Path(app.instance_path), test_config))
+    # A bad ANNOTATOR_CLAIM_SCORER stops the app here (ScorerError says why), not mid-request.
+    app.extensions["claim_scorer"] = checkworthiness.load_scorer(app.config["CLAIM_SCORER"])
 
     db.init_app(app)
     csrf.init_app(app)
@@ -48,11 +50,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.login_view = "auth.login"
 
-    from . import (annotations, api, articles, auth, cli, dashboard, downloads, health, review, search, settings,
-                   uploads, versions, work)
+    from . import (annotations, api, articles, auth, checked, cli, dashboard, downloads, health, live, report, review,
+                   search, settings, suggestions, uploads, versions, work)
 
-    for module in (auth, articles, annotations, review, dashboard, work, search, downloads, uploads, versions, health,
-                   settings, api):
+    for module in (auth, articles, annotations, checked, review, dashboard, work, search, downloads, uploads, versions,
+                   health, settings, suggestions, api, live, report):
         app.register_blueprint(module.bp)
     cli.register(app)
 
@@ -111,6 +113,12 @@ def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _start_timer_and_require_login():
         g.request_started = time.perf_counter()
+        if request.endpoint == "live.poll":
+            from . import live
+
+            unchanged = live.answer_unchanged()  # 304 in one statement, before anything loads the user
+            if unchanged is not None:
+                return unchanged
         # The API authenticates each request by its token (annotator.api), never by the session.
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None or request.blueprint == "api":
             return None
@@ -148,6 +156,8 @@ def _request_user_id() -> str:
     """Who made the request: the API token's user on the API (which ignores the session), else the session's."""
     from . import api
 
+    if "live_user_id" in g:  # a poll answered 304 without loading the user
+        return str(g.live_user_id)
     if api.is_api_request():
         user = g.get("api_user")
         return str(user.id) if user is not None else "-"

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from . import db, spans, text, versioning
+from . import db, spans, suggestions, text, versioning
 from .extraction import ExtractedArticle, ExtractionError, decode, extract_article
 from .fetching import FetchError, FetchRules, fetch
 from .forms import ArticleForm, FetchForm
@@ -40,7 +40,8 @@ def unique_slug(session: Session, title: str) -> str:
 def create_article(*, session: Session, title: str, raw_text: str, created_by: User | None = None,
                    author: str | None = None, publisher: str | None = None, source_url: str | None = None,
                    published_on: date | None = None, origin: str = "created") -> Article:
-    """Store a new article with its text made canonical (NFC, ``\\n``) as its version 1."""
+    """Store a new article with its text made canonical (NFC, ``\\n``) as its version 1, with its
+    suggested claims."""
     canonical = text.canonicalize(raw_text)
     if not canonical.strip():
         raise ValueError("the article text is empty")
@@ -53,6 +54,7 @@ def create_article(*, session: Session, title: str, raw_text: str, created_by: U
     session.add(article)
     session.flush()
     session.add(versioning.first_version(article, created_by, origin))
+    suggestions.store(session=session, article_id=article.id, version=1, article_text=canonical)
     session.commit()
     return article
 

@@ -1,5 +1,6 @@
 """Flask commands: ``flask --app app init-db | load-demo | create-user | create-token | list-tokens | revoke-token |
-import-article | import-url | import-annotations | export | versions | diff | reattach | search``.
+import-article | import-url | import-annotations | import-claimreview | export | versions | diff | reattach | search |
+suggest-claims``.
 
 A command that fails exits non-zero with a one-line message, never a traceback.
 """
@@ -21,7 +22,8 @@ from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import ValidationError
 
-from . import db, diffing, migrations, reanchoring, tokens, verdicts, versioning
+from . import (checks, checkworthiness, claimreview_reader, db, diffing, migrations, reanchoring, suggestions, tokens,
+               verdicts, versioning)
 from .articles import create_article, fetch_article
 from .extraction import extract_article, text_of_file
 from .anchoring import AnchorError, resolve_target
@@ -139,6 +141,8 @@ def load_demo_data() -> tuple[Article, str]:
         raw = Path(current_app.config["SEED_ARTICLE"]).read_text(encoding="utf-8")
         article = create_article(session=session, title=DEMO_TITLE, raw_text=raw, created_by=users[1],
                                  publisher="Sample article")
+    elif not suggestions.has_suggestions(session=session, article=article):  # a database from before suggestions
+        suggestions.recompute(session=session, article=article)
     return article, password
 
 
@@ -182,6 +186,33 @@ def register(app: Flask) -> None:
         click.echo(f"Demo article: /articles/{article.id} ({article.title})")
         click.echo("Sign in at http://127.0.0.1:5000/login as 'reviewer' or 'lead' "
                    f"with the password: {password}")
+
+    @app.cli.command("suggest-claims", cls=OneLineCommand)
+    @click.option("--article", "article_id", type=int, help="Only this article (default: every article).")
+    @click.option("--missing", is_flag=True, help="Only articles whose latest version has no suggestions yet.")
+    @one_line_errors
+    def suggest_claims(article_id, missing):
+        """Split the latest version of each article into sentences and score them again with the
+        configured scorer (ANNOTATOR_CLAIM_SCORER), replacing its suggested claims; dismissals are kept."""
+        db.create_schema()
+        session = db.session()
+        if article_id is not None:
+            articles = [existing_article(article_id)]
+        else:
+            articles = list(session.exec(select(Article).order_by(Article.id)))
+        threshold = current_app.config["SUGGESTION_THRESHOLD"]
+        scorer = current_app.extensions["claim_scorer"]
+        for article in articles:
+            if missing and suggestions.has_suggestions(session=session, article=article):
+                continue
+            try:
+                count = suggestions.recompute(session=session, article=article, scorer=scorer)
+            except checkworthiness.ScorerError as error:
+                raise click.ClickException(f"article {article.id}: {error}") from None
+            shown = suggestions.suggestion_list(session=session, article=article, claims=[])
+            click.echo(f"Article {article.id}: {count} sentences scored, "
+                       f"{len(shown.listed) + len(shown.dismissed)} at or above {threshold:g} "
+                       f"({checkworthiness.scorer_name(scorer)} scorer)")
 
     @app.cli.command("create-user", cls=OneLineCommand)
     @click.argument("username")
@@ -357,6 +388,23 @@ def register(app: Flask) -> None:
             except Rejected as error:
                 raise click.ClickException(str(error)) from None
         click.echo(", ".join(f"{totals[o]} {o}" for o in OUTCOMES))
+
+    @app.cli.command("import-claimreview", cls=OneLineCommand)
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @one_line_errors
+    def import_claimreview(file):
+        """Load other fact-checkers' ClaimReview JSON-LD (one, a list, a @graph, or an HTML page) for "Checked before"."""
+        if not file.exists():
+            raise click.ClickException(f"no such file: {file}")
+        try:
+            reviews, skipped = claimreview_reader.read(read_utf8(file))
+        except claimreview_reader.NotClaimReview as error:
+            raise click.ClickException(f"{file}: {error}") from None
+        db.create_schema()
+        report = checks.import_reviews(session=db.session(), reviews=reviews, skipped=skipped)
+        for item in report.skipped:
+            click.echo(f"ClaimReview {item.number}: skipped ({item.reason})")
+        click.echo(report.line())
 
     @app.cli.command("export", cls=OneLineCommand)
     @click.argument("article_id", type=int)

@@ -9,6 +9,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .checkworthiness import DEFAULT_THRESHOLD
+
 
 def _secret_key(instance_path: Path) -> str:
     """ANNOTATOR_SECRET_KEY, or a random key generated once and kept in instance/."""
@@ -57,7 +59,13 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
                                          os.environ.get("ANNOTATOR_FETCH_ALLOWED_HOSTS", "").split(",") if h.strip()),
         "FETCH_TIMEOUT": float(os.environ.get("ANNOTATOR_FETCH_TIMEOUT", "10") or 10),
         "FETCH_MAX_BYTES": int(os.environ.get("ANNOTATOR_FETCH_MAX_BYTES", str(5 * 1024 * 1024))),
+        # How often an open article asks the server what changed (live updates), in seconds.
+        "LIVE_POLL_SECONDS": max(1, int(os.environ.get("ANNOTATOR_LIVE_POLL_SECONDS", "3") or 3)),
         # Absolute links in exports made outside a request (the CLI).
         "BASE_URL": os.environ.get("ANNOTATOR_BASE_URL", "http://127.0.0.1:5000"),
+        # Suggested claims: the check-worthiness scorer ("package.module:callable"; empty: the built-in
+        # one) and the score from which a sentence is suggested.
+        "CLAIM_SCORER": os.environ.get("ANNOTATOR_CLAIM_SCORER", ""),
+        "SUGGESTION_THRESHOLD": float(os.environ.get("ANNOTATOR_SUGGESTION_THRESHOLD", "") or DEFAULT_THRESHOLD),
         "SEED_ARTICLE": Path(__file__).parent / "data" / "seed-article.txt",
     } | overrides

@@ -15,7 +15,9 @@ Definitions (shown on the pages too):
   (also ones a lead has since returned), deleted ones left out; *share
   returned* is the part of those a lead has ever returned;
 - *agreement with final verdicts*: of a reviewer's submitted annotations on
-  settled claims, the share whose verdict equals the final verdict.
+  settled claims, the share whose verdict equals the final verdict;
+- the *confusion matrix* counts those same annotations by reviewer's verdict (row) and
+  final verdict (column), for all articles or the one the lead picks.
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from sqlalchemy import BigInteger, and_, case, cast, distinct, func, literal, or
 from sqlmodel import Session, select
 from wtforms import Form, SelectField
 
-from . import agreement, db, verdicts
+from . import agreement, confusion, db, verdicts
 from .exports import csv_text, iso
 from .models import (DRAFT, ORPHANED, RETURNED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span,
                      User, UTCDateTime, utcnow)
@@ -241,6 +243,8 @@ class Dashboard:
     total: ArticleFigures
     reviewers: list[ReviewerFigures]
     distribution: list[VerdictRow]
+    matrix: confusion.Matrix  # of all articles, or of ``matrix_article``
+    matrix_article: int | None = None
 
 
 def judged_spans(rows: Iterable[AnnotationRow]) -> list[agreement.JudgedSpan]:
@@ -308,8 +312,21 @@ def distribution(reviewer_counts: Counter, final_counts: Counter) -> list[Verdic
             for v in verdicts.SCALE]
 
 
-def dashboard(data: DashboardData) -> Dashboard:
-    """Every figure of the dashboard from the loaded rows."""
+def verdict_pairs(annotations: Iterable[AnnotationRow], finals: dict[int, tuple[int, str]],
+                  article_id: int | None = None) -> list[tuple[str, str]]:
+    """(reviewer's verdict, final verdict) of each submitted annotation on a settled claim, of one
+    article or (``article_id`` None) of all: the confusion matrix's pairs."""
+    pairs = []
+    for row in annotations:
+        final = finals.get(row.span_id)
+        if final is not None and (article_id is None or final[0] == article_id):
+            pairs.append((row.verdict, final[1]))
+    return pairs
+
+
+def dashboard(data: DashboardData, matrix_article: int | None = None) -> Dashboard:
+    """Every figure of the dashboard from the loaded rows; the confusion matrix of ``matrix_article``
+    (an article's id) or of all articles."""
     rows_by_article: dict[int, list[AnnotationRow]] = defaultdict(list)
     for row in data.annotations:
         rows_by_article[row.article_id].append(row)
@@ -325,8 +342,11 @@ def dashboard(data: DashboardData) -> Dashboard:
                                         tally.report(IOU_THRESHOLD)))
     pooled = sum(tallies, agreement.Tally())  # alphas do not average: the units are pooled
     total = totals(articles, pooled.report(IOU_THRESHOLD))
+    if matrix_article not in {a_id for a_id, _ in data.articles}:
+        matrix_article = None  # an unknown article means all of them
     return Dashboard(articles, total, reviewer_figures(data.reviewers, data.annotations, data.finals),
-                     distribution(total.reviewer_verdicts, total.final_verdicts))
+                     distribution(total.reviewer_verdicts, total.final_verdicts),
+                     confusion.matrix(verdict_pairs(data.annotations, data.finals, matrix_article)), matrix_article)
 
 
 def alpha_gap(report: agreement.AgreementReport) -> str:
@@ -338,24 +358,40 @@ def alpha_gap(report: agreement.AgreementReport) -> str:
 
 # --- Dashboard: views -----------------------------------------------------------------------------
 
-def board() -> Dashboard:
+def board(matrix_article: int | None = None) -> Dashboard:
     """The dashboard's figures, from the database as it is now."""
     with collector_paused():
-        return dashboard(load_dashboard(session=db.session()))
+        return dashboard(load_dashboard(session=db.session()), matrix_article)
+
+
+class MatrixFilterForm(Form):
+    """Which article's confusion matrix to show (a GET form: no CSRF)."""
+
+    article = SelectField("Matrix for", validate_choice=False)
 
 
 @bp.get("/review")
 @lead_required
 def index():
-    """The lead dashboard: per article and per reviewer, across all articles."""
-    figures = board()
-    return render_template("review/dashboard.html", board=figures, threshold=IOU_THRESHOLD, alpha_gap=alpha_gap)
+    """The lead dashboard: per article and per reviewer, across all articles; htmx asking for another
+    article's confusion matrix gets the matrix alone."""
+    figures = board(request.args.get("article", type=int))
+    form = MatrixFilterForm(request.args)
+    form.article.choices = [("", "All articles"), *((str(a.id), a.title) for a in figures.articles)]
+    form.article.data = "" if figures.matrix_article is None else str(figures.matrix_article)
+    context = {"board": figures, "threshold": IOU_THRESHOLD, "alpha_gap": alpha_gap, "matrix_form": form}
+    if htmx_request() and "article" in request.args:
+        return htmx_response(render_template("review/_confusion.html", **context),
+                             push_url=url_for("dashboard.index", article=figures.matrix_article))
+    return render_template("review/dashboard.html", **context)
 
 
 ARTICLES_CSV_HEADER = (
     "article_id", "article", "claims_annotated", "settled", "awaiting_review", "in_disagreement",
     "claims", "claims_compared", "full_agreement_share", "krippendorff_alpha",
     *(f"submitted_{v.key}" for v in verdicts.SCALE), *(f"final_{v.key}" for v in verdicts.SCALE),
+    "ordinal_claims_compared", "krippendorff_alpha_ordinal", "unverifiable_left_out", "disagreeing_pairs",
+    "near_misses", "near_miss_share",
 )
 
 
@@ -369,6 +405,8 @@ def articles_csv_rows(board: Dashboard) -> list[list]:
             report.claims, report.claims_compared, rounded(report.full_agreement_share), rounded(report.alpha),
             *(a.reviewer_verdicts.get(v.key, 0) for v in verdicts.SCALE),
             *(a.final_verdicts.get(v.key, 0) for v in verdicts.SCALE),
+            report.ordinal_compared, rounded(report.ordinal_alpha), report.unranked, report.disagreeing_pairs,
+            report.near_misses, rounded(report.near_miss_share),
         ])
     return rows
 

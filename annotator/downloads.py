@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, stream_with_context, url_for
 from flask_login import current_user
 from sqlmodel import Session, select
 
-from . import db, exports, spans
+from . import checks, db, exports, spans
 from .models import Article, FinalVerdict, Span
 from .web import attachment, get_or_404
 
@@ -24,6 +24,7 @@ def records(session: Session, article: Article, viewer) -> Iterator[exports.Anno
     """The annotations ``viewer`` may read, as export records, streamed from the database in batches."""
     # One url_for for the whole export: building 100,000 addresses one by one costs seconds.
     iri_prefix = url_for("annotations.show", annotation_id=0, _external=True).removesuffix("0")
+    related = related_addresses(session, article, settled_only=not viewer.is_lead)
     for item in spans.exportable_annotations(session=session, article=article, viewer=viewer):
         yield exports.AnnotationRecord(
             id=item.id, iri=f"{iri_prefix}{item.id}",
@@ -31,7 +32,18 @@ def records(session: Session, article: Article, viewer) -> Iterator[exports.Anno
             created=item.created_at, modified=item.updated_at, verdict=item.verdict, note=item.note,
             start=item.start if item.placed else None, end=item.end if item.placed else None, quote=item.quote, prefix=item.prefix, suffix=item.suffix,
             sources=tuple(exports.SourceRecord(*source) for source in item.sources),
+            related=related.get(item.span_id, ()),
         )
+
+
+def related_addresses(session: Session, article: Article, *, settled_only: bool) -> dict[int, tuple[str, ...]]:
+    """For each span of the article, the addresses of what a lead marked as the same claim
+    (other claims' pages here, then external reviews)."""
+    claim_prefix = url_for("articles.show", article_id=0, _external=True).removesuffix("0")
+    return {span_id: tuple([f"{claim_prefix}{article_id}?span={other_id}" for other_id, article_id in found.claims]
+                           + found.reviews)
+            for span_id, found in checks.related_in_article(session=session, article_id=article.id,
+                                                            settled_only=settled_only).items()}
 
 
 def w3c_document(*, session: Session, article: Article, viewer) -> Iterator[str]:
@@ -53,6 +65,8 @@ def claimreview_document(*, session: Session, article: Article, viewer=None) -> 
     statement = (select(FinalVerdict, Span).join(Span, Span.id == FinalVerdict.span_id)
                  .where(Span.article_id == article.id).order_by(Span.start, Span.end, Span.id))
     reviews = []
+    # A published review points only to settled claims (and to other fact-checkers' reviews).
+    related = related_addresses(session, article, settled_only=True)
     for final, span in session.exec(statement):
         record = exports.FinalVerdictRecord(
             url=url_for("articles.show", article_id=article.id, span=span.id, _external=True),
@@ -60,6 +74,7 @@ def claimreview_document(*, session: Session, article: Article, viewer=None) -> 
             settled=final.created_at, modified=final.updated_at,
             cited=tuple(exports.SourceRecord(c["url"], c.get("title", ""), c.get("excerpt", ""))
                         for c in final.cited_sources),
+            same_as=related.get(span.id, ()),
         )
         reviews.append(exports.claim_review(
             record, organisation=current_app.config["ORGANISATION_NAME"], article_url=article_iri(article),

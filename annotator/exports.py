@@ -38,6 +38,13 @@ class AnnotationRecord:
     prefix: str
     suffix: str
     sources: tuple[SourceRecord, ...] = field(default_factory=tuple)
+    # Addresses of what a lead marked as the same claim: other claims here, other fact-checkers' reviews.
+    related: tuple[str, ...] = ()
+
+
+# The W3C property for "same claim as": Dublin Core's relation (the ``dcterms`` prefix is defined by
+# the anno.jsonld context), one ``{"id": address}`` per related claim or review.
+RELATED = "dcterms:relation"
 
 
 def iso(moment: datetime) -> str:
@@ -67,7 +74,7 @@ def w3c_annotation(record: AnnotationRecord, *, target_source: str) -> dict:
                   "suffix": record.suffix}]
     if record.start is not None:
         selectors.append({"type": "TextPositionSelector", "start": record.start, "end": record.end})
-    return {
+    annotation = {
         "id": record.iri,
         "type": "Annotation",
         "motivation": "assessing",
@@ -77,6 +84,9 @@ def w3c_annotation(record: AnnotationRecord, *, target_source: str) -> dict:
         "body": body,
         "target": {"source": target_source, "selector": selectors},
     }
+    if record.related:
+        annotation[RELATED] = [{"id": address} for address in record.related]
+    return annotation
 
 
 def w3c_collection_json(records: Iterable[AnnotationRecord], *, collection_id: str, label: str,
@@ -147,6 +157,7 @@ class FinalVerdictRecord:
     settled: datetime
     modified: datetime
     cited: tuple[SourceRecord, ...] = field(default_factory=tuple)
+    same_as: tuple[str, ...] = ()  # other settled claims here, or other fact-checkers' reviews, of the same claim
 
 
 def claim_review(record: FinalVerdictRecord, *, organisation: str, article_url: str,
@@ -167,6 +178,9 @@ def claim_review(record: FinalVerdictRecord, *, organisation: str, article_url: 
     claim: dict = {"@type": "Claim", "appearance": [appearance]}
     if publisher:
         claim["author"] = {"@type": "Organization", "name": publisher}
+    if record.same_as:
+        # The claim reviewed is the same claim as these: schema.org's sameAs on the Claim.
+        claim["sameAs"] = list(record.same_as)
     review = {
         "@context": SCHEMA_CONTEXT,
         "@type": "ClaimReview",

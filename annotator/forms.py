@@ -308,3 +308,29 @@ class SearchForm(Form):
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The end date comes before the start date.")
+
+
+class SameClaimForm(AppForm):
+    """A lead's "same claim as": another article's claim (``span``) or an external check (``external``)."""
+
+    span = IntegerField("Claim", validators=[Optional()])
+    external = IntegerField("External check", validators=[Optional()])
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if (self.span.data is None) == (self.external.data is None):
+            self.span.errors = [*self.span.errors, "Choose one claim or one external check."]
+            return False
+        return True
+
+
+class RemoveLinkForm(AppForm):
+    """Remove a "same claim as" link (a CSRF token only)."""
+
+
+class ClaimReviewImportForm(AppForm):
+    """Other fact-checkers' ClaimReview JSON-LD (or a saved page holding it), for "Checked before"."""
+
+    file = FileField("ClaimReview file (JSON-LD or a saved HTML page)",
+                     validators=[FileRequired(message="Choose a JSON-LD or HTML file to import.")])

@@ -312,7 +312,8 @@ class Event(SQLModel, table=True):
     """Append-only history of a span: who did what, when, with the value before and after.
 
     Actions on annotations: created, edited, submitted, deleted, restored, returned.
-    On the span: settled (a final verdict set or changed), commented.
+    On the span: settled (a final verdict set or changed), commented, linked and unlinked (a lead's
+    "same claim as", recorded on both claims).
     """
 
     __tablename__ = "events"
@@ -347,3 +348,120 @@ class SearchDocument(SQLModel, table=True):
     quote: str = Field(sa_column=Column(Text, nullable=False))
     note: str = Field(sa_column=Column(Text, nullable=False))
     sources: str = Field(sa_column=Column(Text, nullable=False))  # each source's title and URL, a line each
+
+
+class ExternalCheck(SQLModel, table=True):
+    """A fact-check published elsewhere (a ClaimReview read by ``flask import-claimreview``),
+    kept so that "Checked before" can find it. The review's URL identifies it: importing it
+    again updates the row."""
+
+    __tablename__ = "external_checks"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    url: str = Field(sa_column=Column(String(2000), unique=True, nullable=False))
+    claim_reviewed: str = Field(sa_column=Column(Text, nullable=False))
+    rating: str = Field(default="", max_length=200)  # reviewRating.alternateName (or its value)
+    rating_value: Optional[float] = None
+    publisher: str = Field(default="", max_length=300)  # the review's author (or publisher) name
+    published_on: Optional[date] = None
+    claim_author: str = Field(default="", max_length=300)  # itemReviewed.author.name: who made the claim
+    appearance_url: str = Field(default="", max_length=2000)  # itemReviewed.appearance: where it was made
+    imported_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class ClaimLink(SQLModel, table=True):
+    """A lead's "same claim as": this span states the same claim as another article's span
+    (stored once, ``span_id`` < ``other_span_id``) or as an external check.
+
+    Removing the link sets ``removed_at`` (the row stays, as a trace); marking it again clears it.
+    """
+
+    __tablename__ = "claim_links"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    span_id: int = Field(foreign_key="spans.id", index=True)
+    other_span_id: Optional[int] = Field(default=None, foreign_key="spans.id", index=True)
+    external_check_id: Optional[int] = Field(default=None, foreign_key="external_checks.id", index=True)
+    created_by_id: int = Field(foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    removed_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
+    removed_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
+
+    @property
+    def active(self) -> bool:
+        return self.removed_at is None
+class Suggestion(SQLModel, table=True):
+    """A sentence of one article version, scored for check-worthiness (a suggested claim).
+
+    Every sentence is stored, whatever its score: the page lists those at or above the display
+    threshold, so the threshold can change without scoring again. ``features`` holds the default
+    scorer's features that fired, as [key, weight] pairs (empty for a plug-in scorer).
+    """
+
+    __tablename__ = "suggestions"
+    __table_args__ = (Index("ix_suggestions_article_version", "article_id", "version", "start"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id")
+    version: int  # the article version's number
+    start: int
+    end: int
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    # SHA-256 of the quote: what a dismissal is remembered by, across re-scoring and versions.
+    quote_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    score: float
+    features: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+
+
+class SuggestionDismissal(SQLModel, table=True):
+    """A suggested sentence someone dismissed on an article, remembered by its words, so that it
+    stays dismissed when the article is scored again or a new version keeps the sentence. A lead
+    may restore it; the row is kept, with who restored it and when."""
+
+    __tablename__ = "suggestion_dismissals"
+    __table_args__ = (UniqueConstraint("article_id", "quote_hash", name="uq_suggestion_dismissal"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id")
+    quote_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    dismissed_by_id: int = Field(foreign_key="users.id")
+    dismissed_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    restored_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
+    restored_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
+
+    dismissed_by: User = Relationship(sa_relationship_kwargs={"foreign_keys": "SuggestionDismissal.dismissed_by_id"})
+class ArticleRevision(SQLModel, table=True):
+    """The article's change counter for live updates: raised in the transaction of every change to its
+    claims, annotations, sources, comments, final verdicts, versions or settings (``live_marker``).
+
+    A table of its own, not a column of ``articles``: saves hold a shared lock on the article row
+    while they write, and raising a counter there would deadlock two saves on PostgreSQL. No
+    foreign keys here nor in ``live_changes``: their checks would lock the article row too, and a
+    new version (which holds it exclusively) could then deadlock with a comment raising the counter.
+    """
+
+    __tablename__ = "article_revisions"
+
+    article_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    revision: int = 0
+    changed_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class LiveChange(SQLModel, table=True):
+    """What one revision of an article changed, for the live poll to re-render: one row per claim touched
+    (``span_id``), or one without a claim for a change to the whole article. ``kind`` says who may
+    learn of it (``live_rules.KINDS``); ``private_to`` is the author of a change to a draft."""
+
+    __tablename__ = "live_changes"
+    __table_args__ = (Index("ix_live_changes_article_revision", "article_id", "revision"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: int
+    revision: int
+    kind: str = Field(max_length=20)
+    span_id: Optional[int] = None
+    annotation_id: Optional[int] = None
+    private_to: Optional[int] = None
+    actor_id: Optional[int] = None  # who made the change, when one user did (their own page shows it already)

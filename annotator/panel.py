@@ -11,7 +11,7 @@ from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from sqlmodel import Session
 
-from . import db, discussion, spans, text, versioning
+from . import db, discussion, live_marker, spans, suggestions, text, versioning
 from .forms import CommentForm, FinalVerdictForm, ReturnForm
 from .models import DRAFT, Annotation, Article, ArticleVersion, FinalVerdict, Source, Span, User
 from .web import get_or_404, htmx_request
@@ -21,10 +21,13 @@ def article_context(*, session: Session, article: Article, viewer: User) -> dict
     """What the article text, its counters, the claims list and the orphans render for this user."""
     summaries = spans.span_summaries(session=session, article=article, viewer=viewer)
     placed = [s for s in summaries if not s.orphaned]
+    refs = [s.ref() for s in placed]
+    suggested = suggestions.suggestion_list(session=session, article=article, claims=refs)
     return {
         "article": article,
-        "paragraphs": text.paragraphs(article.text, [s.ref() for s in placed]),
+        "paragraphs": text.paragraphs(article.text, refs, [s.ref() for s in suggested.listed]),
         "tones": {s.id: s.tone for s in placed},
+        "suggested": suggested,
         "claims": placed,
         "orphans": [s for s in summaries if s.orphaned],
         "claim_count": len(placed),
@@ -69,10 +72,14 @@ def changed_text_context(*, session: Session, article: Article, viewer: User, sp
     """
     bounds = text.touched_bounds(article.text, span.start, span.end) or (span.start, span.start)
     nearby = spans.span_summaries(session=session, article=article, viewer=viewer, within=bounds)
+    refs = [s.ref() for s in nearby if not s.orphaned]
+    suggested = suggestions.suggestion_list(session=session, article=article, claims=refs, within=bounds)
     claim_count, annotation_count = spans.listed_counts(session=session, article=article, viewer=viewer)
     return {
-        "paragraphs": text.paragraphs_touching(article.text, [s.ref() for s in nearby], span.start, span.end),
+        "paragraphs": text.paragraphs_touching(article.text, refs, span.start, span.end,
+                                               [s.ref() for s in suggested.listed]),
         "tones": {s.id: s.tone for s in nearby},
+        "suggested": suggested,
         "claim_count": claim_count,
         "annotation_count": annotation_count,
     }
@@ -113,6 +120,9 @@ def span_panel_context(*, session: Session, span: Span, user: User, final_form=N
         "comments": discussion.span_comments(session=session, span_id=span.id),
         "previous_wording": versioning.previous_wording(session=session, span=span),
         "comment_form": comment_form or CommentForm(formdata=None),
+        # Whether the claim's own addresses answer this user (``spans.knows_span``): after a reviewer
+        # deletes their only annotation, the panel they get back must not load a section that 404s.
+        "known": bool(user.is_lead or final or found.visible or found.hidden_count or found.draft_count),
     }
     if user.is_lead:
         context["final_form"] = final_form or final_verdict_form(final, found.visible)
@@ -156,5 +166,8 @@ def render_panel(panel: str, status: int = 200, *, article: Article, refresh_tex
 
 def render_article_page(panel: str, status: int = 200, *, article: Article, **context):
     """The whole article page with ``panel`` open in its side panel."""
+    # The counter first: a change landing while the page is read is then sent again by the first poll, never lost.
+    revision = live_marker.revision_of(db.session(), article.id)
     page = article_context(session=db.session(), article=article, viewer=current_user) | context
+    page["live_revision"] = revision
     return render_template("articles/show.html", panel=panel, **page), status

@@ -300,6 +300,7 @@ class ExportItem:
     creator_username: str
     sources: tuple[tuple[str, str, str], ...]  # (url, title, excerpt) in the annotation's order
     placed: bool = True  # False for an orphan: start/end are in an older version
+    span_id: int = 0
 
 
 def exportable_annotations(*, session: Session, article: Article, viewer: User,
@@ -337,7 +338,7 @@ def exportable_annotations(*, session: Session, article: Article, viewer: User,
                 id=row.id, verdict=row.verdict, note=row.note, created_at=row.created_at,
                 updated_at=row.updated_at, start=row.start, end=row.end, quote=row.quote, prefix=row.prefix,
                 suffix=row.suffix, creator_name=row.display_name, creator_username=row.username,
-                sources=tuple(sources.get(row.id, ())), placed=row.anchor_state != ORPHANED,
+                sources=tuple(sources.get(row.id, ())), placed=row.anchor_state != ORPHANED, span_id=row.span_id,
             )
 
 

@@ -68,6 +68,7 @@ class Segment:
     end: int
     text: str
     span_ids: tuple[int, ...] = ()
+    suggestion_id: int | None = None  # the suggested claim (sentence) it lies in, if any
 
     @property
     def depth(self) -> int:
@@ -88,6 +89,18 @@ class Paragraph:
     @property
     def text(self) -> str:
         return "".join(s.text for s in self.segments)
+
+    @property
+    def runs(self) -> list[tuple[int | None, list[Segment]]]:
+        """The segments grouped into runs of the same suggestion (None: outside any), in order:
+        the page wraps each suggestion's run in one underline element around its highlights."""
+        runs: list[tuple[int | None, list[Segment]]] = []
+        for seg in self.segments:
+            if runs and runs[-1][0] == seg.suggestion_id:
+                runs[-1][1].append(seg)
+            else:
+                runs.append((seg.suggestion_id, [seg]))
+        return runs
 
 
 def paragraph_bounds(text: str) -> list[tuple[int, int]]:
@@ -139,8 +152,37 @@ def segment(text: str, spans: Iterable[SpanRef]) -> list[Segment]:
     return segments
 
 
-def paragraphs(text: str, spans: Iterable[SpanRef]) -> list[Paragraph]:
-    """Paragraphs of ``text``, each holding its highlight segments.
+def cut_at_suggestions(text: str, segments: list[Segment], suggestions: Iterable[SpanRef]) -> list[Segment]:
+    """``segments`` cut again at the boundaries of ``suggestions``, each piece knowing the suggestion
+    it lies in. Suggestions are sentences and do not overlap; one that overlaps an earlier one (by
+    start) is left out. One pass over both sorted lists: O(n + s log s)."""
+    chosen: list[SpanRef] = []
+    for s in sorted((s for s in suggestions if 0 <= s.start < s.end <= len(text)), key=lambda s: (s.start, s.end)):
+        if not chosen or s.start >= chosen[-1].end:
+            chosen.append(s)
+    if not chosen:
+        return segments
+    cuts = sorted({b for s in chosen for b in (s.start, s.end)})
+    result: list[Segment] = []
+    c = k = 0
+    for seg in segments:
+        position = seg.start
+        while c < len(cuts) and cuts[c] <= position:
+            c += 1
+        while position < seg.end:
+            stop = min(seg.end, cuts[c]) if c < len(cuts) else seg.end
+            while k < len(chosen) and chosen[k].end <= position:
+                k += 1
+            inside = chosen[k].id if k < len(chosen) and chosen[k].start <= position else None
+            result.append(Segment(position, stop, text[position:stop], seg.span_ids, inside))
+            position = stop
+            if c < len(cuts) and cuts[c] <= position:
+                c += 1
+    return result
+
+
+def paragraphs(text: str, spans: Iterable[SpanRef], suggestions: Iterable[SpanRef] = ()) -> list[Paragraph]:
+    """Paragraphs of ``text``, each holding its highlight segments (cut at suggested sentences too).
 
     Segments are cut at paragraph boundaries; the ``\\n`` between paragraphs
     belongs to no paragraph, so joining paragraph texts with ``\\n`` gives back
@@ -149,7 +191,7 @@ def paragraphs(text: str, spans: Iterable[SpanRef]) -> list[Paragraph]:
     bounds = paragraph_bounds(text)
     result = [Paragraph(start, end) for start, end in bounds]
     starts = [start for start, _ in bounds]
-    for seg in segment(text, spans):
+    for seg in cut_at_suggestions(text, segment(text, spans), suggestions):
         index = bisect.bisect_right(starts, seg.start) - 1
         position = seg.start
         while position < seg.end:
@@ -159,13 +201,14 @@ def paragraphs(text: str, spans: Iterable[SpanRef]) -> list[Paragraph]:
                 position = result[index].start
                 continue
             stop = min(seg.end, para.end)
-            para.segments.append(Segment(position, stop, text[position:stop], seg.span_ids))
+            para.segments.append(Segment(position, stop, text[position:stop], seg.span_ids, seg.suggestion_id))
             position = stop
     return result
 
 
 
-def paragraphs_touching(text: str, spans: Iterable[SpanRef], start: int, end: int) -> list[Paragraph]:
+def paragraphs_touching(text: str, spans: Iterable[SpanRef], start: int, end: int,
+                        suggestions: Iterable[SpanRef] = ()) -> list[Paragraph]:
     """The paragraphs that ``[start, end)`` touches, with their highlights (as ``paragraphs`` gives them).
 
     After a change to one span, these are the only paragraphs whose highlights can
@@ -176,7 +219,8 @@ def paragraphs_touching(text: str, spans: Iterable[SpanRef], start: int, end: in
         return []
     lo, hi = bounds
     nearby = [s for s in spans if s.start < hi and lo < s.end]
-    return [p for p in paragraphs(text, nearby) if lo <= p.start and p.end <= hi]
+    near_suggestions = [s for s in suggestions if s.start < hi and lo < s.end]
+    return [p for p in paragraphs(text, nearby, near_suggestions) if lo <= p.start and p.end <= hi]
 
 
 def touched_bounds(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -35,6 +35,26 @@ BEST_RATING = 5
 WORST_RATING = 1
 
 
+# Ordinal ranks for agreement on an ordered scale: the scale's order, 1 (True) to 6 (False).
+# Not the ClaimReview rating, which gives Misleading and Mostly false the same 2: as ranks they are
+# distinct, Misleading one step nearer True. Verdicts without a rating (Unverifiable) stand outside
+# the order and have no rank.
+ORDINAL_RANK: dict[str, int] = {
+    v.key: rank for rank, v in enumerate((v for v in SCALE if v.rating is not None), start=1)
+}
+
+
+def ordinal_rank(key: str) -> int | None:
+    """The verdict's place on the ordered scale (1 = True), or None outside the order (Unverifiable, unknown keys)."""
+    return ORDINAL_RANK.get(key)
+
+
+def adjacent(a: str, b: str) -> bool:
+    """Whether two verdicts are neighbours on the ordered scale (a near miss when they disagree)."""
+    ra, rb = ORDINAL_RANK.get(a), ORDINAL_RANK.get(b)
+    return ra is not None and rb is not None and abs(ra - rb) == 1
+
+
 def get(key: str) -> Verdict | None:
     """The verdict with this key, or None for an unknown key."""
     return BY_KEY.get(key)

@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from . import db, history, reanchoring, search_index, spans, text
+from . import db, history, reanchoring, search_index, spans, suggestions, text
 from .anchoring import Target
 from .models import Article, ArticleVersion, Span, SpanAnchor, User
 from .reanchoring import ORPHANED, REATTACHED, OldSpan, Placement
@@ -85,7 +85,8 @@ def first_version(article: Article, created_by: User | None, origin: str = "crea
 
 def add_version(*, session: Session, article: Article, raw_text: str, user: User | None, origin: str,
                 source: str | None = None, base_version: int | None = None) -> VersionReport:
-    """Make ``raw_text`` (made canonical) the article's new latest version and re-anchor every span.
+    """Make ``raw_text`` (made canonical) the article's new latest version, re-anchor every span and
+    score its sentences (suggested claims).
 
     ValueError when the text is empty, SameText when it equals the current one, NewerVersion
     when ``base_version`` (the version the text was edited from) is no longer the latest.
@@ -120,6 +121,7 @@ def add_version(*, session: Session, article: Article, raw_text: str, user: User
     _keep_last_anchors(session, rows)
     _write_placements(session, article, number, placements)
     article.text, article.current_version = new_text, number
+    suggestions.store(session=session, article_id=article.id, version=number, article_text=new_text)
     session.commit()
     return VersionReport(version, Counter(p.state for p in placements))
 

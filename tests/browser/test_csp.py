@@ -20,7 +20,8 @@ def test_every_page_runs_under_the_csp_without_a_console_error(page, live_app):
     sign_in(page, "lead")
     for path, heading in [("/", "Articles"), ("/articles/new", "Add an article"), ("/articles/1/summary", "Summary"),
                           ("/review", "Review dashboard"), ("/review/queue", "Review queue"), ("/work", "My work"),
-                          ("/articles/1?span=1", None), ("/nowhere", "Not found")]:
+                          ("/articles/1/report", "Fact-check report"), ("/articles/1?span=1", None),
+                          ("/nowhere", "Not found")]:
         page.goto(path)
         page.wait_for_load_state("load")
         if heading:

@@ -309,8 +309,10 @@ def test_agreement_report_on_one_article():
     ]
     # Units (true,true) (true,false): n = 4, D = 2, n_true = 3, n_false = 1,
     # E = 16 - 9 - 1 = 6, alpha = 1 - 3 * 2 / 6 = 0.
+    # Ordinally the same two ranks (1 and 6): alpha 0 too; one disagreeing pair, not a near miss.
     assert agreement(spans) == AgreementReport(
-        claims=3, claims_compared=2, full_agreement_share=0.5, alpha=0.0, near_threshold=0.5
+        claims=3, claims_compared=2, full_agreement_share=0.5, alpha=0.0, near_threshold=0.5,
+        ordinal_alpha=0.0, ordinal_compared=2, unranked=0, disagreeing_pairs=1, near_misses=0,
     )
 
 

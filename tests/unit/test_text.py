@@ -677,3 +677,69 @@ def test_paragraphs_touching_ignores_spans_elsewhere():
     touched = paragraphs_touching(text, spans, 16, 22)
     assert [p.start for p in touched] == [16]
     assert {i for seg in touched[0].segments for i in seg.span_ids} == {2, 3}
+
+
+# --------------------------------------------------------------------------
+# Suggested claims: runs of a suggestion around the highlights
+# --------------------------------------------------------------------------
+
+
+@st.composite
+def text_spans_and_suggestions(draw):
+    """A text, spans that may overlap, and suggestions that never overlap one another."""
+    text, spans = draw(text_and_spans())
+    cuts = sorted(set(draw(st.lists(st.integers(min_value=0, max_value=len(text)), max_size=10))))
+    suggestions = [SpanRef(100_000 + i, a, b) for i, (a, b) in enumerate(zip(cuts, cuts[1:]))
+                   if draw(st.booleans())]
+    return text, spans, suggestions
+
+
+@given(text_spans_and_suggestions())
+@settings(max_examples=300)
+def test_suggestions_cut_segments_without_changing_text_or_highlights(case):
+    text, spans, suggestions = case
+    result = paragraphs(text, spans, suggestions)
+    assert "\n".join(p.text for p in result) == text
+    for p in result:
+        assert "".join(seg.text for _, segs in p.runs for seg in segs) == p.text
+        for seg in p.segments:
+            assert text[seg.start:seg.end] == seg.text
+            assert set(seg.span_ids) == covering(spans, seg.start, seg.end, text)
+            inside = [s.id for s in suggestions if s.start <= seg.start and seg.end <= s.end]
+            assert [seg.suggestion_id] == (inside or [None])
+            # A segment never straddles a suggestion's boundary.
+            assert not any(seg.start < b < seg.end for s in suggestions for b in (s.start, s.end))
+        ids = [sid for sid, _ in p.runs]
+        assert all(a != b for a, b in zip(ids, ids[1:])), "neighbouring runs of one suggestion are merged"
+
+
+def test_a_suggestion_run_wraps_the_highlights_it_crosses():
+    text = "One two three four. Five six."
+    spans = [SpanRef(1, 4, 13)]  # "two three"
+    suggestions = [SpanRef(7, 0, 19), SpanRef(8, 20, 29)]
+    (para,) = paragraphs(text, spans, suggestions)
+    assert [(sid, [(s.text, s.span_ids) for s in segs]) for sid, segs in para.runs] == [
+        (7, [("One ", ()), ("two three", (1,)), (" four.", ())]),
+        (None, [(" ", ())]),
+        (8, [("Five six.", ())]),
+    ]
+
+
+def test_a_highlight_crossing_a_suggestion_boundary_is_split_there():
+    text = "Alpha beta. Gamma delta."
+    (para,) = paragraphs(text, [SpanRef(1, 6, 17)], [SpanRef(9, 0, 11)])
+    assert [(s.text, s.span_ids, s.suggestion_id) for s in para.segments] == [
+        ("Alpha ", (), 9), ("beta.", (1,), 9), (" Gamma", (1,), None), (" delta.", (), None)]
+
+
+def test_overlapping_suggestions_keep_the_first_and_out_of_range_ones_are_ignored():
+    text = "abcdefgh"
+    (para,) = paragraphs(text, [], [SpanRef(1, 0, 4), SpanRef(2, 2, 6), SpanRef(3, 6, 99), SpanRef(4, 6, 8)])
+    assert [(s.text, s.suggestion_id) for s in para.segments] == [("abcd", 1), ("ef", None), ("gh", 4)]
+
+
+def test_paragraphs_touching_keep_the_suggestions_of_those_paragraphs():
+    text = "First para.\nSecond para here."
+    touched = paragraphs_touching(text, [SpanRef(1, 12, 18)], 12, 18, [SpanRef(5, 0, 11), SpanRef(6, 12, 29)])
+    assert [p.start for p in touched] == [12]
+    assert [sid for sid, _ in touched[0].runs] == [6]

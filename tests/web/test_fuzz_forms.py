@@ -6,12 +6,13 @@ from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
 from annotator import db
-from annotator.models import Annotation, ApiToken, Article, Comment, Event, FinalVerdict, Source, Span, User
+from annotator.models import (Annotation, ApiToken, Article, ClaimLink, Comment, Event, ExternalCheck, FinalVerdict,
+                              Source, Span, User)
 from tests.conftest import CLAIM, annotation_data, csrf_token, login, post_annotation
 
 FIELDS = ["start", "end", "quote", "prefix", "suffix", "verdict", "note", "action", "version", "rationale", "cite",
           "body", "title", "publisher", "source_url", "published_on", "text", "blind_review", "username",
-          "password", "article", "author", "file", "name"] + [f"sources-{i}-{k}" for i in (0, 1, 25) for k in ("url", "title", "excerpt")]
+          "password", "article", "author", "file", "name", "span", "external"] + [f"sources-{i}-{k}" for i in (0, 1, 25) for k in ("url", "title", "excerpt")]
 VALUES = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
@@ -24,8 +25,9 @@ FORMS = st.lists(st.tuples(st.sampled_from(FIELDS), VALUES), max_size=12)
 ENDPOINTS = ["/articles/1/annotations", "/annotations/1", "/articles/1/spans/1/comments",
              "/articles/1/spans/1/final-verdict", "/annotations/1/return", "/articles/new", "/articles/1/settings",
              "/login", "/import", "/articles/fetch", "/articles/1/versions", "/articles/1/spans/1/reattach",
-             "/settings/tokens"]
-TABLES = (Article, Span, Annotation, Source, FinalVerdict, Comment, Event, User, ApiToken)
+             "/settings/tokens", "/articles/1/spans/1/same-claim", "/articles/1/spans/1/same-claim/1/remove",
+             "/checks/import", "/articles/1/suggestions/1/dismiss", "/articles/1/suggestions/1/restore"]
+TABLES = (Article, Span, Annotation, Source, FinalVerdict, Comment, Event, User, ApiToken, ClaimLink, ExternalCheck)
 
 
 def table_counts(app) -> tuple[int, ...]:

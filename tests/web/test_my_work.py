@@ -1,7 +1,7 @@
 """My work: a user's own annotations, returned first with the lead's note, then drafts, then submitted."""
 from __future__ import annotations
 
-from tests.conftest import count_queries
+from tests.conftest import HX, count_queries
 from tests.web.helpers import add_article, created_article
 from tests.web.htmltree import Element, page
 from tests.web.test_dashboard import (  # noqa: F401  (scripted is a fixture)
@@ -111,4 +111,136 @@ def test_my_work_runs_a_fixed_number_of_queries(app, scripted, reviewer_client, 
         give_back(app, lead_client, article, "reviewer", B2)
     with count_queries(app) as after:
         assert reviewer_client.get("/work").status_code == 200
+    assert len(after) == len(before)
+
+
+# --- Feedback on corrections: status, differences, rationale, filters, agreement over time -------------
+
+def item_by_quote(items: list[Element], quote: str) -> Element:
+    return next(item for item in items if item.find("a", class_="work-quote").text() == quote)
+
+
+def test_each_item_says_its_status(scripted, reviewer_client):
+    found = sections(reviewer_client)
+    [returned] = found["Returned to you"]
+    assert [s.text() for s in returned.find_all("span", class_="work-status")] == ["Returned"]
+    lough = item_by_quote(found["Submitted"], LOUGH)
+    assert [s.text() for s in lough.find_all("span", class_="work-status")] == ["Submitted", "Settled"]
+
+
+def test_a_near_miss_is_marked_with_the_leads_rationale(scripted, reviewer_client):
+    b1 = item_by_quote(sections(reviewer_client)["Submitted"], B1)
+    assert "differs" in b1.get("class").split()
+    final = b1.find("div", class_="final")
+    assert [b.text() for b in b1.find_all("span", class_="badge")] == ["False", "Mostly false"]
+    assert final.find("span", class_="differs-flag").text() == "Differs"
+    assert final.find("span", class_="near-flag").text() == "Near miss"
+    rationale = b1.find("div", class_="lead-rationale")
+    assert "The lead's rationale" in rationale.text()
+    assert "Checked against the record." in rationale.text()
+
+
+def test_a_matching_item_has_no_difference_marker_or_rationale(scripted, reviewer_client):
+    lough = item_by_quote(sections(reviewer_client)["Submitted"], LOUGH)
+    assert lough.find("span", class_="differs-flag") is None
+    assert lough.find("div", class_="lead-rationale") is None
+    assert "differs" not in lough.get("class").split()
+
+
+def test_a_far_miss_differs_without_near_miss_and_the_rationale_is_escaped(app, reviewer_client, lead_client,
+                                                                            demo_article):
+    from tests.web.test_dashboard import post_as_page
+
+    save(reviewer_client, demo_article, EARLY, "true")
+    post_as_page(lead_client, f"/articles/{demo_article.id}/spans/{span_id(app, demo_article, EARLY)}/final-verdict",
+                 {"verdict": "false", "rationale": "<script>alert(1)</script> See the record.", "cite": []},
+                 demo_article)
+    response = reviewer_client.get("/work")
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+    [item] = sections(reviewer_client)["Submitted"]
+    assert item.find("span", class_="differs-flag") is not None
+    assert item.find("span", class_="near-flag") is None
+    assert "<script>alert(1)</script> See the record." in item.find("div", class_="lead-rationale").text()
+
+
+def test_only_differing_items_when_asked(scripted, reviewer_client):
+    response = reviewer_client.get("/work?differs=y")
+    assert response.status_code == 200
+    root = page(response)
+    items = {h.find("h2").text(): item_quotes(h.find_all("li", class_="work-item"))
+             for h in root.find_all("section", class_="work-section")}
+    assert items == {"Returned to you": [], "Drafts": [], "Submitted": [B1]}
+    assert "checked" in root.find("input", id="differs").attrs
+
+
+def test_filter_by_article(scripted, reviewer_client):
+    root = page(reviewer_client.get(f"/work?article={scripted.b.id}"))
+    quotes = [q for s in root.find_all("section", class_="work-section")
+              for q in item_quotes(s.find_all("li", class_="work-item"))]
+    assert sorted(quotes) == sorted([B1, B2])
+    options = root.find("select", id="article").find_all("option")
+    assert [o.text() for o in options] == ["All articles", scripted.b.title, scripted.a.title]
+    assert [o.get("value") for o in options if "selected" in o.attrs] == [str(scripted.b.id)]
+
+
+def test_unknown_article_filter_shows_everything(scripted, reviewer_client):
+    everything = sections(reviewer_client)
+    root = page(reviewer_client.get("/work?article=99999"))
+    assert len(root.find_all("li", class_="work-item")) == sum(len(v) for v in everything.values())
+    assert reviewer_client.get("/work?article=x&differs=maybe").status_code == 200
+
+
+def test_htmx_filtering_returns_the_lists_alone_and_pushes_the_address(scripted, reviewer_client):
+    response = reviewer_client.get(f"/work?article={scripted.b.id}&differs=y", headers=HX)
+    assert response.status_code == 200
+    assert response.headers["HX-Push-Url"] == f"/work?article={scripted.b.id}&differs=y"
+    fragment = page(response)
+    assert fragment.find("h1") is None and fragment.by_id("work-lists") is not None
+    assert item_quotes(fragment.find_all("li", class_="work-item")) == [B1]
+    assert reviewer_client.get("/work?article=", headers=HX).headers["HX-Push-Url"] == "/work"
+
+
+def test_agreement_over_time_per_month(scripted, reviewer_client):
+    from annotator.models import utcnow
+
+    table = page(reviewer_client.get("/work")).by_id("trend-table")
+    [row] = table.find("tbody").find_all("tr")
+    cells = [" ".join(c.text().split()) for c in row.children if isinstance(c, Element) and c.tag in ("th", "td")]
+    assert cells[:4] == [utcnow().strftime("%b %Y"), "2", "50% 1", "50% 1"]  # LOUGH same, B1 near miss
+    assert row.find("svg").get("aria-label").endswith("1 same, 1 near miss, 0 further off")
+
+
+def test_agreement_over_time_counts_months_apart(app, scripted, reviewer_client):
+    from datetime import timedelta
+
+    from annotator import db
+    from annotator.models import FinalVerdict
+
+    with app.app_context():
+        session = db.session()
+        final = session.get(FinalVerdict, 1)
+        final.updated_at = final.updated_at - timedelta(days=62)
+        session.add(final)
+        session.commit()
+    rows = page(reviewer_client.get("/work")).by_id("trend-table").find("tbody").find_all("tr")
+    assert [r.find("td").text() for r in rows] == ["1", "1"]  # one ruling in each of two months
+
+
+def test_no_settled_work_no_table(reviewer_client):
+    root = page(reviewer_client.get("/work"))
+    assert root.by_id("trend-table") is None
+    assert "None of your submitted annotations is settled yet." in root.text()
+
+
+def test_filtered_my_work_runs_a_fixed_number_of_queries(app, scripted, reviewer_client, lead_client):
+    path = f"/work?article={scripted.b.id}&differs=y"
+    reviewer_client.get(path)
+    with count_queries(app) as before:
+        reviewer_client.get(path)
+    for n in range(3):
+        article = created_article(app, add_article(lead_client, title=f"More {n}", text=SECOND_TEXT))
+        save(reviewer_client, article, B1, "true")
+        settle(app, lead_client, article, B1, "false")
+    with count_queries(app) as after:
+        assert reviewer_client.get(path).status_code == 200
     assert len(after) == len(before)

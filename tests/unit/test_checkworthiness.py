@@ -1,0 +1,131 @@
+"""Sentences and check-worthiness scores of suggested claims (annotator.checkworthiness)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from annotator import checkworthiness as cw
+from annotator.text import canonicalize
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = canonicalize((ROOT / "annotator" / "data" / "seed-article.txt").read_text(encoding="utf-8"))
+LABELS = json.loads((ROOT / "tests" / "data" / "seed-article-labels.json").read_text(encoding="utf-8"))
+NATO = "According to NATO, more than 600,000 Russian soldiers have been killed or wounded in the conflict."
+
+# Sentence-ish pieces with astral characters, combining marks and line breaks in between.
+PIECES = ["The army said 5% fell.", "Is it true?", "😀 Emoji 🇺🇦 first.", "Dr. Smith told CNN on Monday.",
+          "e\u0301t\u00e9 \U0001D400.", "  ", "\n", "\n\n", "- A bullet", "1. Numbered item.", "“Quoted,” he said.",
+          "Ellipsis… then more", "!!", "?", "“”", "𝕏 posts 300 times.", "Wait.Wait.", "U.S. officials said so."]
+
+
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=12)), max_size=14).map("".join))
+@settings(max_examples=300, deadline=None)
+@example("😀 A. 😀 A. 😀 A.")  # repeated sentences: pysbd's own spans can point at the wrong one
+@example("Hi 👋🏽.\nBye 👋🏽.")
+def test_every_sentence_is_its_exact_range_of_the_text_and_none_overlap(raw):
+    text = canonicalize(raw)
+    sentences = cw.split_sentences(text)
+    end = 0
+    for s in sentences:
+        assert text[s.start:s.end] == s.quote
+        assert s.start >= end, "sentences overlap or go backwards"
+        assert s.quote == s.quote.strip() and s.quote
+        assert "\n" not in s.quote, "a sentence never crosses a paragraph"
+        end = s.end
+    scored = cw.scored_sentences(text)
+    assert [(x.start, x.end, x.quote) for x in scored] == [(s.start, s.end, s.quote) for s in sentences]
+    assert all(0.0 <= x.score <= 1.0 for x in scored)
+
+
+def test_offsets_count_code_points_with_emoji_before_the_claim():
+    text = "🇺🇦 Live 🔥 updates 😀.\nOn the front 🪖, " + NATO + " 💥 Next one."
+    found = {s.quote: s for s in cw.split_sentences(text)}
+    nato = next(s for q, s in found.items() if "600,000" in q)
+    assert text[nato.start:nato.end] == nato.quote
+    assert nato.start == text.index("On the front")
+
+
+def test_list_bullets_are_left_out_of_the_sentence():
+    text = "Related:\n- Ukraine has received only 10% of latest US aid package, Zelenskyy reveals"
+    quotes = [s.quote for s in cw.split_sentences(text)]
+    assert quotes == ["Related:", "Ukraine has received only 10% of latest US aid package, Zelenskyy reveals"]
+
+
+def test_the_nato_casualty_claim_ranks_in_the_top_three_of_the_demo_article():
+    ranked = sorted(cw.scored_sentences(SEED), key=lambda s: (-s.score, s.start))
+    top = [s.quote for s in ranked[:3]]
+    assert NATO in top, top
+
+
+def test_the_labels_cover_exactly_the_sentences_of_the_demo_article():
+    assert [s.quote for s in cw.split_sentences(SEED)] == [item["sentence"] for item in LABELS["sentences"]]
+    assert all(item["reason"].strip() for item in LABELS["sentences"])
+    assert {item["check_worthy"] for item in LABELS["sentences"]} == {True, False}
+
+
+def test_features_name_what_fired_with_their_weights():
+    fired = dict(cw.explain(NATO))
+    assert fired == {"number": 0.30, "comparison": 0.15, "attribution": 0.20, "named_source": 0.15}
+    assert cw.score_one(NATO) == pytest.approx(0.80)
+    assert set(cw.FEATURE_LABELS) == {f.key for f in cw.FEATURES}
+
+
+@pytest.mark.parametrize("low, high", [
+    ("Did more than 600,000 soldiers really die?", "More than 600,000 soldiers died, the ministry said."),
+    ("I think the budget should rise by 5%.", "The budget rose by 5% in 2023, the finance minister said."),
+    ("Russia shows no sign of seeking peace, Vučić says", "Russia shows no sign of seeking peace, Vučić said."),
+    ("Related:", "Prices rose 12% in October, according to Eurostat."),
+])
+def test_questions_opinions_and_headlines_score_below_factual_claims(low, high):
+    assert cw.score_one(low) < cw.score_one(high)
+    assert cw.score_one(low) < cw.DEFAULT_THRESHOLD <= cw.score_one(high)
+
+
+def test_a_question_fires_the_question_feature_even_inside_quotes():
+    assert "question" in dict(cw.explain("“Will the war end soon?”"))
+
+
+def test_the_default_scorer_is_loaded_without_a_setting():
+    assert cw.load_scorer("") is cw.score
+    assert cw.load_scorer(None) is cw.score
+    assert cw.load_scorer("default") is cw.score
+
+
+def test_a_plug_in_scorer_is_loaded_and_used_without_features():
+    scorer = cw.load_scorer("tests.scorers:by_length")
+    scored = cw.scored_sentences("Short one. A much longer sentence follows it here.", scorer)
+    assert [s.features for s in scored] == [[], []]
+    assert scored[0].score < scored[1].score
+    assert cw.scorer_name(scorer) == "tests.scorers:by_length"
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("no-colon", "expected 'package.module:callable'"),
+    ("tests.no_such_module:score", "cannot import tests.no_such_module"),
+    ("tests.scorers:missing", "has no callable 'missing'"),
+    ("tests.scorers:not_callable", "has no callable 'not_callable'"),
+    ("tests.scorers:wrong_length", "gave 1 scores for 2 sentences"),
+    ("tests.scorers:not_numbers", "failed on a sample"),
+])
+def test_a_bad_scorer_setting_fails_at_load_with_a_clear_message(spec, message):
+    with pytest.raises(cw.ScorerError, match="ANNOTATOR_CLAIM_SCORER") as raised:
+        cw.load_scorer(spec)
+    assert message in str(raised.value)
+
+
+def test_a_plug_in_that_answers_badly_on_an_article_raises_scorer_error():
+    scorer = cw.load_scorer("tests.scorers:breaks_on_articles")
+    with pytest.raises(RuntimeError):
+        cw.scored_sentences(NATO, scorer)
+    with pytest.raises(cw.ScorerError, match="gave 1 scores for 2 sentences"):
+        cw.scored_sentences("One. Two.", lambda sentences: [0.1])
+
+
+def test_empty_and_blank_texts_have_no_sentences():
+    assert cw.split_sentences("") == []
+    assert cw.split_sentences("\n \n") == []
+    assert cw.scored_sentences("") == []
