@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from annotator import adjudication, db, discussion, spans, versioning
 from annotator.anchoring import resolve_target
+from annotator.articles import create_article
 from annotator.auth import create_or_update_user
 from annotator.models import Annotation, Article, User
 from tests.browser.a11y import assert_accessible, describe, violations
@@ -52,6 +53,18 @@ def seed(app) -> dict[str, int]:
         deleted = save("ana", SECOND, "mixed")
         spans.delete_annotation(session=session, annotation=deleted, user=user["ana"])
         discussion.add_comment(session=session, span=claim.span, user=user["lead"], body="Check the UK MoD figure.")
+        # An earlier article's settled check of the same figure, for "Checked before".
+        earlier = create_article(session=session, title="Casualty estimates, a year on",
+                                 raw_text="Western estimates vary. Russia has lost more than 600,000 soldiers "
+                                          "killed or wounded since February 2022, officials said.")
+        earlier_target = resolve_target(earlier.text, start=None, end=None,
+                                        quote="Russia has lost more than 600,000 soldiers killed or wounded")
+        earlier_claim = spans.save_annotation(session=session, user=user["ana"], article=earlier,
+                                              target=earlier_target, verdict="mostly-true", note="", sources=[],
+                                              submit=True)
+        adjudication.set_final_verdict(session=session, span=earlier_claim.span, lead=user["lead"],
+                                       verdict="mostly-true", rationale="Matches NATO and UK estimates.",
+                                       sources=[], expected_version=None)
         ids = {"claim": claim.span_id, "second": second.span_id, "settled": settled.span_id,
                "annotation": claim.id}
         session.commit()
@@ -84,9 +97,12 @@ def pages(ids: dict[str, int], lead: bool) -> list[tuple[str, str]]:
         ("new article", "/articles/new"),
         ("API tokens", "/settings/tokens"),
         ("404 page", "/articles/999"),
+        ("checked before, a claim's", f"/articles/1/spans/{claim}/checked-before"),
+        ("checked before, a selection's", "/articles/1/checked-before?start=0&end=49"),
     ]
     if lead:
-        tour += [("dashboard", "/review"), ("review queue", "/review/queue")]
+        tour += [("dashboard", "/review"), ("review queue", "/review/queue"), ("fact-check report", "/articles/1/report"),
+                 ("import fact-checks", "/checks/import")]
     else:
         tour += [("403 page", "/review"), ("edit form", f"/annotations/{ids['annotation']}/edit")]
     return tour
