@@ -477,10 +477,16 @@
   }
 
   document.addEventListener("htmx:beforeRequest", (event) => {
-    ["notice", "announce", "announce-alert"].forEach((id) => {
-      const region = document.getElementById(id);
-      if (region) region.replaceChildren();
-    });
+    // A person's request clears the last message; requests that load or poll by themselves
+    // (Checked before, live updates) leave it to be read.
+    const elt = event.detail.elt;
+    const trigger = (elt && elt.getAttribute && elt.getAttribute("hx-trigger")) || "";
+    if (!/\b(load|every|revealed|intersect)\b/.test(trigger)) {
+      ["notice", "announce", "announce-alert"].forEach((id) => {
+        const region = document.getElementById(id);
+        if (region) region.replaceChildren();
+      });
+    }
     if (event.target === popover()) {
       hidePopover();
     }
