@@ -66,6 +66,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.globals["verdict_label"] = verdicts.label
     app.jinja_env.globals["history_changes"] = history.changes
     app.jinja_env.globals["field_labels"] = history.FIELD_LABELS
+    from . import shortcuts
+
+    app.jinja_env.globals["shortcut_groups"] = shortcuts.groups
     return app
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from . import db, discussion, history, spans
 from .anchoring import AnchorError, Target, quote_at, resolve_target
 from .forms import MAX_SOURCES, AnnotationForm, CommentForm, NewAnnotationForm
-from .models import Annotation, Article, Span
+from .models import SUBMITTED, Annotation, Article, Span
 from .panel import article_context, claim_address, load_span, render_panel, span_panel_context
 from .web import get_or_404, htmx_request
 
@@ -118,7 +118,7 @@ def create(article_id: int):
     except spans.TextChanged:
         db.session().rollback()
         abort(409, TEXT_CHANGED_MESSAGE)
-    return after_change(article, annotation.span)
+    return after_change(article, annotation.span, saved_message(annotation))
 
 
 @bp.get("/annotations/<int:annotation_id>")
@@ -163,7 +163,7 @@ def update(annotation_id: int):
     except spans.TextChanged:
         db.session().rollback()
         abort(409, TEXT_CHANGED_MESSAGE)
-    return after_change(article, annotation.span)
+    return after_change(article, annotation.span, saved_message(annotation))
 
 
 def render_conflict(form: AnnotationForm, current: Annotation, *, article: Article):
@@ -175,23 +175,23 @@ def render_conflict(form: AnnotationForm, current: Annotation, *, article: Artic
 @bp.post("/annotations/<int:annotation_id>/submit")
 def submit(annotation_id: int):
     """Submit one's draft (or returned) annotation: leads see it, and blind review counts it."""
-    return change_own(annotation_id, spans.submit_annotation)
+    return change_own(annotation_id, spans.submit_annotation, "Annotation submitted.")
 
 
 @bp.post("/annotations/<int:annotation_id>/delete")
 def delete(annotation_id: int):
     """Hide one's own annotation (it stays in the database)."""
-    return change_own(annotation_id, spans.delete_annotation)
+    return change_own(annotation_id, spans.delete_annotation, "Annotation deleted.")
 
 
-def change_own(annotation_id: int, action):
+def change_own(annotation_id: int, action, announce: str):
     """Run a reviewer's action on their own annotation; 403 once the claim is settled."""
     annotation = load_own_annotation(annotation_id)
     try:
         action(session=db.session(), annotation=annotation, user=current_user)
     except spans.Locked:
         abort(403, SETTLED_MESSAGE)
-    return after_change(annotation.span.article, annotation.span)
+    return after_change(annotation.span.article, annotation.span, announce)
 
 
 @bp.post("/articles/<int:article_id>/spans/<int:span_id>/comments")
@@ -227,12 +227,18 @@ def wants_submit() -> bool:
     return request.form.get("action") == "submit"
 
 
-def after_change(article: Article, span: Span):
-    """After a save or delete: the claim panel and fresh highlights, or a redirect without htmx."""
+def saved_message(annotation: Annotation) -> str:
+    """What the live region says after a save: whether the annotation is a draft or submitted."""
+    return "Annotation submitted." if annotation.status == SUBMITTED else f"Annotation saved ({annotation.status})."
+
+
+def after_change(article: Article, span: Span, announce: str = ""):
+    """After a save or delete: the claim panel and fresh highlights, or a redirect without htmx.
+    ``announce`` is said by the page's live region."""
     if not htmx_request():
         return redirect(claim_address(span), code=303)
     return render_panel("annotations/_span_panel.html", article=article, refresh_text=True,
-                        address=claim_address(span),
+                        address=claim_address(span), announce=announce,
                         **span_panel_context(session=db.session(), span=span, user=current_user))
 
 

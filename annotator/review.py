@@ -103,9 +103,9 @@ def summary_csv(article_id: int):
     return attachment(csv_text(header, body), f"{context['article'].slug}-summary.csv")
 
 
-def render_span_panel(article, span, status: int = 200, **forms):
+def render_span_panel(article, span, status: int = 200, announce: str = "", **forms):
     return render_panel("annotations/_span_panel.html", status, article=article, address=claim_address(span),
-                        refresh_text=True, **span_panel_context(session=db.session(), span=span, user=current_user,
+                        refresh_text=True, announce=announce, **span_panel_context(session=db.session(), span=span, user=current_user,
                                                                 **forms))
 
 
@@ -139,7 +139,7 @@ def settle(article_id: int, span_id: int):
                             current=stale.current, mine_sources=sources)
     if not htmx_request():
         return redirect(claim_address(span), code=303)
-    return render_span_panel(article, span)
+    return render_span_panel(article, span, announce="Final verdict saved: the claim is settled.")
 
 
 @bp.post("/annotations/<int:annotation_id>/return")

@@ -21,7 +21,7 @@ class Verdict:
 
 SCALE: tuple[Verdict, ...] = (
     Verdict("true", "True", "#1a7f37", "#ffffff", 5, "Accurate, nothing significant missing."),
-    Verdict("mostly-true", "Mostly true", "#5e9c2f", "#ffffff", 4, "Accurate but needs clarification or context."),
+    Verdict("mostly-true", "Mostly true", "#5e9c2f", "#1d1d1d", 4, "Accurate but needs clarification or context."),
     Verdict("mixed", "Mixed", "#b58900", "#1d1d1d", 3, "Partly accurate, partly not."),
     Verdict("misleading", "Misleading", "#d9730d", "#1d1d1d", 2, "Contains facts but leaves a false impression."),
     Verdict("mostly-false", "Mostly false", "#c2410c", "#ffffff", 2, "Has an element of truth but ignores critical facts."),

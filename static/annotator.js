@@ -1,5 +1,6 @@
 // The only hand-written script: turn a text selection into code point offsets,
-// show the Annotate button, open a highlight's claim, and cancel with Escape.
+// show the Annotate button, open a highlight's claim, the keyboard shortcuts
+// (listed by annotator/shortcuts.py in the "?" overlay) and where the focus goes.
 // Everything else is server-rendered HTML swapped by htmx.
 (function () {
   "use strict";
@@ -90,6 +91,34 @@
     });
   }
 
+  // A highlight's tone in words, read from its classes (spans.SpanSummary.tone), e.g. "Claim: False".
+  function describe(mark, labels) {
+    const classes = mark.classList;
+    const key = Array.from(classes).find((c) => c.startsWith("verdict-"));
+    const verdict = key && labels[key.slice("verdict-".length)];
+    let said = classes.contains("settled") && verdict ? `Settled claim: final verdict ${verdict}`
+      : verdict ? `Claim: ${verdict}`
+      : classes.contains("disputed") ? "Claim: reviewers disagree"
+      : "Claim: verdicts not shown to you";
+    if (classes.contains("changed")) said += ", wording changed";
+    const more = mark.dataset.spanIds.split(" ").length - 1;
+    if (more) said += `; ${more} more claim${more === 1 ? "" : "s"} here`;
+    return said;
+  }
+
+  // Highlights become buttons for keyboards and screen readers (attributes only: the article's
+  // text stays its canonical text). Without the script they cannot open anything, so they stay marks.
+  function enableMarks() {
+    const root = articleText();
+    if (!root) return;
+    const labels = JSON.parse(root.dataset.verdictLabels || "{}");
+    root.querySelectorAll("mark[data-span-ids]:not([role])").forEach((mark) => {
+      mark.tabIndex = 0;
+      mark.setAttribute("role", "button");
+      mark.setAttribute("aria-description", describe(mark, labels));
+    });
+  }
+
   document.addEventListener("mouseup", (event) => {
     if (popover() && popover().contains(event.target)) return;
     setTimeout(updatePopover, 0);
@@ -138,8 +167,210 @@
   }
   document.addEventListener("input", (event) => markDirty(event.target.closest("#panel form")));
 
-  document.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape") return;
+  // ---- Keyboard shortcuts ----
+
+  const isField = (el) => !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  // Highlights and suggested claims, in document order: what j and k walk.
+  const items = () => {
+    const root = articleText();
+    return root ? Array.from(root.querySelectorAll("mark[data-span-ids], .suggestion[data-suggestion-id]")) : [];
+  };
+  const markOf = (spanId) => items().find((el) => el.dataset.spanIds && el.dataset.spanIds.split(" ").includes(spanId));
+  let lastItem = null;  // the highlight or suggestion j/k last reached
+  let returnTo = null;  // span id whose highlight gets the focus back when its panel closes
+  let openedFrom = null;  // the highlight or suggestion that Enter opened, to return to
+  let closedByKey = false;  // Esc closed the panel: bring the highlight into view (a click leaves the page still)
+
+  function focusItem(el, scroll = true) {
+    if (!el) return;
+    if (!el.hasAttribute("tabindex")) el.tabIndex = -1;  // suggestions are focusable by script only
+    el.focus({ preventScroll: !scroll });
+    lastItem = el;
+  }
+
+  function step(by) {
+    const list = items();
+    if (!list.length) return;
+    let at = list.indexOf(document.activeElement);
+    if (at < 0 && lastItem) at = list.indexOf(lastItem);
+    const next = at < 0 ? (by > 0 ? 0 : list.length - 1) : Math.min(Math.max(at + by, 0), list.length - 1);
+    focusItem(list[next]);
+  }
+
+  function openItem(el) {
+    openedFrom = el;
+    if (el.dataset.spanIds) {
+      openSpan(el.dataset.spanIds.split(" ")[0]);
+      return;
+    }
+    // A suggestion opens through its list entry's Annotate button, or else as a selection.
+    const id = el.dataset.suggestionId;
+    const entry = Array.from(document.querySelectorAll(`[data-suggestion-id="${CSS.escape(id)}"]`))
+      .find((other) => !articleText().contains(other));
+    const button = entry && Array.from(entry.querySelectorAll("button, a"))
+      .find((b) => b.textContent.trim().startsWith("Annotate"));
+    if (button) { button.click(); return; }
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    window.getSelection().removeAllRanges();
+    window.getSelection().addRange(range);
+    annotateSelection();
+  }
+
+  // Selections are edited inside one paragraph, in its DOM (UTF-16) offsets; selectedTarget()
+  // turns the result into code points, so emoji count as one character there.
+  function localOffset(p, container, offset) {
+    const range = document.createRange();
+    range.setStart(p, 0);
+    range.setEnd(container, offset);
+    return range.toString().length;
+  }
+
+  function domPoint(p, local) {
+    const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (local <= node.length) return [node, local];
+      local -= node.length;
+    }
+    return [p, p.childNodes.length];
+  }
+
+  // The paragraph and the [a, b) of the selection, or of the focused highlight, or the first paragraph.
+  function currentPlace() {
+    const root = articleText();
+    if (!root) return null;
+    const paragraphOf = (node) => {
+      const el = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+      const p = el && el.closest("p[data-start]");
+      return p && p.parentElement === root ? p : null;
+    };
+    const selection = window.getSelection();
+    if (selection && selection.rangeCount && !selection.isCollapsed) {
+      const range = selection.getRangeAt(0);
+      const p = paragraphOf(range.startContainer);
+      if (p) {
+        const end = p.contains(range.endContainer) ? localOffset(p, range.endContainer, range.endOffset)
+                                                    : p.textContent.length;
+        return { p, a: localOffset(p, range.startContainer, range.startOffset), b: end };
+      }
+    }
+    const focused = items().includes(document.activeElement) ? document.activeElement : lastItem;
+    if (focused && focused.isConnected) {
+      const p = paragraphOf(focused);
+      const a = localOffset(p, focused, 0);
+      return { p, a, b: a };
+    }
+    const first = paragraphs(root).find((p) => p.textContent.trim());
+    return first ? { p: first, a: 0, b: 0 } : null;
+  }
+
+  function selectLocal(p, a, b) {
+    const range = document.createRange();
+    range.setStart(...domPoint(p, a));
+    range.setEnd(...domPoint(p, b));
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    updatePopover();
+  }
+
+  // The article's sentences, as {p, a, b} trimmed of white space, in reading order.
+  function sentences() {
+    const segmenter = new Intl.Segmenter(undefined, { granularity: "sentence" });
+    return paragraphs(articleText()).flatMap((p) => Array.from(segmenter.segment(p.textContent))
+      .filter((s) => s.segment.trim())
+      .map((s) => ({ p, a: s.index + s.segment.length - s.segment.trimStart().length,
+                     b: s.index + s.segment.trimEnd().length })));
+  }
+
+  // "s": select the sentence at the selection or focus; pressed on a selected sentence, the next
+  // one (by 1) or the previous one (by -1, "S").
+  function selectSentence(by) {
+    const at = currentPlace();
+    if (!at) return;
+    const all = sentences();
+    let i = all.findIndex((s) => s.p === at.p && at.a < s.b);
+    if (i < 0) i = all.findLastIndex((s) => s.p === at.p);
+    if (i < 0) return;
+    if (all[i].a === at.a && all[i].b === at.b) i = Math.min(Math.max(i + by, 0), all.length - 1);
+    selectLocal(all[i].p, all[i].a, all[i].b);
+  }
+
+  // Move one end of the selection to the next or previous word boundary.
+  function moveEdge(edge, by) {
+    const at = currentPlace();
+    if (!at) return;
+    let { a, b } = at;
+    const words = Array.from(new Intl.Segmenter(undefined, { granularity: "word" }).segment(at.p.textContent))
+      .filter((s) => s.isWordLike).map((s) => [s.index, s.index + s.segment.length]);
+    let word;
+    if (edge === "end" && by > 0) { word = words.find(([, e]) => e > b); if (word) b = word[1]; }
+    if (edge === "end" && by < 0) { word = words.filter(([, e]) => e < b && e > a).pop(); if (word) b = word[1]; }
+    if (edge === "start" && by > 0) { word = words.find(([s]) => s > a && s < b); if (word) a = word[0]; }
+    if (edge === "start" && by < 0) { word = words.filter(([s]) => s < a).pop(); if (word) a = word[0]; }
+    selectLocal(at.p, a, b);
+  }
+
+  function say(text) {
+    const region = document.getElementById("announce");
+    if (region) region.textContent = text;
+  }
+
+  // "a": exactly what pressing the Annotate button does.
+  function annotateSelection() {
+    const target = selectedTarget();
+    const form = popover();
+    if (!form) { say("This version is read only: open the latest to annotate."); return; }
+    if (!target) { say("Select words first: s selects a sentence."); return; }
+    showPopover(target);
+    returnTo = null;
+    form.querySelector("button").click();
+  }
+
+  function chooseVerdict(digit) {
+    const select = document.querySelector("#panel form.annotation-form select[name='verdict']");
+    const choices = select ? Array.from(select.options).filter((o) => o.value) : [];
+    const choice = choices[digit - 1];
+    if (!choice) return false;
+    select.value = choice.value;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    markDirty(select.form);
+    const note = select.form.querySelector("textarea[name='note']");
+    (note || select).focus();
+    return true;
+  }
+
+  // Ctrl+Enter / Cmd+Enter: the panel form holding the focus (else the annotation form) presses its first button.
+  function saveForm() {
+    const active = document.activeElement;
+    const form = (active && active.closest && active.closest("#panel form")) ||
+      document.querySelector("#panel form.annotation-form");
+    const button = form && form.querySelector("button[type='submit'], button:not([type])");
+    if (!button) return false;
+    button.click();
+    return true;
+  }
+
+  let shortcutsOpener = null;
+  function showShortcuts() {
+    const dialog = document.getElementById("shortcuts");
+    if (!dialog || dialog.open) return;
+    shortcutsOpener = document.activeElement;
+    dialog.showModal();  // modal: the rest of the page is inert until it closes, and Esc closes it
+  }
+  function trapFocus(dialog, event) {
+    const stops = Array.from(dialog.querySelectorAll("a[href], button:not(:disabled), input, select, textarea, [tabindex='0']"));
+    if (!stops.length) return;
+    const at = stops.indexOf(document.activeElement);
+    const next = event.shiftKey ? (at <= 0 ? stops.length - 1 : at - 1) : (at + 1) % stops.length;
+    event.preventDefault();
+    stops[next].focus();
+  }
+  document.addEventListener("close", (event) => {
+    if (event.target.id === "shortcuts" && shortcutsOpener && shortcutsOpener.isConnected) shortcutsOpener.focus();
+  }, true);
+
+  function escape(event) {
     const pop = popover();
     if (pop && !pop.hidden) {
       hidePopover();
@@ -147,27 +378,150 @@
       return;
     }
     const cancel = document.querySelector("#panel [data-cancel]");
-    if (!cancel) return;
-    const form = cancel.closest("form");
-    if (form && form.dataset.dirty && !window.confirm("Discard what you typed in this annotation?")) return;
-    cancel.click();
+    if (cancel) {
+      const form = cancel.closest("form");
+      if (form && form.dataset.dirty && !window.confirm("Discard what you typed in this annotation?")) return;
+      closedByKey = true;
+      cancel.click();
+      return;
+    }
+    // A claim (or its history) closes to the panel's first link: the claims list, or back to the claim.
+    const shown = document.querySelector("#panel [data-active-span]");
+    if (shown && !isField(event.target)) {
+      const back = document.querySelector("#panel .panel-nav a[hx-get]");
+      if (back) { closedByKey = true; back.click(); }
+    }
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || event.isComposing) return;
+    const dialog = document.getElementById("shortcuts");
+    if (dialog && dialog.open) {  // the modal closes itself on Esc; Tab cycles inside it
+      if (event.key === "Tab") trapFocus(dialog, event);
+      return;
+    }
+    if (event.key === "Escape") { escape(event); return; }
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      if (saveForm()) event.preventDefault();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    const verdictSelect = target.matches && target.matches("#panel form.annotation-form select[name='verdict']");
+    if (/^[1-9]$/.test(event.key) && (verdictSelect || !isField(target))) {
+      if (chooseVerdict(Number(event.key))) event.preventDefault();
+      return;
+    }
+    if (isField(target)) return;  // typing in a field: no shortcuts
+    const onItem = items().includes(target);
+    const key = event.key;
+    if (key === "Enter" || (key === " " && onItem)) {
+      if (onItem) { event.preventDefault(); openItem(target); }
+      return;
+    }
+    const actions = {
+      "j": () => step(1), "k": () => step(-1), "s": () => selectSentence(1), "S": () => selectSentence(-1), "a": annotateSelection, "?": showShortcuts,
+      "]": () => moveEdge("end", 1), "[": () => moveEdge("end", -1),
+      "}": () => moveEdge("start", 1), "{": () => moveEdge("start", -1),
+    };
+    if (!articleText() && key !== "?") return;
+    const action = actions[key];
+    if (!action) return;
+    event.preventDefault();
+    action();
   });
 
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-shortcuts-open]")) showShortcuts();
+  });
+
+  // A live update or a save swaps paragraphs out of band: the focus and the selection that were in
+  // them come back on the new elements (same claim or suggestion; same offsets if the text is the same).
+  let kept = null;
+  document.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const old = event.detail.target;
+    const root = articleText();
+    if (!old || !root || kept || !(old === root || root.contains(old))) return;
+    const active = document.activeElement;
+    const selection = window.getSelection();
+    // A selection counts while its Annotate button shows (not once the form is open).
+    const offered = popover() && !popover().hidden;
+    const place = offered && !selection.isCollapsed && old.contains(selection.anchorNode) ? currentPlace() : null;
+    const item = items().includes(active) && old.contains(active) ? active : null;
+    if (!item && !place) return;
+    kept = {
+      item: item && { spanIds: item.dataset.spanIds, suggestionId: item.dataset.suggestionId,
+                      p: item.closest("p[data-start]").id },
+      place: place && { p: place.p.id, text: place.p.textContent, a: place.a, b: place.b },
+    };
+  });
+
+  function restoreKept() {
+    if (!kept) return;
+    const { item, place } = kept;
+    kept = null;
+    if (place && window.getSelection().isCollapsed) {
+      const p = document.getElementById(place.p);
+      if (p && p.textContent === place.text) selectLocal(p, place.a, place.b);
+    }
+    if (item && (!document.activeElement || document.activeElement === document.body)) {
+      const p = document.getElementById(item.p);
+      const same = p && Array.from(p.querySelectorAll("mark[data-span-ids], .suggestion[data-suggestion-id]"))
+        .find((el) => (item.spanIds ? el.dataset.spanIds === item.spanIds : el.dataset.suggestionId === item.suggestionId));
+      if (same) {
+        if (!same.hasAttribute("tabindex")) same.tabIndex = -1;
+        same.focus({ preventScroll: true });
+        lastItem = same;
+      }
+    }
+  }
+
   document.addEventListener("htmx:beforeRequest", (event) => {
-    const notice = document.getElementById("notice");
-    if (notice) notice.replaceChildren();
+    // A person's request clears the last message; requests that load or poll by themselves
+    // (Checked before, live updates) leave it to be read.
+    const elt = event.detail.elt;
+    const trigger = (elt && elt.getAttribute && elt.getAttribute("hx-trigger")) || "";
+    if (!/\b(load|every|revealed|intersect)\b/.test(trigger)) {
+      ["notice", "announce", "announce-alert"].forEach((id) => {
+        const region = document.getElementById(id);
+        if (region) region.replaceChildren();
+      });
+    }
     if (event.target === popover()) {
       hidePopover();
     }
+    // Remember the claim whose panel is about to be replaced, to give its highlight the focus back.
+    const shown = document.querySelector("#panel [data-active-span]");
+    if (shown && event.detail.target && event.detail.target.id === "panel") returnTo = shown.dataset.activeSpan;
   });
   document.addEventListener("htmx:afterSettle", (event) => {
+    enableMarks();
+    restoreKept();
     markActiveSpan();
     updateAddSource();
     if (!event.detail.target || event.detail.target.id !== "panel") return;
-    const firstError = document.querySelector("#panel [aria-invalid='true']");
-    const verdict = document.querySelector("#panel select[name='verdict']");
+    // Focus moves into the panel (first error, the verdict, or its heading) when it opens,
+    // and back to the claim's highlight when the panel closes to the claims list.
+    const panel = document.getElementById("panel");
+    const firstError = panel.querySelector("[aria-invalid='true']");
+    const verdict = panel.querySelector("form.annotation-form select[name='verdict']");
+    const closed = !panel.querySelector("[data-active-span], form.annotation-form");
+    const mark = !closed ? null
+      : (returnTo && markOf(returnTo)) || (openedFrom && openedFrom.isConnected ? openedFrom : null);
+    returnTo = null;
+    closedByKey = false;
+    if (closed) openedFrom = null;
     if (firstError) firstError.focus();
-    else if (verdict && !verdict.value) verdict.focus();
+    else if (verdict) verdict.focus();
+    else if (mark) focusItem(mark, closedByKey);
+    else {
+      const heading = panel.querySelector("h2");
+      // preventScroll: the panel is sticky, so its heading is in view; the page must not jump.
+      if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+    }
   });
-  document.addEventListener("DOMContentLoaded", markActiveSpan);
+  document.addEventListener("DOMContentLoaded", () => {
+    enableMarks();
+    markActiveSpan();
+  });
 })();

@@ -7,6 +7,7 @@ from sqlmodel import select
 from annotator import db
 from annotator.articles import create_article
 from annotator.models import Annotation, Source, Span
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.conftest import CLAIM
 
@@ -84,6 +85,7 @@ def test_reviewer_annotates_claim_with_the_mouse(page, live_app):
     expect(page.locator("#panel")).to_contain_text("Riley Reviewer")
     assert page.evaluate("window.__notReloaded") is True, "the page reloaded on save"
     expect(page.locator("#article-stats")).to_have_text("1 claim · 1 annotation")
+    assert_accessible(page, "claim panel after a save")
 
     (span,) = stored_spans(live_app)
     with live_app.app_context():
@@ -175,6 +177,7 @@ def test_validation_error_shows_next_to_the_field_and_keeps_input(page, live_app
     panel = page.locator("#panel")
     expect(panel).to_contain_text("Choose a verdict.")
     expect(panel).to_contain_text("Enter a full web address starting with http:// or https://.")
+    assert_accessible(page, "annotation form with errors")
     expect(page.get_by_label("Note")).to_have_value("Keep this note")
     expect(page.locator("#article-text mark")).to_have_count(0)
     with live_app.app_context():

@@ -8,6 +8,7 @@ import urllib.request
 
 from playwright.sync_api import expect
 
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 
 
@@ -38,6 +39,7 @@ def test_reviewer_creates_sees_once_and_revokes_a_token(page, live_app):
     row = page.locator("tr", has_text="Newsroom CMS")
     expect(row).to_contain_text(token[:12] + "…")
     expect(page.get_by_label("Token name")).to_have_value("")  # the form is ready for another
+    assert_accessible(page, "API tokens with a new token shown")
     assert api_status(base_url, token) == 200
 
     page.reload()

@@ -10,6 +10,7 @@ from annotator import adjudication, checks, claimreview_reader, db, spans
 from annotator.anchoring import resolve_target
 from annotator.articles import create_article
 from annotator.models import Article, Span, User
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.conftest import CLAIM
 
@@ -61,6 +62,7 @@ def test_lead_sees_earlier_checks_and_marks_the_same_claim(page, live_app):
     expect(external.get_by_role("link")).to_have_attribute(
         "href", "https://factdesk.example/checks/2024/russian-casualties-600000")
     expect(section).not_to_contain_text("Grain exports")
+    assert_accessible(page, "claim panel with Checked before")
 
     earlier.get_by_role("button", name="Same claim").click()
     same = section.locator("ul.same-claims")

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from annotator import db
 from annotator.models import Article
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.conftest import CLAIM
 
@@ -41,6 +42,7 @@ def test_lead_uploads_annotations_reads_the_report_and_opens_a_claim(page, live_
     expect(page.locator("#import-totals")).to_have_text("1 imported · 0 re-anchored · 1 orphaned · 1 rejected")
     expect(page.locator("#import-report tbody tr").nth(2)).to_contain_text("kept as an orphan")
     expect(page.locator("#import-report tbody tr").nth(1)).to_contain_text("No tag names a verdict")
+    assert_accessible(page, "import report")
     page.locator("#import-report").get_by_role("link", name="Annotation 1").click()
     panel = page.locator("#panel")
     expect(panel).to_contain_text("MoD figure, not independent.")

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from annotator import db
 from annotator.auth import create_or_update_user
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.browser.test_annotate import annotate_claim
 from tests.conftest import CLAIM, PASSWORD, login
@@ -93,6 +94,7 @@ def test_lead_opens_the_report_and_prints_it_without_the_apps_chrome(page, live_
     expect(claim.get_by_role("link", name="NATO briefing")).to_have_attribute(
         "href", "https://www.nato.int/briefing")
     expect(page.locator("#report-versions tbody tr")).to_have_count(1)
+    assert_accessible(page, "fact-check report")
     expect(page.locator(".topbar")).to_be_visible()
     shoot(page, "report-screen")
 

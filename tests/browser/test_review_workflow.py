@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from annotator import db
 from annotator.auth import create_or_update_user
 from annotator.models import Article
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.browser.test_annotate import annotate_claim
 from tests.web.review_helpers import queued_claims
@@ -44,6 +45,7 @@ def test_blind_reviewer_sees_the_other_verdict_only_after_submitting(page, live_
     expect(panel).to_contain_text("1 other reviewer judged this claim")
     expect(panel).not_to_contain_text("Mostly true")
     expect(panel).not_to_contain_text("Riley Reviewer")
+    assert_accessible(page, "claim panel under blind review")
 
     panel.get_by_role("link", name="Add your verdict").click()
     page.get_by_label("Verdict").select_option(label="Misleading")
@@ -72,6 +74,7 @@ def test_lead_settles_from_the_queue_and_the_claimreview_holds_it(page, live_app
     page.get_by_role("button", name="Settle").click()
 
     expect(panel.locator(".final-verdict .badge")).to_have_text("Mostly true")
+    assert_accessible(page, "settled claim panel, lead")
     mark = page.locator("#article-text mark[data-span-ids]")
     expect(mark).to_have_class(re.compile(r"\bsettled verdict-mostly-true\b"))
     reviews = page.request.get("/articles/1/claimreview.jsonld").json()
@@ -97,6 +100,7 @@ def test_lead_returns_an_annotation_and_the_reviewer_sees_it(page, live_app):
     panel.get_by_label("What needs changing").fill("Cite NATO's own statement, not a report of it.")
     panel.get_by_role("button", name="Return").click()
     expect(panel.locator(".status-tag")).to_have_text("Returned")
+    assert_accessible(page, "returned annotation, lead")
     sign_out(page)
 
     sign_in(page)
@@ -122,6 +126,7 @@ def test_lead_pages_through_a_long_queue_with_show_more(page, live_app):
     expect(rows).to_have_count(200)
     page.get_by_role("link", name="Show 30 more").click()
     expect(rows).to_have_count(230)
+    assert_accessible(page, "queue after Show more")
     expect(page.locator("#queue-more")).to_have_count(0)
     assert rows.nth(229).locator("td").first.locator("a").inner_text().strip() == quotes[229]
     assert page.url.endswith("/review/queue")  # appending rows does not change the address

@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from annotator import db
 from annotator.models import Article
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.conftest import CLAIM, annotation_data, login, post_annotation
 
@@ -33,6 +34,7 @@ def test_reviewer_searches_reads_the_quote_in_context_and_opens_the_claim(page, 
     expect(hit.locator("mark")).to_have_text(CLAIM)
     expect(hit).to_contain_text("Mostly true")
     expect(hit).to_contain_text("Riley Reviewer")
+    assert_accessible(page, "search results")
     hit.get_by_role("link").click()
 
     page.wait_for_url(f"**/articles/{article.id}?span=*")
@@ -50,3 +52,4 @@ def test_a_bad_date_range_shows_a_message_in_place(page, live_app):
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#search-to-errors")).to_have_text("The end date comes before the start date.")
     expect(page.get_by_label("From")).to_have_value("2024-05-02")
+    assert_accessible(page, "search form with an error")

@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from annotator import db
 from annotator.models import Annotation, Span
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.browser.test_annotate import select_with_mouse
 
@@ -24,6 +25,7 @@ def test_a_reviewer_annotates_one_suggestion_and_dismisses_another(page, live_ap
     nato = suggestion_items(page).filter(has_text="600,000 Russian soldiers")
     expect(nato).to_have_count(1)
     expect(page.locator("#article-text span.suggestion", has_text="600,000 Russian soldiers")).to_have_count(1)
+    assert_accessible(page, "suggested claims in the text and the panel")
 
     nato.get_by_role("link", name="Annotate").click()
     expect(page.locator("#panel blockquote.quote")).to_have_text(NATO)

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from annotator import db
 from annotator.models import Article, Span
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.browser.test_annotate import annotate_claim, select_with_mouse
 from tests.conftest import CLAIM
@@ -40,6 +41,7 @@ def test_a_new_version_re_anchors_highlights_and_an_orphan_is_re_attached(page, 
     expect(page.locator("#reanchor-totals")).to_contain_text("1 changed")
     expect(page.locator("#reanchor-totals")).to_contain_text("1 orphaned")
     expect(page.locator("#changed-claims")).to_contain_text("650,000")
+    assert_accessible(page, "version report")
 
     page.get_by_role("link", name="← Putin unlikely").click()
     changed = page.locator("#article-text mark.changed")
@@ -57,6 +59,7 @@ def test_a_new_version_re_anchors_highlights_and_an_orphan_is_re_attached(page, 
     page.get_by_role("button", name="Annotate").click()
     reattach = page.locator("#reattach")
     expect(reattach).to_contain_text(SECOND)
+    assert_accessible(page, "annotation form with orphans to re-attach")
     reattach.get_by_role("button", name="Re-attach").click()
 
     page.wait_for_url("**/articles/1?span=*")  # the page reloads on the claim
@@ -79,6 +82,7 @@ def test_the_diff_view_shows_the_quiet_edit_and_version_one_stays_readable(page,
     expect(diff.locator("ins", has_text="650")).to_be_visible()
     expect(diff.locator("ins", has_text="UPDATE: the casualty estimate was revised.")).to_be_visible()
     expect(page.locator("#diff-summary")).to_contain_text("changes")
+    assert_accessible(page, "diff")
 
     page.get_by_label("From version").select_option("2")
     page.get_by_role("button", name="Compare").click()
