@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Iterable
 
 from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -21,6 +22,7 @@ from . import history, matching
 from .claimreview_reader import ExternalReview, Skipped
 from .models import Annotation, Article, ClaimLink, ExternalCheck, FinalVerdict, Span, User, utcnow
 from .spans import listed_to
+from .web import MAX_ID
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,9 @@ class UnsettledClaim:
 def _like_any(column, terms: list[str], dialect: str):
     """``column`` holds any of the terms, ignoring case (terms are word characters: only ``_`` needs escaping).
 
-    SQLite's LIKE ignores ASCII case by itself; its ILIKE form, ``lower(x) LIKE lower(y)``, would
-    lower every row's text first for nothing (the same letters fold either way).
+    SQLite's LIKE ignores ASCII case by itself; ``lower(x) LIKE lower(y)`` would lower every row's
+    text first and fold no more letters (SQLite's lower() is ASCII-only too). So on SQLite a
+    candidate differing by the case of a non-ASCII letter alone is missed (README: Checked before).
     """
     patterns = ["%" + t.replace("_", "\\_") + "%" for t in terms]
     if dialect == "sqlite":
@@ -176,7 +179,11 @@ def _link(session: Session, user: User, *where, **values) -> ClaimLink:
     link = ClaimLink(created_by_id=user.id, **values)
     session.add(link)
     _record(session, link, user, "linked")
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # another request linked the pair between the check and the insert
+        session.rollback()
+        return session.scalars(select(ClaimLink).where(*where, ClaimLink.removed_at.is_(None))).one()
     return link
 
 
@@ -211,7 +218,7 @@ def _record(session: Session, link: ClaimLink, user: User, action: str) -> None:
 
 def link_of_span(*, session: Session, span: Span, link_id: int) -> ClaimLink | None:
     """The active link with this id that has ``span`` on one side, or None."""
-    link = session.get(ClaimLink, link_id)
+    link = session.get(ClaimLink, link_id) if 0 < link_id <= MAX_ID else None
     if link is None or link.removed_at is not None or span.id not in (link.span_id, link.other_span_id):
         return None
     return link

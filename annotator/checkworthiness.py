@@ -9,6 +9,7 @@ named by ``ANNOTATOR_CLAIM_SCORER`` (``load_scorer``).
 from __future__ import annotations
 
 import importlib
+import math
 import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -196,6 +197,8 @@ def scored_sentences(text: str, scorer: Scorer = score) -> list[Scored]:
         values = [float(v) for v in scores]
     except (TypeError, ValueError):
         raise ScorerError("the scorer gave a score that is not a number") from None
+    if not all(math.isfinite(v) for v in values):  # NaN would be stored as NULL, infinity sorts nowhere
+        raise ScorerError("the scorer gave a score that is not a finite number")
     return [Scored(s.start, s.end, s.quote, round(v, 4), []) for s, v in zip(sentences, values)]
 
 

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from html.parser import HTMLParser
 from typing import Any, Iterator
 
+from .text import CONTROL_CHARACTERS
+
 
 class NotClaimReview(ValueError):
     """The file holds no JSON-LD, or no ClaimReview at all (a one-line message)."""
@@ -66,17 +68,20 @@ def documents(text: str) -> list[Any]:
     if stripped.startswith(("{", "[")):
         try:
             return [json.loads(stripped)]
-        except json.JSONDecodeError as error:
+        except ValueError as error:  # JSONDecodeError, and an integer too long to convert
             raise NotClaimReview(f"not valid JSON: {error}") from None
     if "<" not in stripped:
         raise NotClaimReview("neither JSON nor an HTML page")
     parser = _JsonLdScripts()
-    parser.feed(text)
+    try:
+        parser.feed(text)
+    except (AssertionError, ValueError):  # html.parser asserts on some malformed declarations
+        raise NotClaimReview("the page's HTML cannot be read") from None
     found = []
     for block in parser.blocks:
         try:
             found.append(json.loads(block))
-        except json.JSONDecodeError:
+        except ValueError:
             continue  # a broken block elsewhere on the page must not hide the good ones
     if not found:
         raise NotClaimReview("the page has no readable application/ld+json block")
@@ -161,15 +166,20 @@ def parse_review(item: dict) -> ExternalReview:
     if not isinstance(label, str) or not label.strip():
         label = "" if value is None else f"{value:g}"
     return ExternalReview(
-        url=url[:2000],
-        claim_reviewed=" ".join(claim.split()),
-        rating=label.strip()[:200],
+        url=_clean(url)[:2000],
+        claim_reviewed=" ".join(_clean(claim).split()),
+        rating=_clean(label).strip()[:200],
         rating_value=value,
-        publisher=(_name(item.get("author")) or _name(item.get("publisher")))[:300],
+        publisher=_clean(_name(item.get("author")) or _name(item.get("publisher")))[:300],
         published_on=_day(item.get("datePublished")),
-        claim_author=_name(claimed.get("author"))[:300],
-        appearance_url=(_url(claimed.get("appearance")) or _url(claimed.get("firstAppearance")))[:2000],
+        claim_author=_clean(_name(claimed.get("author")))[:300],
+        appearance_url=_clean(_url(claimed.get("appearance")) or _url(claimed.get("firstAppearance")))[:2000],
     )
+
+
+def _clean(value: str) -> str:
+    """Without control characters, as the app stores every text (PostgreSQL refuses NUL)."""
+    return CONTROL_CHARACTERS.sub("", value)
 
 
 def read(text: str) -> tuple[list[ExternalReview], list[Skipped]]:

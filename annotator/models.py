@@ -378,6 +378,13 @@ class ClaimLink(SQLModel, table=True):
     """
 
     __tablename__ = "claim_links"
+    # One active link per pair: a double click or two leads at once must not link twice.
+    __table_args__ = (
+        Index("uq_claim_link_span", "span_id", "other_span_id", unique=True,
+              sqlite_where=sql_text("removed_at IS NULL"), postgresql_where=sql_text("removed_at IS NULL")),
+        Index("uq_claim_link_external", "span_id", "external_check_id", unique=True,
+              sqlite_where=sql_text("removed_at IS NULL"), postgresql_where=sql_text("removed_at IS NULL")),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     span_id: int = Field(foreign_key="spans.id", index=True)

@@ -134,7 +134,9 @@ def filter_form(work: MyWork, args) -> tuple[WorkFilterForm, int | None, bool]:
     titles = {item.article_id: item.article_title for item in work.items}
     form.article.choices = [("", "All articles"),
                             *((str(i), t) for i, t in sorted(titles.items(), key=lambda it: (it[1].lower(), it[0])))]
-    article_id = int(form.article.data) if (form.article.data or "").isdigit() else None
+    raw = form.article.data or ""
+    # isdecimal, not isdigit ("²" is a digit int() refuses); ids are short, so a long number is no id.
+    article_id = int(raw) if raw.isdecimal() and len(raw) <= 18 else None
     if article_id not in titles:
         article_id, form.article.data = None, ""
     return form, article_id, bool(form.differs.data)

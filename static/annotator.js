@@ -508,12 +508,13 @@
     const closed = !panel.querySelector("[data-active-span], form.annotation-form");
     const mark = !closed ? null
       : (returnTo && markOf(returnTo)) || (openedFrom && openedFrom.isConnected ? openedFrom : null);
+    const scrollToMark = closedByKey;  // read before it is reset: Esc scrolls the highlight back into view
     returnTo = null;
     closedByKey = false;
     if (closed) openedFrom = null;
     if (firstError) firstError.focus();
     else if (verdict) verdict.focus();
-    else if (mark) focusItem(mark, closedByKey);
+    else if (mark) focusItem(mark, scrollToMark);
     else {
       const heading = panel.querySelector("h2");
       // preventScroll: the panel is sticky, so its heading is in view; the page must not jump.

@@ -56,10 +56,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_claim_links_external_check_id'), ['external_check_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_claim_links_other_span_id'), ['other_span_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_claim_links_span_id'), ['span_id'], unique=False)
+        # One active link per pair (NULLs differ, so each index binds only its own kind of link).
+        for name, other in (('uq_claim_link_span', 'other_span_id'), ('uq_claim_link_external', 'external_check_id')):
+            batch_op.create_index(name, ['span_id', other], unique=True, sqlite_where=sa.text('removed_at IS NULL'),
+                                  postgresql_where=sa.text('removed_at IS NULL'))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('claim_links', schema=None) as batch_op:
+        batch_op.drop_index('uq_claim_link_external')
+        batch_op.drop_index('uq_claim_link_span')
         batch_op.drop_index(batch_op.f('ix_claim_links_span_id'))
         batch_op.drop_index(batch_op.f('ix_claim_links_other_span_id'))
         batch_op.drop_index(batch_op.f('ix_claim_links_external_check_id'))

@@ -129,3 +129,9 @@ def test_empty_and_blank_texts_have_no_sentences():
     assert cw.split_sentences("") == []
     assert cw.split_sentences("\n \n") == []
     assert cw.scored_sentences("") == []
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_a_plug_in_score_that_is_not_finite_is_refused(bad):
+    with pytest.raises(cw.ScorerError, match="not a finite number"):
+        cw.scored_sentences("One. Two.", lambda sentences: [0.5, bad])

@@ -70,3 +70,27 @@ def test_a_broken_block_on_a_page_does_not_hide_the_good_ones():
     page = ('<script type="application/ld+json">{broken</script>'
             '<script type="application/ld+json">{"@type": "ClaimReview"}</script>')
     assert documents(page) == [{"@type": "ClaimReview"}]
+
+
+@pytest.mark.parametrize("text", [
+    "<html><![foo bar]><body></body></html>",  # html.parser asserts on this declaration
+    "[" + "9" * 5000 + "]",  # an integer too long for int(): ValueError, not JSONDecodeError
+])
+def test_unreadable_files_are_refused_with_a_reason_not_a_crash(text):
+    with pytest.raises(NotClaimReview):
+        read(text)
+
+
+def test_a_page_block_with_an_overlong_number_is_skipped_like_any_broken_block():
+    page = ('<script type="application/ld+json">[' + "9" * 5000 + ']</script>'
+            '<script type="application/ld+json">{"@type": "ClaimReview"}</script>')
+    assert documents(page) == [{"@type": "ClaimReview"}]
+
+
+def test_control_characters_are_left_out_of_every_field():
+    item = {"@type": "ClaimReview", "url": "https://checks.example/a\u0000b", "claimReviewed": "Six\u0000 hundred",
+            "reviewRating": {"alternateName": "Fal\u0007se"}, "author": {"name": "Desk\u0000"},
+            "itemReviewed": {"author": {"name": "Some\u001fone"}}}
+    review = parse_review(item)
+    assert (review.url, review.claim_reviewed, review.rating, review.publisher, review.claim_author) == (
+        "https://checks.example/ab", "Six hundred", "False", "Desk", "Someone")

@@ -396,3 +396,28 @@ def test_a_claim_the_reviewer_no_longer_knows_loads_no_section(app, reviewer_cli
     assert page(response).by_id("checked-before") is None
     assert reviewer_client.get(f"/articles/{demo_article.id}/spans/{claim.id}/checked-before",
                                headers=HX).status_code == 404
+
+
+def test_removing_a_link_with_an_id_beyond_any_integer_is_404(lead_client, demo_article, claim):
+    response = post(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim/99999999999999999999/remove",
+                    article_id=demo_article.id)
+    assert response.status_code == 404
+
+
+def test_the_database_holds_one_active_link_per_pair(app, lead_client, demo_article, earlier, claim):
+    """The check before the insert can race (two leads, a double click): the unique index is the guard."""
+    from sqlalchemy.exc import IntegrityError
+
+    article, span = earlier
+    assert post(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim", {"span": span.id},
+                article_id=demo_article.id).status_code == 200
+    first = links(app)[0]
+    with app.app_context():
+        session = db.session()
+        session.add(ClaimLink(span_id=first.span_id, other_span_id=first.other_span_id,
+                              created_by_id=first.created_by_id))
+        with pytest.raises(IntegrityError):
+            session.commit()
+        session.rollback()
+        session.close()
+    assert len(links(app)) == 1

@@ -188,6 +188,8 @@ def test_unknown_article_filter_shows_everything(scripted, reviewer_client):
     root = page(reviewer_client.get("/work?article=99999"))
     assert len(root.find_all("li", class_="work-item")) == sum(len(v) for v in everything.values())
     assert reviewer_client.get("/work?article=x&differs=maybe").status_code == 200
+    for odd in ("%C2%B2", "9" * 5000):  # "²" is a digit int() refuses; a number longer than int() reads
+        assert reviewer_client.get(f"/work?article={odd}").status_code == 200
 
 
 def test_htmx_filtering_returns_the_lists_alone_and_pushes_the_address(scripted, reviewer_client):
