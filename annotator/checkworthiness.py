@@ -71,7 +71,7 @@ FEATURES: tuple[Feature, ...] = (
             "in my (?:view|opinion)", "should", "ought to", "appears?", "seems?", "likely", "unlikely",
             "would", "might"), re.I)),
     # Found by _not_a_sentence, not by a pattern.
-    Feature("not_a_sentence", "Not a full sentence (a headline, label or link)", -0.50, None),
+    Feature("not_a_sentence", "Not a full sentence (a headline, label or link)", -0.70, None),
 )
 FEATURE_LABELS = {f.key: f.label for f in FEATURES}
 
