@@ -69,6 +69,8 @@ def versions_of(*, session: Session, article: Article) -> list[ArticleVersion]:
 
 
 def version_of(*, session: Session, article: Article, number: int) -> ArticleVersion | None:
+    if not 0 < number <= article.current_version:  # no such version (nor a number the database cannot hold)
+        return None
     found = session.exec(select(ArticleVersion).where(ArticleVersion.article_id == article.id,
                                                       ArticleVersion.number == number)).first()
     if found is None and number == 1 and article.current_version == 1:
