@@ -229,14 +229,13 @@ class Tally:
                     low, high = min(c, k), max(c, k)
                     self.ranked_pairs[m, low, high] += 2  # (c, k) and (k, c): delta is symmetric
 
-    def add_pairs(self, values: list[Hashable], ranks: list[int | None]) -> None:
-        """Disagreeing and near-miss pairs among one unit's values (each unordered pair once)."""
+    def add_pairs(self, values: list[str]) -> None:
+        """Disagreeing and near-miss pairs among one unit's verdicts (each unordered pair once)."""
         for i in range(len(values)):
             for j in range(i + 1, len(values)):
                 if values[i] != values[j]:
                     self.disagreeing_pairs += 1
-                    ri, rj = ranks[i], ranks[j]
-                    self.near_misses += ri is not None and rj is not None and abs(ri - rj) == 1
+                    self.near_misses += verdicts.adjacent(values[i], values[j])
 
     def __add__(self, other: Tally) -> Tally:
         return Tally(self.claims + other.claims, self.compared + other.compared, self.unanimous + other.unanimous,
@@ -346,7 +345,7 @@ def _ordinal_effect(values: tuple[str, ...]) -> tuple:
     ranks = [verdicts.ORDINAL_RANK.get(v) for v in values]
     part = Tally()
     part.add_ranked_unit(ranks)
-    part.add_pairs(list(values), ranks)
+    part.add_pairs(list(values))
     return (part.ranked_units, tuple(part.rank_totals.items()), tuple(part.ranked_pairs.items()), part.unranked,
             part.disagreeing_pairs, part.near_misses)
 

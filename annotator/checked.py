@@ -25,10 +25,9 @@ def checked_context(*, span: Span | None, quote: str, article_id: int, viewer: U
     """
     session = db.session()
     links = checks.links(session=session, span=span, viewer=viewer) if span is not None else []
-    linked = {(link.other.kind, getattr(link.other, "span_id", None) or getattr(link.other, "id", None))
-              for link in links}
+    linked = {checks.identity(link.other) for link in links}
     found = [m for m in checks.matches(session=session, quote=quote, article_id=article_id)
-             if (m.item.kind, m.item.span_id if m.item.kind == "claim" else m.item.id) not in linked]
+             if checks.identity(m.item) not in linked]
     return {"checked": {"span": span, "matches": found, "links": links, "threshold": matching.THRESHOLD,
                         "may_link": span is not None and viewer.is_lead,
                         "form": form or RemoveLinkForm(formdata=None)}}

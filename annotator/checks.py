@@ -117,6 +117,11 @@ def matches(*, session: Session, quote: str, article_id: int | None, limit: int 
     return matching.rank(quote, candidates, limit=limit)
 
 
+def identity(item: SettledClaim | UnsettledClaim | External) -> tuple[str, int]:
+    """What a match or a link's other side is: a claim (by span id) or an external check (by id)."""
+    return (item.kind, item.span_id) if item.kind == "claim" else (item.kind, item.id)
+
+
 def as_external(check: ExternalCheck) -> External:
     return External(check.id, check.url, check.claim_reviewed, check.rating, check.publisher, check.published_on)
 

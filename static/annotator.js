@@ -19,13 +19,24 @@
       const last = paras[paras.length - 1];
       return Number(last.dataset.start) + Array.from(last.textContent).length;
     }
-    const element = container.nodeType === Node.ELEMENT_NODE ? container : container.parentElement;
+    const paragraph = paragraphOf(root, container);
+    if (!paragraph) return null;
+    return Number(paragraph.dataset.start) + Array.from(textBefore(paragraph, container, offset)).length;
+  }
+
+  // The article paragraph (a direct child of root) holding a DOM node, or null.
+  function paragraphOf(root, node) {
+    const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
     const paragraph = element && element.closest("p[data-start]");
-    if (!paragraph || paragraph.parentElement !== root) return null;
+    return paragraph && paragraph.parentElement === root ? paragraph : null;
+  }
+
+  // The paragraph's text from its start up to a DOM boundary point inside it.
+  function textBefore(paragraph, container, offset) {
     const range = document.createRange();
     range.setStart(paragraph, 0);
     range.setEnd(container, offset);
-    return Number(paragraph.dataset.start) + Array.from(range.toString()).length;
+    return range.toString();
   }
 
   // The selected target {start, end, quote, rect}, trimmed of surrounding white space, or null.
@@ -219,12 +230,7 @@
 
   // Selections are edited inside one paragraph, in its DOM (UTF-16) offsets; selectedTarget()
   // turns the result into code points, so emoji count as one character there.
-  function localOffset(p, container, offset) {
-    const range = document.createRange();
-    range.setStart(p, 0);
-    range.setEnd(container, offset);
-    return range.toString().length;
-  }
+  const localOffset = (p, container, offset) => textBefore(p, container, offset).length;
 
   function domPoint(p, local) {
     const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
@@ -239,15 +245,10 @@
   function currentPlace() {
     const root = articleText();
     if (!root) return null;
-    const paragraphOf = (node) => {
-      const el = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
-      const p = el && el.closest("p[data-start]");
-      return p && p.parentElement === root ? p : null;
-    };
     const selection = window.getSelection();
     if (selection && selection.rangeCount && !selection.isCollapsed) {
       const range = selection.getRangeAt(0);
-      const p = paragraphOf(range.startContainer);
+      const p = paragraphOf(root, range.startContainer);
       if (p) {
         const end = p.contains(range.endContainer) ? localOffset(p, range.endContainer, range.endOffset)
                                                     : p.textContent.length;
@@ -256,7 +257,7 @@
     }
     const focused = items().includes(document.activeElement) ? document.activeElement : lastItem;
     if (focused && focused.isConnected) {
-      const p = paragraphOf(focused);
+      const p = paragraphOf(root, focused);
       const a = localOffset(p, focused, 0);
       return { p, a, b: a };
     }
