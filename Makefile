@@ -23,8 +23,9 @@ run: $(VENV)/.runtime-installed
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
 # The same app and database under gunicorn: ANNOTATOR_WORKERS (default 2 x cores + 1), ANNOTATOR_BIND (127.0.0.1:8000).
+# Production: no demo is loaded (create accounts with `flask --app app create-user`).
 serve: $(VENV)/.runtime-installed
-	$(BIN)/flask --app app load-demo
+	$(BIN)/flask --app app init-db
 	$(BIN)/gunicorn -c gunicorn.conf.py app:app
 
 test: $(VENV)/.dev-installed

@@ -74,13 +74,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 @login_manager.user_loader
 def _load_user(user_id: str):
+    """The session's user, while the session is current (see ``auth``); otherwise the sign-in is dropped."""
+    from . import auth
     from .models import User
 
     try:
         user = db.session().get(User, int(user_id))
     except ValueError:
+        user = None
+    if user is None or not user.is_active or not auth.session_is_current(user):
+        auth.forget_login()
         return None
-    return user if user is not None and user.is_active else None
+    auth.note_activity()
+    return user
 
 
 def _configure_logging() -> None:

@@ -1,4 +1,4 @@
-"""Flask commands: ``flask --app app init-db | load-demo | create-user | create-token | list-tokens | revoke-token |
+"""Flask commands: ``flask --app app init-db | load-demo | create-user | deactivate-user | create-token | list-tokens | revoke-token |
 import-article | import-url | import-annotations | import-claimreview | export | versions | diff | reattach | search |
 suggest-claims``.
 
@@ -27,7 +27,7 @@ from . import (checks, checkworthiness, claimreview_reader, db, diffing, migrati
 from .articles import create_article, fetch_article
 from .extraction import extract_article, text_of_file
 from .anchoring import AnchorError, resolve_target
-from .auth import create_or_update_user, find_user
+from .auth import create_or_update_user, deactivate_user, find_user, login_name
 from .downloads import FORMATS
 from .forms import check_web_url
 from .imports import OUTCOMES, ItemReport, import_document
@@ -114,14 +114,21 @@ class OneLineCommand(click.Command):
             raise click.ClickException(error.format_message()) from None
 
 
-def demo_password() -> str:
-    """ANNOTATOR_DEMO_PASSWORD, or a random password made once and kept in instance/."""
-    configured = current_app.config.get("DEMO_PASSWORD")
+def known_demo_password(app: Flask) -> str | None:
+    """ANNOTATOR_DEMO_PASSWORD, or the one kept in instance/ when a demo was loaded; None when neither."""
+    configured = app.config.get("DEMO_PASSWORD")
     if configured:
         return configured
+    path = Path(app.instance_path) / "demo-password"
+    return path.read_text().strip() if path.exists() else None
+
+
+def demo_password() -> str:
+    """ANNOTATOR_DEMO_PASSWORD, or a random password made once and kept in instance/."""
+    known = known_demo_password(current_app)
+    if known:
+        return known
     path = Path(current_app.instance_path) / "demo-password"
-    if path.exists():
-        return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     password = secrets.token_urlsafe(9)
     path.write_text(password)
@@ -129,12 +136,44 @@ def demo_password() -> str:
     return password
 
 
+def open_demo_accounts(app: Flask) -> list[str]:
+    """The demo accounts (reviewer, lead) that still sign in with the demo password anyone with the
+    instance folder (or the environment) can read."""
+    password = known_demo_password(app)
+    if not password:
+        return []
+    with app.app_context():
+        session = db.session()
+        try:
+            users = [find_user(session, name) for name, _, _ in DEMO_USERS]
+        except SQLAlchemyError:  # no tables yet: no accounts either
+            return []
+        finally:
+            session.close()
+    return [user.username for user in users if user is not None and user.check_password(password)]
+
+
+def demo_accounts_warning(app: Flask) -> str | None:
+    """The warning to print on start while demo accounts keep the demo password; None when none do."""
+    names = open_demo_accounts(app)
+    if not names:
+        return None
+    return (f"Warning: the demo account{'s' if len(names) > 1 else ''} {' and '.join(names)} still sign{'' if len(names) > 1 else 's'} "
+            "in with the demo password (ANNOTATOR_DEMO_PASSWORD or instance/demo-password). Before anyone else can "
+            "reach this server, give each a password of its own (flask --app app create-user NAME --role ROLE) "
+            "or remove its sign-in (flask --app app deactivate-user NAME).")
+
+
 def load_demo_data() -> tuple[Article, str]:
-    """Ensure the schema, the demo users and the demo article; return the article and password."""
+    """Ensure the schema, the demo users and the demo article; return the article and password.
+
+    The demo users are created only when missing: an existing account of the same name (whose
+    password or role someone changed) is never touched."""
     db.create_schema()
     session = db.session()
     password = demo_password()
-    users = [create_or_update_user(session=session, username=name, role=role, password=password, display_name=display)
+    users = [find_user(session, name) or create_or_update_user(session=session, username=name, role=role,
+                                                                password=password, display_name=display)
              for name, role, display in DEMO_USERS]
     article = session.exec(select(Article).where(Article.title == DEMO_TITLE)).first()
     if article is None:
@@ -184,8 +223,13 @@ def register(app: Flask) -> None:
         """Load the demo article and the demo users (reviewer, lead)."""
         article, password = load_demo_data()
         click.echo(f"Demo article: /articles/{article.id} ({article.title})")
-        click.echo("Sign in at http://127.0.0.1:5000/login as 'reviewer' or 'lead' "
-                   f"with the password: {password}")
+        still_open = open_demo_accounts(current_app)
+        if still_open:
+            click.echo(f"Sign in at http://127.0.0.1:5000/login as {' or '.join(repr(n) for n in still_open)} "
+                       f"with the password: {password}")
+            click.echo(demo_accounts_warning(current_app), err=True)
+        else:
+            click.echo("The demo accounts have passwords of their own now: sign in with those.")
 
     @app.cli.command("suggest-claims", cls=OneLineCommand)
     @click.option("--article", "article_id", type=int, help="Only this article (default: every article).")
@@ -221,7 +265,10 @@ def register(app: Flask) -> None:
     @click.option("--name", "display_name", help="Display name (default: the username).")
     @one_line_errors
     def create_user(username, role, password, display_name):
-        """Create a user, or change an existing user's role and password."""
+        """Create a user, or change an existing user's role and password (which ends the user's
+        signed-in sessions)."""
+        if login_name(username) != username.strip():
+            raise click.ClickException("the username holds control or invisible characters")
         username = username.strip()
         if not username:
             raise click.ClickException("the username is empty")
@@ -235,6 +282,20 @@ def register(app: Flask) -> None:
         user = create_or_update_user(session=db.session(), username=username, role=role, password=password,
                                      display_name=display_name)
         click.echo(f"User {user.username} ({user.role}) is ready.")
+
+    @app.cli.command("deactivate-user", cls=OneLineCommand)
+    @click.argument("username")
+    @one_line_errors
+    def deactivate_user_command(username):
+        """Stop USERNAME from signing in: the password is removed, every signed-in session ends and
+        the API tokens stop working. Annotations and history stay. `create-user` with a new
+        password lets the user in again."""
+        db.create_schema()
+        user = find_user(db.session(), username.strip())
+        if user is None:
+            raise click.ClickException(f"no user named {username}")
+        deactivate_user(session=db.session(), user=user)
+        click.echo(f"User {user.username} can no longer sign in; their sessions have ended.")
 
     @app.cli.command("create-token", cls=OneLineCommand)
     @click.argument("username")

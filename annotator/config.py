@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from .checkworthiness import DEFAULT_THRESHOLD
@@ -27,6 +28,15 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+def _hours(name: str, default: float) -> int:
+    """A duration given in hours by environment variable ``name``, in seconds."""
+    value = os.environ.get(name, "").strip()
+    hours = float(value) if value else default
+    if not 0 < hours < 24 * 366 * 10:
+        raise ValueError(f"{name} must be a number of hours above 0, not {value!r}")
+    return int(hours * 3600)
+
+
 def from_environment(instance_path: Path, overrides: dict | None = None) -> dict:
     """The app's configuration as read from the environment, then ``overrides``."""
     overrides = overrides or {}
@@ -34,7 +44,7 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         f"sqlite:///{instance_path / 'annotator.sqlite3'}"
     )
     secure = os.environ.get("ANNOTATOR_SECURE_COOKIES") == "1"
-    return {
+    settings = {
         "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_path),
         "DATABASE_URL": database_url,
         "SESSION_COOKIE_SECURE": secure,
@@ -43,6 +53,11 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "SESSION_COOKIE_SAMESITE": "Lax",
         "DEMO_PASSWORD": os.environ.get("ANNOTATOR_DEMO_PASSWORD"),
         "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
+        # A signed-in session ends after this long without use, and this long after signing in
+        # whatever happens (annotator.auth); the cookie itself expires with the second.
+        "SESSION_IDLE_SECONDS": _hours("ANNOTATOR_SESSION_IDLE_HOURS", 12),
+        "SESSION_LIFETIME_SECONDS": _hours("ANNOTATOR_SESSION_LIFETIME_HOURS", 14 * 24),
+        "SESSION_REFRESH_EACH_REQUEST": False,  # the cookie is re-sent when it changes, not on every answer
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "ORGANISATION_NAME": os.environ.get("ANNOTATOR_ORGANISATION", "Fact-check desk"),
         # Strict-Transport-Security max-age in seconds; 0 (the default) sends none. Set it behind HTTPS.
@@ -69,3 +84,5 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "SUGGESTION_THRESHOLD": float(os.environ.get("ANNOTATOR_SUGGESTION_THRESHOLD", "") or DEFAULT_THRESHOLD),
         "SEED_ARTICLE": Path(__file__).parent / "data" / "seed-article.txt",
     } | overrides
+    settings.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(seconds=settings["SESSION_LIFETIME_SECONDS"]))
+    return settings

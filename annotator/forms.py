@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.form import _Auto, _is_submitted
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,7 +22,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -62,11 +64,43 @@ class CleanTextMeta:
         return unbound_field.bind(form=form, **options)
 
 
+NOT_A_FILE_MESSAGE = "Send this as text typed into the form, not as a file."
+
+
+def _fields_named(fields, names: set[str]):
+    """The fields (nested ones of sub-forms and lists too) whose submitted names are in ``names``."""
+    for field in fields:
+        if isinstance(field, FieldList):
+            yield from _fields_named(field.entries, names)
+        elif isinstance(field, FormField):
+            yield from _fields_named(field.form, names)
+        elif field.name in names:
+            yield field
+
+
 class AppForm(FlaskForm):
-    """Base of the app's forms: CSRF-protected, text fields cleaned."""
+    """Base of the app's forms: CSRF-protected, text fields cleaned.
+
+    Only the form's file fields take file parts: a file sent where the form asks for text (a
+    username, a note) is refused with a message on that field, and a JSON body is no form."""
 
     class Meta(CleanTextMeta):
-        pass
+        def wrap_formdata(self, form, formdata):
+            if formdata is not _Auto or not _is_submitted():
+                return super().wrap_formdata(form, formdata)
+            file_fields = {field.name for field in form if isinstance(field, FileField)}
+            files = MultiDict([(key, value) for key, value in request.files.items(multi=True) if key in file_fields])
+            form.misplaced_files = {key for key in request.files if key not in file_fields}
+            return CombinedMultiDict((files, request.form)) if files else request.form
+
+    misplaced_files: set[str] = set()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        misplaced = list(_fields_named(self, self.misplaced_files)) if self.misplaced_files else []
+        for field in misplaced:
+            field.errors = [NOT_A_FILE_MESSAGE]
+        return valid and not misplaced
 
 
 class SubForm(Form):
@@ -76,8 +110,15 @@ class SubForm(Form):
         pass
 
 
+def _login_name(value):
+    from .auth import login_name  # the one normalisation of sign-in names (auth imports these forms)
+
+    return login_name(value) if isinstance(value, str) else value
+
+
 class LoginForm(AppForm):
-    username = StringField("Username", validators=[DataRequired(message="Enter your username.")])
+    username = StringField("Username", filters=[_login_name],
+                           validators=[DataRequired(message="Enter your username.")])
     password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
 
 

@@ -10,13 +10,14 @@
 """
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 
-from flask import Blueprint, Response, g, render_template, request, session
+from flask import Blueprint, Response, current_app, g, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import func, literal, select
 
-from . import db, discussion, live_marker, spans, text
+from . import auth, db, discussion, live_marker, spans, text
 from .live_rules import MAX_CHANGES, Change, Plan, candidate_spans, describe, etag, plan_for
 from .models import ArticleRevision, Article, LiveChange, Span, User
 from .panel import article_context
@@ -35,18 +36,23 @@ def answer_unchanged() -> Response | None:
     """304 when the poll's entity tag is current, in one statement and without loading the user.
 
     The statement reads the article's counter joined to the session's user (who must still be
-    able to sign in), so a signed-out or disabled account, a missing article or any change
+    able to sign in, on a session of the user's current version that has not expired), so a signed-out or disabled account, a missing article or any change
     falls through to the full view (None), which checks everything the usual way.
     """
     article_id = (request.view_args or {}).get("article_id")
-    user_id = session.get("_user_id")
+    user_id, version = session.get("_user_id"), session.get(auth.VERSION_KEY)
     if not request.if_none_match or not user_id or not str(user_id).isdigit() or not 0 < article_id <= MAX_ID:
+        return None
+    config = current_app.config
+    if not isinstance(version, int) or auth.session_expired(
+            started=session.get(auth.STARTED_KEY), seen=session.get(auth.SEEN_KEY), now=time.time(),
+            idle=config["SESSION_IDLE_SECONDS"], lifetime=config["SESSION_LIFETIME_SECONDS"]):
         return None
     statement = (select(func.coalesce(ArticleRevision.revision, 0))
                  .select_from(User)
                  .join(Article, Article.id == literal(article_id))
                  .outerjoin(ArticleRevision, ArticleRevision.article_id == Article.id)
-                 .where(User.id == int(user_id), User.password_hash.is_not(None)))
+                 .where(User.id == int(user_id), User.password_hash.is_not(None), User.session_version == version))
     revision = db.session().execute(statement).scalar()
     if revision is None or not request.if_none_match.contains(etag(article_id, revision)):
         return None

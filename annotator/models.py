@@ -55,6 +55,9 @@ class User(SQLModel, table=True):
     role: str = Field(default="reviewer", max_length=20)
     # None: an account that cannot sign in (e.g. the author of imported annotations).
     password_hash: Optional[str] = Field(default=None, max_length=256)
+    # Copied into the session cookie at sign-in; raising it (sign-out, new password or role,
+    # deactivation) ends every session signed in before (annotator.auth).
+    session_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 
     annotations: list["Annotation"] = Relationship(back_populates="user")

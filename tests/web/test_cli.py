@@ -4,8 +4,10 @@ import io
 import json
 import re
 import unicodedata
+from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from annotator.models import Article, User
 from tests.conftest import CLAIM, annotation_data, login, post_annotation, rows
@@ -273,3 +275,82 @@ def test_restore_refuses_what_is_not_a_backup(runner, tmp_path):
     assert ("pg_restore" if POSTGRES_URL else "not a SQLite database") in result.output
     missing = runner.invoke(args=["restore", str(tmp_path / "none.sqlite3"), "--yes"])
     assert missing.exit_code == 1 and "no such file" in missing.output
+
+
+# --- Demo accounts are never reset (outside test finding 6) ----------------------------------------------------
+
+def test_load_demo_never_changes_an_existing_account(app, runner, client):
+    from tests.conftest import PASSWORD, login
+
+    assert runner.invoke(args=["create-user", "lead", "--role", "reviewer", "--password", "a new secret 1"]).exit_code == 0
+    result = runner.invoke(args=["load-demo"])
+    assert result.exit_code == 0, result.output
+    (lead,) = rows(app, User, User.username == "lead")
+    assert lead.role == "reviewer"  # not made a lead again
+    assert login(client, "lead", PASSWORD).status_code == 422  # the demo password does not open it again
+    assert login(client, "lead", "a new secret 1").status_code == 303
+    assert "Sign in at" in result.output and "'reviewer'" in result.output and "'lead'" not in result.output
+
+
+def test_load_demo_creates_missing_demo_users_only(app, runner):
+    from tests.conftest import PASSWORD
+
+    assert runner.invoke(args=["create-user", "reviewer", "--password", "mine 12345"]).exit_code == 0
+    with app.app_context():
+        from annotator import db
+
+        session = db.session()
+        session.exec(select(User).where(User.username == "lead")).one().username = "former-lead"
+        session.commit()
+    assert runner.invoke(args=["load-demo"]).exit_code == 0
+    (reviewer,) = rows(app, User, User.username == "reviewer")
+    (lead,) = rows(app, User, User.username == "lead")
+    assert not reviewer.check_password(PASSWORD) and lead.check_password(PASSWORD) and lead.role == "lead"
+
+
+def test_load_demo_warns_while_demo_accounts_keep_the_demo_password(app, runner):
+    result = runner.invoke(args=["load-demo"])
+    assert "Warning: the demo accounts reviewer and lead still sign in with the demo password" in result.output
+    for name, role in (("reviewer", "reviewer"), ("lead", "lead")):
+        runner.invoke(args=["create-user", name, "--role", role, "--password", f"{name} own password"])
+    result = runner.invoke(args=["load-demo"])
+    assert "Warning" not in result.output and "passwords of their own" in result.output
+
+
+def test_the_server_warns_on_start_while_demo_accounts_keep_the_demo_password(app, runner, tmp_path, monkeypatch):
+    """gunicorn's start hook (make serve) builds the app from the environment and warns in its log."""
+    import runpy
+
+    from tests.conftest import PASSWORD, POSTGRES_URL
+
+    if POSTGRES_URL:
+        pytest.skip("the hook reads the database from the environment; checked on SQLite")
+    monkeypatch.setenv("ANNOTATOR_DATABASE_URL", app.config["DATABASE_URL"])
+    monkeypatch.setenv("ANNOTATOR_DEMO_PASSWORD", PASSWORD)
+    monkeypatch.setenv("ANNOTATOR_SECRET_KEY", "x")
+    hooks = runpy.run_path(str(Path(__file__).parents[2] / "gunicorn.conf.py"))
+
+    class Log:
+        def __init__(self):
+            self.lines = []
+
+        def warning(self, message, *args):
+            self.lines.append(message % args if args else message)
+
+    class Server:
+        log = Log()
+
+    hooks["when_ready"](Server)
+    assert any("demo accounts reviewer and lead still sign in" in line for line in Server.log.lines)
+    runner.invoke(args=["create-user", "lead", "--role", "lead", "--password", "lead own password"])
+    Server.log = Log()
+    hooks["when_ready"](Server)
+    assert [line for line in Server.log.lines if "demo account reviewer still signs in" in line]
+
+
+def test_make_serve_does_not_load_the_demo():
+    makefile = (Path(__file__).parents[2] / "Makefile").read_text()
+    serve = makefile.split("\nserve:", 1)[1].split("\n\n", 1)[0]
+    assert "load-demo" not in serve and "init-db" in serve and "gunicorn" in serve
+    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "load-demo" in run  # the demo is what `make run` is for

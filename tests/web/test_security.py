@@ -112,3 +112,188 @@ def test_a_request_body_over_the_limit_is_413(app, reviewer_client, demo_article
                                           "quote": "Putin"})
     assert response.status_code == 413
     assert re.search(r"Too large", response.get_data(as_text=True))
+
+
+# --- Sign-in limits: one name, however it is spelled (outside test finding 1) -------------------------------
+
+CONTROL_CHARACTERS = [chr(c) for c in range(0x01, 0x20)] + ["\x7f"]
+
+
+def right_password_login(client, username: str):
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+
+
+def test_control_characters_in_the_username_do_not_open_a_fresh_bucket_of_guesses(app):
+    """After five wrong passwords for an account, no spelling of its name with a control character
+    (any of U+0001-U+001F and U+007F, at the start, inside or at the end) signs in: 429 each time."""
+    app.config.update(LOGIN_LIMIT_PER_ADDRESS="10000 per 15 minutes")  # the account's limit is under test
+    client = app.test_client()
+    for _ in range(5):
+        assert failed_login(client, "reviewer").status_code == 422
+    for character in CONTROL_CHARACTERS:
+        for variant in (character + "reviewer", "re" + character + "viewer", "reviewer" + character,
+                        "REVIEWER" + character):
+            response = right_password_login(client, variant)
+            assert response.status_code == 429, (repr(variant), response.status_code)
+    assert client.get("/").status_code == 302  # never signed in
+
+
+def test_failed_sign_ins_under_control_character_spellings_count_against_the_account(app):
+    app.config.update(LOGIN_LIMIT_PER_ADDRESS="10000 per 15 minutes")
+    client = app.test_client()
+    for character in ("\x01", "\x1f", "\x7f", "\u200b", "\x00"):
+        assert failed_login(client, f"rev{character}iewer").status_code == 422
+    assert right_password_login(client, "reviewer").status_code == 429
+
+
+def test_the_same_name_finds_the_account_and_keys_its_limit():
+    from annotator.auth import login_name
+
+    for character in CONTROL_CHARACTERS + ["\x80", "\x9f", "\u200b", "\u2060", "\ufeff"]:
+        assert login_name(f" al{character}ice ") == "alice"
+    assert login_name("Cafe\u0301") == "Café"  # NFC, as stored
+    assert login_name(None) == login_name(b"alice") == ""
+
+
+# --- Sessions that end (outside test finding 3) --------------------------------------------------------------
+
+def cookie_of(client) -> str:
+    return client.get_cookie("session").value
+
+
+def replay(app, cookie: str):
+    """A new browser that sends ``cookie`` as its session: what an attacker holding a copy would do."""
+    other = app.test_client()
+    other.set_cookie("session", cookie)
+    return other
+
+
+def test_a_session_cookie_replayed_after_sign_out_signs_nobody_in(app, reviewer_client):
+    copied = cookie_of(reviewer_client)
+    assert replay(app, copied).get("/").status_code == 200
+    token = csrf_token(reviewer_client, "/")
+    assert reviewer_client.post("/logout", data={"csrf_token": token}).status_code == 303
+    replayed = replay(app, copied)
+    assert replayed.get("/").status_code == 302
+    assert replayed.get("/articles/1", headers={"HX-Request": "true"}).status_code == 401
+
+
+def test_signing_out_ends_the_accounts_other_sessions_too(app):
+    laptop, phone = app.test_client(), app.test_client()
+    assert login(laptop, "reviewer").status_code == login(phone, "reviewer").status_code == 303
+    laptop.post("/logout", data={"csrf_token": csrf_token(laptop, "/")})
+    assert phone.get("/").status_code == 302
+    assert login(phone, "reviewer").status_code == 303 and phone.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("command", [
+    ["create-user", "reviewer", "--password", "a new password"],
+    ["create-user", "reviewer", "--role", "lead", "--password", PASSWORD],
+    ["deactivate-user", "reviewer"],
+])
+def test_a_new_password_a_new_role_or_deactivation_ends_the_users_sessions(app, reviewer_client, lead_client,
+                                                                           command):
+    copied = cookie_of(reviewer_client)
+    result = app.test_cli_runner().invoke(args=command)
+    assert result.exit_code == 0, result.output
+    assert replay(app, copied).get("/").status_code == 302
+    assert reviewer_client.get("/").status_code == 302
+    assert lead_client.get("/").status_code == 200  # other accounts keep theirs
+
+
+def test_a_deactivated_user_cannot_sign_in_until_given_a_password_again(app, client):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["deactivate-user", "reviewer"]).exit_code == 0
+    assert login(client, "reviewer").status_code == 422
+    assert runner.invoke(args=["create-user", "reviewer", "--password", "back again 123"]).exit_code == 0
+    assert login(client, "reviewer", "back again 123").status_code == 303
+    failed = runner.invoke(args=["deactivate-user", "nobody"])
+    assert failed.exit_code == 1 and "no user named nobody" in failed.output
+
+
+def test_a_cookie_from_before_session_versions_signs_nobody_in(app, reviewer_client):
+    """A cookie that names a user but carries no session version (as every cookie did before) is over."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    serializer = SecureCookieSessionInterface().get_signing_serializer(app)
+    old_style = serializer.dumps({"_user_id": "1", "_fresh": True, "csrf_token": "x"})
+    assert replay(app, old_style).get("/").status_code == 302
+
+
+class Clock:
+    """time.time as the session checks see it, moved on by hand."""
+
+    def __init__(self, monkeypatch):
+        import time
+
+        self.now = time.time()
+        monkeypatch.setattr("annotator.auth.time.time", lambda: self.now)
+
+    def advance(self, hours: float) -> None:
+        self.now += hours * 3600
+
+
+def test_a_session_ends_after_twelve_hours_without_use(app, monkeypatch):
+    clock = Clock(monkeypatch)
+    client = app.test_client()
+    assert login(client, "reviewer").status_code == 303
+    clock.advance(11.9)
+    assert client.get("/").status_code == 200  # used: the idle clock starts again
+    clock.advance(11.9)
+    assert client.get("/").status_code == 200
+    clock.advance(12.1)
+    assert client.get("/").status_code == 302
+
+
+def test_a_session_ends_fourteen_days_after_signing_in_however_busy(app, monkeypatch):
+    clock = Clock(monkeypatch)
+    client = app.test_client()
+    assert login(client, "reviewer").status_code == 303
+    for _ in range(14 * 2 - 1):  # used every 12 hours less a minute: never idle
+        clock.advance(12 - 1 / 60)
+        assert client.get("/").status_code == 200
+    clock.advance(12)
+    assert client.get("/").status_code == 302
+    assert login(client, "reviewer").status_code == 303 and client.get("/").status_code == 200
+
+
+def test_the_session_limits_are_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_SESSION_IDLE_HOURS", "0.5")
+    monkeypatch.setenv("ANNOTATOR_SESSION_LIFETIME_HOURS", "8")
+    app = make_app(tmp_path / "limits.sqlite3")
+    assert app.config["SESSION_IDLE_SECONDS"] == 1800 and app.config["SESSION_LIFETIME_SECONDS"] == 8 * 3600
+    response = login(app.test_client(), "reviewer")
+    expires = re.search(r"Expires=([^;]+)", session_cookie(response)).group(1)
+    from email.utils import parsedate_to_datetime
+    from datetime import datetime, timezone
+
+    left = parsedate_to_datetime(expires) - datetime.now(timezone.utc)
+    assert 7.9 * 3600 < left.total_seconds() <= 8 * 3600  # the browser drops it at the absolute limit too
+    app.extensions["engine"].dispose()
+    monkeypatch.setenv("ANNOTATOR_SESSION_IDLE_HOURS", "zero")
+    with pytest.raises(ValueError):
+        make_app(tmp_path / "bad.sqlite3")
+
+
+def test_polls_do_not_keep_an_idle_session_alive(app, monkeypatch, reviewer_client, demo_article):
+    from tests.web.test_live import Poller
+
+    clock = Clock(monkeypatch)
+    poller = Poller(reviewer_client, demo_article.id)
+    for _ in range(11):  # the page polls for 11 hours; the reviewer does nothing
+        clock.advance(1)
+        assert poller.poll().status_code in (200, 304)
+    clock.advance(1.5)
+    assert poller.poll().status_code == 401
+
+
+def test_a_revoked_session_gets_no_304_from_the_live_poll(app, reviewer_client, demo_article):
+    from tests.web.test_live import Poller
+
+    copied = cookie_of(reviewer_client)
+    thief = replay(app, copied)
+    poller = Poller(thief, demo_article.id)
+    assert poller.poll().status_code in (200, 304)
+    reviewer_client.post("/logout", data={"csrf_token": csrf_token(reviewer_client, "/")})
+    assert poller.poll().status_code == 401
