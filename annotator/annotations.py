@@ -18,9 +18,12 @@ TEXT_CHANGED_MESSAGE = ("A new version of the article arrived while you were ann
 
 
 def load_own_annotation(annotation_id: int) -> Annotation:
-    """An annotation the signed-in user may change: 404 when missing, 403 when not theirs."""
+    """An annotation the signed-in user may change: 404 when missing or hidden from them (another
+    reviewer's draft: the answer must not tell that it exists), 403 when they know of it but it is
+    not theirs."""
     annotation = get_or_404(Annotation, annotation_id)
-    if annotation.deleted_at is not None:
+    if annotation.deleted_at is not None or not spans.is_listed(
+            current_user, author_id=annotation.user_id, status=annotation.status):
         abort(404)
     if not annotation.is_owned_by(current_user):
         abort(403)
@@ -84,10 +87,13 @@ def annotate(article_id: int):
         form = NewAnnotationForm(formdata=None, data={"start": start, "end": end, "quote": quote})
         form.quote.errors = [str(error)]
         return render_form(form, 422, article=article, action=action, quote=quote or "")
-    span = spans.find_span(session=db.session(), article_id=article.id, start=target.start, end=target.end)
-    existing = spans.own_annotation(session=db.session(), span=span, user=current_user)
+    session = db.session()
+    span = spans.find_span(session=session, article_id=article.id, start=target.start, end=target.end)
+    if span is not None and not spans.knows_span(session=session, span=span, viewer=current_user):
+        span = None  # words only another reviewer's draft holds: answered as if no claim were there
+    existing = spans.own_annotation(session=session, span=span, user=current_user)
     form = NewAnnotationForm(formdata=None, obj=existing, data=target_fields(target, article))
-    reattachable = () if span else spans.known_orphans(session=db.session(), article=article, viewer=current_user)
+    reattachable = () if span else spans.known_orphans(session=session, article=article, viewer=current_user)
     return render_form(form, article=article, action=action, quote=target.quote, existing=existing,
                        reattachable=reattachable)
 

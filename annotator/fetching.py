@@ -73,6 +73,12 @@ def is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+def not_fetchable(host: str) -> str:
+    """Why ``host`` is not fetched, the same whether it does not exist or is not public."""
+    return (f"{host} cannot be fetched: it could not be found, or it is not a public web address "
+            "(only public web pages are fetched).")
+
+
 def checked_target(url: str, rules: FetchRules, resolve: Resolver = socket.getaddrinfo) -> Target:
     """Where ``url`` would be fetched from; FetchError when it is not an http(s) address of a public host."""
     try:
@@ -88,13 +94,12 @@ def checked_target(url: str, rules: FetchRules, resolve: Resolver = socket.getad
     try:
         found = list(dict.fromkeys(info[4][0] for info in resolve(host, port, type=socket.SOCK_STREAM)))
     except (OSError, UnicodeError):
-        raise FetchError(f"The host {host} could not be found.") from None
-    if not found:
-        raise FetchError(f"The host {host} could not be found.")
-    if host not in rules.allowed_hosts and not all(a in rules.allowed_hosts or is_public(a) for a in found):
-        # The address itself stays unsaid: the message must not map the internal network.
-        raise FetchError(f"{host} is not a public web address (it leads to a private or reserved network); "
-                         "only public web pages are fetched.")
+        found = []
+    if not found or (host not in rules.allowed_hosts
+                     and not all(a in rules.allowed_hosts or is_public(a) for a in found)):
+        # One message for a host that does not exist and one on a private or reserved network: telling
+        # them apart (or naming the address) would map the newsroom's internal network.
+        raise FetchError(not_fetchable(host))
     addresses = tuple(sorted(found, key=lambda a: ":" in a))  # IPv4 first: many servers have no IPv6 route
     path = parts.path or "/"
     return Target(parts.scheme, host, port, addresses, path + (f"?{parts.query}" if parts.query else ""))

@@ -76,7 +76,7 @@ def without_draft_content(event: Event):
 
 FIELD_LABELS = {"verdict": "Verdict", "status": "Status", "note": "Note", "sources": "Sources",
                 "rationale": "Rationale", "cited_sources": "Cited sources", "return_note": "Return note",
-                "comment": "Comment", "same_claim": "Same claim as"}
+                "comment": "Comment", "same_claim": "Same claim as", "claim": "Claim"}
 
 
 def changes(before: dict | None, after: dict | None) -> list[tuple[str, object, object]]:

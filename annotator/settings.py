@@ -43,10 +43,11 @@ def create_token():
 
 @bp.post("/settings/tokens/<int:token_id>/revoke")
 def revoke_token(token_id: int):
-    """Revoke one of your tokens: requests with it get 401 from now on."""
+    """Revoke one of your tokens: requests with it get 401 from now on. Someone else's token is
+    404, as an unknown one: the answer must not tell which token ids exist."""
     token = get_or_404(ApiToken, token_id)
     if token.user_id != current_user.id:
-        abort(403, "This is not your token.")
+        abort(404)
     tokens.revoke_token(session=db.session(), token=token)
     if not htmx_request():
         return redirect(url_for("settings.token_list"), code=303)

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from . import db, history, reanchoring, search_index, spans, suggestions, text
 from .anchoring import Target
-from .models import Article, ArticleVersion, Span, SpanAnchor, User
+from .models import Annotation, Article, ArticleVersion, Event, Span, SpanAnchor, User
 from .reanchoring import ORPHANED, REATTACHED, OldSpan, Placement
 
 ORIGINS = {"created": "Added", "pasted": "Pasted", "file": "From a file", "web": "Fetched from the web"}
@@ -203,7 +203,9 @@ def reattach(*, session: Session, span: Span, target: Target, user: User, articl
     taken = session.exec(select(Span).where(Span.article_id == span.article_id, Span.start == target.start,
                                             Span.end == target.end, Span.anchor_state != ORPHANED)).first()
     if taken is not None:
-        raise RangeTaken(taken)
+        if spans.knows_span(session=session, span=taken, viewer=user):
+            raise RangeTaken(taken)
+        _make_room(session, orphan=span, hidden=taken, user=user)
     before = {"quote": span.quote}
     span.start, span.end, span.quote = target.start, target.end, target.quote
     span.prefix, span.suffix = target.prefix, target.suffix
@@ -224,6 +226,28 @@ def reattach(*, session: Session, span: Span, target: Target, user: User, articl
         raise RangeTaken(None) from None
     session.commit()
     return span
+
+
+def _make_room(session: Session, *, orphan: Span, hidden: Span, user: User) -> None:
+    """Re-attaching onto words that only other reviewers' drafts hold (a claim ``user`` may not know of)
+    goes ahead as if the words were free, and tells ``user`` nothing: the drafts move onto the
+    re-attached claim unchanged and still private, with their history and a "moved" event their
+    authors (and leads) see. The claim they leave keeps its discussion and is retired (orphaned, and
+    with nothing on it, listed nowhere). A draft whose author already has an annotation on the
+    re-attached claim cannot join it (one annotation per reviewer and claim): it stays, untouched,
+    on the retired claim, which its author then finds among the orphans, to re-attach elsewhere."""
+    hidden.anchor_state = ORPHANED  # off the words first: the unique range index takes one placed claim
+    session.flush()
+    judged = set(session.exec(select(Annotation.user_id).where(Annotation.span_id == orphan.id)))
+    for annotation in session.exec(select(Annotation).where(Annotation.span_id == hidden.id)).all():
+        if annotation.user_id in judged:
+            continue
+        annotation.span_id = orphan.id
+        session.execute(update(Event).where(Event.annotation_id == annotation.id).values(span_id=orphan.id)
+                        .execution_options(synchronize_session=False))
+        history.record(session, span_id=orphan.id, annotation_id=annotation.id, user=user, action="moved",
+                       before={"claim": hidden.id}, after={"claim": orphan.id})
+    session.flush()
 
 
 @dataclass

@@ -49,7 +49,7 @@ def test_redirects_are_followed_five_times_at_most(app, runner, pages):
 
 
 @pytest.mark.parametrize("path, message", [
-    ("/to-private", "10.1.2.3 is not a public web address"),
+    ("/to-private", "10.1.2.3 cannot be fetched: it could not be found, or it is not a public web address"),
     ("/to-ftp", "Only http:// and https://"),
     ("/empty", "No article text was found"),
     ("/pdf", "is not a web page (application/pdf)"),
@@ -70,8 +70,8 @@ def test_pages_that_cannot_be_imported_fail_in_one_line_and_add_nothing(app, run
 def test_without_the_exemption_the_local_server_is_refused(app, runner, pages):
     app.config["FETCH_ALLOWED_HOSTS"] = frozenset()
     result = import_url(runner, f"{pages.base}/news")
-    assert result.exit_code == 1 and "127.0.0.1 is not a public web address" in result.output
-    assert "localhost is not a public web address" in import_url(runner, "http://localhost:9/").output
+    assert result.exit_code == 1 and "127.0.0.1 cannot be fetched" in result.output
+    assert "localhost cannot be fetched" in import_url(runner, "http://localhost:9/").output
 
 
 def test_import_article_reads_a_saved_page_offline(app, runner, tmp_path):

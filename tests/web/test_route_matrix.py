@@ -2,7 +2,10 @@
 
 A route added to the app without a row here fails `test_every_route_has_a_rule`.
 """
+import re
+
 import pytest
+from sqlmodel import select
 
 from tests.conftest import CLAIM, annotation_data, csrf_token, login, post_annotation
 from tests.web.api_helpers import make_token
@@ -90,7 +93,7 @@ ROUTES = {
     ("verdict_styles", "GET"): ("/verdicts.css", None, PUBLIC),
     ("settings.token_list", "GET"): ("/settings/tokens", None, SIGNED_IN),
     ("settings.create_token", "POST"): ("/settings/tokens", {}, rule(other=422, lead=422, owner=422)),
-    ("settings.revoke_token", "POST"): ("/settings/tokens/1/revoke", {}, rule(other=403, lead=403, owner=303)),
+    ("settings.revoke_token", "POST"): ("/settings/tokens/1/revoke", {}, rule(other=404, lead=404, owner=303)),
     ("api.openapi_document", "GET"): ("/api/v1/openapi.json", None, PUBLIC),
     ("api.articles", "GET"): ("/api/v1/articles", None, TOKEN_ONLY),
     ("api.article", "GET"): ("/api/v1/articles/1", None, TOKEN_ONLY),
@@ -134,3 +137,54 @@ def test_each_visitor_gets_the_status_the_rule_says(visitors, endpoint, method):
         assert response.status_code == expected[visitor], (visitor, method, path, response.get_data(as_text=True)[:300])
         if response.status_code == 302 and visitor == "anonymous":
             assert response.headers["Location"].startswith("/login")
+
+
+# --- Hidden things answer like missing ones -------------------------------------------------------------------
+
+UNKNOWN_ID = 999_999
+
+
+def _fill(pattern: str, values: dict) -> str:
+    """A rule's path with its arguments filled in from ``values``."""
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), pattern)
+
+
+def test_every_route_answers_another_reviewers_draft_as_if_it_did_not_exist(app, make_user, demo_article):
+    """For every route that takes a claim or an annotation id, and every method: a reviewer gets the same
+    status for another reviewer's private draft (and the claim only that draft holds) as for an id that
+    does not exist; only leads may know that drafts exist."""
+    from annotator import db
+    from annotator.models import Annotation
+
+    owner = make_user("owner")
+    response = post_annotation(owner, demo_article, annotation_data(demo_article.text, CLAIM, action="save"))
+    assert response.status_code == 200
+    with app.app_context():
+        draft = db.session().exec(select(Annotation)).one()
+        draft_id, span_id = draft.id, draft.span_id
+    other = make_user("other")
+    other_token = make_token(app, "other")
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not {"annotation_id", "span_id"} & set(rule.arguments):
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            answers = []
+            for ids in ({"annotation_id": draft_id, "span_id": span_id},
+                        {"annotation_id": UNKNOWN_ID, "span_id": UNKNOWN_ID}):
+                path = _fill(rule.rule, {**{arg: 1 for arg in rule.arguments}, **ids})
+                if rule.endpoint.startswith("api."):
+                    response = other.open(path, method=method, json={},
+                                          headers={"Authorization": f"Bearer {other_token}"})
+                elif method == "GET":
+                    response = other.get(path)
+                else:
+                    token = csrf_token(other, "/articles/1")
+                    response = other.open(path, method=method, data={"csrf_token": token})
+                answers.append(response.status_code)
+            assert answers[0] == answers[1], (rule.endpoint, method, answers)
+            checked += 1
+    assert checked >= 19  # every such route and method today
+    with app.app_context():
+        stored = db.session().get(Annotation, draft_id)
+        assert (stored.status, stored.deleted_at, stored.version) == ("draft", None, 1)
