@@ -137,14 +137,8 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def _timing_and_security_headers(response: Response) -> Response:
-        started = g.get("request_started")
-        if started is not None:
-            duration_ms = (time.perf_counter() - started) * 1000
-            response.headers["Server-Timing"] = f"app;dur={duration_ms:.1f}"
-            # One line per request; the path only (a query string may hold quoted article text).
-            user_id = _request_user_id()
-            request_log.info("method=%s path=%s status=%s duration_ms=%.1f user=%s",
-                             request.method, request.path, response.status_code, duration_ms, user_id)
+        # The policy headers come first and need nothing that can fail, so that they survive any error:
+        # if a later step raises, Flask logs it and sends this same response object.
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -152,9 +146,18 @@ def _register_request_hooks(app: Flask) -> None:
         if app.config["HSTS_SECONDS"]:
             response.headers.setdefault("Strict-Transport-Security",
                                         f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
-        if _request_user_id() != "-":
-            response.headers.setdefault("Cache-Control", "private, no-store")
         response.vary.add("HX-Request")
+        started = g.get("request_started")
+        duration_ms = (time.perf_counter() - started) * 1000 if started is not None else None
+        if duration_ms is not None:
+            response.headers["Server-Timing"] = f"app;dur={duration_ms:.1f}"
+        user_id = _request_user_id()
+        if user_id != "-":
+            response.headers.setdefault("Cache-Control", "private, no-store")
+        if duration_ms is not None:
+            # One line per request; the path only (a query string may hold quoted article text).
+            request_log.info("method=%s path=%s status=%s duration_ms=%.1f user=%s",
+                             request.method, request.path, response.status_code, duration_ms, user_id)
         return response
 
 
@@ -184,6 +187,9 @@ def _register_error_handlers(app: Flask) -> None:
 
     def render_error(status: int, message: str | None = None, error=None):
         from . import api
+
+        if status == 500:
+            db.discard_changes()  # a failed write leaves the session unusable for the page and hooks that follow
 
         if api.is_api_request():
             return api.error_problem(status, error)  # errors no API view handled: unknown path, 405, 413, 500

@@ -21,7 +21,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from . import csrf, db, downloads, exports, openapi, spans, tokens, verdicts, versioning
 from .anchoring import AnchorError, Target, resolve_target
-from .text import canonicalize_fragment
+from .text import NotText, canonicalize_fragment, loads_json
 from .forms import annotation_content_form
 from .interchange import Rejected, w3c_content, w3c_target
 from .models import Annotation, Article, ArticleVersion, FinalVerdict, Span, User
@@ -190,7 +190,10 @@ def json_body() -> Any:
         fail(415, "Send the annotation as JSON (Content-Type: application/ld+json or application/json).",
              kind="unsupported-media-type")
     try:
-        return json.loads(request.get_data(cache=False) or b"")
+        return loads_json(request.get_data(cache=False) or b"")
+    except NotText as error:
+        fail(422, f"The body is not Unicode text: {error}", kind="validation",
+             errors=[{"field": "", "detail": str(error)}])
     except (ValueError, RecursionError):
         fail(400, "The body is not valid JSON.", kind="malformed-json")
 

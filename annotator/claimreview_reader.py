@@ -7,13 +7,12 @@ blocks hold any of these. Each ClaimReview becomes an :class:`ExternalReview`, o
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from html.parser import HTMLParser
 from typing import Any, Iterator
 
-from .text import CONTROL_CHARACTERS
+from .text import CONTROL_CHARACTERS, loads_json
 
 
 class NotClaimReview(ValueError):
@@ -67,8 +66,8 @@ def documents(text: str) -> list[Any]:
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith(("{", "[")):
         try:
-            return [json.loads(stripped)]
-        except ValueError as error:  # JSONDecodeError, and an integer too long to convert
+            return [loads_json(stripped)]
+        except ValueError as error:  # JSONDecodeError, an integer too long to convert, a lone surrogate
             raise NotClaimReview(f"not valid JSON: {error}") from None
     if "<" not in stripped:
         raise NotClaimReview("neither JSON nor an HTML page")
@@ -80,7 +79,7 @@ def documents(text: str) -> list[Any]:
     found = []
     for block in parser.blocks:
         try:
-            found.append(json.loads(block))
+            found.append(loads_json(block))
         except ValueError:
             continue  # a broken block elsewhere on the page must not hide the good ones
     if not found:

@@ -7,7 +7,6 @@ A command that fails exits non-zero with a one-line message, never a traceback.
 from __future__ import annotations
 
 import functools
-import json
 import secrets
 import sys
 from collections import Counter
@@ -38,7 +37,7 @@ from .verdicts import KEYS
 from .spans import OPERATOR
 from . import search_index, search_syntax
 from .search import search_form, form_filters
-from .text import one_line
+from .text import loads_json, one_line
 
 DEMO_TITLE = "Putin unlikely to negotiate regardless of US election outcome"
 DEMO_USERS = (("reviewer", "reviewer", "Riley Reviewer"), ("lead", "lead", "Lee Lead"))
@@ -430,8 +429,8 @@ def register(app: Flask) -> None:
         if not file.exists():
             raise click.ClickException(f"no such file: {file}")
         try:
-            document = json.loads(file.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            document = loads_json(file.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
             raise click.ClickException(f"{file} is not JSON: {error}") from None
         session = db.session()
         article = session.get(Article, article_id) if article_id is not None else None

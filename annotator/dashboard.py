@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask import Blueprint, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
@@ -507,10 +507,13 @@ class QueueCursor(NamedTuple):
         try:
             rank, span_id, moment = (token or "").split("-", 2)
             waiting_since = datetime.fromisoformat(moment)
-            cursor = cls(int(rank), waiting_since, int(span_id))
-        except ValueError:
+            if waiting_since.tzinfo is None:
+                return None
+            # In UTC here, as the database compares it: a moment at the ends of the calendar overflows.
+            cursor = cls(int(rank), waiting_since.astimezone(timezone.utc), int(span_id))
+        except (ValueError, OverflowError):
             return None
-        if cursor.rank not in (0, 1) or waiting_since.tzinfo is None or not 0 < cursor.span_id < 2**63:
+        if cursor.rank not in (0, 1) or not 0 < cursor.span_id < 2**63:
             return None
         return cursor
 

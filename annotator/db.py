@@ -53,6 +53,13 @@ def rows(db_session: Session, statement):
     return db_session.connection().execute(statement)
 
 
+def discard_changes() -> None:
+    """Roll back the request's session, if it has one, so that it can be used again after an error."""
+    db_session = g.get("db_session")
+    if db_session is not None:
+        db_session.rollback()
+
+
 def _close_session(_exc: BaseException | None) -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import has_request_context, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from flask_wtf.form import _Auto, _is_submitted
@@ -86,7 +86,8 @@ class AppForm(FlaskForm):
 
     class Meta(CleanTextMeta):
         def wrap_formdata(self, form, formdata):
-            if formdata is not _Auto or not _is_submitted():
+            given_request_form = has_request_context() and formdata is request.form
+            if not (formdata is _Auto or given_request_form) or not _is_submitted():
                 return super().wrap_formdata(form, formdata)
             file_fields = {field.name for field in form if isinstance(field, FileField)}
             files = MultiDict([(key, value) for key, value in request.files.items(multi=True) if key in file_fields])

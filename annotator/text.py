@@ -7,6 +7,7 @@ the database.
 from __future__ import annotations
 
 import bisect
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +18,42 @@ from typing import Iterable
 # or mangle some of them (NUL), which would make the page's text differ from
 # the stored text; PostgreSQL refuses NUL outright.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+# Surrogate code points: JSON may spell one alone ("\\ud800"), which no Unicode text holds and no
+# database can store.
+SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+class NotText(ValueError):
+    """A document holds a string that is not Unicode text (a lone surrogate); the message says where."""
+
+
+def check_text(value: object, where: str = "") -> None:
+    """NotText when any string in ``value`` (a JSON document: dicts, lists, strings, numbers), keys
+    included, holds a lone surrogate; ``where`` names the place in the messages (``body[1].value``)."""
+    stack = [(value, where)]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            found = SURROGATES.search(item)
+            if found:
+                raise NotText(f"{path or 'The document'} holds a lone surrogate (\\u{ord(found.group()):04x}), "
+                              "which is not Unicode text.")
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                name = f"{path}{'.' if path else ''}{SURROGATES.sub(chr(0xFFFD), str(key))}"
+                stack.append((key, f"The name of {name}"))
+                stack.append((inner, name))
+        elif isinstance(item, list):
+            stack.extend((inner, f"{path}[{n}]") for n, inner in enumerate(item))
+
+
+def loads_json(data: str | bytes) -> object:
+    """``json.loads``, refusing (NotText) a document that holds a string that is not Unicode text."""
+    value = json.loads(data)
+    check_text(value)
+    return value
 
 
 def canonicalize_fragment(raw: str) -> str:

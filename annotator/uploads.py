@@ -18,6 +18,7 @@ from .forms import ImportForm
 from .imports import OUTCOMES, import_items
 from .interchange import HYPOTHESIS, Rejected, read_items
 from .models import Article, User
+from .text import NotText, loads_json
 
 bp = Blueprint("uploads", __name__)
 
@@ -66,7 +67,10 @@ def import_annotations():
 def read_json(form: ImportForm):
     """The uploaded file as JSON; None, with the reason on the form, when it is not."""
     try:
-        return json.loads(form.file.data.read().decode("utf-8-sig"))
+        return loads_json(form.file.data.read().decode("utf-8-sig"))
+    except NotText as error:
+        form.file.errors.append(f"The file is not JSON text: {error}")
+        return None
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         form.file.errors.append(f"The file is not JSON ({error.__class__.__name__}: {str(error)[:200]}).")
         return None
