@@ -133,9 +133,9 @@
 
   document.addEventListener("mouseup", (event) => {
     const ended = endDrag();
-    if (popover() && popover().contains(event.target)) return;
+    const onPopover = popover() && popover().contains(event.target);
     setTimeout(() => {
-      updatePopover();
+      if (!onPopover) updatePopover();
       if (ended) afterDrag();
     }, 0);
   });
@@ -184,9 +184,10 @@
   document.addEventListener("input", (event) => markDirty(event.target.closest("#panel form")));
 
   // ---- A selection in the making: nothing the person did not just do moves under the mouse ----
-  // While the mouse button is down in the article (a drag-selection), the article text is not
-  // redrawn and the focus does not move: a text node that leaves the document, or a focus that
-  // moves elsewhere, ends the drag where it is (the quote would read "Talk" for "Talks remain...").
+  // While the mouse button is down (a drag-selection may be under way, in the text or into it from
+  // the title), the article text is not redrawn and the focus does not move: a text node that leaves
+  // the document, or a focus that moves elsewhere, ends the drag where it is (the quote would read
+  // "Talk" for "Talks remain out of reach").
   // Live updates also wait while a selection is offered (its Annotate button shows). All of it
   // comes once the selection is done, and nothing is lost: a live poll that was not asked, or whose
   // answer was left unswapped, is asked again (the server sends every change since the poller's
@@ -199,8 +200,7 @@
   const selecting = () => dragging || !!(popover() && !popover().hidden);
 
   document.addEventListener("mousedown", (event) => {
-    const root = articleText();
-    if (event.button === 0 && root && root.contains(event.target)) dragging = true;
+    if (event.button === 0) dragging = true;
   }, true);
 
   // Ends the drag; true if there was one.
@@ -209,12 +209,13 @@
     dragging = false;
     return was;
   }
-  // A release the page did not see (outside the window, or the window lost the focus) ends it too.
+  // A release the page did not see (a native menu took it, or the window lost the focus) ends it too.
+  const missedRelease = () => setTimeout(() => { updatePopover(); afterDrag(); }, 0);
   document.addEventListener("mousemove", (event) => {
-    if (dragging && !(event.buttons & 1) && endDrag()) setTimeout(() => { updatePopover(); afterDrag(); }, 0);
+    if (dragging && !(event.buttons & 1) && endDrag()) missedRelease();
   });
   window.addEventListener("blur", () => {
-    if (endDrag()) setTimeout(() => { updatePopover(); afterDrag(); }, 0);
+    if (endDrag()) missedRelease();
   });
 
   // After the drag (and after its selection was offered or dropped): what waited comes in.
