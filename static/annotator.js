@@ -62,6 +62,7 @@
   function hidePopover() {
     const form = popover();
     if (form) form.hidden = true;
+    resumeLive();
   }
 
   function showPopover(target) {
@@ -131,8 +132,12 @@
   }
 
   document.addEventListener("mouseup", (event) => {
-    if (popover() && popover().contains(event.target)) return;
-    setTimeout(updatePopover, 0);
+    const ended = endDrag();
+    const onPopover = popover() && popover().contains(event.target);
+    setTimeout(() => {
+      if (!onPopover) updatePopover();
+      if (ended) afterDrag();
+    }, 0);
   });
   document.addEventListener("keyup", (event) => {
     if (event.shiftKey || event.key === "Shift") updatePopover();
@@ -177,6 +182,76 @@
     if (form) form.dataset.dirty = "true";
   }
   document.addEventListener("input", (event) => markDirty(event.target.closest("#panel form")));
+
+  // ---- A selection in the making: nothing the person did not just do moves under the mouse ----
+  // While the mouse button is down (a drag-selection may be under way, in the text or into it from
+  // the title), the article text is not redrawn and the focus does not move: a text node that leaves
+  // the document, or a focus that moves elsewhere, ends the drag where it is (the quote would read
+  // "Talk" for "Talks remain out of reach").
+  // Live updates also wait while a selection is offered (its Annotate button shows). All of it
+  // comes once the selection is done, and nothing is lost: a live poll that was not asked, or whose
+  // answer was left unswapped, is asked again (the server sends every change since the poller's
+  // revision), and a redraw a request of the person's brought (a save's) is applied, in order.
+  let dragging = false;
+  let heldRedraws = [];  // [{id, html}]: out-of-band redraws of the article text, oldest first
+  let heldFocus = null;  // the panel's focus move, when the panel settled during the drag
+  let liveWaiting = false;  // a live poll was held back
+
+  const selecting = () => dragging || !!(popover() && !popover().hidden);
+
+  document.addEventListener("mousedown", (event) => {
+    if (event.button === 0) dragging = true;
+  }, true);
+
+  // Ends the drag; true if there was one.
+  function endDrag() {
+    const was = dragging;
+    dragging = false;
+    return was;
+  }
+  // A release the page did not see (a native menu took it, or the window lost the focus) ends it too.
+  const missedRelease = () => setTimeout(() => { updatePopover(); afterDrag(); }, 0);
+  document.addEventListener("mousemove", (event) => {
+    if (dragging && !(event.buttons & 1) && endDrag()) missedRelease();
+  });
+  window.addEventListener("blur", () => {
+    if (endDrag()) missedRelease();
+  });
+
+  // After the drag (and after its selection was offered or dropped): what waited comes in.
+  function afterDrag() {
+    if (dragging) return;
+    const focus = heldFocus;
+    heldFocus = null;
+    // The focus move was for a person waiting for the panel; one who selected words meanwhile has moved on.
+    if (focus && window.getSelection().isCollapsed) focus();
+    const redraws = heldRedraws.filter((r) => document.getElementById(r.id));
+    heldRedraws = [];
+    // Again out of band, so that the focus and an offered selection are kept as for any redraw.
+    if (redraws.length) htmx.swap(document.body, redraws.map((r) => r.html).join(""), { swapStyle: "none" });
+    resumeLive();
+  }
+
+  function resumeLive() {
+    if (!liveWaiting || selecting()) return;
+    liveWaiting = false;
+    const poller = document.getElementById("live-poll");
+    if (poller) htmx.trigger(poller, "resume");
+  }
+
+  const isLivePoll = (detail) => !!(detail && detail.elt && detail.elt.id === "live-poll");
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    if (isLivePoll(event.detail) && selecting()) {
+      event.preventDefault();
+      liveWaiting = true;
+    }
+  });
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    if (isLivePoll(event.detail) && event.detail.shouldSwap && selecting()) {
+      event.detail.shouldSwap = false;  // nor the new poller: the next poll asks from the same revision
+      liveWaiting = true;
+    }
+  });
 
   // ---- Keyboard shortcuts ----
 
@@ -442,7 +517,16 @@
   document.addEventListener("htmx:oobBeforeSwap", (event) => {
     const old = event.detail.target;
     const root = articleText();
-    if (!old || !root || kept || !(old === root || root.contains(old))) return;
+    if (!old || !root || !(old === root || root.contains(old))) return;
+    const fresh = event.detail.fragment && event.detail.fragment.firstElementChild;
+    if (dragging && fresh && fresh.id === old.id) {  // held until the drag ends (see afterDrag)
+      event.detail.shouldSwap = false;
+      const copy = fresh.cloneNode(true);
+      copy.setAttribute("hx-swap-oob", "true");
+      heldRedraws = heldRedraws.filter((r) => r.id !== old.id).concat([{ id: old.id, html: copy.outerHTML }]);
+      return;
+    }
+    if (kept) return;
     const active = document.activeElement;
     const selection = window.getSelection();
     // A selection counts while its Annotate button shows (not once the form is open).
@@ -513,14 +597,18 @@
     returnTo = null;
     closedByKey = false;
     if (closed) openedFrom = null;
-    if (firstError) firstError.focus();
-    else if (verdict) verdict.focus();
-    else if (mark) focusItem(mark, scrollToMark);
-    else {
-      const heading = panel.querySelector("h2");
-      // preventScroll: the panel is sticky, so its heading is in view; the page must not jump.
-      if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
-    }
+    const moveFocus = () => {
+      if (firstError) firstError.focus();
+      else if (verdict) verdict.focus();
+      else if (mark) focusItem(mark, scrollToMark);
+      else {
+        const heading = panel.querySelector("h2");
+        // preventScroll: the panel is sticky, so its heading is in view; the page must not jump.
+        if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+      }
+    };
+    // A focus that moves during a drag-selection ends it: the move waits for the drag (afterDrag).
+    if (dragging) heldFocus = moveFocus; else moveFocus();
   });
   document.addEventListener("DOMContentLoaded", () => {
     enableMarks();

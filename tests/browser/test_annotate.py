@@ -19,8 +19,9 @@ EMOJI_TEXT = (
 )
 
 
-def select_with_mouse(page, quote: str) -> None:
-    """Drag the mouse from the first to the last character of ``quote`` in the article."""
+def select_with_mouse(page, quote: str, midway=None) -> None:
+    """Drag the mouse from the first to the last character of ``quote`` in the article; ``midway()``,
+    if given, runs while the button is down, halfway through the drag."""
     page.wait_for_load_state("load")  # annotator.js listens for the selection once it has run
     boxes = page.evaluate(
         """(quote) => {
@@ -47,6 +48,8 @@ def select_with_mouse(page, quote: str) -> None:
     page.mouse.move(first["left"] + 1, (first["top"] + first["bottom"]) / 2)
     page.mouse.down()
     page.mouse.move((first["left"] + last["right"]) / 2, (first["top"] + last["bottom"]) / 2, steps=5)
+    if midway is not None:
+        midway()
     page.mouse.move(last["right"] - 1, (last["top"] + last["bottom"]) / 2, steps=5)
     page.mouse.up()
 

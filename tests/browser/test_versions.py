@@ -46,6 +46,7 @@ def test_a_new_version_re_anchors_highlights_and_an_orphan_is_re_attached(page, 
     page.get_by_role("link", name="← Putin unlikely").click()
     changed = page.locator("#article-text mark.changed")
     expect(changed).to_have_text(CLAIM.replace("600,000", "650,000"))
+    expect(changed).to_have_role("button")  # the page's script has run: a click opens the claim
     changed.click()
     expect(page.locator("#changed-note")).to_contain_text("600,000")
     expect(page.locator("#changed-note")).to_contain_text("650,000")
