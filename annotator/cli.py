@@ -362,10 +362,14 @@ def register(app: Flask) -> None:
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--article", "article_id", type=int,
                   help="Import every item into this article (default: the article with the target's source URL).")
-    @click.option("--reviewer", help="Author of every item (default: the user named by each creator's nickname).")
+    @click.option("--user", "--reviewer", "username", metavar="NAME",
+                  help="Author of every item (default: the user each item's creator names; --reviewer is an alias).")
     @one_line_errors
-    def import_annotations(file, article_id, reviewer):
-        """Import W3C Web Annotation or Hypothesis JSON; one line per item, then totals."""
+    def import_annotations(file, article_id, username):
+        """Import W3C Web Annotation or Hypothesis JSON; one line per item, then totals.
+
+        Every item is attributed to --user NAME (an existing user), or else to the user its creator
+        names. No cap on the number of items: this is the way to import large files."""
         if not file.exists():
             raise click.ClickException(f"no such file: {file}")
         try:
@@ -376,9 +380,9 @@ def register(app: Flask) -> None:
         article = session.get(Article, article_id) if article_id is not None else None
         if article_id is not None and article is None:
             raise click.ClickException(f"no article with id {article_id}")
-        author = find_user(session, reviewer) if reviewer else None
-        if reviewer and author is None:
-            raise click.ClickException(f"no user named {reviewer}")
+        author = find_user(session, username) if username else None
+        if username and author is None:
+            raise click.ClickException(f"no user named {username}")
         totals: Counter[str] = Counter()
         with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
             try:

@@ -286,3 +286,20 @@ def test_hypothesis_json_imports_from_the_command_line(app, runner, demo_article
     assert "several verdicts" in lines[1] and lines[-1] == "1 imported, 0 re-anchored, 0 orphaned, 1 rejected"
     imported = rows(app, Annotation)[-1]
     assert (imported.verdict, imported.note) == ("misleading", "Estimates vary.\n\nTags: casualties")
+
+
+@pytest.mark.parametrize("option", ["--user", "--reviewer"])
+def test_the_user_option_and_its_reviewer_alias_make_one_user_the_author(app, runner, demo_article, tmp_path, option):
+    path = write(tmp_path, "u.json", [item(CLAIM, nickname="someone-else")])
+    result = import_file(runner, path, "--article", str(demo_article.id), option, "reviewer")
+    assert result.exit_code == 0 and "1 imported" in result.output, result.output
+    reviewer = rows(app, User, User.username == "reviewer")[0]
+    assert rows(app, Annotation)[-1].user_id == reviewer.id
+    assert not rows(app, User, User.username == "someone-else")
+    assert "no user named nobody" in import_file(runner, path, option, "nobody").output
+
+
+def test_the_help_names_the_user_option_with_its_alias(runner):
+    result = runner.invoke(args=["import-annotations", "--help"])
+    assert result.exit_code == 0
+    assert "--user, --reviewer NAME" in result.output
