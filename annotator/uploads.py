@@ -2,7 +2,8 @@
 
 Leads import for anyone (each item's author as the file names it, or one reviewer), with
 the file's times; a reviewer imports their own annotations, as themselves whatever the file
-says, dated now (file times would let them move their claims up the lead's queue).
+says, dated now (file times would let them move their claims up the lead's queue). A file of more than
+``IMPORT_MAX_ITEMS`` items is refused with 413 (``flask import-annotations`` takes any number).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from .forms import ImportForm
 from .imports import OUTCOMES, import_items
 from .interchange import HYPOTHESIS, Rejected, read_items
 from .models import Article, User
+from .web import over_upload_cap
 
 bp = Blueprint("uploads", __name__)
 
@@ -50,6 +52,10 @@ def import_annotations():
             author = session.get(User, form.author.data) if form.author.data != FROM_THE_FILE else None
             try:
                 file_format, items = read_items(document)
+                too_many = over_upload_cap(len(items), what="annotations", command="import-annotations")
+                if too_many:  # refused before anything is stored (the command line takes any number)
+                    form.file.errors.append(too_many)
+                    return render_template("imports/form.html", form=form), 413
                 reports = list(import_items(session=session, file_format=file_format, items=items, article=article,
                                             reviewer=author, keep_times=current_user.is_lead))
             except Rejected as error:
