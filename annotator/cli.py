@@ -25,7 +25,7 @@ from wtforms.validators import ValidationError
 from . import (checks, checkworthiness, claimreview_reader, db, diffing, migrations, reanchoring, suggestions, tokens,
                verdicts, versioning)
 from .articles import create_article, fetch_article
-from .extraction import extract_article, text_of_file
+from .extraction import article_of_file
 from .anchoring import AnchorError, resolve_target
 from .auth import create_or_update_user, find_user
 from .downloads import FORMATS
@@ -284,21 +284,20 @@ def register(app: Flask) -> None:
                   help="Add the file as a new version of this article (its claims are re-anchored).")
     @one_line_errors
     def import_article(file, title, author, publisher, source_url, published_on, article_id):
-        """Add an article from a UTF-8 text file, or from a saved web page (.html: its article is
-        extracted, with its metadata as defaults for the options); prints its path. With --article,
-        the text becomes that article's new version; prints what became of its claims."""
+        """Add an article from a UTF-8 text file, or from a saved web page (its article is extracted, with
+        its metadata as defaults for the options); prints its path. The file's content decides, not its
+        name; a PDF, an image, an archive or a word-processor file is refused. With --article, the text
+        becomes that article's new version; prints what became of its claims."""
         if not file.exists():
             raise click.ClickException(f"no such file: {file}")
+        # Read by its content: a web page (its article and metadata), text, or refused (a PDF, an image…).
+        found = article_of_file(file.name, file.read_bytes())
         if article_id is not None:
-            add_version(article_id, text_of_file(file.name, file.read_bytes()), origin="file", source=file.name)
+            add_version(article_id, found.text, origin="file", source=file.name)
             return
-        if file.suffix.lower() in (".html", ".htm"):
-            found = extract_article(file.read_bytes())
-            raw, title, author = found.text, title or found.title, author or found.author
-            publisher, source_url = publisher or found.publisher, source_url or found.canonical_url
-            published_on = published_on or (found.published_on.isoformat() if found.published_on else None)
-        else:
-            raw = read_utf8(file)
+        raw, title, author = found.text, title or found.title, author or found.author
+        publisher, source_url = publisher or found.publisher, source_url or found.canonical_url
+        published_on = published_on or (found.published_on.isoformat() if found.published_on else None)
         if source_url:
             try:
                 check_web_url(source_url)

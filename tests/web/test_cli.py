@@ -273,3 +273,52 @@ def test_restore_refuses_what_is_not_a_backup(runner, tmp_path):
     assert ("pg_restore" if POSTGRES_URL else "not a SQLite database") in result.output
     missing = runner.invoke(args=["restore", str(tmp_path / "none.sqlite3"), "--yes"])
     assert missing.exit_code == 1 and "no such file" in missing.output
+
+
+# --- import-article: files that are not articles -----------------------------------------------------
+
+from tests.binary_files import PDF, SAMPLES  # noqa: E402
+
+
+def test_import_article_refuses_a_pdf_in_one_line_and_stores_nothing(app, runner, tmp_path, demo_article):
+    from annotator.models import ArticleVersion
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(PDF)
+    before = len(rows(app, Article)), len(rows(app, ArticleVersion))
+    line = assert_one_line_failure(runner.invoke(args=["import-article", str(path), "--title", "Jobs report"]))
+    assert line == "Error: report.pdf is a PDF file, not text or a web page; reading PDFs is not supported yet."
+    again = runner.invoke(args=["import-article", str(path), "--article", str(demo_article.id)])
+    assert_one_line_failure(again, "report.pdf is a PDF file")
+    assert (len(rows(app, Article)), len(rows(app, ArticleVersion))) == before
+
+
+@pytest.mark.parametrize("name, data, kind", SAMPLES, ids=[s[0] for s in SAMPLES])
+def test_import_article_knows_binary_files_by_their_content_not_their_name(app, runner, tmp_path, demo_article,
+                                                                           name, data, kind):
+    from annotator.models import ArticleVersion
+
+    renamed = tmp_path / "story.txt"
+    renamed.write_bytes(data)
+    before = len(rows(app, Article)), len(rows(app, ArticleVersion))
+    assert_one_line_failure(runner.invoke(args=["import-article", str(renamed), "--title", "T"]),
+                            f"story.txt is {kind}")
+    assert_one_line_failure(runner.invoke(args=["import-article", str(renamed), "--article", str(demo_article.id)]),
+                            f"story.txt is {kind}")
+    assert (len(rows(app, Article)), len(rows(app, ArticleVersion))) == before
+
+
+def test_import_article_reads_a_web_page_named_txt_as_a_page_and_a_text_named_html_as_text(app, runner, tmp_path):
+    from pathlib import Path
+
+    saved = tmp_path / "page.txt"
+    saved.write_bytes((Path(__file__).parents[1] / "fixtures" / "pages" / "news.html").read_bytes())
+    result = runner.invoke(args=["import-article", str(saved)])
+    assert result.exit_code == 0, result.output
+    page = rows(app, Article)[-1]
+    assert page.title == "Jobless rate falls to 3.9% in May" and "<" not in page.text and "Sign in" not in page.text
+    notes = tmp_path / "notes.html"
+    notes.write_text("Prices rose by 3% in May.\nWages did not.\n", encoding="utf-8")
+    result = runner.invoke(args=["import-article", str(notes), "--title", "Notes"])
+    assert result.exit_code == 0, result.output
+    assert rows(app, Article)[-1].text == "Prices rose by 3% in May.\nWages did not."
