@@ -54,7 +54,8 @@ def describe_import(report: ItemReport) -> str:
     line = f"item {report.number}: {report.outcome}"
     if report.annotation_id:
         line += f": annotation {report.annotation_id} by {report.author} on article {report.article_id}"
-    return line + (f" ({report.reason})" if report.reason else "")
+    said = "; ".join(part for part in (report.reason, report.notice) if part)
+    return line + (f" ({said})" if said else "")
 
 
 def read_utf8(file: Path) -> str:

@@ -18,7 +18,7 @@ from . import db, history, spans
 from .anchoring import AnchorError, QuoteAbsent, anchor
 from .auth import find_user
 from .forms import annotation_content_form
-from .interchange import Incoming, Rejected, parse_item, read_items
+from .interchange import Incoming, Rejected, creator_identity, derived_username, describe_creator, parse_item, read_items
 from .reanchoring import ORPHANED
 from .models import SUBMITTED, Annotation, Article, Source, Span, User, utcnow
 from .text import canonicalize_fragment, one_line
@@ -42,6 +42,7 @@ class ItemReport:
     span_id: int | None = None
     author: str = ""
     quote: str = ""  # the words the item quotes (once it could be read)
+    notice: str = ""  # something to know about a stored item (its creator imported under another name)
 
 
 def import_document(*, session: Session, document: Any, **options) -> Iterator[ItemReport]:
@@ -60,7 +61,7 @@ def import_items(*, session: Session, file_format: str, items: list[Any], articl
 
     ``article`` takes every item (otherwise each goes to the article whose source URL
     is its target's source). ``reviewer`` is the author of every item (otherwise the
-    creator's nickname names the user, who is created, without a password, if new).
+    creator names the user, who is created, without a password, if new: see :func:`creator`).
     ``keep_times`` keeps the file's created and modified times (capped at now); otherwise the
     items are dated now, so that whoever imports cannot move their claims up the queue.
     """
@@ -68,7 +69,8 @@ def import_items(*, session: Session, file_format: str, items: list[Any], articl
         incoming = None
         try:
             incoming = parse_item(file_format, item)
-            annotation, outcome = store(session, incoming, article=article, reviewer=reviewer, keep_times=keep_times)
+            annotation, outcome, notice = store(session, incoming, article=article, reviewer=reviewer,
+                                                keep_times=keep_times)
         except (Rejected, AnchorError) as error:
             session.rollback()
             yield ItemReport(number, REJECTED, str(error), quote=incoming.quote if incoming else "")
@@ -81,13 +83,14 @@ def import_items(*, session: Session, file_format: str, items: list[Any], articl
             continue
         yield ItemReport(number, outcome, ORPHAN_REASON if outcome == ORPHANED else "", annotation_id=annotation.id,
                          article_id=annotation.span.article_id, span_id=annotation.span_id,
-                         author=annotation.user.username, quote=annotation.span.quote)
+                         author=annotation.user.username, quote=annotation.span.quote, notice=notice)
 
 
 def store(session: Session, incoming: Incoming, *, article: Article | None,
-          reviewer: User | None, keep_times: bool = True) -> tuple[Annotation, str]:
+          reviewer: User | None, keep_times: bool = True) -> tuple[Annotation, str, str]:
     """Store one item in its own transaction and say how it was anchored (imported, re-anchored or
-    orphaned: words no longer in the article); Rejected (nothing stored) when it does not fit."""
+    orphaned: words no longer in the article), with a notice about its author (see :func:`creator`);
+    Rejected (nothing stored) when it does not fit."""
     article = article or article_for(session, incoming.target_source)
     try:
         target, moved = anchor(article.text, quote=incoming.quote, prefix=incoming.prefix, suffix=incoming.suffix,
@@ -96,7 +99,7 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
         target, moved = None, False
     verdict, note, sources = checked_content(incoming)
     db.begin_write(session)
-    author = reviewer or creator(session, incoming)
+    author, notice = (reviewer, "") if reviewer is not None else creator(session, incoming)
     if target is None:
         span, outcome = orphan_span(session, article, incoming), ORPHANED
     else:
@@ -123,7 +126,7 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
     history.record(session, span_id=span.id, annotation_id=annotation.id, user=author, action="imported",
                    after=history.annotation_snapshot(annotation), at=now)
     session.commit()
-    return annotation, outcome
+    return annotation, outcome, notice
 
 
 def orphan_span(session: Session, article: Article, incoming: Incoming) -> Span:
@@ -172,16 +175,58 @@ def _messages(errors) -> list[str]:
     return [str(errors)]
 
 
-def creator(session: Session, incoming: Incoming) -> User:
-    """The user the file names as author, created as a reviewer without a password when new."""
-    username = (incoming.creator_username or "").strip()
-    if (not username or len(username) > 80 or not username.isprintable()
-            or any(c.isspace() for c in username)):
-        raise Rejected("The annotation's creator has no usable username (creator.nickname); name a reviewer.")
-    user = find_user(session, username)
-    if user is None:
-        display_name = (one_line(incoming.creator_name) or "")[:120]
-        user = User(username=username, display_name=display_name or username, role="reviewer")
-        session.add(user)
-        session.flush()
+def creator(session: Session, incoming: Incoming) -> tuple[User, str]:
+    """The user the file names as author, created as a reviewer without a password when new, and a
+    notice for the report when the username is not the one the creator's name gives.
+
+    A nickname names the user exactly, as given (an existing account included). A creator without
+    one is found by its identity (``interchange.creator_identity``: its IRI, else its name) among
+    the users earlier imports made; else a user is made with the username its name or IRI gives,
+    ``-2``, ``-3``… added when another user (another creator, or a real account) has that name.
+    """
+    nickname = (incoming.creator_username or "").strip()
+    identity = creator_identity(incoming)
+    if nickname:
+        if len(nickname) > 80 or not nickname.isprintable() or any(c.isspace() for c in nickname):
+            raise Rejected("The annotation's creator has no usable username (creator.nickname); name a reviewer.")
+        user = find_user(session, nickname)
+        if user is None:
+            free = identity is not None and session.exec(
+                select(User.id).where(User.creator_identity == identity)).first() is None
+            user = _new_user(session, nickname, incoming, identity if free else None)
+        return user, ""
+    if identity is None:
+        raise Rejected("The annotation's creator has no usable username: no nickname, name or IRI to name a "
+                       "user by (creator.nickname, creator.name, creator.id); name a reviewer.")
+    wanted = derived_username(incoming.creator_name, incoming.creator_id)
+    user = session.exec(select(User).where(User.creator_identity == identity)).first()
+    if user is not None:
+        if user.username == wanted:
+            return user, ""
+        return user, f"creator {describe_creator(incoming)} imported as {user.username}, as in an earlier import"
+    if wanted is None:
+        raise Rejected(f"The creator {describe_creator(incoming)} gives no usable username (no Latin letters or "
+                       "digits in its name or IRI); name a reviewer.")
+    username = _free_username(session, wanted)
+    user = _new_user(session, username, incoming, identity)
+    notice = "" if username == wanted else (f"creator {describe_creator(incoming)} imported as {username}: "
+                                            f"{wanted} is another creator")
+    return user, notice
+
+
+def _free_username(session: Session, wanted: str) -> str:
+    """``wanted``, or the first of ``wanted-2``, ``wanted-3``… no user has."""
+    taken = set(session.exec(select(User.username).where(User.username.startswith(wanted, autoescape=True))))
+    username, n = wanted, 2
+    while username in taken:
+        username, n = f"{wanted}-{n}", n + 1
+    return username
+
+
+def _new_user(session: Session, username: str, incoming: Incoming, identity: str | None) -> User:
+    display_name = (one_line(incoming.creator_name) or "")[:120]
+    user = User(username=username, display_name=display_name or username, role="reviewer",
+                creator_identity=identity)
+    session.add(user)
+    session.flush()
     return user
