@@ -30,8 +30,8 @@ from .anchoring import AnchorError, resolve_target
 from .auth import create_or_update_user, find_user
 from .downloads import FORMATS
 from .forms import check_web_url
-from .imports import OUTCOMES, ItemReport, import_document
-from .interchange import Rejected
+from .imports import ItemReport, import_document, totals_line
+from .interchange import UNTAGGED_CHOICES, UNTAGGED_DRAFT, Rejected
 from .exports import iso
 from .models import ROLES, ApiToken, Article, Span
 from .verdicts import KEYS
@@ -364,12 +364,17 @@ def register(app: Flask) -> None:
                   help="Import every item into this article (default: the article with the target's source URL).")
     @click.option("--user", "--reviewer", "username", metavar="NAME",
                   help="Author of every item (default: the user each item's creator names; --reviewer is an alias).")
+    @click.option("--untagged", type=click.Choice(UNTAGGED_CHOICES), default=UNTAGGED_DRAFT, show_default=True,
+                  help="Hypothesis highlights whose tags name no verdict: their author's drafts awaiting a verdict, "
+                       "or skip them (rejected).")
     @one_line_errors
-    def import_annotations(file, article_id, username):
+    def import_annotations(file, article_id, username, untagged):
         """Import W3C Web Annotation or Hypothesis JSON; one line per item, then totals.
 
         Every item is attributed to --user NAME (an existing user), or else to the user its creator
-        names. No cap on the number of items: this is the way to import large files."""
+        names. Hypothesis highlights without a verdict tag become drafts awaiting a verdict
+        ("imported, no verdict"), unless --untagged skip. No cap on the number of items: this is the
+        way to import large files."""
         if not file.exists():
             raise click.ClickException(f"no such file: {file}")
         try:
@@ -386,12 +391,13 @@ def register(app: Flask) -> None:
         totals: Counter[str] = Counter()
         with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
             try:
-                for report in import_document(session=session, document=document, article=article, reviewer=author):
+                for report in import_document(session=session, document=document, article=article, reviewer=author,
+                                              untagged=untagged):
                     click.echo(describe_import(report))
                     totals[report.outcome] += 1
             except Rejected as error:
                 raise click.ClickException(str(error)) from None
-        click.echo(", ".join(f"{totals[o]} {o}" for o in OUTCOMES))
+        click.echo(totals_line(totals))
 
     @app.cli.command("import-claimreview", cls=OneLineCommand)
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))

@@ -9,6 +9,7 @@ or leaves half an annotation behind.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -18,16 +19,33 @@ from . import db, history, spans
 from .anchoring import AnchorError, QuoteAbsent, anchor
 from .auth import find_user
 from .forms import annotation_content_form
-from .interchange import Incoming, Rejected, creator_identity, derived_username, describe_creator, parse_item, read_items
+from .interchange import (UNTAGGED_DRAFT, Incoming, Rejected, creator_identity, derived_username, describe_creator,
+                          parse_item, read_items)
 from .reanchoring import ORPHANED
-from .models import SUBMITTED, Annotation, Article, Source, Span, User, utcnow
+from .models import DRAFT, SUBMITTED, Annotation, Article, Source, Span, User, utcnow
 from .text import canonicalize_fragment, one_line
 
 IMPORTED, REANCHORED, REJECTED = "imported", "re-anchored", "rejected"  # and ORPHANED, a span state too
-OUTCOMES = (IMPORTED, REANCHORED, ORPHANED, REJECTED)
+# A highlight whose tags name no verdict, stored as its author's draft awaiting one (whether anchored
+# at its place, re-anchored or orphaned: the reason says).
+NO_VERDICT = "imported, no verdict"
+# In this order on the report and in the totals line; NO_VERDICT last and only when some item had it,
+# so a file of verdicts prints the totals line it always did.
+OUTCOMES = (IMPORTED, REANCHORED, ORPHANED, REJECTED, NO_VERDICT)
 ORPHAN_REASON = "Its words are not in the article's current text: kept as an orphan to re-attach."
+REANCHORED_REASON = "Re-anchored: the quote was found away from the position the file gave."
 
 log = logging.getLogger(__name__)
+
+
+def shown_outcomes(totals: Counter) -> list[str]:
+    """The outcomes a report's totals list: every one, but NO_VERDICT only when some item had it."""
+    return [o for o in OUTCOMES if o != NO_VERDICT or totals[o]]
+
+
+def totals_line(totals: Counter) -> str:
+    """``2 imported, 0 re-anchored, 0 orphaned, 1 rejected`` (``, 3 imported, no verdict`` when any)."""
+    return ", ".join(f"{totals[o]} {o}" for o in shown_outcomes(totals))
 
 
 @dataclass(frozen=True)
@@ -35,7 +53,7 @@ class ItemReport:
     """What became of one item of the file (``number`` counts from 1)."""
 
     number: int
-    outcome: str  # imported, re-anchored, orphaned or rejected
+    outcome: str  # imported, re-anchored, orphaned, rejected, or imported with no verdict
     reason: str = ""
     annotation_id: int | None = None
     article_id: int | None = None
@@ -56,7 +74,8 @@ def import_document(*, session: Session, document: Any, **options) -> Iterator[I
 
 
 def import_items(*, session: Session, file_format: str, items: list[Any], article: Article | None = None,
-                 reviewer: User | None = None, keep_times: bool = True) -> Iterator[ItemReport]:
+                 reviewer: User | None = None, keep_times: bool = True,
+                 untagged: str = UNTAGGED_DRAFT) -> Iterator[ItemReport]:
     """Import the items of a document in ``file_format``; one report per item, in order, as each is stored.
 
     ``article`` takes every item (otherwise each goes to the article whose source URL
@@ -64,13 +83,15 @@ def import_items(*, session: Session, file_format: str, items: list[Any], articl
     creator names the user, who is created, without a password, if new: see :func:`creator`).
     ``keep_times`` keeps the file's created and modified times (capped at now); otherwise the
     items are dated now, so that whoever imports cannot move their claims up the queue.
+    ``untagged``: what becomes of a Hypothesis highlight with no verdict tag (``interchange.UNTAGGED_DRAFT``:
+    its author's draft awaiting a verdict, reported NO_VERDICT; ``UNTAGGED_SKIP``: rejected).
     """
     for number, item in enumerate(items, start=1):
         incoming = None
         try:
-            incoming = parse_item(file_format, item)
-            annotation, outcome, notice = store(session, incoming, article=article, reviewer=reviewer,
-                                                keep_times=keep_times)
+            incoming = parse_item(file_format, item, untagged=untagged)
+            annotation, outcome, reason, notice = store(session, incoming, article=article, reviewer=reviewer,
+                                                        keep_times=keep_times)
         except (Rejected, AnchorError) as error:
             session.rollback()
             yield ItemReport(number, REJECTED, str(error), quote=incoming.quote if incoming else "")
@@ -81,16 +102,17 @@ def import_items(*, session: Session, file_format: str, items: list[Any], articl
             yield ItemReport(number, REJECTED, f"not stored: {type(error).__name__}",
                              quote=incoming.quote if incoming else "")
             continue
-        yield ItemReport(number, outcome, ORPHAN_REASON if outcome == ORPHANED else "", annotation_id=annotation.id,
+        yield ItemReport(number, outcome, reason, annotation_id=annotation.id,
                          article_id=annotation.span.article_id, span_id=annotation.span_id,
                          author=annotation.user.username, quote=annotation.span.quote, notice=notice)
 
 
 def store(session: Session, incoming: Incoming, *, article: Article | None,
-          reviewer: User | None, keep_times: bool = True) -> tuple[Annotation, str, str]:
-    """Store one item in its own transaction and say how it was anchored (imported, re-anchored or
-    orphaned: words no longer in the article), with a notice about its author (see :func:`creator`);
-    Rejected (nothing stored) when it does not fit."""
+          reviewer: User | None, keep_times: bool = True) -> tuple[Annotation, str, str, str]:
+    """Store one item in its own transaction; the annotation, its outcome (imported, re-anchored,
+    orphaned: words no longer in the article; or NO_VERDICT, a draft awaiting a verdict), the reason
+    for it, and a notice about its author (see :func:`creator`). Rejected (nothing stored) when it
+    does not fit."""
     article = article or article_for(session, incoming.target_source)
     try:
         target, moved = anchor(article.text, quote=incoming.quote, prefix=incoming.prefix, suffix=incoming.suffix,
@@ -101,10 +123,13 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
     db.begin_write(session)
     author, notice = (reviewer, "") if reviewer is not None else creator(session, incoming)
     if target is None:
-        span, outcome = orphan_span(session, article, incoming), ORPHANED
+        span, outcome, reason = orphan_span(session, article, incoming), ORPHANED, ORPHAN_REASON
     else:
         span = spans.get_or_create_span(session=session, article=article, target=target)
-        outcome = REANCHORED if moved else IMPORTED
+        outcome, reason = (REANCHORED, "") if moved else (IMPORTED, "")
+    awaiting = not verdict  # a highlight without a verdict: its author's draft, to judge later
+    if awaiting:
+        outcome, reason = NO_VERDICT, reason or (REANCHORED_REASON if moved else "")
     if spans.is_settled(session, span.id):
         raise Rejected("A lead has settled these words; their verdicts can no longer be added to.")
     existing = session.exec(select(Annotation.id).where(Annotation.span_id == span.id,
@@ -115,7 +140,8 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
     # The file's times when trusted, never later than now: they order the lead's queue.
     created = min(incoming.created or now, now) if keep_times else now
     modified = min(max(incoming.modified or created, created), now) if keep_times else now
-    annotation = Annotation(span_id=span.id, user_id=author.id, verdict=verdict, note=note, status=SUBMITTED,
+    annotation = Annotation(span_id=span.id, user_id=author.id, verdict=verdict, note=note,
+                            status=DRAFT if awaiting else SUBMITTED,
                             created_at=created, updated_at=modified, made_on_version=article.current_version)
     session.add(annotation)
     session.flush()
@@ -126,7 +152,7 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
     history.record(session, span_id=span.id, annotation_id=annotation.id, user=author, action="imported",
                    after=history.annotation_snapshot(annotation), at=now)
     session.commit()
-    return annotation, outcome, notice
+    return annotation, outcome, reason, notice
 
 
 def orphan_span(session: Session, article: Article, incoming: Incoming) -> Span:
@@ -160,11 +186,13 @@ def article_for(session: Session, source: str | None) -> Article:
 
 
 def checked_content(incoming: Incoming) -> tuple[str, str, list[dict]]:
-    """Verdict, note and sources, checked by the reviewer's own form (same limits, same messages)."""
+    """Verdict, note and sources, checked by the reviewer's own form (same limits, same messages).
+    An item awaiting a verdict (``incoming.verdict`` "") keeps "": its draft gets one later."""
     form = annotation_content_form(verdict=incoming.verdict, note=incoming.note, sources=incoming.sources)
-    if form.errors:
-        raise Rejected(" ".join(_messages(form.errors)))
-    return form.verdict.data, form.note.data or "", form.source_rows()
+    errors = {name: messages for name, messages in form.errors.items() if incoming.verdict or name != "verdict"}
+    if errors:
+        raise Rejected(" ".join(_messages(errors)))
+    return form.verdict.data or "", form.note.data or "", form.source_rows()
 
 
 def _messages(errors) -> list[str]:

@@ -42,7 +42,7 @@ class Incoming:
     suffix: str = ""
     start: int | None = None  # the position selector: a hint, the quote decides
     end: int | None = None
-    verdict: str = ""  # a key of the scale
+    verdict: str = ""  # a key of the scale; "" for a highlight awaiting a verdict (imported as a draft)
     note: str = ""
     sources: tuple[dict, ...] = ()  # {"url", "title", "excerpt"}
     creator_username: str | None = None  # the creator's nickname (or Hypothesis account): the username as given
@@ -62,9 +62,17 @@ def read_items(document: Any) -> tuple[str, list[Any]]:
     return W3C, w3c_items(document)
 
 
-def parse_item(file_format: str, item: Any) -> Incoming:
+# What becomes of a Hypothesis highlight whose tags name no verdict (a reader flagging a claim):
+# a draft awaiting a verdict (its verdict ""), or rejected as before.
+UNTAGGED_DRAFT, UNTAGGED_SKIP = "draft", "skip"
+UNTAGGED_CHOICES = (UNTAGGED_DRAFT, UNTAGGED_SKIP)
+
+
+def parse_item(file_format: str, item: Any, *, untagged: str = UNTAGGED_DRAFT) -> Incoming:
     """One item of a document in ``file_format`` (as :func:`read_items` named it)."""
-    return parse_hypothesis_annotation(item) if file_format == HYPOTHESIS else parse_w3c_annotation(item)
+    if file_format == HYPOTHESIS:
+        return parse_hypothesis_annotation(item, untagged=untagged)
+    return parse_w3c_annotation(item)
 
 
 def _is_hypothesis(document: Any) -> bool:
@@ -353,16 +361,18 @@ def _verdict_or_none(tag: Any) -> str | None:
         return None
 
 
-def parse_hypothesis_annotation(row: Any) -> Incoming:
+def parse_hypothesis_annotation(row: Any, *, untagged: str = UNTAGGED_DRAFT) -> Incoming:
     """One Hypothesis annotation: the tag that names a verdict gives the verdict; its text and
-    the other tags give the note. Page notes and replies (no selectors) are rejected."""
+    the other tags give the note. A highlight whose tags name no verdict has the verdict "" (a
+    claim awaiting one) or, with ``untagged`` "skip", is rejected; one whose tags name several is
+    rejected. Page notes and replies (no selectors) are rejected."""
     anchor = _anchor(row, "The annotation quotes no words (a page note or a reply): nothing to anchor.")
     if anchor["target_source"] is None and isinstance(row.get("uri"), str):
         anchor["target_source"] = row["uri"]
     tags = [t for t in _as_list(row.get("tags")) if isinstance(t, str) and t.strip()]
     judged = [(tag, _verdict_or_none(tag)) for tag in tags]
     named = {key for _, key in judged if key}
-    if not named:
+    if not named and untagged != UNTAGGED_DRAFT:
         raise Rejected(f"No tag names a verdict (tags: {', '.join(tags) or 'none'}); "
                        f"tag it with one of: {', '.join(v.label for v in verdicts.SCALE)}.")
     if len(named) > 1:
@@ -375,7 +385,7 @@ def parse_hypothesis_annotation(row: Any) -> Incoming:
     user_info = row.get("user_info") if isinstance(row.get("user_info"), dict) else {}
     return Incoming(
         **anchor,
-        verdict=named.pop(),
+        verdict=named.pop() if named else "",
         note=note,
         creator_username=account.group(1) if account else None,
         creator_name=user_info.get("display_name") if isinstance(user_info.get("display_name"), str) else None,

@@ -4,6 +4,7 @@ Leads import for anyone (each item's author as the file names it, or one reviewe
 the file's times; a reviewer imports their own annotations, as themselves whatever the file
 says, dated now (file times would let them move their claims up the lead's queue). A file of more than
 ``IMPORT_MAX_ITEMS`` items is refused with 413 (``flask import-annotations`` takes any number).
+Hypothesis highlights without a verdict tag become the author's drafts awaiting a verdict.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlmodel import select
 
 from . import db
 from .forms import ImportForm
-from .imports import OUTCOMES, import_items
+from .imports import import_items, shown_outcomes
 from .interchange import HYPOTHESIS, Rejected, read_items
 from .models import Article, User
 from .web import over_upload_cap
@@ -63,7 +64,7 @@ def import_annotations():
             else:
                 totals = Counter(report.outcome for report in reports)
                 return render_template("imports/report.html", reports=reports, totals=totals,
-                                       outcomes=OUTCOMES, filename=form.file.data.filename,
+                                       outcomes=shown_outcomes(totals), filename=form.file.data.filename,
                                        file_format=file_format, hypothesis=file_format == HYPOTHESIS)
     status = 422 if request.method == "POST" else 200
     return render_template("imports/form.html", form=form), status

@@ -127,8 +127,17 @@ def test_a_hypothesis_row_gives_its_verdict_by_tag_and_the_rest_as_note():
     ({"text": 5}, "note is not text"),
 ])
 def test_hypothesis_rows_that_cannot_be_imported_say_why(fields, reason):
+    # Highlights without a verdict tag are rejected only when asked to (--untagged skip); see below.
     with pytest.raises(Rejected, match=re.escape(reason)):
-        parse_hypothesis_annotation(hypothesis(**fields))
+        parse_hypothesis_annotation(hypothesis(**fields), untagged="skip")
+
+
+@pytest.mark.parametrize("tags, note", [(["economy", "needs-check"], "Tags: economy, needs-check"), ([], "")])
+def test_a_highlight_without_a_verdict_tag_awaits_a_verdict_by_default(tags, note):
+    incoming = parse_hypothesis_annotation(hypothesis(tags=tags))
+    assert (incoming.verdict, incoming.note.split("\n\n")[-1] if incoming.note else "") == ("", note)
+    with pytest.raises(Rejected, match="several verdicts"):
+        parse_hypothesis_annotation(hypothesis(tags=["False", "True", "economy"]))
 
 
 @pytest.mark.parametrize("user, username", [("acct:ana@hypothes.is", "ana@hypothes.is"), ("ana", None), (None, None),
