@@ -12,10 +12,10 @@ import pytest
 
 from annotator import db
 from annotator.models import Annotation, Span, User
-from tests.conftest import CLAIM, HX, csrf_token, rows
+from tests.conftest import CLAIM, HX, rows
 from tests.web.api_helpers import PROBLEM, bearer, make_token
 from tests.web.htmltree import marks, page
-from tests.web.review_helpers import panel, post, submit, update
+from tests.web.review_helpers import panel, submit, update
 from tests.web.test_import_upload import report_rows, upload
 
 READING = Path(__file__).parents[1] / "fixtures" / "interchange" / "hypothesis-reading.json"
