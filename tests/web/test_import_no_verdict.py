@@ -100,6 +100,7 @@ def test_a_reviewers_upload_makes_the_drafts_theirs_and_the_report_says_so(app, 
     assert [r[1] for r in report] == ["re-anchored", "imported, no verdict", "imported, no verdict", "rejected",
                                       "imported, no verdict"]
     assert "by reviewer" in report[1][2]
+    assert root.by_id("import-report").find("tbody").find_all("tr")[1].classes == {"outcome-imported-no-verdict"}
     assert {a.user_id for a in rows(app, Annotation, Annotation.verdict == "")} == {reviewer.id}
 
 
