@@ -180,8 +180,18 @@ def render_conflict(form: AnnotationForm, current: Annotation, *, article: Artic
 
 @bp.post("/annotations/<int:annotation_id>/submit")
 def submit(annotation_id: int):
-    """Submit one's draft (or returned) annotation: leads see it, and blind review counts it."""
-    return change_own(annotation_id, spans.submit_annotation, "Annotation submitted.")
+    """Submit one's draft (or returned) annotation: leads see it, and blind review counts it. A draft
+    awaiting a verdict (an imported highlight) is refused with 422: its edit form, asking for one."""
+    try:
+        return change_own(annotation_id, spans.submit_annotation, "Annotation submitted.")
+    except spans.NoVerdict as refused:
+        db.session().rollback()
+        annotation = load_own_annotation(annotation_id)
+        form = AnnotationForm(formdata=None, obj=annotation)
+        form.verdict.errors = [refused.message]
+        return render_form(form, 422, article=annotation.span.article,
+                           action=url_for("annotations.update", annotation_id=annotation.id),
+                           quote=annotation.span.quote, existing=annotation)
 
 
 @bp.post("/annotations/<int:annotation_id>/delete")

@@ -48,6 +48,7 @@ PROBLEM_TITLES = {
     "already-annotated": "Already annotated",
     "unsupported-media-type": "Unsupported media type",
     "malformed-json": "Malformed JSON",
+    "no-verdict": "No verdict yet",
 }
 DEFAULT_PER_PAGE, MAX_PER_PAGE = 20, 100
 SETTLED_DETAIL = "A lead has settled this claim; its annotations can no longer be changed."
@@ -535,6 +536,10 @@ def change(annotation: Annotation, action, **kwargs) -> Response:
     except spans.StaleEdit as error:
         session.rollback()
         stale(error.current)
+    except spans.NoVerdict as refused:
+        session.rollback()
+        fail(422, refused.message, kind="no-verdict",
+             errors=[{"field": "body.verdict", "detail": refused.message}])
     return annotation_response(annotation)
 
 
@@ -564,7 +569,9 @@ def article_claims(article_id: int):
                 "settled_at": exports.iso(final.created_at),
                 "updated_at": exports.iso(final.updated_at),
             },
-            "annotations": [{"id": j.annotation_id, "reviewer": j.reviewer, "status": j.status, "verdict": j.verdict,
+            # null when hidden from the user, or when their draft awaits a verdict ("" stored)
+            "annotations": [{"id": j.annotation_id, "reviewer": j.reviewer, "status": j.status,
+                             "verdict": j.verdict or None,
                              "links": {"self": url_for("api.annotation", annotation_id=j.annotation_id,
                                                        _external=True)}}
                             for j in summary.judgements],

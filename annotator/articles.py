@@ -11,8 +11,8 @@ from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from . import db, spans, suggestions, text, versioning
-from .extraction import ExtractedArticle, ExtractionError, decode, extract_article
-from .fetching import FetchError, FetchRules, fetch
+from .extraction import ExtractedArticle, article_of_file, decode, extract_article
+from .fetching import FetchRules, fetch
 from .forms import ArticleForm, FetchForm
 from .models import DRAFT, Annotation, Article, FinalVerdict, Span, User
 from .panel import load_span, render_article_page, span_panel_context, version_context
@@ -117,13 +117,15 @@ def fetch_page():
     check and add; nothing is stored yet."""
     fetch_form = FetchForm()
     if fetch_form.validate_on_submit():
+        upload = fetch_form.page.data
         try:
-            if fetch_form.page.data:
-                found, where = extract_article(fetch_form.page.data.read()), None
+            if upload:  # by its content: a saved page, a text (no metadata), or refused (a PDF, an image…)
+                found, where = article_of_file(upload.filename or "The file", upload.read()), None
             else:
                 found, where = fetch_article((fetch_form.url.data or "").strip(), current_app.config)
-        except (FetchError, ExtractionError) as error:
-            fetch_form.url.errors = [*fetch_form.url.errors, str(error)]
+        except ValueError as error:  # FetchError, ExtractionError, NotArticleFile, text that is not UTF-8
+            field = fetch_form.page if upload else fetch_form.url
+            field.errors = [*field.errors, str(error)]
         else:
             form = ArticleForm(formdata=None, data={
                 "title": found.title, "author": found.author or "", "publisher": found.publisher or "",

@@ -13,7 +13,7 @@ from .anchoring import quote_at
 from .forms import ClaimReviewImportForm, RemoveLinkForm, SameClaimForm
 from .models import Article, ExternalCheck, Span, User
 from .panel import claim_address, load_span, render_panel, span_panel_context
-from .web import get_or_404, htmx_request, lead_required
+from .web import get_or_404, htmx_request, lead_required, over_upload_cap
 
 bp = Blueprint("checked", __name__)
 
@@ -112,7 +112,7 @@ def import_checks():
     """A lead uploads other fact-checkers' ClaimReviews (as ``flask import-claimreview`` reads them)."""
     session = db.session()
     form = ClaimReviewImportForm()
-    report = None
+    report, too_many = None, None
     if form.validate_on_submit():
         try:
             text = form.file.data.read().decode("utf-8-sig")
@@ -122,9 +122,14 @@ def import_checks():
         except (claimreview_reader.NotClaimReview, RecursionError) as error:
             form.file.errors.append(f"Nothing imported: {error}.")
         else:
-            report = checks.import_reviews(session=session, reviews=reviews, skipped=skipped)
-            form = ClaimReviewImportForm(formdata=None)
-    status = 422 if request.method == "POST" and report is None else 200
+            # Too many is refused before anything is stored (the command line takes any number).
+            too_many = over_upload_cap(len(reviews) + len(skipped), what="fact-checks", command="import-claimreview")
+            if too_many:
+                form.file.errors.append(too_many)
+            else:
+                report = checks.import_reviews(session=session, reviews=reviews, skipped=skipped)
+                form = ClaimReviewImportForm(formdata=None)
+    status = 413 if too_many else 422 if request.method == "POST" and report is None else 200
     total = session.execute(select(func.count()).select_from(ExternalCheck)).scalar_one()
     return render_template("checked/import.html", form=form, report=report, total=total,
                            outcomes=checks.IMPORT_OUTCOMES), status

@@ -24,13 +24,13 @@ from wtforms.validators import ValidationError
 from . import (checks, checkworthiness, claimreview_reader, db, diffing, migrations, reanchoring, suggestions, tokens,
                verdicts, versioning)
 from .articles import create_article, fetch_article
-from .extraction import extract_article, text_of_file
+from .extraction import article_of_file
 from .anchoring import AnchorError, resolve_target
 from .auth import create_or_update_user, deactivate_user, find_user, login_name
 from .downloads import FORMATS
 from .forms import check_web_url
-from .imports import OUTCOMES, ItemReport, import_document
-from .interchange import Rejected
+from .imports import ItemReport, import_document, totals_line
+from .interchange import UNTAGGED_CHOICES, UNTAGGED_DRAFT, Rejected
 from .exports import iso
 from .models import ROLES, ApiToken, Article, Span
 from .verdicts import KEYS
@@ -53,7 +53,8 @@ def describe_import(report: ItemReport) -> str:
     line = f"item {report.number}: {report.outcome}"
     if report.annotation_id:
         line += f": annotation {report.annotation_id} by {report.author} on article {report.article_id}"
-    return line + (f" ({report.reason})" if report.reason else "")
+    said = "; ".join(part for part in (report.reason, report.notice) if part)
+    return line + (f" ({said})" if said else "")
 
 
 def read_utf8(file: Path) -> str:
@@ -344,21 +345,20 @@ def register(app: Flask) -> None:
                   help="Add the file as a new version of this article (its claims are re-anchored).")
     @one_line_errors
     def import_article(file, title, author, publisher, source_url, published_on, article_id):
-        """Add an article from a UTF-8 text file, or from a saved web page (.html: its article is
-        extracted, with its metadata as defaults for the options); prints its path. With --article,
-        the text becomes that article's new version; prints what became of its claims."""
+        """Add an article from a UTF-8 text file, or from a saved web page (its article is extracted, with
+        its metadata as defaults for the options); prints its path. The file's content decides, not its
+        name; a PDF, an image, an archive or a word-processor file is refused. With --article, the text
+        becomes that article's new version; prints what became of its claims."""
         if not file.exists():
             raise click.ClickException(f"no such file: {file}")
+        # Read by its content: a web page (its article and metadata), text, or refused (a PDF, an image…).
+        found = article_of_file(file.name, file.read_bytes())
         if article_id is not None:
-            add_version(article_id, text_of_file(file.name, file.read_bytes()), origin="file", source=file.name)
+            add_version(article_id, found.text, origin="file", source=file.name)
             return
-        if file.suffix.lower() in (".html", ".htm"):
-            found = extract_article(file.read_bytes())
-            raw, title, author = found.text, title or found.title, author or found.author
-            publisher, source_url = publisher or found.publisher, source_url or found.canonical_url
-            published_on = published_on or (found.published_on.isoformat() if found.published_on else None)
-        else:
-            raw = read_utf8(file)
+        raw, title, author = found.text, title or found.title, author or found.author
+        publisher, source_url = publisher or found.publisher, source_url or found.canonical_url
+        published_on = published_on or (found.published_on.isoformat() if found.published_on else None)
         if source_url:
             try:
                 check_web_url(source_url)
@@ -422,10 +422,19 @@ def register(app: Flask) -> None:
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--article", "article_id", type=int,
                   help="Import every item into this article (default: the article with the target's source URL).")
-    @click.option("--reviewer", help="Author of every item (default: the user named by each creator's nickname).")
+    @click.option("--user", "--reviewer", "username", metavar="NAME",
+                  help="Author of every item (default: the user each item's creator names; --reviewer is an alias).")
+    @click.option("--untagged", type=click.Choice(UNTAGGED_CHOICES), default=UNTAGGED_DRAFT, show_default=True,
+                  help="Hypothesis highlights whose tags name no verdict: their author's drafts awaiting a verdict, "
+                       "or skip them (rejected).")
     @one_line_errors
-    def import_annotations(file, article_id, reviewer):
-        """Import W3C Web Annotation or Hypothesis JSON; one line per item, then totals."""
+    def import_annotations(file, article_id, username, untagged):
+        """Import W3C Web Annotation or Hypothesis JSON; one line per item, then totals.
+
+        Every item is attributed to --user NAME (an existing user), or else to the user its creator
+        names. Hypothesis highlights without a verdict tag become drafts awaiting a verdict
+        ("imported, no verdict"), unless --untagged skip. No cap on the number of items: this is the
+        way to import large files."""
         if not file.exists():
             raise click.ClickException(f"no such file: {file}")
         try:
@@ -436,18 +445,19 @@ def register(app: Flask) -> None:
         article = session.get(Article, article_id) if article_id is not None else None
         if article_id is not None and article is None:
             raise click.ClickException(f"no article with id {article_id}")
-        author = find_user(session, reviewer) if reviewer else None
-        if reviewer and author is None:
-            raise click.ClickException(f"no user named {reviewer}")
+        author = find_user(session, username) if username else None
+        if username and author is None:
+            raise click.ClickException(f"no user named {username}")
         totals: Counter[str] = Counter()
         with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
             try:
-                for report in import_document(session=session, document=document, article=article, reviewer=author):
+                for report in import_document(session=session, document=document, article=article, reviewer=author,
+                                              untagged=untagged):
                     click.echo(describe_import(report))
                     totals[report.outcome] += 1
             except Rejected as error:
                 raise click.ClickException(str(error)) from None
-        click.echo(", ".join(f"{totals[o]} {o}" for o in OUTCOMES))
+        click.echo(totals_line(totals))
 
     @app.cli.command("import-claimreview", cls=OneLineCommand)
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))

@@ -74,6 +74,9 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
                                          os.environ.get("ANNOTATOR_FETCH_ALLOWED_HOSTS", "").split(",") if h.strip()),
         "FETCH_TIMEOUT": float(os.environ.get("ANNOTATOR_FETCH_TIMEOUT", "10") or 10),
         "FETCH_MAX_BYTES": int(os.environ.get("ANNOTATOR_FETCH_MAX_BYTES", str(5 * 1024 * 1024))),
+        # The most items (annotations, or ClaimReviews) one upload in the browser may hold; larger files
+        # are refused with 413 before anything is stored. The import commands have no cap.
+        "IMPORT_MAX_ITEMS": max(1, int(os.environ.get("ANNOTATOR_IMPORT_MAX_ITEMS", "5000") or 5000)),
         # How often an open article asks the server what changed (live updates), in seconds.
         "LIVE_POLL_SECONDS": max(1, int(os.environ.get("ANNOTATOR_LIVE_POLL_SECONDS", "3") or 3)),
         # Absolute links in exports made outside a request (the CLI).

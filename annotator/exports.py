@@ -53,13 +53,18 @@ def iso(moment: datetime) -> str:
 
 
 def w3c_annotation(record: AnnotationRecord, *, target_source: str) -> dict:
-    """One annotation in the W3C Web Annotation model (without its own @context)."""
-    body: list[dict] = [{
-        "type": "TextualBody",
-        "purpose": "assessing",
-        "value": verdicts.label(record.verdict),
-        "format": "text/plain",
-    }]
+    """One annotation in the W3C Web Annotation model (without its own @context).
+
+    A draft awaiting a verdict (verdict "") has no assessing body, and no ``body`` at all when it
+    has no note or sources either (the model allows an annotation without one)."""
+    body: list[dict] = []
+    if record.verdict:
+        body.append({
+            "type": "TextualBody",
+            "purpose": "assessing",
+            "value": verdicts.label(record.verdict),
+            "format": "text/plain",
+        })
     if record.note:
         body.append({"type": "TextualBody", "purpose": "commenting", "value": record.note, "format": "text/plain"})
     for source in record.sources:
@@ -81,7 +86,7 @@ def w3c_annotation(record: AnnotationRecord, *, target_source: str) -> dict:
         "creator": {"type": "Person", "name": record.creator_name, "nickname": record.creator_username},
         "created": iso(record.created),
         "modified": iso(record.modified),
-        "body": body,
+        **({"body": body} if body else {}),
         "target": {"source": target_source, "selector": selectors},
     }
     if record.related:
@@ -139,7 +144,8 @@ def csv_lines(records: Iterable[AnnotationRecord]) -> Iterator[str]:
         sources = "\n".join(f"{s.url} {s.title}".strip() for s in r.sources)
         yield line([
             r.id, r.start, r.end, csv_cell(r.quote), csv_cell(r.creator_name), csv_cell(r.creator_username), r.verdict,
-            verdicts.label(r.verdict), csv_cell(r.note), len(r.sources), csv_cell(sources), iso(r.created), iso(r.modified),
+            verdicts.label(r.verdict) if r.verdict else "",  # both cells empty for a draft awaiting a verdict
+            csv_cell(r.note), len(r.sources), csv_cell(sources), iso(r.created), iso(r.modified),
         ])
 
 

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import has_request_context, request
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired
 from flask_wtf.form import _Auto, _is_submitted
 from wtforms import (
     BooleanField,
@@ -272,8 +272,8 @@ class FetchForm(AppForm):
     # No Optional(): it would stop validation of an empty address before validate_url.
     url = StringField("Web address", validators=[Length(max=2000)],
                       render_kw={"placeholder": "https://…", "inputmode": "url"})
-    page = FileField("or a saved web page", validators=[
-        FileAllowed(["html", "htm"], message="Choose a web page saved as .html.")])
+    # Read by its content, not its name (extraction.article_of_file): a PDF named .html is refused too.
+    page = FileField("or a saved web page")
 
     def validate_url(self, field) -> None:
         if not (field.data or "").strip() and not self.page.data:
@@ -288,8 +288,8 @@ class VersionForm(AppForm):
     # No Optional(): it would stop validation of an empty text before validate_text, which asks
     # for the text or a file.
     text = TextAreaField("New text", validators=[Length(max=2_000_000)])
-    file = FileField("or a file", validators=[
-        FileAllowed(["txt", "html", "htm"], message="Choose a text file (.txt) or a saved web page (.html).")])
+    # A text file or a saved web page, told apart (and binary files refused) by content, not by name.
+    file = FileField("or a file")
 
     def validate_text(self, field) -> None:
         if not (field.data or "").strip() and not self.file.data:

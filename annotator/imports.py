@@ -9,6 +9,7 @@ or leaves half an annotation behind.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -18,16 +19,33 @@ from . import db, history, spans
 from .anchoring import AnchorError, QuoteAbsent, anchor
 from .auth import find_user
 from .forms import annotation_content_form
-from .interchange import Incoming, Rejected, parse_item, read_items
+from .interchange import (UNTAGGED_DRAFT, Incoming, Rejected, creator_identity, derived_username, describe_creator,
+                          parse_item, read_items)
 from .reanchoring import ORPHANED
-from .models import SUBMITTED, Annotation, Article, Source, Span, User, utcnow
+from .models import DRAFT, SUBMITTED, Annotation, Article, Source, Span, User, utcnow
 from .text import canonicalize_fragment, one_line
 
 IMPORTED, REANCHORED, REJECTED = "imported", "re-anchored", "rejected"  # and ORPHANED, a span state too
-OUTCOMES = (IMPORTED, REANCHORED, ORPHANED, REJECTED)
+# A highlight whose tags name no verdict, stored as its author's draft awaiting one (whether anchored
+# at its place, re-anchored or orphaned: the reason says).
+NO_VERDICT = "imported, no verdict"
+# In this order on the report and in the totals line; NO_VERDICT last and only when some item had it,
+# so a file of verdicts prints the totals line it always did.
+OUTCOMES = (IMPORTED, REANCHORED, ORPHANED, REJECTED, NO_VERDICT)
 ORPHAN_REASON = "Its words are not in the article's current text: kept as an orphan to re-attach."
+REANCHORED_REASON = "Re-anchored: the quote was found away from the position the file gave."
 
 log = logging.getLogger(__name__)
+
+
+def shown_outcomes(totals: Counter) -> list[str]:
+    """The outcomes a report's totals list: every one, but NO_VERDICT only when some item had it."""
+    return [o for o in OUTCOMES if o != NO_VERDICT or totals[o]]
+
+
+def totals_line(totals: Counter) -> str:
+    """``2 imported, 0 re-anchored, 0 orphaned, 1 rejected`` (``, 3 imported, no verdict`` when any)."""
+    return ", ".join(f"{totals[o]} {o}" for o in shown_outcomes(totals))
 
 
 @dataclass(frozen=True)
@@ -35,13 +53,14 @@ class ItemReport:
     """What became of one item of the file (``number`` counts from 1)."""
 
     number: int
-    outcome: str  # imported, re-anchored, orphaned or rejected
+    outcome: str  # imported, re-anchored, orphaned, rejected, or imported with no verdict
     reason: str = ""
     annotation_id: int | None = None
     article_id: int | None = None
     span_id: int | None = None
     author: str = ""
     quote: str = ""  # the words the item quotes (once it could be read)
+    notice: str = ""  # something to know about a stored item (its creator imported under another name)
 
 
 def import_document(*, session: Session, document: Any, **options) -> Iterator[ItemReport]:
@@ -55,20 +74,24 @@ def import_document(*, session: Session, document: Any, **options) -> Iterator[I
 
 
 def import_items(*, session: Session, file_format: str, items: list[Any], article: Article | None = None,
-                 reviewer: User | None = None, keep_times: bool = True) -> Iterator[ItemReport]:
+                 reviewer: User | None = None, keep_times: bool = True,
+                 untagged: str = UNTAGGED_DRAFT) -> Iterator[ItemReport]:
     """Import the items of a document in ``file_format``; one report per item, in order, as each is stored.
 
     ``article`` takes every item (otherwise each goes to the article whose source URL
     is its target's source). ``reviewer`` is the author of every item (otherwise the
-    creator's nickname names the user, who is created, without a password, if new).
+    creator names the user, who is created, without a password, if new: see :func:`creator`).
     ``keep_times`` keeps the file's created and modified times (capped at now); otherwise the
     items are dated now, so that whoever imports cannot move their claims up the queue.
+    ``untagged``: what becomes of a Hypothesis highlight with no verdict tag (``interchange.UNTAGGED_DRAFT``:
+    its author's draft awaiting a verdict, reported NO_VERDICT; ``UNTAGGED_SKIP``: rejected).
     """
     for number, item in enumerate(items, start=1):
         incoming = None
         try:
-            incoming = parse_item(file_format, item)
-            annotation, outcome = store(session, incoming, article=article, reviewer=reviewer, keep_times=keep_times)
+            incoming = parse_item(file_format, item, untagged=untagged)
+            annotation, outcome, reason, notice = store(session, incoming, article=article, reviewer=reviewer,
+                                                        keep_times=keep_times)
         except (Rejected, AnchorError) as error:
             session.rollback()
             yield ItemReport(number, REJECTED, str(error), quote=incoming.quote if incoming else "")
@@ -79,15 +102,17 @@ def import_items(*, session: Session, file_format: str, items: list[Any], articl
             yield ItemReport(number, REJECTED, f"not stored: {type(error).__name__}",
                              quote=incoming.quote if incoming else "")
             continue
-        yield ItemReport(number, outcome, ORPHAN_REASON if outcome == ORPHANED else "", annotation_id=annotation.id,
+        yield ItemReport(number, outcome, reason, annotation_id=annotation.id,
                          article_id=annotation.span.article_id, span_id=annotation.span_id,
-                         author=annotation.user.username, quote=annotation.span.quote)
+                         author=annotation.user.username, quote=annotation.span.quote, notice=notice)
 
 
 def store(session: Session, incoming: Incoming, *, article: Article | None,
-          reviewer: User | None, keep_times: bool = True) -> tuple[Annotation, str]:
-    """Store one item in its own transaction and say how it was anchored (imported, re-anchored or
-    orphaned: words no longer in the article); Rejected (nothing stored) when it does not fit."""
+          reviewer: User | None, keep_times: bool = True) -> tuple[Annotation, str, str, str]:
+    """Store one item in its own transaction; the annotation, its outcome (imported, re-anchored,
+    orphaned: words no longer in the article; or NO_VERDICT, a draft awaiting a verdict), the reason
+    for it, and a notice about its author (see :func:`creator`). Rejected (nothing stored) when it
+    does not fit."""
     article = article or article_for(session, incoming.target_source)
     try:
         target, moved = anchor(article.text, quote=incoming.quote, prefix=incoming.prefix, suffix=incoming.suffix,
@@ -96,12 +121,15 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
         target, moved = None, False
     verdict, note, sources = checked_content(incoming)
     db.begin_write(session)
-    author = reviewer or creator(session, incoming)
+    author, notice = (reviewer, "") if reviewer is not None else creator(session, incoming)
     if target is None:
-        span, outcome = orphan_span(session, article, incoming), ORPHANED
+        span, outcome, reason = orphan_span(session, article, incoming), ORPHANED, ORPHAN_REASON
     else:
         span = spans.get_or_create_span(session=session, article=article, target=target)
-        outcome = REANCHORED if moved else IMPORTED
+        outcome, reason = (REANCHORED, "") if moved else (IMPORTED, "")
+    awaiting = not verdict  # a highlight without a verdict: its author's draft, to judge later
+    if awaiting:
+        outcome, reason = NO_VERDICT, reason or (REANCHORED_REASON if moved else "")
     if spans.is_settled(session, span.id):
         raise Rejected("A lead has settled these words; their verdicts can no longer be added to.")
     existing = session.exec(select(Annotation.id).where(Annotation.span_id == span.id,
@@ -112,7 +140,8 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
     # The file's times when trusted, never later than now: they order the lead's queue.
     created = min(incoming.created or now, now) if keep_times else now
     modified = min(max(incoming.modified or created, created), now) if keep_times else now
-    annotation = Annotation(span_id=span.id, user_id=author.id, verdict=verdict, note=note, status=SUBMITTED,
+    annotation = Annotation(span_id=span.id, user_id=author.id, verdict=verdict, note=note,
+                            status=DRAFT if awaiting else SUBMITTED,
                             created_at=created, updated_at=modified, made_on_version=article.current_version)
     session.add(annotation)
     session.flush()
@@ -123,7 +152,7 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
     history.record(session, span_id=span.id, annotation_id=annotation.id, user=author, action="imported",
                    after=history.annotation_snapshot(annotation), at=now)
     session.commit()
-    return annotation, outcome
+    return annotation, outcome, reason, notice
 
 
 def orphan_span(session: Session, article: Article, incoming: Incoming) -> Span:
@@ -157,11 +186,13 @@ def article_for(session: Session, source: str | None) -> Article:
 
 
 def checked_content(incoming: Incoming) -> tuple[str, str, list[dict]]:
-    """Verdict, note and sources, checked by the reviewer's own form (same limits, same messages)."""
+    """Verdict, note and sources, checked by the reviewer's own form (same limits, same messages).
+    An item awaiting a verdict (``incoming.verdict`` "") keeps "": its draft gets one later."""
     form = annotation_content_form(verdict=incoming.verdict, note=incoming.note, sources=incoming.sources)
-    if form.errors:
-        raise Rejected(" ".join(_messages(form.errors)))
-    return form.verdict.data, form.note.data or "", form.source_rows()
+    errors = {name: messages for name, messages in form.errors.items() if incoming.verdict or name != "verdict"}
+    if errors:
+        raise Rejected(" ".join(_messages(errors)))
+    return form.verdict.data or "", form.note.data or "", form.source_rows()
 
 
 def _messages(errors) -> list[str]:
@@ -172,16 +203,58 @@ def _messages(errors) -> list[str]:
     return [str(errors)]
 
 
-def creator(session: Session, incoming: Incoming) -> User:
-    """The user the file names as author, created as a reviewer without a password when new."""
-    username = (incoming.creator_username or "").strip()
-    if (not username or len(username) > 80 or not username.isprintable()
-            or any(c.isspace() for c in username)):
-        raise Rejected("The annotation's creator has no usable username (creator.nickname); name a reviewer.")
-    user = find_user(session, username)
-    if user is None:
-        display_name = (one_line(incoming.creator_name) or "")[:120]
-        user = User(username=username, display_name=display_name or username, role="reviewer")
-        session.add(user)
-        session.flush()
+def creator(session: Session, incoming: Incoming) -> tuple[User, str]:
+    """The user the file names as author, created as a reviewer without a password when new, and a
+    notice for the report when the username is not the one the creator's name gives.
+
+    A nickname names the user exactly, as given (an existing account included). A creator without
+    one is found by its identity (``interchange.creator_identity``: its IRI, else its name) among
+    the users earlier imports made; else a user is made with the username its name or IRI gives,
+    ``-2``, ``-3``… added when another user (another creator, or a real account) has that name.
+    """
+    nickname = (incoming.creator_username or "").strip()
+    identity = creator_identity(incoming)
+    if nickname:
+        if len(nickname) > 80 or not nickname.isprintable() or any(c.isspace() for c in nickname):
+            raise Rejected("The annotation's creator has no usable username (creator.nickname); name a reviewer.")
+        user = find_user(session, nickname)
+        if user is None:
+            free = identity is not None and session.exec(
+                select(User.id).where(User.creator_identity == identity)).first() is None
+            user = _new_user(session, nickname, incoming, identity if free else None)
+        return user, ""
+    if identity is None:
+        raise Rejected("The annotation's creator has no usable username: no nickname, name or IRI to name a "
+                       "user by (creator.nickname, creator.name, creator.id); name a reviewer.")
+    wanted = derived_username(incoming.creator_name, incoming.creator_id)
+    user = session.exec(select(User).where(User.creator_identity == identity)).first()
+    if user is not None:
+        if user.username == wanted:
+            return user, ""
+        return user, f"creator {describe_creator(incoming)} imported as {user.username}, as in an earlier import"
+    if wanted is None:
+        raise Rejected(f"The creator {describe_creator(incoming)} gives no usable username (no Latin letters or "
+                       "digits in its name or IRI); name a reviewer.")
+    username = _free_username(session, wanted)
+    user = _new_user(session, username, incoming, identity)
+    notice = "" if username == wanted else (f"creator {describe_creator(incoming)} imported as {username}: "
+                                            f"{wanted} is another creator")
+    return user, notice
+
+
+def _free_username(session: Session, wanted: str) -> str:
+    """``wanted``, or the first of ``wanted-2``, ``wanted-3``… no user has."""
+    taken = set(session.exec(select(User.username).where(User.username.startswith(wanted, autoescape=True))))
+    username, n = wanted, 2
+    while username in taken:
+        username, n = f"{wanted}-{n}", n + 1
+    return username
+
+
+def _new_user(session: Session, username: str, incoming: Incoming, identity: str | None) -> User:
+    display_name = (one_line(incoming.creator_name) or "")[:120]
+    user = User(username=username, display_name=display_name or username, role="reviewer",
+                creator_identity=identity)
+    session.add(user)
+    session.flush()
     return user

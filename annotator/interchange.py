@@ -8,12 +8,16 @@ JSON: a search response (``rows``), a list of rows, or one row. Each item become
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterator
+from urllib.parse import unquote, urlsplit
 
 from . import verdicts
+from .text import CONTROL_CHARACTERS
 
 
 class Rejected(ValueError):
@@ -38,11 +42,12 @@ class Incoming:
     suffix: str = ""
     start: int | None = None  # the position selector: a hint, the quote decides
     end: int | None = None
-    verdict: str = ""  # a key of the scale
+    verdict: str = ""  # a key of the scale; "" for a highlight awaiting a verdict (imported as a draft)
     note: str = ""
     sources: tuple[dict, ...] = ()  # {"url", "title", "excerpt"}
-    creator_username: str | None = None
+    creator_username: str | None = None  # the creator's nickname (or Hypothesis account): the username as given
     creator_name: str | None = None
+    creator_id: str | None = None  # the creator's IRI (a bare string creator, or its id)
     created: datetime | None = None
     modified: datetime | None = None
 
@@ -57,9 +62,17 @@ def read_items(document: Any) -> tuple[str, list[Any]]:
     return W3C, w3c_items(document)
 
 
-def parse_item(file_format: str, item: Any) -> Incoming:
+# What becomes of a Hypothesis highlight whose tags name no verdict (a reader flagging a claim):
+# a draft awaiting a verdict (its verdict ""), or rejected as before.
+UNTAGGED_DRAFT, UNTAGGED_SKIP = "draft", "skip"
+UNTAGGED_CHOICES = (UNTAGGED_DRAFT, UNTAGGED_SKIP)
+
+
+def parse_item(file_format: str, item: Any, *, untagged: str = UNTAGGED_DRAFT) -> Incoming:
     """One item of a document in ``file_format`` (as :func:`read_items` named it)."""
-    return parse_hypothesis_annotation(item) if file_format == HYPOTHESIS else parse_w3c_annotation(item)
+    if file_format == HYPOTHESIS:
+        return parse_hypothesis_annotation(item, untagged=untagged)
+    return parse_w3c_annotation(item)
 
 
 def _is_hypothesis(document: Any) -> bool:
@@ -236,21 +249,102 @@ def w3c_content(item: Any) -> tuple[str, str, tuple[dict, ...]]:
     return verdict, "\n\n".join(n for n in notes if n), tuple(sources)
 
 
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _clean(value: str) -> str:
+    return CONTROL_CHARACTERS.sub("", value)
+
+
+def w3c_creator(value: Any) -> tuple[str | None, str | None, str | None]:
+    """(nickname, name, IRI) of a W3C creator: an agent object (``nickname``, ``name``, ``id``), a bare
+    IRI, or a list of them (the first counts). Each None when absent or blank."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, str):
+        return None, None, _string(value) and _clean(value).strip()
+    if not isinstance(value, dict):
+        return None, None, None
+    iri = _string(value.get("id")) or _string(value.get("@id"))
+    name = _string(value.get("name"))
+    return _string(value.get("nickname")), name and _clean(name), iri and _clean(iri).strip()
+
+
 def parse_w3c_annotation(item: Any) -> Incoming:
     """One W3C annotation as an :class:`Incoming`; Rejected with the reason when it can't be one."""
     anchor = w3c_target(item)
     verdict, note, sources = w3c_content(item)
-    creator = item.get("creator") if isinstance(item.get("creator"), dict) else {}
+    nickname, name, iri = w3c_creator(item.get("creator"))
     return Incoming(
         **anchor,
         verdict=verdict,
         note=note,
         sources=sources,
-        creator_username=creator.get("nickname") if isinstance(creator.get("nickname"), str) else None,
-        creator_name=creator.get("name") if isinstance(creator.get("name"), str) else None,
+        creator_username=nickname,
+        creator_name=name,
+        creator_id=iri,
         created=_moment(item.get("created")),
         modified=_moment(item.get("modified")),
     )
+
+
+# --- a username for a creator without a nickname ------------------------------------------------------
+
+USERNAME_MAX = 60  # leaves room for a "-2"… suffix in the 80 characters a username may have
+# Latin letters that Unicode does not decompose into a base letter and a mark.
+TRANSLITERATED = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
+                                "ı": "i", "ŋ": "n", "ħ": "h"})
+SEPARATORS = re.compile(r"[-._]*-[-._]*")
+
+
+def username_from(text: str) -> str | None:
+    """``text`` as a username: case-folded, accents dropped (NFKD without combining marks, so "José Núñez"
+    gives "jose-nunez"; ø, æ, ł… spelled in Latin letters), white space as hyphens, every character but
+    a-z, 0-9, ".", "_" and "-" left out; None when nothing is left (a name in another script)."""
+    folded = unicodedata.normalize("NFKD", text.casefold().translate(TRANSLITERATED))
+    kept = "".join("-" if c.isspace() else c for c in folded if not unicodedata.combining(c))
+    username = SEPARATORS.sub("-", re.sub(r"[^a-z0-9._-]", "", kept)).strip("-._")[:USERNAME_MAX].rstrip("-._")
+    return username or None
+
+
+def username_from_iri(iri: str) -> str | None:
+    """The IRI's last path segment as a username (``https://example.org/users/jdoe`` gives "jdoe"); for
+    ``mailto:``/``acct:`` addresses and URNs, the part that names the person."""
+    parts = urlsplit(iri.strip())
+    segments = [unquote(s) for s in re.split(r"[/:]", parts.path) if s.strip()]
+    if not segments:
+        return None
+    last = segments[-1]
+    if parts.scheme.lower() in ("mailto", "acct"):
+        last = last.split("@")[0]
+    return username_from(last)
+
+
+def derived_username(name: str | None, iri: str | None) -> str | None:
+    """The username for a creator without a nickname: from its name, else from its IRI; None when neither gives one."""
+    return (username_from(name) if name else None) or (username_from_iri(iri) if iri else None)
+
+
+IDENTITY_MAX = 500
+
+
+def creator_identity(incoming: Incoming) -> str | None:
+    """Which creator an item names, as the user made for it remembers it: its IRI when it has one, else
+    ``name:`` and its name (white space collapsed); a SHA-256 of that when longer than 500 characters."""
+    identity = incoming.creator_id or (f"name:{' '.join(incoming.creator_name.split())}"
+                                       if incoming.creator_name and incoming.creator_name.strip() else None)
+    if identity is not None and len(identity) > IDENTITY_MAX:
+        identity = "sha256:" + hashlib.sha256(identity.encode("utf-8")).hexdigest()
+    return identity
+
+
+def describe_creator(incoming: Incoming) -> str:
+    """The creator as a report names it: “Jane Doe” (https://example.org/jane), or one of the two."""
+    name = " ".join((incoming.creator_name or "").split())
+    parts = [f"“{name}”" if name else "", f"({incoming.creator_id})" if incoming.creator_id and name else
+             incoming.creator_id or ""]
+    return " ".join(p for p in parts if p) or "without a name"
 
 
 # acct:NAME@AUTHORITY. The whole NAME@AUTHORITY names the user here: a Hypothesis account is not
@@ -267,16 +361,18 @@ def _verdict_or_none(tag: Any) -> str | None:
         return None
 
 
-def parse_hypothesis_annotation(row: Any) -> Incoming:
+def parse_hypothesis_annotation(row: Any, *, untagged: str = UNTAGGED_DRAFT) -> Incoming:
     """One Hypothesis annotation: the tag that names a verdict gives the verdict; its text and
-    the other tags give the note. Page notes and replies (no selectors) are rejected."""
+    the other tags give the note. A highlight whose tags name no verdict has the verdict "" (a
+    claim awaiting one) or, with ``untagged`` "skip", is rejected; one whose tags name several is
+    rejected. Page notes and replies (no selectors) are rejected."""
     anchor = _anchor(row, "The annotation quotes no words (a page note or a reply): nothing to anchor.")
     if anchor["target_source"] is None and isinstance(row.get("uri"), str):
         anchor["target_source"] = row["uri"]
     tags = [t for t in _as_list(row.get("tags")) if isinstance(t, str) and t.strip()]
     judged = [(tag, _verdict_or_none(tag)) for tag in tags]
     named = {key for _, key in judged if key}
-    if not named:
+    if not named and untagged != UNTAGGED_DRAFT:
         raise Rejected(f"No tag names a verdict (tags: {', '.join(tags) or 'none'}); "
                        f"tag it with one of: {', '.join(v.label for v in verdicts.SCALE)}.")
     if len(named) > 1:
@@ -289,7 +385,7 @@ def parse_hypothesis_annotation(row: Any) -> Incoming:
     user_info = row.get("user_info") if isinstance(row.get("user_info"), dict) else {}
     return Incoming(
         **anchor,
-        verdict=named.pop(),
+        verdict=named.pop() if named else "",
         note=note,
         creator_username=account.group(1) if account else None,
         creator_name=user_info.get("display_name") if isinstance(user_info.get("display_name"), str) else None,

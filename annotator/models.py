@@ -48,6 +48,8 @@ PASSWORD_HASH_METHOD = "scrypt"
 
 class User(SQLModel, table=True):
     __tablename__ = "users"
+    # One user per imported creator: the import finds the user it made for a creator by this.
+    __table_args__ = (Index("uq_users_creator_identity", "creator_identity", unique=True),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     username: str = Field(sa_column=Column(String(80), unique=True, nullable=False))
@@ -59,6 +61,9 @@ class User(SQLModel, table=True):
     # deactivation) ends every session signed in before (annotator.auth).
     session_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    # For a user an import made for a file's creator: which creator it stands for (its IRI, or
+    # "name:" and its name; see interchange.creator_identity). None for every other account.
+    creator_identity: Optional[str] = Field(default=None, max_length=500)
 
     annotations: list["Annotation"] = Relationship(back_populates="user")
 

@@ -185,8 +185,10 @@ SCHEMAS: dict = {
     },
     "W3CAnnotation": {
         "type": "object",
-        "description": "A W3C Web Annotation as the export writes it.",
-        "required": ["id", "type", "motivation", "creator", "created", "modified", "body", "target"],
+        "description": "A W3C Web Annotation as the export writes it. A draft with no verdict yet (a highlight "
+                       "imported without one) has no assessing body, and no body at all when it has no note "
+                       "or sources either.",
+        "required": ["id", "type", "motivation", "creator", "created", "modified", "target"],
         "properties": {
             "id": URL,
             "type": {"const": "Annotation"},
@@ -273,7 +275,8 @@ SCHEMAS: dict = {
             "reviewer": STRING,
             "status": {"enum": ["draft", "submitted", "returned"]},
             "verdict": {"anyOf": [{"enum": [v.key for v in verdicts.SCALE]}, {"type": "null"}],
-                        "description": "null when hidden from you (someone else's draft, or blind review)."},
+                        "description": "null when hidden from you (someone else's draft, or blind review), "
+                                       "or when your draft has no verdict yet (a highlight imported without one)."},
             "links": {"type": "object", "required": ["self"], "properties": {"self": URL}},
         },
     },
@@ -316,7 +319,8 @@ RESPONSES = {
              "annotated these words already, or a new version of the article arrived (text-changed).",
         413: "The body is larger than the server accepts (8 MB).",
         415: "The body is not JSON.",
-        422: "The annotation is not valid; errors lists each fault by field.",
+        422: "The annotation is not valid; errors lists each fault by field (on submit: a draft with no "
+             "verdict yet, no-verdict).",
         428: "If-Match is required.",
     }.items()
 }
@@ -459,7 +463,7 @@ PATHS = {
         "summary": "Submit your draft or returned annotation",
         "parameters": [ANNOTATION_ID, if_match(False)],
         "responses": {"200": {"description": "The annotation, submitted.", "headers": ETAG,
-                              "content": ANNOTATION_CONTENT}, **errors(403, 409)},
+                              "content": ANNOTATION_CONTENT}, **errors(403, 409, 422)},
     }},
     "/articles/{article_id}/claims": {"get": {
         "operationId": "listClaims",

@@ -32,6 +32,12 @@ class Locked(Exception):
     """The span is settled: its annotations can no longer be changed by their authors."""
 
 
+class NoVerdict(Exception):
+    """A draft awaiting a verdict (an imported highlight) can't be submitted until one is chosen."""
+
+    message = "Choose a verdict before submitting: edit the annotation and pick one."
+
+
 class TextChanged(Exception):
     """A new version of the article arrived after the selection was made."""
 
@@ -111,7 +117,8 @@ class SpanSummary:
 
     @property
     def verdict_keys(self) -> set[str]:
-        return {j.verdict for j in self.shown}
+        """The verdicts the viewer may read (a draft awaiting one gives none: the claim stays pending)."""
+        return {j.verdict for j in self.shown if j.verdict}
 
     @property
     def draft_count(self) -> int:
@@ -568,10 +575,13 @@ def update_annotation(*, session: Session, annotation: Annotation, user: User, v
 
 def submit_annotation(*, session: Session, annotation: Annotation, user: User,
                       expected_version: int | None = None) -> Annotation:
-    """Make a draft (or returned) annotation visible to leads and, after their own submission, to reviewers."""
+    """Make a draft (or returned) annotation visible to leads and, after their own submission, to reviewers.
+    NoVerdict (nothing changed) for a draft awaiting a verdict."""
     lock_current(session, annotation, expected_version)
     if is_settled(session, annotation.span_id):
         raise Locked()
+    if not annotation.verdict:
+        raise NoVerdict()
     if annotation.status != SUBMITTED:
         touch(annotation)
         _submit(session, annotation, user)

@@ -2,7 +2,9 @@
 
 Leads import for anyone (each item's author as the file names it, or one reviewer), with
 the file's times; a reviewer imports their own annotations, as themselves whatever the file
-says, dated now (file times would let them move their claims up the lead's queue).
+says, dated now (file times would let them move their claims up the lead's queue). A file of more than
+``IMPORT_MAX_ITEMS`` items is refused with 413 (``flask import-annotations`` takes any number).
+Hypothesis highlights without a verdict tag become the author's drafts awaiting a verdict.
 """
 from __future__ import annotations
 
@@ -15,10 +17,11 @@ from sqlmodel import select
 
 from . import db
 from .forms import ImportForm
-from .imports import OUTCOMES, import_items
+from .imports import import_items, shown_outcomes
 from .interchange import HYPOTHESIS, Rejected, read_items
 from .models import Article, User
 from .text import NotText, loads_json
+from .web import over_upload_cap
 
 bp = Blueprint("uploads", __name__)
 
@@ -51,6 +54,10 @@ def import_annotations():
             author = session.get(User, form.author.data) if form.author.data != FROM_THE_FILE else None
             try:
                 file_format, items = read_items(document)
+                too_many = over_upload_cap(len(items), what="annotations", command="import-annotations")
+                if too_many:  # refused before anything is stored (the command line takes any number)
+                    form.file.errors.append(too_many)
+                    return render_template("imports/form.html", form=form), 413
                 reports = list(import_items(session=session, file_format=file_format, items=items, article=article,
                                             reviewer=author, keep_times=current_user.is_lead))
             except Rejected as error:
@@ -58,7 +65,7 @@ def import_annotations():
             else:
                 totals = Counter(report.outcome for report in reports)
                 return render_template("imports/report.html", reports=reports, totals=totals,
-                                       outcomes=OUTCOMES, filename=form.file.data.filename,
+                                       outcomes=shown_outcomes(totals), filename=form.file.data.filename,
                                        file_format=file_format, hypothesis=file_format == HYPOTHESIS)
     status = 422 if request.method == "POST" else 200
     return render_template("imports/form.html", form=form), status

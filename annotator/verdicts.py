@@ -60,10 +60,16 @@ def get(key: str) -> Verdict | None:
     return BY_KEY.get(key)
 
 
+# An annotation awaiting a verdict (a highlight imported without one, kept as its author's draft)
+# stores the verdict "": it reads as this, and can't be submitted until a verdict is chosen.
+NO_VERDICT = ""
+NO_VERDICT_LABEL = "No verdict yet"
+
+
 def label(key: str) -> str:
-    """The verdict's label, or the raw key when it is not on the scale."""
+    """The verdict's label, "No verdict yet" for "", or the raw key when it is not on the scale."""
     verdict = BY_KEY.get(key)
-    return verdict.label if verdict else key
+    return verdict.label if verdict else NO_VERDICT_LABEL if key == NO_VERDICT else key
 
 
 def choices() -> list[tuple[str, str]]:

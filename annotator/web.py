@@ -42,6 +42,17 @@ def lead_required(view):
     return wrapper
 
 
+def over_upload_cap(count: int, *, what: str, command: str) -> str | None:
+    """Why an upload holding ``count`` items is refused (more than ``IMPORT_MAX_ITEMS``), or None when it fits.
+
+    The import commands (``command``) take any number: they are the way for large files."""
+    limit = current_app.config["IMPORT_MAX_ITEMS"]
+    if count <= limit:
+        return None
+    return (f"The file holds {count:,} {what}; the most one upload takes is {limit:,}. "
+            f"Split it, or import it from the command line with flask {command}.")
+
+
 def attachment(body: str | Iterable[str], filename: str, mimetype: str = "text/csv") -> Response:
     """A download: ``body`` (text, or chunks of text to stream) served as a file named ``filename``."""
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

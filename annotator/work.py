@@ -54,8 +54,8 @@ class WorkItem:
 
     @property
     def differs(self) -> bool:
-        """Settled with a final verdict other than the user's."""
-        return self.settled and self.final_verdict != self.verdict
+        """Settled with a final verdict other than the user's (a draft awaiting a verdict differs in nothing)."""
+        return self.settled and bool(self.verdict) and self.final_verdict != self.verdict
 
     @property
     def near_miss(self) -> bool:

@@ -127,8 +127,17 @@ def test_a_hypothesis_row_gives_its_verdict_by_tag_and_the_rest_as_note():
     ({"text": 5}, "note is not text"),
 ])
 def test_hypothesis_rows_that_cannot_be_imported_say_why(fields, reason):
+    # Highlights without a verdict tag are rejected only when asked to (--untagged skip); see below.
     with pytest.raises(Rejected, match=re.escape(reason)):
-        parse_hypothesis_annotation(hypothesis(**fields))
+        parse_hypothesis_annotation(hypothesis(**fields), untagged="skip")
+
+
+@pytest.mark.parametrize("tags, note", [(["economy", "needs-check"], "Tags: economy, needs-check"), ([], "")])
+def test_a_highlight_without_a_verdict_tag_awaits_a_verdict_by_default(tags, note):
+    incoming = parse_hypothesis_annotation(hypothesis(tags=tags))
+    assert (incoming.verdict, incoming.note.split("\n\n")[-1] if incoming.note else "") == ("", note)
+    with pytest.raises(Rejected, match="several verdicts"):
+        parse_hypothesis_annotation(hypothesis(tags=["False", "True", "economy"]))
 
 
 @pytest.mark.parametrize("user, username", [("acct:ana@hypothes.is", "ana@hypothes.is"), ("ana", None), (None, None),
@@ -162,3 +171,47 @@ def test_a_rejection_names_the_member_at_fault(item, field):
     with pytest.raises(Rejected) as caught:
         parse_w3c_annotation(item)
     assert caught.value.field == field
+
+
+# --- creators without a nickname -------------------------------------------------------------------------
+
+from annotator.interchange import creator_identity, derived_username  # noqa: E402
+
+
+@pytest.mark.parametrize("name, iri, username", [
+    ("Jane Doe", None, "jane-doe"),
+    ("  José   Núñez ", None, "jose-nunez"),
+    ("Søren Straße-Ødegård", None, "soren-strasse-odegard"),
+    ("J. R. R. Tolkien", None, "j-r-r-tolkien"),
+    ("O'Brien, Mary (desk)", None, "obrien-mary-desk"),
+    ("李小龙", None, None),
+    ("李小龙", "https://annotations.example/users/li.xiaolong", "li.xiaolong"),
+    (None, "https://example.org/users/jdoe", "jdoe"),
+    (None, "https://example.org/users/Jane%20Doe/", "jane-doe"),
+    (None, "mailto:jane.doe@example.org", "jane.doe"),
+    (None, "acct:jane@annotations.example", "jane"),
+    (None, "urn:example:person:jdoe", "jdoe"),
+    (None, "https://example.org/", None),
+    (None, None, None),
+])
+def test_a_username_is_derived_from_the_name_else_the_iri(name, iri, username):
+    assert derived_username(name, iri) == username
+
+
+def test_w3c_creators_as_other_tools_write_them():
+    item = exports.w3c_annotation(RECORD, target_source="https://news.example/a")
+    cases = [
+        ({"type": "Person", "name": "Jane Doe"}, (None, "Jane Doe", None)),
+        ({"id": "https://example.org/users/jdoe", "name": "Jane Doe"}, (None, "Jane Doe", "https://example.org/users/jdoe")),
+        ("https://example.org/users/jdoe", (None, None, "https://example.org/users/jdoe")),
+        ([{"type": "Person", "name": "First"}, {"name": "Second"}], (None, "First", None)),
+        ({"nickname": "  ", "name": "Jane Doe"}, (None, "Jane Doe", None)),
+        ({"type": "Person", "nickname": "jdoe", "name": "Jane Doe"}, ("jdoe", "Jane Doe", None)),
+    ]
+    for creator, expected in cases:
+        incoming = parse_w3c_annotation({**item, "creator": creator})
+        assert (incoming.creator_username, incoming.creator_name, incoming.creator_id) == expected, creator
+    named = parse_w3c_annotation({**item, "creator": {"id": "https://example.org/users/jdoe", "name": "Jane Doe"}})
+    assert creator_identity(named) == "https://example.org/users/jdoe"
+    assert creator_identity(parse_w3c_annotation({**item, "creator": {"name": " Jane  Doe "}})) == "name:Jane Doe"
+    assert creator_identity(parse_w3c_annotation({**item, "creator": {"name": "x" * 600}})).startswith("sha256:")

@@ -85,3 +85,12 @@ def seed_api_world(app) -> None:
     annotate("reviewer", demo, "Putin is unlikely", "true", submit=False)
     annotate("alice", demo, "Thomas Graham, a Russian foreign policy expert", "mixed")
     settle(demo, "Thomas Graham, a Russian foreign policy expert", "mixed")
+    # The lead's draft awaiting a verdict: a Hypothesis highlight imported without a verdict tag.
+    from annotator.imports import import_document
+
+    highlight = {"user": "acct:lee@hypothes.is", "uri": "https://example.org/demo", "text": "", "tags": ["needs-check"],
+                 "target": [{"source": "https://example.org/demo", "selector": [
+                     {"type": "TextQuoteSelector", "exact": "Ukrainian President Volodymyr Zelenskyy"}]}]}
+    reports = list(import_document(session=session, document={"total": 1, "rows": [highlight]}, article=demo,
+                                   reviewer=user_named("lead")))
+    assert reports[0].outcome == "imported, no verdict", reports

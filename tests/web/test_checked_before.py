@@ -421,3 +421,18 @@ def test_the_database_holds_one_active_link_per_pair(app, lead_client, demo_arti
         session.rollback()
         session.close()
     assert len(links(app)) == 1
+
+
+def test_an_upload_with_more_reviews_than_the_cap_gets_413_with_the_form(app, lead_client, runner):
+    app.config["IMPORT_MAX_ITEMS"] = 3
+    response = upload(lead_client, (FIXTURES / "reviews.json").read_bytes())  # 4 reviews (one to skip)
+    assert response.status_code == 413
+    root = page(response)
+    assert root.find("form") is not None and root.by_id("claimreview-report") is None
+    message = root.find("ul", class_="errors").text()
+    assert "The file holds 4 fact-checks; the most one upload takes is 3." in message
+    assert "flask import-claimreview" in message
+    assert checks_in(app) == {}
+    assert upload(lead_client, (FIXTURES / "graph.json").read_bytes()).status_code == 200  # within the cap
+    result = runner.invoke(args=["import-claimreview", str(FIXTURES / "reviews.json")])  # the command line: no cap
+    assert result.exit_code == 0 and "3 imported" in result.output

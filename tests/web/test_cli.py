@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from annotator.models import Article, User
+from tests.binary_files import PDF, SAMPLES
 from tests.conftest import CLAIM, annotation_data, login, post_annotation, rows
 
 
@@ -354,3 +355,50 @@ def test_make_serve_does_not_load_the_demo():
     assert "load-demo" not in serve and "init-db" in serve and "gunicorn" in serve
     run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
     assert "load-demo" in run  # the demo is what `make run` is for
+
+
+# --- import-article: files that are not articles -----------------------------------------------------
+
+
+def test_import_article_refuses_a_pdf_in_one_line_and_stores_nothing(app, runner, tmp_path, demo_article):
+    from annotator.models import ArticleVersion
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(PDF)
+    before = len(rows(app, Article)), len(rows(app, ArticleVersion))
+    line = assert_one_line_failure(runner.invoke(args=["import-article", str(path), "--title", "Jobs report"]))
+    assert line == "Error: report.pdf is a PDF file, not text or a web page; reading PDFs is not supported yet."
+    again = runner.invoke(args=["import-article", str(path), "--article", str(demo_article.id)])
+    assert_one_line_failure(again, "report.pdf is a PDF file")
+    assert (len(rows(app, Article)), len(rows(app, ArticleVersion))) == before
+
+
+@pytest.mark.parametrize("name, data, kind", SAMPLES, ids=[s[0] for s in SAMPLES])
+def test_import_article_knows_binary_files_by_their_content_not_their_name(app, runner, tmp_path, demo_article,
+                                                                           name, data, kind):
+    from annotator.models import ArticleVersion
+
+    renamed = tmp_path / "story.txt"
+    renamed.write_bytes(data)
+    before = len(rows(app, Article)), len(rows(app, ArticleVersion))
+    assert_one_line_failure(runner.invoke(args=["import-article", str(renamed), "--title", "T"]),
+                            f"story.txt is {kind}")
+    assert_one_line_failure(runner.invoke(args=["import-article", str(renamed), "--article", str(demo_article.id)]),
+                            f"story.txt is {kind}")
+    assert (len(rows(app, Article)), len(rows(app, ArticleVersion))) == before
+
+
+def test_import_article_reads_a_web_page_named_txt_as_a_page_and_a_text_named_html_as_text(app, runner, tmp_path):
+    from pathlib import Path
+
+    saved = tmp_path / "page.txt"
+    saved.write_bytes((Path(__file__).parents[1] / "fixtures" / "pages" / "news.html").read_bytes())
+    result = runner.invoke(args=["import-article", str(saved)])
+    assert result.exit_code == 0, result.output
+    page = rows(app, Article)[-1]
+    assert page.title == "Jobless rate falls to 3.9% in May" and "<" not in page.text and "Sign in" not in page.text
+    notes = tmp_path / "notes.html"
+    notes.write_text("Prices rose by 3% in May.\nWages did not.\n", encoding="utf-8")
+    result = runner.invoke(args=["import-article", str(notes), "--title", "Notes"])
+    assert result.exit_code == 0, result.output
+    assert rows(app, Article)[-1].text == "Prices rose by 3% in May.\nWages did not."

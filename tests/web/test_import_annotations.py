@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -286,3 +288,70 @@ def test_hypothesis_json_imports_from_the_command_line(app, runner, demo_article
     assert "several verdicts" in lines[1] and lines[-1] == "1 imported, 0 re-anchored, 0 orphaned, 1 rejected"
     imported = rows(app, Annotation)[-1]
     assert (imported.verdict, imported.note) == ("misleading", "Estimates vary.\n\nTags: casualties")
+
+
+@pytest.mark.parametrize("option", ["--user", "--reviewer"])
+def test_the_user_option_and_its_reviewer_alias_make_one_user_the_author(app, runner, demo_article, tmp_path, option):
+    path = write(tmp_path, "u.json", [item(CLAIM, nickname="someone-else")])
+    result = import_file(runner, path, "--article", str(demo_article.id), option, "reviewer")
+    assert result.exit_code == 0 and "1 imported" in result.output, result.output
+    reviewer = rows(app, User, User.username == "reviewer")[0]
+    assert rows(app, Annotation)[-1].user_id == reviewer.id
+    assert not rows(app, User, User.username == "someone-else")
+    assert "no user named nobody" in import_file(runner, path, option, "nobody").output
+
+
+def test_the_help_names_the_user_option_with_its_alias(runner):
+    result = runner.invoke(args=["import-annotations", "--help"])
+    assert result.exit_code == 0
+    assert "--user, --reviewer NAME" in result.output
+
+
+# --- creators named as other tools name them -----------------------------------------------------------
+
+OTHER_TOOLS = Path(__file__).parents[1] / "fixtures" / "interchange" / "w3c-other-tools.jsonld"
+
+
+def test_creators_with_a_name_or_an_iri_but_no_nickname_become_users_and_never_merge(app, runner, reviewer_client,
+                                                                                     tmp_path):
+    article = created_article(app, add_article(reviewer_client, title="Jobs", text=OTHER_TEXT, source_url=OTHER_URL))
+    users_before = {u.username for u in rows(app, User)}
+    result = import_file(runner, OTHER_TOOLS)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[-1] == "7 imported, 0 re-anchored, 0 orphaned, 1 rejected"
+    by = [re.search(r" by (\S+) on article", line).group(1) if " by " in line else None for line in lines[:-1]]
+    assert by == ["jane-doe", "jane-doe-2", "m.okafor", "jose-nunez", "lead-2", "jane-doe-2", None, "lead"]
+    assert lines[1].endswith("(creator “Jane Doe” (https://other.example/jane) imported as jane-doe-2: "
+                             "jane-doe is another creator)")
+    assert lines[4].endswith("(creator “Lead” imported as lead-2: lead is another creator)")
+    assert lines[5].endswith("(creator “J. Doe” (https://other.example/jane) imported as jane-doe-2, as in an earlier import)")
+    assert lines[6].startswith("item 7: rejected") and "李小龙" in lines[6] and "name a reviewer" in lines[6]
+    assert "(" not in lines[0] and "(" not in lines[2] and "(" not in lines[7]  # nothing to say about these
+    users = {u.username: u for u in rows(app, User)}
+    assert set(users) - users_before == {"jane-doe", "jane-doe-2", "m.okafor", "jose-nunez", "lead-2"}
+    assert (users["jane-doe"].display_name, users["jane-doe-2"].display_name) == ("Jane Doe", "Jane Doe")
+    assert users["jose-nunez"].display_name == "José Núñez" and users["m.okafor"].display_name == "m.okafor"
+    assert all(users[name].password_hash is None and users[name].role == "reviewer" for name in set(users) - users_before)
+    # The real account keeps only what the file attributes to it by its exact nickname.
+    lead_annotations = rows(app, Annotation, Annotation.user_id == users["lead"].id)
+    assert [a.verdict for a in lead_annotations] == ["misleading"] and users["lead"].creator_identity is None
+    # A second import finds the same users (every item already judged): nobody is made twice.
+    again = import_file(runner, OTHER_TOOLS)
+    assert again.output.splitlines()[-1] == "0 imported, 0 re-anchored, 0 orphaned, 8 rejected"
+    assert {u.username for u in rows(app, User)} == set(users)
+    assert len(rows(app, Annotation, Annotation.user_id == users["jane-doe-2"].id)) == 2
+    assert rows(app, Span, Span.article_id == article.id)
+
+
+def test_the_import_page_shows_why_a_creator_got_another_name(app, lead_client, reviewer_client):
+    from tests.web.test_import_upload import report_rows, upload
+
+    created_article(app, add_article(reviewer_client, title="Jobs", text=OTHER_TEXT, source_url=OTHER_URL))
+    response = upload(lead_client, json.loads(OTHER_TOOLS.read_text(encoding="utf-8")))
+    assert response.status_code == 200
+    report = report_rows(response)
+    assert report[1][1] == "imported" and "by jane-doe-2" in report[1][2]
+    assert "Creator “Jane Doe” (https://other.example/jane) imported as jane-doe-2: jane-doe is another creator" in \
+        report[1][2]
+    assert report[6][1] == "rejected" and "李小龙" in report[6][2]

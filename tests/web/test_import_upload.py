@@ -154,10 +154,11 @@ def test_hypothesis_rows_take_their_verdict_from_a_tag_and_the_rest_as_the_note(
     assert "read as Hypothesis JSON" in page(response).text()
     report = report_rows(response)
     assert report[0][1] == "imported" and report[0][2].endswith("by hanna@hypothes.is")
-    assert "No tag names a verdict" in report[1][2] and "economy" in report[1][2]
+    assert report[1][1] == "imported, no verdict" and "by hanna@hypothes.is" in report[1][2]
     assert "quotes no words" in report[2][2]
-    imported = rows(app, Annotation)[-1]
+    imported, flagged = rows(app, Annotation)[-2:]
     assert (imported.verdict, imported.note) == ("false", "ONS says 2.1%.\n\nTags: economy, needs-source")
+    assert (flagged.verdict, flagged.status, flagged.note) == ("", "draft", "Tags: economy")
     assert imported.created_at.isoformat() == "2026-10-01T09:30:00+00:00"
     hanna = rows(app, User, User.username == "hanna@hypothes.is")[0]  # not a local "hanna"
     assert hanna.display_name == "Hanna H." and hanna.password_hash is None
@@ -198,4 +199,55 @@ def test_random_files_never_fail_and_store_exactly_what_the_report_says(app, lea
     if response.status_code == 422:
         assert stored == 0
     else:
-        assert stored == sum(1 for r in report_rows(response) if r[1] in ("imported", "re-anchored"))
+        assert stored == sum(1 for r in report_rows(response)
+                             if r[1] in ("imported", "re-anchored", "orphaned", "imported, no verdict"))
+
+
+def table_counts(app) -> dict:
+    from annotator.models import Event
+
+    return {model: len(rows(app, model)) for model in (Annotation, Span, Source, User, Event)}
+
+
+def test_a_file_with_more_items_than_the_cap_gets_413_with_the_form_and_stores_nothing(app, reviewer_client,
+                                                                                       demo_article):
+    assert app.config["IMPORT_MAX_ITEMS"] == 5_000  # the default
+    before = table_counts(app)
+    document = [item(f"words {n} that are not in the article", nickname="x") for n in range(5_001)]
+    response = upload(reviewer_client, document, article=demo_article.id,
+                      author=rows(app, User, User.username == "reviewer")[0].id)
+    assert response.status_code == 413
+    root = page(response)
+    assert root.find("form") is not None and root.by_id("import-report") is None  # the form, not the error page
+    message = root.find("ul", class_="errors").text()
+    assert "The file holds 5,001 annotations; the most one upload takes is 5,000." in message
+    assert "flask import-annotations" in message
+    assert table_counts(app) == before
+
+
+def test_the_cap_is_a_setting_and_a_file_at_the_cap_is_imported(app, lead_client, demo_article):
+    app.config["IMPORT_MAX_ITEMS"] = 2
+    before = table_counts(app)
+    hypothesis = {"total": 3, "rows": [hypothesis_row(CLAIM), hypothesis_row(SECOND), hypothesis_row("Putin")]}
+    refused = upload(lead_client, hypothesis, article=demo_article.id)
+    assert refused.status_code == 413 and "holds 3 annotations; the most one upload takes is 2." in refused.get_data(
+        as_text=True)
+    assert table_counts(app) == before
+    accepted = upload(lead_client, [item(CLAIM), item(SECOND)], article=demo_article.id)
+    assert accepted.status_code == 200 and len(report_rows(accepted)) == 2
+
+
+def test_the_cap_is_read_from_the_environment(tmp_path, monkeypatch):
+    from annotator import config
+
+    assert config.from_environment(tmp_path, {"SECRET_KEY": "x"})["IMPORT_MAX_ITEMS"] == 5_000
+    monkeypatch.setenv("ANNOTATOR_IMPORT_MAX_ITEMS", "250")
+    assert config.from_environment(tmp_path, {"SECRET_KEY": "x"})["IMPORT_MAX_ITEMS"] == 250
+
+
+def test_the_command_line_has_no_cap(app, runner, demo_article, tmp_path):
+    app.config["IMPORT_MAX_ITEMS"] = 1
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps([item(CLAIM), item(SECOND)]), encoding="utf-8")
+    result = runner.invoke(args=["import-annotations", str(path), "--article", str(demo_article.id)])
+    assert result.exit_code == 0 and result.output.splitlines()[-1].startswith("2 imported"), result.output

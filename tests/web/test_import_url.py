@@ -123,10 +123,24 @@ def test_fetch_reads_an_uploaded_page_offline(app, reviewer_client):
     ({"url": "file:///etc/passwd"}, "Only http:// and https://"),
     ({"url": "http://127.0.0.1:9/news"}, "is not a public web address"),
     ({"page_bytes": (PAGES / "no-article.html").read_bytes()}, "No article text was found"),
-    ({"page_bytes": b"%PDF", "filename": "report.pdf"}, "Choose a web page saved as .html."),
+    ({"page_bytes": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "filename": "report.pdf"}, "report.pdf is a PDF file"),
 ])
 def test_fetch_problems_answer_422_with_the_reason(app, reviewer_client, kwargs, message):
     response = fetch(reviewer_client, **kwargs)
     assert response.status_code == 422
     assert message in page(response).find("ul", class_="errors").text()
     assert not [a for a in rows(app, Article) if a.author]
+
+
+def test_a_binary_file_given_as_a_saved_page_is_refused_by_its_content(app, reviewer_client):
+    from tests.binary_files import PDF, SAMPLES
+
+    before = len(rows(app, Article))
+    response = fetch(reviewer_client, page_bytes=PDF, filename="report.pdf")
+    assert response.status_code == 422
+    assert page(response).by_id("page-errors").text().strip() == (
+        "report.pdf is a PDF file, not text or a web page; reading PDFs is not supported yet.")
+    for name, data, kind in SAMPLES:
+        renamed = fetch(reviewer_client, page_bytes=data, filename="saved.html")
+        assert renamed.status_code == 422 and f"saved.html is {kind}" in page(renamed).by_id("page-errors").text()
+    assert len(rows(app, Article)) == before

@@ -198,8 +198,8 @@ def test_a_text_file_or_saved_page_becomes_a_version(app, reviewer_client, demo_
     version = rows(app, ArticleVersion, ArticleVersion.number == 2)[0]
     assert (version.origin, version.source) == ("file", "v2.txt")
     bad = reviewer_client.post(f"/articles/{demo_article.id}/versions", content_type="multipart/form-data",
-                               data={"csrf_token": token, "file": (io.BytesIO(b"x"), "v3.pdf")})
-    assert bad.status_code == 422 and "text file" in bad.get_data(as_text=True)
+                               data={"csrf_token": token, "file": (io.BytesIO(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), "v3.pdf")})
+    assert bad.status_code == 422 and "v3.pdf is a PDF file" in bad.get_data(as_text=True)
 
 
 def test_the_diff_shows_insertions_and_deletions_inline_and_escapes_text(app, reviewer_client, demo_article):
@@ -474,3 +474,34 @@ def test_cli_re_attaches_an_orphan_by_its_new_wording(app, runner, reviewer_clie
     assert again.exit_code == 1 and "is not orphaned" in again.output
     missing = runner.invoke(args=["reattach", "999", "--quote", "x", "--user", "lead"])
     assert missing.exit_code == 1 and "no claim" in missing.output and "Traceback" not in missing.output
+
+
+def post_file(client, article, name: str, data: bytes):
+    import io
+
+    token = csrf_token(client, f"/articles/{article.id}/versions/new")
+    return client.post(f"/articles/{article.id}/versions", content_type="multipart/form-data",
+                       data={"csrf_token": token, "text": "", "file": (io.BytesIO(data), name)})
+
+
+def test_a_binary_file_is_refused_by_its_content_with_the_reason_on_the_file_field(app, reviewer_client, demo_article):
+    from tests.binary_files import PDF, SAMPLES
+
+    response = post_file(reviewer_client, demo_article, "report.pdf", PDF)
+    assert response.status_code == 422
+    errors = parse(response.get_data(as_text=True)).by_id("file-errors").text().strip()
+    assert errors == "report.pdf is a PDF file, not text or a web page; reading PDFs is not supported yet."
+    for name, data, kind in SAMPLES:
+        renamed = post_file(reviewer_client, demo_article, "v2.txt", data)
+        assert renamed.status_code == 422, name
+        assert f"v2.txt is {kind}" in parse(renamed.get_data(as_text=True)).by_id("file-errors").text(), name
+    assert len(rows(app, ArticleVersion)) == 1
+
+
+def test_a_saved_page_named_txt_becomes_a_version_of_its_article_text(app, reviewer_client, demo_article):
+    from pathlib import Path
+
+    page = (Path(__file__).parents[1] / "fixtures" / "pages" / "news.html").read_bytes()
+    assert post_file(reviewer_client, demo_article, "v2.txt", page).status_code == 303
+    version = rows(app, ArticleVersion, ArticleVersion.number == 2)[0]
+    assert version.text.startswith("The minister for work said") and "<" not in version.text
