@@ -2,6 +2,7 @@
 
 import importlib.util
 import logging
+import re
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import checkworthiness, config, db, history, verdicts
 
@@ -42,6 +44,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     # A bad ANNOTATOR_CLAIM_SCORER stops the app here (ScorerError says why), not mid-request.
     app.extensions["claim_scorer"] = checkworthiness.load_scorer(app.config["CLAIM_SCORER"])
 
+    if app.config["TRUSTED_PROXIES"]:
+        # The client's address (the sign-in limit's key, the log) and scheme as the proxies closest to the
+        # app saw them; headers from further out, which a client can write, are not believed.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
@@ -97,6 +104,25 @@ def _configure_logging() -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
+    werkzeug_log = logging.getLogger("werkzeug")  # the access log of `flask run` (what `make run` starts)
+    if not any(isinstance(f, WithoutQueryStrings) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(WithoutQueryStrings())
+
+
+class WithoutQueryStrings(logging.Filter):
+    """Drops the query string from the request lines a log record quotes: a query may hold search words
+    or quoted article text, which never reach the logs (gunicorn keeps no access log at all)."""
+
+    # From "?" to the request line's protocol, its colour's end, the closing quote of a quoted request
+    # line (a malformed one may hold spaces and quotes), or the end.
+    QUERY = re.compile(r"""\?.*?(?=\s+HTTP/\d|\x1b\[|['"]\)?$|$)""", re.S)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self.QUERY.sub("", arg) if isinstance(arg, str) else arg for arg in record.args)
+        if isinstance(record.msg, str) and not record.args:
+            record.msg = self.QUERY.sub("", record.msg)
+        return True
 
 
 def _register_assets(app: Flask) -> None:
@@ -156,8 +182,8 @@ def _register_request_hooks(app: Flask) -> None:
             response.headers.setdefault("Cache-Control", "private, no-store")
         if duration_ms is not None:
             # One line per request; the path only (a query string may hold quoted article text).
-            request_log.info("method=%s path=%s status=%s duration_ms=%.1f user=%s",
-                             request.method, request.path, response.status_code, duration_ms, user_id)
+            request_log.info("method=%s path=%s status=%s duration_ms=%.1f user=%s address=%s", request.method,
+                             request.path, response.status_code, duration_ms, user_id, request.remote_addr or "-")
         return response
 
 

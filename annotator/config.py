@@ -37,6 +37,14 @@ def _hours(name: str, default: float) -> int:
     return int(hours * 3600)
 
 
+def _proxy_hops() -> int:
+    """ANNOTATOR_TRUSTED_PROXIES: how many reverse proxies stand in front of the app (0, the default: none)."""
+    value = os.environ.get("ANNOTATOR_TRUSTED_PROXIES", "").strip()
+    if value and not (value.isascii() and value.isdigit() and int(value) <= 10):
+        raise ValueError(f"ANNOTATOR_TRUSTED_PROXIES must be a number of proxies from 0 to 10, not {value!r}")
+    return int(value or 0)
+
+
 def from_environment(instance_path: Path, overrides: dict | None = None) -> dict:
     """The app's configuration as read from the environment, then ``overrides``."""
     overrides = overrides or {}
@@ -67,6 +75,9 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("ANNOTATOR_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("ANNOTATOR_LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
         "RATELIMIT_STORAGE_URI": os.environ.get("ANNOTATOR_RATELIMIT_STORAGE", "memory://"),
+        # Reverse proxies in front of the app whose X-Forwarded-For and X-Forwarded-Proto are believed
+        # (Werkzeug's ProxyFix with this hop count). 0 believes none: a client could name any address.
+        "TRUSTED_PROXIES": _proxy_hops(),
         "RATELIMIT_HEADERS_ENABLED": False,
         # Importing articles from the web: hosts exempt from the public-address check (comma-separated;
         # e.g. an intranet CMS), the time allowed for a whole fetch, and the largest page taken.

@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -51,18 +52,55 @@ def test_the_app_serves_under_gunicorn(tmp_path):
     server = subprocess.Popen([str(gunicorn), "-c", "gunicorn.conf.py", "app:app"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                    assert response.status == 200
-                    break
-            except OSError:
-                assert server.poll() is None, server.stderr.read().decode()
-                assert time.monotonic() < deadline, "gunicorn did not answer in 20 s"
-                time.sleep(0.2)
+        wait_for(f"http://127.0.0.1:{port}/healthz", server, "gunicorn")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as response:
             assert "Sign in" in response.read().decode()
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def wait_for(url: str, server: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                assert response.status == 200
+                return
+        except OSError:
+            assert server.poll() is None, server.stderr.read().decode()
+            assert time.monotonic() < deadline, f"{what} did not answer in 20 s"
+            time.sleep(0.2)
+
+
+SECRET_QUERIES = ["/search?q=classified+source+words", "/login?next=%2Fsearch%3Fq%3Dclassified",
+                  "/articles/1/annotate?quote=classified%20quoted%20words", "/no/such/page?classified=1"]
+
+
+def test_flask_run_logs_requests_without_their_query_strings(tmp_path):
+    """`make run` serves with `flask run`, whose access log quotes each request line; search words and quoted
+    text in a query never reach it (nor does a malformed request line's query)."""
+    port = free_port()
+    env = {**os.environ, "ANNOTATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
+           "ANNOTATOR_SECRET_KEY": "flask-run-test"}
+    flask = Path(sys.executable).parent / "flask"
+    assert subprocess.run([str(flask), "--app", "app", "init-db"], cwd=ROOT, env=env, capture_output=True).returncode == 0
+    server = subprocess.Popen([str(flask), "--app", "app", "run", "--host", "127.0.0.1", "--port", str(port)],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz?classified=0", server, "flask run")
+        for path in SECRET_QUERIES:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5).close()
+            except urllib.error.HTTPError:
+                pass  # a 404 is logged too
+        with socket.create_connection(("127.0.0.1", port)) as raw:  # a request line http.server refuses
+            raw.sendall(b"GET /search?q=classified words here HTTP/1.1 extra\r\n\r\n")
+            raw.recv(1000)
+    finally:
+        server.terminate()
+        _, log = server.communicate(timeout=10)
+    log = log.decode()
+    assert "GET /search HTTP/1.1" in log and "GET /no/such/page HTTP/1.1" in log  # the access log still works
+    assert "Bad request" in log
+    assert "classified" not in log, log
