@@ -7,6 +7,7 @@ blocks hold any of these. Each ClaimReview becomes an :class:`ExternalReview`, o
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from html.parser import HTMLParser
@@ -137,14 +138,14 @@ def _day(value: Any) -> date | None:
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
+    """A rating's number: a JSON number or a numeral, finite (10**400, "1e309" and "NaN" are no rating)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None
-    if isinstance(value, (int, float)):
-        return float(value)
     try:
-        return float(value) if isinstance(value, str) else None
-    except ValueError:
+        number = float(value)
+    except (ValueError, OverflowError):
         return None
+    return number if math.isfinite(number) else None
 
 
 def parse_review(item: dict) -> ExternalReview:

@@ -50,10 +50,15 @@ def check_text(value: object, where: str = "") -> None:
 
 
 def loads_json(data: str | bytes) -> object:
-    """``json.loads``, refusing (NotText) a document that holds a string that is not Unicode text."""
-    value = json.loads(data)
+    """``json.loads``, refusing (NotText) a document that holds a string that is not Unicode text, and
+    (ValueError) the NaN and Infinity that Python writes but JSON does not have."""
+    value = json.loads(data, parse_constant=_not_json)
     check_text(value)
     return value
+
+
+def _not_json(name: str):
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def canonicalize_fragment(raw: str) -> str:

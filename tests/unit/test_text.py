@@ -6,6 +6,7 @@ Offsets are Python str indices (Unicode code points) into canonical text
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
 
 import pytest
@@ -13,11 +14,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from annotator.text import (
+    NotText,
     Paragraph,
     Segment,
     SpanRef,
     canonicalize,
     canonicalize_fragment,
+    check_text,
+    loads_json,
     paragraph_bounds,
     paragraphs,
     paragraphs_touching,
@@ -743,3 +747,35 @@ def test_paragraphs_touching_keep_the_suggestions_of_those_paragraphs():
     touched = paragraphs_touching(text, [SpanRef(1, 12, 18)], 12, 18, [SpanRef(5, 0, 11), SpanRef(6, 12, 29)])
     assert [p.start for p in touched] == [12]
     assert [sid for sid, _ in touched[0].runs] == [6]
+
+
+# --------------------------------------------------------------------------
+# JSON documents that are text (outside test finding 5c)
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("document, where", [
+    ('"\\ud800"', "The document"),
+    ('{"body": [{"value": "ok"}, {"value": "a\\udfffb"}]}', "body[1].value"),
+    ('{"a\\ud800": 1}', "The name of a\ufffd"),
+    ('[[["\\udbff\\udbff"]]]', "[0][0][0]"),
+])
+def test_a_lone_surrogate_anywhere_in_json_is_refused_with_its_place(document, where):
+    with pytest.raises(NotText, match=r"^" + re.escape(where) + r" holds a lone surrogate \(\\u[0-9a-f]{4}\)"):
+        loads_json(document)
+
+
+def test_a_surrogate_pair_is_text():
+    assert loads_json('"\\ud83d\\ude00"') == "\U0001F600"
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity", '{"start": NaN}'])
+def test_nan_and_infinity_are_not_json(constant):
+    with pytest.raises(ValueError, match="is not a JSON value"):
+        loads_json(constant)
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                    max_leaves=20))
+def test_documents_of_text_pass_unchanged(document):
+    check_text(document)
