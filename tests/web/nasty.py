@@ -5,7 +5,7 @@ import json
 from urllib.parse import quote
 
 from tests.conftest import CLAIM
-from tests.web.api_helpers import make_token
+from tests.web.api_helpers import make_token, w3c
 
 LONE_SURROGATES = ["\ud800", "a\udfffb", CLAIM + "\udbff", "\udc00\ud800"]
 CALENDAR_EDGES = ["0001-01-01", "9999-12-31", "0000-00-00", "10000-01-01", "-0001-01-01", "2024-02-30",
@@ -21,6 +21,17 @@ AWKWARD_JSON = [*AWKWARD, None, True, 0, -1, 2**63, 2**70, -(2**64), 10**400, 1e
 SAMPLE = ["\ud800", "a\udfffb", "0001-01-01T00:00:00+14:00", "0-1-0001-01-01T00:00:00+14:00", "9999-12-31",
           "0000-00-00", "9" * 5000, str(2**63), "-1", "1e309", "١٢"]
 SAMPLE_JSON = [*SAMPLE, None, 2**63, 10**400, 1e308, 0.5, [], {}, ["\ud800"]]
+
+
+# Valid documents, whose members the fuzz and sweep tests replace one at a time.
+W3C_ITEM = w3c(CLAIM, note="A note", sources=[{"url": "https://a.example/", "title": "A", "excerpt": "E"}], start=0,
+               end=len(CLAIM))
+CLAIM_REVIEW = {"@context": "https://schema.org", "@type": "ClaimReview", "url": "https://checks.example/1",
+                "claimReviewed": CLAIM, "datePublished": "2024-05-01",
+                "reviewRating": {"@type": "Rating", "ratingValue": 2, "bestRating": 5, "worstRating": 1,
+                                 "alternateName": "False"},
+                "author": {"@type": "Organization", "name": "Checks", "url": "https://checks.example/"},
+                "itemReviewed": {"@type": "Claim", "author": {"name": "Someone"}, "datePublished": "2024-04-01"}}
 
 
 class FilePart:

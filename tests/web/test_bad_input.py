@@ -16,8 +16,8 @@ from annotator.models import (Annotation, ApiToken, Article, Comment, Event, Ext
                               Span, User)
 from tests.conftest import CLAIM, HX, PASSWORD, annotation_data, csrf_token, post_annotation
 from tests.web.api_helpers import bearer, make_token, w3c
-from tests.web.nasty import (QUERIES, SAMPLE, SAMPLE_JSON, FilePart, api_token, form_body, json_paths, query_string,
-                             raw, replaced)
+from tests.web.nasty import (CLAIM_REVIEW, QUERIES, SAMPLE, SAMPLE_JSON, W3C_ITEM, FilePart, api_token, form_body,
+                             json_paths, query_string, raw, replaced)
 
 TABLES = (Article, Span, Annotation, Source, FinalVerdict, Comment, Event, User, ApiToken, ExternalCheck)
 
@@ -262,8 +262,6 @@ def test_every_query_parameter_takes_every_awkward_value(app, world, reviewer_cl
 
 API_WRITES = [("POST", "/api/v1/articles/1/annotations"), ("POST", "/api/v1/articles/1/annotations?submit=true"),
               ("PUT", "/api/v1/annotations/2")]
-API_ITEM = w3c(CLAIM, note="A note", sources=[{"url": "https://a.example/", "title": "A", "excerpt": "E"}], start=0,
-               end=len(CLAIM))
 
 
 @pytest.mark.parametrize("method, path", API_WRITES, ids=[f"{m} {p}" for m, p in API_WRITES])
@@ -274,10 +272,10 @@ def test_every_json_member_of_an_api_body_takes_every_awkward_value(app, world, 
     draft = client.post("/api/v1/articles/1/annotations", data=raw(w3c("Ukrainian President Volodymyr Zelenskyy")),
                         headers=json_headers)
     assert draft.status_code == 201  # the token user's draft, id 2, for PUT
-    for where in json_paths(API_ITEM):
+    for where in json_paths(W3C_ITEM):
         for value in SAMPLE_JSON:
             before = counts(app)
-            response = client.open(path, method=method, data=raw(replaced(API_ITEM, where, value)),
+            response = client.open(path, method=method, data=raw(replaced(W3C_ITEM, where, value)),
                                    headers=json_headers)
             assert response.status_code < 500, (where, value, response.get_data(as_text=True)[:300])
             if response.status_code >= 400:
@@ -286,14 +284,8 @@ def test_every_json_member_of_an_api_body_takes_every_awkward_value(app, world, 
             assert_security_headers(response)
 
 
-CLAIM_REVIEW = {"@context": "https://schema.org", "@type": "ClaimReview", "url": "https://checks.example/1",
-                "claimReviewed": CLAIM, "datePublished": "2024-05-01",
-                "reviewRating": {"@type": "Rating", "ratingValue": 2, "bestRating": 5, "worstRating": 1,
-                                 "alternateName": "False"},
-                "author": {"@type": "Organization", "name": "Checks", "url": "https://checks.example/"},
-                "itemReviewed": {"@type": "Claim", "author": {"name": "Someone"}, "datePublished": "2024-04-01"}}
 UPLOADED = [("lead", "/checks/import", CLAIM_REVIEW, {}),
-            ("reviewer", "/import", [API_ITEM], {"article": "1", "author": "1"})]
+            ("reviewer", "/import", [W3C_ITEM], {"article": "1", "author": "1"})]
 
 
 @pytest.mark.parametrize("role, path, document, fields", UPLOADED, ids=[p for _, p, _, _ in UPLOADED])

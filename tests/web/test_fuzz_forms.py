@@ -18,8 +18,8 @@ from annotator.models import (Annotation, ApiToken, Article, ClaimLink, Comment,
                               Source, Span, User)
 from tests.conftest import CLAIM, annotation_data, csrf_token, login, post_annotation
 from tests.web.api_helpers import bearer, w3c
-from tests.web.nasty import (AWKWARD, AWKWARD_JSON, QUERIES, FilePart, api_token, form_body, json_paths, query_string,
-                             raw, replaced)
+from tests.web.nasty import (AWKWARD, AWKWARD_JSON, CLAIM_REVIEW, QUERIES, W3C_ITEM, FilePart, api_token, form_body,
+                             json_paths, query_string, raw, replaced)
 
 FIELDS = ["start", "end", "quote", "prefix", "suffix", "verdict", "note", "action", "version", "rationale", "cite",
           "body", "title", "publisher", "source_url", "published_on", "text", "blind_review", "username",
@@ -100,10 +100,8 @@ def test_random_query_strings_never_fail(app, reviewer_client, lead_client, demo
 NASTY_JSON = st.one_of(st.sampled_from(AWKWARD_JSON), st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
 
 
-VALID_ITEM = w3c(CLAIM, note="A note", sources=[{"url": "https://a.example/", "title": "A", "excerpt": "E"}],
-                 start=0, end=len(CLAIM))
-ITEM_PATHS = list(json_paths(VALID_ITEM))
-JSON_BODIES = st.builds(replaced, st.just(VALID_ITEM), st.sampled_from(ITEM_PATHS), NASTY_JSON)
+ITEM_PATHS = list(json_paths(W3C_ITEM))
+JSON_BODIES = st.builds(replaced, st.just(W3C_ITEM), st.sampled_from(ITEM_PATHS), NASTY_JSON)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -127,14 +125,8 @@ def test_random_api_bodies_never_fail_and_rejected_ones_store_nothing(app, revie
         assert table_counts(app) == before, (target, response.status_code)
 
 
-CLAIM_REVIEW = {"@context": "https://schema.org", "@type": "ClaimReview", "url": "https://checks.example/1",
-                "claimReviewed": CLAIM, "datePublished": "2024-05-01",
-                "reviewRating": {"@type": "Rating", "ratingValue": 2, "bestRating": 5, "worstRating": 1,
-                                 "alternateName": "False"},
-                "author": {"@type": "Organization", "name": "Checks", "url": "https://checks.example/"},
-                "itemReviewed": {"@type": "Claim", "author": {"name": "Someone"}, "datePublished": "2024-04-01"}}
 UPLOADS = {"/checks/import": (CLAIM_REVIEW, list(json_paths(CLAIM_REVIEW)), "lead", {}),
-           "/import": ([VALID_ITEM], list(json_paths([VALID_ITEM])), "reviewer", {"article": "1"})}
+           "/import": ([W3C_ITEM], list(json_paths([W3C_ITEM])), "reviewer", {"article": "1"})}
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
