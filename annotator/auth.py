@@ -54,6 +54,18 @@ def find_user(session: Session, username: str) -> User | None:
     return session.exec(select(User).where(User.username == username)).first()
 
 
+def user_signing_in(session: Session, raw: object) -> User | None:
+    """The account a sign-in names: by its normalised name (``login_name``), else, for an account named
+    before names were normalised (one holding an invisible character such as a zero-width non-joiner,
+    or not in NFC), by the name exactly as typed. Either way the sign-in limit counts against the
+    normalised name, so no spelling gets guesses of its own."""
+    name = login_name(raw)
+    user = find_user(session, name) if name else None
+    if user is None and isinstance(raw, str) and raw.strip() not in ("", name):
+        user = find_user(session, raw.strip())
+    return user
+
+
 def end_sessions(session: Session, user: User) -> None:
     """Sign ``user`` out everywhere: every session cookie made so far stops working (not committed)."""
     if user.id is not None:
@@ -199,7 +211,7 @@ def login():
     if request.method == "POST" and request.args.get("next") and usable_next() is None:
         error, status = BAD_NEXT_MESSAGE, 400
     elif form.validate_on_submit():
-        user = find_user(db.session(), form.username.data)
+        user = user_signing_in(db.session(), request.form.get("username"))
         if user is None or not user.is_active:
             # Hash anyway, so that the response time does not tell which usernames exist.
             check_password_hash(DUMMY_HASH, form.password.data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import secrets
 import sys
+import unicodedata
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -268,7 +269,10 @@ def register(app: Flask) -> None:
         """Create a user, or change an existing user's role and password (which ends the user's
         signed-in sessions)."""
         if login_name(username) != username.strip():
-            raise click.ClickException("the username holds control or invisible characters")
+            if unicodedata.normalize("NFC", username) == username:
+                raise click.ClickException("the username holds control or invisible characters")
+            raise click.ClickException("the username is not in Unicode normal form (NFC); type it as "
+                                       f"{unicodedata.normalize('NFC', username.strip())!r}")
         username = username.strip()
         if not username:
             raise click.ClickException("the username is empty")

@@ -92,7 +92,10 @@ class AppForm(FlaskForm):
             file_fields = {field.name for field in form if isinstance(field, FileField)}
             files = MultiDict([(key, value) for key, value in request.files.items(multi=True) if key in file_fields])
             form.misplaced_files = {key for key in request.files if key not in file_fields}
-            return CombinedMultiDict((files, request.form)) if files else request.form
+            if files:
+                return CombinedMultiDict((files, request.form))
+            # As Flask-WTF: no fields at all is no form data, so that ``obj=``/``data=`` still fill the form.
+            return request.form if request.form or given_request_form else None
 
     misplaced_files: set[str] = set()
 

@@ -156,14 +156,17 @@ def reanchor(old_text: str, new_text: str, spans: list[OldSpan],
     return _without_collisions([_place(old_text, new_text, mapping, span) for span in spans])
 
 
-def reanchor_groups(new_text: str, groups: list[tuple[str, list[OldSpan]]]) -> list[Placement]:
+def reanchor_groups(new_text: str, groups: list[tuple[str, list[OldSpan]]],
+                    orphans: frozenset[int] | set[int] = frozenset()) -> list[Placement]:
     """``reanchor`` for spans anchored in different old texts (orphans keep the version they were
-    last found in): one diff per old text, collisions settled across all of them."""
+    last found in): one diff per old text, collisions settled across all of them. An orphan (a span
+    id in ``orphans``) found again never takes words from a span that was placed in the latest
+    version, however certain it is."""
     placements = []
     for old_text, spans in groups:
         mapping = DiffMap(text_diff(old_text, new_text))
         placements.extend(_place(old_text, new_text, mapping, span) for span in spans)
-    return _without_collisions(placements)
+    return _without_collisions(placements, orphans)
 
 
 def _place(old_text: str, new_text: str, mapping: DiffMap, span: OldSpan) -> Placement:
@@ -259,8 +262,10 @@ def _common_suffix(a: str, b: str) -> int:
 _CERTAINTY = {KEPT: 3, MOVED: 2, CHANGED: 1}
 
 
-def _without_collisions(placements: list[Placement]) -> list[Placement]:
-    """Orphan the less certain of two spans placed on the same range (a range holds one span)."""
+def _without_collisions(placements: list[Placement], orphans: frozenset[int] | set[int] = frozenset()
+                        ) -> list[Placement]:
+    """Orphan the less certain of two spans placed on the same range (a range holds one span); a span
+    that was placed before (not in ``orphans``) is more certain than any orphan."""
     holder: dict[tuple[int, int], int] = {}
     result = list(placements)
     for index, placement in enumerate(placements):
@@ -271,8 +276,8 @@ def _without_collisions(placements: list[Placement]) -> list[Placement]:
         if other is None:
             holder[key] = index
             continue
-        rank = (_CERTAINTY[placement.state], placement.similarity)
-        other_rank = (_CERTAINTY[result[other].state], result[other].similarity)
+        rank = (placement.span_id not in orphans, _CERTAINTY[placement.state], placement.similarity)
+        other_rank = (result[other].span_id not in orphans, _CERTAINTY[result[other].state], result[other].similarity)
         loser = index if rank <= other_rank else other
         if loser == other:
             holder[key] = index

@@ -119,7 +119,9 @@ def add_version(*, session: Session, article: Article, raw_text: str, user: User
     for row in rows:
         groups.setdefault(row.anchored_version, []).append(
             OldSpan(row.id, row.start, row.end, row.quote, row.prefix, row.suffix))
-    placements = reanchoring.reanchor_groups(new_text, [(texts[n], spans) for n, spans in sorted(groups.items())])
+    orphans = {row.id for row in rows if row.anchor_state == ORPHANED}
+    placements = reanchoring.reanchor_groups(new_text, [(texts[n], spans) for n, spans in sorted(groups.items())],
+                                             orphans=orphans)
     _keep_last_anchors(session, rows)
     _write_placements(session, article, number, placements)
     article.text, article.current_version = new_text, number
@@ -237,6 +239,11 @@ def _make_room(session: Session, *, orphan: Span, hidden: Span, user: User) -> N
     re-attached claim cannot join it (one annotation per reviewer and claim): it stays, untouched,
     on the retired claim, which its author then finds among the orphans, to re-attach elsewhere."""
     hidden.anchor_state = ORPHANED  # off the words first: the unique range index takes one placed claim
+    # Nor is it placed in the current version any more (the version pages read these rows).
+    session.execute(update(SpanAnchor).where(SpanAnchor.span_id == hidden.id,
+                                             SpanAnchor.version == hidden.anchored_version)
+                    .values(state=ORPHANED, start=None, end=None, quote=None)
+                    .execution_options(synchronize_session=False))
     session.flush()
     judged = set(session.exec(select(Annotation.user_id).where(Annotation.span_id == orphan.id)))
     for annotation in session.exec(select(Annotation).where(Annotation.span_id == hidden.id)).all():

@@ -13,6 +13,7 @@ from annotator.reanchoring import (
     ORPHANED,
     OldSpan,
     reanchor,
+    reanchor_groups,
 )
 
 OLD = ("Officials said more than 600,000 Russian soldiers have been killed or wounded. "
@@ -226,3 +227,18 @@ def test_edits_inside_a_span_give_changed_or_orphaned_never_a_wrong_exact_match(
         if placement.state == CHANGED:
             assert new[placement.start:placement.end] == placement.quote != quote
             assert placement.similarity >= CHANGED_THRESHOLD
+
+
+def test_an_orphan_found_again_never_takes_the_words_of_a_placed_span():
+    """Both spans sit on the same words of version 2 (one re-attached there, one retired from there): the one
+    still placed keeps them in version 3, whichever comes first, as long as the other is an orphan."""
+    old = "Talks remain out of reach, analysts say."
+    new = "UPDATE.\n" + old
+    words = "Talks remain out of reach"
+    for first, second in ((1, 2), (2, 1)):
+        spans = [OldSpan(first, 0, len(words), words), OldSpan(second, 0, len(words), words)]
+        placements = {p.span_id: p.state for p in reanchor_groups(new, [(old, spans)], orphans={1})}
+        assert placements == {2: MOVED, 1: ORPHANED}
+    # Without orphans the first keeps them, as before.
+    spans = [OldSpan(1, 0, len(words), words), OldSpan(2, 0, len(words), words)]
+    assert [p.state for p in reanchor_groups(new, [(old, spans)])] == [MOVED, ORPHANED]

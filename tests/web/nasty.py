@@ -2,6 +2,7 @@
 for text, lone surrogates, dates at the ends of the calendar, integers too large for any column, and the
 encoders that put them on the wire as a careless client would."""
 import json
+import re
 from urllib.parse import quote
 
 from tests.conftest import CLAIM
@@ -14,13 +15,24 @@ CALENDAR_EDGES = ["0001-01-01", "9999-12-31", "0000-00-00", "10000-01-01", "-000
 HUGE_INTEGERS = ["9" * 400, "9" * 5000, str(2**63), str(-(2**63) - 1), "2147483648", "4294967296", "1e309",
                  "-0", "NaN", "Infinity", "١٢", "²"]
 AWKWARD = LONE_SURROGATES + CALENDAR_EDGES + HUGE_INTEGERS
+RAW_NUMBER = "\x00number:"
+
+
+def number(text: str) -> str:
+    """A JSON number written as is, beyond what Python writes (``raw`` puts it in the document unquoted)."""
+    return RAW_NUMBER + text
+
+
+RAW_NUMBERS = [number("9" * 5000), number("NaN"), number("-Infinity"), number("1e999"), number("-0.0e-999")]
+
+
 # JSON's own: numbers beyond any column, a float where an integer belongs, and the wrong kinds of value.
-AWKWARD_JSON = [*AWKWARD, None, True, 0, -1, 2**63, 2**70, -(2**64), 10**400, 1e308, 0.5, [], {}, [None],
-                {"a": "\ud800"}, ["\ud800"]]
+AWKWARD_JSON = [*AWKWARD, *RAW_NUMBERS, None, True, 0, -1, 2**63, 2**70, -(2**64), 10**400, 1e308, 0.5, [], {},
+                [None], {"a": "\ud800"}, ["\ud800"]]
 # One of each kind, for the sweeps that send every one to every field.
 SAMPLE = ["\ud800", "a\udfffb", "0001-01-01T00:00:00+14:00", "0-1-0001-01-01T00:00:00+14:00", "9999-12-31",
           "0000-00-00", "9" * 5000, str(2**63), "-1", "1e309", "١٢"]
-SAMPLE_JSON = [*SAMPLE, None, 2**63, 10**400, 1e308, 0.5, [], {}, ["\ud800"]]
+SAMPLE_JSON = [*SAMPLE, None, 2**63, 10**400, 1e308, 0.5, [], {}, ["\ud800"], *RAW_NUMBERS]
 
 
 # Valid documents, whose members the fuzz and sweep tests replace one at a time.
@@ -94,8 +106,8 @@ def replaced(document, path, value):
 
 
 def raw(document) -> bytes:
-    """JSON as a client may write it: a lone surrogate as its \\u escape, huge numbers and Infinity as they are."""
-    return json.dumps(document).encode()
+    """JSON as a client may write it: a lone surrogate as its \\u escape, and ``number``s as they are."""
+    return re.sub(r'"\\u0000number:([^"]*)"', r"\1", json.dumps(document)).encode()
 
 
 # Every page and API list that reads its query string, with the parameters it reads.

@@ -278,6 +278,17 @@ def test_restore_refuses_what_is_not_a_backup(runner, tmp_path):
     assert missing.exit_code == 1 and "no such file" in missing.output
 
 
+@pytest.mark.parametrize("name, message", [
+    ("ali\x01ce", "the username holds control or invisible characters"),
+    ("ali\u200bce", "the username holds control or invisible characters"),
+    ("Cafe\u0301", "the username is not in Unicode normal form (NFC); type it as 'Caf\u00e9'"),
+])
+def test_create_user_refuses_a_name_that_signing_in_would_spell_differently(app, runner, name, message):
+    result = runner.invoke(args=["create-user", name, "--password", "a long password"])
+    assert result.exit_code == 1 and result.output.strip() == f"Error: {message}"
+    assert rows(app, User, User.username == name) == []
+
+
 # --- Demo accounts are never reset (outside test finding 6) ----------------------------------------------------
 
 def test_load_demo_never_changes_an_existing_account(app, runner, client):

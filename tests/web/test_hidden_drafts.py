@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from annotator.models import Annotation, Article, Event, Span
+from annotator.models import Annotation, Article, Event, Span, SpanAnchor, User
 from tests.conftest import CLAIM, HX, annotation_data, post_annotation, rows
 from tests.web.helpers import post_form
 from tests.web.htmltree import parse
@@ -136,6 +136,23 @@ def test_re_attaching_onto_words_a_hidden_draft_holds_answers_as_if_they_were_fr
     start = article.text.index("Russia")
     offered = lead_client.get(f"/articles/{article.id}/annotate?start={start}&end={start + 6}", headers=HX)
     assert f"/spans/{hidden_span_id}/reattach" not in offered.get_data(as_text=True)
+
+
+def test_the_re_attached_claim_keeps_its_words_in_the_next_version(app, reviewer_client, bob, demo_article):
+    """The claim the draft left (older, so first in line) must not take the words back when the text changes
+    again: an orphan never wins words from a claim placed in the latest version."""
+    held = "Ukrainian President Volodymyr Zelenskyy"  # in every version below
+    retired_id = bob_drafts(bob, demo_article, held).span_id
+    gone, article = orphan_and_version_two(app, reviewer_client, demo_article)
+    assert retired_id < gone.id
+    assert reattach(reviewer_client, article, gone, held).status_code == 200
+    anchors = {(a.span_id, a.version): a.state for a in rows(app, SpanAnchor)}
+    assert anchors[(retired_id, 2)] == "orphaned"  # no longer placed in version 2 either
+    assert new_version(reviewer_client, article, article.text + "\nA line added later.").status_code == 303
+    claim, retired = (rows(app, Span, Span.id == span_id)[0] for span_id in (gone.id, retired_id))
+    assert (claim.anchor_state, claim.quote) == ("kept", held) and retired.anchor_state == "orphaned"
+    assert {a.user_id for a in rows(app, Annotation, Annotation.span_id == gone.id)} == {
+        u.id for u in rows(app, User) if u.username in ("reviewer", "bob")}
 
 
 def test_re_attach_answers_the_same_with_and_without_a_hidden_draft(app, make_user, demo_article, tmp_path):

@@ -156,6 +156,28 @@ def test_the_same_name_finds_the_account_and_keys_its_limit():
     assert login_name(None) == login_name(b"alice") == ""
 
 
+def test_an_account_named_before_names_were_normalised_still_signs_in_by_its_exact_name(app):
+    """A name with a zero-width non-joiner (which Persian names need) or not in NFC, stored before sign-in
+    names were normalised: typed exactly it still finds the account, and its failures count against the
+    normalised name like every other spelling's."""
+    from annotator import db
+    from annotator.auth import create_or_update_user
+
+    app.config.update(LOGIN_LIMIT_PER_ADDRESS="10000 per 15 minutes")
+    legacy = ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "Cafe\u0301")
+    with app.app_context():
+        for name in legacy:
+            create_or_update_user(session=db.session(), username=name, role="reviewer", password=PASSWORD)
+    for name in legacy:
+        client = app.test_client()
+        assert right_password_login(client, name).status_code == 303, repr(name)
+        assert client.get("/").status_code == 200
+    client = app.test_client()
+    for spelling in ("Cafe\u0301", "Caf\u00e9", "CAF\u00c9\x01", "Cafe\u0301", "Caf\u00e9\u200b"):
+        assert failed_login(client, spelling).status_code == 422
+    assert right_password_login(client, "Cafe\u0301").status_code == 429
+
+
 # --- Sessions that end (outside test finding 3) --------------------------------------------------------------
 
 def cookie_of(client) -> str:
