@@ -2,7 +2,7 @@
 import sys
 
 from annotator import create_app
-from annotator.checkworthiness import ScorerError
+from annotator.domain.checkworthiness import ScorerError
 
 try:
     app = create_app()

@@ -14,7 +14,9 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import checkworthiness, config, db, history, verdicts
+from annotator.domain import checkworthiness, verdicts
+from annotator import config, db
+from annotator.services import history
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -57,8 +59,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.login_view = "auth.login"
 
-    from . import (annotations, api, articles, auth, checked, cli, dashboard, downloads, health, live, report, review,
-                   search, settings, suggestions, uploads, versions, work)
+    from annotator.web import annotations, articles, auth, checked, dashboard, downloads, health, live, report, review, search, settings, suggestions, uploads, versions, work
+    from annotator.api import views as api
+    from annotator import cli
 
     for module in (auth, articles, annotations, checked, review, dashboard, work, search, downloads, uploads, versions,
                    health, settings, suggestions, api, live, report):
@@ -73,7 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.globals["verdict_label"] = verdicts.label
     app.jinja_env.globals["history_changes"] = history.changes
     app.jinja_env.globals["field_labels"] = history.FIELD_LABELS
-    from . import shortcuts
+    from annotator.domain import shortcuts
 
     app.jinja_env.globals["shortcut_groups"] = shortcuts.groups
     return app
@@ -82,8 +85,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 @login_manager.user_loader
 def _load_user(user_id: str):
     """The session's user, while the session is current (see ``auth``); otherwise the sign-in is dropped."""
-    from . import auth
-    from .models import User
+    from annotator.web import auth
+    from annotator.db.models import User
 
     try:
         user = db.session().get(User, int(user_id))
@@ -146,12 +149,12 @@ def _register_request_hooks(app: Flask) -> None:
     def _start_timer_and_require_login():
         g.request_started = time.perf_counter()
         if request.endpoint == "live.poll":
-            from . import live
+            from annotator.web import live
 
             unchanged = live.answer_unchanged()  # 304 in one statement, before anything loads the user
             if unchanged is not None:
                 return unchanged
-        # The API authenticates each request by its token (annotator.api), never by the session.
+        # The API authenticates each request by its token (annotator.api.views), never by the session.
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None or request.blueprint == "api":
             return None
         if not current_user.is_authenticated:
@@ -189,7 +192,7 @@ def _register_request_hooks(app: Flask) -> None:
 
 def _request_user_id() -> str:
     """Who made the request: the API token's user on the API (which ignores the session), else the session's."""
-    from . import api
+    from annotator.api import views as api
 
     if "live_user_id" in g:  # a poll answered 304 without loading the user
         return str(g.live_user_id)
@@ -212,7 +215,7 @@ def _register_error_handlers(app: Flask) -> None:
     }
 
     def render_error(status: int, message: str | None = None, error=None):
-        from . import api
+        from annotator.api import views as api
 
         if status == 500:
             db.discard_changes()  # a failed write leaves the session unusable for the page and hooks that follow

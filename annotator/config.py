@@ -10,7 +10,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from .checkworthiness import DEFAULT_THRESHOLD
+from annotator.domain.checkworthiness import DEFAULT_THRESHOLD
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -62,7 +62,7 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "DEMO_PASSWORD": os.environ.get("ANNOTATOR_DEMO_PASSWORD"),
         "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
         # A signed-in session ends after this long without use, and this long after signing in
-        # whatever happens (annotator.auth); the cookie itself expires with the second.
+        # whatever happens (annotator.web.auth); the cookie itself expires with the second.
         "SESSION_IDLE_SECONDS": _hours("ANNOTATOR_SESSION_IDLE_HOURS", 12),
         "SESSION_LIFETIME_SECONDS": _hours("ANNOTATOR_SESSION_LIFETIME_HOURS", 14 * 24),
         "SESSION_REFRESH_EACH_REQUEST": False,  # the cookie is re-sent when it changes, not on every answer

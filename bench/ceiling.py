@@ -26,7 +26,7 @@ from sqlalchemy import JSON, bindparam, text  # noqa: E402
 from sqlalchemy.exc import IntegrityError  # noqa: E402
 
 from annotator.db import make_engine  # noqa: E402  (the app's engine: same pool, same SQLite pragmas)
-from annotator.models import UTCDateTime  # noqa: E402  (timestamps stored as the app stores them)
+from annotator.db.models import UTCDateTime  # noqa: E402  (timestamps stored as the app stores them)
 
 app = Flask(__name__)
 engine = make_engine(os.environ.get("ANNOTATOR_DATABASE_URL", "sqlite:///instance/annotator.sqlite3"))

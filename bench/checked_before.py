@@ -23,10 +23,10 @@ from data import (Mix, add_article, add_database_option, analyze, bench_app, dat
                   reviewers, signed_in_client)
 
 from annotator import db  # noqa: E402  (data puts the project on the path)
-from annotator.anchoring import resolve_target  # noqa: E402
-from annotator.auth import find_user  # noqa: E402
-from annotator.models import Article, ExternalCheck, utcnow  # noqa: E402
-from annotator import spans  # noqa: E402
+from annotator.domain.anchoring import resolve_target  # noqa: E402
+from annotator.web.auth import find_user  # noqa: E402
+from annotator.db.models import Article, ExternalCheck, utcnow  # noqa: E402
+from annotator.services import spans  # noqa: E402
 
 TARGET_MS = 100
 CLAIM = "more than 600,000 Russian soldiers have been killed or wounded"
@@ -90,7 +90,7 @@ def main() -> None:
         database = "PostgreSQL" if args.postgres else "SQLite"
         with app.app_context():
             from sqlalchemy import func, select
-            from annotator.models import FinalVerdict
+            from annotator.db.models import FinalVerdict
             settled = db.session().execute(select(func.count()).select_from(FinalVerdict)).scalar_one()
         p95 = sorted(server)[min(len(server) - 1, round(0.95 * (len(server) - 1)))]
         print(f"Checked before, {database}: {settled:,} settled claims in {args.articles} articles, "

@@ -19,12 +19,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert  # noqa: E402
 
 from annotator import create_app, db  # noqa: E402
-from annotator.anchoring import context_of  # noqa: E402
-from annotator.articles import create_article  # noqa: E402
-from annotator.auth import create_or_update_user  # noqa: E402
+from annotator.domain.anchoring import context_of  # noqa: E402
+from annotator.web.articles import create_article  # noqa: E402
+from annotator.web.auth import create_or_update_user  # noqa: E402
 from annotator.cli import load_demo_data  # noqa: E402
-from annotator.models import Annotation, Event, FinalVerdict, Source, Span, User, utcnow  # noqa: E402
-from annotator.verdicts import KEYS  # noqa: E402
+from annotator.db.models import Annotation, Event, FinalVerdict, Source, Span, User, utcnow  # noqa: E402
+from annotator.domain.verdicts import KEYS  # noqa: E402
 
 PASSWORD = "bench-password"
 EVENTS_BY_STATUS = {"draft": ("created",), "submitted": ("created", "submitted"),

@@ -23,8 +23,10 @@ from sqlmodel import select
 
 from data import add_article, add_database_option, bench_app, database_url, long_text, populate, reviewers
 
-from annotator import db, reanchoring, versioning
-from annotator.models import Article, Span
+from annotator import db
+from annotator.domain import reanchoring
+from annotator.services import versioning
+from annotator.db.models import Article, Span
 
 SPANS = 1_000
 RUNS = 7

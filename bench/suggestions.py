@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotator import checkworthiness  # noqa: E402
-from annotator.text import canonicalize  # noqa: E402
+from annotator.domain import checkworthiness  # noqa: E402
+from annotator.domain.text import canonicalize  # noqa: E402
 
 RUNS = 7
 

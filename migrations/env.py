@@ -2,7 +2,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-from annotator import migrations, models  # noqa: F401  (models registers the tables)
+from annotator.db import migrations, models  # noqa: F401  (models registers the tables)
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=SQLModel.metadata,

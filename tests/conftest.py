@@ -11,9 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 from sqlmodel import SQLModel, select
 
-from annotator import create_app, db, models
+from annotator import create_app, db
+from annotator.db import models
 from annotator.cli import DEMO_TITLE, load_demo_data
-from annotator.models import Annotation, Article, Source, Span, User
+from annotator.db.models import Annotation, Article, Source, Span, User
 
 PASSWORD = "correct horse battery"
 # Cheap hashing keeps the suite fast; the production method is tested in test_auth.
@@ -121,7 +122,7 @@ def lead_client(app):
 @pytest.fixture
 def make_user(app):
     """Create a user who can sign in; returns a signed-in client for them."""
-    from annotator.auth import create_or_update_user
+    from annotator.web.auth import create_or_update_user
 
     def make(username: str, role: str = "reviewer"):
         with app.app_context():

@@ -7,7 +7,7 @@ Create Date: 2026-11-25 20:00:23.322169
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import annotator.models
+import annotator.db.models
 
 
 revision = '0001'
@@ -24,7 +24,7 @@ def upgrade() -> None:
     sa.Column('display_name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=True),
-    sa.Column('created_at', annotator.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', annotator.db.models.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('username')
     )
@@ -38,7 +38,7 @@ def upgrade() -> None:
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('blind_review', sa.Boolean(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', annotator.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', annotator.db.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('slug')
@@ -51,7 +51,7 @@ def upgrade() -> None:
     sa.Column('quote', sa.Text(), nullable=False),
     sa.Column('prefix', sa.Text(), nullable=False),
     sa.Column('suffix', sa.Text(), nullable=False),
-    sa.Column('created_at', annotator.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', annotator.db.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('article_id', 'start', 'end', name='uq_span_range')
@@ -68,9 +68,9 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('return_note', sa.Text(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', annotator.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', annotator.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deleted_at', annotator.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', annotator.db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', annotator.db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', annotator.db.models.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['span_id'], ['spans.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -86,7 +86,7 @@ def upgrade() -> None:
     sa.Column('span_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('created_at', annotator.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', annotator.db.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['span_id'], ['spans.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -102,8 +102,8 @@ def upgrade() -> None:
     sa.Column('cited_sources', sa.JSON(), nullable=False),
     sa.Column('lead_id', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', annotator.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', annotator.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', annotator.db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', annotator.db.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['lead_id'], ['users.id'], ),
     sa.ForeignKeyConstraint(['span_id'], ['spans.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -115,7 +115,7 @@ def upgrade() -> None:
     sa.Column('annotation_id', sa.Integer(), nullable=True),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('at', annotator.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', annotator.db.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('before', sa.JSON(), nullable=True),
     sa.Column('after', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['annotation_id'], ['annotations.id'], ),
@@ -134,7 +134,7 @@ def upgrade() -> None:
     sa.Column('url', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.Column('excerpt', sa.Text(), nullable=False),
-    sa.Column('removed_at', annotator.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('removed_at', annotator.db.models.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['annotation_id'], ['annotations.id'], ),
     sa.PrimaryKeyConstraint('id')
     )

@@ -15,7 +15,7 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
-from annotator.models import UTCDateTime
+from annotator.db.models import UTCDateTime
 
 
 revision = '0004'

@@ -2,7 +2,7 @@
 
 One search document per annotation (its claim's quote, its note, its current sources'
 titles and URLs), built here for the annotations that exist (backfill) and kept current
-by annotator.search_index from then on. The full-text index is each database's own:
+by annotator.db.search_index from then on. The full-text index is each database's own:
 
 - SQLite: the FTS5 table ``search_fts`` over the documents (external content: it stores
   only the index), kept in step by triggers on ``search_documents``; Porter stemming,
@@ -52,7 +52,7 @@ def _words_only(column: str) -> str:
     return f"translate({column}, E'{escaped}', '{' ' * len(SEPARATORS)}')"
 
 
-CONFIGURATION = "annotator_search"  # annotator.search_index reads the same name
+CONFIGURATION = "annotator_search"  # annotator.db.search_index reads the same name
 
 
 def _create_configuration(connection) -> None:

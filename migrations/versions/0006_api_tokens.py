@@ -11,7 +11,7 @@ Create Date: 2026-11-26 05:30:00.000000
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import annotator.models
+import annotator.db.models
 
 
 revision = '0006'
@@ -27,9 +27,9 @@ def upgrade() -> None:
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('prefix', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('created_at', annotator.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_used_at', annotator.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', annotator.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', annotator.db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', annotator.db.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', annotator.db.models.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
     sa.PrimaryKeyConstraint('id')
     )

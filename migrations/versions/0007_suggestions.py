@@ -11,7 +11,7 @@ Create Date: 2026-11-26 09:30:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
-import annotator.models
+import annotator.db.models
 
 
 revision = '0007'
@@ -42,9 +42,9 @@ def upgrade() -> None:
     sa.Column('quote_hash', sa.String(length=64), nullable=False),
     sa.Column('quote', sa.Text(), nullable=False),
     sa.Column('dismissed_by_id', sa.Integer(), nullable=False),
-    sa.Column('dismissed_at', annotator.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('dismissed_at', annotator.db.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('restored_by_id', sa.Integer(), nullable=True),
-    sa.Column('restored_at', annotator.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('restored_at', annotator.db.models.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], ),
     sa.ForeignKeyConstraint(['dismissed_by_id'], ['users.id'], ),
     sa.ForeignKeyConstraint(['restored_by_id'], ['users.id'], ),

@@ -11,7 +11,7 @@ Create Date: 2026-11-26 09:30:00.000000
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import annotator.models
+import annotator.db.models
 
 
 revision = '0008'
@@ -31,8 +31,8 @@ def upgrade() -> None:
     sa.Column('published_on', sa.Date(), nullable=True),
     sa.Column('claim_author', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('appearance_url', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
-    sa.Column('imported_at', annotator.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', annotator.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('imported_at', annotator.db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', annotator.db.models.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('url')
     )
@@ -42,9 +42,9 @@ def upgrade() -> None:
     sa.Column('other_span_id', sa.Integer(), nullable=True),
     sa.Column('external_check_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', annotator.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', annotator.db.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('removed_by_id', sa.Integer(), nullable=True),
-    sa.Column('removed_at', annotator.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('removed_at', annotator.db.models.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], ),
     sa.ForeignKeyConstraint(['external_check_id'], ['external_checks.id'], ),
     sa.ForeignKeyConstraint(['other_span_id'], ['spans.id'], ),

@@ -11,7 +11,7 @@ Create Date: 2026-11-26 09:30:00.000000
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import annotator.models
+import annotator.db.models
 
 
 revision = '0009'
@@ -24,7 +24,7 @@ def upgrade() -> None:
     op.create_table('article_revisions',
     sa.Column('article_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('changed_at', annotator.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('changed_at', annotator.db.models.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('article_id')
     )
     op.create_table('live_changes',

@@ -9,11 +9,12 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from annotator import adjudication, db, discussion, spans, versioning
-from annotator.anchoring import resolve_target
-from annotator.articles import create_article
-from annotator.auth import create_or_update_user
-from annotator.models import Annotation, Article, User
+from annotator.services import adjudication, discussion, spans, versioning
+from annotator import db
+from annotator.domain.anchoring import resolve_target
+from annotator.web.articles import create_article
+from annotator.web.auth import create_or_update_user
+from annotator.db.models import Annotation, Article, User
 from tests.browser.a11y import assert_accessible, describe, violations
 from tests.browser.conftest import sign_in
 from tests.conftest import CLAIM, PASSWORD

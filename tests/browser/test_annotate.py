@@ -5,8 +5,8 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from annotator import db
-from annotator.articles import create_article
-from annotator.models import Annotation, Source, Span
+from annotator.web.articles import create_article
+from annotator.db.models import Annotation, Source, Span
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.conftest import CLAIM
@@ -277,7 +277,7 @@ def test_selection_running_in_from_the_headline_keeps_only_article_text(page, li
     sign_in(page)
     page.goto("/articles/1")
     with live_app.app_context():
-        from annotator.models import Article
+        from annotator.db.models import Article
 
         text = db.session().get(Article, 1).text
     first_words = "Putin is unlikely"

@@ -6,10 +6,12 @@ from pathlib import Path
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from annotator import adjudication, checks, claimreview_reader, db, spans
-from annotator.anchoring import resolve_target
-from annotator.articles import create_article
-from annotator.models import Article, Span, User
+from annotator.services import adjudication, checks, spans
+from annotator.formats import claimreview_reader
+from annotator import db
+from annotator.domain.anchoring import resolve_target
+from annotator.web.articles import create_article
+from annotator.db.models import Article, Span, User
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.conftest import CLAIM

@@ -6,7 +6,7 @@ import json
 from playwright.sync_api import expect
 
 from annotator import db
-from annotator.models import Article
+from annotator.db.models import Article
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.conftest import CLAIM

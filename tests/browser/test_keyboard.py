@@ -6,10 +6,10 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from annotator import db
-from annotator.anchoring import resolve_target
-from annotator.articles import create_article
-from annotator.models import Annotation, Article, Span, User
-from annotator.spans import save_annotation
+from annotator.domain.anchoring import resolve_target
+from annotator.web.articles import create_article
+from annotator.db.models import Annotation, Article, Span, User
+from annotator.services.spans import save_annotation
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.browser.test_annotate import EMOJI_TEXT

@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from annotator import db
-from annotator.auth import create_or_update_user
+from annotator.web.auth import create_or_update_user
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.browser.test_annotate import annotate_claim
@@ -42,7 +42,7 @@ def seed(app) -> None:
     reviewer, alice, lead = app.test_client(), app.test_client(), app.test_client()
     for client, name in ((reviewer, "reviewer"), (alice, "alice"), (lead, "lead")):
         login(client, name)
-    from annotator.models import Article
+    from annotator.db.models import Article
     with app.app_context():
         demo = db.session().get(Article, 1)
     second = created_article(app, add_article(lead, title="Bike lanes halved accidents, council says",

@@ -6,8 +6,8 @@ import re
 from playwright.sync_api import expect
 
 from annotator import db
-from annotator.auth import create_or_update_user
-from annotator.models import Article
+from annotator.web.auth import create_or_update_user
+from annotator.db.models import Article
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.browser.test_annotate import annotate_claim

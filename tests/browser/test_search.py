@@ -4,7 +4,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from annotator import db
-from annotator.models import Article
+from annotator.db.models import Article
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.conftest import CLAIM, annotation_data, login, post_annotation

@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from annotator import db
-from annotator.anchoring import resolve_target
-from annotator.models import Article, User
-from annotator.spans import save_annotation
+from annotator.domain.anchoring import resolve_target
+from annotator.db.models import Article, User
+from annotator.services.spans import save_annotation
 from tests.browser.conftest import sign_in
 from tests.browser.test_annotate import select_with_mouse
 from tests.browser.test_review_workflow import add_reviewer

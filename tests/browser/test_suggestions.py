@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from annotator import db
-from annotator.models import Annotation, Span
+from annotator.db.models import Annotation, Span
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.browser.test_annotate import select_with_mouse

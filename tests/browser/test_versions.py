@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from annotator import db
-from annotator.models import Article, Span
+from annotator.db.models import Article, Span
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.browser.test_annotate import annotate_claim, select_with_mouse

@@ -1,4 +1,4 @@
-"""Tests for annotator.agreement: grouping spans into claims and Krippendorff's alpha.
+"""Tests for annotator.domain.agreement: grouping spans into claims and Krippendorff's alpha.
 
 Every expected figure is worked by hand in a comment. Notation for alpha
 (nominal): n = pairable values, n_c = pairable values of category c,
@@ -11,19 +11,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from annotator.agreement import (
-    AgreementReport,
-    Claim,
-    JudgedSpan,
-    Tally,
-    agreement,
-    agreement_overall,
-    group_claims,
-    iou,
-    krippendorff_alpha_nominal,
-    pooled_agreement,
-    tally_of,
-)
+from annotator.domain.agreement import AgreementReport, Claim, JudgedSpan, Tally, agreement, agreement_overall, group_claims, iou, krippendorff_alpha_nominal, pooled_agreement, tally_of
 
 
 def claim_ids(claims: list[Claim]) -> list[tuple[int, ...]]:

@@ -1,4 +1,4 @@
-"""Tests for annotator.anchoring: checking targets and locating quotes.
+"""Tests for annotator.domain.anchoring: checking targets and locating quotes.
 
 A target is TextPositionSelector (start, end in code points of the canonical
 text) + TextQuoteSelector (exact, prefix, suffix); see DESIGN.md section 2.
@@ -12,18 +12,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from annotator.anchoring import (
-    CONTEXT_LENGTH,
-    AnchorError,
-    Target,
-    anchor,
-    context_of,
-    find_all,
-    locate_quote,
-    resolve_target,
-    target_at,
-)
-from annotator.text import canonicalize
+from annotator.domain.anchoring import CONTEXT_LENGTH, AnchorError, Target, anchor, context_of, find_all, locate_quote, resolve_target, target_at
+from annotator.domain.text import canonicalize
 
 ARTICLE = "The minister said unemployment fell by 3% in 2023. Critics disagree."
 

@@ -1,4 +1,4 @@
-"""Sentences and check-worthiness scores of suggested claims (annotator.checkworthiness)."""
+"""Sentences and check-worthiness scores of suggested claims (annotator.domain.checkworthiness)."""
 from __future__ import annotations
 
 import json
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from annotator import checkworthiness as cw
-from annotator.text import canonicalize
+from annotator.domain import checkworthiness as cw
+from annotator.domain.text import canonicalize
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = canonicalize((ROOT / "annotator" / "data" / "seed-article.txt").read_text(encoding="utf-8"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.claimreview_reader import NotClaimReview, documents, parse_review, read
+from annotator.formats.claimreview_reader import NotClaimReview, documents, parse_review, read
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "claimreview"
 

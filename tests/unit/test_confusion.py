@@ -1,8 +1,8 @@
-"""Tests for annotator.confusion: the reviewer x final-verdict matrix."""
+"""Tests for annotator.domain.confusion: the reviewer x final-verdict matrix."""
 from __future__ import annotations
 
-from annotator import verdicts
-from annotator.confusion import SHADES, matrix, shade
+from annotator.domain import verdicts
+from annotator.domain.confusion import SHADES, matrix, shade
 
 
 def cell(m, reviewer, final):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator import verdicts
+from annotator.domain import verdicts
 
 AA = 4.5
 CSS = (Path(__file__).parents[2] / "static" / "app.css").read_text()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.extraction import ExtractionError, decode, extract_article
+from annotator.net.extraction import ExtractionError, decode, extract_article
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 
@@ -44,7 +44,7 @@ def test_the_servers_charset_decodes_the_body_and_unknown_ones_leave_it_to_the_p
 
 # --- files given as articles: by their content, never their name ----------------------------------
 
-from annotator.extraction import NotArticleFile, article_of_file, binary_kind, looks_like_html  # noqa: E402
+from annotator.net.extraction import NotArticleFile, article_of_file, binary_kind, looks_like_html  # noqa: E402
 from tests.binary_files import SAMPLES  # noqa: E402
 
 

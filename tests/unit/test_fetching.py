@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-from annotator.fetching import FetchError, FetchRules, checked_target, not_fetchable
+from annotator.net.fetching import FetchError, FetchRules, checked_target, not_fetchable
 
 
 def resolver(*addresses: str):

@@ -1,12 +1,11 @@
-"""Reading W3C Web Annotation and Hypothesis JSON (annotator.interchange): what an item says, or why it can't be imported."""
+"""Reading W3C Web Annotation and Hypothesis JSON (annotator.formats.interchange): what an item says, or why it can't be imported."""
 import re
 from datetime import datetime, timezone
 
 import pytest
 
-from annotator import exports
-from annotator.interchange import (HYPOTHESIS, W3C, Rejected, parse_hypothesis_annotation, parse_w3c_annotation,
-                                  read_items, verdict_key, w3c_items)
+from annotator.formats import exports
+from annotator.formats.interchange import HYPOTHESIS, W3C, Rejected, parse_hypothesis_annotation, parse_w3c_annotation, read_items, verdict_key, w3c_items
 
 RECORD = exports.AnnotationRecord(
     id=7, iri="https://desk.example/annotations/7", creator_name="Riley Reviewer", creator_username="riley",
@@ -175,7 +174,7 @@ def test_a_rejection_names_the_member_at_fault(item, field):
 
 # --- creators without a nickname -------------------------------------------------------------------------
 
-from annotator.interchange import creator_identity, derived_username  # noqa: E402
+from annotator.formats.interchange import creator_identity, derived_username  # noqa: E402
 
 
 @pytest.mark.parametrize("name, iri, username", [

@@ -1,7 +1,7 @@
-"""Who learns of which change through the live channel (annotator.live_rules)."""
+"""Who learns of which change through the live channel (annotator.domain.live_rules)."""
 import pytest
 
-from annotator.live_rules import MAX_CHANGES, Change, Plan, annotation_kind, candidate_spans, describe, etag, plan_for
+from annotator.domain.live_rules import MAX_CHANGES, Change, Plan, annotation_kind, candidate_spans, describe, etag, plan_for
 
 AUTHOR, OTHER, LEAD = 1, 2, 3
 

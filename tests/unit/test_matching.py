@@ -1,6 +1,6 @@
 """The matching of a claim against earlier checks: normalising, key words, scores and the threshold."""
-from annotator import matching
-from annotator.matching import THRESHOLD, key_terms, normalise, rank, score
+from annotator.domain import matching
+from annotator.domain.matching import THRESHOLD, key_terms, normalise, rank, score
 
 CLAIM = "more than 600,000 Russian soldiers have been killed or wounded"
 

@@ -1,4 +1,4 @@
-"""Ordinal alpha, near misses and the ordinal ranks of the verdict scale (annotator.agreement, verdicts).
+"""Ordinal alpha, near misses and the ordinal ranks of the verdict scale (annotator.domain.agreement, verdicts).
 
 Notation for ordinal alpha: n_g = pairable values of rank g, n = their sum,
 delta2(c, k) = (sum_{g=c..k} n_g - (n_c + n_k) / 2)^2 for c < k,
@@ -14,15 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator import verdicts
-from annotator.agreement import (
-    JudgedSpan,
-    Tally,
-    agreement,
-    agreement_overall,
-    krippendorff_alpha_nominal,
-    krippendorff_alpha_ordinal,
-)
+from annotator.domain import verdicts
+from annotator.domain.agreement import JudgedSpan, Tally, agreement, agreement_overall, krippendorff_alpha_nominal, krippendorff_alpha_ordinal
 
 NAN = float("nan")
 # Krippendorff (2011), "Computing Krippendorff's alpha-reliability", the worked example:

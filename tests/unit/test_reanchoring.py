@@ -1,20 +1,11 @@
-"""Tests for annotator.reanchoring: placing the spans of one version of an article in the next."""
+"""Tests for annotator.domain.reanchoring: placing the spans of one version of an article in the next."""
 from __future__ import annotations
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from annotator.anchoring import context_of, find_all
-from annotator.reanchoring import (
-    CHANGED,
-    CHANGED_THRESHOLD,
-    KEPT,
-    MOVED,
-    ORPHANED,
-    OldSpan,
-    reanchor,
-    reanchor_groups,
-)
+from annotator.domain.anchoring import context_of, find_all
+from annotator.domain.reanchoring import CHANGED, CHANGED_THRESHOLD, KEPT, MOVED, ORPHANED, OldSpan, reanchor, reanchor_groups
 
 OLD = ("Officials said more than 600,000 Russian soldiers have been killed or wounded. "
        "Other news followed.\nThe war began in 2022.")

@@ -1,9 +1,9 @@
-"""Tests for annotator.reporting: the report's order, counts and open claims."""
+"""Tests for annotator.domain.reporting: the report's order, counts and open claims."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from annotator.reporting import SettledClaim, open_claims, reading_order, verdict_counts
+from annotator.domain.reporting import SettledClaim, open_claims, reading_order, verdict_counts
 
 NOW = datetime(2026, 11, 26, tzinfo=timezone.utc)
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.search_syntax import SearchQuery, Term, describe, fts5_any, fts5_match, parse, words
+from annotator.domain.search_syntax import SearchQuery, Term, describe, fts5_any, fts5_match, parse, words
 
 
 def test_words_are_runs_of_letters_and_digits():

@@ -1,7 +1,7 @@
 """The shortcut list that the "?" overlay shows."""
 from __future__ import annotations
 
-from annotator import shortcuts, verdicts
+from annotator.domain import shortcuts, verdicts
 
 
 def test_verdict_digits_follow_the_scale_order():

@@ -1,4 +1,4 @@
-"""Tests for annotator.text: canonical text, paragraphs and highlight segments.
+"""Tests for annotator.domain.text: canonical text, paragraphs and highlight segments.
 
 Offsets are Python str indices (Unicode code points) into canonical text
 (``\\n`` line endings, NFC); see DESIGN.md section 2.
@@ -13,20 +13,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from annotator.text import (
-    NotText,
-    Paragraph,
-    Segment,
-    SpanRef,
-    canonicalize,
-    canonicalize_fragment,
-    check_text,
-    loads_json,
-    paragraph_bounds,
-    paragraphs,
-    paragraphs_touching,
-    segment,
-)
+from annotator.domain.text import NotText, Paragraph, Segment, SpanRef, canonicalize, canonicalize_fragment, check_text, loads_json, paragraph_bounds, paragraphs, paragraphs_touching, segment
 
 # --------------------------------------------------------------------------
 # Helpers and strategies

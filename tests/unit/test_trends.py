@@ -1,9 +1,9 @@
-"""Tests for annotator.trends: agreement with final verdicts per month."""
+"""Tests for annotator.domain.trends: agreement with final verdicts per month."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from annotator.trends import by_month
+from annotator.domain.trends import by_month
 
 
 def at(year, month, day=1):

@@ -1,12 +1,12 @@
-"""Tests for annotator.verdicts: the single definition of the verdict scale."""
+"""Tests for annotator.domain.verdicts: the single definition of the verdict scale."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from annotator import verdicts
-from annotator.verdicts import BY_KEY, KEYS, SCALE, Verdict, choices, get, label, stylesheet
+from annotator.domain import verdicts
+from annotator.domain.verdicts import BY_KEY, KEYS, SCALE, Verdict, choices, get, label, stylesheet
 
 HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")
 

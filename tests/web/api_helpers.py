@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from annotator import adjudication, db, spans, tokens
-from annotator.anchoring import resolve_target
-from annotator.articles import create_article
-from annotator.auth import create_or_update_user, find_user
-from annotator.models import Article, User
+from annotator.services import adjudication, spans, tokens
+from annotator import db
+from annotator.domain.anchoring import resolve_target
+from annotator.web.articles import create_article
+from annotator.web.auth import create_or_update_user, find_user
+from annotator.db.models import Article, User
 from tests.conftest import CLAIM, PASSWORD
 
 PROBLEM = "application/problem+json"
@@ -86,7 +87,7 @@ def seed_api_world(app) -> None:
     annotate("alice", demo, "Thomas Graham, a Russian foreign policy expert", "mixed")
     settle(demo, "Thomas Graham, a Russian foreign policy expert", "mixed")
     # The lead's draft awaiting a verdict: a Hypothesis highlight imported without a verdict tag.
-    from annotator.imports import import_document
+    from annotator.services.imports import import_document
 
     highlight = {"user": "acct:lee@hypothes.is", "uri": "https://example.org/demo", "text": "", "tags": ["needs-check"],
                  "target": [{"source": "https://example.org/demo", "selector": [

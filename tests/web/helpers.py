@@ -7,7 +7,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from annotator import db
-from annotator.models import Annotation, Article, Source, Span
+from annotator.db.models import Annotation, Article, Source, Span
 from tests.conftest import HX, csrf_token
 
 # Strings that must come out literally wherever user input is shown.

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlmodel import SQLModel, select
 
 from annotator import db
-from annotator.models import Annotation, Article, Event, FinalVerdict, Span, User
+from annotator.db.models import Annotation, Article, Event, FinalVerdict, Span, User
 from tests.conftest import CLAIM, HX, annotation_data, csrf_token, post_annotation
 from tests.web.htmltree import Element, page
 
@@ -163,8 +163,8 @@ def queued_claims(app, article: Article, count: int) -> list[str]:
     waiting longest; returns their quotes (stripped, as pages show them) in queue order."""
     from datetime import timedelta
 
-    from annotator.anchoring import context_of
-    from annotator.models import utcnow
+    from annotator.domain.anchoring import context_of
+    from annotator.db.models import utcnow
 
     with app.app_context():
         session = db.session()

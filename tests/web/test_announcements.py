@@ -2,7 +2,7 @@
 and the keyboard shortcuts overlay that every page carries."""
 import json
 
-from annotator.models import Annotation
+from annotator.db.models import Annotation
 from tests.conftest import HX, annotation_data, csrf_token, post_annotation, rows
 from tests.web.htmltree import page
 

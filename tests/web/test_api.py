@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import select
 
 from annotator import db
-from annotator.articles import create_article
-from annotator.models import Annotation, ApiToken, Source, User
+from annotator.web.articles import create_article
+from annotator.db.models import Annotation, ApiToken, Source, User
 from tests.conftest import CLAIM, csrf_token, rows
 from tests.web.api_helpers import PROBLEM, W3C_TYPE, annotate, bearer, make_token, settle, w3c
 from tests.web.review_helpers import dump
@@ -183,7 +183,7 @@ def test_a_body_over_the_limit_is_a_413_problem(app, client, reviewer):
 
 
 def test_a_server_error_is_a_500_problem(app, client, reviewer, monkeypatch):
-    from annotator import api
+    from annotator.api import views as api
 
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
@@ -249,8 +249,9 @@ def test_an_article_comes_with_its_text_and_versions(client, reviewer, demo_arti
 
 def test_versions_are_listed_with_their_texts_and_claims_say_how_they_were_placed(app, client, reviewer,
                                                                                    demo_article):
-    from annotator import db, versioning
-    from annotator.models import Article
+    from annotator import db
+    from annotator.services import versioning
+    from annotator.db.models import Article
 
     gone = "Putin is unlikely to engage in peace negotiations"
     created_id(create(client, reviewer, demo_article.id, w3c(CLAIM), submit="true"))
@@ -276,8 +277,9 @@ def test_versions_are_listed_with_their_texts_and_claims_say_how_they_were_place
 
 
 def test_an_orphan_sent_back_as_get_gave_it_is_updated(app, client, reviewer, demo_article):
-    from annotator import db, versioning
-    from annotator.models import Article
+    from annotator import db
+    from annotator.services import versioning
+    from annotator.db.models import Article
 
     gone = "Putin is unlikely to engage in peace negotiations"
     annotation_id = created_id(create(client, reviewer, demo_article.id, w3c(gone)))
@@ -295,8 +297,9 @@ def test_an_orphan_sent_back_as_get_gave_it_is_updated(app, client, reviewer, de
 
 
 def test_a_create_anchored_on_an_older_version_is_a_409(app, client, reviewer, demo_article):
-    from annotator import db, versioning
-    from annotator.models import Article
+    from annotator import db
+    from annotator.services import versioning
+    from annotator.db.models import Article
 
     with app.app_context():
         article = db.session().get(Article, demo_article.id)
@@ -530,7 +533,7 @@ def test_an_update_needs_if_match_and_a_stale_one_is_a_409(app, client, reviewer
 
 def test_a_stale_edit_found_under_the_lock_is_a_409(app, client, reviewer, demo_article, monkeypatch):
     """If-Match is checked again under the write lock: a save in between still counts."""
-    from annotator import api
+    from annotator.api import views as api
 
     annotation_id = created_id(create(client, reviewer, demo_article.id))
     monkeypatch.setattr(api, "if_match_version", lambda annotation, required: 0)

@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from annotator.models import Article, Span
+from annotator.db.models import Article, Span
 from tests.conftest import CLAIM, HX, annotation_data, post_annotation, rows
 from tests.web.helpers import XSS_ALL, XSS_ATTR, XSS_SCRIPT, XSS_TEMPLATE, add_article, created_article
 from tests.web.htmltree import (

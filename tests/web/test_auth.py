@@ -181,7 +181,7 @@ def test_signed_in_pages_show_who_is_signed_in_and_a_sign_out_button(reviewer_cl
 
 def test_user_without_password_cannot_sign_in(app, client):
     from annotator import db
-    from annotator.models import User
+    from annotator.db.models import User
 
     with app.app_context():
         session = db.session()
@@ -193,7 +193,7 @@ def test_user_without_password_cannot_sign_in(app, client):
 
 
 def test_passwords_are_stored_as_scrypt_hashes(monkeypatch):
-    from annotator import models
+    from annotator.db import models
     from tests.conftest import PRODUCTION_HASH_METHOD
 
     assert PRODUCTION_HASH_METHOD == "scrypt"

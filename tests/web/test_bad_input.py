@@ -11,9 +11,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from annotator import db
-from annotator.forms import NOT_A_FILE_MESSAGE
-from annotator.models import (Annotation, ApiToken, Article, Comment, Event, ExternalCheck, FinalVerdict, Source,
-                              Span, User)
+from annotator.web.forms import NOT_A_FILE_MESSAGE
+from annotator.db.models import Annotation, ApiToken, Article, Comment, Event, ExternalCheck, FinalVerdict, Source, Span, User
 from tests.conftest import CLAIM, HX, PASSWORD, annotation_data, csrf_token, post_annotation
 from tests.web.api_helpers import bearer, make_token, w3c
 from tests.web.nasty import (CLAIM_REVIEW, QUERIES, SAMPLE, SAMPLE_JSON, W3C_ITEM, FilePart, api_token, form_body,

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from annotator.models import Annotation, Span
+from annotator.db.models import Annotation, Span
 
 from tests.conftest import CLAIM, HX, annotation_data, post_annotation, rows
 from tests.web.htmltree import marks, page

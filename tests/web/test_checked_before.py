@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from annotator import db
-from annotator.models import ClaimLink, ExternalCheck
+from annotator.db.models import ClaimLink, ExternalCheck
 from tests.conftest import CLAIM, HX, count_queries, csrf_token
 from tests.web.helpers import add_article, created_article
 from tests.web.htmltree import page
@@ -205,7 +205,7 @@ def test_a_link_shows_only_claims_a_reviewer_may_know_of(app, lead_client, make_
     post(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim", {"span": span.id},
          article_id=demo_article.id)
     outsider = make_user("outsider")
-    from annotator.models import Annotation
+    from annotator.db.models import Annotation
     with app.app_context():  # the only annotation on the demo claim becomes a draft of its author
         session = db.session()
         for annotation in session.exec(select(Annotation).where(Annotation.span_id == claim.id)):
@@ -386,7 +386,7 @@ def test_reviewers_cannot_upload_claimreviews(app, reviewer_client):
 
 def test_a_claim_the_reviewer_no_longer_knows_loads_no_section(app, reviewer_client, demo_article, claim):
     """Deleting one's only annotation answers the panel; its section would 404, so it is left out."""
-    from annotator.models import Annotation
+    from annotator.db.models import Annotation
     from tests.web.review_helpers import delete
 
     with app.app_context():

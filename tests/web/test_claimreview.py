@@ -1,7 +1,7 @@
 """GET /articles/<id>/claimreview.jsonld and `flask export --format claimreview`."""
 import json
 
-from annotator.models import Source, Span
+from annotator.db.models import Source, Span
 from tests.conftest import CLAIM, annotation_data, csrf_token, post_annotation, rows
 
 NATO = {"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excerpt": ""}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from annotator.models import Article, User
+from annotator.db.models import Article, User
 from tests.binary_files import PDF, SAMPLES
 from tests.conftest import CLAIM, annotation_data, login, post_annotation, rows
 
@@ -243,7 +243,7 @@ def test_a_database_from_an_older_version_is_refused_with_one_line(tmp_path):
 def test_backup_and_restore_bring_the_database_back(app, runner, reviewer_client, demo_article, tmp_path):
     import sqlite3
 
-    from annotator.models import Annotation
+    from annotator.db.models import Annotation
     from tests.conftest import annotation_data, post_annotation, rows
 
     from tests.conftest import POSTGRES_URL
@@ -372,7 +372,7 @@ def test_make_serve_does_not_load_the_demo():
 
 
 def test_import_article_refuses_a_pdf_in_one_line_and_stores_nothing(app, runner, tmp_path, demo_article):
-    from annotator.models import ArticleVersion
+    from annotator.db.models import ArticleVersion
 
     path = tmp_path / "report.pdf"
     path.write_bytes(PDF)
@@ -387,7 +387,7 @@ def test_import_article_refuses_a_pdf_in_one_line_and_stores_nothing(app, runner
 @pytest.mark.parametrize("name, data, kind", SAMPLES, ids=[s[0] for s in SAMPLES])
 def test_import_article_knows_binary_files_by_their_content_not_their_name(app, runner, tmp_path, demo_article,
                                                                            name, data, kind):
-    from annotator.models import ArticleVersion
+    from annotator.db.models import ArticleVersion
 
     renamed = tmp_path / "story.txt"
     renamed.write_bytes(data)

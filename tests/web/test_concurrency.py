@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from annotator import history, spans
+from annotator.services import history, spans
 from tests.conftest import HX, csrf_token, login
 from tests.web.htmltree import page
 from tests.web.review_helpers import (

@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import select
 
 from annotator import db
-from annotator.models import Annotation, Article, Event, Span, User
+from annotator.db.models import Annotation, Article, Event, Span, User
 from tests.conftest import HX, annotation_data, count_queries, csrf_token, post_annotation
 from tests.web.helpers import add_article, created_article
 from tests.web.htmltree import Element, page
@@ -439,7 +439,7 @@ def test_dashboard_runs_a_fixed_number_of_queries(app, scripted, lead_client, re
 # --- Pure helpers -------------------------------------------------------------------------------------
 
 def test_csv_text_escapes_text_but_keeps_negative_numbers_numeric():
-    from annotator.dashboard import csv_text
+    from annotator.web.dashboard import csv_text
 
     body = csv_text(["=name", "alpha"], [["-cmd", -0.25], ["plain", None]])
     assert body.splitlines() == ["'=name,alpha", "'-cmd,-0.25", "plain,"]
@@ -450,8 +450,8 @@ def test_csv_text_escapes_text_but_keeps_negative_numbers_numeric():
     (86399, "23 hours"), (86400, "1 day"), (10 * 86400 + 5, "10 days"), (-30, "just now"),
 ])
 def test_age(seconds, expected):
-    from annotator.dashboard import age
-    from annotator.models import utcnow
+    from annotator.web.dashboard import age
+    from annotator.db.models import utcnow
 
     now = utcnow()
     assert age(now - timedelta(seconds=seconds), now) == expected
@@ -460,7 +460,7 @@ def test_age(seconds, expected):
 def test_stack_segments_follow_the_scale_and_fill_the_bar():
     from collections import Counter
 
-    from annotator.dashboard import stack
+    from annotator.web.dashboard import stack
 
     segments = stack(Counter({"false": 1, "true": 3}))
     assert [(s.key, s.count, s.x, s.width) for s in segments] == [("true", 3, 0.0, 75.0), ("false", 1, 75.0, 25.0)]

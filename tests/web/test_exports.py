@@ -5,8 +5,8 @@ import json
 from datetime import datetime
 
 from annotator import db
-from annotator.auth import create_or_update_user
-from annotator.models import Annotation, Span
+from annotator.web.auth import create_or_update_user
+from annotator.db.models import Annotation, Span
 from tests.conftest import CLAIM, PASSWORD, annotation_data, login, post_annotation, rows
 from tests.web.helpers import add_article, created_article
 from tests.web.htmltree import page

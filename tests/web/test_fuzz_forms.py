@@ -14,8 +14,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from annotator import db
-from annotator.models import (Annotation, ApiToken, Article, ClaimLink, Comment, Event, ExternalCheck, FinalVerdict,
-                              Source, Span, User)
+from annotator.db.models import Annotation, ApiToken, Article, ClaimLink, Comment, Event, ExternalCheck, FinalVerdict, Source, Span, User
 from tests.conftest import CLAIM, annotation_data, csrf_token, login, post_annotation
 from tests.web.api_helpers import bearer, w3c
 from tests.web.nasty import (AWKWARD, AWKWARD_JSON, CLAIM_REVIEW, QUERIES, W3C_ITEM, FilePart, api_token, form_body,

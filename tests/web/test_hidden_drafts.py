@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from annotator.models import Annotation, Article, Event, Span, SpanAnchor, User
+from annotator.db.models import Annotation, Article, Event, Span, SpanAnchor, User
 from tests.conftest import CLAIM, HX, annotation_data, post_annotation, rows
 from tests.web.helpers import post_form
 from tests.web.htmltree import parse
@@ -170,7 +170,7 @@ def test_re_attach_answers_the_same_with_and_without_a_hidden_draft(app, make_us
         gone, article = orphan_and_version_two(run, reviewer, article)
         if with_draft:
             from annotator import db
-            from annotator.auth import create_or_update_user
+            from annotator.web.auth import create_or_update_user
             from tests.conftest import PASSWORD
 
             with run.app_context():

@@ -5,7 +5,7 @@ removes a row from any table (a source replaced by an edit lives on in its event
 """
 import pytest
 
-from annotator.models import DRAFT, RETURNED, SUBMITTED
+from annotator.db.models import DRAFT, RETURNED, SUBMITTED
 from tests.conftest import HX
 from tests.web.htmltree import page
 from tests.web.review_helpers import (

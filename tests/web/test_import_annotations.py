@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.models import Annotation, Article, Event, Source, Span, User
+from annotator.db.models import Annotation, Article, Event, Source, Span, User
 from tests.conftest import CLAIM, PASSWORD, annotation_data, login, make_app, post_annotation, rows
 from tests.web.helpers import add_article, created_article
 
@@ -252,7 +252,7 @@ def test_settled_words_take_no_imported_verdicts(app, runner, lead_client, revie
 
 def test_an_item_the_database_refuses_is_reported_and_the_rest_go_on(app, runner, demo_article, tmp_path,
                                                                     monkeypatch):
-    from annotator import history
+    from annotator.services import history
 
     real_record, calls = history.record, []
 

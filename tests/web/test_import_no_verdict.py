@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from annotator import db
-from annotator.models import Annotation, Span, User
+from annotator.db.models import Annotation, Span, User
 from tests.conftest import CLAIM, HX, rows
 from tests.web.api_helpers import PROBLEM, bearer, make_token
 from tests.web.htmltree import marks, page
@@ -197,7 +197,7 @@ def test_the_authors_exports_leave_the_verdict_out_and_read_back_without_a_crash
 def test_the_api_gives_a_null_verdict_for_a_draft_without_one(app, client, demo_article, drafts):
     from jsonschema import Draft202012Validator
 
-    from annotator import openapi
+    from annotator.api import openapi
 
     token = make_token(app, "reviewer")
     claims = client.get(f"/api/v1/articles/{demo_article.id}/claims", headers=bearer(token)).get_json()

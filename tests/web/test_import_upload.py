@@ -7,7 +7,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.models import Annotation, Source, Span, User
+from annotator.db.models import Annotation, Source, Span, User
 from tests.conftest import CLAIM, csrf_token, rows
 from tests.web.htmltree import page
 from tests.web.test_import_annotations import SECOND, item
@@ -204,7 +204,7 @@ def test_random_files_never_fail_and_store_exactly_what_the_report_says(app, lea
 
 
 def table_counts(app) -> dict:
-    from annotator.models import Event
+    from annotator.db.models import Event
 
     return {model: len(rows(app, model)) for model in (Annotation, Span, Source, User, Event)}
 

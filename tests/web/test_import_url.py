@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from annotator.models import Article
+from annotator.db.models import Article
 from tests.conftest import csrf_token, rows
 from tests.web.htmltree import page
 from tests.web.page_server import PAGES, PageServer

@@ -2,9 +2,10 @@
 import pytest
 from sqlmodel import select
 
-from annotator import db, spans
-from annotator.anchoring import resolve_target
-from annotator.models import Annotation, Event, Span, User
+from annotator import db
+from annotator.services import spans
+from annotator.domain.anchoring import resolve_target
+from annotator.db.models import Annotation, Event, Span, User
 from tests.conftest import CLAIM, HX, annotation_data, post_annotation, rows
 from tests.web.helpers import add_article, counts, created_article, post_form
 from tests.web.htmltree import article_text, page

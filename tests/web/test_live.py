@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from annotator import db
-from annotator.models import ArticleRevision, LiveChange
+from annotator.db.models import ArticleRevision, LiveChange
 from tests.conftest import HX, count_queries
 from tests.web.htmltree import marks, page, parse
 from tests.web.review_helpers import comment, delete, post, save, settle, span_of, update, annotation_of
@@ -240,7 +240,7 @@ def test_an_older_version_has_no_poller(app, reviewer_client, demo_article):
 
 
 def test_migration_0009_gives_every_article_a_counter_and_polls_work_after_it(app, reviewer_client, demo_article):
-    from annotator import migrations
+    from annotator.db import migrations
     from sqlalchemy import text
 
     with app.app_context():  # no session of the test's open: PostgreSQL's DDL would wait for its locks

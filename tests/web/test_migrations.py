@@ -5,9 +5,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, text
 from sqlmodel import SQLModel, select
 
-from annotator import create_app, db, migrations
+from annotator import create_app, db
+from annotator.db import migrations
 from annotator.cli import load_demo_data
-from annotator.models import Article, Event, Span
+from annotator.db.models import Article, Event, Span
 from tests.conftest import POSTGRES_URL, empty_postgres
 
 

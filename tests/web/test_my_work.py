@@ -203,7 +203,7 @@ def test_htmx_filtering_returns_the_lists_alone_and_pushes_the_address(scripted,
 
 
 def test_agreement_over_time_per_month(scripted, reviewer_client):
-    from annotator.models import utcnow
+    from annotator.db.models import utcnow
 
     table = page(reviewer_client.get("/work")).by_id("trend-table")
     [row] = table.find("tbody").find_all("tr")
@@ -216,7 +216,7 @@ def test_agreement_over_time_counts_months_apart(app, scripted, reviewer_client)
     from datetime import timedelta
 
     from annotator import db
-    from annotator.models import FinalVerdict
+    from annotator.db.models import FinalVerdict
 
     with app.app_context():
         session = db.session()

@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from annotator.models import Span
+from annotator.db.models import Span
 from tests.conftest import annotation_data, post_annotation, rows
 from tests.web.helpers import add_article, counts, created_article
 from tests.web.htmltree import article_text, marks, page

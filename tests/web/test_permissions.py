@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from annotator import db
-from annotator.models import Annotation, Article, Comment, Event, FinalVerdict
+from annotator.db.models import Annotation, Article, Comment, Event, FinalVerdict
 from tests.conftest import HX, annotation_data, csrf_token
 from tests.web.review_helpers import annotation_of, delete, dump, save, span_of
 

@@ -3,11 +3,13 @@ from datetime import timedelta
 
 import pytest
 
-from annotator import db, spans, verdicts
-from annotator.anchoring import context_of
-from annotator.articles import create_article
-from annotator.auth import create_or_update_user
-from annotator.models import Annotation, Source, Span, utcnow
+from annotator import db
+from annotator.services import spans
+from annotator.domain import verdicts
+from annotator.domain.anchoring import context_of
+from annotator.web.articles import create_article
+from annotator.web.auth import create_or_update_user
+from annotator.db.models import Annotation, Source, Span, utcnow
 from tests.conftest import PASSWORD, count_queries
 from tests.web.htmltree import article_text, highlighted_span_ids, page
 
@@ -75,7 +77,7 @@ def test_article_page_with_1000_annotations_runs_as_many_queries_as_with_10(app,
     assert "1000 annotations" in large_root.by_id("article-stats").text()
     assert f"{len(large_spans)} claims" in large_root.by_id("article-stats").text()
     with app.app_context():
-        from annotator.models import Article
+        from annotator.db.models import Article
 
         text = db.session().get(Article, large_id).text
     assert article_text(large_root) == text
@@ -154,7 +156,7 @@ def test_a_save_costs_the_same_in_a_small_and_a_large_article(app, reviewer_clie
     measured = []
     for article_id, _ in articles:
         with app.app_context():
-            from annotator.models import Article
+            from annotator.db.models import Article
 
             article = db.session().get(Article, article_id)
         quote = article.text.split("\n")[3][:40]
@@ -175,7 +177,7 @@ def test_a_save_costs_the_same_in_a_small_and_a_large_article(app, reviewer_clie
 
 
 def test_the_light_counts_agree_with_the_summaries_for_every_viewer(app, reviewer_client, make_user, demo_article):
-    from annotator.auth import find_user
+    from annotator.web.auth import find_user
     from tests.conftest import CLAIM, annotation_data, post_annotation
 
     alice, bob = make_user("alice"), make_user("bob")

@@ -256,7 +256,7 @@ def test_show_more_skips_nothing_when_claims_leave_or_tie_meanwhile(app, demo_ar
     claim), not at a position: claims settled or deleted from the first page shift nothing."""
     from datetime import timedelta
 
-    from annotator.models import Annotation, Span, utcnow
+    from annotator.db.models import Annotation, Span, utcnow
 
     with app.app_context():
         session = db.session()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from annotator import db
-from annotator.models import Source
+from annotator.db.models import Source
 from tests.conftest import annotation_data, count_queries, post_annotation
 from tests.web.helpers import add_article, created_article
 from tests.web.htmltree import page
@@ -85,8 +85,8 @@ def test_counts_by_verdict_and_open_claims(app, reviewer_client, lead_client, ma
 
 
 def test_version_history(app, reviewer_client, lead_client):
-    from annotator.models import Article, User
-    from annotator.versioning import add_version
+    from annotator.db.models import Article, User
+    from annotator.services.versioning import add_version
 
     article = make_article(app, lead_client)
     with app.app_context():
@@ -169,8 +169,8 @@ def test_the_report_runs_a_fixed_number_of_queries(app, reviewer_client, lead_cl
 
 
 def test_orphans_come_last_and_changed_wording_is_noted(app, reviewer_client, lead_client):
-    from annotator.models import Article, User
-    from annotator.versioning import add_version
+    from annotator.db.models import Article, User
+    from annotator.services.versioning import add_version
 
     article = make_article(app, lead_client)
     for quote in (FIRST, SECOND, FOURTH):

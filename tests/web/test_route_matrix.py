@@ -154,7 +154,7 @@ def test_every_route_answers_another_reviewers_draft_as_if_it_did_not_exist(app,
     status for another reviewer's private draft (and the claim only that draft holds) as for an id that
     does not exist; only leads may know that drafts exist."""
     from annotator import db
-    from annotator.models import Annotation
+    from annotator.db.models import Annotation
 
     owner = make_user("owner")
     response = post_annotation(owner, demo_article, annotation_data(demo_article.text, CLAIM, action="save"))

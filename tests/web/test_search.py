@@ -11,9 +11,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from annotator import db, search_index
-from annotator.auth import find_user
-from annotator.models import Annotation, Article, Source, Span, utcnow
+from annotator import db
+from annotator.db import search_index
+from annotator.web.auth import find_user
+from annotator.db.models import Annotation, Article, Source, Span, utcnow
 from tests.conftest import CLAIM, HX, count_queries
 from tests.web.helpers import XSS_ALL, XSS_ATTR, XSS_SCRIPT, XSS_TEMPLATE, set_blind_review
 from tests.web.htmltree import field_errors, page
@@ -447,7 +448,7 @@ def test_the_migration_backfills_documents_of_existing_annotations(app, reviewer
     with app.app_context():
         from sqlalchemy import inspect
 
-        from annotator import migrations
+        from annotator.db import migrations
 
         migrations.downgrade("0004")  # drops the search tables
         assert "search_documents" not in inspect(db.engine()).get_table_names()

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from annotator.models import ApiToken
+from annotator.db.models import ApiToken
 from tests.conftest import HX, csrf_token, rows
 from tests.web.api_helpers import bearer, make_token
 from tests.web.htmltree import page
@@ -127,7 +127,7 @@ def test_token_commands_fail_with_one_line(app, runner, args, fragment):
 
 def test_an_account_that_cannot_sign_in_gets_no_token(app, runner):
     from annotator import db
-    from annotator.models import User
+    from annotator.db.models import User
 
     with app.app_context():
         db.session().add(User(username="imported", display_name="Imported"))

@@ -6,10 +6,12 @@ import pytest
 from sqlalchemy import delete, func
 from sqlmodel import select
 
-from annotator import checkworthiness, create_app, db, versioning
-from annotator.articles import create_article
+from annotator.domain import checkworthiness
+from annotator import create_app, db
+from annotator.services import versioning
+from annotator.web.articles import create_article
 from annotator.cli import load_demo_data
-from annotator.models import Article, Suggestion, SuggestionDismissal, User
+from annotator.db.models import Article, Suggestion, SuggestionDismissal, User
 from tests.conftest import CLAIM, HX, annotation_data, csrf_token, make_app, post_annotation
 from tests.web.htmltree import article_text, page, paragraphs
 from tests.web.helpers import XSS_ALL, add_article, created_article

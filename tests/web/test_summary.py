@@ -1,7 +1,7 @@
 """The lead summary: claims side by side, disagreements first, a verdict chart."""
 import pytest
 
-from annotator.models import Annotation, Span
+from annotator.db.models import Annotation, Span
 from tests.conftest import CLAIM, annotation_data, count_queries, post_annotation, rows
 from tests.web.helpers import post_form
 from tests.web.htmltree import page

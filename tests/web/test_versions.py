@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from annotator.models import Annotation, Article, ArticleVersion, Event, Span, SpanAnchor
+from annotator.db.models import Annotation, Article, ArticleVersion, Event, Span, SpanAnchor
 from tests.conftest import CLAIM, HX, annotation_data, csrf_token, post_annotation, rows
 from tests.web.helpers import XSS_SCRIPT, post_form
 from tests.web.htmltree import parse
@@ -236,9 +236,10 @@ def test_a_save_made_on_an_old_text_is_refused_once_a_new_version_arrives(app, r
     """The form was opened (and checked) on version 1; version 2 lands before the save commits."""
     from sqlmodel import Session, select
 
-    from annotator import db, spans
-    from annotator.anchoring import resolve_target
-    from annotator.models import User
+    from annotator import db
+    from annotator.services import spans
+    from annotator.domain.anchoring import resolve_target
+    from annotator.db.models import User
 
     with app.app_context():
         with Session(db.engine(), expire_on_commit=False) as session:  # the saving request's own session
@@ -346,7 +347,8 @@ def test_an_orphan_travels_through_export_and_import_as_an_orphan(app, runner, r
 
 
 def test_search_finds_a_claim_by_its_new_wording_after_a_version_changed_it(app, reviewer_client, demo_article):
-    from annotator import db, search_index
+    from annotator import db
+    from annotator.db import search_index
 
     annotate(reviewer_client, demo_article, CLAIM)
     new_version(reviewer_client, demo_article, edited(demo_article.text))
@@ -453,7 +455,8 @@ def test_an_orphan_is_a_claim_of_its_own_on_the_dashboard(app, reviewer_client, 
     annotate(lead_client, article, "Talks remain out of reach", verdict="false")  # the orphan's old place
     response = lead_client.get("/review/articles.csv")
     assert response.status_code == 200
-    from annotator import dashboard, db
+    from annotator.web import dashboard
+    from annotator import db
 
     with app.app_context():
         data = dashboard.load_dashboard(session=db.session())

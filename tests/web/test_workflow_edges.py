@@ -1,6 +1,6 @@
 """Edges of the review workflow found in review: stale saves through the Annotate form, repeated
 sources, what a settled claim still allows, and who may return what."""
-from annotator.models import Source
+from annotator.db.models import Source
 from tests.conftest import CLAIM, HX
 from tests.web.review_helpers import (
     annotation_of, delete, give_back, restore, save, settle, span_of, update,

@@ -1,0 +1,1 @@
+"""The JSON API (``/api/v1``): views, schemas and problem details."""

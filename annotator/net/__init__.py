@@ -1,0 +1,1 @@
+"""Guarded fetching of web pages and extraction of their main text."""

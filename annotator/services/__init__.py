@@ -1,0 +1,1 @@
+"""The use cases: each takes ``session=`` and plain values and returns rows or dataclasses."""

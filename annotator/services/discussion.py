@@ -1,0 +1,24 @@
+"""The discussion thread of a span: comments by reviewers and leads."""
+from __future__ import annotations
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from annotator.services import history
+from annotator.db.models import Comment, Span, User, utcnow
+
+
+def add_comment(*, session: Session, span: Span, user: User, body: str) -> Comment:
+    """Add a message to the span's discussion."""
+    comment = Comment(span_id=span.id, user_id=user.id, body=body, created_at=utcnow())
+    session.add(comment)
+    history.record(session, span_id=span.id, user=user, action="commented", after={"comment": body},
+                   at=comment.created_at)
+    session.commit()
+    return comment
+
+
+def span_comments(*, session: Session, span_id: int) -> list[Comment]:
+    statement = (select(Comment).where(Comment.span_id == span_id)
+                 .options(selectinload(Comment.user)).order_by(Comment.created_at, Comment.id))
+    return list(session.exec(statement))

@@ -1,0 +1,604 @@
+"""Spans and annotations: who may see what, the queries behind every page, and the reviewer's actions.
+
+Plain functions that take the session by keyword, so that they can be tested
+without a request. Visibility is decided here and nowhere else:
+
+- a draft is seen by its author only (a lead sees that it exists, not what it says);
+- under blind review (an article setting, on by default) a reviewer sees other
+  reviewers' verdicts on a span only once their own annotation on it is submitted,
+  or once the span is settled;
+- leads see every submitted annotation.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterator
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from annotator import db
+from annotator.services import history
+from annotator.domain import verdicts
+from annotator.domain.anchoring import Target
+from annotator.domain.reanchoring import CHANGED
+from annotator.db.models import DRAFT, ORPHANED, SUBMITTED, Annotation, Article, FinalVerdict, Source, Span, User, utcnow
+from annotator.domain.text import SpanRef
+
+
+class Locked(Exception):
+    """The span is settled: its annotations can no longer be changed by their authors."""
+
+
+class NoVerdict(Exception):
+    """A draft awaiting a verdict (an imported highlight) can't be submitted until one is chosen."""
+
+    message = "Choose a verdict before submitting: edit the annotation and pick one."
+
+
+class TextChanged(Exception):
+    """A new version of the article arrived after the selection was made."""
+
+
+class StaleEdit(Exception):
+    """Someone saved a newer version since the form was opened."""
+
+    def __init__(self, current):
+        super().__init__("saved over a newer version")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Someone who reads annotations without being a user (e.g. the operator at the command line)."""
+
+    id: int
+    is_lead: bool
+
+
+# Command-line exports see what a lead sees: everything submitted, no drafts.
+OPERATOR = Viewer(id=0, is_lead=True)
+
+
+def can_see_verdict(viewer: User, *, author_id: int, status: str, blind: bool, settled: bool,
+                    viewer_submitted: bool) -> bool:
+    """Whether ``viewer`` may read an annotation's verdict and content."""
+    if author_id == viewer.id:
+        return True
+    if status == DRAFT:
+        return False
+    return viewer.is_lead or not blind or settled or viewer_submitted
+
+
+def is_listed(viewer: User, *, author_id: int, status: str) -> bool:
+    """Whether ``viewer`` may know the annotation exists (leads know of drafts)."""
+    return author_id == viewer.id or status != DRAFT or viewer.is_lead
+
+
+@dataclass
+class Judgement:
+    """One reviewer's annotation on a span as the overview pages show it; ``verdict`` None when hidden."""
+
+    annotation_id: int
+    user_id: int
+    reviewer: str
+    verdict: str | None
+    status: str
+    source_count: int
+    created_at: datetime
+    made_on_version: int = 1
+
+    @property
+    def hidden(self) -> bool:
+        return self.verdict is None
+
+
+@dataclass
+class SpanSummary:
+    """A span with every judgement on it that the viewer may know of."""
+
+    id: int
+    start: int
+    end: int
+    quote: str
+    final_verdict: str | None = None
+    judgements: list[Judgement] = field(default_factory=list)
+    state: str = "original"  # how the latest version placed it (see reanchoring)
+
+    @property
+    def orphaned(self) -> bool:
+        return self.state == ORPHANED
+
+    @property
+    def shown(self) -> list[Judgement]:
+        return [j for j in self.judgements if j.verdict is not None]
+
+    @property
+    def verdict_keys(self) -> set[str]:
+        """The verdicts the viewer may read (a draft awaiting one gives none: the claim stays pending)."""
+        return {j.verdict for j in self.shown if j.verdict}
+
+    @property
+    def draft_count(self) -> int:
+        """Others' drafts the viewer knows of (a lead) but may not read."""
+        return sum(1 for j in self.judgements if j.verdict is None and j.status == DRAFT)
+
+    @property
+    def hidden_count(self) -> int:
+        """Submitted verdicts that blind review hides from the viewer."""
+        return sum(1 for j in self.judgements if j.verdict is None and j.status != DRAFT)
+
+    @property
+    def disputed(self) -> bool:
+        return len(self.verdict_keys) > 1
+
+    @property
+    def settled(self) -> bool:
+        return self.final_verdict is not None
+
+    @property
+    def tone(self) -> str:
+        """CSS classes of the highlight: settled, agreed (verdict colour), disputed, or pending."""
+        changed = " changed" if self.state == CHANGED else ""
+        if self.final_verdict:
+            return f"settled verdict-{self.final_verdict}{changed}"
+        keys = self.verdict_keys
+        if len(keys) == 1:
+            return f"verdict-{next(iter(keys))}{changed}"
+        return ("disputed" if keys else "pending") + changed
+
+    @property
+    def source_count(self) -> int:
+        return sum(j.source_count for j in self.shown)
+
+    def ref(self) -> SpanRef:
+        return SpanRef(self.id, self.start, self.end)
+
+
+def not_deleted():
+    return Annotation.deleted_at.is_(None)
+
+
+def placed():
+    """Spans with a place in the latest text (not orphaned by a new version)."""
+    return Span.anchor_state != ORPHANED
+
+
+def listed_to(viewer: User):
+    """``is_listed`` as SQL: live annotations the viewer may know exist (a reviewer: not others' drafts)."""
+    if viewer.is_lead:
+        return not_deleted()
+    return not_deleted() & ((Annotation.status != DRAFT) | (Annotation.user_id == viewer.id))
+
+
+def span_summaries(*, session: Session, article: Article, viewer: User,
+                   within: tuple[int, int] | None = None) -> list[SpanSummary]:
+    """Every span of the article with an annotation the viewer may know of, in text order (one query).
+    Orphaned spans are among them (``orphaned``; their range is in an older version).
+
+    ``within`` = (lo, hi) keeps only the placed spans that reach into ``[lo, hi)`` of the latest text.
+    """
+    statement = (
+        select(Span.id, Span.start, Span.end, Span.quote, FinalVerdict.verdict, Annotation.id, Annotation.verdict,
+               Annotation.status, Annotation.created_at, User.id, User.display_name, func.count(Source.id),
+               Span.anchor_state, Annotation.made_on_version)
+        .join(Annotation, Annotation.span_id == Span.id)
+        .join(User, User.id == Annotation.user_id)
+        .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
+        .outerjoin(Source, (Source.annotation_id == Annotation.id) & Source.removed_at.is_(None))
+        .where(Span.article_id == article.id, not_deleted())
+        .group_by(Span.id, FinalVerdict.id, Annotation.id, User.id)
+        .order_by(Span.start, Span.end, Span.id, User.display_name)
+    )
+    if within is not None:
+        statement = statement.where(Span.start < within[1], Span.end > within[0], placed())
+    rows_by_span: dict[int, list] = defaultdict(list)
+    for row in session.exec(statement):
+        rows_by_span[row[0]].append(row)
+    # A plain object, not the request's user proxy: this loop runs once per annotation.
+    viewer = Viewer(viewer.id, viewer.is_lead)
+    summaries = []
+    for span_id, rows in rows_by_span.items():
+        _, start, end, quote, final, *_, state, _ = rows[0]
+        viewer_submitted = any(r[9] == viewer.id and r[7] != DRAFT for r in rows)
+        summary = SpanSummary(span_id, start, end, quote, final, state=state)
+        for (_, _, _, _, _, annotation_id, verdict, status, created_at, user_id, reviewer, source_count,
+             _, made_on) in rows:
+            if not is_listed(viewer, author_id=user_id, status=status):
+                continue
+            seen = can_see_verdict(viewer, author_id=user_id, status=status, blind=article.blind_review,
+                                   settled=final is not None, viewer_submitted=viewer_submitted)
+            summary.judgements.append(Judgement(annotation_id, user_id, reviewer, verdict if seen else None,
+                                                status, source_count if seen else 0, created_at, made_on))
+        if summary.judgements or summary.settled:
+            summaries.append(summary)
+    return summaries
+
+
+def listed_counts(*, session: Session, article: Article, viewer: User) -> tuple[int, int]:
+    """How many claims and annotations the article shows this viewer: the counts of ``span_summaries``
+    from a lighter query (no reviewers, no sources), for the counters refreshed after every save."""
+    statement = (select(Annotation.span_id, Annotation.user_id, Annotation.status, FinalVerdict.id)
+                 .join(Span, Span.id == Annotation.span_id)
+                 .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
+                 .where(Span.article_id == article.id, not_deleted(), placed()))
+    viewer = Viewer(viewer.id, viewer.is_lead)
+    claims, annotations = set(), 0
+    for span_id, user_id, status, final_id in db.rows(session, statement):
+        listed = is_listed(viewer, author_id=user_id, status=status)
+        annotations += listed
+        if listed or final_id is not None:
+            claims.add(span_id)
+    return len(claims), annotations
+
+
+def verdict_counts(summaries: list[SpanSummary]) -> list[tuple[verdicts.Verdict, int]]:
+    """How many visible annotations give each verdict, in scale order."""
+    counts = Counter(j.verdict for s in summaries for j in s.shown)
+    return [(v, counts.get(v.key, 0)) for v in verdicts.SCALE]
+
+
+@dataclass
+class SpanAnnotations:
+    """The annotations of one span as a viewer sees them in the panel."""
+
+    visible: list[Annotation]
+    hidden_count: int  # submitted by others, verdicts hidden by blind review
+    draft_count: int  # others' drafts a lead knows of
+    deleted: list[Annotation]  # hidden annotations a lead may restore
+
+
+def span_annotations(*, session: Session, span: Span, viewer: User) -> SpanAnnotations:
+    """The span's annotations with reviewers and sources, split by what the viewer may see (two queries)."""
+    statement = (
+        select(Annotation).where(Annotation.span_id == span.id)
+        .options(selectinload(Annotation.user), selectinload(Annotation.sources))
+        .order_by(Annotation.created_at, Annotation.id)
+    )
+    annotations = list(session.exec(statement))
+    live = [a for a in annotations if a.deleted_at is None]
+    settled = is_settled(session, span.id)
+    viewer_submitted = any(a.user_id == viewer.id and a.status != DRAFT for a in live)
+    blind = span.article.blind_review
+    visible, hidden, drafts = [], 0, 0
+    for a in live:
+        if can_see_verdict(viewer, author_id=a.user_id, status=a.status, blind=blind, settled=settled,
+                           viewer_submitted=viewer_submitted):
+            visible.append(a)
+        elif is_listed(viewer, author_id=a.user_id, status=a.status):
+            drafts += a.status == DRAFT
+            hidden += a.status != DRAFT
+    deleted = [a for a in annotations if a.deleted_at is not None] if viewer.is_lead else []
+    return SpanAnnotations(visible, hidden, drafts, deleted)
+
+
+def overlapping_spans(*, session: Session, span: Span, viewer: User) -> list[Span]:
+    """Other spans of the same article that share text with ``span`` and that the viewer knows of."""
+    known = select(Annotation.span_id).where(listed_to(viewer))
+    statement = (
+        select(Span)
+        .where(Span.article_id == span.article_id, Span.id != span.id, placed(),
+               Span.start < span.end, Span.end > span.start, Span.id.in_(known))
+        .order_by(Span.start, Span.end)
+    )
+    return list(session.exec(statement))
+
+
+EXPORT_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class ExportItem:
+    """One annotation as an export reads it: plain values, no ORM objects (100,000 of them must stream)."""
+
+    id: int
+    verdict: str
+    note: str
+    created_at: datetime
+    updated_at: datetime
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+    creator_name: str
+    creator_username: str
+    sources: tuple[tuple[str, str, str], ...]  # (url, title, excerpt) in the annotation's order
+    placed: bool = True  # False for an orphan: start/end are in an older version
+    span_id: int = 0
+
+
+def exportable_annotations(*, session: Session, article: Article, viewer: User,
+                           batch_size: int | None = None) -> Iterator[ExportItem]:
+    """Every annotation of the article the viewer may read, in text order, fetched in batches.
+
+    Two small queries up front (settled spans, the viewer's own submitted spans), then per
+    batch one page of the annotation cursor (with its authors) and one query for its
+    sources: memory stays bounded by the batch however large the article.
+    """
+    in_article = Span.article_id == article.id
+    settled = set(session.exec(select(FinalVerdict.span_id).join(Span).where(in_article)))
+    submitted_by_viewer = set(session.exec(
+        select(Annotation.span_id).join(Span)
+        .where(in_article, Annotation.user_id == viewer.id, Annotation.status != DRAFT, not_deleted())))
+    statement = (
+        select(Annotation.id, Annotation.user_id, Annotation.status, Annotation.verdict, Annotation.note,
+               Annotation.created_at, Annotation.updated_at, Span.id.label("span_id"),
+               Span.start, Span.end, Span.quote, Span.prefix, Span.suffix, Span.anchor_state,
+               User.display_name, User.username)
+        .join(Span, Span.id == Annotation.span_id)
+        .join(User, User.id == Annotation.user_id)
+        .where(in_article, not_deleted())
+        .order_by(Span.start, Span.end, Annotation.id)
+        .execution_options(yield_per=batch_size or EXPORT_BATCH)
+    )
+    for batch in db.rows(session, statement).partitions():
+        visible = [row for row in batch
+                   if can_see_verdict(viewer, author_id=row.user_id, status=row.status, blind=article.blind_review,
+                                      settled=row.span_id in settled,
+                                      viewer_submitted=row.span_id in submitted_by_viewer)]
+        sources = _active_sources(session, [row.id for row in visible])
+        for row in visible:
+            yield ExportItem(
+                id=row.id, verdict=row.verdict, note=row.note, created_at=row.created_at,
+                updated_at=row.updated_at, start=row.start, end=row.end, quote=row.quote, prefix=row.prefix,
+                suffix=row.suffix, creator_name=row.display_name, creator_username=row.username,
+                sources=tuple(sources.get(row.id, ())), placed=row.anchor_state != ORPHANED, span_id=row.span_id,
+            )
+
+
+def _active_sources(session: Session, annotation_ids: list[int]) -> dict[int, list[tuple[str, str, str]]]:
+    """The sources each annotation cites now, in order, for one batch (one query)."""
+    cited: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    if annotation_ids:
+        statement = (select(Source.annotation_id, Source.url, Source.title, Source.excerpt)
+                     .where(Source.annotation_id.in_(annotation_ids), Source.removed_at.is_(None))
+                     .order_by(Source.annotation_id, Source.position))
+        for annotation_id, url, title, excerpt in session.execute(statement):
+            cited[annotation_id].append((url, title, excerpt))
+    return cited
+
+
+def find_span(*, session: Session, article_id: int, start: int, end: int) -> Span | None:
+    """The placed span on exactly this range of the latest text."""
+    return session.exec(
+        select(Span).where(Span.article_id == article_id, Span.start == start, Span.end == end, placed())
+    ).first()
+
+
+def final_verdict_of(session: Session, span_id: int) -> FinalVerdict | None:
+    """The span's final verdict, if a lead has settled it."""
+    return session.exec(select(FinalVerdict).where(FinalVerdict.span_id == span_id)).first()
+
+
+def is_settled(session: Session, span_id: int) -> bool:
+    return session.exec(select(FinalVerdict.id).where(FinalVerdict.span_id == span_id)).first() is not None
+
+
+def knows_span(*, session: Session, span: Span, viewer: User) -> bool:
+    """Whether the viewer may know the span exists: it has an annotation listed for them, or a ruling.
+
+    Otherwise its address must not reveal which words another reviewer is drafting on.
+    """
+    if viewer.is_lead:
+        return True
+    listed = select(Annotation.id).where(Annotation.span_id == span.id, listed_to(viewer))
+    return session.exec(listed).first() is not None or is_settled(session, span.id)
+
+
+def known_span_ids(*, session: Session, article: Article, viewer: User) -> set[int] | None:
+    """The article's spans the viewer may know of (see ``knows_span``); None for a lead: all of them."""
+    if viewer.is_lead:
+        return None
+    listed = (select(Annotation.span_id).join(Span, Span.id == Annotation.span_id)
+              .where(Span.article_id == article.id, listed_to(viewer)))
+    ruled = select(FinalVerdict.span_id).join(Span, Span.id == FinalVerdict.span_id).where(Span.article_id == article.id)
+    return {row[0] for row in session.execute(listed.union(ruled))}
+
+
+def known_orphans(*, session: Session, article: Article, viewer: User) -> list[Span]:
+    """The article's orphaned spans that the viewer may know of, in their old text order (one query)."""
+    statement = select(Span).where(Span.article_id == article.id, ~placed()).order_by(Span.start, Span.id)
+    if viewer.is_lead:  # every orphan with something on it (a claim retired by a re-attachment has nothing)
+        statement = statement.where(Span.id.in_(select(Annotation.span_id).where(not_deleted()))
+                                    | Span.id.in_(select(FinalVerdict.span_id)))
+    else:
+        listed = select(Annotation.span_id).where(listed_to(viewer))
+        statement = statement.where(Span.id.in_(listed) | Span.id.in_(select(FinalVerdict.span_id)))
+    return list(session.exec(statement))
+
+
+def may_read(*, session: Session, annotation: Annotation, viewer: User) -> bool:
+    """Whether ``viewer`` may read this one annotation (its verdict, note and sources), as every view decides."""
+    if annotation.user_id == viewer.id:
+        return True
+    viewer_submitted = session.exec(
+        select(Annotation.id).where(Annotation.span_id == annotation.span_id, Annotation.user_id == viewer.id,
+                                    Annotation.status != DRAFT, not_deleted())).first() is not None
+    return can_see_verdict(viewer, author_id=annotation.user_id, status=annotation.status,
+                           blind=annotation.span.article.blind_review,
+                           settled=is_settled(session, annotation.span_id), viewer_submitted=viewer_submitted)
+
+
+def own_annotation(*, session: Session, span: Span | None, user: User, include_deleted: bool = False) -> Annotation | None:
+    """This user's annotation on the span, if any."""
+    if span is None or span.id is None:
+        return None
+    statement = select(Annotation).where(Annotation.span_id == span.id, Annotation.user_id == user.id)
+    if not include_deleted:
+        statement = statement.where(not_deleted())
+    return session.exec(statement.options(selectinload(Annotation.sources))).first()
+
+
+def get_or_create_span(*, session: Session, article: Article, target: Target) -> Span:
+    """The span with exactly these offsets, created when new.
+
+    Two reviewers saving the same new span at once race on the unique
+    constraint; the loser reads the winner's row.
+    """
+    span = find_span(session=session, article_id=article.id, start=target.start, end=target.end)
+    if span is not None:
+        return span
+    span = Span(article_id=article.id, start=target.start, end=target.end, quote=target.quote,
+                prefix=target.prefix, suffix=target.suffix, anchored_version=article.current_version)
+    try:
+        with session.begin_nested():
+            session.add(span)
+    except IntegrityError:
+        span = find_span(session=session, article_id=article.id, start=target.start, end=target.end)
+        if span is None:
+            raise
+    return span
+
+
+def touch(row) -> None:
+    """Mark a change of an annotation or final verdict: a new version and the time of it."""
+    row.version += 1
+    row.updated_at = utcnow()
+
+
+def lock_current(session: Session, row, expected_version: int | None) -> None:
+    """Take the write lock, re-read ``row`` and refuse when it moved past ``expected_version``.
+
+    Two saves of the same version therefore never both succeed: the second
+    waits for the first's lock, then sees the new version and gets StaleEdit.
+    """
+    db.begin_write(session)
+    session.refresh(row, with_for_update=True)
+    if expected_version is not None and row.version != expected_version:
+        raise StaleEdit(row)
+
+
+def _apply(session: Session, annotation: Annotation, *, verdict: str, note: str, sources: list[dict]) -> None:
+    """Set verdict, note and sources. Unchanged sources keep their rows (and ids, which a
+    lead's open form may cite); dropped ones are marked removed, never deleted."""
+    annotation.verdict = verdict
+    annotation.note = note
+    kept: dict[tuple, list[Source]] = defaultdict(list)  # a list: the same source may be cited twice
+    for source in annotation.sources:
+        kept[(source.url, source.title, source.excerpt)].append(source)
+    for position, row in enumerate(sources):
+        matches = kept.get((row["url"], row["title"], row["excerpt"]))
+        source = matches.pop(0) if matches else None
+        if source is None:
+            source = Source(annotation_id=annotation.id, url=row["url"], title=row["title"], excerpt=row["excerpt"])
+            session.add(source)
+        source.position = position
+    for dropped in (s for rows in kept.values() for s in rows):
+        dropped.removed_at = annotation.updated_at
+    session.flush()
+    session.expire(annotation, ["sources"])  # read the current list back on next use
+
+
+def _record(session: Session, annotation: Annotation, user: User, action: str, before: dict | None) -> None:
+    after = None if annotation.deleted_at is not None else history.annotation_snapshot(annotation)
+    history.record(session, span_id=annotation.span_id, annotation_id=annotation.id, user=user, action=action,
+                   before=before, after=after, at=annotation.updated_at)
+
+
+def _submit(session: Session, annotation: Annotation, user: User) -> None:
+    before = history.annotation_snapshot(annotation)
+    annotation.status = SUBMITTED
+    annotation.return_note = ""
+    _record(session, annotation, user, "submitted", before)
+
+
+def save_annotation(*, session: Session, user: User, article: Article, target: Target,
+                    verdict: str, note: str, sources: list[dict], submit: bool = False,
+                    expected_version: int | None = None) -> Annotation:
+    """Store this user's annotation on the target span: a new draft, or an update of theirs.
+
+    A reviewer has one annotation per span; saving again (even after deleting
+    it) updates that row rather than adding another. ``submit`` also submits
+    it. ``expected_version`` (sent by a form opened on the existing annotation)
+    gives StaleEdit when the row moved since. Span, annotation, sources and
+    history are written in one transaction. TextChanged when a new version of the
+    article arrived since ``article`` (and so ``target``) was read.
+    """
+    db.begin_write(session)
+    # A shared lock: saves go on side by side, but not while a new version is written.
+    current = session.exec(select(Article.current_version).where(Article.id == article.id)
+                           .with_for_update(read=True)).one()
+    if current != article.current_version:
+        raise TextChanged()
+    span = get_or_create_span(session=session, article=article, target=target)
+    if is_settled(session, span.id):
+        raise Locked()
+    annotation = own_annotation(session=session, span=span, user=user, include_deleted=True)
+    action = None
+    if annotation is None:
+        annotation = Annotation(span_id=span.id, user_id=user.id, verdict=verdict,
+                                made_on_version=article.current_version)
+        try:
+            with session.begin_nested():
+                session.add(annotation)
+            before, action = None, "created"
+        except IntegrityError:
+            # The same reviewer saved this span from another tab at the same moment: update that row.
+            annotation = own_annotation(session=session, span=span, user=user, include_deleted=True)
+            if annotation is None:
+                raise
+    if action is None:
+        if expected_version is not None and annotation.version != expected_version:
+            raise StaleEdit(annotation)
+        before = history.annotation_snapshot(annotation)
+        if annotation.deleted_at is not None:
+            action, annotation.deleted_at, annotation.status = "restored", None, DRAFT
+        else:
+            action = "edited"
+        touch(annotation)
+    _apply(session, annotation, verdict=verdict, note=note, sources=sources)
+    _record(session, annotation, user, action, before)
+    if submit and annotation.status != SUBMITTED:
+        _submit(session, annotation, user)
+    session.commit()
+    return annotation
+
+
+def update_annotation(*, session: Session, annotation: Annotation, user: User, verdict: str, note: str,
+                      sources: list[dict], expected_version: int | None = None, submit: bool = False) -> Annotation:
+    """Change one's annotation; StaleEdit if it changed since ``expected_version``, Locked once settled."""
+    lock_current(session, annotation, expected_version)
+    if is_settled(session, annotation.span_id):
+        raise Locked()
+    before = history.annotation_snapshot(annotation)
+    touch(annotation)
+    _apply(session, annotation, verdict=verdict, note=note, sources=sources)
+    _record(session, annotation, user, "edited", before)
+    if submit and annotation.status != SUBMITTED:
+        _submit(session, annotation, user)
+    session.commit()
+    return annotation
+
+
+def submit_annotation(*, session: Session, annotation: Annotation, user: User,
+                      expected_version: int | None = None) -> Annotation:
+    """Make a draft (or returned) annotation visible to leads and, after their own submission, to reviewers.
+    NoVerdict (nothing changed) for a draft awaiting a verdict."""
+    lock_current(session, annotation, expected_version)
+    if is_settled(session, annotation.span_id):
+        raise Locked()
+    if not annotation.verdict:
+        raise NoVerdict()
+    if annotation.status != SUBMITTED:
+        touch(annotation)
+        _submit(session, annotation, user)
+    session.commit()
+    return annotation
+
+
+def delete_annotation(*, session: Session, annotation: Annotation, user: User,
+                      expected_version: int | None = None) -> None:
+    """Hide one's annotation; its row, sources and history stay in the database."""
+    lock_current(session, annotation, expected_version)
+    if is_settled(session, annotation.span_id):
+        raise Locked()
+    before = history.annotation_snapshot(annotation)
+    touch(annotation)
+    annotation.deleted_at = annotation.updated_at
+    _record(session, annotation, user, "deleted", before)
+    session.commit()

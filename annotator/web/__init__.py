@@ -1,0 +1,1 @@
+"""The browser's blueprints, one module per URL area, with their forms and presenters."""

@@ -1,0 +1,272 @@
+"""The side panel's actions: the claim panel, the annotation form, saving, editing, deleting."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from annotator import db
+from annotator.services import discussion, history, spans
+from annotator.domain.anchoring import AnchorError, Target, quote_at, resolve_target
+from annotator.web.forms import MAX_SOURCES, AnnotationForm, CommentForm, NewAnnotationForm
+from annotator.db.models import SUBMITTED, Annotation, Article, Span
+from annotator.web.panel import article_context, claim_address, load_span, render_panel, span_panel_context
+from annotator.web.helpers import get_or_404, htmx_request
+
+bp = Blueprint("annotations", __name__)
+SETTLED_MESSAGE = "A lead has settled this claim; its annotations can no longer be changed."
+TEXT_CHANGED_MESSAGE = ("A new version of the article arrived while you were annotating. Reload the article and "
+                        "select the words again; nothing was saved.")
+
+
+def load_own_annotation(annotation_id: int) -> Annotation:
+    """An annotation the signed-in user may change: 404 when missing or hidden from them (another
+    reviewer's draft: the answer must not tell that it exists), 403 when they know of it but it is
+    not theirs."""
+    annotation = get_or_404(Annotation, annotation_id)
+    if annotation.deleted_at is not None or not spans.is_listed(
+            current_user, author_id=annotation.user_id, status=annotation.status):
+        abort(404)
+    if not annotation.is_owned_by(current_user):
+        abort(403)
+    return annotation
+
+
+def target_fields(target: Target, article: Article) -> dict:
+    return {"start": target.start, "end": target.end, "quote": target.quote,
+            "prefix": target.prefix, "suffix": target.suffix, "article_version": article.current_version}
+
+
+def form_target(form: NewAnnotationForm, article: Article) -> Target | None:
+    """The target the form asks for, checked against the text; errors go on the quote field."""
+    try:
+        return resolve_target(article.text, start=form.start.data, end=form.end.data,
+                              quote=form.quote.data, prefix=form.prefix.data or "", suffix=form.suffix.data or "")
+    except AnchorError as error:
+        form.quote.errors = [*form.quote.errors, str(error)]
+        return None
+
+
+def render_form(form, status: int = 200, *, article: Article, action: str, quote: str,
+                existing: Annotation | None = None, reattachable=()):
+    """The annotation form in the panel (for new words, with the orphans that could move there)."""
+    return render_panel("annotations/_form.html", status, article=article, form=form, action=action,
+                        quote=quote, existing=existing, max_sources=MAX_SOURCES, reattachable=reattachable)
+
+
+@bp.get("/articles/<int:article_id>/claims")
+def claims(article_id: int):
+    """The panel's default view: every annotated claim of the article."""
+    article = get_or_404(Article, article_id)
+    return render_panel("annotations/_claims.html", address=url_for("articles.show", article_id=article.id),
+                        **article_context(session=db.session(), article=article, viewer=current_user))
+
+
+@bp.get("/articles/<int:article_id>/spans/<int:span_id>")
+def span_panel(article_id: int, span_id: int):
+    """A claim with every reviewer's annotation on it."""
+    article, span = load_span(article_id, span_id)
+    return render_panel("annotations/_span_panel.html", article=article, address=claim_address(span),
+                        **span_panel_context(session=db.session(), span=span, user=current_user))
+
+
+@bp.get("/articles/<int:article_id>/annotate")
+def annotate(article_id: int):
+    """The annotation form for a selection: ``start`` and ``end`` (or a ``quote``) in the query.
+
+    The quote may be left out when offsets are given (it is read from the text),
+    which keeps the URL short for long selections. A claim the user has judged
+    already comes back prefilled: saving updates it.
+    """
+    article = get_or_404(Article, article_id)
+    action = url_for("annotations.create", article_id=article.id)
+    start, end = request.args.get("start", type=int), request.args.get("end", type=int)
+    quote = request.args.get("quote") or quote_at(article.text, start, end)
+    try:
+        target = resolve_target(article.text, start=start, end=end, quote=quote,
+                                prefix=request.args.get("prefix", ""), suffix=request.args.get("suffix", ""))
+    except AnchorError as error:
+        form = NewAnnotationForm(formdata=None, data={"start": start, "end": end, "quote": quote})
+        form.quote.errors = [str(error)]
+        return render_form(form, 422, article=article, action=action, quote=quote or "")
+    session = db.session()
+    span = spans.find_span(session=session, article_id=article.id, start=target.start, end=target.end)
+    if span is not None and not spans.knows_span(session=session, span=span, viewer=current_user):
+        span = None  # words only another reviewer's draft holds: answered as if no claim were there
+    existing = spans.own_annotation(session=session, span=span, user=current_user)
+    form = NewAnnotationForm(formdata=None, obj=existing, data=target_fields(target, article))
+    reattachable = () if span else spans.known_orphans(session=session, article=article, viewer=current_user)
+    return render_form(form, article=article, action=action, quote=target.quote, existing=existing,
+                       reattachable=reattachable)
+
+
+@bp.post("/articles/<int:article_id>/annotations")
+def create(article_id: int):
+    """Save the signed-in reviewer's annotation on a selection (creating the span if new)."""
+    article = get_or_404(Article, article_id)
+    form = NewAnnotationForm()
+    if form.article_version.data not in (None, article.current_version):
+        abort(409, TEXT_CHANGED_MESSAGE)
+    valid = form.validate()
+    target = form_target(form, article) if form.quote.data else None
+    if not valid or target is None:
+        return render_form(form, 422, article=article, action=url_for("annotations.create", article_id=article.id),
+                           quote=target.quote if target else form.quote.data or "")
+    try:
+        annotation = spans.save_annotation(
+            session=db.session(), user=current_user, article=article, target=target,
+            verdict=form.verdict.data, note=form.note.data or "", sources=form.source_rows(), submit=wants_submit(),
+            expected_version=form.version.data,
+        )
+    except spans.StaleEdit as stale:
+        db.session().rollback()
+        return render_conflict(form, stale.current, article=article)
+    except spans.Locked:
+        abort(403, SETTLED_MESSAGE)
+    except spans.TextChanged:
+        db.session().rollback()
+        abort(409, TEXT_CHANGED_MESSAGE)
+    return after_change(article, annotation.span, saved_message(annotation))
+
+
+@bp.get("/annotations/<int:annotation_id>")
+def show(annotation_id: int):
+    """An annotation's own address (used as its W3C id): its claim in the article."""
+    annotation = get_or_404(Annotation, annotation_id)
+    if annotation.deleted_at is not None or not spans.is_listed(
+            current_user, author_id=annotation.user_id, status=annotation.status):
+        abort(404)
+    return redirect(claim_address(annotation.span))
+
+
+@bp.get("/annotations/<int:annotation_id>/edit")
+def edit(annotation_id: int):
+    """The form to change one's own annotation."""
+    annotation = load_own_annotation(annotation_id)
+    if spans.is_settled(db.session(), annotation.span_id):
+        abort(403, SETTLED_MESSAGE)  # saving it could only fail
+    return render_form(AnnotationForm(formdata=None, obj=annotation), article=annotation.span.article,
+                       action=url_for("annotations.update", annotation_id=annotation.id),
+                       quote=annotation.span.quote, existing=annotation)
+
+
+@bp.post("/annotations/<int:annotation_id>")
+def update(annotation_id: int):
+    """Save changes to one's own annotation."""
+    annotation = load_own_annotation(annotation_id)
+    article = annotation.span.article
+    form = AnnotationForm()
+    if not form.validate():
+        return render_form(form, 422, article=article, action=url_for("annotations.update", annotation_id=annotation.id),
+                           quote=annotation.span.quote, existing=annotation)
+    try:
+        spans.update_annotation(session=db.session(), annotation=annotation, user=current_user,
+                                verdict=form.verdict.data, note=form.note.data or "", sources=form.source_rows(),
+                                expected_version=form.version.data, submit=wants_submit())
+    except spans.StaleEdit as stale:
+        db.session().rollback()
+        return render_conflict(form, stale.current, article=article)
+    except spans.Locked:
+        abort(403, SETTLED_MESSAGE)
+    except spans.TextChanged:
+        db.session().rollback()
+        abort(409, TEXT_CHANGED_MESSAGE)
+    return after_change(article, annotation.span, saved_message(annotation))
+
+
+def render_conflict(form: AnnotationForm, current: Annotation, *, article: Article):
+    """409: the user's version beside the stored one, to re-apply or discard."""
+    return render_panel("annotations/_conflict.html", 409, article=article, form=form, current=current,
+                        mine=form.source_rows(), span=current.span)
+
+
+@bp.post("/annotations/<int:annotation_id>/submit")
+def submit(annotation_id: int):
+    """Submit one's draft (or returned) annotation: leads see it, and blind review counts it. A draft
+    awaiting a verdict (an imported highlight) is refused with 422: its edit form, asking for one."""
+    try:
+        return change_own(annotation_id, spans.submit_annotation, "Annotation submitted.")
+    except spans.NoVerdict as refused:
+        db.session().rollback()
+        annotation = load_own_annotation(annotation_id)
+        form = AnnotationForm(formdata=None, obj=annotation)
+        form.verdict.errors = [refused.message]
+        return render_form(form, 422, article=annotation.span.article,
+                           action=url_for("annotations.update", annotation_id=annotation.id),
+                           quote=annotation.span.quote, existing=annotation)
+
+
+@bp.post("/annotations/<int:annotation_id>/delete")
+def delete(annotation_id: int):
+    """Hide one's own annotation (it stays in the database)."""
+    return change_own(annotation_id, spans.delete_annotation, "Annotation deleted.")
+
+
+def change_own(annotation_id: int, action, announce: str):
+    """Run a reviewer's action on their own annotation; 403 once the claim is settled."""
+    annotation = load_own_annotation(annotation_id)
+    try:
+        action(session=db.session(), annotation=annotation, user=current_user)
+    except spans.Locked:
+        abort(403, SETTLED_MESSAGE)
+    return after_change(annotation.span.article, annotation.span, announce)
+
+
+@bp.post("/articles/<int:article_id>/spans/<int:span_id>/comments")
+def comment(article_id: int, span_id: int):
+    """Add a comment to the claim's discussion; answers the thread."""
+    article, span = load_span(article_id, span_id)
+    form = CommentForm()
+    if not form.validate():
+        status = 422
+    else:
+        discussion.add_comment(session=db.session(), span=span, user=current_user, body=form.body.data.strip())
+        form, status = CommentForm(formdata=None), 200
+    comments = discussion.span_comments(session=db.session(), span_id=span.id)
+    if htmx_request():
+        return render_template("annotations/_comments.html", span=span, comments=comments, comment_form=form), status
+    if status == 200:
+        return redirect(claim_address(span), code=303)
+    return render_panel("annotations/_span_panel.html", status, article=article,
+                        **span_panel_context(session=db.session(), span=span, user=current_user, comment_form=form))
+
+
+@bp.get("/articles/<int:article_id>/spans/<int:span_id>/history")
+def span_history(article_id: int, span_id: int):
+    """Every recorded change on the claim, oldest first, as this user may see it."""
+    article, span = load_span(article_id, span_id)
+    events = history.span_history(session=db.session(), span_id=span.id, viewer=current_user)
+    return render_panel("annotations/_history.html", article=article, span=span, events=events,
+                        address=url_for("annotations.span_history", article_id=article.id, span_id=span.id))
+
+
+def wants_submit() -> bool:
+    """Whether the form was sent with its Submit button (rather than Save)."""
+    return request.form.get("action") == "submit"
+
+
+def saved_message(annotation: Annotation) -> str:
+    """What the live region says after a save: whether the annotation is a draft or submitted."""
+    return "Annotation submitted." if annotation.status == SUBMITTED else f"Annotation saved ({annotation.status})."
+
+
+def after_change(article: Article, span: Span, announce: str = ""):
+    """After a save or delete: the claim panel and fresh highlights, or a redirect without htmx.
+    ``announce`` is said by the page's live region."""
+    if not htmx_request():
+        return redirect(claim_address(span), code=303)
+    return render_panel("annotations/_span_panel.html", article=article, refresh_text=True,
+                        address=claim_address(span), announce=announce,
+                        **span_panel_context(session=db.session(), span=span, user=current_user))
+
+
+@bp.get("/annotate/source-row")
+def source_row():
+    """One more empty source row for the annotation form (``index`` names its fields)."""
+    index = request.args.get("index", type=int)
+    if index is None or not 0 <= index < 1000:
+        abort(404)
+    form = AnnotationForm(formdata=None, meta={"csrf": False})
+    while len(form.sources.entries) <= index:
+        form.sources.append_entry()
+    return render_template("annotations/_source_row_added.html", row=form.sources.entries[index],
+                           index=index, max_sources=MAX_SOURCES)

@@ -1,0 +1,234 @@
+"""Signing in and out, user accounts, and how long a signed-in session lasts.
+
+A session is a signed cookie; what makes it revocable is on the server: each user has a
+``session_version``, copied into the cookie at sign-in, that signing out, a new password, a new
+role or deactivation raise, so that every cookie made before no longer signs anyone in. The
+cookie also carries when the session began and when it was last used, so that it ends after
+``SESSION_IDLE_SECONDS`` without use and ``SESSION_LIFETIME_SECONDS`` after signing in, whatever
+happens in between.
+"""
+from __future__ import annotations
+
+import time
+import unicodedata
+from urllib.parse import unquote, urlsplit
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import login_user
+from sqlalchemy import update
+from sqlmodel import Session, select
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from annotator import db, limiter
+from annotator.web.forms import LoginForm
+from annotator.db.models import ROLES, User
+
+DUMMY_HASH = generate_password_hash("not a password")
+
+bp = Blueprint("auth", __name__)
+
+# What the session cookie holds besides Flask-Login's own keys (``_user_id``, ``_fresh``, ``_id``).
+VERSION_KEY, STARTED_KEY, SEEN_KEY = "_sv", "_started", "_seen"
+LOGIN_KEYS = ("_user_id", "_fresh", "_id", "_remember", VERSION_KEY, STARTED_KEY, SEEN_KEY)
+# The last-use time is written back at most this often (each write re-sends the cookie).
+SEEN_RESOLUTION = 60
+# Requests that are not the user's own doing and must not keep an idle session alive.
+PASSIVE_ENDPOINTS = {"live.poll"}
+
+
+def login_name(raw: object) -> str:
+    """The username a sign-in names: without control or format characters, NFC, trimmed.
+
+    The one normalisation behind both finding the account and counting failed sign-ins
+    against it, so that no spelling of a name reaches the account in a bucket of its own.
+    """
+    if not isinstance(raw, str):
+        return ""
+    kept = "".join(ch for ch in raw if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return unicodedata.normalize("NFC", kept).strip()
+
+
+def find_user(session: Session, username: str) -> User | None:
+    return session.exec(select(User).where(User.username == username)).first()
+
+
+def user_signing_in(session: Session, raw: object) -> User | None:
+    """The account a sign-in names: by its normalised name (``login_name``), else, for an account named
+    before names were normalised (one holding an invisible character such as a zero-width non-joiner,
+    or not in NFC), by the name exactly as typed. Either way the sign-in limit counts against the
+    normalised name, so no spelling gets guesses of its own."""
+    name = login_name(raw)
+    user = find_user(session, name) if name else None
+    if user is None and isinstance(raw, str) and raw.strip() not in ("", name):
+        user = find_user(session, raw.strip())
+    return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Sign ``user`` out everywhere: every session cookie made so far stops working (not committed)."""
+    if user.id is not None:
+        session.execute(update(User).where(User.id == user.id)
+                        .values(session_version=User.session_version + 1)
+                        .execution_options(synchronize_session=False))
+        session.expire(user, ["session_version"])
+
+
+def create_or_update_user(*, session: Session, username: str, role: str, password: str | None,
+                          display_name: str | None = None) -> User:
+    """Create a user, or update the role (and password, when given) of an existing one.
+
+    A new role or password ends the user's sessions (signed in with the old ones)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    user = find_user(session, username)
+    if user is None:
+        user = User(username=username, display_name=display_name or username.title(), role=role)
+    else:
+        if user.role != role or password is not None:
+            end_sessions(session, user)
+        user.role = role
+        if display_name:
+            user.display_name = display_name
+    if password is not None:
+        user.set_password(password)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def deactivate_user(*, session: Session, user: User) -> User:
+    """Stop an account from signing in (and its API tokens from working); its work stays."""
+    end_sessions(session, user)
+    user.password_hash = None
+    session.add(user)
+    session.commit()
+    return user
+
+
+# --- Sessions ---------------------------------------------------------------------------------------
+
+def session_expired(*, started: object, seen: object, now: float, idle: float, lifetime: float) -> bool:
+    """Whether a session that began at ``started`` and was last used at ``seen`` (epoch seconds, as the
+    cookie holds them) is over at ``now``. A cookie without these times (made before they existed) is."""
+    if not all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in (started, seen)):
+        return True
+    return now - started > lifetime or now - seen > idle or started > now + 60 or seen > now + 60
+
+
+def session_is_current(user: User) -> bool:
+    """Whether the request's session cookie still signs ``user`` in: the user's current session
+    version, within the idle timeout and the absolute lifetime."""
+    config = current_app.config
+    if session.get(VERSION_KEY) != user.session_version:
+        return False
+    return not session_expired(started=session.get(STARTED_KEY), seen=session.get(SEEN_KEY), now=time.time(),
+                               idle=config["SESSION_IDLE_SECONDS"], lifetime=config["SESSION_LIFETIME_SECONDS"])
+
+
+def note_activity() -> None:
+    """Record that the signed-in user did something now (polls the page makes by itself don't count)."""
+    now = int(time.time())
+    if request.endpoint not in PASSIVE_ENDPOINTS and now - session.get(SEEN_KEY, 0) >= SEEN_RESOLUTION:
+        session[SEEN_KEY] = now
+
+
+def forget_login() -> None:
+    """Drop the sign-in from the session cookie (its CSRF token stays, so an open form still posts)."""
+    for key in LOGIN_KEYS:
+        session.pop(key, None)
+
+
+def start_session(user: User) -> None:
+    """Sign ``user`` in on a fresh session (and CSRF token): no fixation."""
+    session.clear()
+    login_user(user)
+    now = int(time.time())
+    session[VERSION_KEY], session[STARTED_KEY], session[SEEN_KEY] = user.session_version, now, now
+    session.permanent = True  # the cookie expires with the session's absolute lifetime
+
+
+# --- Signing in and out ------------------------------------------------------------------------------
+
+class BadNext(ValueError):
+    """The page to go to after signing in is not a page of this site."""
+
+
+def checked_next(target: str | None) -> str | None:
+    """The page of this site to go to after signing in (a path, with its query), None when none is
+    given; BadNext for anything else: another host, a scheme, control characters or white space, or
+    a path that is no page of the app."""
+    if not target:
+        return None
+    if any(unicodedata.category(ch)[0] in "CZ" for ch in target) or "\\" in target:
+        raise BadNext(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        raise BadNext(target) from None
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        raise BadNext(target)
+    try:
+        endpoint, _ = current_app.url_map.bind("localhost").match(unquote(parts.path), method="GET")
+    except (NotFound, MethodNotAllowed, RequestRedirect):  # no page, not a page to GET, or a redirect rule
+        raise BadNext(target) from None
+    if endpoint.startswith("auth.") or endpoint.startswith("api."):
+        raise BadNext(target)
+    return target
+
+
+def usable_next() -> str | None:
+    """The request's ``next`` when usable, else None (the sign-in form then leaves it out)."""
+    try:
+        return checked_next(request.args.get("next"))
+    except BadNext:
+        return None
+
+
+def _failed(response) -> bool:
+    """A sign-in attempt counts against the limits unless it succeeded (a redirect)."""
+    return response.status_code != 303
+
+
+def _account_key() -> str:
+    return "account:" + login_name(request.form.get("username")).casefold()
+
+
+BAD_NEXT_MESSAGE = ("The page to open after signing in is not a page of this site, so you were not signed in. "
+                    "Sign in again from this page.")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
+               methods=["POST"], deduct_when=_failed, scope="login-account")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed,
+               scope="login-address")
+def login():
+    """Show the sign-in form; sign in on a valid username and password."""
+    form = LoginForm()
+    error, status = None, (200 if request.method == "GET" else 422)
+    if request.method == "POST" and request.args.get("next") and usable_next() is None:
+        error, status = BAD_NEXT_MESSAGE, 400
+    elif form.validate_on_submit():
+        user = user_signing_in(db.session(), request.form.get("username"))
+        if user is None or not user.is_active:
+            # Hash anyway, so that the response time does not tell which usernames exist.
+            check_password_hash(DUMMY_HASH, form.password.data)
+        elif user.check_password(form.password.data):
+            start_session(user)
+            return redirect(usable_next() or url_for("articles.index"), code=303)
+        error = "Unknown username or wrong password."
+    return render_template("auth/login.html", form=form, error=error, next=usable_next()), status
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out (every session of this account ends) and go back to the sign-in page."""
+    from flask_login import current_user
+
+    if current_user.is_authenticated:
+        end_sessions(db.session(), current_user)
+        db.session().commit()
+    session.clear()
+    return redirect(url_for("auth.login"), code=303)

@@ -1,0 +1,381 @@
+"""WTForms forms. Cross-field and text-aware checks live in ``validate_*`` methods."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import has_request_context, request
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from flask_wtf.form import _Auto, _is_submitted
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectMultipleField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from annotator.domain import verdicts
+from annotator.domain.text import canonicalize_fragment
+
+NOTE_MAX_LENGTH = 10_000
+MAX_SOURCES = 20
+
+
+def check_web_url(value: str) -> None:
+    """Raise ValidationError unless ``value`` is an absolute http(s) URL."""
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:  # e.g. "http://[::1": an unbalanced IPv6 bracket
+        raise ValidationError("Enter a full web address starting with http:// or https://.") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValidationError("Enter a full web address starting with http:// or https://.")
+
+
+def web_url(form, field) -> None:
+    """WTForms validator form of ``check_web_url`` (empty or blank values pass)."""
+    if field.data and field.data.strip():
+        check_web_url(field.data)
+
+
+def clean_text(value):
+    """Canonical text in every text field: no control characters, NFC, ``\n`` line endings."""
+    return canonicalize_fragment(value) if isinstance(value, str) else value
+
+
+class CleanTextMeta:
+    """Form Meta that adds ``clean_text`` to every text field except passwords."""
+
+    def bind_field(self, form, unbound_field, options):
+        field_class = unbound_field.field_class
+        if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+            options["filters"] = [*unbound_field.kwargs.get("filters", ()), clean_text]
+        return unbound_field.bind(form=form, **options)
+
+
+NOT_A_FILE_MESSAGE = "Send this as text typed into the form, not as a file."
+
+
+def _fields_named(fields, names: set[str]):
+    """The fields (nested ones of sub-forms and lists too) whose submitted names are in ``names``."""
+    for field in fields:
+        if isinstance(field, FieldList):
+            yield from _fields_named(field.entries, names)
+        elif isinstance(field, FormField):
+            yield from _fields_named(field.form, names)
+        elif field.name in names:
+            yield field
+
+
+class AppForm(FlaskForm):
+    """Base of the app's forms: CSRF-protected, text fields cleaned.
+
+    Only the form's file fields take file parts: a file sent where the form asks for text (a
+    username, a note) is refused with a message on that field, and a JSON body is no form."""
+
+    class Meta(CleanTextMeta):
+        def wrap_formdata(self, form, formdata):
+            given_request_form = has_request_context() and formdata is request.form
+            if not (formdata is _Auto or given_request_form) or not _is_submitted():
+                return super().wrap_formdata(form, formdata)
+            file_fields = {field.name for field in form if isinstance(field, FileField)}
+            files = MultiDict([(key, value) for key, value in request.files.items(multi=True) if key in file_fields])
+            form.misplaced_files = {key for key in request.files if key not in file_fields}
+            if files:
+                return CombinedMultiDict((files, request.form))
+            # As Flask-WTF: no fields at all is no form data, so that ``obj=``/``data=`` still fill the form.
+            return request.form if request.form or given_request_form else None
+
+    misplaced_files: set[str] = set()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        misplaced = list(_fields_named(self, self.misplaced_files)) if self.misplaced_files else []
+        for field in misplaced:
+            field.errors = [NOT_A_FILE_MESSAGE]
+        return valid and not misplaced
+
+
+class SubForm(Form):
+    """Base of forms nested in others (no CSRF token of their own), text fields cleaned."""
+
+    class Meta(CleanTextMeta):
+        pass
+
+
+def _login_name(value):
+    from annotator.web.auth import login_name  # the one normalisation of sign-in names (auth imports these forms)
+
+    return login_name(value) if isinstance(value, str) else value
+
+
+class LoginForm(AppForm):
+    username = StringField("Username", filters=[_login_name],
+                           validators=[DataRequired(message="Enter your username.")])
+    password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
+
+
+class ArticleForm(AppForm):
+    title = StringField("Title", validators=[DataRequired(message="Give the article its headline."), Length(max=300)])
+    author = StringField("Author", validators=[Optional(), Length(max=200)])
+    publisher = StringField("Publisher", validators=[Optional(), Length(max=200)])
+    source_url = StringField("Source URL", validators=[Optional(), Length(max=2000), web_url])
+    published_on = DateField("Published date", validators=[Optional()],
+                             render_kw={"type": "date"})
+    text = TextAreaField("Text", validators=[DataRequired(message="Paste the article's text."), Length(max=2_000_000)])
+
+
+class SourceForm(SubForm):
+    """One cited source; a row left entirely empty is ignored."""
+
+    # No Optional() here: it would stop validation of an empty URL before validate_url,
+    # and a row with a title but no address would be stored with an empty URL.
+    url = StringField("Source URL", validators=[Length(max=2000), web_url])
+    title = StringField("Source title", validators=[Optional(), Length(max=500)])
+    excerpt = TextAreaField("Excerpt", validators=[Optional(), Length(max=5000)])
+
+    def validate_url(self, field) -> None:
+        if not (field.data or "").strip() and ((self.title.data or "").strip() or (self.excerpt.data or "").strip()):
+            raise ValidationError("Give the source's web address, or clear this row.")
+
+    def is_empty(self) -> bool:
+        return not any((f.data or "").strip() for f in (self.url, self.title, self.excerpt))
+
+
+def verdict_field(label: str = "Verdict") -> SelectField:
+    """A select of the verdict scale with an empty first choice (validated by ``check_verdict``)."""
+    return SelectField(
+        label,
+        choices=[SelectChoice("", "Choose a verdict…")] + [SelectChoice(key, name) for key, name in verdicts.choices()],
+        validate_choice=False,  # check_verdict gives a clearer message
+    )
+
+
+def check_verdict(form, field) -> None:
+    if not field.data:
+        raise ValidationError("Choose a verdict.")
+    if verdicts.get(field.data) is None:
+        raise ValidationError("Choose a verdict from the scale.")
+
+
+class AnnotationForm(AppForm):
+    """A reviewer's verdict, note and sources on a span."""
+
+    verdict = verdict_field()
+    note = TextAreaField("Note", validators=[Length(max=NOTE_MAX_LENGTH, message=f"Keep the note under {NOTE_MAX_LENGTH:,} characters.")])
+    sources = FieldList(FormField(SourceForm), min_entries=1)
+    # The version the form was opened on; saving over a newer one answers 409.
+    version = IntegerField("Version", validators=[Optional()])
+    validate_verdict = check_verdict
+
+    def validate_sources(self, field) -> None:
+        if len(field.entries) > MAX_SOURCES:
+            raise ValidationError(f"Cite at most {MAX_SOURCES} sources.")
+
+    def source_rows(self) -> list[dict]:
+        """The filled-in source rows, in order, as plain dicts."""
+        rows = []
+        for entry in self.sources.entries:
+            if entry.form.is_empty():
+                continue
+            rows.append({
+                "url": entry.form.url.data.strip(),
+                "title": (entry.form.title.data or "").strip(),
+                "excerpt": (entry.form.excerpt.data or "").strip(),
+            })
+        return rows
+
+
+def annotation_content_form(*, verdict: str, note: str, sources) -> AnnotationForm:
+    """The reviewer's form filled in with a verdict key, a note and sources (``{"url", "title", "excerpt"}``)
+    from elsewhere (an imported file, the API), validated: the same rules and messages as a save in the app."""
+    data = MultiDict({"verdict": verdict, "note": note})
+    for n, source in enumerate(sources):
+        for key in ("url", "title", "excerpt"):
+            data[f"sources-{n}-{key}"] = source.get(key, "")
+    form = AnnotationForm(formdata=data, meta={"csrf": False})
+    form.validate()
+    return form
+
+
+class NewAnnotationForm(AnnotationForm):
+    """An annotation together with the span it targets.
+
+    The target is checked against the article text by the view (see
+    ``annotator.domain.anchoring``); here only its shape is checked.
+    """
+
+    start = IntegerField("Start", validators=[Optional()])
+    end = IntegerField("End", validators=[Optional()])
+    quote = HiddenField("Quote", validators=[InputRequired(message="Select the claim in the article first.")])
+    prefix = HiddenField("Prefix")
+    suffix = HiddenField("Suffix")
+    # The article version the words were selected in (absent from older clients: then not checked).
+    article_version = IntegerField("Article version", validators=[Optional()])
+
+
+class FinalVerdictForm(AppForm):
+    """A lead's ruling on a span: the verdict, the public rationale, the sources to cite."""
+
+    verdict = verdict_field("Final verdict")
+    rationale = TextAreaField("Public rationale", validators=[
+        DataRequired(message="Explain the verdict for readers."),
+        Length(max=NOTE_MAX_LENGTH, message=f"Keep the rationale under {NOTE_MAX_LENGTH:,} characters.")])
+    cite = SelectMultipleField("Cite sources", coerce=int, choices=[], validate_choice=False,
+                               widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    version = IntegerField("Version", validators=[Optional()])
+    validate_verdict = check_verdict
+
+
+class ReturnForm(AppForm):
+    """A lead's note when sending an annotation back to its reviewer."""
+
+    note = TextAreaField("What needs changing", validators=[
+        DataRequired(message="Tell the reviewer what needs changing."), Length(max=5000)])
+
+
+class TokenForm(AppForm):
+    """A new personal API token: only its name, to tell it apart later."""
+
+    name = StringField("Token name", validators=[DataRequired(message="Name the token (what or where it is for)."),
+                                                 Length(max=100, message="Keep the name under 100 characters.")],
+                       render_kw={"placeholder": "e.g. newsroom CMS sync", "autocomplete": "off"})
+
+
+class CommentForm(AppForm):
+    body = TextAreaField("Comment", validators=[DataRequired(message="Write a comment first."), Length(max=5000)])
+
+
+class ArticleSettingsForm(AppForm):
+    blind_review = BooleanField("Blind review: reviewers see others' verdicts only after submitting their own")
+
+
+class ImportForm(AppForm):
+    """An annotations file to import; the article and author choices are filled in by the view."""
+
+    file = FileField("Annotations file (JSON)", validators=[FileRequired(message="Choose a JSON file to import.")])
+    article = SelectField("Into the article", coerce=int, choices=[])
+    author = SelectField("Author", coerce=int, choices=[])
+
+
+class FetchForm(AppForm):
+    """A web address to fetch an article from, or a saved page to read it from."""
+
+    # No Optional(): it would stop validation of an empty address before validate_url.
+    url = StringField("Web address", validators=[Length(max=2000)],
+                      render_kw={"placeholder": "https://…", "inputmode": "url"})
+    # Read by its content, not its name (extraction.article_of_file): a PDF named .html is refused too.
+    page = FileField("or a saved web page")
+
+    def validate_url(self, field) -> None:
+        if not (field.data or "").strip() and not self.page.data:
+            raise ValidationError("Give the article's web address, or choose a saved page.")
+
+
+class VersionForm(AppForm):
+    """A new text for an article: pasted (or edited), or read from a file, on top of ``base_version``."""
+
+    # The version the user was looking at: a newer one arriving meanwhile is not silently undone.
+    base_version = IntegerField("Base version", validators=[Optional()])
+    # No Optional(): it would stop validation of an empty text before validate_text, which asks
+    # for the text or a file.
+    text = TextAreaField("New text", validators=[Length(max=2_000_000)])
+    # A text file or a saved web page, told apart (and binary files refused) by content, not by name.
+    file = FileField("or a file")
+
+    def validate_text(self, field) -> None:
+        if not (field.data or "").strip() and not self.file.data:
+            raise ValidationError("Paste the article's new text, or choose a file.")
+
+
+class ReattachForm(AppForm):
+    """New words of the latest version for an orphaned claim: offsets, the quote seen there, and
+    the version they were selected in."""
+
+    start = IntegerField("Start", validators=[InputRequired()])
+    end = IntegerField("End", validators=[InputRequired()])
+    quote = HiddenField("Quote", validators=[InputRequired()])
+    article_version = IntegerField("Article version", validators=[InputRequired()])
+
+
+SEARCH_MAX_LENGTH = 500
+SEARCH_STATUSES = (("draft", "Draft"), ("submitted", "Submitted"), ("returned", "Returned"))
+
+
+def listed_choice(message: str):
+    """A validator: the value is empty or one of the field's choices (set by the view)."""
+
+    def check(form, field) -> None:
+        if field.data and field.data not in {str(choice.value) for choice in field.choices}:
+            raise ValidationError(message)
+
+    return check
+
+
+class SearchForm(Form):
+    """The search page's words and filters: a GET form (no CSRF token); reviewer and article choices
+    are filled in from the database by ``search.search_form``."""
+
+    class Meta(CleanTextMeta):
+        pass
+
+    q = StringField("Search", id="search-q", validators=[Optional(), Length(max=SEARCH_MAX_LENGTH,
+                    message=f"Keep the search under {SEARCH_MAX_LENGTH} characters.")],
+                    render_kw={"type": "search", "placeholder": 'words, "a phrase", -left-out, this OR that'})
+    verdict = SelectField("Verdict", id="search-verdict", choices=[SelectChoice("", "Any verdict"),
+                                              *(SelectChoice(k, name) for k, name in verdicts.choices())],
+                          validate_choice=False,
+                          validators=[listed_choice("Choose a verdict from the scale.")])
+    reviewer = SelectField("Reviewer", id="search-reviewer", choices=[], validate_choice=False,
+                           validators=[listed_choice("Choose a reviewer from the list.")])
+    status = SelectField("Status", id="search-status", choices=[SelectChoice("", "Any status"),
+                                            *(SelectChoice(k, name) for k, name in SEARCH_STATUSES)],
+                         validate_choice=False,
+                         validators=[listed_choice("Choose draft, submitted or returned.")])
+    article = SelectField("Article", id="search-article", choices=[], validate_choice=False,
+                          validators=[listed_choice("Choose an article from the list.")])
+    date_from = DateField("From", name="from", id="search-from", validators=[Optional()], render_kw={"type": "date"},
+                          description="Last changed on or after")
+    date_to = DateField("To", name="to", id="search-to", validators=[Optional()], render_kw={"type": "date"},
+                        description="Last changed on or before")
+
+    def validate_date_to(self, field) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The end date comes before the start date.")
+
+
+class SameClaimForm(AppForm):
+    """A lead's "same claim as": another article's claim (``span``) or an external check (``external``)."""
+
+    span = IntegerField("Claim", validators=[Optional()])
+    external = IntegerField("External check", validators=[Optional()])
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if (self.span.data is None) == (self.external.data is None):
+            self.span.errors = [*self.span.errors, "Choose one claim or one external check."]
+            return False
+        return True
+
+
+class RemoveLinkForm(AppForm):
+    """Remove a "same claim as" link (a CSRF token only)."""
+
+
+class ClaimReviewImportForm(AppForm):
+    """Other fact-checkers' ClaimReview JSON-LD (or a saved page holding it), for "Checked before"."""
+
+    file = FileField("ClaimReview file (JSON-LD or a saved HTML page)",
+                     validators=[FileRequired(message="Choose a JSON-LD or HTML file to import.")])

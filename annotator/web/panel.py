@@ -1,0 +1,177 @@
+"""The article page and its side panel: what they render, and page versus fragment.
+
+Every panel view (claims list, claim, annotation form) answers an htmx request
+with the panel fragment, and a normal request with the whole article page with
+that panel open, so each panel has a real address.
+"""
+from __future__ import annotations
+
+from flask import abort, render_template, url_for
+from flask_htmx import make_response as htmx_response
+from flask_login import current_user
+from sqlmodel import Session
+
+from annotator import db
+from annotator.services import discussion, spans, versioning
+from annotator.db import live_marker
+from annotator.web import suggestions
+from annotator.domain import text
+from annotator.web.forms import CommentForm, FinalVerdictForm, ReturnForm
+from annotator.db.models import DRAFT, Annotation, Article, ArticleVersion, FinalVerdict, Source, Span, User
+from annotator.web.helpers import get_or_404, htmx_request
+
+
+def article_context(*, session: Session, article: Article, viewer: User) -> dict:
+    """What the article text, its counters, the claims list and the orphans render for this user."""
+    summaries = spans.span_summaries(session=session, article=article, viewer=viewer)
+    placed = [s for s in summaries if not s.orphaned]
+    refs = [s.ref() for s in placed]
+    suggested = suggestions.suggestion_list(session=session, article=article, claims=refs)
+    return {
+        "article": article,
+        "paragraphs": text.paragraphs(article.text, refs, [s.ref() for s in suggested.listed]),
+        "tones": {s.id: s.tone for s in placed},
+        "suggested": suggested,
+        "claims": placed,
+        "orphans": [s for s in summaries if s.orphaned],
+        "claim_count": len(placed),
+        "annotation_count": sum(len(s.judgements) for s in placed),
+        "settled_count": sum(1 for s in placed if s.settled),
+    }
+
+
+def version_context(*, session: Session, article: Article, viewer: User, version: ArticleVersion) -> dict:
+    """The article page for an older version: its text, with the claims placed in it and the
+    annotations made on it or before (read only)."""
+    places = versioning.placed_in_version(session=session, article=article, number=version.number)
+    claims = []
+    for summary in spans.span_summaries(session=session, article=article, viewer=viewer):
+        if summary.id not in places:
+            continue
+        summary.start, summary.end, _ = places[summary.id]
+        summary.quote = version.text[summary.start:summary.end]
+        summary.state = ""  # how later versions moved it does not concern this one
+        summary.judgements = [j for j in summary.judgements if j.made_on_version <= version.number]
+        if summary.judgements or summary.settled:
+            claims.append(summary)
+    claims.sort(key=lambda s: (s.start, s.end, s.id))
+    return {
+        "article": article,
+        "version": version,
+        "paragraphs": text.paragraphs(version.text, [s.ref() for s in claims]),
+        "tones": {s.id: s.tone for s in claims},
+        "claims": claims,
+        "orphans": [],
+        "claim_count": len(claims),
+        "annotation_count": sum(len(s.judgements) for s in claims),
+        "settled_count": sum(1 for s in claims if s.settled),
+    }
+
+
+def changed_text_context(*, session: Session, article: Article, viewer: User, span: Span) -> dict:
+    """What changes on the article page when ``span`` does: its paragraphs' highlights and the counters.
+
+    Reads only the spans that reach into those paragraphs, so a save costs the same
+    in an article with ten annotations or ten thousand.
+    """
+    bounds = text.touched_bounds(article.text, span.start, span.end) or (span.start, span.start)
+    nearby = spans.span_summaries(session=session, article=article, viewer=viewer, within=bounds)
+    refs = [s.ref() for s in nearby if not s.orphaned]
+    suggested = suggestions.suggestion_list(session=session, article=article, claims=refs, within=bounds)
+    claim_count, annotation_count = spans.listed_counts(session=session, article=article, viewer=viewer)
+    return {
+        "paragraphs": text.paragraphs_touching(article.text, refs, span.start, span.end,
+                                               [s.ref() for s in suggested.listed]),
+        "tones": {s.id: s.tone for s in nearby},
+        "suggested": suggested,
+        "claim_count": claim_count,
+        "annotation_count": annotation_count,
+    }
+
+
+def citable(annotations: list[Annotation]) -> list[tuple[Annotation, Source]]:
+    """The sources of submitted annotations, which a final verdict may cite."""
+    return [(a, s) for a in annotations if a.status != DRAFT for s in a.sources]
+
+
+def final_verdict_form(final: FinalVerdict | None, annotations: list[Annotation],
+                       formdata=None) -> FinalVerdictForm:
+    """The lead's form, prefilled from the current ruling (sources matched by URL)."""
+    form = FinalVerdictForm(formdata=formdata, obj=final)
+    sources = citable(annotations)
+    form.cite.choices = [(s.id, s.title or s.url) for _, s in sources]
+    if formdata is None and final is not None:
+        cited = {c["url"] for c in final.cited_sources}
+        form.cite.data = [s.id for _, s in sources if s.url in cited]
+    return form
+
+
+def span_panel_context(*, session: Session, span: Span, user: User, final_form=None, return_form=None,
+                       comment_form=None) -> dict:
+    """What the claim panel renders for this user: ruling, annotations, discussion, overlaps."""
+    found = spans.span_annotations(session=session, span=span, viewer=user)
+    final = spans.final_verdict_of(session, span.id)
+    context = {
+        "span": span,
+        "final": final,
+        "annotations": found.visible,
+        "hidden_count": found.hidden_count,
+        "draft_count": found.draft_count,
+        "deleted": found.deleted,
+        "own": next((a for a in found.visible if a.user_id == user.id), None),
+        # An orphan's range is in an older text: nothing in the latest one overlaps it.
+        "overlapping": [] if span.orphaned else spans.overlapping_spans(session=session, span=span, viewer=user),
+        "comments": discussion.span_comments(session=session, span_id=span.id),
+        "previous_wording": versioning.previous_wording(session=session, span=span),
+        "comment_form": comment_form or CommentForm(formdata=None),
+        # Whether the claim's own addresses answer this user (``spans.knows_span``): after a reviewer
+        # deletes their only annotation, the panel they get back must not load a section that 404s.
+        "known": bool(user.is_lead or final or found.visible or found.hidden_count or found.draft_count),
+    }
+    if user.is_lead:
+        context["final_form"] = final_form or final_verdict_form(final, found.visible)
+        context["return_form"] = return_form or ReturnForm(formdata=None)
+    return context
+
+
+def load_span(article_id: int, span_id: int) -> tuple[Article, Span]:
+    """The article and one of its spans the signed-in user may know of, or 404."""
+    article = get_or_404(Article, article_id)
+    span = get_or_404(Span, span_id)
+    if span.article_id != article.id or not spans.knows_span(session=db.session(), span=span, viewer=current_user):
+        abort(404)
+    return article, span
+
+
+def claim_address(span: Span) -> str:
+    """The article page with this claim open in the panel."""
+    return url_for("articles.show", article_id=span.article_id, span=span.id)
+
+
+def render_panel(panel: str, status: int = 200, *, article: Article, refresh_text: bool = False,
+                 address: str | None = None, **context):
+    """The panel fragment for htmx, or the article page with that panel open.
+
+    ``refresh_text`` adds out-of-band swaps of the paragraphs under the panel's
+    span and of the counters, so that highlights change in place after a save or
+    delete (whatever the article's size, the response stays small). ``address`` is
+    the page URL that shows this panel; htmx puts it in the location bar, so a
+    claim can be bookmarked, shared and reloaded.
+    """
+    if htmx_request():
+        if refresh_text:
+            context.update(changed_text_context(session=db.session(), article=article, viewer=current_user,
+                                                span=context["span"]))
+        body = render_template("annotations/_panel_response.html", panel=panel, refresh_text=refresh_text,
+                               **(context | {"article": article}))
+        return htmx_response(body, status, push_url=address)
+    return render_article_page(panel, status, article=article, **context)
+
+
+def render_article_page(panel: str, status: int = 200, *, article: Article, **context):
+    """The whole article page with ``panel`` open in its side panel."""
+    # The counter first: a change landing while the page is read is then sent again by the first poll, never lost.
+    revision = live_marker.revision_of(db.session(), article.id)
+    page = article_context(session=db.session(), article=article, viewer=current_user) | context
+    page["live_revision"] = revision
+    return render_template("articles/show.html", panel=panel, **page), status
