@@ -13,7 +13,7 @@ from sqlmodel import SQLModel, select
 
 from annotator import create_app, db
 from annotator.db import models
-from annotator.cli import DEMO_TITLE, load_demo_data
+from annotator.cli.demo import DEMO_TITLE, load_demo_data
 from annotator.db.models import Annotation, Article, Source, Span, User
 
 PASSWORD = "correct horse battery"

@@ -7,7 +7,7 @@ from sqlmodel import SQLModel, select
 
 from annotator import create_app, db
 from annotator.db import migrations
-from annotator.cli import load_demo_data
+from annotator.cli.demo import load_demo_data
 from annotator.db.models import Article, Event, Span
 from tests.conftest import POSTGRES_URL, empty_postgres
 
