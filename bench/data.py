@@ -18,7 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert  # noqa: E402
 
-from annotator import create_app, db  # noqa: E402
+from annotator import create_app
+
+from annotator.extensions import db  # noqa: E402
 from annotator.domain.anchoring import context_of  # noqa: E402
 from annotator.web.articles import create_article  # noqa: E402
 from annotator.web.auth import create_or_update_user  # noqa: E402

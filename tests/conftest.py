@@ -11,7 +11,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 from sqlmodel import SQLModel, select
 
-from annotator import create_app, db
+from annotator import create_app
+
+from annotator.extensions import db
 from annotator.db import models
 from annotator.cli.demo import DEMO_TITLE, load_demo_data
 from annotator.db.models import Annotation, Article, Source, Span, User

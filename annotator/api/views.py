@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from annotator import csrf, db
+from annotator.extensions import csrf, db
 from annotator.web import downloads
 from annotator.formats import exports
 from annotator.api import openapi

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlmodel import select
 from wtforms.validators import ValidationError
 
-from annotator import db
+from annotator.extensions import db
 from annotator.cli.common import OneLineCommand, commands, echo_added, existing_article, one_line_errors
 from annotator.db.models import Article, Span
 from annotator.domain import checkworthiness, diffing, reanchoring

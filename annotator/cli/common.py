@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
-from annotator import db
+from annotator.extensions import db
 from annotator.db.models import Article
 
 commands = AppGroup("annotator", help="The fact-check annotator's commands.")

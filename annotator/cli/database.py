@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from annotator import db
+from annotator.extensions import db
 from annotator.cli.common import OneLineCommand, commands, one_line_errors
 from annotator.db import migrations
 
@@ -30,15 +30,15 @@ commands.add_command(database)
 @one_line_errors
 def db_upgrade(revision):
     """Apply the migrations up to REVISION (default: the latest)."""
-    migrations.upgrade(revision)
-    click.echo(f"Database at revision {migrations.current_revision()}")
+    migrations.upgrade(db.engine(), revision)
+    click.echo(f"Database at revision {migrations.current_revision(db.engine())}")
 
 
 @database.command("current", cls=OneLineCommand)
 @one_line_errors
 def db_current():
     """Print the database's revision."""
-    click.echo(migrations.current_revision() or "none")
+    click.echo(migrations.current_revision(db.engine()) or "none")
 
 
 @database.command("revision", cls=OneLineCommand)
@@ -46,7 +46,7 @@ def db_current():
 @one_line_errors
 def db_revision(message):
     """Write a migration script for what changed in the models."""
-    migrations.revision(message)
+    migrations.revision(db.engine(), message)
 
 
 @commands.command("backup", cls=OneLineCommand)

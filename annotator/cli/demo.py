@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.cli.common import OneLineCommand, commands, one_line_errors
 from annotator.db.models import Article
 from annotator.web import suggestions

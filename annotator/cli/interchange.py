@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from annotator import db
+from annotator.extensions import db
 from annotator.cli.common import OneLineCommand, commands, existing_article, one_line_errors, read_utf8
 from annotator.db.models import Article
 from annotator.domain.text import loads_json

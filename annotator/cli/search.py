@@ -4,9 +4,9 @@ from __future__ import annotations
 import click
 from werkzeug.datastructures import MultiDict
 
-from annotator import db
+from annotator.extensions import db
 from annotator.cli.common import OneLineCommand, commands, one_line_errors
-from annotator.db import search_index
+from annotator.services import search as search_service
 from annotator.domain import search_syntax, verdicts
 from annotator.domain.text import one_line
 from annotator.domain.verdicts import KEYS
@@ -42,7 +42,7 @@ def search(words, verdict, reviewer, status, article, date_from, date_to, as_use
         name, messages = next(iter(form.errors.items()))
         option = "QUERY" if name == "q" else "--" + form[name].name
         raise click.ClickException(f"{option}: {messages[0]}")
-    results = search_index.search(session=session, viewer=viewer, query=search_syntax.parse(form.q.data),
+    results = search_service.search(session=session, viewer=viewer, query=search_syntax.parse(form.q.data),
                                   filters=form_filters(form), limit=limit)
     for hit in results.hits:
         click.echo("\t".join((f"/articles/{hit.article_id}?span={hit.span_id}", verdicts.label(hit.verdict),

@@ -6,7 +6,7 @@ import unicodedata
 
 import click
 
-from annotator import db
+from annotator.extensions import db
 from annotator.cli.common import OneLineCommand, commands, one_line_errors
 from annotator.db.models import ROLES, ApiToken
 from annotator.formats.exports import iso

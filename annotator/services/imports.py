@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from sqlmodel import Session, select
 
-from annotator import db
+from annotator.db import sql
 from annotator.services import history, spans
 from annotator.domain.anchoring import AnchorError, QuoteAbsent, anchor
 from annotator.web.auth import find_user
@@ -120,7 +120,7 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
     except QuoteAbsent:
         target, moved = None, False
     verdict, note, sources = checked_content(incoming)
-    db.begin_write(session)
+    sql.begin_write(session)
     author, notice = (reviewer, "") if reviewer is not None else creator(session, incoming)
     if target is None:
         span, outcome, reason = orphan_span(session, article, incoming), ORPHANED, ORPHAN_REASON

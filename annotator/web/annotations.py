@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from annotator import db
+from annotator.extensions import db
 from annotator.services import discussion, history, spans
 from annotator.domain.anchoring import AnchorError, Target, quote_at, resolve_target
 from annotator.web.forms import MAX_SOURCES, AnnotationForm, CommentForm, NewAnnotationForm

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.services import spans, versioning
 from annotator.web import suggestions
 from annotator.domain import text

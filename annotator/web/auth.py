@@ -21,7 +21,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from annotator import db, limiter
+from annotator.extensions import db, limiter
 from annotator.web.forms import LoginForm
 from annotator.db.models import ROLES, User
 

@@ -7,7 +7,7 @@ from typing import Iterable
 from flask import Response, abort, current_app
 from flask_login import current_user
 
-from annotator import db
+from annotator.extensions import db
 
 
 def htmx_request() -> bool:

@@ -18,7 +18,7 @@ from flask_login import current_user
 from sqlalchemy import func, literal, select
 
 from annotator.web import auth
-from annotator import db
+from annotator.extensions import db
 from annotator.services import discussion, spans
 from annotator.db import live_marker
 from annotator.domain import text

@@ -11,7 +11,7 @@ from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from sqlmodel import Session
 
-from annotator import db
+from annotator.extensions import db
 from annotator.services import discussion, spans, versioning
 from annotator.db import live_marker
 from annotator.web import suggestions

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from annotator.domain import checkworthiness, text
-from annotator import db
+from annotator.extensions import db
 from annotator.db.models import Article, Suggestion, SuggestionDismissal, User, utcnow
 from annotator.domain.text import SpanRef
 from annotator.web.helpers import get_or_404, htmx_request, lead_required

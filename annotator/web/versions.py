@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 
-from annotator import db
+from annotator.extensions import db
 from annotator.domain import diffing, reanchoring
 from annotator.services import spans, versioning
 from annotator.domain.anchoring import AnchorError, resolve_target

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from annotator.services import adjudication, discussion, spans, versioning
-from annotator import db
+from annotator.extensions import db
 from annotator.domain.anchoring import resolve_target
 from annotator.web.articles import create_article
 from annotator.web.auth import create_or_update_user

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from annotator.services import adjudication, spans, tokens
-from annotator import db
+from annotator.extensions import db
 from annotator.domain.anchoring import resolve_target
 from annotator.web.articles import create_article
 from annotator.web.auth import create_or_update_user, find_user

@@ -1,7 +1,7 @@
 """Saving, editing and deleting annotations, and the span panel that shows them."""
 import pytest
 
-from annotator import db
+from annotator.extensions import db
 from annotator.web.auth import create_or_update_user
 from annotator.db.models import Annotation, Source, Span
 from tests.conftest import CLAIM, HX, PASSWORD, annotation_data, csrf_token, login, post_annotation, rows

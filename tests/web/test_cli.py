@@ -309,7 +309,7 @@ def test_load_demo_creates_missing_demo_users_only(app, runner):
 
     assert runner.invoke(args=["create-user", "reviewer", "--password", "mine 12345"]).exit_code == 0
     with app.app_context():
-        from annotator import db
+        from annotator.extensions import db
 
         session = db.session()
         session.exec(select(User).where(User.username == "lead")).one().username = "former-lead"

@@ -4,7 +4,7 @@ import io
 import json
 from datetime import datetime
 
-from annotator import db
+from annotator.extensions import db
 from annotator.web.auth import create_or_update_user
 from annotator.db.models import Annotation, Span
 from tests.conftest import CLAIM, PASSWORD, annotation_data, login, post_annotation, rows

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from annotator import db
+from annotator.extensions import db
 from annotator.services import spans
 from annotator.domain import verdicts
 from annotator.domain.anchoring import context_of

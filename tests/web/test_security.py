@@ -160,7 +160,7 @@ def test_an_account_named_before_names_were_normalised_still_signs_in_by_its_exa
     """A name with a zero-width non-joiner (which Persian names need) or not in NFC, stored before sign-in
     names were normalised: typed exactly it still finds the account, and its failures count against the
     normalised name like every other spelling's."""
-    from annotator import db
+    from annotator.extensions import db
     from annotator.web.auth import create_or_update_user
 
     app.config.update(LOGIN_LIMIT_PER_ADDRESS="10000 per 15 minutes")

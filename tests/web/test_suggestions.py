@@ -7,7 +7,8 @@ from sqlalchemy import delete, func
 from sqlmodel import select
 
 from annotator.domain import checkworthiness
-from annotator import create_app, db
+from annotator import create_app
+from annotator.extensions import db
 from annotator.services import versioning
 from annotator.web.articles import create_article
 from annotator.cli.demo import load_demo_data
