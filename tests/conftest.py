@@ -124,7 +124,7 @@ def lead_client(app):
 @pytest.fixture
 def make_user(app):
     """Create a user who can sign in; returns a signed-in client for them."""
-    from annotator.web.auth import create_or_update_user
+    from annotator.services.users import create_or_update_user
 
     def make(username: str, role: str = "reviewer"):
         with app.app_context():

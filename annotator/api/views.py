@@ -30,7 +30,7 @@ from annotator.domain.text import NotText, canonicalize_fragment, loads_json
 from annotator.web.forms import annotation_content_form
 from annotator.formats.interchange import Rejected, w3c_content, w3c_target
 from annotator.db.models import Annotation, Article, ArticleVersion, FinalVerdict, Span, User
-from annotator.web.helpers import MAX_ID
+from annotator.db.models import MAX_ID
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

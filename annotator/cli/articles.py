@@ -10,6 +10,7 @@ from sqlmodel import select
 from wtforms.validators import ValidationError
 
 from annotator.extensions import db
+from annotator.cli.common import claim_scorer
 from annotator.cli.common import OneLineCommand, commands, echo_added, existing_article, one_line_errors
 from annotator.db.models import Article, Span
 from annotator.domain import checkworthiness, diffing, reanchoring
@@ -17,10 +18,10 @@ from annotator.domain.anchoring import AnchorError, resolve_target
 from annotator.formats.exports import iso
 from annotator.net.extraction import article_of_file
 from annotator.services import versioning
-from annotator.web import suggestions
-from annotator.web.articles import create_article, fetch_article
-from annotator.web.auth import find_user
-from annotator.web.forms import check_web_url
+from annotator.services import suggestions
+from annotator.services.articles import create_article, fetch_article
+from annotator.services.users import find_user
+from annotator.services.content import check_web_url
 
 
 def add_version(article_id: int, raw: str, *, origin: str, source: str) -> None:
@@ -29,7 +30,7 @@ def add_version(article_id: int, raw: str, *, origin: str, source: str) -> None:
     session = db.session()
     article = existing_article(article_id)
     try:
-        report = versioning.add_version(session=session, article=article, raw_text=raw, user=None,
+        report = versioning.add_version(scorer=claim_scorer(), session=session, article=article, raw_text=raw, user=None,
                                         origin=origin, source=source)
     except versioning.SameText as same:  # not a failure: a page fetched again may not have changed
         click.echo(f"Article {article.id}: {same}")
@@ -62,7 +63,7 @@ def suggest_claims(article_id, missing):
             count = suggestions.recompute(session=session, article=article, scorer=scorer)
         except checkworthiness.ScorerError as error:
             raise click.ClickException(f"article {article.id}: {error}") from None
-        shown = suggestions.suggestion_list(session=session, article=article, claims=[])
+        shown = suggestions.suggestion_list(threshold=threshold, session=session, article=article, claims=[])
         click.echo(f"Article {article.id}: {count} sentences scored, "
                    f"{len(shown.listed) + len(shown.dismissed)} at or above {threshold:g} "
                    f"({checkworthiness.scorer_name(scorer)} scorer)")
@@ -107,7 +108,7 @@ def import_article(file, title, author, publisher, source_url, published_on, art
     if not (title or "").strip():
         raise click.ClickException("the title is empty (give --title)")
     db.create_schema()
-    article = create_article(session=db.session(), title=title, raw_text=raw, author=author, publisher=publisher,
+    article = create_article(scorer=claim_scorer(), session=db.session(), title=title, raw_text=raw, author=author, publisher=publisher,
                              source_url=source_url, published_on=day)
     echo_added(article)
 
@@ -127,7 +128,7 @@ def import_url(url, title, article_id):
         add_version(article_id, found.text, origin="web", source=answered)
         return
     db.create_schema()
-    article = create_article(session=db.session(), title=title or found.title, raw_text=found.text,
+    article = create_article(scorer=claim_scorer(), session=db.session(), title=title or found.title, raw_text=found.text,
                              author=found.author, publisher=found.publisher,
                              source_url=found.canonical_url or answered, published_on=found.published_on)
     echo_added(article)

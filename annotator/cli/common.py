@@ -57,3 +57,8 @@ def read_utf8(file: Path) -> str:
 def echo_added(article: Article) -> None:
     path = f"/articles/{article.id}"
     click.echo(f"Imported article {article.id}: {path} ({current_app.config['BASE_URL'].rstrip('/')}{path})")
+
+
+def claim_scorer():
+    """The claim scorer the app loaded at start-up (ANNOTATOR_CLAIM_SCORER), for the services that score."""
+    return current_app.extensions["claim_scorer"]

@@ -10,11 +10,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 
 from annotator.extensions import db
+from annotator.cli.common import claim_scorer
 from annotator.cli.common import OneLineCommand, commands, one_line_errors
 from annotator.db.models import Article
-from annotator.web import suggestions
-from annotator.web.articles import create_article
-from annotator.web.auth import create_or_update_user, find_user
+from annotator.services import suggestions
+from annotator.services.articles import create_article
+from annotator.services.users import create_or_update_user, find_user
 
 DEMO_TITLE = "Putin unlikely to negotiate regardless of US election outcome"
 DEMO_USERS = (("reviewer", "reviewer", "Riley Reviewer"), ("lead", "lead", "Lee Lead"))
@@ -33,10 +34,10 @@ def load_demo_data() -> tuple[Article, str]:
     article = session.exec(select(Article).where(Article.title == DEMO_TITLE)).first()
     if article is None:
         raw = Path(current_app.config["SEED_ARTICLE"]).read_text(encoding="utf-8")
-        article = create_article(session=session, title=DEMO_TITLE, raw_text=raw, created_by=users[1],
+        article = create_article(scorer=claim_scorer(), session=session, title=DEMO_TITLE, raw_text=raw, created_by=users[1],
                                  publisher="Sample article")
     elif not suggestions.has_suggestions(session=session, article=article):  # a database from before suggestions
-        suggestions.recompute(session=session, article=article)
+        suggestions.recompute(session=session, article=article, scorer=claim_scorer())
     return article, password
 
 

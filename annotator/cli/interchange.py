@@ -16,7 +16,7 @@ from annotator.formats.interchange import UNTAGGED_CHOICES, UNTAGGED_DRAFT, Reje
 from annotator.services import checks
 from annotator.services.imports import ItemReport, import_document, totals_line
 from annotator.services.spans import OPERATOR
-from annotator.web.auth import find_user
+from annotator.services.users import find_user
 from annotator.web.downloads import FORMATS
 
 

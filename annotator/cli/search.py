@@ -11,7 +11,7 @@ from annotator.domain import search_syntax, verdicts
 from annotator.domain.text import one_line
 from annotator.domain.verdicts import KEYS
 from annotator.services.spans import OPERATOR
-from annotator.web.auth import find_user
+from annotator.services.users import find_user
 from annotator.web.search import form_filters, search_form
 
 

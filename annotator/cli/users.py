@@ -11,7 +11,7 @@ from annotator.cli.common import OneLineCommand, commands, one_line_errors
 from annotator.db.models import ROLES, ApiToken
 from annotator.formats.exports import iso
 from annotator.services import tokens
-from annotator.web.auth import create_or_update_user, deactivate_user, find_user, login_name
+from annotator.services.users import create_or_update_user, deactivate_user, find_user, login_name
 
 
 @commands.command("create-user", cls=OneLineCommand)

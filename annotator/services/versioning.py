@@ -16,10 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from annotator.db import sql
+from annotator.domain import checkworthiness
 from annotator.services import history, spans
 from annotator.domain import reanchoring, text
 from annotator.db import search_index
-from annotator.web import suggestions
+from annotator.services import suggestions
 from annotator.domain.anchoring import Target
 from annotator.db.models import Annotation, Article, ArticleVersion, Event, Span, SpanAnchor, User
 from annotator.domain.reanchoring import ORPHANED, REATTACHED, OldSpan, Placement
@@ -90,7 +91,8 @@ def first_version(article: Article, created_by: User | None, origin: str = "crea
 
 
 def add_version(*, session: Session, article: Article, raw_text: str, user: User | None, origin: str,
-                source: str | None = None, base_version: int | None = None) -> VersionReport:
+                source: str | None = None, base_version: int | None = None,
+                scorer: checkworthiness.Scorer | None = None) -> VersionReport:
     """Make ``raw_text`` (made canonical) the article's new latest version, re-anchor every span and
     score its sentences (suggested claims).
 
@@ -129,7 +131,7 @@ def add_version(*, session: Session, article: Article, raw_text: str, user: User
     _keep_last_anchors(session, rows)
     _write_placements(session, article, number, placements)
     article.text, article.current_version = new_text, number
-    suggestions.store(session=session, article_id=article.id, version=number, article_text=new_text)
+    suggestions.store(session=session, article_id=article.id, version=number, article_text=new_text, scorer=scorer)
     session.commit()
     return VersionReport(version, Counter(p.state for p in placements))
 

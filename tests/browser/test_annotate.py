@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from annotator.extensions import db
-from annotator.web.articles import create_article
+from annotator.services.articles import create_article
 from annotator.db.models import Annotation, Source, Span
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in

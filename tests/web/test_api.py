@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from annotator.extensions import db
-from annotator.web.articles import create_article
+from annotator.services.articles import create_article
 from annotator.db.models import Annotation, ApiToken, Source, User
 from tests.conftest import CLAIM, csrf_token, rows
 from tests.web.api_helpers import PROBLEM, W3C_TYPE, annotate, bearer, make_token, settle, w3c

@@ -5,7 +5,7 @@ import json
 from datetime import datetime
 
 from annotator.extensions import db
-from annotator.web.auth import create_or_update_user
+from annotator.services.users import create_or_update_user
 from annotator.db.models import Annotation, Span
 from tests.conftest import CLAIM, PASSWORD, annotation_data, login, post_annotation, rows
 from tests.web.helpers import add_article, created_article

@@ -14,7 +14,7 @@ from sqlmodel import select
 from annotator.extensions import db
 from annotator.db import search_index
 from annotator.services import search as search_service
-from annotator.web.auth import find_user
+from annotator.services.users import find_user
 from annotator.db.models import Annotation, Article, Source, Span, utcnow
 from tests.conftest import CLAIM, HX, count_queries
 from tests.web.helpers import XSS_ALL, XSS_ATTR, XSS_SCRIPT, XSS_TEMPLATE, set_blind_review
