@@ -55,12 +55,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.login_view = "auth.login"
 
-    from annotator.web import annotations, articles, auth, checked, dashboard, downloads, health, live, report, review, search, settings, suggestions, uploads, versions, work
+    from annotator.web import (annotations, articles, auth, checks, exports, health, imports, live, report, review,
+                               search, suggestions, summary, tokens, versions, work)
     from annotator.api import views as api
     from annotator import cli
 
-    for module in (auth, articles, annotations, checked, review, dashboard, work, search, downloads, uploads, versions,
-                   health, settings, suggestions, api, live, report):
+    for module in (auth, articles, annotations, checks, summary, review, work, search, exports, imports, versions,
+                   health, tokens, suggestions, api, live, report):
         app.register_blueprint(module.bp)
     cli.register(app)
 

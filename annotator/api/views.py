@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from annotator.extensions import csrf, db
-from annotator.web import downloads
+from annotator.web import exports as downloads
 from annotator.formats import exports
 from annotator.api import openapi
 from annotator.services import spans, tokens, versioning

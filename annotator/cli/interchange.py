@@ -17,7 +17,7 @@ from annotator.services import checks
 from annotator.services.imports import ItemReport, import_document, totals_line
 from annotator.services.spans import OPERATOR
 from annotator.services.users import find_user
-from annotator.web.downloads import FORMATS
+from annotator.web.exports import FORMATS
 
 
 def describe_import(report: ItemReport) -> str:

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from sqlalchemy import func, select
 
-from annotator.services import checks
+from annotator.services import checks as check_service
 from annotator.formats import claimreview_reader
 from annotator.extensions import db
 from annotator.domain import matching
@@ -18,7 +18,7 @@ from annotator.db.models import Article, ExternalCheck, Span, User
 from annotator.web.panel import claim_address, load_span, render_panel, span_panel_context
 from annotator.web.helpers import get_or_404, htmx_request, lead_required, over_upload_cap
 
-bp = Blueprint("checked", __name__)
+bp = Blueprint("checks", __name__)
 
 
 def checked_context(*, span: Span | None, quote: str, article_id: int, viewer: User, form=None) -> dict:
@@ -27,10 +27,10 @@ def checked_context(*, span: Span | None, quote: str, article_id: int, viewer: U
     A match already linked is listed once, under "Same claim as".
     """
     session = db.session()
-    links = checks.links(session=session, span=span, viewer=viewer) if span is not None else []
-    linked = {checks.identity(link.other) for link in links}
-    found = [m for m in checks.matches(session=session, quote=quote, article_id=article_id)
-             if checks.identity(m.item) not in linked]
+    links = check_service.links(session=session, span=span, viewer=viewer) if span is not None else []
+    linked = {check_service.identity(link.other) for link in links}
+    found = [m for m in check_service.matches(session=session, quote=quote, article_id=article_id)
+             if check_service.identity(m.item) not in linked]
     return {"checked": {"span": span, "matches": found, "links": links, "threshold": matching.THRESHOLD,
                         "may_link": span is not None and viewer.is_lead,
                         "form": form or RemoveLinkForm(formdata=None)}}
@@ -40,7 +40,7 @@ def render_checked(article: Article, span: Span, status: int = 200, form=None):
     """The section alone for htmx; without htmx, the claim panel page with the section in place."""
     context = checked_context(span=span, quote=span.quote, article_id=article.id, viewer=current_user, form=form)
     if htmx_request():
-        return render_template("checked/_checked_before.html", **context), status
+        return render_template("checks/_checked_before.html", **context), status
     return render_panel("annotations/_span_panel.html", status, article=article, address=claim_address(span),
                         **span_panel_context(session=db.session(), span=span, user=current_user), **context)
 
@@ -62,9 +62,9 @@ def selection_checked(article_id: int):
         # The form page has this section in place of its loader.
         return redirect(url_for("annotations.annotate", article_id=article.id, start=start, end=end))
     if not quote:
-        return render_template("checked/_checked_before.html", checked=None), 422
+        return render_template("checks/_checked_before.html", checked=None), 422
     context = checked_context(span=None, quote=quote, article_id=article.id, viewer=current_user)
-    return render_template("checked/_checked_before.html", **context)
+    return render_template("checks/_checked_before.html", **context)
 
 
 @bp.post("/articles/<int:article_id>/spans/<int:span_id>/same-claim")
@@ -79,11 +79,11 @@ def mark_same(article_id: int, span_id: int):
     try:
         if form.span.data is not None:
             other = get_or_404(Span, form.span.data)
-            checks.link_claims(session=session, span=span, other=other, user=current_user)
+            check_service.link_claims(session=session, span=span, other=other, user=current_user)
         else:
             check = get_or_404(ExternalCheck, form.external.data)
-            checks.link_external(session=session, span=span, check=check, user=current_user)
-    except checks.LinkError as error:
+            check_service.link_external(session=session, span=span, check=check, user=current_user)
+    except check_service.LinkError as error:
         form.span.errors = [*form.span.errors, str(error)]
         return render_checked(article, span, 422, form=form)
     return after_link(article, span)
@@ -94,12 +94,12 @@ def mark_same(article_id: int, span_id: int):
 def remove_same(article_id: int, span_id: int, link_id: int):
     """A lead removes a "same claim as" link (the row stays as a trace)."""
     article, span = load_span(article_id, span_id)
-    link = checks.link_of_span(session=db.session(), span=span, link_id=link_id)
+    link = check_service.link_of_span(session=db.session(), span=span, link_id=link_id)
     if link is None:
         abort(404)
     if not RemoveLinkForm().validate():
         return render_checked(article, span, 422)
-    checks.unlink(session=db.session(), link=link, user=current_user)
+    check_service.unlink(session=db.session(), link=link, user=current_user)
     return after_link(article, span)
 
 
@@ -130,9 +130,9 @@ def import_checks():
             if too_many:
                 form.file.errors.append(too_many)
             else:
-                report = checks.import_reviews(session=session, reviews=reviews, skipped=skipped)
+                report = check_service.import_reviews(session=session, reviews=reviews, skipped=skipped)
                 form = ClaimReviewImportForm(formdata=None)
     status = 413 if too_many else 422 if request.method == "POST" and report is None else 200
     total = session.execute(select(func.count()).select_from(ExternalCheck)).scalar_one()
-    return render_template("checked/import.html", form=form, report=report, total=total,
-                           outcomes=checks.IMPORT_OUTCOMES), status
+    return render_template("checks/import.html", form=form, report=report, total=total,
+                           outcomes=check_service.IMPORT_OUTCOMES), status

@@ -22,7 +22,7 @@ from annotator.db.models import Article, User
 from annotator.domain.text import NotText, loads_json
 from annotator.web.helpers import over_upload_cap
 
-bp = Blueprint("uploads", __name__)
+bp = Blueprint("imports", __name__)
 
 FROM_THE_FILE = 0  # the choice that leaves the article (by source URL) or the author to the file
 

@@ -5,12 +5,12 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from annotator.extensions import db
-from annotator.services import tokens
+from annotator.services import tokens as token_service
 from annotator.web.forms import TokenForm
 from annotator.db.models import ApiToken
 from annotator.web.helpers import get_or_404, htmx_request
 
-bp = Blueprint("settings", __name__)
+bp = Blueprint("tokens", __name__)
 
 
 def render_tokens(form: TokenForm | None = None, status: int = 200, *, new_token: str | None = None,
@@ -18,11 +18,11 @@ def render_tokens(form: TokenForm | None = None, status: int = 200, *, new_token
     """The tokens section alone for htmx, or the whole settings page."""
     context = {
         "form": form or TokenForm(formdata=None),
-        "tokens": tokens.user_tokens(session=db.session(), user=current_user),
+        "tokens": token_service.user_tokens(session=db.session(), user=current_user),
         "new_token": new_token,
         "new_row": new_row,
     }
-    template = "settings/_tokens.html" if htmx_request() else "settings/tokens.html"
+    template = "tokens/_tokens.html" if htmx_request() else "tokens/tokens.html"
     return render_template(template, **context), status
 
 
@@ -38,7 +38,7 @@ def create_token():
     form = TokenForm()
     if not form.validate():
         return render_tokens(form, 422)
-    row, token = tokens.create_token(session=db.session(), user=current_user, name=form.name.data)
+    row, token = token_service.create_token(session=db.session(), user=current_user, name=form.name.data)
     return render_tokens(new_token=token, new_row=row)
 
 
@@ -49,7 +49,7 @@ def revoke_token(token_id: int):
     token = get_or_404(ApiToken, token_id)
     if token.user_id != current_user.id:
         abort(404)
-    tokens.revoke_token(session=db.session(), token=token)
+    token_service.revoke_token(session=db.session(), token=token)
     if not htmx_request():
-        return redirect(url_for("settings.token_list"), code=303)
+        return redirect(url_for("tokens.token_list"), code=303)
     return render_tokens()

@@ -10,11 +10,11 @@ from sqlmodel import Session, select
 
 from annotator.services import checks, spans
 from annotator.extensions import db
-from annotator.formats import exports
+from annotator.formats import exports as formats
 from annotator.db.models import Article, FinalVerdict, Span
 from annotator.web.helpers import attachment, get_or_404
 
-bp = Blueprint("downloads", __name__)
+bp = Blueprint("exports", __name__)
 
 
 def article_iri(article: Article) -> str:
@@ -22,18 +22,18 @@ def article_iri(article: Article) -> str:
     return article.source_url or url_for("articles.show", article_id=article.id, _external=True)
 
 
-def records(session: Session, article: Article, viewer) -> Iterator[exports.AnnotationRecord]:
+def records(session: Session, article: Article, viewer) -> Iterator[formats.AnnotationRecord]:
     """The annotations ``viewer`` may read, as export records, streamed from the database in batches."""
     # One url_for for the whole export: building 100,000 addresses one by one costs seconds.
     iri_prefix = url_for("annotations.show", annotation_id=0, _external=True).removesuffix("0")
     related = related_addresses(session, article, settled_only=not viewer.is_lead)
     for item in spans.exportable_annotations(session=session, article=article, viewer=viewer):
-        yield exports.AnnotationRecord(
+        yield formats.AnnotationRecord(
             id=item.id, iri=f"{iri_prefix}{item.id}",
             creator_name=item.creator_name, creator_username=item.creator_username,
             created=item.created_at, modified=item.updated_at, verdict=item.verdict, note=item.note,
             start=item.start if item.placed else None, end=item.end if item.placed else None, quote=item.quote, prefix=item.prefix, suffix=item.suffix,
-            sources=tuple(exports.SourceRecord(*source) for source in item.sources),
+            sources=tuple(formats.SourceRecord(*source) for source in item.sources),
             related=related.get(item.span_id, ()),
         )
 
@@ -50,16 +50,16 @@ def related_addresses(session: Session, article: Article, *, settled_only: bool)
 
 def w3c_document(*, session: Session, article: Article, viewer) -> Iterator[str]:
     """The article's AnnotationCollection as ``viewer`` may see it, as streamed JSON text."""
-    return exports.w3c_collection_json(
+    return formats.w3c_collection_json(
         records(session, article, viewer),
-        collection_id=url_for("downloads.w3c", article_id=article.id, _external=True),
+        collection_id=url_for("exports.w3c", article_id=article.id, _external=True),
         label=f"Fact-check annotations on “{article.title}”",
         target_source=article_iri(article),
     )
 
 
 def csv_document(*, session: Session, article: Article, viewer) -> Iterator[str]:
-    return exports.csv_lines(records(session, article, viewer))
+    return formats.csv_lines(records(session, article, viewer))
 
 
 def claimreview_document(*, session: Session, article: Article, viewer=None) -> list[dict]:
@@ -70,15 +70,15 @@ def claimreview_document(*, session: Session, article: Article, viewer=None) -> 
     # A published review points only to settled claims (and to other fact-checkers' reviews).
     related = related_addresses(session, article, settled_only=True)
     for final, span in session.exec(statement):
-        record = exports.FinalVerdictRecord(
+        record = formats.FinalVerdictRecord(
             url=url_for("articles.show", article_id=article.id, span=span.id, _external=True),
             quote=final.quote or span.quote, verdict=final.verdict, rationale=final.rationale,
             settled=final.created_at, modified=final.updated_at,
-            cited=tuple(exports.SourceRecord(c["url"], c.get("title", ""), c.get("excerpt", ""))
+            cited=tuple(formats.SourceRecord(c["url"], c.get("title", ""), c.get("excerpt", ""))
                         for c in final.cited_sources),
             same_as=related.get(span.id, ()),
         )
-        reviews.append(exports.claim_review(
+        reviews.append(formats.claim_review(
             record, organisation=current_app.config["ORGANISATION_NAME"], article_url=article_iri(article),
             publisher=article.publisher,
             article_date=article.published_on.isoformat() if article.published_on else None,
