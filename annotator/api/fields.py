@@ -1,6 +1,6 @@
 """Field types of the API's models: each carries its rule and its JSON Schema from one declaration.
 
-A rule checks a value as the app's annotation form checks it (``annotator.web.forms``): text is
+A rule checks a value as the app's annotation form checks it (``annotator.services.content``): text is
 made canonical first, every rule runs, and each failing rule gives one message, the form's own.
 The same rule writes its keyword (``maxLength``, ``pattern``, ``enum``…) into the OpenAPI document.
 Query parameters are read from their raw strings with the API's rules and messages of old
@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable, Protocol, Sequence
 
-from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationError, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    ValidationError,
+    WithJsonSchema,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 from wtforms.validators import Length
@@ -20,7 +26,7 @@ from wtforms.validators import ValidationError as FormValidationError
 from annotator.domain import verdicts
 from annotator.domain.text import canonicalize_fragment
 from annotator.formats.interchange import W3C_NO_QUOTE, Rejected, verdict_key
-from annotator.web.forms import NOTE_MAX_LENGTH, SourceForm, check_web_url
+from annotator.services.content import NOTE_MAX_LENGTH, SourceForm, check_web_url
 
 
 def _form_limit(field: Any) -> int:

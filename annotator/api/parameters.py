@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from annotator.api.fields import Flag, VersionNumber, whole_number
-from annotator.web.helpers import MAX_ID
+from annotator.db.models import MAX_ID
 
 DEFAULT_PER_PAGE, MAX_PER_PAGE = 20, 100
 

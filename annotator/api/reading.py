@@ -7,15 +7,14 @@ from typing import Any, NoReturn, TypeVar
 from flask import abort, g, request
 from pydantic import BaseModel, ValidationError
 
-from annotator import db
 from annotator.api import schemas
 from annotator.api.openapi import JSON, W3C_JSON
 from annotator.api.problems import fail, invalid
-from annotator.db.models import Annotation, Article, Span, User
+from annotator.db.models import MAX_ID, Annotation, Article, Span, User
 from annotator.domain.anchoring import AnchorError, Target, resolve_target
 from annotator.domain.text import NotText, canonicalize_fragment, loads_json
+from annotator.extensions import db
 from annotator.formats.interchange import Rejected, w3c_content, w3c_target
-from annotator.web.helpers import MAX_ID
 
 JSON_MEDIA_TYPES = (JSON, W3C_JSON)
 Model = TypeVar("Model", bound=BaseModel)

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import url_for
 
-from annotator import db
 from annotator.api import schemas
 from annotator.db.models import Annotation, Article, ArticleVersion, FinalVerdict
 from annotator.domain import verdicts
+from annotator.extensions import db
 from annotator.formats import exports
 from annotator.services import versioning
 from annotator.services.spans import SpanSummary

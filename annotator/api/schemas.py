@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import InitErrorDetails
 
@@ -35,8 +43,8 @@ from annotator.db.models import DRAFT, RETURNED, SUBMITTED
 from annotator.domain.reanchoring import STATES
 from annotator.domain.text import canonicalize_fragment
 from annotator.formats.exports import W3C_CONTEXT
+from annotator.services.content import MAX_SOURCES
 from annotator.services.versioning import ORIGINS
-from annotator.web.forms import MAX_SOURCES
 
 Url = Annotated[str, WithJsonSchema({"type": "string", "format": "uri"})]
 DateTime = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time",

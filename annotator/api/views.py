@@ -19,7 +19,6 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 from werkzeug.exceptions import HTTPException
 
-from annotator import csrf, db
 from annotator.api import openapi, parameters, schemas
 from annotator.api.openapi import JSON, W3C_JSON, Reply, operation
 from annotator.api.problems import error_problem, fail, is_api_request, unauthorized
@@ -41,6 +40,7 @@ from annotator.api.representations import (
     version_detail,
 )
 from annotator.db.models import Annotation, Article, FinalVerdict, Span
+from annotator.extensions import csrf, db
 from annotator.formats import exports
 from annotator.services import spans, tokens, versioning
 from annotator.web import downloads
