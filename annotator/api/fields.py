@@ -262,6 +262,10 @@ VerdictName = Annotated[str, AfterValidator(_verdict_name), enum_of(VERDICT_NAME
 NOTE_TOO_LONG = f"Keep the note under {NOTE_MAX_LENGTH:,} characters."
 NoteText = Annotated[str, Checked((MaxLength(NOTE_MAX_LENGTH, NOTE_TOO_LONG),))]
 SourceAddress = Annotated[str, Checked((MaxLength(SOURCE_URL_MAX), WebAddress()), strip=True)]
+# A linking body's address, which it needs (a source row left empty is read as no source at all).
+ADDRESS_MISSING = "Give the source's web address, or clear this row."
+LinkedAddress = Annotated[str, Checked((MaxLength(SOURCE_URL_MAX), NotBlank(ADDRESS_MISSING), WebAddress()),
+                                        strip=True)]
 SourceTitle = Annotated[str, Checked((MaxLength(SOURCE_TITLE_MAX),), skip_blank=True, strip=True)]
 SourceExcerpt = Annotated[str, Checked((MaxLength(SOURCE_EXCERPT_MAX),), skip_blank=True, strip=True)]
 Quote = Annotated[str, Checked((NotBlank(W3C_NO_QUOTE),))]

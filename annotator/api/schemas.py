@@ -24,8 +24,10 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import InitErrorDetails
 
 from annotator.api.fields import (
+    ADDRESS_MISSING,
     AtMost,
     CheckedVerdict,
+    LinkedAddress,
     NoteText,
     Quote,
     SourceAddress,
@@ -103,7 +105,7 @@ class SourceBody(BaseModel):
 
     type: Literal["SpecificResource"]
     purpose: Literal["linking"]
-    source: SourceAddress
+    source: LinkedAddress
     label: SourceTitle | SkipJsonSchema[None] = None
     selector: ExcerptSelector | SkipJsonSchema[None] = None
 
@@ -241,7 +243,7 @@ class SourceIn(BaseModel):
         if isinstance(data, dict) and _blank(data.get("url")) and not (_blank(data.get("title"))
                                                                       and _blank(data.get("excerpt"))):
             at = next((i for i, e in enumerate(errors) if e["loc"][:1] != ("url",)), len(errors))
-            errors.insert(at, InitErrorDetails(type=rule_error("Give the source's web address, or clear this row."),
+            errors.insert(at, InitErrorDetails(type=rule_error(ADDRESS_MISSING),
                                                loc=("url",), input=data.get("url")))
         raise_all(errors, cls.__name__)
         assert result is not None
