@@ -1,508 +1,251 @@
-"""The OpenAPI 3.1 description of the JSON API (``GET /api/v1/openapi.json``), written by hand as data.
+"""The OpenAPI 3.1 document of the JSON API (``GET /api/v1/openapi.json``), generated from the code.
 
-Kept beside ``api.py``: a test validates it against the OpenAPI 3.1 schema, and a
-schemathesis run in the suite checks every response of the API against it.
+Each view declares its operation with ``@operation(...)``: its models (``schemas``, ``problems``)
+for the path, query and header parameters, the request body and each response, and the errors
+it can answer. ``document()`` walks the app's URL map for the blueprint's rules, so that every
+route is in the document with its real path, path parameters and methods, and turns the models
+into JSON Schema (2020-12, the dialect of OpenAPI 3.1) with pydantic's own generator.
+
+Why no library generates it (flask-openapi3 4.3, spectree 3.0 and APIFlask 3.1 were tried):
+
+- flask-openapi3 needs its own app class (``OpenAPI``) to hold the document and the validation
+  error callback: on our Flask app a view without a ``path`` model loses its URL arguments, and
+  any failed model validation becomes a 500. It would also validate bodies and queries itself,
+  with its own 422 body, and documents request bodies as ``application/json`` only.
+- spectree keeps our app, but wraps every view and rebuilds its response (reading a streamed
+  body whole: the W3C collection would no longer stream), documents every body as
+  ``application/json`` (ours are ``application/ld+json`` and ``application/problem+json``, which
+  the schemathesis run checks), has no response headers (ETag, Location, Link) and adds its own
+  422 model to each operation.
+- APIFlask replaces the Flask app class and brings marshmallow, webargs, apispec and
+  Flask-HTTPAuth, with its own error bodies and authentication.
+
+All three would change the views' signatures or our problem bodies; the walker below is small,
+and needs nothing beyond pydantic, which the app already has through SQLModel.
 """
 from __future__ import annotations
 
 from copy import deepcopy
+from dataclasses import dataclass, field
+from inspect import getdoc
+from typing import Any, Callable, Iterator, TypeVar
 
-from annotator.domain import verdicts
-from annotator.services.content import MAX_SOURCES, NOTE_MAX_LENGTH
+from flask import Flask, current_app
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, models_json_schema
+from pydantic_core import core_schema
+from werkzeug.routing import Rule
 
+from annotator.api.problems import PROBLEM_JSON, STATUSES, Problem
 
-def ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def nullable(schema: dict) -> dict:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-STRING = {"type": "string"}
-DATE_TIME = {"type": "string", "format": "date-time"}
-URL = {"type": "string", "format": "uri"}
-VERDICT_VALUES = [v.label for v in verdicts.SCALE] + [v.key for v in verdicts.SCALE]
-
-SCHEMAS: dict = {
-    "Problem": {
-        "type": "object",
-        "description": "An RFC 9457 problem. Validation problems list each fault in errors.",
-        "required": ["type", "title", "status", "detail"],
-        "properties": {
-            "type": {"type": "string", "description": "about:blank, or urn:fact-check-annotator:problem:NAME"},
-            "title": STRING,
-            "status": {"type": "integer", "minimum": 400, "maximum": 599},
-            "detail": STRING,
-            "errors": {"type": "array", "items": ref("FieldError")},
-            "current_version": {"type": "integer", "description": "stale-edit: the annotation's version now"},
-        },
-    },
-    "FieldError": {
-        "type": "object",
-        "required": ["field", "detail"],
-        "properties": {
-            "field": {"type": "string", "description": "The member at fault, e.g. body.verdict, "
-                                                       "target.selector.exact, body.sources[0].url; "
-                                                       "a query parameter's name; \"\" for the whole body."},
-            "detail": STRING,
-        },
-    },
-    "ArticleLinks": {
-        "type": "object",
-        "required": ["self", "html", "annotations", "claims"],
-        "properties": {"self": URL, "html": URL, "annotations": URL, "claims": URL},
-    },
-    "Article": {
-        "type": "object",
-        "required": ["id", "title", "author", "publisher", "source_url", "published_on", "created_at",
-                     "blind_review", "links"],
-        "properties": {
-            "id": {"type": "integer"},
-            "title": STRING,
-            "author": nullable(STRING),
-            "publisher": nullable(STRING),
-            "source_url": nullable(STRING),
-            "published_on": nullable({"type": "string", "format": "date"}),
-            "created_at": DATE_TIME,
-            "blind_review": {"type": "boolean", "description": "Reviewers see others' verdicts on a claim only "
-                                                              "after submitting their own."},
-            "links": ref("ArticleLinks"),
-        },
-    },
-    "ArticleVersion": {
-        "type": "object",
-        "required": ["number", "created_at", "origin", "source", "text_length", "current", "links"],
-        "properties": {
-            "number": {"type": "integer", "minimum": 1},
-            "created_at": DATE_TIME,
-            "origin": {"enum": ["created", "pasted", "file", "web"]},
-            "source": nullable({"type": "string", "description": "The file's name or the web address."}),
-            "text_length": {"type": "integer", "minimum": 0, "description": "In Unicode code points."},
-            "current": {"type": "boolean", "description": "The latest version, which annotations anchor on."},
-            "links": {"type": "object", "required": ["self", "html"], "properties": {"self": URL, "html": URL}},
-        },
-    },
-    "ArticleVersionText": {
-        "allOf": [ref("ArticleVersion"), {"type": "object", "required": ["text"], "properties": {"text": STRING}}],
-    },
-    "ArticleDetail": {
-        "allOf": [ref("Article"), {
-            "type": "object",
-            "required": ["text", "versions"],
-            "properties": {
-                "text": {"type": "string", "description": "The canonical text (NFC, \\n line endings); offsets "
-                                                          "count its Unicode code points."},
-                "versions": {"type": "array", "items": ref("ArticleVersion")},
-            },
-        }],
-    },
-    "ArticlePage": {
-        "type": "object",
-        "required": ["items", "page", "per_page", "total", "pages", "links"],
-        "properties": {
-            "items": {"type": "array", "items": ref("Article")},
-            "page": {"type": "integer", "minimum": 1},
-            "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
-            "total": {"type": "integer", "minimum": 0},
-            "pages": {"type": "integer", "minimum": 1},
-            "links": {
-                "type": "object",
-                "required": ["self", "first", "last", "next", "prev"],
-                "properties": {"self": URL, "first": URL, "last": URL, "next": nullable(URL), "prev": nullable(URL)},
-            },
-        },
-    },
-    "TextQuoteSelector": {
-        "type": "object",
-        "required": ["type", "exact"],
-        "properties": {
-            "type": {"const": "TextQuoteSelector"},
-            "exact": {"type": "string", "description": "The quoted words, exactly as in the article."},
-            "prefix": STRING,
-            "suffix": STRING,
-        },
-    },
-    "TextPositionSelector": {
-        "type": "object",
-        "required": ["type", "start", "end"],
-        "properties": {
-            "type": {"const": "TextPositionSelector"},
-            "start": {"type": "integer", "minimum": 0},
-            "end": {"type": "integer", "minimum": 0},
-        },
-    },
-    "Target": {
-        "type": "object",
-        "required": ["selector"],
-        "properties": {
-            "source": STRING,
-            "selector": {"type": "array", "minItems": 1, "maxItems": 2,
-                         "items": {"anyOf": [ref("TextQuoteSelector"), ref("TextPositionSelector")]}},
-        },
-    },
-    "VerdictBody": {
-        "type": "object",
-        "description": "The verdict: its label or its key.",
-        "required": ["type", "purpose", "value"],
-        "properties": {
-            "type": {"const": "TextualBody"},
-            "purpose": {"const": "assessing"},
-            "value": {"type": "string", "enum": VERDICT_VALUES},
-            "format": STRING,
-        },
-    },
-    "NoteBody": {
-        "type": "object",
-        "required": ["type", "purpose", "value"],
-        "properties": {
-            "type": {"const": "TextualBody"},
-            "purpose": {"const": "commenting"},
-            "value": {"type": "string", "maxLength": NOTE_MAX_LENGTH},
-            "format": STRING,
-        },
-    },
-    "SourceBody": {
-        "type": "object",
-        "description": "A cited source: its http(s) address, title (label) and an excerpt.",
-        "required": ["type", "purpose", "source"],
-        "properties": {
-            "type": {"const": "SpecificResource"},
-            "purpose": {"const": "linking"},
-            "source": {"type": "string", "maxLength": 2000},
-            "label": {"type": "string", "maxLength": 500},
-            "selector": {
-                "type": "object",
-                "required": ["type", "exact"],
-                "properties": {"type": {"const": "TextQuoteSelector"}, "exact": {"type": "string", "maxLength": 5000}},
-            },
-        },
-    },
-    "Creator": {
-        "type": "object",
-        "required": ["type", "name", "nickname"],
-        "properties": {"type": {"const": "Person"}, "name": STRING, "nickname": STRING},
-    },
-    "W3CAnnotation": {
-        "type": "object",
-        "description": "A W3C Web Annotation as the export writes it. A draft with no verdict yet (a highlight "
-                       "imported without one) has no assessing body, and no body at all when it has no note "
-                       "or sources either.",
-        "required": ["id", "type", "motivation", "creator", "created", "modified", "target"],
-        "properties": {
-            "id": URL,
-            "type": {"const": "Annotation"},
-            "motivation": {"const": "assessing"},
-            "creator": ref("Creator"),
-            "created": DATE_TIME,
-            "modified": DATE_TIME,
-            "body": {"type": "array", "minItems": 1,
-                     "items": {"anyOf": [ref("VerdictBody"), ref("NoteBody"), ref("SourceBody")]}},
-            "target": ref("Target"),
-        },
-    },
-    "Annotation": {
-        "allOf": [ref("W3CAnnotation"), {
-            "type": "object",
-            "required": ["@context", "status", "version", "links"],
-            "properties": {
-                "@context": {"const": "http://www.w3.org/ns/anno.jsonld"},
-                "status": {"enum": ["draft", "submitted", "returned"]},
-                "version": {"type": "integer", "minimum": 1,
-                            "description": "Also the ETag; send it back as If-Match: \"N\"."},
-                "links": {"type": "object", "required": ["self", "article"],
-                          "properties": {"self": URL, "article": URL}},
-            },
-        }],
-    },
-    "AnnotationCollection": {
-        "type": "object",
-        "required": ["@context", "id", "type", "label", "first", "total"],
-        "properties": {
-            "@context": {"const": "http://www.w3.org/ns/anno.jsonld"},
-            "id": URL,
-            "type": {"const": "AnnotationCollection"},
-            "label": STRING,
-            "total": {"type": "integer", "minimum": 0},
-            "first": {
-                "type": "object",
-                "required": ["id", "type", "startIndex", "items"],
-                "properties": {
-                    "id": STRING,
-                    "type": {"const": "AnnotationPage"},
-                    "startIndex": {"type": "integer"},
-                    "items": {"type": "array", "items": ref("W3CAnnotation")},
-                },
-            },
-        },
-    },
-    "AnnotationInput": {
-        "type": "object",
-        "description": "A W3C Annotation as the export writes it (id, creator and times are ignored). One body "
-                       "with purpose assessing gives the verdict; commenting bodies the note; linking "
-                       f"SpecificResources the sources (at most {MAX_SOURCES}). The target's TextQuoteSelector "
-                       "must match its TextPositionSelector, or occur once in the article (a prefix and suffix "
-                       "may single it out).",
-        "required": ["body", "target"],
-        "properties": {
-            "@context": {},
-            "type": {"const": "Annotation"},
-            "motivation": STRING,
-            "body": {"type": "array", "minItems": 1,
-                     "items": {"anyOf": [ref("VerdictBody"), ref("NoteBody"), ref("SourceBody")]}},
-            "target": ref("Target"),
-        },
-    },
-    "FinalVerdict": {
-        "type": "object",
-        "required": ["verdict", "label", "rationale", "cited_sources", "settled_at", "updated_at"],
-        "properties": {
-            "verdict": {"enum": [v.key for v in verdicts.SCALE]},
-            "label": STRING,
-            "rationale": STRING,
-            "cited_sources": {"type": "array", "items": {
-                "type": "object", "required": ["url", "title", "excerpt"],
-                "properties": {"url": STRING, "title": STRING, "excerpt": STRING}}},
-            "settled_at": DATE_TIME,
-            "updated_at": DATE_TIME,
-        },
-    },
-    "ClaimAnnotation": {
-        "type": "object",
-        "required": ["id", "reviewer", "status", "verdict", "links"],
-        "properties": {
-            "id": {"type": "integer"},
-            "reviewer": STRING,
-            "status": {"enum": ["draft", "submitted", "returned"]},
-            "verdict": {"anyOf": [{"enum": [v.key for v in verdicts.SCALE]}, {"type": "null"}],
-                        "description": "null when hidden from you (someone else's draft, or blind review), "
-                                       "or when your draft has no verdict yet (a highlight imported without one)."},
-            "links": {"type": "object", "required": ["self"], "properties": {"self": URL}},
-        },
-    },
-    "Claim": {
-        "type": "object",
-        "required": ["id", "start", "end", "quote", "anchor", "final", "annotations", "links"],
-        "properties": {
-            "id": {"type": "integer"},
-            "start": nullable({"type": "integer", "minimum": 0}),
-            "end": nullable({"type": "integer", "minimum": 1}),
-            "quote": STRING,
-            "anchor": {"enum": ["original", "kept", "moved", "changed", "orphaned", "reattached"],
-                       "description": "How the latest version placed the claim; an orphan's words are not in it "
-                                      "(start and end are null)."},
-            "final": {"anyOf": [ref("FinalVerdict"), {"type": "null"}], "description": "null until a lead settles it."},
-            "annotations": {"type": "array", "items": ref("ClaimAnnotation")},
-            "links": {"type": "object", "required": ["html"], "properties": {"html": URL}},
-        },
-    },
-    "ClaimList": {
-        "type": "object",
-        "required": ["article", "items", "total"],
-        "properties": {
-            "article": {"type": "integer"},
-            "items": {"type": "array", "items": ref("Claim")},
-            "total": {"type": "integer", "minimum": 0},
-        },
-    },
+BLUEPRINT, PREFIX = "api", "/api/v1"
+REF = "#/components/schemas/{model}"
+JSON, W3C_JSON = "application/json", "application/ld+json"
+HEADERS: dict[str, dict[str, Any]] = {
+    "ETag": {"schema": {"type": "string"}, "description": "The annotation's version, quoted: send it as If-Match."},
+    "Location": {"schema": {"type": "string", "format": "uri"}, "description": "The new annotation's address."},
+    "Link": {"schema": {"type": "string"}, "description": "RFC 8288 links: first, last, next and prev."},
+    "WWW-Authenticate": {"schema": {"type": "string"}, "description": "Bearer realm=\"api\"…"},
 }
-
-PROBLEM_CONTENT = {"application/problem+json": {"schema": ref("Problem")}}
-RESPONSES = {
-    str(status): {"description": description, "content": PROBLEM_CONTENT}
-    for status, description in {
-        400: "Bad request: a malformed query parameter or JSON body.",
-        401: "No token, or an unknown or revoked one (WWW-Authenticate: Bearer).",
-        403: "Not allowed: someone else's annotation, or one blind review hides from you.",
-        404: "No such resource, or none you may know of.",
-        409: "Conflict: the claim is settled, the annotation changed since your ETag (stale-edit), you "
-             "annotated these words already, or a new version of the article arrived (text-changed).",
-        413: "The body is larger than the server accepts (8 MB).",
-        415: "The body is not JSON.",
-        422: "The annotation is not valid; errors lists each fault by field (on submit: a draft with no "
-             "verdict yet, no-verdict).",
-        428: "If-Match is required.",
-    }.items()
-}
-WWW_AUTHENTICATE = {"WWW-Authenticate": {"schema": STRING, "description": "Bearer realm=\"api\"…"}}
-RESPONSES["401"] = {**RESPONSES["401"], "headers": WWW_AUTHENTICATE}
-ETAG = {"ETag": {"schema": STRING, "description": "The annotation's version, quoted: send it as If-Match."}}
-
-
-def errors(*statuses: int) -> dict:
-    return {str(s): {"$ref": f"#/components/responses/{s}"} for s in (401, 404, *statuses)}
-
-
-def path_id(name: str, description: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "description": description,
-            "schema": {"type": "integer", "minimum": 1}, "example": 1}
-
-
-ARTICLE_ID = path_id("article_id", "The article's id.")
-ANNOTATION_ID = path_id("annotation_id", "The annotation's id.")
-ARTICLE_VERSION = {"name": "article_version", "in": "query", "required": False,
-                   "description": "The article version whose text the target was anchored on (the `number` of "
-                                  "its current version); 409 text-changed when a newer one has arrived since.",
-                   "schema": {"type": "integer", "minimum": 1, "maximum": 2 ** 31 - 1}}
-SUBMIT = {"name": "submit", "in": "query", "required": False,
-          "description": "true: submit the annotation too (leads, and reviewers as blind review allows, see it); "
-                         "otherwise it stays a draft (or keeps its status, on an update).",
-          "schema": {"type": "boolean"}}
-
-
-def if_match(required: bool) -> dict:
-    return {"name": "If-Match", "in": "header", "required": required,
-            "description": "The ETag of the version you read (\"N\"), or *. A stale one answers 409.",
-            "schema": {"type": "string"}}
-
-
-ANNOTATION_CONTENT = {"application/ld+json": {"schema": ref("Annotation")}}
-# The demo article's claim, as `make run` loads it.
-EXAMPLE_INPUT = {
-    "@context": "http://www.w3.org/ns/anno.jsonld",
-    "type": "Annotation",
-    "body": [
-        {"type": "TextualBody", "purpose": "assessing", "value": "Mostly true"},
-        {"type": "TextualBody", "purpose": "commenting", "value": "NATO's estimate; Russia publishes none."},
-        {"type": "SpecificResource", "purpose": "linking", "source": "https://www.nato.int/",
-         "label": "NATO briefing"},
-    ],
-    "target": {"selector": [
-        {"type": "TextQuoteSelector", "exact": "more than 600,000 Russian soldiers have been killed or wounded"},
-    ]},
-}
-INPUT_BODY = {"required": True, "content": {
-    "application/ld+json": {"schema": ref("AnnotationInput"), "example": EXAMPLE_INPUT},
-    "application/json": {"schema": ref("AnnotationInput")}}}
-UPDATE_SCHEMA = deepcopy(SCHEMAS["AnnotationInput"]) | {
-    "required": ["body"],
-    "description": "As for a new annotation; the target may be left out (it cannot change).",
-}
-SCHEMAS["AnnotationUpdate"] = UPDATE_SCHEMA
-UPDATE_BODY = {"required": True, "content": {"application/ld+json": {"schema": ref("AnnotationUpdate"),
-                                                                     "example": EXAMPLE_INPUT},
-                                             "application/json": {"schema": ref("AnnotationUpdate")}}}
-
-PATHS = {
-    "/articles": {"get": {
-        "operationId": "listArticles",
-        "summary": "Articles, oldest first, a page at a time",
-        "parameters": [
-            {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1,
-                                                                           "maximum": 2**31 - 1, "default": 1}},
-            {"name": "per_page", "in": "query", "required": False,
-             "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
-        ],
-        "responses": {"200": {"description": "One page of articles; Link has first, last, next and prev.",
-                              "headers": {"Link": {"schema": STRING}},
-                              "content": {"application/json": {"schema": ref("ArticlePage")}}},
-                      **errors(400)},
-    }},
-    "/articles/{article_id}": {"get": {
-        "operationId": "getArticle",
-        "summary": "One article with its text and versions",
-        "parameters": [ARTICLE_ID],
-        "responses": {"200": {"description": "The article.",
-                              "content": {"application/json": {"schema": ref("ArticleDetail")}}}, **errors()},
-    }},
-    "/articles/{article_id}/versions/{number}": {"get": {
-        "operationId": "getArticleVersion",
-        "summary": "One version of the article, with its text",
-        "parameters": [ARTICLE_ID, path_id("number", "The version's number (1 is the text the article was added with).")],
-        "responses": {"200": {"description": "The version.",
-                              "content": {"application/json": {"schema": ref("ArticleVersionText")}}}, **errors()},
-    }},
-    "/articles/{article_id}/annotations": {
-        "get": {
-            "operationId": "listAnnotations",
-            "summary": "The article's annotations you may read, as a W3C AnnotationCollection",
-            "description": "Your own (drafts too); others' submitted ones as blind review allows (a lead sees "
-                           "every submitted one).",
-            "parameters": [ARTICLE_ID],
-            "responses": {"200": {"description": "The collection, every item on its first page.",
-                                  "content": {"application/ld+json": {"schema": ref("AnnotationCollection")}}},
-                          **errors()},
-        },
-        "post": {
-            "operationId": "createAnnotation",
-            "summary": "Annotate words of the article",
-            "parameters": [ARTICLE_ID, SUBMIT, ARTICLE_VERSION],
-            "requestBody": INPUT_BODY,
-            "responses": {"201": {"description": "Created (a draft unless submit=true).",
-                                  "headers": {"Location": {"schema": STRING}, **ETAG},
-                                  "content": ANNOTATION_CONTENT},
-                          **errors(400, 409, 413, 415, 422)},
-        },
-    },
-    "/annotations/{annotation_id}": {
-        "get": {
-            "operationId": "getAnnotation",
-            "summary": "One annotation, with its ETag",
-            "parameters": [ANNOTATION_ID],
-            "responses": {"200": {"description": "The annotation.", "headers": ETAG, "content": ANNOTATION_CONTENT},
-                          **errors(403)},
-        },
-        "put": {
-            "operationId": "updateAnnotation",
-            "summary": "Replace your annotation's verdict, note and sources",
-            "parameters": [ANNOTATION_ID, if_match(True), SUBMIT],
-            "requestBody": UPDATE_BODY,
-            "responses": {"200": {"description": "The annotation as saved.", "headers": ETAG,
-                                  "content": ANNOTATION_CONTENT},
-                          **errors(400, 403, 409, 413, 415, 422, 428)},
-        },
-        "delete": {
-            "operationId": "deleteAnnotation",
-            "summary": "Delete your annotation (hidden; a lead can restore it)",
-            "parameters": [ANNOTATION_ID, if_match(True)],
-            "responses": {"204": {"description": "Deleted."}, **errors(403, 409, 428)},
-        },
-    },
-    "/annotations/{annotation_id}/submit": {"post": {
-        "operationId": "submitAnnotation",
-        "summary": "Submit your draft or returned annotation",
-        "parameters": [ANNOTATION_ID, if_match(False)],
-        "responses": {"200": {"description": "The annotation, submitted.", "headers": ETAG,
-                              "content": ANNOTATION_CONTENT}, **errors(403, 409, 422)},
-    }},
-    "/articles/{article_id}/claims": {"get": {
-        "operationId": "listClaims",
-        "summary": "The article's claims you know of, with their final verdicts",
-        "description": "Every claim with an annotation you may know of, or with a final verdict, in text "
-                       "order; final is null until a lead settles the claim.",
-        "parameters": [ARTICLE_ID],
-        "responses": {"200": {"description": "The claims.",
-                              "content": {"application/json": {"schema": ref("ClaimList")}}}, **errors()},
-    }},
-    "/openapi.json": {"get": {
-        "operationId": "getOpenAPI",
-        "summary": "This document",
-        "security": [],
-        "responses": {"200": {"description": "The OpenAPI 3.1 document.",
-                              "content": {"application/json": {"schema": {"type": "object"}}}}},
-    }},
+CONVERTER_TYPES = {"int": "integer", "default": "string", "string": "string", "path": "string"}
+INFO = {
+    "title": "Fact-check annotator API",
+    "version": "1.0.0",
+    "description": "Articles, annotations as W3C Web Annotations, and claims with their final verdicts. "
+                   "Authenticate with a personal API token (settings page /settings/tokens, or "
+                   "`flask create-token USER`): Authorization: Bearer <token>. Session cookies are not "
+                   "accepted. Errors are RFC 9457 application/problem+json.",
 }
 
 
-def document() -> dict:
-    """The OpenAPI document (a fresh copy: callers may change it)."""
-    return deepcopy({
+@dataclass(frozen=True)
+class Reply:
+    """One documented answer: its model (or a bare JSON Schema), media type and headers."""
+
+    description: str
+    model: type[BaseModel] | None = None
+    media_type: str = JSON
+    headers: tuple[str, ...] = ()
+    schema: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What a view takes and answers. ``errors``: problem statuses beyond 401 and 404 (none when ``public``)."""
+
+    operation_id: str
+    responses: dict[int, Reply]
+    errors: tuple[int, ...] = ()
+    path: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    headers: type[BaseModel] | None = None
+    body: type[BaseModel] | None = None
+    body_media_types: tuple[str, ...] = (W3C_JSON, JSON)
+    description: str | None = None
+    public: bool = False
+    summary: str = field(default="", compare=False)
+
+
+OPERATIONS: dict[Callable[..., Any], Operation] = {}
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def operation(operation_id: str, responses: dict[int, Reply], **options: Any) -> Callable[[View], View]:
+    """Declare the view's operation for the document (the view itself is left as it is)."""
+
+    def record(view: View) -> View:
+        summary = (getdoc(view) or "").split("\n\n")[0].replace("\n", " ").removesuffix(".")
+        OPERATIONS[view] = Operation(operation_id, responses, summary=summary, **options)
+        return view
+
+    return record
+
+
+class OpenAPISchema(GenerateJsonSchema):
+    """pydantic's JSON Schema, without a title on every property nor a null default on non-null ones."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> dict[str, Any]:
+        json_schema = super().default_schema(schema)
+        if "default" in json_schema and json_schema["default"] is None:
+            del json_schema["default"]
+        return json_schema
+
+
+def document(app: Flask | None = None) -> dict[str, Any]:
+    """The OpenAPI document of ``app``'s API routes (by default the current app's), built once per app; a
+    fresh copy, which callers may change. ``api.standalone.document()`` needs no app."""
+    app = app or current_app
+    if "api.openapi" not in app.extensions:
+        app.extensions["api.openapi"] = build(app)
+    return deepcopy(app.extensions["api.openapi"])
+
+
+def api_rules(app: Flask) -> Iterator[Rule]:
+    """The URL rules of the API blueprint."""
+    return (rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith(BLUEPRINT + "."))
+
+
+def openapi_path(rule: Rule) -> str:
+    """``/api/v1/articles/<int:article_id>`` as OpenAPI writes it: ``/articles/{article_id}``."""
+    path = rule.rule.removeprefix(PREFIX)
+    for _, written, name in _variables(rule):
+        path = path.replace(f"<{written}>", "{" + name + "}")
+    return path
+
+
+def _variables(rule: Rule) -> list[tuple[str, str, str]]:
+    """(converter, written form, name) of each variable of the rule, in order."""
+    found = []
+    for part in rule.rule.split("<")[1:]:
+        written = part.split(">")[0]
+        converter, _, name = written.rpartition(":")
+        found.append((converter.split("(")[0] or "default", written, name))
+    return found
+
+
+def build(app: Flask) -> dict[str, Any]:
+    """The document: every API rule of ``app``, each view's declared operation, the models as components."""
+    rules = [rule for rule in api_rules(app)]
+    operations = []
+    for rule in rules:
+        view = app.view_functions[rule.endpoint]
+        if view not in OPERATIONS:
+            raise LookupError(f"{rule.endpoint} ({rule.rule}) declares no @operation for the OpenAPI document")
+        operations.append((rule, OPERATIONS[view]))
+    wanted: list[tuple[type[BaseModel], JsonSchemaMode]] = [(Problem, "serialization")]
+    for _, op in operations:
+        wanted += [(op.body, "validation")] if op.body else []
+        wanted += [(r.model, "serialization") for r in op.responses.values() if r.model]
+    refs, definitions = models_json_schema(list(dict.fromkeys(wanted)), ref_template=REF,
+                                           schema_generator=OpenAPISchema)
+    schemas = definitions.get("$defs", {})
+    paths: dict[str, dict[str, Any]] = {}
+    for rule, op in operations:
+        item = _operation(rule, op, refs, schemas)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            paths.setdefault(openapi_path(rule), {})[method.lower()] = deepcopy(item)
+    problem = refs[(Problem, "serialization")]
+    responses = {str(status): {"description": text, "content": {PROBLEM_JSON: {"schema": problem}}}
+                 for status, text in STATUSES.items()}
+    responses["401"]["headers"] = {"WWW-Authenticate": HEADERS["WWW-Authenticate"]}
+    return {
         "openapi": "3.1.0",
-        "info": {
-            "title": "Fact-check annotator API",
-            "version": "1.0.0",
-            "description": "Articles, annotations as W3C Web Annotations, and claims with their final verdicts. "
-                           "Authenticate with a personal API token (settings page /settings/tokens, or "
-                           "`flask create-token USER`): Authorization: Bearer <token>. Session cookies are not "
-                           "accepted. Errors are RFC 9457 application/problem+json.",
-        },
-        "servers": [{"url": "/api/v1"}],
+        "info": INFO,
+        "servers": [{"url": PREFIX}],
         "security": [{"bearerAuth": []}],
-        "paths": PATHS,
+        "paths": paths,
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                "description": "A personal API token, fca_…"}},
-            "schemas": SCHEMAS,
-            "responses": RESPONSES,
+            "schemas": schemas,
+            "responses": responses,
         },
-    })
+    }
+
+
+def _operation(rule: Rule, op: Operation, refs: dict[Any, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
+    if op.description:
+        found["description"] = op.description
+    parameters = [*_path_parameters(rule, op.path), *_parameters(op.query, "query"),
+                  *_parameters(op.headers, "header")]
+    if parameters:
+        found["parameters"] = parameters
+    if op.body:
+        schema = refs[(op.body, "validation")]
+        examples = schemas[schema["$ref"].rsplit("/", 1)[1]].get("examples", [])
+        content = {media_type: {"schema": schema} for media_type in op.body_media_types}
+        if examples:
+            content[op.body_media_types[0]]["example"] = examples[0]
+        found["requestBody"] = {"required": True, "content": content}
+    responses: dict[str, Any] = {}
+    for status, reply in op.responses.items():
+        answer: dict[str, Any] = {"description": reply.description}
+        if reply.headers:
+            answer["headers"] = {name: HEADERS[name] for name in reply.headers}
+        schema = refs[(reply.model, "serialization")] if reply.model else reply.schema
+        if schema is not None:
+            answer["content"] = {reply.media_type: {"schema": schema}}
+        responses[str(status)] = answer
+    if not op.public:
+        responses |= {str(s): {"$ref": f"#/components/responses/{s}"} for s in (401, 404, *op.errors)}
+    found["responses"] = responses
+    if op.public:
+        found["security"] = []
+    return found
+
+
+def _path_parameters(rule: Rule, model: type[BaseModel] | None) -> list[dict[str, Any]]:
+    """The rule's variables, described by the view's path model (which must name exactly those)."""
+    variables = _variables(rule)
+    described = _parameters(model, "path") if model else []
+    by_name = {p["name"]: p for p in described}
+    if set(by_name) != {name for _, _, name in variables}:
+        raise ValueError(f"{rule.rule}: the path model describes {sorted(by_name)}, not the rule's variables")
+    for converter, _, name in variables:
+        expected = CONVERTER_TYPES.get(converter, "string")
+        if by_name[name]["schema"].get("type") != expected:
+            raise ValueError(f"{rule.rule}: {name} is {expected} in the URL but not in the path model")
+    return [by_name[name] for _, _, name in variables]
+
+
+def _parameters(model: type[BaseModel] | None, where: str) -> list[dict[str, Any]]:
+    """One parameter for each of the model's fields (by alias), its description and example lifted out."""
+    if model is None:
+        return []
+    schema = model.model_json_schema(by_alias=True, ref_template=REF, schema_generator=OpenAPISchema)
+    found = []
+    for name, prop in schema.get("properties", {}).items():
+        prop = dict(prop)
+        parameter: dict[str, Any] = {"name": name, "in": where,
+                                     "required": where == "path" or name in schema.get("required", [])}
+        if "description" in prop:
+            parameter["description"] = prop.pop("description")
+        if prop.get("examples"):
+            parameter["example"] = prop.pop("examples")[0]
+        parameter["schema"] = prop
+        found.append(parameter)
+    return found

@@ -17,7 +17,7 @@ from annotator.services import checks
 from annotator.services.imports import ItemReport, import_document, totals_line
 from annotator.services.spans import OPERATOR
 from annotator.services.users import find_user
-from annotator.web.exports import FORMATS
+from annotator.services.exports import FORMATS, Addresses
 
 
 def describe_import(report: ItemReport) -> str:
@@ -97,12 +97,13 @@ def import_claimreview(file):
 def export(article_id, export_format, output):
     """Export an article's annotations (W3C Web Annotation JSON-LD or CSV) or its ClaimReviews."""
     article = existing_article(article_id)
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        chunks = FORMATS[export_format](session=db.session(), article=article, viewer=OPERATOR)
-        if output is None:
-            for chunk in chunks:
-                click.echo(chunk, nl=False)
-        else:
-            with output.open("w", encoding="utf-8") as file:
-                file.writelines(chunks)
-            click.echo(f"Wrote {export_format} export of article {article_id} to {output}")
+    chunks = FORMATS[export_format](session=db.session(), article=article, viewer=OPERATOR,
+                                    addresses=Addresses.under(current_app.config["BASE_URL"]),
+                                    organisation=current_app.config["ORGANISATION_NAME"])
+    if output is None:
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
+    else:
+        with output.open("w", encoding="utf-8") as file:
+            file.writelines(chunks)
+        click.echo(f"Wrote {export_format} export of article {article_id} to {output}")

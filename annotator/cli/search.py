@@ -12,7 +12,7 @@ from annotator.domain.text import one_line
 from annotator.domain.verdicts import KEYS
 from annotator.services.spans import OPERATOR
 from annotator.services.users import find_user
-from annotator.web.search import form_filters, search_form
+from annotator.services.search_form import form_filters, search_form
 
 
 @commands.command("search", cls=OneLineCommand)

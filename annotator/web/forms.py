@@ -10,12 +10,10 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
     PasswordField,
-    SelectChoice,
     SelectMultipleField,
     SelectField,
     StringField,
@@ -25,7 +23,6 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from annotator.domain import verdicts
 from annotator.services.users import login_name
 from annotator.services.content import (NOTE_MAX_LENGTH, CleanTextMeta, ContentFields, ContentForm,
                                          check_verdict, content_form,
@@ -205,52 +202,6 @@ class ReattachForm(AppForm):
     end = IntegerField("End", validators=[InputRequired()])
     quote = HiddenField("Quote", validators=[InputRequired()])
     article_version = IntegerField("Article version", validators=[InputRequired()])
-
-
-SEARCH_MAX_LENGTH = 500
-SEARCH_STATUSES = (("draft", "Draft"), ("submitted", "Submitted"), ("returned", "Returned"))
-
-
-def listed_choice(message: str):
-    """A validator: the value is empty or one of the field's choices (set by the view)."""
-
-    def check(form, field) -> None:
-        if field.data and field.data not in {str(choice.value) for choice in field.choices}:
-            raise ValidationError(message)
-
-    return check
-
-
-class SearchForm(Form):
-    """The search page's words and filters: a GET form (no CSRF token); reviewer and article choices
-    are filled in from the database by ``search.search_form``."""
-
-    class Meta(CleanTextMeta):
-        pass
-
-    q = StringField("Search", id="search-q", validators=[Optional(), Length(max=SEARCH_MAX_LENGTH,
-                    message=f"Keep the search under {SEARCH_MAX_LENGTH} characters.")],
-                    render_kw={"type": "search", "placeholder": 'words, "a phrase", -left-out, this OR that'})
-    verdict = SelectField("Verdict", id="search-verdict", choices=[SelectChoice("", "Any verdict"),
-                                              *(SelectChoice(k, name) for k, name in verdicts.choices())],
-                          validate_choice=False,
-                          validators=[listed_choice("Choose a verdict from the scale.")])
-    reviewer = SelectField("Reviewer", id="search-reviewer", choices=[], validate_choice=False,
-                           validators=[listed_choice("Choose a reviewer from the list.")])
-    status = SelectField("Status", id="search-status", choices=[SelectChoice("", "Any status"),
-                                            *(SelectChoice(k, name) for k, name in SEARCH_STATUSES)],
-                         validate_choice=False,
-                         validators=[listed_choice("Choose draft, submitted or returned.")])
-    article = SelectField("Article", id="search-article", choices=[], validate_choice=False,
-                          validators=[listed_choice("Choose an article from the list.")])
-    date_from = DateField("From", name="from", id="search-from", validators=[Optional()], render_kw={"type": "date"},
-                          description="Last changed on or after")
-    date_to = DateField("To", name="to", id="search-to", validators=[Optional()], render_kw={"type": "date"},
-                        description="Last changed on or before")
-
-    def validate_date_to(self, field) -> None:
-        if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("The end date comes before the start date.")
 
 
 class SameClaimForm(AppForm):

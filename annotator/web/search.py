@@ -3,50 +3,24 @@
 ``GET /search?q=…&verdict=…&reviewer=…&status=…&article=…&from=…&to=…`` answers the page with the
 results; an htmx request from the form gets the form and results alone, and "Show more"
 (``page=N`` with htmx) the next page of results alone. Without words, the filters list the
-matching annotations, newest first. The query and the index live in ``search_index``.
+matching annotations, newest first. The query lives in ``services.search``, the form in ``services.search_form``.
 """
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
-from sqlmodel import Session, select
-from wtforms import SelectChoice
 
 from annotator.extensions import db
 from annotator.services import search as search_service
 from annotator.domain import search_syntax
-from annotator.web.forms import SearchForm
-from annotator.db.models import Article, User
+from annotator.services.search_form import form_filters, search_form
 from annotator.web.helpers import htmx_request
 
 bp = Blueprint("search", __name__)
 
 PAGE_SIZE = 50
 MAX_PAGE = 200  # 10,000 results: past that, narrow the search
-
-
-def search_form(*, session: Session, args) -> SearchForm:
-    """The search form bound to ``args``, with every reviewer and article to choose from (two queries)."""
-    form = SearchForm(args)
-    form.reviewer.choices = [SelectChoice("", "Any reviewer"), *(SelectChoice(username, name) for username, name in
-                                                                  session.exec(select(User.username, User.display_name)
-                                                                  .order_by(User.display_name, User.username)))]
-    form.article.choices = [SelectChoice("", "Any article"), *(SelectChoice(str(i), title) for i, title in session.exec(
-        select(Article.id, Article.title).order_by(Article.title, Article.id)))]
-    return form
-
-
-def form_filters(form: SearchForm) -> search_service.SearchFilters:
-    """The filters a validated form selects."""
-    return search_service.SearchFilters(
-        verdict=form.verdict.data or None,
-        reviewer=form.reviewer.data or None,
-        status=form.status.data or None,
-        article=int(form.article.data) if form.article.data else None,
-        date_from=form.date_from.data,
-        date_to=form.date_to.data,
-    )
 
 
 def search_context() -> tuple[dict, int]:

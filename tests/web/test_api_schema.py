@@ -13,7 +13,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from annotator.extensions import db
-from annotator.api import openapi
+from annotator.api import standalone
 from tests.web.api_helpers import bearer, make_token, seed_api_world
 
 
@@ -23,11 +23,11 @@ def test_the_document_is_valid_openapi_3_1(client):
     document = response.get_json()
     assert document["openapi"] == "3.1.0"
     validate(document)
-    assert document == openapi.document()
+    assert document == standalone.document()
 
 
 def test_every_api_route_is_in_the_document(app):
-    documented = {(path, method) for path, item in openapi.document()["paths"].items() for method in item}
+    documented = {(path, method) for path, item in standalone.document()["paths"].items() for method in item}
     in_app = set()
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
@@ -37,7 +37,7 @@ def test_every_api_route_is_in_the_document(app):
 
 
 def test_every_operation_documents_the_errors_it_can_answer():
-    for path, item in openapi.document()["paths"].items():
+    for path, item in standalone.document()["paths"].items():
         for method, operation in item.items():
             if path != "/openapi.json":
                 assert {"401", "404"} <= set(operation["responses"]), (method, path)
@@ -55,7 +55,7 @@ def token(app):
 
 
 # Loaded from the document as the app serves it; each test case is sent to that test's app (WSGI).
-schema = schemathesis.openapi.from_dict(openapi.document())
+schema = schemathesis.openapi.from_dict(standalone.document())
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
 

@@ -197,7 +197,7 @@ def test_the_authors_exports_leave_the_verdict_out_and_read_back_without_a_crash
 def test_the_api_gives_a_null_verdict_for_a_draft_without_one(app, client, demo_article, drafts):
     from jsonschema import Draft202012Validator
 
-    from annotator.api import openapi
+    from annotator.api import standalone
 
     token = make_token(app, "reviewer")
     claims = client.get(f"/api/v1/articles/{demo_article.id}/claims", headers=bearer(token)).get_json()
@@ -205,7 +205,7 @@ def test_the_api_gives_a_null_verdict_for_a_draft_without_one(app, client, demo_
     assert mine and mine[0]["verdict"] is None and mine[0]["status"] == "draft"
     one = client.get(f"/api/v1/annotations/{drafts[BARE].id}", headers=bearer(token))
     assert one.status_code == 200 and "body" not in one.get_json()
-    document = openapi.document()
+    document = standalone.document()
     for name, value in (("ClaimList", claims), ("Annotation", one.get_json())):
         schema = {**document["components"]["schemas"][name], "components": document["components"]}
         Draft202012Validator(schema).validate(value)

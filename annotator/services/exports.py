@@ -1,0 +1,135 @@
+"""The export documents of an article: W3C Web Annotation JSON-LD, CSV and ClaimReview, as the viewer
+may see them, streamed in pieces. The views, the API and the CLI pass in where things live
+(:class:`Addresses`), so that the documents name this app's pages without a request."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from annotator.db.models import Article, FinalVerdict, Span
+from annotator.formats import exports as formats
+from annotator.services import checks, spans
+
+
+@dataclass(frozen=True)
+class Addresses:
+    """The app's absolute address (``http://host/`` and any prefix it is mounted under), and the pages
+    under it that exports point to."""
+
+    root: str
+
+    @classmethod
+    def under(cls, root: str) -> Addresses:
+        return cls(root.rstrip("/") + "/")
+
+    def article(self, article_id: int) -> str:
+        return f"{self.root}articles/{article_id}"
+
+    def claim(self, article_id: int, span_id: int) -> str:
+        return f"{self.root}articles/{article_id}?span={span_id}"
+
+    def annotation(self, annotation_id: int) -> str:
+        return f"{self.root}annotations/{annotation_id}"
+
+    def collection(self, article_id: int) -> str:
+        return f"{self.root}articles/{article_id}/annotations.jsonld"
+
+
+def article_iri(article: Article, addresses: Addresses) -> str:
+    """The article's public address: its source URL, or its page here."""
+    return article.source_url or addresses.article(article.id)
+
+
+def records(session: Session, article: Article, viewer, addresses: Addresses) -> Iterator[formats.AnnotationRecord]:
+    """The annotations ``viewer`` may read, as export records, streamed from the database in batches."""
+    related = related_addresses(session, article, addresses, settled_only=not viewer.is_lead)
+    for item in spans.exportable_annotations(session=session, article=article, viewer=viewer):
+        yield formats.AnnotationRecord(
+            id=item.id, iri=addresses.annotation(item.id),
+            creator_name=item.creator_name, creator_username=item.creator_username,
+            created=item.created_at, modified=item.updated_at, verdict=item.verdict, note=item.note,
+            start=item.start if item.placed else None, end=item.end if item.placed else None, quote=item.quote,
+            prefix=item.prefix, suffix=item.suffix,
+            sources=tuple(formats.SourceRecord(*source) for source in item.sources),
+            related=related.get(item.span_id, ()),
+        )
+
+
+def related_addresses(session: Session, article: Article, addresses: Addresses, *,
+                      settled_only: bool) -> dict[int, tuple[str, ...]]:
+    """For each span of the article, the addresses of what a lead marked as the same claim
+    (other claims' pages here, then external reviews)."""
+    return {span_id: tuple([addresses.claim(article_id, other_id) for other_id, article_id in found.claims]
+                           + found.reviews)
+            for span_id, found in checks.related_in_article(session=session, article_id=article.id,
+                                                            settled_only=settled_only).items()}
+
+
+def w3c_document(*, session: Session, article: Article, viewer, addresses: Addresses, **_) -> Iterator[str]:
+    """The article's AnnotationCollection as ``viewer`` may see it, as streamed JSON text."""
+    return formats.w3c_collection_json(
+        records(session, article, viewer, addresses),
+        collection_id=addresses.collection(article.id),
+        label=f"Fact-check annotations on “{article.title}”",
+        target_source=article_iri(article, addresses),
+    )
+
+
+def csv_document(*, session: Session, article: Article, viewer, addresses: Addresses, **_) -> Iterator[str]:
+    return formats.csv_lines(records(session, article, viewer, addresses))
+
+
+def claimreview_document(*, session: Session, article: Article, addresses: Addresses, organisation: str,
+                         **_) -> list[dict]:
+    """One ClaimReview per settled claim of the article, in text order (final verdicts are public)."""
+    statement = (select(FinalVerdict, Span).join(Span, Span.id == FinalVerdict.span_id)
+                 .where(Span.article_id == article.id).order_by(Span.start, Span.end, Span.id))
+    reviews = []
+    # A published review points only to settled claims (and to other fact-checkers' reviews).
+    related = related_addresses(session, article, addresses, settled_only=True)
+    for final, span in session.exec(statement):
+        record = formats.FinalVerdictRecord(
+            url=addresses.claim(article.id, span.id),
+            quote=final.quote or span.quote, verdict=final.verdict, rationale=final.rationale,
+            settled=final.created_at, modified=final.updated_at,
+            cited=tuple(formats.SourceRecord(c["url"], c.get("title", ""), c.get("excerpt", ""))
+                        for c in final.cited_sources),
+            same_as=related.get(span.id, ()),
+        )
+        reviews.append(formats.claim_review(
+            record, organisation=organisation, article_url=article_iri(article, addresses),
+            publisher=article.publisher,
+            article_date=article.published_on.isoformat() if article.published_on else None,
+        ))
+    return reviews
+
+
+def claimreview_json(**kwargs) -> Iterator[str]:
+    # A few reviews per article at most: no need to stream them.
+    yield json.dumps(claimreview_document(**kwargs), ensure_ascii=False, indent=2) + "\n"
+
+
+# Each format gives its document as chunks of text, so that large exports stream. Each takes
+# session=, article=, viewer=, addresses= and organisation= (and ignores what it does not need).
+FORMATS: dict[str, Callable[..., Iterator[str]]] = {
+    "w3c": w3c_document,
+    "claimreview": claimreview_json,
+    "csv": csv_document,
+}
+
+
+def in_pieces(chunks: Iterable[str], size: int = 64 * 1024) -> Iterator[str]:
+    """The chunks joined into pieces of about ``size`` characters: one write per piece, not per annotation."""
+    piece: list[str] = []
+    length = 0
+    for chunk in chunks:
+        piece.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            yield "".join(piece)
+            piece, length = [], 0
+    if piece:
+        yield "".join(piece)
