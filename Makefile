@@ -1,11 +1,12 @@
 # `make run`: install into .venv, create the SQLite database, load the demo, serve on 127.0.0.1:5000.
 # `make test`: install runtime + dev requirements into .venv and run the whole suite.
+# `make docs`: build the documentation site (docs/ -> site/) with MkDocs, failing on any warning.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run serve test test-pg bench bench-live audit clean
+.PHONY: run serve test test-pg docs bench bench-live audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,11 @@ $(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(PIP) -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
+
+# The docs build imports the app (CLI and API references), so its tools go into the same .venv.
+$(VENV)/.docs-installed: requirements-docs.txt $(VENV)/.dev-installed
+	$(PIP) --require-hashes -r requirements-docs.txt
+	touch $@
 
 run: $(VENV)/.runtime-installed
 	$(BIN)/flask --app app load-demo
@@ -30,6 +36,11 @@ serve: $(VENV)/.runtime-installed
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest
+
+# --strict: a broken link, a missing page or a failing reference is an error. Nothing is fetched while
+# building (no web fonts, no CDN scripts); the screenshots in docs/img come from scripts/docs_screenshots.py.
+docs: $(VENV)/.docs-installed
+	$(BIN)/python -m mkdocs build --strict
 
 # The same suite on PostgreSQL: ANNOTATOR_TEST_DATABASE_URL, or a throwaway cluster started here.
 test-pg: $(VENV)/.dev-installed
@@ -71,4 +82,4 @@ audit: $(AUDIT)/.installed
 		-r requirements.txt -r requirements-dev.txt -r requirements-audit.txt
 
 clean:
-	rm -rf $(VENV) $(AUDIT) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(AUDIT) .pytest_cache .hypothesis site
