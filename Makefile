@@ -1,20 +1,26 @@
 # `make run`: install into .venv, create the SQLite database, load the demo, serve on 127.0.0.1:5000.
 # `make test`: install runtime + dev requirements into .venv and run the whole suite.
+# `make lock`: re-pin the requirements (pip-tools) from requirements*.in.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run serve test test-pg bench bench-live audit clean
+.PHONY: run serve test test-pg lock bench bench-live audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# The requirements files are pinned with hashes (make lock), so pip checks every download. That needs
+# pip 23.3 or later, which matches extras by their normalised names (justext asks for lxml[html_clean],
+# lxml offers html-clean); a new venv may come with an older one.
 $(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(PIP) "pip>=23.3"
 	$(PIP) -r requirements.txt
 	touch $@
 
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(PIP) "pip>=23.3"
 	$(PIP) -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
@@ -58,11 +64,22 @@ bench-live: $(VENV)/.dev-installed
 	$(BIN)/python bench/crash_safety.py --database both
 	$(BIN)/python bench/live_updates.py
 
+# Compiles requirements*.in into the pinned, hashed requirements*.txt. A pin already in a .txt file is
+# kept while it satisfies the .in files; to move one: make lock LOCK_ARGS="--upgrade-package NAME".
+# requirements-dev.txt is constrained to requirements.txt's versions, so it comes second.
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
+lock: $(VENV)/.dev-installed
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) -o requirements-audit.txt requirements-audit.in
+
 # Known vulnerabilities in the pinned requirements (pip-audit, PyPI's advisory data). --strict fails
 # when a package cannot be checked, so an unreachable advisory service never passes as "no vulnerability".
 AUDIT := .venv-audit
 $(AUDIT)/.installed: requirements-audit.txt
 	$(PYTHON) -m venv $(AUDIT)
+	$(AUDIT)/bin/python -m pip install --quiet --disable-pip-version-check "pip>=23.3"
 	$(AUDIT)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-audit.txt
 	touch $@
 
