@@ -13,15 +13,18 @@ $(BIN)/python:
 
 # The requirements files are pinned with hashes (make lock), so pip checks every download. That needs
 # pip 23.3 or later, which matches extras by their normalised names (justext asks for lxml[html_clean],
-# lxml offers html-clean); a new venv may come with an older one.
-$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+# lxml offers html-clean); a new venv may come with an older one. The project itself is then installed
+# editable, without dependencies, for the `annotator` command.
+$(VENV)/.runtime-installed: requirements.txt pyproject.toml | $(BIN)/python
 	$(PIP) "pip>=23.3"
 	$(PIP) -r requirements.txt
+	$(PIP) --no-deps -e .
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/python
 	$(PIP) "pip>=23.3"
 	$(PIP) -r requirements-dev.txt
+	$(PIP) --no-deps -e .
 	touch $@ $(VENV)/.runtime-installed
 
 run: $(VENV)/.runtime-installed
@@ -88,4 +91,4 @@ audit: $(AUDIT)/.installed
 		-r requirements.txt -r requirements-dev.txt -r requirements-audit.txt
 
 clean:
-	rm -rf $(VENV) $(AUDIT) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(AUDIT) .pytest_cache .hypothesis .mypy_cache .ruff_cache .import_linter_cache .grimp_cache build *.egg-info
