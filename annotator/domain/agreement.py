@@ -17,6 +17,7 @@ pairs (each unordered pair of reviewers of a claim counted once).
 Alpha is computed exactly (``fractions.Fraction``) and converted to float at
 the end, so equal inputs up to relabelling or reordering give equal floats.
 """
+
 from __future__ import annotations
 
 import functools
@@ -164,12 +165,14 @@ def group_claims(spans: Iterable[JudgedSpan], threshold: float = DEFAULT_THRESHO
         merged: dict[int, str] = {}
         for span in sorted(members, key=lambda s: s.span_id):
             merged.update(span.judgements)  # later (higher) span_id overwrites
-        claims.append(Claim(
-            span_ids=tuple(sorted(s.span_id for s in members)),
-            start=min(s.start for s in members),
-            end=max(s.end for s in members),
-            judgements=tuple(sorted(merged.items())),
-        ))
+        claims.append(
+            Claim(
+                span_ids=tuple(sorted(s.span_id for s in members)),
+                start=min(s.start for s in members),
+                end=max(s.end for s in members),
+                judgements=tuple(sorted(merged.items())),
+            )
+        )
     return claims
 
 
@@ -224,7 +227,7 @@ class Tally:
         self.ranked_units += 1
         for i, c in enumerate(ranked):
             self.rank_totals[c] += 1
-            for k in ranked[i + 1:]:
+            for k in ranked[i + 1 :]:
                 if c != k:
                     low, high = min(c, k), max(c, k)
                     self.ranked_pairs[m, low, high] += 2  # (c, k) and (k, c): delta is symmetric
@@ -238,12 +241,20 @@ class Tally:
                     self.near_misses += verdicts.adjacent(values[i], values[j])
 
     def __add__(self, other: Tally) -> Tally:
-        return Tally(self.claims + other.claims, self.compared + other.compared, self.unanimous + other.unanimous,
-                     self.values + other.values, self.same_pairs_by_size + other.same_pairs_by_size,
-                     self.totals + other.totals, self.ranked_units + other.ranked_units,
-                     self.ranked_pairs + other.ranked_pairs, self.rank_totals + other.rank_totals,
-                     self.unranked + other.unranked, self.disagreeing_pairs + other.disagreeing_pairs,
-                     self.near_misses + other.near_misses)
+        return Tally(
+            self.claims + other.claims,
+            self.compared + other.compared,
+            self.unanimous + other.unanimous,
+            self.values + other.values,
+            self.same_pairs_by_size + other.same_pairs_by_size,
+            self.totals + other.totals,
+            self.ranked_units + other.ranked_units,
+            self.ranked_pairs + other.ranked_pairs,
+            self.rank_totals + other.rank_totals,
+            self.unranked + other.unranked,
+            self.disagreeing_pairs + other.disagreeing_pairs,
+            self.near_misses + other.near_misses,
+        )
 
     def ordinal_alpha(self) -> Fraction | None:
         """Krippendorff's alpha with the ordinal metric, exact; None when undefined (no unit with two
@@ -265,7 +276,7 @@ class Tally:
         expected = 0
         for i, c in enumerate(ranks):
             running = totals[c]
-            for k in ranks[i + 1:]:
+            for k in ranks[i + 1 :]:
                 running += totals[k]
                 d = (2 * running - totals[c] - totals[k]) ** 2
                 distance[c, k] = d
@@ -346,8 +357,14 @@ def _ordinal_effect(values: tuple[str, ...]) -> tuple:
     part = Tally()
     part.add_ranked_unit(ranks)
     part.add_pairs(list(values))
-    return (part.ranked_units, tuple(part.rank_totals.items()), tuple(part.ranked_pairs.items()), part.unranked,
-            part.disagreeing_pairs, part.near_misses)
+    return (
+        part.ranked_units,
+        tuple(part.rank_totals.items()),
+        tuple(part.ranked_pairs.items()),
+        part.unranked,
+        part.disagreeing_pairs,
+        part.near_misses,
+    )
 
 
 def tally_of(claims: list[Claim]) -> Tally:

@@ -4,6 +4,7 @@ Pure functions. The character diff is cleaned up to whole words and phrases
 (diff-match-patch's semantic clean-up), so a changed figure reads as one
 deletion beside one insertion rather than scattered letters.
 """
+
 from __future__ import annotations
 
 import re
@@ -86,13 +87,17 @@ def compare(old: str, new: str) -> TextDiff:
 def as_text(comparison: TextDiff) -> str:
     """The diff as plain text, wdiff's way: ``[-deleted-]`` and ``{+inserted+}``, a paragraph a line."""
     marks = {SAME: "{}", ADDED: "{{+{}+}}", REMOVED: "[-{}-]"}
-    return "\n".join("".join(marks[p.kind].format("¶" if p.breaks else p.text) for p in paragraph)
-                     for paragraph in comparison.paragraphs)
+    return "\n".join(
+        "".join(marks[p.kind].format("¶" if p.breaks else p.text) for p in paragraph)
+        for paragraph in comparison.paragraphs
+    )
 
 
 def summary(comparison: TextDiff) -> str:
     if comparison.identical:
         return "the same text"
-    return (f"{comparison.changes} change{'' if comparison.changes == 1 else 's'}: "
-            f"{comparison.added_words} word{'' if comparison.added_words == 1 else 's'} inserted, "
-            f"{comparison.removed_words} deleted")
+    return (
+        f"{comparison.changes} change{'' if comparison.changes == 1 else 's'}: "
+        f"{comparison.added_words} word{'' if comparison.added_words == 1 else 's'} inserted, "
+        f"{comparison.removed_words} deleted"
+    )

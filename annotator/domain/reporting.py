@@ -5,6 +5,7 @@ orders the settled claims in reading order, counts them by verdict and summarise
 still open. Orphaned claims (their words are gone from the latest version, so their offsets
 belong to an older text) come after the others, in the order they were made.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -86,8 +87,9 @@ class VerdictCount:
 
 def reading_order(claims: Iterable) -> list:
     """Claims as a reader meets them: by start, then end; orphans last, by span id."""
-    return sorted(claims, key=lambda c: (c.orphaned, c.span_id if c.orphaned else c.start,
-                                         c.end if not c.orphaned else 0))
+    return sorted(
+        claims, key=lambda c: (c.orphaned, c.span_id if c.orphaned else c.start, c.end if not c.orphaned else 0)
+    )
 
 
 def verdict_counts(claims: Iterable[SettledClaim]) -> list[VerdictCount]:

@@ -16,6 +16,7 @@ The engines never see the person's text as syntax: :func:`fts5_match` quotes eve
 SQLite FTS5, and the PostgreSQL side passes the words as bound values to
 ``phraseto_tsquery``/``to_tsquery`` (see ``search_index``), whose inputs hold letters and digits only.
 """
+
 from __future__ import annotations
 
 import re
@@ -140,6 +141,7 @@ def fts5_any(terms) -> str | None:
 
 def describe(query: SearchQuery) -> str:
     """The query as the engines read it, for people: ``"a b" (c OR d*) -e``."""
+
     def show(term: Term) -> str:
         text = " ".join(term.words) + ("*" if term.prefix else "")
         return f'"{text}"' if len(term.words) > 1 else text

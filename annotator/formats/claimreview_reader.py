@@ -5,13 +5,15 @@ types in it are passed over), or a saved HTML page whose ``<script type="applica
 blocks hold any of these. Each ClaimReview becomes an :class:`ExternalReview`, or a
 :class:`Skipped` with the reason.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from html.parser import HTMLParser
-from typing import Any, Iterator
+from typing import Any
 
 from annotator.domain.text import CONTROL_CHARACTERS, loads_json
 
