@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import heapq
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -200,7 +200,7 @@ class Tally:
     disagreeing_pairs: int = 0
     near_misses: int = 0
 
-    def add_unit(self, values: list[Hashable]) -> None:
+    def add_unit(self, values: Sequence[Hashable]) -> None:
         """One unit's values, one per coder; fewer than two are not pairable and count for nothing."""
         m = len(values)
         if m < 2:
@@ -349,8 +349,13 @@ def krippendorff_alpha_ordinal(units: Iterable[Mapping[Hashable, int | None]]) -
     return None if alpha is None else float(alpha)
 
 
+# What _ordinal_effect returns: ranked_units, rank_totals' and ranked_pairs' items, unranked,
+# disagreeing_pairs, near_misses.
+_OrdinalEffect = tuple[int, tuple[tuple[int, int], ...], tuple[tuple[tuple[int, int, int], int], ...], int, int, int]
+
+
 @functools.lru_cache(maxsize=8192)
-def _ordinal_effect(values: tuple[str, ...]) -> tuple:
+def _ordinal_effect(values: tuple[str, ...]) -> _OrdinalEffect:
     """What a unit of these verdicts (sorted) adds to the ordinal and pair counts. Units repeat
     (seven verdicts, a few reviewers each): worked out once per combination, then added."""
     ranks = [verdicts.ORDINAL_RANK.get(v) for v in values]

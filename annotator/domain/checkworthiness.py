@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import pysbd
 
@@ -30,7 +31,7 @@ class Feature:
     key: str
     label: str  # what the tooltip and README call it
     weight: float
-    pattern: re.Pattern | None
+    pattern: re.Pattern[str] | None
 
 
 def _words(alternatives: str) -> str:
@@ -137,12 +138,12 @@ def _not_a_sentence(sentence: str) -> bool:
 
 def explain(sentence: str) -> list[tuple[str, float]]:
     """The default scorer's features that fire on ``sentence``, as (key, weight)."""
-    fired = []
+    fired: list[tuple[str, float]] = []
     for feature in FEATURES:
         if feature.key == "not_a_sentence":
             hit = _not_a_sentence(sentence)
         else:
-            hit = feature.pattern.search(sentence) is not None
+            hit = feature.pattern is not None and feature.pattern.search(sentence) is not None
         if hit:
             fired.append((feature.key, feature.weight))
     return fired
@@ -224,7 +225,7 @@ class Scored:
     end: int
     quote: str
     score: float
-    features: list  # [[key, weight], ...] of the default scorer; [] for a plug-in
+    features: list[list[str | float]]  # [[key, weight], ...] of the default scorer; [] for a plug-in
 
 
 class ScorerError(Exception):
@@ -282,7 +283,7 @@ def load_scorer(spec: str | None) -> Scorer:
         raise ScorerError(f"ANNOTATOR_CLAIM_SCORER={spec!r}: failed on a sample: {error!r}") from None
     if len(answer) != len(sample):
         raise ScorerError(f"ANNOTATOR_CLAIM_SCORER={spec!r}: gave {len(answer)} scores for {len(sample)} sentences")
-    return scorer
+    return cast(Scorer, scorer)  # callable, and answered one float per sentence of the sample
 
 
 def scorer_name(scorer: Scorer) -> str:

@@ -52,11 +52,14 @@ def readable_diff(old: str, new: str) -> list[tuple[int, str]]:
     if len(tokens) <= PRIVATE_CODES:
         # One private-use character per distinct token, as diff-match-patch does for lines.
         code = {token: chr(FIRST_PRIVATE + n) for n, token in enumerate(tokens)}
-        encoded = differ.diff_main("".join(map(code.get, old_tokens)), "".join(map(code.get, new_tokens)), False)
+        encoded = differ.diff_main(
+            "".join(map(code.__getitem__, old_tokens)), "".join(map(code.__getitem__, new_tokens)), False
+        )
         # Clean up while still in tokens: on letters, the clean-up would split words again.
         differ.diff_cleanupSemantic(encoded)
         return [(op, "".join(tokens[ord(c) - FIRST_PRIVATE] for c in chunk)) for op, chunk in encoded]
-    diff = differ.diff_main(old, new)  # more distinct words than private characters: by characters
+    # More distinct words than private characters: by characters (diff_match_patch has no type annotations).
+    diff: list[tuple[int, str]] = differ.diff_main(old, new)
     differ.diff_cleanupSemantic(diff)
     return diff
 

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from annotator.domain import verdicts
 from annotator.domain.anchoring import CONTEXT_LENGTH
@@ -29,7 +30,7 @@ class SettledClaim:
     ruled_quote: str | None  # the words as they read when the verdict was set
     verdict: str
     rationale: str
-    sources: list[dict]  # {"url", "title", "excerpt"}
+    sources: list[dict[str, str]]  # {"url", "title", "excerpt"}
     lead: str
     settled_at: datetime
 
@@ -78,6 +79,18 @@ class OpenClaim:
         return len(set(self.verdicts)) > 1
 
 
+class _Placed(Protocol):
+    """Where a claim is: settled or open, either can be put in reading order."""
+
+    span_id: int
+    start: int
+    end: int
+    orphaned: bool
+
+
+ClaimT = TypeVar("ClaimT", bound=_Placed)
+
+
 @dataclass
 class VerdictCount:
     key: str
@@ -85,7 +98,7 @@ class VerdictCount:
     count: int
 
 
-def reading_order(claims: Iterable) -> list:
+def reading_order(claims: Iterable[ClaimT]) -> list[ClaimT]:
     """Claims as a reader meets them: by start, then end; orphans last, by span id."""
     return sorted(
         claims, key=lambda c: (c.orphaned, c.span_id if c.orphaned else c.start, c.end if not c.orphaned else 0)

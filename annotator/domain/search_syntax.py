@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 # The characters SQLite's unicode61 tokenizer keeps in words by default: letters, numbers, private use.
@@ -123,7 +124,7 @@ def fts5_term(term: Term) -> str:
     return quoted + ("*" if term.prefix else "")
 
 
-def fts5_match(clauses) -> str | None:
+def fts5_match(clauses: Sequence[Sequence[Term]]) -> str | None:
     """An FTS5 MATCH expression requiring every clause (each an OR of terms); None when there are none."""
     if not clauses:
         return None
@@ -134,7 +135,7 @@ def fts5_match(clauses) -> str | None:
     return " AND ".join(parts)
 
 
-def fts5_any(terms) -> str | None:
+def fts5_any(terms: Iterable[Term]) -> str | None:
     """An FTS5 MATCH expression matching any of ``terms`` (for the excluded ones); None when none."""
     return " OR ".join(fts5_term(term) for term in terms) or None
 

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 # C0 control characters other than tab and newline, and DEL. HTML parsers drop
 # or mangle some of them (NUL), which would make the page's text differ from
@@ -59,7 +60,7 @@ def loads_json(data: str | bytes) -> object:
     return value
 
 
-def _not_json(name: str):
+def _not_json(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a JSON value")
 
 

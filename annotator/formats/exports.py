@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from annotator.domain import verdicts
 
@@ -53,12 +54,12 @@ def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def w3c_annotation(record: AnnotationRecord, *, target_source: str) -> dict:
+def w3c_annotation(record: AnnotationRecord, *, target_source: str) -> dict[str, Any]:
     """One annotation in the W3C Web Annotation model (without its own @context).
 
     A draft awaiting a verdict (verdict "") has no assessing body, and no ``body`` at all when it
     has no note or sources either (the model allows an annotation without one)."""
-    body: list[dict] = []
+    body: list[dict[str, Any]] = []
     if record.verdict:
         body.append(
             {
@@ -71,17 +72,19 @@ def w3c_annotation(record: AnnotationRecord, *, target_source: str) -> dict:
     if record.note:
         body.append({"type": "TextualBody", "purpose": "commenting", "value": record.note, "format": "text/plain"})
     for source in record.sources:
-        linked: dict = {"type": "SpecificResource", "purpose": "linking", "source": source.url}
+        linked: dict[str, Any] = {"type": "SpecificResource", "purpose": "linking", "source": source.url}
         if source.title:
             linked["label"] = source.title
         if source.excerpt:
             # The quoted excerpt selects the cited words within the source document.
             linked["selector"] = {"type": "TextQuoteSelector", "exact": source.excerpt}
         body.append(linked)
-    selectors = [{"type": "TextQuoteSelector", "exact": record.quote, "prefix": record.prefix, "suffix": record.suffix}]
+    selectors: list[dict[str, Any]] = [
+        {"type": "TextQuoteSelector", "exact": record.quote, "prefix": record.prefix, "suffix": record.suffix}
+    ]
     if record.start is not None:
         selectors.append({"type": "TextPositionSelector", "start": record.start, "end": record.end})
-    annotation = {
+    annotation: dict[str, Any] = {
         "id": record.iri,
         "type": "Annotation",
         "motivation": "assessing",
@@ -149,7 +152,7 @@ def csv_lines(records: Iterable[AnnotationRecord]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
-    def line(values) -> str:
+    def line(values: Iterable[object]) -> str:
         buffer.seek(0)
         buffer.truncate()
         writer.writerow(values)
@@ -201,7 +204,7 @@ def claim_review(
     article_url: str,
     publisher: str | None = None,
     article_date: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """One schema.org ClaimReview (with its own @context) for a settled claim.
 
     The rating comes from the verdict scale: ratingValue 1 (worst) to 5 (best),
@@ -209,19 +212,19 @@ def claim_review(
     order (Unverifiable) has no ratingValue, only its alternateName.
     """
     verdict = verdicts.get(record.verdict)
-    rating: dict = {"@type": "Rating", "alternateName": verdicts.label(record.verdict)}
+    rating: dict[str, Any] = {"@type": "Rating", "alternateName": verdicts.label(record.verdict)}
     if verdict is not None and verdict.rating is not None:
         rating.update(ratingValue=verdict.rating, bestRating=verdicts.BEST_RATING, worstRating=verdicts.WORST_RATING)
-    appearance: dict = {"@type": "CreativeWork", "url": article_url}
+    appearance: dict[str, Any] = {"@type": "CreativeWork", "url": article_url}
     if article_date:
         appearance["datePublished"] = article_date
-    claim: dict = {"@type": "Claim", "appearance": [appearance]}
+    claim: dict[str, Any] = {"@type": "Claim", "appearance": [appearance]}
     if publisher:
         claim["author"] = {"@type": "Organization", "name": publisher}
     if record.same_as:
         # The claim reviewed is the same claim as these: schema.org's sameAs on the Claim.
         claim["sameAs"] = list(record.same_as)
-    review = {
+    review: dict[str, Any] = {
         "@context": SCHEMA_CONTEXT,
         "@type": "ClaimReview",
         "url": record.url,

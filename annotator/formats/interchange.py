@@ -46,7 +46,7 @@ class Incoming:
     end: int | None = None
     verdict: str = ""  # a key of the scale; "" for a highlight awaiting a verdict (imported as a draft)
     note: str = ""
-    sources: tuple[dict, ...] = ()  # {"url", "title", "excerpt"}
+    sources: tuple[dict[str, str], ...] = ()  # {"url", "title", "excerpt"}
     creator_username: str | None = None  # the creator's nickname (or Hypothesis account): the username as given
     creator_name: str | None = None
     creator_id: str | None = None  # the creator's IRI (a bare string creator, or its id)
@@ -184,7 +184,7 @@ def verdict_key(value: str) -> str:
     )
 
 
-def _selectors(target: dict) -> Iterator[dict]:
+def _selectors(target: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for selector in _as_list(target.get("selector")):
         if isinstance(selector, dict):
             yield selector
@@ -227,12 +227,14 @@ def w3c_target(item: Any) -> dict[str, Any]:
     return _anchor(item, W3C_NO_QUOTE)
 
 
-def w3c_content(item: Any) -> tuple[str, str, tuple[dict, ...]]:
+def w3c_content(item: Any) -> tuple[str, str, tuple[dict[str, str], ...]]:
     """What a W3C annotation says: its verdict key, its note (the commenting bodies) and its sources
     (``{"url", "title", "excerpt"}``), read exactly as our export writes them."""
     if not isinstance(item, dict):
         raise Rejected("The item is not an annotation object.")
-    verdict, notes, sources = None, [], []
+    verdict: str | None = None
+    notes: list[str] = []
+    sources: list[dict[str, str]] = []
     for body in _as_list(item.get("body")):
         if not isinstance(body, dict):
             continue
