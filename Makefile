@@ -1,12 +1,12 @@
 # `make run`: install into .venv, create the SQLite database, load the demo, serve on 127.0.0.1:5000.
 # `make test`: install runtime + dev requirements into .venv and run the whole suite.
-# `make lock`: re-pin the requirements (pip-tools) from requirements*.in.
+# `make lint`: ruff (lint and format), mypy and the import contracts. `make lock`: re-pin the requirements.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run serve test test-pg lock bench bench-live audit clean
+.PHONY: run serve test test-pg lint lock bench bench-live audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,16 @@ bench-live: $(VENV)/.dev-installed
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/crash_safety.py --database both
 	$(BIN)/python bench/live_updates.py
+
+# The checks CI runs before the tests (and pre-commit runs on each commit, see .pre-commit-config.yaml);
+# every check runs, and the target fails if any failed. Settings are in pyproject.toml.
+lint: $(VENV)/.dev-installed
+	@status=0; \
+	echo "ruff check"; $(BIN)/ruff check --output-format concise . || status=1; \
+	echo "ruff format --check"; $(BIN)/ruff format --check --output-format concise . || status=1; \
+	echo "mypy"; $(BIN)/mypy || status=1; \
+	echo "lint-imports"; $(BIN)/lint-imports || status=1; \
+	exit $$status
 
 # Compiles requirements*.in into the pinned, hashed requirements*.txt. A pin already in a .txt file is
 # kept while it satisfies the .in files; to move one: make lock LOCK_ARGS="--upgrade-package NAME".
