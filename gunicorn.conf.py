@@ -11,7 +11,7 @@ accesslog = None  # the app logs one line per request itself (annotator.requests
 def when_ready(server):
     """Once, as the server starts: warn while demo accounts still sign in with the demo password."""
     from annotator import create_app
-    from annotator.cli import demo_accounts_warning
+    from annotator.cli.demo import demo_accounts_warning
 
     try:
         app = create_app()

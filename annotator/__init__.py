@@ -7,21 +7,16 @@ import time
 from pathlib import Path
 
 from flask import Flask, Response, g, redirect, render_template, request, send_from_directory, url_for
-from flask_htmx import HTMX
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_login import LoginManager, current_user
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from annotator.domain import checkworthiness, verdicts
-from annotator import config, db
+from annotator import config
+from annotator.db import listeners
+from annotator import extensions  # not `db` by name: it would hide the annotator.db package
+from annotator.extensions import csrf, htmx, limiter, login_manager
 from annotator.services import history
-
-csrf = CSRFProtect()
-login_manager = LoginManager()
-htmx = HTMX()
-limiter = Limiter(get_remote_address)
 
 ROOT = Path(__file__).resolve().parent.parent
 # Endpoints reachable without signing in.
@@ -51,7 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # app saw them; headers from further out, which a client can write, are not believed.
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
-    db.init_app(app)
+    extensions.db.init_app(app)
+    listeners.install()  # the search index and the live marker follow every session's writes
     csrf.init_app(app)
     htmx.init_app(app)
     app.extensions["htmx"] = htmx
@@ -89,7 +85,7 @@ def _load_user(user_id: str):
     from annotator.db.models import User
 
     try:
-        user = db.session().get(User, int(user_id))
+        user = extensions.db.session().get(User, int(user_id))
     except ValueError:
         user = None
     if user is None or not user.is_active or not auth.session_is_current(user):
@@ -218,7 +214,7 @@ def _register_error_handlers(app: Flask) -> None:
         from annotator.api import views as api
 
         if status == 500:
-            db.discard_changes()  # a failed write leaves the session unusable for the page and hooks that follow
+            extensions.db.discard_changes()  # a failed write leaves the session unusable for the page and hooks that follow
 
         if api.is_api_request():
             return api.error_problem(status, error)  # errors no API view handled: unknown path, 405, 413, 500

@@ -25,7 +25,7 @@ from flask import Flask, Response, request  # noqa: E402
 from sqlalchemy import JSON, bindparam, text  # noqa: E402
 from sqlalchemy.exc import IntegrityError  # noqa: E402
 
-from annotator.db import make_engine  # noqa: E402  (the app's engine: same pool, same SQLite pragmas)
+from annotator.db.sql import make_engine  # noqa: E402  (the app's engine: same pool, same SQLite pragmas)
 from annotator.db.models import UTCDateTime  # noqa: E402  (timestamps stored as the app stores them)
 
 app = Flask(__name__)

@@ -22,9 +22,9 @@ from sqlalchemy import event, insert
 from data import (Mix, add_article, add_database_option, analyze, bench_app, database_url, long_text, populate,
                   reviewers, signed_in_client)
 
-from annotator import db  # noqa: E402  (data puts the project on the path)
+from annotator.extensions import db  # noqa: E402  (data puts the project on the path)
 from annotator.domain.anchoring import resolve_target  # noqa: E402
-from annotator.web.auth import find_user  # noqa: E402
+from annotator.services.users import find_user  # noqa: E402
 from annotator.db.models import Article, ExternalCheck, utcnow  # noqa: E402
 from annotator.services import spans  # noqa: E402
 

@@ -22,8 +22,8 @@ from sqlalchemy import event
 from data import (Mix, add_article, add_database_option, analyze, bench_app, database_url, long_text, populate,
                   reviewers, signed_in_client)
 
-from annotator import db  # noqa: E402  (data puts the project on the path)
-from annotator.web.auth import find_user  # noqa: E402
+from annotator.extensions import db  # noqa: E402  (data puts the project on the path)
+from annotator.services.users import find_user  # noqa: E402
 
 PAGES = ("/review", "/review/queue", "/review/queue?status=disagreement", "/review/queue.csv")
 RUNS = 5

@@ -18,11 +18,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert  # noqa: E402
 
-from annotator import create_app, db  # noqa: E402
+from annotator import create_app
+
+from annotator.extensions import db  # noqa: E402
 from annotator.domain.anchoring import context_of  # noqa: E402
-from annotator.web.articles import create_article  # noqa: E402
-from annotator.web.auth import create_or_update_user  # noqa: E402
-from annotator.cli import load_demo_data  # noqa: E402
+from annotator.services.articles import create_article  # noqa: E402
+from annotator.services.users import create_or_update_user  # noqa: E402
+from annotator.cli.demo import load_demo_data  # noqa: E402
 from annotator.db.models import Annotation, Event, FinalVerdict, Source, Span, User, utcnow  # noqa: E402
 from annotator.domain.verdicts import KEYS  # noqa: E402
 

@@ -23,7 +23,7 @@ from sqlmodel import select
 
 from data import add_article, add_database_option, bench_app, database_url, long_text, populate, reviewers
 
-from annotator import db
+from annotator.extensions import db
 from annotator.domain import reanchoring
 from annotator.services import versioning
 from annotator.db.models import Article, Span

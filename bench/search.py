@@ -24,9 +24,9 @@ from sqlalchemy import bindparam, event, update
 from data import (Mix, add_article, add_database_option, analyze, bench_app, database_url, long_text, populate,
                   reviewers, signed_in_client)
 
-from annotator import db
+from annotator.extensions import db
 from annotator.db import search_index  # noqa: E402  (data puts the project on the path)
-from annotator.web.auth import find_user  # noqa: E402
+from annotator.services.users import find_user  # noqa: E402
 from annotator.db.models import Annotation  # noqa: E402
 
 TARGET_MS = 200

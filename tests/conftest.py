@@ -11,9 +11,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 from sqlmodel import SQLModel, select
 
-from annotator import create_app, db
+from annotator import create_app
+
+from annotator.extensions import db
 from annotator.db import models
-from annotator.cli import DEMO_TITLE, load_demo_data
+from annotator.cli.demo import DEMO_TITLE, load_demo_data
 from annotator.db.models import Annotation, Article, Source, Span, User
 
 PASSWORD = "correct horse battery"
@@ -122,7 +124,7 @@ def lead_client(app):
 @pytest.fixture
 def make_user(app):
     """Create a user who can sign in; returns a signed-in client for them."""
-    from annotator.web.auth import create_or_update_user
+    from annotator.services.users import create_or_update_user
 
     def make(username: str, role: str = "reviewer"):
         with app.app_context():

@@ -8,7 +8,7 @@ from __future__ import annotations
 from copy import deepcopy
 
 from annotator.domain import verdicts
-from annotator.web.forms import MAX_SOURCES, NOTE_MAX_LENGTH
+from annotator.services.content import MAX_SOURCES, NOTE_MAX_LENGTH
 
 
 def ref(name: str) -> dict:

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from annotator import csrf, db
+from annotator.extensions import csrf, db
 from annotator.web import downloads
 from annotator.formats import exports
 from annotator.api import openapi
@@ -30,7 +30,7 @@ from annotator.domain.text import NotText, canonicalize_fragment, loads_json
 from annotator.web.forms import annotation_content_form
 from annotator.formats.interchange import Rejected, w3c_content, w3c_target
 from annotator.db.models import Annotation, Article, ArticleVersion, FinalVerdict, Span, User
-from annotator.web.helpers import MAX_ID
+from annotator.db.models import MAX_ID
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

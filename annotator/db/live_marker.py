@@ -1,7 +1,7 @@
 """The live change marker: every transaction that changes an article's claims raises the article's
 counter (``article_revisions``) and logs what it touched (``live_changes``), just before it commits.
 
-A session listener, installed on import (as ``search_index``'s): it notes the annotations, spans,
+A session listener, installed by ``create_app`` (see ``db.listeners``): it notes the annotations, spans,
 sources, comments, final verdicts, versions and article settings the ORM flushes, and writes the
 counter and the log in the same transaction, so that every app server (and every gunicorn
 worker) sees them together; nothing is kept in a process. Code that changes these rows with Core
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
 
@@ -39,8 +39,7 @@ def _annotation_change(row: Annotation, new: bool) -> Change:
     return Change(kind, row.span_id, row.id, None if kind == "status" else row.user_id)
 
 
-@event.listens_for(OrmSession, "after_flush")
-def _note_changes(session: OrmSession, _context) -> None:
+def note_changes(session: OrmSession, _context) -> None:
     """Note what the flush changed: (article id or None, Change), and sources to look up."""
     noted, sources, actors = session.info.setdefault(_PENDING, (set(), set(), defaultdict(set)))
     for row in (*session.new, *session.dirty):
@@ -65,8 +64,7 @@ def _note_changes(session: OrmSession, _context) -> None:
             noted.add((row.id, Change("article")))  # a new article gets its counter row with it
 
 
-@event.listens_for(OrmSession, "before_commit")
-def _mark_before_commit(session: OrmSession) -> None:
+def mark_before_commit(session: OrmSession) -> None:
     """Raise the counters and write the log in the transaction about to commit (once: not at savepoints)."""
     if session.in_nested_transaction():
         return
@@ -78,8 +76,7 @@ def _mark_before_commit(session: OrmSession) -> None:
         mark(session, _resolve(session, noted, sources, actors))
 
 
-@event.listens_for(OrmSession, "after_transaction_end")
-def _forget_on_end(session: OrmSession, transaction) -> None:
+def forget_on_end(session: OrmSession, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
 

@@ -15,7 +15,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, create_engine, inspect
 
-from annotator import db
+from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 BASELINE = "0001"
@@ -46,13 +46,13 @@ def _config(connection) -> Config:
     return config
 
 
-def current_revision() -> str | None:
-    with db.engine().connect() as connection:
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 @contextmanager
-def migrating() -> Iterator[Connection]:
+def migrating(engine: Engine) -> Iterator[Connection]:
     """A connection in a transaction for schema changes.
 
     On SQLite, foreign keys are off while it lasts: a migration that rebuilds a table
@@ -61,7 +61,7 @@ def migrating() -> Iterator[Connection]:
     dangling reference. The transaction is begun explicitly there (Python's driver would
     not begin one before DDL), so that a failing migration leaves nothing half done.
     """
-    with db.engine().connect() as connection:
+    with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:  # outside a transaction, where SQLite takes the setting
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
@@ -82,20 +82,20 @@ def migrating() -> Iterator[Connection]:
                 connection.commit()
 
 
-def upgrade(revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to ``revision``; stamp a pre-migration database at the baseline first."""
-    with migrating() as connection:
+    with migrating(engine) as connection:
         tables = set(inspect(connection).get_table_names())
         config = _config(connection)
         if "articles" in tables and "alembic_version" not in tables:
-            refuse_if_older_than_baseline(inspect(connection))
+            refuse_if_older_than_baseline(engine, inspect(connection))
             command.stamp(config, BASELINE)
         command.upgrade(config, revision)
 
 
-def downgrade(revision: str) -> None:
+def downgrade(engine: Engine, revision: str) -> None:
     """Take the database back to ``revision`` (tests; an operator restores a backup instead)."""
-    with migrating() as connection:
+    with migrating(engine) as connection:
         command.downgrade(_config(connection), revision)
 
 
@@ -112,15 +112,28 @@ def baseline_columns() -> dict[str, set[str]]:
         scratch.dispose()
 
 
-def refuse_if_older_than_baseline(inspector) -> None:
+def refuse_if_older_than_baseline(engine: Engine, inspector) -> None:
     """A database from before migrations must have the baseline's columns to be stamped with it."""
     present = set(inspector.get_table_names())
     for table, columns in sorted(baseline_columns().items()):
         have = {c["name"] for c in inspector.get_columns(table)} if table in present else set()
-        db.refuse_outdated(table, sorted(columns - have))
+        refuse_outdated(engine, table, sorted(columns - have))
 
 
-def revision(message: str) -> None:
+def revision(engine: Engine, message: str) -> None:
     """Write a new migration script from the difference between the tables and the database."""
-    with db.engine().begin() as connection:
+    with engine.begin() as connection:
         command.revision(_config(connection), message=message, autogenerate=True)
+
+
+class SchemaOutdated(ValueError):
+    """The database was created by an older version of the app."""
+
+
+def refuse_outdated(engine: Engine, table: str, missing: list[str]) -> None:
+    """SchemaOutdated when ``table`` lacks the ``missing`` columns."""
+    if missing:
+        raise SchemaOutdated(
+            f"the database {engine.url.render_as_string(hide_password=True)} was made by an older version "
+            f"(table {table} lacks {', '.join(missing)}) before migrations existed; remove it to start afresh"
+        )

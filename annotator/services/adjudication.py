@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from annotator import db
+from annotator.db import sql
 from annotator.services import history
 from annotator.db.models import RETURNED, SUBMITTED, Annotation, FinalVerdict, Span, User
 from annotator.services.spans import Locked, StaleEdit, final_verdict_of, is_settled, lock_current, touch
@@ -26,7 +26,7 @@ def set_final_verdict(*, session: Session, span: Span, lead: User, verdict: str,
     """
     final = final_verdict_of(session, span.id)
     if final is None:
-        db.begin_write(session)
+        sql.begin_write(session)
         final = final_verdict_of(session, span.id)
         if final is not None:
             raise StaleEdit(final)  # another lead settled it a moment ago

@@ -23,7 +23,7 @@ from annotator.domain import matching
 from annotator.formats.claimreview_reader import ExternalReview, Skipped
 from annotator.db.models import Annotation, Article, ClaimLink, ExternalCheck, FinalVerdict, Span, User, utcnow
 from annotator.services.spans import listed_to
-from annotator.web.helpers import MAX_ID
+from annotator.db.models import MAX_ID
 
 
 @dataclass(frozen=True)

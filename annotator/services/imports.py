@@ -15,11 +15,11 @@ from typing import Any, Iterator
 
 from sqlmodel import Session, select
 
-from annotator import db
+from annotator.db import sql
 from annotator.services import history, spans
 from annotator.domain.anchoring import AnchorError, QuoteAbsent, anchor
-from annotator.web.auth import find_user
-from annotator.web.forms import annotation_content_form
+from annotator.services.users import find_user
+from annotator.services.content import content_form
 from annotator.formats.interchange import UNTAGGED_DRAFT, Incoming, Rejected, creator_identity, derived_username, describe_creator, parse_item, read_items
 from annotator.domain.reanchoring import ORPHANED
 from annotator.db.models import DRAFT, SUBMITTED, Annotation, Article, Source, Span, User, utcnow
@@ -120,7 +120,7 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
     except QuoteAbsent:
         target, moved = None, False
     verdict, note, sources = checked_content(incoming)
-    db.begin_write(session)
+    sql.begin_write(session)
     author, notice = (reviewer, "") if reviewer is not None else creator(session, incoming)
     if target is None:
         span, outcome, reason = orphan_span(session, article, incoming), ORPHANED, ORPHAN_REASON
@@ -188,7 +188,7 @@ def article_for(session: Session, source: str | None) -> Article:
 def checked_content(incoming: Incoming) -> tuple[str, str, list[dict]]:
     """Verdict, note and sources, checked by the reviewer's own form (same limits, same messages).
     An item awaiting a verdict (``incoming.verdict`` "") keeps "": its draft gets one later."""
-    form = annotation_content_form(verdict=incoming.verdict, note=incoming.note, sources=incoming.sources)
+    form = content_form(verdict=incoming.verdict, note=incoming.note, sources=incoming.sources)
     errors = {name: messages for name, messages in form.errors.items() if incoming.verdict or name != "verdict"}
     if errors:
         raise Rejected(" ".join(_messages(errors)))

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from annotator import db
+from annotator.db import sql
 from annotator.services import history
 from annotator.domain import verdicts
 from annotator.domain.anchoring import Target
@@ -228,7 +228,7 @@ def listed_counts(*, session: Session, article: Article, viewer: User) -> tuple[
                  .where(Span.article_id == article.id, not_deleted(), placed()))
     viewer = Viewer(viewer.id, viewer.is_lead)
     claims, annotations = set(), 0
-    for span_id, user_id, status, final_id in db.rows(session, statement):
+    for span_id, user_id, status, final_id in sql.rows(session, statement):
         listed = is_listed(viewer, author_id=user_id, status=status)
         annotations += listed
         if listed or final_id is not None:
@@ -336,7 +336,7 @@ def exportable_annotations(*, session: Session, article: Article, viewer: User,
         .order_by(Span.start, Span.end, Annotation.id)
         .execution_options(yield_per=batch_size or EXPORT_BATCH)
     )
-    for batch in db.rows(session, statement).partitions():
+    for batch in sql.rows(session, statement).partitions():
         visible = [row for row in batch
                    if can_see_verdict(viewer, author_id=row.user_id, status=row.status, blind=article.blind_review,
                                       settled=row.span_id in settled,
@@ -467,7 +467,7 @@ def lock_current(session: Session, row, expected_version: int | None) -> None:
     Two saves of the same version therefore never both succeed: the second
     waits for the first's lock, then sees the new version and gets StaleEdit.
     """
-    db.begin_write(session)
+    sql.begin_write(session)
     session.refresh(row, with_for_update=True)
     if expected_version is not None and row.version != expected_version:
         raise StaleEdit(row)
@@ -519,7 +519,7 @@ def save_annotation(*, session: Session, user: User, article: Article, target: T
     history are written in one transaction. TextChanged when a new version of the
     article arrived since ``article`` (and so ``target``) was read.
     """
-    db.begin_write(session)
+    sql.begin_write(session)
     # A shared lock: saves go on side by side, but not while a new version is written.
     current = session.exec(select(Article.current_version).where(Article.id == article.id)
                            .with_for_update(read=True)).one()

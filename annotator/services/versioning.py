@@ -15,11 +15,12 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from annotator import db
+from annotator.db import sql
+from annotator.domain import checkworthiness
 from annotator.services import history, spans
 from annotator.domain import reanchoring, text
 from annotator.db import search_index
-from annotator.web import suggestions
+from annotator.services import suggestions
 from annotator.domain.anchoring import Target
 from annotator.db.models import Annotation, Article, ArticleVersion, Event, Span, SpanAnchor, User
 from annotator.domain.reanchoring import ORPHANED, REATTACHED, OldSpan, Placement
@@ -90,7 +91,8 @@ def first_version(article: Article, created_by: User | None, origin: str = "crea
 
 
 def add_version(*, session: Session, article: Article, raw_text: str, user: User | None, origin: str,
-                source: str | None = None, base_version: int | None = None) -> VersionReport:
+                source: str | None = None, base_version: int | None = None,
+                scorer: checkworthiness.Scorer | None = None) -> VersionReport:
     """Make ``raw_text`` (made canonical) the article's new latest version, re-anchor every span and
     score its sentences (suggested claims).
 
@@ -100,7 +102,7 @@ def add_version(*, session: Session, article: Article, raw_text: str, user: User
     new_text = text.canonicalize(raw_text)
     if not new_text.strip():
         raise ValueError("The new text is empty.")
-    db.begin_write(session)
+    sql.begin_write(session)
     # Saves check the article's version under a shared lock; this waits for them and blocks new ones.
     session.refresh(article, with_for_update=True)
     if base_version is not None and base_version != article.current_version:
@@ -116,7 +118,7 @@ def add_version(*, session: Session, article: Article, raw_text: str, user: User
                              source=(source or "")[:2000] or None, created_by_id=user.id if user else None)
     session.add(version)
 
-    rows = list(db.rows(session, select(Span.id, Span.start, Span.end, Span.quote, Span.prefix, Span.suffix,
+    rows = list(sql.rows(session, select(Span.id, Span.start, Span.end, Span.quote, Span.prefix, Span.suffix,
                                         Span.anchor_state, Span.anchored_version)
                         .where(Span.article_id == article.id).order_by(Span.id)))
     groups: dict[int, list[OldSpan]] = {}
@@ -129,7 +131,7 @@ def add_version(*, session: Session, article: Article, raw_text: str, user: User
     _keep_last_anchors(session, rows)
     _write_placements(session, article, number, placements)
     article.text, article.current_version = new_text, number
-    suggestions.store(session=session, article_id=article.id, version=number, article_text=new_text)
+    suggestions.store(session=session, article_id=article.id, version=number, article_text=new_text, scorer=scorer)
     session.commit()
     return VersionReport(version, Counter(p.state for p in placements))
 
@@ -197,7 +199,7 @@ def placed_in_version(*, session: Session, article: Article, number: int) -> dic
 def reattach(*, session: Session, span: Span, target: Target, user: User, article_version: int) -> Span:
     """Put an orphaned span on new words of version ``article_version``, which must still be the
     latest (TextChanged otherwise), and record it in the span's history."""
-    db.begin_write(session)
+    sql.begin_write(session)
     article = span.article
     current = session.exec(select(Article.current_version).where(Article.id == article.id)
                            .with_for_update(read=True)).one()

@@ -1,92 +1,21 @@
 """Articles: the list, the article page with its highlights, and adding articles."""
 from __future__ import annotations
 
-import re
-import unicodedata
-from datetime import date
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import case, func
-from sqlmodel import Session, select
 
-from annotator import db
-from annotator.services import spans, versioning
-from annotator.web import suggestions
-from annotator.domain import text
-from annotator.net.extraction import ExtractedArticle, article_of_file, decode, extract_article
-from annotator.net.fetching import FetchRules, fetch
+from annotator.extensions import db
+from annotator.services.articles import article_list, create_article, fetch_article
+from annotator.web.helpers import claim_scorer
+from annotator.services import versioning
+from annotator.net.extraction import article_of_file
 from annotator.web.forms import ArticleForm, FetchForm
-from annotator.db.models import DRAFT, Annotation, Article, FinalVerdict, Span, User
+from annotator.db.models import Article
 from annotator.web.panel import load_span, render_article_page, span_panel_context, version_context
 from annotator.web.helpers import get_or_404
 
 bp = Blueprint("articles", __name__)
-
-
-def slugify(title: str) -> str:
-    """A URL-friendly slug from a title (ASCII letters, digits and hyphens)."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return slug[:80].rstrip("-") or "article"
-
-
-def unique_slug(session: Session, title: str) -> str:
-    base = slugify(title)
-    taken = set(session.exec(select(Article.slug).where(Article.slug.startswith(base))))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def create_article(*, session: Session, title: str, raw_text: str, created_by: User | None = None,
-                   author: str | None = None, publisher: str | None = None, source_url: str | None = None,
-                   published_on: date | None = None, origin: str = "created") -> Article:
-    """Store a new article with its text made canonical (NFC, ``\\n``) as its version 1, with its
-    suggested claims."""
-    canonical = text.canonicalize(raw_text)
-    if not canonical.strip():
-        raise ValueError("the article text is empty")
-    article = Article(
-        slug=unique_slug(session, title), title=title.strip(), text=canonical,
-        author=(author or "").strip() or None, publisher=(publisher or "").strip() or None,
-        source_url=(source_url or "").strip() or None,
-        published_on=published_on, created_by_id=created_by.id if created_by else None,
-    )
-    session.add(article)
-    session.flush()
-    session.add(versioning.first_version(article, created_by, origin))
-    suggestions.store(session=session, article_id=article.id, version=1, article_text=canonical)
-    session.commit()
-    return article
-
-
-def fetch_article(url: str, config) -> tuple[ExtractedArticle, str]:
-    """The article at ``url`` (fetched under the app's rules, then extracted) and the address
-    that answered; FetchError or ExtractionError with the reason."""
-    rules = FetchRules(allowed_hosts=config["FETCH_ALLOWED_HOSTS"], timeout=config["FETCH_TIMEOUT"],
-                       max_bytes=config["FETCH_MAX_BYTES"])
-    page = fetch(url, rules)
-    return extract_article(decode(page.body, page.charset), page.url), page.url
-
-
-def article_list(*, session: Session) -> list[tuple[Article, int, int, int]]:
-    """Every article with its numbers of checked claims, submitted annotations and settled claims (one query).
-
-    Drafts and deleted annotations do not count: the list says what was checked.
-    """
-    submitted = (Annotation.span_id == Span.id) & spans.not_deleted() & (Annotation.status != DRAFT)
-    statement = (
-        select(Article, func.count(func.distinct(case((Annotation.id.is_not(None), Span.id)))),
-               func.count(func.distinct(Annotation.id)), func.count(func.distinct(FinalVerdict.id)))
-        .outerjoin(Span, Span.article_id == Article.id)
-        .outerjoin(Annotation, submitted)
-        .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
-        .group_by(Article.id)
-        .order_by(Article.created_at.desc(), Article.id.desc())
-    )
-    return list(session.exec(statement))
 
 
 @bp.get("/")
@@ -101,7 +30,7 @@ def new():
     form = ArticleForm()
     if form.validate_on_submit():
         try:
-            article = create_article(
+            article = create_article(scorer=claim_scorer(), 
                 session=db.session(), title=form.title.data, raw_text=form.text.data, created_by=current_user,
                 author=form.author.data, publisher=form.publisher.data, source_url=form.source_url.data,
                 published_on=form.published_on.data,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from annotator.services import checks
 from annotator.formats import claimreview_reader
-from annotator import db
+from annotator.extensions import db
 from annotator.domain import matching
 from annotator.domain.anchoring import quote_at
 from annotator.web.forms import ClaimReviewImportForm, RemoveLinkForm, SameClaimForm

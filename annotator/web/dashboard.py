@@ -36,7 +36,8 @@ from sqlmodel import Session, select
 from wtforms import Form, SelectField
 
 from annotator.domain import agreement, confusion, verdicts
-from annotator import db
+from annotator.extensions import db
+from annotator.db import sql
 from annotator.formats.exports import csv_text, iso
 from annotator.db.models import DRAFT, ORPHANED, RETURNED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span, User, UTCDateTime, utcnow
 from annotator.services.spans import not_deleted
@@ -124,12 +125,12 @@ def load_dashboard(*, session: Session) -> DashboardData:
         .join(Span, Span.id == Annotation.span_id)
         .where(not_deleted(), Annotation.status == SUBMITTED)
     )
-    annotations = list(map(AnnotationRow._make, db.rows(session, statement).all()))
-    finals = {span_id: (article_id, verdict) for span_id, article_id, verdict in db.rows(session,
+    annotations = list(map(AnnotationRow._make, sql.rows(session, statement).all()))
+    finals = {span_id: (article_id, verdict) for span_id, article_id, verdict in sql.rows(session,
         select(FinalVerdict.span_id, Span.article_id, FinalVerdict.verdict).join(Span, Span.id == FinalVerdict.span_id))}
     reviewers: dict[int, ReviewerRow] = {}
     for statement in reviewers_statements():
-        for row in map(ReviewerRow._make, db.rows(session, statement)):
+        for row in map(ReviewerRow._make, sql.rows(session, statement)):
             known = reviewers.get(row.user_id)
             reviewers[row.user_id] = row if known is None else known._replace(
                 submitted=known.submitted + row.submitted, returned=known.returned + row.returned)
@@ -583,7 +584,7 @@ def load_queue(*, session: Session, filters: QueueFilters, after: QueueCursor | 
 
     Two queries: the claims, then their reviewers' judgements (submitted and returned).
     """
-    rows = list(db.rows(session, queue_statement(filters, after).offset(offset).limit(limit)))
+    rows = list(sql.rows(session, queue_statement(filters, after).offset(offset).limit(limit)))
     if not rows and offset:
         matched = session.exec(select(func.count()).select_from(queue_statement(filters, after).subquery())).one()
         return QueuePage([], matched, None)
@@ -597,7 +598,7 @@ def load_queue(*, session: Session, filters: QueueFilters, after: QueueCursor | 
             .where(Annotation.span_id.in_(chunk), not_deleted(), Annotation.status.in_((SUBMITTED, RETURNED)))
             .order_by(Annotation.span_id, User.display_name, Annotation.user_id)
         )
-        for span_id, user_id, reviewer, verdict, status in db.rows(session, judgements):
+        for span_id, user_id, reviewer, verdict, status in sql.rows(session, judgements):
             items[span_id].judgements.append(QueueJudgement(user_id, reviewer, verdict, status))
     end = QueueCursor(rows[-1].rank, rows[-1].waiting, rows[-1].id) if rows else None
     return QueuePage(list(items.values()), rows[0].total if rows else 0, end)

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlmodel import Session, select
 
 from annotator.services import checks, spans
-from annotator import db
+from annotator.extensions import db
 from annotator.formats import exports
 from annotator.db.models import Article, FinalVerdict, Span
 from annotator.web.helpers import attachment, get_or_404

@@ -7,7 +7,8 @@ from typing import Iterable
 from flask import Response, abort, current_app
 from flask_login import current_user
 
-from annotator import db
+from annotator.db.models import MAX_ID
+from annotator.extensions import db
 
 
 def htmx_request() -> bool:
@@ -15,8 +16,6 @@ def htmx_request() -> bool:
     htmx = current_app.extensions["htmx"]
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
-
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database we support
 
 
 def get_or_404(model, ident: int | None):
@@ -56,3 +55,8 @@ def over_upload_cap(count: int, *, what: str, command: str) -> str | None:
 def attachment(body: str | Iterable[str], filename: str, mimetype: str = "text/csv") -> Response:
     """A download: ``body`` (text, or chunks of text to stream) served as a file named ``filename``."""
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def claim_scorer():
+    """The claim scorer the app loaded at start-up (ANNOTATOR_CLAIM_SCORER), for the services that score."""
+    return current_app.extensions["claim_scorer"]

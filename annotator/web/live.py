@@ -18,14 +18,15 @@ from flask_login import current_user
 from sqlalchemy import func, literal, select
 
 from annotator.web import auth
-from annotator import db
+from annotator.extensions import db
 from annotator.services import discussion, spans
 from annotator.db import live_marker
 from annotator.domain import text
 from annotator.domain.live_rules import MAX_CHANGES, Change, Plan, candidate_spans, describe, etag, plan_for
 from annotator.db.models import ArticleRevision, Article, LiveChange, Span, User
 from annotator.web.panel import article_context
-from annotator.web.helpers import MAX_ID, get_or_404
+from annotator.db.models import MAX_ID
+from annotator.web.helpers import get_or_404
 
 bp = Blueprint("live", __name__)
 

@@ -6,15 +6,15 @@ that panel open, so each panel has a real address.
 """
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import abort, current_app, render_template, url_for
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from sqlmodel import Session
 
-from annotator import db
+from annotator.extensions import db
 from annotator.services import discussion, spans, versioning
 from annotator.db import live_marker
-from annotator.web import suggestions
+from annotator.services import suggestions
 from annotator.domain import text
 from annotator.web.forms import CommentForm, FinalVerdictForm, ReturnForm
 from annotator.db.models import DRAFT, Annotation, Article, ArticleVersion, FinalVerdict, Source, Span, User
@@ -26,7 +26,7 @@ def article_context(*, session: Session, article: Article, viewer: User) -> dict
     summaries = spans.span_summaries(session=session, article=article, viewer=viewer)
     placed = [s for s in summaries if not s.orphaned]
     refs = [s.ref() for s in placed]
-    suggested = suggestions.suggestion_list(session=session, article=article, claims=refs)
+    suggested = suggestions.suggestion_list(threshold=current_app.config["SUGGESTION_THRESHOLD"], session=session, article=article, claims=refs)
     return {
         "article": article,
         "paragraphs": text.paragraphs(article.text, refs, [s.ref() for s in suggested.listed]),
@@ -77,7 +77,7 @@ def changed_text_context(*, session: Session, article: Article, viewer: User, sp
     bounds = text.touched_bounds(article.text, span.start, span.end) or (span.start, span.start)
     nearby = spans.span_summaries(session=session, article=article, viewer=viewer, within=bounds)
     refs = [s.ref() for s in nearby if not s.orphaned]
-    suggested = suggestions.suggestion_list(session=session, article=article, claims=refs, within=bounds)
+    suggested = suggestions.suggestion_list(threshold=current_app.config["SUGGESTION_THRESHOLD"], session=session, article=article, claims=refs, within=bounds)
     claim_count, annotation_count = spans.listed_counts(session=session, article=article, viewer=viewer)
     return {
         "paragraphs": text.paragraphs_touching(article.text, refs, span.start, span.end,

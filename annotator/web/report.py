@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template
 from sqlmodel import Session, select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.domain import reporting
 from annotator.db.models import ORPHANED, SUBMITTED, Annotation, Article, ArticleVersion, FinalVerdict, Span, User, utcnow
 from annotator.services.spans import not_deleted

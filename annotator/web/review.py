@@ -7,7 +7,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from annotator.services import adjudication, spans
-from annotator import db
+from annotator.extensions import db
 from annotator.domain import verdicts
 from annotator.formats.exports import csv_text
 from annotator.web.forms import ArticleSettingsForm, ReturnForm

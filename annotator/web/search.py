@@ -13,8 +13,8 @@ from flask_login import current_user
 from sqlmodel import Session, select
 from wtforms import SelectChoice
 
-from annotator import db
-from annotator.db import search_index
+from annotator.extensions import db
+from annotator.services import search as search_service
 from annotator.domain import search_syntax
 from annotator.web.forms import SearchForm
 from annotator.db.models import Article, User
@@ -37,9 +37,9 @@ def search_form(*, session: Session, args) -> SearchForm:
     return form
 
 
-def form_filters(form: SearchForm) -> search_index.SearchFilters:
+def form_filters(form: SearchForm) -> search_service.SearchFilters:
     """The filters a validated form selects."""
-    return search_index.SearchFilters(
+    return search_service.SearchFilters(
         verdict=form.verdict.data or None,
         reviewer=form.reviewer.data or None,
         status=form.status.data or None,
@@ -61,12 +61,12 @@ def search_context() -> tuple[dict, int]:
     query = search_syntax.parse(form.q.data)
     filters = form_filters(form)
     first = (page - 1) * PAGE_SIZE if context["only_page"] else 0
-    results = search_index.search(session=session, viewer=current_user, query=query, filters=filters,
+    results = search_service.search(session=session, viewer=current_user, query=query, filters=filters,
                                   offset=first, limit=page * PAGE_SIZE - first)
     args = filters.args() | ({"q": form.q.data} if form.q.data else {})
     shown_to = first + len(results.hits)
     context.update(results=results, query=query, filters=filters, args=args, left=max(0, results.total - shown_to),
-                   count_limit=search_index.COUNT_LIMIT,
+                   count_limit=search_service.COUNT_LIMIT,
                    listing=query.empty, filtered=bool(filters.args()), understood=search_syntax.describe(query))
     return context, 200
 

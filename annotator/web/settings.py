@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
-from annotator import db
+from annotator.extensions import db
 from annotator.services import tokens
 from annotator.web.forms import TokenForm
 from annotator.db.models import ApiToken

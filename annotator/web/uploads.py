@@ -14,7 +14,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlmodel import select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.web.forms import ImportForm
 from annotator.services.imports import import_items, shown_outcomes
 from annotator.formats.interchange import HYPOTHESIS, Rejected, read_items

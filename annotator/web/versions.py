@@ -6,11 +6,12 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 
-from annotator import db
+from annotator.extensions import db
+from annotator.web.helpers import claim_scorer
 from annotator.domain import diffing, reanchoring
 from annotator.services import spans, versioning
 from annotator.domain.anchoring import AnchorError, resolve_target
-from annotator.web.articles import fetch_article
+from annotator.services.articles import fetch_article
 from annotator.net.extraction import ExtractionError, text_of_file
 from annotator.net.fetching import FetchError
 from annotator.web.forms import ReattachForm, VersionForm
@@ -59,7 +60,7 @@ def create(article_id: int):
         upload = form.file.data
         try:
             raw = text_of_file(upload.filename, upload.read()) if upload else form.text.data
-            report = versioning.add_version(session=db.session(), article=article, raw_text=raw, user=current_user,
+            report = versioning.add_version(scorer=claim_scorer(), session=db.session(), article=article, raw_text=raw, user=current_user,
                                             origin="file" if upload else "pasted",
                                             source=upload.filename if upload else None,
                                             base_version=form.base_version.data)
@@ -87,7 +88,7 @@ def refetch(article_id: int):
         abort(404)
     try:
         found, where = fetch_article(article.source_url, current_app.config)
-        report = versioning.add_version(session=db.session(), article=article, raw_text=found.text,
+        report = versioning.add_version(scorer=claim_scorer(), session=db.session(), article=article, raw_text=found.text,
                                         user=current_user, origin="web", source=where)
     except versioning.SameText:
         db.session().rollback()

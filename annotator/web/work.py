@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlmodel import Session, select
 from wtforms import BooleanField, Form, SelectField
 
-from annotator import db
+from annotator.extensions import db
 from annotator.domain import trends, verdicts
 from annotator.db.models import DRAFT, RETURNED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span, User
 from annotator.services.spans import not_deleted

@@ -10,10 +10,10 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from annotator.services import adjudication, discussion, spans, versioning
-from annotator import db
+from annotator.extensions import db
 from annotator.domain.anchoring import resolve_target
-from annotator.web.articles import create_article
-from annotator.web.auth import create_or_update_user
+from annotator.services.articles import create_article
+from annotator.services.users import create_or_update_user
 from annotator.db.models import Annotation, Article, User
 from tests.browser.a11y import assert_accessible, describe, violations
 from tests.browser.conftest import sign_in

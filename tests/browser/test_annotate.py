@@ -4,8 +4,8 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from annotator import db
-from annotator.web.articles import create_article
+from annotator.extensions import db
+from annotator.services.articles import create_article
 from annotator.db.models import Annotation, Source, Span
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in

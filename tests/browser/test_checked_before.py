@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from annotator.services import adjudication, checks, spans
 from annotator.formats import claimreview_reader
-from annotator import db
+from annotator.extensions import db
 from annotator.domain.anchoring import resolve_target
-from annotator.web.articles import create_article
+from annotator.services.articles import create_article
 from annotator.db.models import Article, Span, User
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in

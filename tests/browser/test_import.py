@@ -5,7 +5,7 @@ import json
 
 from playwright.sync_api import expect
 
-from annotator import db
+from annotator.extensions import db
 from annotator.db.models import Article
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in

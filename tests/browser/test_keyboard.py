@@ -5,9 +5,9 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.domain.anchoring import resolve_target
-from annotator.web.articles import create_article
+from annotator.services.articles import create_article
 from annotator.db.models import Annotation, Article, Span, User
 from annotator.services.spans import save_annotation
 from tests.browser.a11y import assert_accessible

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from annotator import db
-from annotator.web.auth import create_or_update_user
+from annotator.extensions import db
+from annotator.services.users import create_or_update_user
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.browser.test_annotate import annotate_claim

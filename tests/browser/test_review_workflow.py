@@ -5,8 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
-from annotator import db
-from annotator.web.auth import create_or_update_user
+from annotator.extensions import db
+from annotator.services.users import create_or_update_user
 from annotator.db.models import Article
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in

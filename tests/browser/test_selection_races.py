@@ -11,7 +11,7 @@ import threading
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.domain.anchoring import resolve_target
 from annotator.db.models import Article, User
 from annotator.services.spans import save_annotation

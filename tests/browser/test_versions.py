@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from annotator import db
+from annotator.extensions import db
 from annotator.db.models import Article, Span
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in

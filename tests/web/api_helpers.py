@@ -4,10 +4,10 @@ from __future__ import annotations
 from sqlmodel import select
 
 from annotator.services import adjudication, spans, tokens
-from annotator import db
+from annotator.extensions import db
 from annotator.domain.anchoring import resolve_target
-from annotator.web.articles import create_article
-from annotator.web.auth import create_or_update_user, find_user
+from annotator.services.articles import create_article
+from annotator.services.users import create_or_update_user, find_user
 from annotator.db.models import Article, User
 from tests.conftest import CLAIM, PASSWORD
 

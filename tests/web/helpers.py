@@ -6,7 +6,7 @@ import re
 from sqlalchemy import func
 from sqlmodel import select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.db.models import Annotation, Article, Source, Span
 from tests.conftest import HX, csrf_token
 

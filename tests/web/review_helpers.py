@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel, select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.db.models import Annotation, Article, Event, FinalVerdict, Span, User
 from tests.conftest import CLAIM, HX, annotation_data, csrf_token, post_annotation
 from tests.web.htmltree import Element, page

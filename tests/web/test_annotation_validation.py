@@ -1,7 +1,7 @@
 """Bad annotation input: 422 with the form and a message next to the field, and nothing stored."""
 import pytest
 
-from annotator.web.forms import MAX_SOURCES, NOTE_MAX_LENGTH
+from annotator.services.content import MAX_SOURCES, NOTE_MAX_LENGTH
 from annotator.db.models import Annotation, Source
 from tests.conftest import CLAIM, HX, annotation_data, csrf_token, post_annotation, rows
 from tests.web.helpers import counts

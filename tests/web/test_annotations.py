@@ -1,8 +1,8 @@
 """Saving, editing and deleting annotations, and the span panel that shows them."""
 import pytest
 
-from annotator import db
-from annotator.web.auth import create_or_update_user
+from annotator.extensions import db
+from annotator.services.users import create_or_update_user
 from annotator.db.models import Annotation, Source, Span
 from tests.conftest import CLAIM, HX, PASSWORD, annotation_data, csrf_token, login, post_annotation, rows
 from tests.web.helpers import XSS_ALL, XSS_SCRIPT, add_article, counts, created_article, post_form, set_blind_review

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from annotator import db
-from annotator.web.articles import create_article
+from annotator.extensions import db
+from annotator.services.articles import create_article
 from annotator.db.models import Annotation, ApiToken, Source, User
 from tests.conftest import CLAIM, csrf_token, rows
 from tests.web.api_helpers import PROBLEM, W3C_TYPE, annotate, bearer, make_token, settle, w3c
@@ -249,7 +249,7 @@ def test_an_article_comes_with_its_text_and_versions(client, reviewer, demo_arti
 
 def test_versions_are_listed_with_their_texts_and_claims_say_how_they_were_placed(app, client, reviewer,
                                                                                    demo_article):
-    from annotator import db
+    from annotator.extensions import db
     from annotator.services import versioning
     from annotator.db.models import Article
 
@@ -277,7 +277,7 @@ def test_versions_are_listed_with_their_texts_and_claims_say_how_they_were_place
 
 
 def test_an_orphan_sent_back_as_get_gave_it_is_updated(app, client, reviewer, demo_article):
-    from annotator import db
+    from annotator.extensions import db
     from annotator.services import versioning
     from annotator.db.models import Article
 
@@ -297,7 +297,7 @@ def test_an_orphan_sent_back_as_get_gave_it_is_updated(app, client, reviewer, de
 
 
 def test_a_create_anchored_on_an_older_version_is_a_409(app, client, reviewer, demo_article):
-    from annotator import db
+    from annotator.extensions import db
     from annotator.services import versioning
     from annotator.db.models import Article
 

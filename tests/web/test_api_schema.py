@@ -12,7 +12,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from annotator import db
+from annotator.extensions import db
 from annotator.api import openapi
 from tests.web.api_helpers import bearer, make_token, seed_api_world
 

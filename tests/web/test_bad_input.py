@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.web.forms import NOT_A_FILE_MESSAGE
 from annotator.db.models import Annotation, ApiToken, Article, Comment, Event, ExternalCheck, FinalVerdict, Source, Span, User
 from tests.conftest import CLAIM, HX, PASSWORD, annotation_data, csrf_token, post_annotation

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.db.models import ClaimLink, ExternalCheck
 from tests.conftest import CLAIM, HX, count_queries, csrf_token
 from tests.web.helpers import add_article, created_article

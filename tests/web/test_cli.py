@@ -212,7 +212,7 @@ def test_load_demo_is_idempotent(app, runner):
     second = runner.invoke(args=["load-demo"])
     assert first.exit_code == second.exit_code == 0, first.output + second.output
     assert "/articles/" in second.output
-    from annotator.cli import DEMO_TITLE
+    from annotator.cli.demo import DEMO_TITLE
 
     assert len(rows(app, Article, Article.title == DEMO_TITLE)) == 1
     assert sorted(u.username for u in rows(app, User)) == ["lead", "reviewer"]
@@ -309,7 +309,7 @@ def test_load_demo_creates_missing_demo_users_only(app, runner):
 
     assert runner.invoke(args=["create-user", "reviewer", "--password", "mine 12345"]).exit_code == 0
     with app.app_context():
-        from annotator import db
+        from annotator.extensions import db
 
         session = db.session()
         session.exec(select(User).where(User.username == "lead")).one().username = "former-lead"

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.db.models import Annotation, Article, Event, Span, User
 from tests.conftest import HX, annotation_data, count_queries, csrf_token, post_annotation
 from tests.web.helpers import add_article, created_article

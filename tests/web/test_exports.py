@@ -4,8 +4,8 @@ import io
 import json
 from datetime import datetime
 
-from annotator import db
-from annotator.web.auth import create_or_update_user
+from annotator.extensions import db
+from annotator.services.users import create_or_update_user
 from annotator.db.models import Annotation, Span
 from tests.conftest import CLAIM, PASSWORD, annotation_data, login, post_annotation, rows
 from tests.web.helpers import add_article, created_article

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func
 from sqlmodel import select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.db.models import Annotation, ApiToken, Article, ClaimLink, Comment, Event, ExternalCheck, FinalVerdict, Source, Span, User
 from tests.conftest import CLAIM, annotation_data, csrf_token, login, post_annotation
 from tests.web.api_helpers import bearer, w3c

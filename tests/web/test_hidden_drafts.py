@@ -169,8 +169,8 @@ def test_re_attach_answers_the_same_with_and_without_a_hidden_draft(app, make_us
         article = rows(run, Article)[0]
         gone, article = orphan_and_version_two(run, reviewer, article)
         if with_draft:
-            from annotator import db
-            from annotator.web.auth import create_or_update_user
+            from annotator.extensions import db
+            from annotator.services.users import create_or_update_user
             from tests.conftest import PASSWORD
 
             with run.app_context():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator import db
+from annotator.extensions import db
 from annotator.db.models import Annotation, Span, User
 from tests.conftest import CLAIM, HX, rows
 from tests.web.api_helpers import PROBLEM, bearer, make_token

@@ -2,7 +2,7 @@
 import pytest
 from sqlmodel import select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.services import spans
 from annotator.domain.anchoring import resolve_target
 from annotator.db.models import Annotation, Event, Span, User

@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlmodel import select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.db.models import ArticleRevision, LiveChange
 from tests.conftest import HX, count_queries
 from tests.web.htmltree import marks, page, parse
@@ -244,8 +244,8 @@ def test_migration_0009_gives_every_article_a_counter_and_polls_work_after_it(ap
     from sqlalchemy import text
 
     with app.app_context():  # no session of the test's open: PostgreSQL's DDL would wait for its locks
-        migrations.downgrade("0006")
-        migrations.upgrade()
+        migrations.downgrade(db.engine(), "0006")
+        migrations.upgrade(db.engine())
         with db.engine().connect() as connection:
             rows = connection.execute(text("SELECT article_id, revision FROM article_revisions")).all()
     assert [tuple(r) for r in rows] == [(demo_article.id, 0)]

@@ -215,7 +215,7 @@ def test_agreement_over_time_per_month(scripted, reviewer_client):
 def test_agreement_over_time_counts_months_apart(app, scripted, reviewer_client):
     from datetime import timedelta
 
-    from annotator import db
+    from annotator.extensions import db
     from annotator.db.models import FinalVerdict
 
     with app.app_context():

@@ -12,7 +12,7 @@ from typing import Callable
 import pytest
 from sqlmodel import select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.db.models import Annotation, Article, Comment, Event, FinalVerdict
 from tests.conftest import HX, annotation_data, csrf_token
 from tests.web.review_helpers import annotation_of, delete, dump, save, span_of

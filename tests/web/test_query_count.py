@@ -3,12 +3,12 @@ from datetime import timedelta
 
 import pytest
 
-from annotator import db
+from annotator.extensions import db
 from annotator.services import spans
 from annotator.domain import verdicts
 from annotator.domain.anchoring import context_of
-from annotator.web.articles import create_article
-from annotator.web.auth import create_or_update_user
+from annotator.services.articles import create_article
+from annotator.services.users import create_or_update_user
 from annotator.db.models import Annotation, Source, Span, utcnow
 from tests.conftest import PASSWORD, count_queries
 from tests.web.htmltree import article_text, highlighted_span_ids, page
@@ -177,7 +177,7 @@ def test_a_save_costs_the_same_in_a_small_and_a_large_article(app, reviewer_clie
 
 
 def test_the_light_counts_agree_with_the_summaries_for_every_viewer(app, reviewer_client, make_user, demo_article):
-    from annotator.web.auth import find_user
+    from annotator.services.users import find_user
     from tests.conftest import CLAIM, annotation_data, post_annotation
 
     alice, bob = make_user("alice"), make_user("bob")

@@ -8,7 +8,7 @@ import pytest
 
 from sqlmodel import select
 
-from annotator import db
+from annotator.extensions import db
 from tests.conftest import HX, count_queries
 from tests.web.helpers import add_article, created_article
 from tests.web.review_helpers import queued_claims

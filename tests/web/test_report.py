@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.db.models import Source
 from tests.conftest import annotation_data, count_queries, post_annotation
 from tests.web.helpers import add_article, created_article

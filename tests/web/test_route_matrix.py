@@ -153,7 +153,7 @@ def test_every_route_answers_another_reviewers_draft_as_if_it_did_not_exist(app,
     """For every route that takes a claim or an annotation id, and every method: a reviewer gets the same
     status for another reviewer's private draft (and the claim only that draft holds) as for an id that
     does not exist; only leads may know that drafts exist."""
-    from annotator import db
+    from annotator.extensions import db
     from annotator.db.models import Annotation
 
     owner = make_user("owner")

@@ -11,9 +11,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from annotator import db
+from annotator.extensions import db
 from annotator.db import search_index
-from annotator.web.auth import find_user
+from annotator.services import search as search_service
+from annotator.services.users import find_user
 from annotator.db.models import Annotation, Article, Source, Span, utcnow
 from tests.conftest import CLAIM, HX, count_queries
 from tests.web.helpers import XSS_ALL, XSS_ATTR, XSS_SCRIPT, XSS_TEMPLATE, set_blind_review
@@ -223,7 +224,7 @@ def test_results_come_a_page_at_a_time_with_show_more(app, reviewer_client, demo
 
 def test_counting_stops_past_the_limit(app, reviewer_client, demo_article, monkeypatch):
     many_annotations(app, demo_article, 60)
-    monkeypatch.setattr(search_index, "COUNT_LIMIT", 55)
+    monkeypatch.setattr(search_service, "COUNT_LIMIT", 55)
     response = search(reviewer_client, q="bulk")
     assert total(response) == "more than 55 results for bulk"
     assert len(hits(response)) == 50 and "many more found" in page(response).by_id("search-more").text()
@@ -450,9 +451,9 @@ def test_the_migration_backfills_documents_of_existing_annotations(app, reviewer
 
         from annotator.db import migrations
 
-        migrations.downgrade("0004")  # drops the search tables
+        migrations.downgrade(db.engine(), "0004")  # drops the search tables
         assert "search_documents" not in inspect(db.engine()).get_table_names()
-        migrations.upgrade()
+        migrations.upgrade(db.engine())
         assert search_index.stale_documents(db.session()) == []
     assert quotes(search(reviewer_client, q="tapir")) == [CLAIM]
 

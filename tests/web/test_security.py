@@ -148,7 +148,7 @@ def test_failed_sign_ins_under_control_character_spellings_count_against_the_acc
 
 
 def test_the_same_name_finds_the_account_and_keys_its_limit():
-    from annotator.web.auth import login_name
+    from annotator.services.users import login_name
 
     for character in CONTROL_CHARACTERS + ["\x80", "\x9f", "\u200b", "\u2060", "\ufeff"]:
         assert login_name(f" al{character}ice ") == "alice"
@@ -160,8 +160,8 @@ def test_an_account_named_before_names_were_normalised_still_signs_in_by_its_exa
     """A name with a zero-width non-joiner (which Persian names need) or not in NFC, stored before sign-in
     names were normalised: typed exactly it still finds the account, and its failures count against the
     normalised name like every other spelling's."""
-    from annotator import db
-    from annotator.web.auth import create_or_update_user
+    from annotator.extensions import db
+    from annotator.services.users import create_or_update_user
 
     app.config.update(LOGIN_LIMIT_PER_ADDRESS="10000 per 15 minutes")
     legacy = ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "Cafe\u0301")

@@ -126,7 +126,7 @@ def test_token_commands_fail_with_one_line(app, runner, args, fragment):
 
 
 def test_an_account_that_cannot_sign_in_gets_no_token(app, runner):
-    from annotator import db
+    from annotator.extensions import db
     from annotator.db.models import User
 
     with app.app_context():

@@ -7,10 +7,11 @@ from sqlalchemy import delete, func
 from sqlmodel import select
 
 from annotator.domain import checkworthiness
-from annotator import create_app, db
+from annotator import create_app
+from annotator.extensions import db
 from annotator.services import versioning
-from annotator.web.articles import create_article
-from annotator.cli import load_demo_data
+from annotator.services.articles import create_article
+from annotator.cli.demo import load_demo_data
 from annotator.db.models import Article, Suggestion, SuggestionDismissal, User
 from tests.conftest import CLAIM, HX, annotation_data, csrf_token, make_app, post_annotation
 from tests.web.htmltree import article_text, page, paragraphs

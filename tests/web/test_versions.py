@@ -236,7 +236,7 @@ def test_a_save_made_on_an_old_text_is_refused_once_a_new_version_arrives(app, r
     """The form was opened (and checked) on version 1; version 2 lands before the save commits."""
     from sqlmodel import Session, select
 
-    from annotator import db
+    from annotator.extensions import db
     from annotator.services import spans
     from annotator.domain.anchoring import resolve_target
     from annotator.db.models import User
@@ -282,7 +282,7 @@ def test_fetching_the_page_again_adds_a_version_only_when_it_changed(app, review
         assert result.exit_code == 0, result.output
         article = rows(app, Article)[-1]
         with app.app_context():  # the page names news.example as canonical: point the article back here
-            from annotator import db
+            from annotator.extensions import db
 
             db.session().get(Article, article.id).source_url = f"{server.base}/living"
             db.session().commit()
@@ -347,7 +347,7 @@ def test_an_orphan_travels_through_export_and_import_as_an_orphan(app, runner, r
 
 
 def test_search_finds_a_claim_by_its_new_wording_after_a_version_changed_it(app, reviewer_client, demo_article):
-    from annotator import db
+    from annotator.extensions import db
     from annotator.db import search_index
 
     annotate(reviewer_client, demo_article, CLAIM)
@@ -456,7 +456,7 @@ def test_an_orphan_is_a_claim_of_its_own_on_the_dashboard(app, reviewer_client, 
     response = lead_client.get("/review/articles.csv")
     assert response.status_code == 200
     from annotator.web import dashboard
-    from annotator import db
+    from annotator.extensions import db
 
     with app.app_context():
         data = dashboard.load_dashboard(session=db.session())

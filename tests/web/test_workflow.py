@@ -5,7 +5,7 @@ deleted -> restored by a lead; settled -> locked for authors, re-settled by a le
 """
 import pytest
 
-from annotator import db
+from annotator.extensions import db
 from annotator.db.models import DRAFT, RETURNED, SUBMITTED, Source
 from tests.conftest import CLAIM, HX
 from tests.web.htmltree import highlighted_span_ids, marks, page

@@ -1,0 +1,47 @@
+"""Engines and plain-SQL helpers that every layer above shares. No Flask."""
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=15000")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def rows(db_session: Session, statement):
+    """The rows of a column query run as plain SQL on the session's connection (and transaction).
+
+    Skips the ORM's per-row loading, which costs more than the query itself for the tens of
+    thousands of rows that the lead's pages and the exports read.
+    """
+    return db_session.connection().execute(statement)
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's transaction as a write transaction now.
+
+    Python's sqlite3 driver only opens a transaction at the first INSERT or
+    UPDATE, so a SAVEPOINT issued before it would commit on release. Taking
+    the write lock up front keeps a multi-step save in one transaction (and
+    makes a concurrent writer wait for the busy timeout instead of failing).
+    PostgreSQL needs nothing here.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
