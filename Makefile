@@ -1,22 +1,31 @@
 # `make run`: install into .venv, create the SQLite database, load the demo, serve on 127.0.0.1:5000.
 # `make test`: install runtime + dev requirements into .venv and run the whole suite.
+# `make lint`: ruff (lint and format), mypy and the import contracts. `make lock`: re-pin the requirements.
 # `make docs`: build the documentation site (docs/ -> site/) with MkDocs, failing on any warning.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run serve test test-pg docs bench bench-live audit clean
+.PHONY: run serve test test-pg lint lock docs bench bench-live audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+# The requirements files are pinned with hashes (make lock), so pip checks every download. That needs
+# pip 23.3 or later, which matches extras by their normalised names (justext asks for lxml[html_clean],
+# lxml offers html-clean); a new venv may come with an older one. The project itself is then installed
+# editable, without dependencies, for the `annotator` command.
+$(VENV)/.runtime-installed: requirements.txt pyproject.toml | $(BIN)/python
+	$(PIP) "pip>=23.3"
 	$(PIP) -r requirements.txt
+	$(PIP) --no-deps -e .
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/python
+	$(PIP) "pip>=23.3"
 	$(PIP) -r requirements-dev.txt
+	$(PIP) --no-deps -e .
 	touch $@ $(VENV)/.runtime-installed
 
 # The docs build imports the app (CLI and API references), so its tools go into the same .venv.
@@ -69,11 +78,32 @@ bench-live: $(VENV)/.dev-installed
 	$(BIN)/python bench/crash_safety.py --database both
 	$(BIN)/python bench/live_updates.py
 
+# The checks CI runs before the tests (and pre-commit runs on each commit, see .pre-commit-config.yaml);
+# every check runs, and the target fails if any failed. Settings are in pyproject.toml.
+lint: $(VENV)/.dev-installed
+	@status=0; \
+	echo "ruff check"; $(BIN)/ruff check --output-format concise . || status=1; \
+	echo "ruff format --check"; $(BIN)/ruff format --check --output-format concise . || status=1; \
+	echo "mypy"; $(BIN)/mypy || status=1; \
+	echo "lint-imports"; $(BIN)/lint-imports || status=1; \
+	exit $$status
+
+# Compiles requirements*.in into the pinned, hashed requirements*.txt. A pin already in a .txt file is
+# kept while it satisfies the .in files; to move one: make lock LOCK_ARGS="--upgrade-package NAME".
+# requirements-dev.txt is constrained to requirements.txt's versions, so it comes second.
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
+lock: $(VENV)/.dev-installed
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) -o requirements-audit.txt requirements-audit.in
+
 # Known vulnerabilities in the pinned requirements (pip-audit, PyPI's advisory data). --strict fails
 # when a package cannot be checked, so an unreachable advisory service never passes as "no vulnerability".
 AUDIT := .venv-audit
 $(AUDIT)/.installed: requirements-audit.txt
 	$(PYTHON) -m venv $(AUDIT)
+	$(AUDIT)/bin/python -m pip install --quiet --disable-pip-version-check "pip>=23.3"
 	$(AUDIT)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-audit.txt
 	touch $@
 
@@ -82,4 +112,5 @@ audit: $(AUDIT)/.installed
 		-r requirements.txt -r requirements-dev.txt -r requirements-audit.txt
 
 clean:
+	rm -rf $(VENV) $(AUDIT) .pytest_cache .hypothesis .mypy_cache .ruff_cache .import_linter_cache .grimp_cache build *.egg-info
 	rm -rf $(VENV) $(AUDIT) .pytest_cache .hypothesis site

@@ -17,12 +17,13 @@ pairs (each unordered pair of reviewers of a claim counted once).
 Alpha is computed exactly (``fractions.Fraction``) and converted to float at
 the end, so equal inputs up to relabelling or reordering give equal floats.
 """
+
 from __future__ import annotations
 
 import functools
 import heapq
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -164,12 +165,14 @@ def group_claims(spans: Iterable[JudgedSpan], threshold: float = DEFAULT_THRESHO
         merged: dict[int, str] = {}
         for span in sorted(members, key=lambda s: s.span_id):
             merged.update(span.judgements)  # later (higher) span_id overwrites
-        claims.append(Claim(
-            span_ids=tuple(sorted(s.span_id for s in members)),
-            start=min(s.start for s in members),
-            end=max(s.end for s in members),
-            judgements=tuple(sorted(merged.items())),
-        ))
+        claims.append(
+            Claim(
+                span_ids=tuple(sorted(s.span_id for s in members)),
+                start=min(s.start for s in members),
+                end=max(s.end for s in members),
+                judgements=tuple(sorted(merged.items())),
+            )
+        )
     return claims
 
 
@@ -197,7 +200,7 @@ class Tally:
     disagreeing_pairs: int = 0
     near_misses: int = 0
 
-    def add_unit(self, values: list[Hashable]) -> None:
+    def add_unit(self, values: Sequence[Hashable]) -> None:
         """One unit's values, one per coder; fewer than two are not pairable and count for nothing."""
         m = len(values)
         if m < 2:
@@ -224,7 +227,7 @@ class Tally:
         self.ranked_units += 1
         for i, c in enumerate(ranked):
             self.rank_totals[c] += 1
-            for k in ranked[i + 1:]:
+            for k in ranked[i + 1 :]:
                 if c != k:
                     low, high = min(c, k), max(c, k)
                     self.ranked_pairs[m, low, high] += 2  # (c, k) and (k, c): delta is symmetric
@@ -238,12 +241,20 @@ class Tally:
                     self.near_misses += verdicts.adjacent(values[i], values[j])
 
     def __add__(self, other: Tally) -> Tally:
-        return Tally(self.claims + other.claims, self.compared + other.compared, self.unanimous + other.unanimous,
-                     self.values + other.values, self.same_pairs_by_size + other.same_pairs_by_size,
-                     self.totals + other.totals, self.ranked_units + other.ranked_units,
-                     self.ranked_pairs + other.ranked_pairs, self.rank_totals + other.rank_totals,
-                     self.unranked + other.unranked, self.disagreeing_pairs + other.disagreeing_pairs,
-                     self.near_misses + other.near_misses)
+        return Tally(
+            self.claims + other.claims,
+            self.compared + other.compared,
+            self.unanimous + other.unanimous,
+            self.values + other.values,
+            self.same_pairs_by_size + other.same_pairs_by_size,
+            self.totals + other.totals,
+            self.ranked_units + other.ranked_units,
+            self.ranked_pairs + other.ranked_pairs,
+            self.rank_totals + other.rank_totals,
+            self.unranked + other.unranked,
+            self.disagreeing_pairs + other.disagreeing_pairs,
+            self.near_misses + other.near_misses,
+        )
 
     def ordinal_alpha(self) -> Fraction | None:
         """Krippendorff's alpha with the ordinal metric, exact; None when undefined (no unit with two
@@ -265,7 +276,7 @@ class Tally:
         expected = 0
         for i, c in enumerate(ranks):
             running = totals[c]
-            for k in ranks[i + 1:]:
+            for k in ranks[i + 1 :]:
                 running += totals[k]
                 d = (2 * running - totals[c] - totals[k]) ** 2
                 distance[c, k] = d
@@ -338,16 +349,27 @@ def krippendorff_alpha_ordinal(units: Iterable[Mapping[Hashable, int | None]]) -
     return None if alpha is None else float(alpha)
 
 
+# What _ordinal_effect returns: ranked_units, rank_totals' and ranked_pairs' items, unranked,
+# disagreeing_pairs, near_misses.
+_OrdinalEffect = tuple[int, tuple[tuple[int, int], ...], tuple[tuple[tuple[int, int, int], int], ...], int, int, int]
+
+
 @functools.lru_cache(maxsize=8192)
-def _ordinal_effect(values: tuple[str, ...]) -> tuple:
+def _ordinal_effect(values: tuple[str, ...]) -> _OrdinalEffect:
     """What a unit of these verdicts (sorted) adds to the ordinal and pair counts. Units repeat
     (seven verdicts, a few reviewers each): worked out once per combination, then added."""
     ranks = [verdicts.ORDINAL_RANK.get(v) for v in values]
     part = Tally()
     part.add_ranked_unit(ranks)
     part.add_pairs(list(values))
-    return (part.ranked_units, tuple(part.rank_totals.items()), tuple(part.ranked_pairs.items()), part.unranked,
-            part.disagreeing_pairs, part.near_misses)
+    return (
+        part.ranked_units,
+        tuple(part.rank_totals.items()),
+        tuple(part.ranked_pairs.items()),
+        part.unranked,
+        part.disagreeing_pairs,
+        part.near_misses,
+    )
 
 
 def tally_of(claims: list[Claim]) -> Tally:

@@ -5,6 +5,7 @@ TextQuoteSelector (exact, prefix, suffix). The server is the judge of both:
 it re-derives the quote from the offsets, or finds the quote when only the
 quote is given.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ class Target:
 
 def context_of(text: str, start: int, end: int, length: int = CONTEXT_LENGTH) -> tuple[str, str]:
     """The prefix and suffix around [start, end), up to ``length`` code points each."""
-    return text[max(0, start - length):start], text[end:end + length]
+    return text[max(0, start - length) : start], text[end : end + length]
 
 
 def target_at(text: str, start: int, end: int) -> Target:
@@ -79,8 +80,7 @@ def locate_quote(text: str, quote: str, prefix: str = "", suffix: str = "") -> i
         raise AnchorError("This quote does not occur in the article text.")
     if len(candidates) > 1 and (prefix or suffix):
         candidates = [
-            at for at in candidates
-            if text.endswith(prefix, 0, at) and text.startswith(suffix, at + len(quote))
+            at for at in candidates if text.endswith(prefix, 0, at) and text.startswith(suffix, at + len(quote))
         ]
         if not candidates:
             raise AnchorError("This quote does not occur in the article with the given prefix or suffix.")
@@ -117,7 +117,9 @@ def resolve_target(
     if start is None or end is None:
         raise AnchorError("Give both the start and the end offset, or neither.", "end" if end is None else "start")
     if start < 0 or end > len(text):
-        raise AnchorError(f"The offsets must lie within the article (0 to {len(text)}).", "start" if start < 0 else "end")
+        raise AnchorError(
+            f"The offsets must lie within the article (0 to {len(text)}).", "start" if start < 0 else "end"
+        )
     if start >= end:
         raise AnchorError("The selection is empty: the start must come before the end.", "end")
     if not quote:
@@ -127,8 +129,9 @@ def resolve_target(
     return target_at(text, start, end)
 
 
-def anchor(text: str, *, quote: str, prefix: str = "", suffix: str = "",
-           start: int | None = None) -> tuple[Target, bool]:
+def anchor(
+    text: str, *, quote: str, prefix: str = "", suffix: str = "", start: int | None = None
+) -> tuple[Target, bool]:
     """Place a quote selector, with a position selector as a hint, in ``text``.
 
     The quote decides: the hinted position is taken when the quote is there;
@@ -141,13 +144,12 @@ def anchor(text: str, *, quote: str, prefix: str = "", suffix: str = "",
     prefix, suffix = canonicalize_fragment(prefix), canonicalize_fragment(suffix)
     if not quote.strip():
         raise AnchorError("The quote is empty.")
-    if start is not None and text[start:start + len(quote)] == quote:
+    if start is not None and text[start : start + len(quote)] == quote:
         return target_at(text, start, start + len(quote)), False
     candidates = find_all(text, quote)
     if not candidates:
         raise QuoteAbsent("The quote does not occur in the article text.")
-    in_context = [at for at in candidates
-                  if text.endswith(prefix, 0, at) and text.startswith(suffix, at + len(quote))]
+    in_context = [at for at in candidates if text.endswith(prefix, 0, at) and text.startswith(suffix, at + len(quote))]
     candidates = in_context or candidates
     if len(candidates) > 1:
         if start is None:

@@ -6,13 +6,15 @@ span's. The default scorer is a weighted list of features (below), transparent b
 newsroom can replace it with any callable ``score(sentences: list[str]) -> list[float]``
 named by ``ANNOTATOR_CLAIM_SCORER`` (``load_scorer``).
 """
+
 from __future__ import annotations
 
 import importlib
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import cast
 
 import pysbd
 
@@ -29,47 +31,98 @@ class Feature:
     key: str
     label: str  # what the tooltip and README call it
     weight: float
-    pattern: re.Pattern | None
+    pattern: re.Pattern[str] | None
 
 
-def _words(*alternatives: str) -> str:
-    return r"\b(?:" + "|".join(alternatives) + r")\b"
+def _words(alternatives: str) -> str:
+    """A regular expression for any of the ``|``-separated ``alternatives`` as whole words."""
+    return r"\b(?:" + alternatives + r")\b"
 
 
 _NAME = r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*"  # one or more capitalised words (or an acronym)
-_SAYS = r"(?:said|says|stated|told|telling|reported|reports|claimed|claims|announced|revealed|reveals|confirmed|estimated|estimates|wrote)"
+_SAYS = (
+    r"(?:said|says|stated|told|telling|reported|reports|claimed|claims|announced|revealed|reveals|confirmed|"
+    r"estimated|estimates|wrote)"
+)
 
 FEATURES: tuple[Feature, ...] = (
-    Feature("number", "Numbers or quantities", 0.30, re.compile(
-        r"\d|" + _words("hundreds?", "thousands?", "millions?", "billions?", "trillions?", "dozens?", "twice",
-                        "double", "triple", "half"), re.I)),
-    Feature("money_percent", "Percentages or money", 0.20, re.compile(
-        r"%|[$€£¥₴₽]|" + _words("per ?cent", "percent", "dollars?", "euros?", "pounds", "roubles?", "rubles?",
-                                "hryvnias?", "budget", "GDP"), re.I)),
-    Feature("comparison", "Comparisons or superlatives", 0.15, re.compile(_words(
-        "more than", "less than", "fewer than", "at least", "at most", "as many as", "as much as", "up from",
-        "down from", "compared", "increased?", "decreased?", "rose", "risen", "fell", "fallen", "doubled",
-        "tripled", "record", "largest", "biggest", "highest", "lowest", "smallest", "worst", "best", "most",
-        "least", "only", "first"), re.I)),
-    Feature("attribution", "Attribution (said, according to, claimed…)", 0.20, re.compile(
-        _words("according to", "said", "says", "stated", "states", "told", "telling", "claims?", "claimed",
-               "claiming", "reported", "report", "reports", "announced", "proposed", "promised", "pledged", "vowed", "confirmed", "revealed", "reveals", "estimated",
-               "estimates", "testified", "wrote"), re.I)),
-    Feature("named_source", "A named source", 0.15, re.compile(
-        r"\b[Aa]ccording to (?:the )?[A-Z]|" + _NAME + r",?(?:\s+\w+ly)?\s+" + _SAYS + r"\b|"
-        r"\b(?:told|telling)\s+(?:the\s+)?[A-Z]")),
-    Feature("time", "Time references", 0.10, re.compile(
-        r"\b(?:1[89]|20)\d\d\b|" + _words(
-            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-            "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-            "yesterday", "today", "last (?:week|month|year)", "this (?:week|month|year)", "since", "ago",
-            "earlier", "previously"))),
+    Feature(
+        "number",
+        "Numbers or quantities",
+        0.30,
+        re.compile(
+            r"\d|" + _words("hundreds?|thousands?|millions?|billions?|trillions?|dozens?|twice|double|triple|half"),
+            re.I,
+        ),
+    ),
+    Feature(
+        "money_percent",
+        "Percentages or money",
+        0.20,
+        re.compile(
+            r"%|[$€£¥₴₽]|" + _words("per ?cent|percent|dollars?|euros?|pounds|roubles?|rubles?|hryvnias?|budget|GDP"),
+            re.I,
+        ),
+    ),
+    Feature(
+        "comparison",
+        "Comparisons or superlatives",
+        0.15,
+        re.compile(
+            _words(
+                "more than|less than|fewer than|at least|at most|as many as|as much as|up from|down from|compared|"
+                "increased?|decreased?|rose|risen|fell|fallen|doubled|tripled|record|largest|biggest|highest|lowest|"
+                "smallest|worst|best|most|least|only|first"
+            ),
+            re.I,
+        ),
+    ),
+    Feature(
+        "attribution",
+        "Attribution (said, according to, claimed…)",
+        0.20,
+        re.compile(
+            _words(
+                "according to|said|says|stated|states|told|telling|claims?|claimed|claiming|reported|report|reports|"
+                "announced|proposed|promised|pledged|vowed|confirmed|revealed|reveals|estimated|estimates|testified|wrote"
+            ),
+            re.I,
+        ),
+    ),
+    Feature(
+        "named_source",
+        "A named source",
+        0.15,
+        re.compile(
+            r"\b[Aa]ccording to (?:the )?[A-Z]|" + _NAME + r",?(?:\s+\w+ly)?\s+" + _SAYS + r"\b|"
+            r"\b(?:told|telling)\s+(?:the\s+)?[A-Z]"
+        ),
+    ),
+    Feature(
+        "time",
+        "Time references",
+        0.10,
+        re.compile(
+            r"\b(?:1[89]|20)\d\d\b|"
+            + _words(
+                "January|February|March|April|May|June|July|August|September|October|November|December|"
+                "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+                "yesterday|today|last (?:week|month|year)|this (?:week|month|year)|since|ago|earlier|previously"
+            )
+        ),
+    ),
     # What makes a sentence less likely to hold a checkable fact.
     Feature("question", "A question", -0.50, re.compile(r"\?[\s\"”’')\]]*$")),
-    Feature("opinion", "Opinion or hedging (I think, should, likely…)", -0.20, re.compile(
-        r"\bI (?:don[’']t )?(?:think|believe|feel)\b|" + _words(
-            "in my (?:view|opinion)", "should", "ought to", "appears?", "seems?", "likely", "unlikely",
-            "would", "might"), re.I)),
+    Feature(
+        "opinion",
+        "Opinion or hedging (I think, should, likely…)",
+        -0.20,
+        re.compile(
+            r"\bI (?:don[’']t )?(?:think|believe|feel)\b|"
+            + _words("in my (?:view|opinion)|should|ought to|appears?|seems?|likely|unlikely|would|might"),
+            re.I,
+        ),
+    ),
     # Found by _not_a_sentence, not by a pattern.
     Feature("not_a_sentence", "Not a full sentence (a headline, label or link)", -0.70, None),
 )
@@ -85,12 +138,12 @@ def _not_a_sentence(sentence: str) -> bool:
 
 def explain(sentence: str) -> list[tuple[str, float]]:
     """The default scorer's features that fire on ``sentence``, as (key, weight)."""
-    fired = []
+    fired: list[tuple[str, float]] = []
     for feature in FEATURES:
         if feature.key == "not_a_sentence":
             hit = _not_a_sentence(sentence)
         else:
-            hit = feature.pattern.search(sentence) is not None
+            hit = feature.pattern is not None and feature.pattern.search(sentence) is not None
         if hit:
             fired.append((feature.key, feature.weight))
     return fired
@@ -107,6 +160,7 @@ def score(sentences: list[str]) -> list[float]:
 
 
 # --- sentences ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Sentence:
@@ -134,7 +188,7 @@ def _pieces(paragraph: str) -> list[tuple[int, int]]:
     cursor = 0
     for piece in _pysbd().segment(paragraph):
         sentence = piece.sent
-        start = piece.start if paragraph[piece.start:piece.end] == sentence and piece.start >= cursor else -1
+        start = piece.start if paragraph[piece.start : piece.end] == sentence and piece.start >= cursor else -1
         if start < 0:
             start = paragraph.find(sentence, cursor)
         if start < 0:  # pysbd changed the text: the rest of the paragraph is one piece
@@ -161,7 +215,7 @@ def split_sentences(text: str) -> list[Sentence]:
             trail = len(piece) - len(piece.rstrip())
             start, end = start + lead, end - trail
             if start < end:
-                sentences.append(Sentence(p_start + start, p_start + end, text[p_start + start:p_start + end]))
+                sentences.append(Sentence(p_start + start, p_start + end, text[p_start + start : p_start + end]))
     return sentences
 
 
@@ -171,7 +225,7 @@ class Scored:
     end: int
     quote: str
     score: float
-    features: list  # [[key, weight], ...] of the default scorer; [] for a plug-in
+    features: list[list[str | float]]  # [[key, weight], ...] of the default scorer; [] for a plug-in
 
 
 class ScorerError(Exception):
@@ -188,8 +242,10 @@ def scored_sentences(text: str, scorer: Scorer = score) -> list[Scored]:
         return []
     scores = scorer([s.quote for s in sentences]) if scorer is not score else None
     if scores is None:
-        return [Scored(s.start, s.end, s.quote, score_one(s.quote), [[k, w] for k, w in explain(s.quote)])
-                for s in sentences]
+        return [
+            Scored(s.start, s.end, s.quote, score_one(s.quote), [[k, w] for k, w in explain(s.quote)])
+            for s in sentences
+        ]
     scores = list(scores)
     if len(scores) != len(sentences):
         raise ScorerError(f"the scorer gave {len(scores)} scores for {len(sentences)} sentences")
@@ -199,7 +255,7 @@ def scored_sentences(text: str, scorer: Scorer = score) -> list[Scored]:
         raise ScorerError("the scorer gave a score that is not a number") from None
     if not all(math.isfinite(v) for v in values):  # NaN would be stored as NULL, infinity sorts nowhere
         raise ScorerError("the scorer gave a score that is not a finite number")
-    return [Scored(s.start, s.end, s.quote, round(v, 4), []) for s, v in zip(sentences, values)]
+    return [Scored(s.start, s.end, s.quote, round(v, 4), []) for s, v in zip(sentences, values, strict=True)]
 
 
 def load_scorer(spec: str | None) -> Scorer:
@@ -227,7 +283,7 @@ def load_scorer(spec: str | None) -> Scorer:
         raise ScorerError(f"ANNOTATOR_CLAIM_SCORER={spec!r}: failed on a sample: {error!r}") from None
     if len(answer) != len(sample):
         raise ScorerError(f"ANNOTATOR_CLAIM_SCORER={spec!r}: gave {len(answer)} scores for {len(sample)} sentences")
-    return scorer
+    return cast(Scorer, scorer)  # callable, and answered one float per sentence of the sample
 
 
 def scorer_name(scorer: Scorer) -> str:

@@ -5,6 +5,7 @@ reviewer's verdict (the row) and the claim's final verdict (the column). Rows an
 the whole scale in its order, so matrices of different articles line up; the diagonal is exact
 agreement, cells next to it on the ordered scale are near misses.
 """
+
 from __future__ import annotations
 
 import math
@@ -69,12 +70,17 @@ def matrix(pairs: Iterable[tuple[str, str]]) -> Matrix:
     largest = max(counts.values(), default=0)
     rows = []
     for rv in verdicts.SCALE:
-        cells = tuple(Cell(rv.key, fv.key, counts[rv.key, fv.key], shade(counts[rv.key, fv.key], largest))
-                      for fv in verdicts.SCALE)
+        cells = tuple(
+            Cell(rv.key, fv.key, counts[rv.key, fv.key], shade(counts[rv.key, fv.key], largest))
+            for fv in verdicts.SCALE
+        )
         rows.append(Row(rv, cells, sum(c.count for c in cells)))
     column_totals = tuple(sum(counts[rv.key, fv.key] for rv in verdicts.SCALE) for fv in verdicts.SCALE)
     return Matrix(
-        rows=tuple(rows), columns=verdicts.SCALE, column_totals=column_totals, total=sum(counts.values()),
+        rows=tuple(rows),
+        columns=verdicts.SCALE,
+        column_totals=column_totals,
+        total=sum(counts.values()),
         exact=sum(n for (r, f), n in counts.items() if r == f),
         near=sum(n for (r, f), n in counts.items() if verdicts.adjacent(r, f)),
     )

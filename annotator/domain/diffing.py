@@ -4,6 +4,7 @@ Pure functions. The character diff is cleaned up to whole words and phrases
 (diff-match-patch's semantic clean-up), so a changed figure reads as one
 deletion beside one insertion rather than scattered letters.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,11 +52,14 @@ def readable_diff(old: str, new: str) -> list[tuple[int, str]]:
     if len(tokens) <= PRIVATE_CODES:
         # One private-use character per distinct token, as diff-match-patch does for lines.
         code = {token: chr(FIRST_PRIVATE + n) for n, token in enumerate(tokens)}
-        encoded = differ.diff_main("".join(map(code.get, old_tokens)), "".join(map(code.get, new_tokens)), False)
+        encoded = differ.diff_main(
+            "".join(map(code.__getitem__, old_tokens)), "".join(map(code.__getitem__, new_tokens)), False
+        )
         # Clean up while still in tokens: on letters, the clean-up would split words again.
         differ.diff_cleanupSemantic(encoded)
         return [(op, "".join(tokens[ord(c) - FIRST_PRIVATE] for c in chunk)) for op, chunk in encoded]
-    diff = differ.diff_main(old, new)  # more distinct words than private characters: by characters
+    # More distinct words than private characters: by characters (diff_match_patch has no type annotations).
+    diff: list[tuple[int, str]] = differ.diff_main(old, new)
     differ.diff_cleanupSemantic(diff)
     return diff
 
@@ -86,13 +90,17 @@ def compare(old: str, new: str) -> TextDiff:
 def as_text(comparison: TextDiff) -> str:
     """The diff as plain text, wdiff's way: ``[-deleted-]`` and ``{+inserted+}``, a paragraph a line."""
     marks = {SAME: "{}", ADDED: "{{+{}+}}", REMOVED: "[-{}-]"}
-    return "\n".join("".join(marks[p.kind].format("¶" if p.breaks else p.text) for p in paragraph)
-                     for paragraph in comparison.paragraphs)
+    return "\n".join(
+        "".join(marks[p.kind].format("¶" if p.breaks else p.text) for p in paragraph)
+        for paragraph in comparison.paragraphs
+    )
 
 
 def summary(comparison: TextDiff) -> str:
     if comparison.identical:
         return "the same text"
-    return (f"{comparison.changes} change{'' if comparison.changes == 1 else 's'}: "
-            f"{comparison.added_words} word{'' if comparison.added_words == 1 else 's'} inserted, "
-            f"{comparison.removed_words} deleted")
+    return (
+        f"{comparison.changes} change{'' if comparison.changes == 1 else 's'}: "
+        f"{comparison.added_words} word{'' if comparison.added_words == 1 else 's'} inserted, "
+        f"{comparison.removed_words} deleted"
+    )

@@ -14,6 +14,7 @@ the live channel never tells a reviewer about another's draft or a verdict that 
 - ``article``: a setting of the whole article changed (blind review): every paragraph;
 - ``version``: a new version of the text arrived: a notice to reload, nothing else.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -28,8 +29,15 @@ def etag(article_id: int, revision: int) -> str:
     return f"a{article_id}r{revision}"
 
 
-def annotation_kind(*, new: bool, before_status: str | None, before_deleted: bool,
-                    after_status: str, after_deleted: bool, status_changed: bool) -> str:
+def annotation_kind(
+    *,
+    new: bool,
+    before_status: str | None,
+    before_deleted: bool,
+    after_status: str,
+    after_deleted: bool,
+    status_changed: bool,
+) -> str:
     """The kind of a change to one annotation, from its state before and after."""
     shown_before = not new and not before_deleted and before_status != DRAFT
     shown_after = not after_deleted and after_status != DRAFT
@@ -70,8 +78,9 @@ def candidate_spans(changes: list[Change]) -> set[int]:
     return {c.span_id for c in changes if c.span_id is not None and c.kind not in ("comment", "version")}
 
 
-def plan_for(changes: list[Change], *, viewer_id: int, viewer_is_lead: bool, known: set[int],
-             readable: set[int]) -> Plan:
+def plan_for(
+    changes: list[Change], *, viewer_id: int, viewer_is_lead: bool, known: set[int], readable: set[int]
+) -> Plan:
     """What of ``changes`` this viewer may learn of.
 
     ``known``: the claims the viewer may know of now (ids); ``readable``: the annotations whose

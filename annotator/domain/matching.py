@@ -11,12 +11,14 @@ only a few of the claim's words ("Russian soldiers"), which ``token_set_ratio`` 
 score 100. Stopwords stay in for scoring (dropping them made short fragments score higher);
 they are left out of the candidate query's key words only.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Generic, Iterable, TypeVar
+from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz
 
@@ -26,13 +28,15 @@ MAX_TERMS = 6  # key words the candidate query asks for
 CANDIDATES = 200  # rows the candidate query reads at most, per kind (settled claims, external checks)
 
 # Words that say nothing about which claim it is: never key terms.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about after all also an and any are as at be been before being but by can could did do does
 for from had has have he her his how i if in into is it its just least less more most much
 no not now of on one only or other our out over said says she so some such than that the
 their them then there these they this those to under up was we were what when which who will
 with would you
-""".split())
+""".split()
+)
 
 # A number written in groups of three digits (600,000 / 600 000 / 600.000 once NFKC made thin spaces plain).
 _GROUPED = re.compile(r"\b\d{1,3}(?:[ ,.'’]\d{3})+\b")
@@ -95,8 +99,9 @@ class Match(Generic[T]):
         return round(self.score)
 
 
-def rank(claim: str, candidates: Iterable[tuple[T, str]], *, threshold: float = THRESHOLD,
-         limit: int = LIMIT) -> list[Match[T]]:
+def rank(
+    claim: str, candidates: Iterable[tuple[T, str]], *, threshold: float = THRESHOLD, limit: int = LIMIT
+) -> list[Match[T]]:
     """The candidates ``(item, text)`` scoring at least ``threshold`` against the claim, best first."""
     normalised = normalise(claim)
     scored = [Match(item, _score(normalised, normalise(text))) for item, text in candidates]

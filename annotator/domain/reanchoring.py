@@ -22,10 +22,12 @@ same words elsewhere in the article is a different claim and never adopted.
 next to a copy, the two texts alone cannot tell which copy went; the diff's
 choice decides, and the span may be orphaned though its words remain.)
 """
+
 from __future__ import annotations
 
 import bisect
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from diff_match_patch import diff_match_patch
@@ -40,9 +42,11 @@ STATES = (ORIGINAL, KEPT, MOVED, CHANGED, ORPHANED, REATTACHED)
 OUTCOMES = (KEPT, MOVED, CHANGED, ORPHANED)  # what a new version can do to a span, in report order
 
 
-def describe(counts) -> str:
+def describe(counts: Mapping[str, int]) -> str:
     """``3 kept, 40 moved, 2 changed, 0 orphaned``: a version's outcomes, zeros included."""
     return ", ".join(f"{counts.get(state, 0)} {state}" for state in OUTCOMES)
+
+
 # A replaced wording at least this similar to the old quote (0-100) is the same claim, changed.
 CHANGED_THRESHOLD = 70.0
 # Seconds diff-match-patch may spend before settling for a coarser (still correct) diff.
@@ -85,7 +89,8 @@ def text_diff(old: str, new: str) -> list[tuple[int, str]]:
     """The character diff of two texts as (operation, text) pairs, deletions before insertions."""
     differ = diff_match_patch()
     differ.Diff_Timeout = DIFF_TIMEOUT
-    return differ.diff_main(old, new)
+    diff: list[tuple[int, str]] = differ.diff_main(old, new)  # diff_match_patch has no type annotations
+    return diff
 
 
 class DiffMap:
@@ -146,8 +151,9 @@ class DiffMap:
         return index >= 0 and self.equal_new[index][0] <= start and end <= self.equal_new[index][1]
 
 
-def reanchor(old_text: str, new_text: str, spans: list[OldSpan],
-             diff: list[tuple[int, str]] | None = None) -> list[Placement]:
+def reanchor(
+    old_text: str, new_text: str, spans: list[OldSpan], diff: list[tuple[int, str]] | None = None
+) -> list[Placement]:
     """Place every span of ``old_text`` in ``new_text``; one Placement per span, in the same order.
 
     Two spans never end on the same range: when they would, the less certain one is orphaned.
@@ -156,13 +162,14 @@ def reanchor(old_text: str, new_text: str, spans: list[OldSpan],
     return _without_collisions([_place(old_text, new_text, mapping, span) for span in spans])
 
 
-def reanchor_groups(new_text: str, groups: list[tuple[str, list[OldSpan]]],
-                    orphans: frozenset[int] | set[int] = frozenset()) -> list[Placement]:
+def reanchor_groups(
+    new_text: str, groups: list[tuple[str, list[OldSpan]]], orphans: frozenset[int] | set[int] = frozenset()
+) -> list[Placement]:
     """``reanchor`` for spans anchored in different old texts (orphans keep the version they were
     last found in): one diff per old text, collisions settled across all of them. An orphan (a span
     id in ``orphans``) found again never takes words from a span that was placed in the latest
     version, however certain it is."""
-    placements = []
+    placements: list[Placement] = []
     for old_text, spans in groups:
         mapping = DiffMap(text_diff(old_text, new_text))
         placements.extend(_place(old_text, new_text, mapping, span) for span in spans)
@@ -170,7 +177,7 @@ def reanchor_groups(new_text: str, groups: list[tuple[str, list[OldSpan]]],
 
 
 def _place(old_text: str, new_text: str, mapping: DiffMap, span: OldSpan) -> Placement:
-    if old_text[span.start:span.end] != span.quote:
+    if old_text[span.start : span.end] != span.quote:
         # The span does not fit its own text (it should): nothing to map from.
         return _search(new_text, mapping, span, hint=min(span.start, len(new_text)))
     at = mapping.unchanged(span.start, span.end)
@@ -180,8 +187,9 @@ def _place(old_text: str, new_text: str, mapping: DiffMap, span: OldSpan) -> Pla
     return _search(new_text, mapping, span, hint=image_start, image=(image_start, image_end))
 
 
-def _search(new_text: str, mapping: DiffMap, span: OldSpan, *, hint: int,
-            image: tuple[int, int] | None = None) -> Placement:
+def _search(
+    new_text: str, mapping: DiffMap, span: OldSpan, *, hint: int, image: tuple[int, int] | None = None
+) -> Placement:
     """The exact quote re-inserted somewhere, else the changed wording, else orphaned."""
     exact = _reinserted(new_text, mapping, span, hint)
     if exact is not None:
@@ -231,7 +239,7 @@ def _closest_insertion(new_text: str, mapping: DiffMap, span: OldSpan) -> tuple[
             continue
         found = _trimmed(new_text, start + aligned.dest_start, start + aligned.dest_end)
         if found[0] < found[1]:
-            similarity = fuzz.ratio(span.quote, new_text[found[0]:found[1]])
+            similarity = fuzz.ratio(span.quote, new_text[found[0] : found[1]])
             if best is None or similarity > best[0]:
                 best = (similarity, *found)
     return best
@@ -262,11 +270,12 @@ def _common_suffix(a: str, b: str) -> int:
 _CERTAINTY = {KEPT: 3, MOVED: 2, CHANGED: 1}
 
 
-def _without_collisions(placements: list[Placement], orphans: frozenset[int] | set[int] = frozenset()
-                        ) -> list[Placement]:
+def _without_collisions(
+    placements: list[Placement], orphans: frozenset[int] | set[int] = frozenset()
+) -> list[Placement]:
     """Orphan the less certain of two spans placed on the same range (a range holds one span); a span
     that was placed before (not in ``orphans``) is more certain than any orphan."""
-    holder: dict[tuple[int, int], int] = {}
+    holder: dict[tuple[int | None, int | None], int] = {}
     result = list(placements)
     for index, placement in enumerate(placements):
         if not placement.found:
@@ -285,6 +294,20 @@ def _without_collisions(placements: list[Placement], orphans: frozenset[int] | s
     return result
 
 
-__all__ = ["CHANGED", "CHANGED_THRESHOLD", "CONTEXT_LENGTH", "KEPT", "MOVED", "ORIGINAL", "ORPHANED", "OUTCOMES",
-           "REATTACHED", "describe",
-           "OldSpan", "Placement", "reanchor", "reanchor_groups", "text_diff"]
+__all__ = [
+    "CHANGED",
+    "CHANGED_THRESHOLD",
+    "CONTEXT_LENGTH",
+    "KEPT",
+    "MOVED",
+    "ORIGINAL",
+    "ORPHANED",
+    "OUTCOMES",
+    "REATTACHED",
+    "describe",
+    "OldSpan",
+    "Placement",
+    "reanchor",
+    "reanchor_groups",
+    "text_diff",
+]

@@ -5,12 +5,14 @@ orders the settled claims in reading order, counts them by verdict and summarise
 still open. Orphaned claims (their words are gone from the latest version, so their offsets
 belong to an older text) come after the others, in the order they were made.
 """
+
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from annotator.domain import verdicts
 from annotator.domain.anchoring import CONTEXT_LENGTH
@@ -28,7 +30,7 @@ class SettledClaim:
     ruled_quote: str | None  # the words as they read when the verdict was set
     verdict: str
     rationale: str
-    sources: list[dict]  # {"url", "title", "excerpt"}
+    sources: list[dict[str, str]]  # {"url", "title", "excerpt"}
     lead: str
     settled_at: datetime
 
@@ -77,6 +79,18 @@ class OpenClaim:
         return len(set(self.verdicts)) > 1
 
 
+class _Placed(Protocol):
+    """Where a claim is: settled or open, either can be put in reading order."""
+
+    span_id: int
+    start: int
+    end: int
+    orphaned: bool
+
+
+ClaimT = TypeVar("ClaimT", bound=_Placed)
+
+
 @dataclass
 class VerdictCount:
     key: str
@@ -84,10 +98,11 @@ class VerdictCount:
     count: int
 
 
-def reading_order(claims: Iterable) -> list:
+def reading_order(claims: Iterable[ClaimT]) -> list[ClaimT]:
     """Claims as a reader meets them: by start, then end; orphans last, by span id."""
-    return sorted(claims, key=lambda c: (c.orphaned, c.span_id if c.orphaned else c.start,
-                                         c.end if not c.orphaned else 0))
+    return sorted(
+        claims, key=lambda c: (c.orphaned, c.span_id if c.orphaned else c.start, c.end if not c.orphaned else 0)
+    )
 
 
 def verdict_counts(claims: Iterable[SettledClaim]) -> list[VerdictCount]:

@@ -16,10 +16,12 @@ The engines never see the person's text as syntax: :func:`fts5_match` quotes eve
 SQLite FTS5, and the PostgreSQL side passes the words as bound values to
 ``phraseto_tsquery``/``to_tsquery`` (see ``search_index``), whose inputs hold letters and digits only.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 # The characters SQLite's unicode61 tokenizer keeps in words by default: letters, numbers, private use.
@@ -122,7 +124,7 @@ def fts5_term(term: Term) -> str:
     return quoted + ("*" if term.prefix else "")
 
 
-def fts5_match(clauses) -> str | None:
+def fts5_match(clauses: Sequence[Sequence[Term]]) -> str | None:
     """An FTS5 MATCH expression requiring every clause (each an OR of terms); None when there are none."""
     if not clauses:
         return None
@@ -133,13 +135,14 @@ def fts5_match(clauses) -> str | None:
     return " AND ".join(parts)
 
 
-def fts5_any(terms) -> str | None:
+def fts5_any(terms: Iterable[Term]) -> str | None:
     """An FTS5 MATCH expression matching any of ``terms`` (for the excluded ones); None when none."""
     return " OR ".join(fts5_term(term) for term in terms) or None
 
 
 def describe(query: SearchQuery) -> str:
     """The query as the engines read it, for people: ``"a b" (c OR d*) -e``."""
+
     def show(term: Term) -> str:
         text = " ".join(term.words) + ("*" if term.prefix else "")
         return f'"{text}"' if len(term.words) > 1 else text

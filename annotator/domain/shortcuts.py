@@ -3,6 +3,7 @@
 static/annotator.js implements them; a browser test drives each one. The verdict
 digits follow the scale's order in ``verdicts.SCALE``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,20 +26,31 @@ def groups() -> list[tuple[str, list[Shortcut]]]:
     """The shortcuts by where they work, in the order a reviewer uses them."""
     digits = ", ".join(f"{d} {label}" for d, label in verdict_digits())
     return [
-        ("In the article", [
-            Shortcut(("j", "k"), "Next / previous highlight or suggested claim"),
-            Shortcut(("Enter",), "Open the highlight or suggestion that has the focus"),
-            Shortcut(("s", "Shift+S"), "Select the sentence at the selection or focus; again: the next / previous one"),
-            Shortcut(("]", "["), "Move the end of the selection one word right / left"),
-            Shortcut(("Shift+]", "Shift+["), "Move the start of the selection one word right / left"),
-            Shortcut(("a",), "Annotate the selection (the Annotate button)"),
-        ]),
-        ("In the annotation form", [
-            Shortcut((f"1–{len(verdicts.SCALE)}",), f"Choose the verdict ({digits}), then go to Note"),
-            Shortcut(("Ctrl+Enter", "⌘+Enter"), "Save"),
-            Shortcut(("Esc",), "Close the form or the claim; the focus goes back to the highlight or suggestion"),
-        ]),
-        ("Anywhere", [
-            Shortcut(("?",), "Show this list of shortcuts"),
-        ]),
+        (
+            "In the article",
+            [
+                Shortcut(("j", "k"), "Next / previous highlight or suggested claim"),
+                Shortcut(("Enter",), "Open the highlight or suggestion that has the focus"),
+                Shortcut(
+                    ("s", "Shift+S"), "Select the sentence at the selection or focus; again: the next / previous one"
+                ),
+                Shortcut(("]", "["), "Move the end of the selection one word right / left"),
+                Shortcut(("Shift+]", "Shift+["), "Move the start of the selection one word right / left"),
+                Shortcut(("a",), "Annotate the selection (the Annotate button)"),
+            ],
+        ),
+        (
+            "In the annotation form",
+            [
+                Shortcut((f"1–{len(verdicts.SCALE)}",), f"Choose the verdict ({digits}), then go to Note"),
+                Shortcut(("Ctrl+Enter", "⌘+Enter"), "Save"),
+                Shortcut(("Esc",), "Close the form or the claim; the focus goes back to the highlight or suggestion"),
+            ],
+        ),
+        (
+            "Anywhere",
+            [
+                Shortcut(("?",), "Show this list of shortcuts"),
+            ],
+        ),
     ]

@@ -4,15 +4,16 @@ Offsets everywhere are Python ``str`` indices (Unicode code points) into the
 canonical text: line endings ``\\n``, Unicode NFC. Nothing here knows Flask or
 the database.
 """
+
 from __future__ import annotations
 
 import bisect
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
-
+from typing import NoReturn
 
 # C0 control characters other than tab and newline, and DEL. HTML parsers drop
 # or mangle some of them (NUL), which would make the page's text differ from
@@ -38,8 +39,10 @@ def check_text(value: object, where: str = "") -> None:
         if isinstance(item, str):
             found = SURROGATES.search(item)
             if found:
-                raise NotText(f"{path or 'The document'} holds a lone surrogate (\\u{ord(found.group()):04x}), "
-                              "which is not Unicode text.")
+                raise NotText(
+                    f"{path or 'The document'} holds a lone surrogate (\\u{ord(found.group()):04x}), "
+                    "which is not Unicode text."
+                )
         elif isinstance(item, dict):
             for key, inner in item.items():
                 name = f"{path}{'.' if path else ''}{SURROGATES.sub(chr(0xFFFD), str(key))}"
@@ -57,7 +60,7 @@ def loads_json(data: str | bytes) -> object:
     return value
 
 
-def _not_json(name: str):
+def _not_json(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a JSON value")
 
 
@@ -248,9 +251,9 @@ def paragraphs(text: str, spans: Iterable[SpanRef], suggestions: Iterable[SpanRe
     return result
 
 
-
-def paragraphs_touching(text: str, spans: Iterable[SpanRef], start: int, end: int,
-                        suggestions: Iterable[SpanRef] = ()) -> list[Paragraph]:
+def paragraphs_touching(
+    text: str, spans: Iterable[SpanRef], start: int, end: int, suggestions: Iterable[SpanRef] = ()
+) -> list[Paragraph]:
     """The paragraphs that ``[start, end)`` touches, with their highlights (as ``paragraphs`` gives them).
 
     After a change to one span, these are the only paragraphs whose highlights can

@@ -5,6 +5,7 @@ reviewer's verdict, the final verdict); judgements are grouped by calendar month
 ruling, oldest first, and each month gives its count, exact agreement and near misses
 (verdicts adjacent on the ordered scale; see ``verdicts.adjacent``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -4,6 +4,7 @@ Forms, badges, highlight colours, charts and exports all read this module.
 The order is the scale's order, from True to False; Unverifiable stands
 outside it (it has no ClaimReview rating).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,9 +25,18 @@ SCALE: tuple[Verdict, ...] = (
     Verdict("mostly-true", "Mostly true", "#5e9c2f", "#1d1d1d", 4, "Accurate but needs clarification or context."),
     Verdict("mixed", "Mixed", "#b58900", "#1d1d1d", 3, "Partly accurate, partly not."),
     Verdict("misleading", "Misleading", "#d9730d", "#1d1d1d", 2, "Contains facts but leaves a false impression."),
-    Verdict("mostly-false", "Mostly false", "#c2410c", "#ffffff", 2, "Has an element of truth but ignores critical facts."),
+    Verdict(
+        "mostly-false", "Mostly false", "#c2410c", "#ffffff", 2, "Has an element of truth but ignores critical facts."
+    ),
     Verdict("false", "False", "#b42318", "#ffffff", 1, "Not accurate."),
-    Verdict("unverifiable", "Unverifiable", "#5b6472", "#ffffff", None, "Cannot be proved or disproved with available evidence."),
+    Verdict(
+        "unverifiable",
+        "Unverifiable",
+        "#5b6472",
+        "#ffffff",
+        None,
+        "Cannot be proved or disproved with available evidence.",
+    ),
 )
 
 BY_KEY: dict[str, Verdict] = {v.key: v for v in SCALE}
@@ -85,7 +95,5 @@ def stylesheet() -> str:
     """
     rules = []
     for v in SCALE:
-        rules.append(
-            f".verdict-{v.key}{{--verdict-bg:{v.colour};--verdict-fg:{v.text_colour};}}"
-        )
+        rules.append(f".verdict-{v.key}{{--verdict-bg:{v.colour};--verdict-fg:{v.text_colour};}}")
     return "\n".join(rules) + "\n"

@@ -5,13 +5,15 @@ types in it are passed over), or a saved HTML page whose ``<script type="applica
 blocks hold any of these. Each ClaimReview becomes an :class:`ExternalReview`, or a
 :class:`Skipped` with the reason.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from html.parser import HTMLParser
-from typing import Any, Iterator
+from typing import Any
 
 from annotator.domain.text import CONTROL_CHARACTERS, loads_json
 
@@ -43,21 +45,21 @@ class Skipped:
 class _JsonLdScripts(HTMLParser):
     """Collects the text of every ``<script type="application/ld+json">``."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[str] = []
         self._inside = False
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         kind = (dict(attrs).get("type") or "").split(";")[0].strip().lower()
         self._inside = tag == "script" and kind == "application/ld+json"
         if self._inside:
             self.blocks.append("")
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         self._inside = False
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self._inside:
             self.blocks[-1] += data
 
@@ -88,13 +90,13 @@ def documents(text: str) -> list[Any]:
     return found
 
 
-def _is_claim_review(item: dict) -> bool:
+def _is_claim_review(item: dict[str, Any]) -> bool:
     kinds = item.get("@type")
     kinds = kinds if isinstance(kinds, list) else [kinds]
     return any(isinstance(k, str) and k.rsplit("/", 1)[-1].split(":")[-1] == "ClaimReview" for k in kinds)
 
 
-def claim_reviews(document: Any) -> Iterator[dict]:
+def claim_reviews(document: Any) -> Iterator[dict[str, Any]]:
     """Every ClaimReview object in a document: itself, its list's items, its ``@graph``, nested lists."""
     if isinstance(document, list):
         for item in document:
@@ -148,7 +150,7 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def parse_review(item: dict) -> ExternalReview:
+def parse_review(item: dict[str, Any]) -> ExternalReview:
     """One ClaimReview as an :class:`ExternalReview`; ValueError (the reason) when it lacks what a match needs."""
     url = _url(item.get("url")) or _url(item.get("@id"))
     if not url:

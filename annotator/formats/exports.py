@@ -1,12 +1,14 @@
 """Export serialisers: W3C Web Annotation JSON-LD and CSV. Pure: no Flask, no database."""
+
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, Iterator, Sequence
+from typing import Any
 
 from annotator.domain import verdicts
 
@@ -52,34 +54,37 @@ def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def w3c_annotation(record: AnnotationRecord, *, target_source: str) -> dict:
+def w3c_annotation(record: AnnotationRecord, *, target_source: str) -> dict[str, Any]:
     """One annotation in the W3C Web Annotation model (without its own @context).
 
     A draft awaiting a verdict (verdict "") has no assessing body, and no ``body`` at all when it
     has no note or sources either (the model allows an annotation without one)."""
-    body: list[dict] = []
+    body: list[dict[str, Any]] = []
     if record.verdict:
-        body.append({
-            "type": "TextualBody",
-            "purpose": "assessing",
-            "value": verdicts.label(record.verdict),
-            "format": "text/plain",
-        })
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "assessing",
+                "value": verdicts.label(record.verdict),
+                "format": "text/plain",
+            }
+        )
     if record.note:
         body.append({"type": "TextualBody", "purpose": "commenting", "value": record.note, "format": "text/plain"})
     for source in record.sources:
-        linked: dict = {"type": "SpecificResource", "purpose": "linking", "source": source.url}
+        linked: dict[str, Any] = {"type": "SpecificResource", "purpose": "linking", "source": source.url}
         if source.title:
             linked["label"] = source.title
         if source.excerpt:
             # The quoted excerpt selects the cited words within the source document.
             linked["selector"] = {"type": "TextQuoteSelector", "exact": source.excerpt}
         body.append(linked)
-    selectors = [{"type": "TextQuoteSelector", "exact": record.quote, "prefix": record.prefix,
-                  "suffix": record.suffix}]
+    selectors: list[dict[str, Any]] = [
+        {"type": "TextQuoteSelector", "exact": record.quote, "prefix": record.prefix, "suffix": record.suffix}
+    ]
     if record.start is not None:
         selectors.append({"type": "TextPositionSelector", "start": record.start, "end": record.end})
-    annotation = {
+    annotation: dict[str, Any] = {
         "id": record.iri,
         "type": "Annotation",
         "motivation": "assessing",
@@ -94,30 +99,44 @@ def w3c_annotation(record: AnnotationRecord, *, target_source: str) -> dict:
     return annotation
 
 
-def w3c_collection_json(records: Iterable[AnnotationRecord], *, collection_id: str, label: str,
-                        target_source: str) -> Iterator[str]:
+def w3c_collection_json(
+    records: Iterable[AnnotationRecord], *, collection_id: str, label: str, target_source: str
+) -> Iterator[str]:
     """An AnnotationCollection as JSON text, streamed one annotation per chunk.
 
     Its first (and only) page embeds every annotation, one per line. ``total`` comes
     last, once the items are counted: key order means nothing in JSON(-LD), and
     counting first would mean reading every row twice.
     """
-    head = json.dumps({"@context": W3C_CONTEXT, "id": collection_id, "type": "AnnotationCollection",
-                       "label": label}, ensure_ascii=False, indent=2)
-    page = json.dumps({"id": f"{collection_id}#page1", "type": "AnnotationPage", "startIndex": 0},
-                      ensure_ascii=False)
+    head = json.dumps(
+        {"@context": W3C_CONTEXT, "id": collection_id, "type": "AnnotationCollection", "label": label},
+        ensure_ascii=False,
+        indent=2,
+    )
+    page = json.dumps({"id": f"{collection_id}#page1", "type": "AnnotationPage", "startIndex": 0}, ensure_ascii=False)
     yield f'{head[:-2]},\n  "first": {page[:-1]}, "items": ['
     total = 0
     for record in records:
         item = json.dumps(w3c_annotation(record, target_source=target_source), ensure_ascii=False)
-        yield f'{"," if total else ""}\n    {item}'
+        yield f"{',' if total else ''}\n    {item}"
         total += 1
     yield f'\n  ]}},\n  "total": {total}\n}}\n'
 
 
 CSV_HEADER = (
-    "annotation_id", "start", "end", "quote", "reviewer", "username", "verdict", "verdict_label",
-    "note", "source_count", "sources", "created", "modified",
+    "annotation_id",
+    "start",
+    "end",
+    "quote",
+    "reviewer",
+    "username",
+    "verdict",
+    "verdict_label",
+    "note",
+    "source_count",
+    "sources",
+    "created",
+    "modified",
 )
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -133,7 +152,7 @@ def csv_lines(records: Iterable[AnnotationRecord]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
-    def line(values) -> str:
+    def line(values: Iterable[object]) -> str:
         buffer.seek(0)
         buffer.truncate()
         writer.writerow(values)
@@ -142,11 +161,23 @@ def csv_lines(records: Iterable[AnnotationRecord]) -> Iterator[str]:
     yield line(CSV_HEADER)
     for r in records:
         sources = "\n".join(f"{s.url} {s.title}".strip() for s in r.sources)
-        yield line([
-            r.id, r.start, r.end, csv_cell(r.quote), csv_cell(r.creator_name), csv_cell(r.creator_username), r.verdict,
-            verdicts.label(r.verdict) if r.verdict else "",  # both cells empty for a draft awaiting a verdict
-            csv_cell(r.note), len(r.sources), csv_cell(sources), iso(r.created), iso(r.modified),
-        ])
+        yield line(
+            [
+                r.id,
+                r.start,
+                r.end,
+                csv_cell(r.quote),
+                csv_cell(r.creator_name),
+                csv_cell(r.creator_username),
+                r.verdict,
+                verdicts.label(r.verdict) if r.verdict else "",  # both cells empty for a draft awaiting a verdict
+                csv_cell(r.note),
+                len(r.sources),
+                csv_cell(sources),
+                iso(r.created),
+                iso(r.modified),
+            ]
+        )
 
 
 SCHEMA_CONTEXT = "https://schema.org"
@@ -166,8 +197,14 @@ class FinalVerdictRecord:
     same_as: tuple[str, ...] = ()  # other settled claims here, or other fact-checkers' reviews, of the same claim
 
 
-def claim_review(record: FinalVerdictRecord, *, organisation: str, article_url: str,
-                 publisher: str | None = None, article_date: str | None = None) -> dict:
+def claim_review(
+    record: FinalVerdictRecord,
+    *,
+    organisation: str,
+    article_url: str,
+    publisher: str | None = None,
+    article_date: str | None = None,
+) -> dict[str, Any]:
     """One schema.org ClaimReview (with its own @context) for a settled claim.
 
     The rating comes from the verdict scale: ratingValue 1 (worst) to 5 (best),
@@ -175,19 +212,19 @@ def claim_review(record: FinalVerdictRecord, *, organisation: str, article_url: 
     order (Unverifiable) has no ratingValue, only its alternateName.
     """
     verdict = verdicts.get(record.verdict)
-    rating: dict = {"@type": "Rating", "alternateName": verdicts.label(record.verdict)}
+    rating: dict[str, Any] = {"@type": "Rating", "alternateName": verdicts.label(record.verdict)}
     if verdict is not None and verdict.rating is not None:
         rating.update(ratingValue=verdict.rating, bestRating=verdicts.BEST_RATING, worstRating=verdicts.WORST_RATING)
-    appearance: dict = {"@type": "CreativeWork", "url": article_url}
+    appearance: dict[str, Any] = {"@type": "CreativeWork", "url": article_url}
     if article_date:
         appearance["datePublished"] = article_date
-    claim: dict = {"@type": "Claim", "appearance": [appearance]}
+    claim: dict[str, Any] = {"@type": "Claim", "appearance": [appearance]}
     if publisher:
         claim["author"] = {"@type": "Organization", "name": publisher}
     if record.same_as:
         # The claim reviewed is the same claim as these: schema.org's sameAs on the Claim.
         claim["sameAs"] = list(record.same_as)
-    review = {
+    review: dict[str, Any] = {
         "@context": SCHEMA_CONTEXT,
         "@type": "ClaimReview",
         "url": record.url,
@@ -200,8 +237,9 @@ def claim_review(record: FinalVerdictRecord, *, organisation: str, article_url: 
         "reviewBody": record.rationale,
     }
     if record.cited:
-        review["citation"] = [{"@type": "CreativeWork", "url": s.url, **({"name": s.title} if s.title else {})}
-                              for s in record.cited]
+        review["citation"] = [
+            {"@type": "CreativeWork", "url": s.url, **({"name": s.title} if s.title else {})} for s in record.cited
+        ]
     return review
 
 

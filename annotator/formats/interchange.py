@@ -6,14 +6,16 @@ JSON: a search response (``rows``), a list of rows, or one row. Each item become
 :class:`Incoming` (what it says, not yet checked against an article), or a
 :class:`Rejected` with the reason.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from annotator.domain import verdicts
@@ -44,7 +46,7 @@ class Incoming:
     end: int | None = None
     verdict: str = ""  # a key of the scale; "" for a highlight awaiting a verdict (imported as a draft)
     note: str = ""
-    sources: tuple[dict, ...] = ()  # {"url", "title", "excerpt"}
+    sources: tuple[dict[str, str], ...] = ()  # {"url", "title", "excerpt"}
     creator_username: str | None = None  # the creator's nickname (or Hypothesis account): the username as given
     creator_name: str | None = None
     creator_id: str | None = None  # the creator's IRI (a bare string creator, or its id)
@@ -92,8 +94,10 @@ def hypothesis_items(document: Any) -> list[Any]:
         return [document]
     total = document.get("total")
     if isinstance(total, int) and not isinstance(total, bool) and total > len(rows):
-        raise Rejected(f"The search found {total} annotations but the file holds {len(rows)}: it is one page "
-                       "of several; fetch them all (a larger limit, or every page) into one file.")
+        raise Rejected(
+            f"The search found {total} annotations but the file holds {len(rows)}: it is one page "
+            "of several; fetch them all (a larger limit, or every page) into one file."
+        )
     return _some(rows)
 
 
@@ -112,8 +116,10 @@ def w3c_items(document: Any) -> list[Any]:
         items = _list(first.get("items") if first is not None else document.get("items", []))
         total = document.get("total")
         if isinstance(total, int) and not isinstance(total, bool) and total > len(items):
-            raise Rejected(f"The collection holds {total} annotations but the file only {len(items)}: "
-                           "it is one page of several; export the whole collection.")
+            raise Rejected(
+                f"The collection holds {total} annotations but the file only {len(items)}: "
+                "it is one page of several; export the whole collection."
+            )
         return _some(items)
     if kind == "AnnotationPage":
         if document.get("next") is not None:
@@ -152,8 +158,7 @@ def _offset(value: Any, what: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise Rejected(f"The position selector's {what} is not a whole number of 0 or more.",
-                       f"target.selector.{what}")
+        raise Rejected(f"The position selector's {what} is not a whole number of 0 or more.", f"target.selector.{what}")
     return value
 
 
@@ -163,7 +168,7 @@ def _moment(value: Any) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except (ValueError, OverflowError):  # unreadable, or pushed off the calendar by the move to UTC
         return None
 
@@ -174,11 +179,12 @@ def verdict_key(value: str) -> str:
     for verdict in verdicts.SCALE:
         if wanted in (verdict.key, verdict.label.casefold()):
             return verdict.key
-    raise Rejected(f"“{value}” is not a verdict on the scale ({', '.join(v.label for v in verdicts.SCALE)}).",
-                   "body.verdict")
+    raise Rejected(
+        f"“{value}” is not a verdict on the scale ({', '.join(v.label for v in verdicts.SCALE)}).", "body.verdict"
+    )
 
 
-def _selectors(target: dict) -> Iterator[dict]:
+def _selectors(target: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for selector in _as_list(target.get("selector")):
         if isinstance(selector, dict):
             yield selector
@@ -221,12 +227,14 @@ def w3c_target(item: Any) -> dict[str, Any]:
     return _anchor(item, W3C_NO_QUOTE)
 
 
-def w3c_content(item: Any) -> tuple[str, str, tuple[dict, ...]]:
+def w3c_content(item: Any) -> tuple[str, str, tuple[dict[str, str], ...]]:
     """What a W3C annotation says: its verdict key, its note (the commenting bodies) and its sources
     (``{"url", "title", "excerpt"}``), read exactly as our export writes them."""
     if not isinstance(item, dict):
         raise Rejected("The item is not an annotation object.")
-    verdict, notes, sources = None, [], []
+    verdict: str | None = None
+    notes: list[str] = []
+    sources: list[dict[str, str]] = []
     for body in _as_list(item.get("body")):
         if not isinstance(body, dict):
             continue
@@ -239,11 +247,21 @@ def w3c_content(item: Any) -> tuple[str, str, tuple[dict, ...]]:
             notes.append(_text(body.get("value"), "note", "body.note"))
         elif purpose == "linking" or body.get("type") == "SpecificResource":
             field = f"body.sources[{len(sources)}]"
-            excerpt = next((_text(s.get("exact"), "source excerpt", f"{field}.excerpt")
-                            for s in _as_list(body.get("selector"))
-                            if isinstance(s, dict) and s.get("type") == "TextQuoteSelector"), "")
-            sources.append({"url": _text(body.get("source") or body.get("id"), "source address", f"{field}.url"),
-                            "title": _text(body.get("label"), "source title", f"{field}.title"), "excerpt": excerpt})
+            excerpt = next(
+                (
+                    _text(s.get("exact"), "source excerpt", f"{field}.excerpt")
+                    for s in _as_list(body.get("selector"))
+                    if isinstance(s, dict) and s.get("type") == "TextQuoteSelector"
+                ),
+                "",
+            )
+            sources.append(
+                {
+                    "url": _text(body.get("source") or body.get("id"), "source address", f"{field}.url"),
+                    "title": _text(body.get("label"), "source title", f"{field}.title"),
+                    "excerpt": excerpt,
+                }
+            )
     if verdict is None:
         raise Rejected("The annotation has no verdict (a TextualBody with purpose “assessing”).", "body.verdict")
     return verdict, "\n\n".join(n for n in notes if n), tuple(sources)
@@ -293,8 +311,9 @@ def parse_w3c_annotation(item: Any) -> Incoming:
 
 USERNAME_MAX = 60  # leaves room for a "-2"… suffix in the 80 characters a username may have
 # Latin letters that Unicode does not decompose into a base letter and a mark.
-TRANSLITERATED = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
-                                "ı": "i", "ŋ": "n", "ħ": "h"})
+TRANSLITERATED = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ŋ": "n", "ħ": "h"}
+)
 SEPARATORS = re.compile(r"[-._]*-[-._]*")
 
 
@@ -332,8 +351,11 @@ IDENTITY_MAX = 500
 def creator_identity(incoming: Incoming) -> str | None:
     """Which creator an item names, as the user made for it remembers it: its IRI when it has one, else
     ``name:`` and its name (white space collapsed); a SHA-256 of that when longer than 500 characters."""
-    identity = incoming.creator_id or (f"name:{' '.join(incoming.creator_name.split())}"
-                                       if incoming.creator_name and incoming.creator_name.strip() else None)
+    identity = incoming.creator_id or (
+        f"name:{' '.join(incoming.creator_name.split())}"
+        if incoming.creator_name and incoming.creator_name.strip()
+        else None
+    )
     if identity is not None and len(identity) > IDENTITY_MAX:
         identity = "sha256:" + hashlib.sha256(identity.encode("utf-8")).hexdigest()
     return identity
@@ -342,8 +364,10 @@ def creator_identity(incoming: Incoming) -> str | None:
 def describe_creator(incoming: Incoming) -> str:
     """The creator as a report names it: “Jane Doe” (https://example.org/jane), or one of the two."""
     name = " ".join((incoming.creator_name or "").split())
-    parts = [f"“{name}”" if name else "", f"({incoming.creator_id})" if incoming.creator_id and name else
-             incoming.creator_id or ""]
+    parts = [
+        f"“{name}”" if name else "",
+        f"({incoming.creator_id})" if incoming.creator_id and name else incoming.creator_id or "",
+    ]
     return " ".join(p for p in parts if p) or "without a name"
 
 
@@ -373,13 +397,18 @@ def parse_hypothesis_annotation(row: Any, *, untagged: str = UNTAGGED_DRAFT) -> 
     judged = [(tag, _verdict_or_none(tag)) for tag in tags]
     named = {key for _, key in judged if key}
     if not named and untagged != UNTAGGED_DRAFT:
-        raise Rejected(f"No tag names a verdict (tags: {', '.join(tags) or 'none'}); "
-                       f"tag it with one of: {', '.join(v.label for v in verdicts.SCALE)}.")
+        raise Rejected(
+            f"No tag names a verdict (tags: {', '.join(tags) or 'none'}); "
+            f"tag it with one of: {', '.join(v.label for v in verdicts.SCALE)}."
+        )
     if len(named) > 1:
         raise Rejected(f"Its tags name several verdicts ({', '.join(sorted(named))}); keep one.")
     others = [tag.strip() for tag, key in judged if key is None]
-    note = "\n\n".join(part for part in (_text(row.get("text"), "note").strip(),
-                                          f"Tags: {', '.join(others)}" if others else "") if part)
+    note = "\n\n".join(
+        part
+        for part in (_text(row.get("text"), "note").strip(), f"Tags: {', '.join(others)}" if others else "")
+        if part
+    )
     user = row.get("user")
     account = HYPOTHESIS_ACCOUNT.match(user) if isinstance(user, str) else None
     user_info = row.get("user_info") if isinstance(row.get("user_info"), dict) else {}
