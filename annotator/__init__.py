@@ -55,12 +55,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.login_view = "auth.login"
 
-    from annotator.web import (annotations, articles, auth, checks, exports, health, imports, live, report, review,
+    from annotator.web import (annotations, articles, auth, checks, exports, health, imports, live, queue, report, review,
                                search, suggestions, summary, tokens, versions, work)
     from annotator.api import views as api
     from annotator import cli
 
-    for module in (auth, articles, annotations, checks, summary, review, work, search, exports, imports, versions,
+    for module in (auth, articles, annotations, checks, summary, review, queue, work, search, exports, imports, versions,
                    health, tokens, suggestions, api, live, report):
         app.register_blueprint(module.bp)
     cli.register(app)

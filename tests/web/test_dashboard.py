@@ -439,7 +439,7 @@ def test_dashboard_runs_a_fixed_number_of_queries(app, scripted, lead_client, re
 # --- Pure helpers -------------------------------------------------------------------------------------
 
 def test_csv_text_escapes_text_but_keeps_negative_numbers_numeric():
-    from annotator.web.review import csv_text
+    from annotator.formats.exports import csv_text
 
     body = csv_text(["=name", "alpha"], [["-cmd", -0.25], ["plain", None]])
     assert body.splitlines() == ["'=name,alpha", "'-cmd,-0.25", "plain,"]
@@ -450,7 +450,7 @@ def test_csv_text_escapes_text_but_keeps_negative_numbers_numeric():
     (86399, "23 hours"), (86400, "1 day"), (10 * 86400 + 5, "10 days"), (-30, "just now"),
 ])
 def test_age(seconds, expected):
-    from annotator.web.review import age
+    from annotator.web.queue import age
     from annotator.db.models import utcnow
 
     now = utcnow()
@@ -460,7 +460,7 @@ def test_age(seconds, expected):
 def test_stack_segments_follow_the_scale_and_fill_the_bar():
     from collections import Counter
 
-    from annotator.web.review import stack
+    from annotator.domain.review import stack
 
     segments = stack(Counter({"false": 1, "true": 3}))
     assert [(s.key, s.count, s.x, s.width) for s in segments] == [("true", 3, 0.0, 75.0), ("false", 1, 75.0, 25.0)]

@@ -455,7 +455,7 @@ def test_an_orphan_is_a_claim_of_its_own_on_the_dashboard(app, reviewer_client, 
     annotate(lead_client, article, "Talks remain out of reach", verdict="false")  # the orphan's old place
     response = lead_client.get("/review/articles.csv")
     assert response.status_code == 200
-    from annotator.web import review as dashboard
+    from annotator.services import review as dashboard
     from annotator.extensions import db
 
     with app.app_context():
