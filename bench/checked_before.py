@@ -26,7 +26,7 @@ from annotator.extensions import db  # noqa: E402  (data puts the project on the
 from annotator.domain.anchoring import resolve_target  # noqa: E402
 from annotator.services.users import find_user  # noqa: E402
 from annotator.db.models import Article, ExternalCheck, utcnow  # noqa: E402
-from annotator.services import spans  # noqa: E402
+from annotator.services import annotations as annotation_service
 
 TARGET_MS = 100
 CLAIM = "more than 600,000 Russian soldiers have been killed or wounded"
@@ -56,7 +56,7 @@ def fill(app, articles: int, external: int) -> int:
             session.execute(insert(ExternalCheck), rows[i:i + 5000])
         session.commit()
         demo = session.get(Article, 1)
-        annotation = spans.save_annotation(session=session, user=users[0], article=demo,
+        annotation = annotation_service.save_annotation(session=session, user=users[0], article=demo,
                                            target=resolve_target(demo.text, start=None, end=None, quote=CLAIM),
                                            verdict="mostly-true", note="", sources=[], submit=True)
         return annotation.span_id

@@ -44,6 +44,7 @@ from annotator.extensions import csrf, db
 from annotator.formats import exports
 from annotator.services import spans, tokens, versioning
 from annotator.services.exports import Addresses, article_iri, in_pieces, records
+from annotator.services import annotations as annotation_service
 
 bp = Blueprint("api", __name__, url_prefix=openapi.PREFIX)
 csrf.exempt(bp)
@@ -196,13 +197,13 @@ def create_annotation(article_id: int) -> Response:
         fail(409, f"You already annotated these words (annotation {existing.id}): PUT to {location} to change it.",
              kind="already-annotated", headers={"Location": location})
     try:
-        annotation = spans.save_annotation(session=session, user=user, article=found, target=target,
+        annotation = annotation_service.save_annotation(session=session, user=user, article=found, target=target,
                                            verdict=content.verdict, note=content.note,
                                            sources=content.source_rows(), submit=wanted.submit)
-    except spans.Locked:
+    except annotation_service.Locked:
         session.rollback()
         fail(409, SETTLED_DETAIL, kind="settled")
-    except spans.TextChanged:
+    except annotation_service.TextChanged:
         session.rollback()
         fail(409, "A new version of the article arrived while this was sent; anchor on its text and retry.",
              kind="text-changed")
@@ -244,7 +245,7 @@ def update_annotation(annotation_id: int) -> Response:
     version = if_match_version(found, required=True)
     submit = query(parameters.SubmitQuery).submit
     _, content = read_annotation(json_body(), found.span.article, span=found.span)
-    return change(found, spans.update_annotation, verdict=content.verdict, note=content.note,
+    return change(found, annotation_service.update_annotation, verdict=content.verdict, note=content.note,
                   sources=content.source_rows(), expected_version=version, submit=submit)
 
 
@@ -255,7 +256,7 @@ def delete_annotation(annotation_id: int) -> Response:
     """Delete your annotation (hidden; a lead can restore it), If-Match required."""
     found = load_annotation(annotation_id, write=True)
     version = if_match_version(found, required=True)
-    change(found, spans.delete_annotation, expected_version=version)
+    change(found, annotation_service.delete_annotation, expected_version=version)
     return Response(status=204)
 
 
@@ -266,7 +267,7 @@ def submit_annotation(annotation_id: int) -> Response:
     """Submit your draft or returned annotation (If-Match optional)."""
     found = load_annotation(annotation_id, write=True)
     version = if_match_version(found, required=False)
-    return change(found, spans.submit_annotation, expected_version=version)
+    return change(found, annotation_service.submit_annotation, expected_version=version)
 
 
 def change(annotation: Annotation, action: Callable[..., Any], **kwargs: Any) -> Response:
@@ -274,13 +275,13 @@ def change(annotation: Annotation, action: Callable[..., Any], **kwargs: Any) ->
     session = db.session()
     try:
         action(session=session, annotation=annotation, user=api_user(), **kwargs)
-    except spans.Locked:
+    except annotation_service.Locked:
         session.rollback()
         fail(409, SETTLED_DETAIL, kind="settled")
-    except spans.StaleEdit as error:
+    except annotation_service.StaleEdit as error:
         session.rollback()
         stale(error.current)
-    except spans.NoVerdict as refused:
+    except annotation_service.NoVerdict as refused:
         session.rollback()
         fail(422, refused.message, kind="no-verdict",
              errors=[{"field": "body.verdict", "detail": refused.message}])

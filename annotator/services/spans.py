@@ -1,4 +1,6 @@
-"""Spans and annotations: who may see what, the queries behind every page, and the reviewer's actions.
+"""Spans (the claims reviewers annotate) and who may see what: the queries behind every page.
+
+The reviewer's actions on annotations are ``services.annotations``; the export rows ``services.exports``.
 
 Plain functions that take the session by keyword, so that they can be tested
 without a request. Visibility is decided here and nowhere else:
@@ -14,7 +16,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterator
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -22,34 +23,11 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from annotator.db import sql
-from annotator.services import history
 from annotator.domain import verdicts
 from annotator.domain.anchoring import Target
 from annotator.domain.reanchoring import CHANGED
-from annotator.db.models import DRAFT, ORPHANED, SUBMITTED, Annotation, Article, FinalVerdict, Source, Span, User, utcnow
+from annotator.db.models import DRAFT, ORPHANED, Annotation, Article, FinalVerdict, Source, Span, User
 from annotator.domain.text import SpanRef
-
-
-class Locked(Exception):
-    """The span is settled: its annotations can no longer be changed by their authors."""
-
-
-class NoVerdict(Exception):
-    """A draft awaiting a verdict (an imported highlight) can't be submitted until one is chosen."""
-
-    message = "Choose a verdict before submitting: edit the annotation and pick one."
-
-
-class TextChanged(Exception):
-    """A new version of the article arrived after the selection was made."""
-
-
-class StaleEdit(Exception):
-    """Someone saved a newer version since the form was opened."""
-
-    def __init__(self, current):
-        super().__init__("saved over a newer version")
-        self.current = current
 
 
 @dataclass(frozen=True)
@@ -288,81 +266,6 @@ def overlapping_spans(*, session: Session, span: Span, viewer: User) -> list[Spa
     return list(session.exec(statement))
 
 
-EXPORT_BATCH = 1000
-
-
-@dataclass(frozen=True)
-class ExportItem:
-    """One annotation as an export reads it: plain values, no ORM objects (100,000 of them must stream)."""
-
-    id: int
-    verdict: str
-    note: str
-    created_at: datetime
-    updated_at: datetime
-    start: int
-    end: int
-    quote: str
-    prefix: str
-    suffix: str
-    creator_name: str
-    creator_username: str
-    sources: tuple[tuple[str, str, str], ...]  # (url, title, excerpt) in the annotation's order
-    placed: bool = True  # False for an orphan: start/end are in an older version
-    span_id: int = 0
-
-
-def exportable_annotations(*, session: Session, article: Article, viewer: User,
-                           batch_size: int | None = None) -> Iterator[ExportItem]:
-    """Every annotation of the article the viewer may read, in text order, fetched in batches.
-
-    Two small queries up front (settled spans, the viewer's own submitted spans), then per
-    batch one page of the annotation cursor (with its authors) and one query for its
-    sources: memory stays bounded by the batch however large the article.
-    """
-    in_article = Span.article_id == article.id
-    settled = set(session.exec(select(FinalVerdict.span_id).join(Span).where(in_article)))
-    submitted_by_viewer = set(session.exec(
-        select(Annotation.span_id).join(Span)
-        .where(in_article, Annotation.user_id == viewer.id, Annotation.status != DRAFT, not_deleted())))
-    statement = (
-        select(Annotation.id, Annotation.user_id, Annotation.status, Annotation.verdict, Annotation.note,
-               Annotation.created_at, Annotation.updated_at, Span.id.label("span_id"),
-               Span.start, Span.end, Span.quote, Span.prefix, Span.suffix, Span.anchor_state,
-               User.display_name, User.username)
-        .join(Span, Span.id == Annotation.span_id)
-        .join(User, User.id == Annotation.user_id)
-        .where(in_article, not_deleted())
-        .order_by(Span.start, Span.end, Annotation.id)
-        .execution_options(yield_per=batch_size or EXPORT_BATCH)
-    )
-    for batch in sql.rows(session, statement).partitions():
-        visible = [row for row in batch
-                   if can_see_verdict(viewer, author_id=row.user_id, status=row.status, blind=article.blind_review,
-                                      settled=row.span_id in settled,
-                                      viewer_submitted=row.span_id in submitted_by_viewer)]
-        sources = _active_sources(session, [row.id for row in visible])
-        for row in visible:
-            yield ExportItem(
-                id=row.id, verdict=row.verdict, note=row.note, created_at=row.created_at,
-                updated_at=row.updated_at, start=row.start, end=row.end, quote=row.quote, prefix=row.prefix,
-                suffix=row.suffix, creator_name=row.display_name, creator_username=row.username,
-                sources=tuple(sources.get(row.id, ())), placed=row.anchor_state != ORPHANED, span_id=row.span_id,
-            )
-
-
-def _active_sources(session: Session, annotation_ids: list[int]) -> dict[int, list[tuple[str, str, str]]]:
-    """The sources each annotation cites now, in order, for one batch (one query)."""
-    cited: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
-    if annotation_ids:
-        statement = (select(Source.annotation_id, Source.url, Source.title, Source.excerpt)
-                     .where(Source.annotation_id.in_(annotation_ids), Source.removed_at.is_(None))
-                     .order_by(Source.annotation_id, Source.position))
-        for annotation_id, url, title, excerpt in session.execute(statement):
-            cited[annotation_id].append((url, title, excerpt))
-    return cited
-
-
 def find_span(*, session: Session, article_id: int, start: int, end: int) -> Span | None:
     """The placed span on exactly this range of the latest text."""
     return session.exec(
@@ -453,152 +356,3 @@ def get_or_create_span(*, session: Session, article: Article, target: Target) ->
         if span is None:
             raise
     return span
-
-
-def touch(row) -> None:
-    """Mark a change of an annotation or final verdict: a new version and the time of it."""
-    row.version += 1
-    row.updated_at = utcnow()
-
-
-def lock_current(session: Session, row, expected_version: int | None) -> None:
-    """Take the write lock, re-read ``row`` and refuse when it moved past ``expected_version``.
-
-    Two saves of the same version therefore never both succeed: the second
-    waits for the first's lock, then sees the new version and gets StaleEdit.
-    """
-    sql.begin_write(session)
-    session.refresh(row, with_for_update=True)
-    if expected_version is not None and row.version != expected_version:
-        raise StaleEdit(row)
-
-
-def _apply(session: Session, annotation: Annotation, *, verdict: str, note: str, sources: list[dict]) -> None:
-    """Set verdict, note and sources. Unchanged sources keep their rows (and ids, which a
-    lead's open form may cite); dropped ones are marked removed, never deleted."""
-    annotation.verdict = verdict
-    annotation.note = note
-    kept: dict[tuple, list[Source]] = defaultdict(list)  # a list: the same source may be cited twice
-    for source in annotation.sources:
-        kept[(source.url, source.title, source.excerpt)].append(source)
-    for position, row in enumerate(sources):
-        matches = kept.get((row["url"], row["title"], row["excerpt"]))
-        source = matches.pop(0) if matches else None
-        if source is None:
-            source = Source(annotation_id=annotation.id, url=row["url"], title=row["title"], excerpt=row["excerpt"])
-            session.add(source)
-        source.position = position
-    for dropped in (s for rows in kept.values() for s in rows):
-        dropped.removed_at = annotation.updated_at
-    session.flush()
-    session.expire(annotation, ["sources"])  # read the current list back on next use
-
-
-def _record(session: Session, annotation: Annotation, user: User, action: str, before: dict | None) -> None:
-    after = None if annotation.deleted_at is not None else history.annotation_snapshot(annotation)
-    history.record(session, span_id=annotation.span_id, annotation_id=annotation.id, user=user, action=action,
-                   before=before, after=after, at=annotation.updated_at)
-
-
-def _submit(session: Session, annotation: Annotation, user: User) -> None:
-    before = history.annotation_snapshot(annotation)
-    annotation.status = SUBMITTED
-    annotation.return_note = ""
-    _record(session, annotation, user, "submitted", before)
-
-
-def save_annotation(*, session: Session, user: User, article: Article, target: Target,
-                    verdict: str, note: str, sources: list[dict], submit: bool = False,
-                    expected_version: int | None = None) -> Annotation:
-    """Store this user's annotation on the target span: a new draft, or an update of theirs.
-
-    A reviewer has one annotation per span; saving again (even after deleting
-    it) updates that row rather than adding another. ``submit`` also submits
-    it. ``expected_version`` (sent by a form opened on the existing annotation)
-    gives StaleEdit when the row moved since. Span, annotation, sources and
-    history are written in one transaction. TextChanged when a new version of the
-    article arrived since ``article`` (and so ``target``) was read.
-    """
-    sql.begin_write(session)
-    # A shared lock: saves go on side by side, but not while a new version is written.
-    current = session.exec(select(Article.current_version).where(Article.id == article.id)
-                           .with_for_update(read=True)).one()
-    if current != article.current_version:
-        raise TextChanged()
-    span = get_or_create_span(session=session, article=article, target=target)
-    if is_settled(session, span.id):
-        raise Locked()
-    annotation = own_annotation(session=session, span=span, user=user, include_deleted=True)
-    action = None
-    if annotation is None:
-        annotation = Annotation(span_id=span.id, user_id=user.id, verdict=verdict,
-                                made_on_version=article.current_version)
-        try:
-            with session.begin_nested():
-                session.add(annotation)
-            before, action = None, "created"
-        except IntegrityError:
-            # The same reviewer saved this span from another tab at the same moment: update that row.
-            annotation = own_annotation(session=session, span=span, user=user, include_deleted=True)
-            if annotation is None:
-                raise
-    if action is None:
-        if expected_version is not None and annotation.version != expected_version:
-            raise StaleEdit(annotation)
-        before = history.annotation_snapshot(annotation)
-        if annotation.deleted_at is not None:
-            action, annotation.deleted_at, annotation.status = "restored", None, DRAFT
-        else:
-            action = "edited"
-        touch(annotation)
-    _apply(session, annotation, verdict=verdict, note=note, sources=sources)
-    _record(session, annotation, user, action, before)
-    if submit and annotation.status != SUBMITTED:
-        _submit(session, annotation, user)
-    session.commit()
-    return annotation
-
-
-def update_annotation(*, session: Session, annotation: Annotation, user: User, verdict: str, note: str,
-                      sources: list[dict], expected_version: int | None = None, submit: bool = False) -> Annotation:
-    """Change one's annotation; StaleEdit if it changed since ``expected_version``, Locked once settled."""
-    lock_current(session, annotation, expected_version)
-    if is_settled(session, annotation.span_id):
-        raise Locked()
-    before = history.annotation_snapshot(annotation)
-    touch(annotation)
-    _apply(session, annotation, verdict=verdict, note=note, sources=sources)
-    _record(session, annotation, user, "edited", before)
-    if submit and annotation.status != SUBMITTED:
-        _submit(session, annotation, user)
-    session.commit()
-    return annotation
-
-
-def submit_annotation(*, session: Session, annotation: Annotation, user: User,
-                      expected_version: int | None = None) -> Annotation:
-    """Make a draft (or returned) annotation visible to leads and, after their own submission, to reviewers.
-    NoVerdict (nothing changed) for a draft awaiting a verdict."""
-    lock_current(session, annotation, expected_version)
-    if is_settled(session, annotation.span_id):
-        raise Locked()
-    if not annotation.verdict:
-        raise NoVerdict()
-    if annotation.status != SUBMITTED:
-        touch(annotation)
-        _submit(session, annotation, user)
-    session.commit()
-    return annotation
-
-
-def delete_annotation(*, session: Session, annotation: Annotation, user: User,
-                      expected_version: int | None = None) -> None:
-    """Hide one's annotation; its row, sources and history stay in the database."""
-    lock_current(session, annotation, expected_version)
-    if is_settled(session, annotation.span_id):
-        raise Locked()
-    before = history.annotation_snapshot(annotation)
-    touch(annotation)
-    annotation.deleted_at = annotation.updated_at
-    _record(session, annotation, user, "deleted", before)
-    session.commit()

@@ -24,6 +24,7 @@ from annotator.services import suggestions
 from annotator.domain.anchoring import Target
 from annotator.db.models import Annotation, Article, ArticleVersion, Event, Span, SpanAnchor, User
 from annotator.domain.reanchoring import ORPHANED, REATTACHED, OldSpan, Placement
+from annotator.services import annotations as annotation_service
 
 ORIGINS = {"created": "Added", "pasted": "Pasted", "file": "From a file", "web": "Fetched from the web"}
 
@@ -204,7 +205,7 @@ def reattach(*, session: Session, span: Span, target: Target, user: User, articl
     current = session.exec(select(Article.current_version).where(Article.id == article.id)
                            .with_for_update(read=True)).one()
     if article_version != current or article.current_version != current:
-        raise spans.TextChanged()
+        raise annotation_service.TextChanged()
     session.refresh(span, with_for_update=True)
     if not span.orphaned:
         raise NotOrphaned()

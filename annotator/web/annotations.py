@@ -12,6 +12,7 @@ from annotator.web.forms import AnnotationForm, CommentForm, NewAnnotationForm
 from annotator.db.models import SUBMITTED, Annotation, Article, Span
 from annotator.web.panel import article_context, claim_address, load_span, render_panel, span_panel_context
 from annotator.web.helpers import get_or_404, htmx_request
+from annotator.services import annotations as annotation_service
 
 bp = Blueprint("annotations", __name__)
 SETTLED_MESSAGE = "A lead has settled this claim; its annotations can no longer be changed."
@@ -113,17 +114,17 @@ def create(article_id: int):
         return render_form(form, 422, article=article, action=url_for("annotations.create", article_id=article.id),
                            quote=target.quote if target else form.quote.data or "")
     try:
-        annotation = spans.save_annotation(
+        annotation = annotation_service.save_annotation(
             session=db.session(), user=current_user, article=article, target=target,
             verdict=form.verdict.data, note=form.note.data or "", sources=form.source_rows(), submit=wants_submit(),
             expected_version=form.version.data,
         )
-    except spans.StaleEdit as stale:
+    except annotation_service.StaleEdit as stale:
         db.session().rollback()
         return render_conflict(form, stale.current, article=article)
-    except spans.Locked:
+    except annotation_service.Locked:
         abort(403, SETTLED_MESSAGE)
-    except spans.TextChanged:
+    except annotation_service.TextChanged:
         db.session().rollback()
         abort(409, TEXT_CHANGED_MESSAGE)
     return after_change(article, annotation.span, saved_message(annotation))
@@ -160,15 +161,15 @@ def update(annotation_id: int):
         return render_form(form, 422, article=article, action=url_for("annotations.update", annotation_id=annotation.id),
                            quote=annotation.span.quote, existing=annotation)
     try:
-        spans.update_annotation(session=db.session(), annotation=annotation, user=current_user,
+        annotation_service.update_annotation(session=db.session(), annotation=annotation, user=current_user,
                                 verdict=form.verdict.data, note=form.note.data or "", sources=form.source_rows(),
                                 expected_version=form.version.data, submit=wants_submit())
-    except spans.StaleEdit as stale:
+    except annotation_service.StaleEdit as stale:
         db.session().rollback()
         return render_conflict(form, stale.current, article=article)
-    except spans.Locked:
+    except annotation_service.Locked:
         abort(403, SETTLED_MESSAGE)
-    except spans.TextChanged:
+    except annotation_service.TextChanged:
         db.session().rollback()
         abort(409, TEXT_CHANGED_MESSAGE)
     return after_change(article, annotation.span, saved_message(annotation))
@@ -185,8 +186,8 @@ def submit(annotation_id: int):
     """Submit one's draft (or returned) annotation: leads see it, and blind review counts it. A draft
     awaiting a verdict (an imported highlight) is refused with 422: its edit form, asking for one."""
     try:
-        return change_own(annotation_id, spans.submit_annotation, "Annotation submitted.")
-    except spans.NoVerdict as refused:
+        return change_own(annotation_id, annotation_service.submit_annotation, "Annotation submitted.")
+    except annotation_service.NoVerdict as refused:
         db.session().rollback()
         annotation = load_own_annotation(annotation_id)
         form = AnnotationForm(formdata=None, obj=annotation)
@@ -199,7 +200,7 @@ def submit(annotation_id: int):
 @bp.post("/annotations/<int:annotation_id>/delete")
 def delete(annotation_id: int):
     """Hide one's own annotation (it stays in the database)."""
-    return change_own(annotation_id, spans.delete_annotation, "Annotation deleted.")
+    return change_own(annotation_id, annotation_service.delete_annotation, "Annotation deleted.")
 
 
 def change_own(annotation_id: int, action, announce: str):
@@ -207,7 +208,7 @@ def change_own(annotation_id: int, action, announce: str):
     annotation = load_own_annotation(annotation_id)
     try:
         action(session=db.session(), annotation=annotation, user=current_user)
-    except spans.Locked:
+    except annotation_service.Locked:
         abort(403, SETTLED_MESSAGE)
     return after_change(annotation.span.article, annotation.span, announce)
 

@@ -14,6 +14,7 @@ from annotator.web.forms import ArticleSettingsForm, ReturnForm
 from annotator.db.models import DRAFT, RETURNED, SUBMITTED, Annotation, Article
 from annotator.web.panel import claim_address, final_verdict_form, load_span, render_panel, span_panel_context
 from annotator.web.helpers import attachment, get_or_404, htmx_request, lead_required
+from annotator.services import annotations as annotation_service
 
 bp = Blueprint("summary", __name__)
 
@@ -135,7 +136,7 @@ def settle(article_id: int, span_id: int):
         adjudication.set_final_verdict(session=db.session(), span=span, lead=current_user, verdict=form.verdict.data,
                                        rationale=form.rationale.data.strip(), sources=sources,
                                        expected_version=form.version.data)
-    except spans.StaleEdit as stale:
+    except annotation_service.StaleEdit as stale:
         db.session().rollback()
         return render_panel("summary/_final_conflict.html", 409, article=article, span=span, form=form,
                             current=stale.current, mine_sources=sources)
@@ -158,7 +159,7 @@ def return_annotation(annotation_id: int):
     try:
         adjudication.return_annotation(session=db.session(), annotation=annotation, lead=current_user,
                                        note=form.note.data.strip())
-    except spans.Locked:
+    except annotation_service.Locked:
         abort(409, "This claim is settled; its annotations can no longer be returned.")
     except ValueError:
         abort(409, "Only a submitted annotation can be returned.")
@@ -174,7 +175,7 @@ def restore(annotation_id: int):
     annotation = get_or_404(Annotation, annotation_id)
     try:
         adjudication.restore_annotation(session=db.session(), annotation=annotation, lead=current_user)
-    except spans.Locked:
+    except annotation_service.Locked:
         abort(409, "This claim is settled; restoring an annotation would change what was ruled on.")
     if not htmx_request():
         return redirect(claim_address(annotation.span), code=303)

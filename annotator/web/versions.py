@@ -18,6 +18,7 @@ from annotator.web.forms import ReattachForm, VersionForm
 from annotator.db.models import Article
 from annotator.web.panel import claim_address, load_span
 from annotator.web.helpers import get_or_404, htmx_request
+from annotator.services import annotations as annotation_service
 
 bp = Blueprint("versions", __name__)
 
@@ -147,7 +148,7 @@ def reattach(article_id: int, span_id: int):
                             article_version=form.article_version.data)
     except AnchorError as error:
         abort(422, str(error))
-    except spans.TextChanged:
+    except annotation_service.TextChanged:
         db.session().rollback()
         abort(409, "A new version of the article arrived since you selected these words; reload and select again.")
     except versioning.NotOrphaned:

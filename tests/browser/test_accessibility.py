@@ -9,7 +9,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from annotator.services import adjudication, discussion, spans, versioning
+from annotator.services import adjudication, discussion, versioning
 from annotator.extensions import db
 from annotator.domain.anchoring import resolve_target
 from annotator.services.articles import create_article
@@ -18,6 +18,7 @@ from annotator.db.models import Annotation, Article, User
 from tests.browser.a11y import assert_accessible, describe, violations
 from tests.browser.conftest import sign_in
 from tests.conftest import CLAIM, PASSWORD
+from annotator.services import annotations as annotation_service
 
 SECOND = "Putin is unlikely to engage in peace negotiations"
 THIRD = "Russia maintains advantages in drones, aircraft, and vehicles"
@@ -36,7 +37,7 @@ def seed(app) -> dict[str, int]:
 
         def save(who, quote, verdict, submit=True, sources=()):
             target = resolve_target(article.text, start=None, end=None, quote=quote)
-            return spans.save_annotation(session=session, user=user[who], article=article, target=target,
+            return annotation_service.save_annotation(session=session, user=user[who], article=article, target=target,
                                          verdict=verdict, note=f"{who} checked this.", sources=list(sources),
                                          submit=submit)
 
@@ -52,7 +53,7 @@ def seed(app) -> dict[str, int]:
         adjudication.return_annotation(session=session, annotation=returned, lead=user["lead"],
                                        note="Needs a primary source.")
         deleted = save("ana", SECOND, "mixed")
-        spans.delete_annotation(session=session, annotation=deleted, user=user["ana"])
+        annotation_service.delete_annotation(session=session, annotation=deleted, user=user["ana"])
         discussion.add_comment(session=session, span=claim.span, user=user["lead"], body="Check the UK MoD figure.")
         # An earlier article's settled check of the same figure, for "Checked before".
         earlier = create_article(session=session, title="Casualty estimates, a year on",
@@ -60,7 +61,7 @@ def seed(app) -> dict[str, int]:
                                           "killed or wounded since February 2022, officials said.")
         earlier_target = resolve_target(earlier.text, start=None, end=None,
                                         quote="Russia has lost more than 600,000 soldiers killed or wounded")
-        earlier_claim = spans.save_annotation(session=session, user=user["ana"], article=earlier,
+        earlier_claim = annotation_service.save_annotation(session=session, user=user["ana"], article=earlier,
                                               target=earlier_target, verdict="mostly-true", note="", sources=[],
                                               submit=True)
         adjudication.set_final_verdict(session=session, span=earlier_claim.span, lead=user["lead"],
@@ -205,7 +206,7 @@ def test_the_stale_edit_view_is_accessible(page, live_app):
     with live_app.app_context():
         session = db.session()
         annotation = session.get(Annotation, ids["annotation"])
-        spans.update_annotation(session=session, annotation=annotation, user=annotation.user, verdict="false",
+        annotation_service.update_annotation(session=session, annotation=annotation, user=annotation.user, verdict="false",
                                 note="Changed in another tab.", sources=[])
         session.commit()
     page.get_by_label("Note").fill("My own change.")

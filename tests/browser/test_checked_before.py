@@ -6,7 +6,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from annotator.services import adjudication, checks, spans
+from annotator.services import adjudication, checks
 from annotator.formats import claimreview_reader
 from annotator.extensions import db
 from annotator.domain.anchoring import resolve_target
@@ -15,6 +15,7 @@ from annotator.db.models import Article, Span, User
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.conftest import CLAIM
+from annotator.services import annotations as annotation_service
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "claimreview"
 EARLIER_TITLE = "Casualty estimates, a year on"
@@ -24,7 +25,7 @@ EARLIER_TEXT = f"Western estimates vary. {EARLIER_CLAIM}, officials said. Grain 
 
 def annotate(session, article: Article, user: User, quote: str) -> int:
     target = resolve_target(article.text, start=None, end=None, quote=quote)
-    annotation = spans.save_annotation(session=session, user=user, article=article, target=target,
+    annotation = annotation_service.save_annotation(session=session, user=user, article=article, target=target,
                                        verdict="mostly-true", note="", sources=[], submit=True)
     return annotation.span_id
 

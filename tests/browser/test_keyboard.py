@@ -9,7 +9,7 @@ from annotator.extensions import db
 from annotator.domain.anchoring import resolve_target
 from annotator.services.articles import create_article
 from annotator.db.models import Annotation, Article, Span, User
-from annotator.services.spans import save_annotation
+from annotator.services.annotations import save_annotation
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import sign_in
 from tests.browser.test_annotate import EMOJI_TEXT

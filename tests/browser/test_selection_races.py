@@ -14,7 +14,7 @@ from sqlmodel import select
 from annotator.extensions import db
 from annotator.domain.anchoring import resolve_target
 from annotator.db.models import Article, User
-from annotator.services.spans import save_annotation
+from annotator.services.annotations import save_annotation
 from tests.browser.conftest import sign_in
 from tests.browser.test_annotate import select_with_mouse
 from tests.browser.test_review_workflow import add_reviewer

@@ -10,6 +10,7 @@ from annotator.services.articles import create_article
 from annotator.services.users import create_or_update_user, find_user
 from annotator.db.models import Article, User
 from tests.conftest import CLAIM, PASSWORD
+from annotator.services import annotations as annotation_service
 
 PROBLEM = "application/problem+json"
 W3C_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
@@ -60,7 +61,7 @@ def annotate(username: str, article: Article, quote: str, verdict: str, *, submi
     """Store ``username``'s annotation through the service (inside an app context); returns it."""
     session = db.session()
     target = resolve_target(article.text, start=None, end=None, quote=quote)
-    return spans.save_annotation(session=session, user=user_named(username), article=article, target=target,
+    return annotation_service.save_annotation(session=session, user=user_named(username), article=article, target=target,
                                  verdict=verdict, note=note, sources=[], submit=submit)
 
 

@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from annotator.services import history, spans
+from annotator.services import annotations as annotation_service
+from annotator.services import history
 from tests.conftest import HX, csrf_token, login
 from tests.web.htmltree import page
 from tests.web.review_helpers import (
@@ -55,7 +56,7 @@ def slow_saves(monkeypatch):
             return result
         return wrapper
 
-    monkeypatch.setattr(spans, "_apply", slow(spans._apply))
+    monkeypatch.setattr(annotation_service, "_apply", slow(annotation_service._apply))
     monkeypatch.setattr(history, "final_verdict_snapshot", slow(history.final_verdict_snapshot))
 
 

@@ -3,12 +3,12 @@ import pytest
 from sqlmodel import select
 
 from annotator.extensions import db
-from annotator.services import spans
 from annotator.domain.anchoring import resolve_target
 from annotator.db.models import Annotation, Event, Span, User
 from tests.conftest import CLAIM, HX, annotation_data, post_annotation, rows
 from tests.web.helpers import add_article, counts, created_article, post_form
 from tests.web.htmltree import article_text, page
+from annotator.services import annotations as annotation_service
 
 NATO = {"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excerpt": "600,000"}
 
@@ -48,13 +48,13 @@ def test_a_save_that_fails_half_way_leaves_nothing_behind(app, demo_article, mon
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(spans, "_record", fail)
+    monkeypatch.setattr(annotation_service, "_record", fail)
     with app.app_context():
         session = db.session()
         user = session.exec(select(User).where(User.username == "reviewer")).one()
         target = resolve_target(demo_article.text, start=None, end=None, quote=CLAIM)
         with pytest.raises(RuntimeError):
-            spans.save_annotation(session=session, user=user, article=demo_article, target=target,
+            annotation_service.save_annotation(session=session, user=user, article=demo_article, target=target,
                                   verdict="true", note="", sources=[{"url": "https://x.org", "title": "", "excerpt": ""}])
         session.rollback()
     # Checked on a fresh connection: the span inserted before the failure was not committed.

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 
 from annotator.extensions import db
+from annotator.services import exports as export_service
 from annotator.services import spans
 from annotator.domain import verdicts
 from annotator.domain.anchoring import context_of
@@ -121,7 +122,7 @@ def test_exports_stream_in_batches_with_the_same_content(app, lead_client, artic
     """Rows come in batches (one sources query each), the body streams, and batching changes nothing."""
     _, (large_id, _) = articles
     whole = lead_client.get(path.format(id=large_id)).get_data(as_text=True)
-    monkeypatch.setattr(spans, "EXPORT_BATCH", 64)
+    monkeypatch.setattr(export_service, "EXPORT_BATCH", 64)
     with count_queries(app) as statements:
         response = lead_client.get(path.format(id=large_id), buffered=False)
         assert response.is_streamed

@@ -8,6 +8,7 @@ from annotator.db.models import Annotation, Article, ArticleVersion, Event, Span
 from tests.conftest import CLAIM, HX, annotation_data, csrf_token, post_annotation, rows
 from tests.web.helpers import XSS_SCRIPT, post_form
 from tests.web.htmltree import parse
+from annotator.services import annotations as annotation_service
 
 SECOND = "Putin is unlikely to engage in peace negotiations"
 
@@ -237,7 +238,6 @@ def test_a_save_made_on_an_old_text_is_refused_once_a_new_version_arrives(app, r
     from sqlmodel import Session, select
 
     from annotator.extensions import db
-    from annotator.services import spans
     from annotator.domain.anchoring import resolve_target
     from annotator.db.models import User
 
@@ -249,9 +249,9 @@ def test_a_save_made_on_an_old_text_is_refused_once_a_new_version_arrives(app, r
             target = resolve_target(stale.text, start=at, end=at + len(CLAIM), quote=CLAIM)
             assert new_version(reviewer_client, demo_article, "Preface.\n" + demo_article.text).status_code == 303
             try:
-                spans.save_annotation(session=session, user=user, article=stale, target=target, verdict="true",
+                annotation_service.save_annotation(session=session, user=user, article=stale, target=target, verdict="true",
                                       note="", sources=[])
-            except spans.TextChanged:
+            except annotation_service.TextChanged:
                 session.rollback()
             else:
                 raise AssertionError("a save on the old text was stored")
