@@ -18,7 +18,11 @@ from annotator import extensions  # not `db` by name: it would hide the annotato
 from annotator.extensions import csrf, htmx, limiter, login_manager
 from annotator.services import history
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+# An installed wheel carries templates/ and static/ inside the package (pyproject.toml maps them there)
+# and keeps instance/ in the working directory; a checkout has all three beside the package.
+INSTALLED = (PACKAGE / "templates").is_dir()
+ROOT = PACKAGE if INSTALLED else PACKAGE.parent
 # Endpoints reachable without signing in.
 PUBLIC_ENDPOINTS = {"auth.login", "static", "vendor", "verdict_styles", "health.healthz"}
 request_log = logging.getLogger("annotator.requests")
@@ -33,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app; ``test_config`` overrides settings read from the environment."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=str((Path.cwd() if INSTALLED else ROOT) / "instance"),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )

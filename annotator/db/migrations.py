@@ -17,7 +17,10 @@ from sqlalchemy import Connection, create_engine, inspect
 
 from sqlalchemy.engine import Engine
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+# Inside the package in an installed wheel (pyproject.toml maps it there), beside it in a checkout.
+MIGRATIONS = next(
+    folder for folder in (Path(__file__).resolve().parents[i] / "migrations" for i in (1, 2)) if folder.is_dir()
+)
 BASELINE = "0001"
 
 

@@ -1,0 +1,42 @@
+"""The SQLModel tables, by area (accounts, articles, claims, checks), all importable from here.
+
+Nothing a user entered is removed by the app: a deleted annotation keeps its row with
+``deleted_at`` set.
+"""
+from annotator.db.models.accounts import ApiToken, User
+from annotator.db.models.articles import (
+                                      Article,
+                                      ArticleRevision,
+                                      ArticleVersion,
+                                      LiveChange,
+                                      Suggestion,
+                                      SuggestionDismissal,
+)
+from annotator.db.models.base import (
+                                      DRAFT,
+                                      MAX_ID,
+                                      PASSWORD_HASH_METHOD,
+                                      RETURNED,
+                                      ROLES,
+                                      STATUSES,
+                                      SUBMITTED,
+                                      UTCDateTime,
+                                      utcnow,
+)
+from annotator.db.models.checks import ClaimLink, ExternalCheck
+from annotator.db.models.claims import (
+                                      ORPHANED,
+                                      Annotation,
+                                      Comment,
+                                      Event,
+                                      FinalVerdict,
+                                      SearchDocument,
+                                      Source,
+                                      Span,
+                                      SpanAnchor,
+)
+
+__all__ = ["DRAFT", "MAX_ID", "ORPHANED", "PASSWORD_HASH_METHOD", "RETURNED", "ROLES", "STATUSES", "SUBMITTED",
+           "Annotation", "ApiToken", "Article", "ArticleRevision", "ArticleVersion", "ClaimLink", "Comment", "Event",
+           "ExternalCheck", "FinalVerdict", "LiveChange", "SearchDocument", "Source", "Span", "SpanAnchor",
+           "Suggestion", "SuggestionDismissal", "UTCDateTime", "User", "utcnow"]
