@@ -21,9 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from annotator.domain import agreement, confusion, verdicts
+from annotator.domain import agreement, confusion, grouping, verdicts
 
-IOU_THRESHOLD = agreement.DEFAULT_THRESHOLD
+IOU_THRESHOLD = grouping.DEFAULT_THRESHOLD
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -74,7 +74,7 @@ class Segment:
     width: float
 
 
-def stack(counts: Counter) -> list[Segment]:
+def stack(counts: Counter[str]) -> list[Segment]:
     """Stacked-bar segments of verdict counts, in scale order (zero counts left out)."""
     total = sum(counts.values())
     segments, x = [], 0.0
@@ -95,8 +95,8 @@ class ArticleFigures:
     settled: int = 0
     awaiting: int = 0
     disputed: int = 0
-    reviewer_verdicts: Counter = field(default_factory=Counter)  # submitted verdicts
-    final_verdicts: Counter = field(default_factory=Counter)
+    reviewer_verdicts: Counter[str] = field(default_factory=Counter)  # submitted verdicts
+    final_verdicts: Counter[str] = field(default_factory=Counter)
     agreement: agreement.AgreementReport | None = None
 
     @property
@@ -149,13 +149,13 @@ class Dashboard:
     matrix_article: int | None = None
 
 
-def judged_spans(rows: Iterable[AnnotationRow]) -> list[agreement.JudgedSpan]:
+def judged_spans(rows: Iterable[AnnotationRow]) -> list[grouping.JudgedSpan]:
     """The spans with their submitted verdicts, as the agreement module takes them."""
     by_span: dict[int, list[AnnotationRow]] = defaultdict(list)
     for row in rows:
         by_span[row.span_id].append(row)
     # The database holds one annotation per reviewer and span: the rows need no further checks.
-    return [agreement.JudgedSpan.checked(span_id, group[0].start, group[0].end,
+    return [grouping.JudgedSpan.checked(span_id, group[0].start, group[0].end,
                                          tuple(sorted((r.user_id, r.verdict) for r in group)))
             for span_id, group in by_span.items()]
 
@@ -206,7 +206,7 @@ def reviewer_figures(rows: Iterable[ReviewerRow], annotations: Iterable[Annotati
     return sorted(found.values(), key=lambda r: (r.name.lower(), r.user_id))
 
 
-def distribution(reviewer_counts: Counter, final_counts: Counter) -> list[VerdictRow]:
+def distribution(reviewer_counts: Counter[str], final_counts: Counter[str]) -> list[VerdictRow]:
     """The chart's rows in scale order; bars scaled to the largest count of either kind."""
     largest = max([*reviewer_counts.values(), *final_counts.values(), 1])
     return [VerdictRow(v.key, v.label, reviewer_counts.get(v.key, 0), final_counts.get(v.key, 0),
@@ -238,7 +238,7 @@ def dashboard(data: DashboardData, matrix_article: int | None = None) -> Dashboa
     articles, tallies = [], []
     for article_id, title in data.articles:
         rows = rows_by_article.get(article_id, [])
-        tally = agreement.tally_of(agreement.group_claims(judged_spans(rows), IOU_THRESHOLD))
+        tally = agreement.tally_of(grouping.group_claims(judged_spans(rows), IOU_THRESHOLD))
         tallies.append(tally)
         articles.append(article_figures(article_id, title, rows, finals_by_article.get(article_id, {}),
                                         tally.report(IOU_THRESHOLD)))

@@ -16,14 +16,15 @@ from typing import Any, Iterator
 from sqlmodel import Session, select
 
 from annotator.db import sql
-from annotator.services import history, spans
-from annotator.domain.anchoring import AnchorError, QuoteAbsent, anchor
-from annotator.services.users import find_user
-from annotator.services.content import content_form
-from annotator.formats.interchange import UNTAGGED_DRAFT, Incoming, Rejected, creator_identity, derived_username, describe_creator, parse_item, read_items
-from annotator.domain.reanchoring import ORPHANED
 from annotator.db.models import DRAFT, SUBMITTED, Annotation, Article, Source, Span, User, utcnow
+from annotator.domain.anchoring import AnchorError, QuoteAbsent, anchor
+from annotator.domain.reanchoring import ORPHANED
 from annotator.domain.text import canonicalize_fragment, one_line
+from annotator.formats.creators import creator_identity, derived_username, describe_creator
+from annotator.formats.interchange import UNTAGGED_DRAFT, Incoming, Rejected, parse_item, read_items
+from annotator.services import history, spans
+from annotator.services.content import content_form
+from annotator.services.users import find_user
 
 IMPORTED, REANCHORED, REJECTED = "imported", "re-anchored", "rejected"  # and ORPHANED, a span state too
 # A highlight whose tags name no verdict, stored as its author's draft awaiting one (whether anchored
@@ -208,7 +209,7 @@ def creator(session: Session, incoming: Incoming) -> tuple[User, str]:
     notice for the report when the username is not the one the creator's name gives.
 
     A nickname names the user exactly, as given (an existing account included). A creator without
-    one is found by its identity (``interchange.creator_identity``: its IRI, else its name) among
+    one is found by its identity (``creators.creator_identity``: its IRI, else its name) among
     the users earlier imports made; else a user is made with the username its name or IRI gives,
     ``-2``, ``-3``… added when another user (another creator, or a real account) has that name.
     """

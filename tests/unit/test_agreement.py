@@ -11,7 +11,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from annotator.domain.agreement import AgreementReport, Claim, JudgedSpan, Tally, agreement, agreement_overall, group_claims, iou, krippendorff_alpha_nominal, pooled_agreement, tally_of
+from annotator.domain.agreement import (AgreementReport, Tally, agreement, agreement_overall, krippendorff_alpha_nominal,
+                                        pooled_agreement, tally_of)
+from annotator.domain.grouping import Claim, JudgedSpan, group_claims, iou
 
 
 def claim_ids(claims: list[Claim]) -> list[tuple[int, ...]]:

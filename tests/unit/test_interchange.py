@@ -174,7 +174,7 @@ def test_a_rejection_names_the_member_at_fault(item, field):
 
 # --- creators without a nickname -------------------------------------------------------------------------
 
-from annotator.formats.interchange import creator_identity, derived_username  # noqa: E402
+from annotator.formats.creators import creator_identity, derived_username  # noqa: E402
 
 
 @pytest.mark.parametrize("name, iri, username", [

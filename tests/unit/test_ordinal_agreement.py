@@ -15,7 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.domain import verdicts
-from annotator.domain.agreement import JudgedSpan, Tally, agreement, agreement_overall, krippendorff_alpha_nominal, krippendorff_alpha_ordinal
+from annotator.domain.agreement import (Tally, agreement, agreement_overall, krippendorff_alpha_nominal,
+                                        krippendorff_alpha_ordinal)
+from annotator.domain.grouping import JudgedSpan
 
 NAN = float("nan")
 # Krippendorff (2011), "Computing Krippendorff's alpha-reliability", the worked example:
