@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import event
 from sqlmodel import SQLModel, select
 
@@ -23,6 +25,29 @@ PASSWORD = "correct horse battery"
 PRODUCTION_HASH_METHOD = models.PASSWORD_HASH_METHOD
 models.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 HX = {"HX-Request": "true"}
+
+# Hypothesis profiles. Time never decides a result: neither profile has a deadline or the too_slow health check,
+# since a loaded machine (CI, or a laptop running the suite twice) makes any example slow.
+# - "ci": the same examples on every run (derandomize), no example database, and a failure prints the blob
+#   to replay it with @reproduce_failure.
+# - "dev": fresh random examples each run, with failures remembered in .hypothesis/ and tried first next time.
+# HYPOTHESIS_PROFILE picks one by name; otherwise "ci" when CI or ANNOTATOR_CI is set (.ci/run sets the latter),
+# else "dev". A test's own @settings (max_examples, suppress_health_check) take the loaded profile's values for
+# what they do not set. Both start from Hypothesis's "default": under CI it loads its own "ci" on import.
+hypothesis_settings.register_profile("ci", hypothesis_settings.get_profile("default"), deadline=None,
+                                     derandomize=True, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.register_profile("dev", hypothesis_settings.get_profile("default"), deadline=None,
+                                     suppress_health_check=[HealthCheck.too_slow])
+
+
+def hypothesis_profile(environ) -> str:
+    return environ.get("HYPOTHESIS_PROFILE") or ("ci" if environ.get("CI") or environ.get("ANNOTATOR_CI") else "dev")
+
+
+hypothesis_settings.load_profile(hypothesis_profile(os.environ))
+# For the @settings of tests that share one function-scoped app between examples (on purpose): the health checks
+# the profile leaves out, and that one. (A test's suppress_health_check replaces the profile's, not adds to it.)
+FIXTURE_HEALTH_CHECKS = [*hypothesis_settings().suppress_health_check, HealthCheck.function_scoped_fixture]
 
 
 # `make test-pg` sets this: the suite then runs on PostgreSQL, each test on an emptied schema.

@@ -19,18 +19,42 @@ CHROMIUM_FLAGS = [
 ]
 
 
+NO_CHROMIUM = "NO CHROMIUM FOUND: browser tests skipped (apt-get install chromium)"
+CHROMIUM_REQUIRED = ("ANNOTATOR_REQUIRE_BROWSER is set but no Chromium was found (CHROMIUM_PATH, /usr/bin/chromium, "
+                     "PATH): install it (apt-get install chromium) or unset the variable")
+
+
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
+    """CHROMIUM_PATH, else Debian's /usr/bin/chromium, else ``chromium`` on PATH. ANNOTATOR_CHROMIUM_FALLBACK=0
+    leaves out /usr/bin/chromium (test_require_browser plays a machine without Chromium with it)."""
+    fallback = "/usr/bin/chromium" if os.environ.get("ANNOTATOR_CHROMIUM_FALLBACK") != "0" else None
+    for candidate in (os.environ.get("CHROMIUM_PATH"), fallback, shutil.which("chromium")):
         if candidate and Path(candidate).exists():
             return candidate
     return None
 
 
+def browser_required() -> bool:
+    """ANNOTATOR_REQUIRE_BROWSER=1 (CI sets it): a missing Chromium fails the run instead of skipping its tests."""
+    return os.environ.get("ANNOTATOR_REQUIRE_BROWSER", "") not in ("", "0")
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected
+def pytest_collection_modifyitems(config, items):
+    """A run that would skip browser tests for want of Chromium, when one is required, stops before any test
+    with a usage error (exit status 4) that says why."""
+    if browser_required() and any("browser" in getattr(item, "fixturenames", ()) for item in items):
+        if chromium_path() is None:
+            raise pytest.UsageError(CHROMIUM_REQUIRED)
+
+
 @pytest.fixture(scope="session")
 def browser():
     path = chromium_path()
+    if path is None and browser_required():
+        pytest.fail(CHROMIUM_REQUIRED, pytrace=False)
     if path is None:
-        message = "NO CHROMIUM FOUND: browser tests skipped (apt-get install chromium)"
+        message = NO_CHROMIUM
         warnings.warn(message)
         print(f"\n{'!' * 70}\n{message}\n{'!' * 70}")
         pytest.skip(message)

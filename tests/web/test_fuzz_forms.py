@@ -8,14 +8,14 @@ and queries, a \\ud800 escape in JSON), dates at the ends of the calendar and in
 import io
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func
 from sqlmodel import select
 
 from annotator.extensions import db
 from annotator.db.models import Annotation, ApiToken, Article, ClaimLink, Comment, Event, ExternalCheck, FinalVerdict, Source, Span, User
-from tests.conftest import CLAIM, annotation_data, csrf_token, login, post_annotation
+from tests.conftest import CLAIM, FIXTURE_HEALTH_CHECKS, annotation_data, csrf_token, login, post_annotation
 from tests.web.api_helpers import bearer, w3c
 from tests.web.nasty import (AWKWARD, AWKWARD_JSON, CLAIM_REVIEW, QUERIES, W3C_ITEM, FilePart, api_token, form_body,
                              json_paths, query_string, raw, replaced)
@@ -56,7 +56,7 @@ def table_counts(app) -> tuple[int, ...]:
         return tuple(session.exec(select(func.count()).select_from(t)).one() for t in TABLES)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=FIXTURE_HEALTH_CHECKS)
 @given(endpoint=st.sampled_from(ENDPOINTS), fields=FORMS, htmx=st.booleans(), as_lead=st.booleans())
 def test_random_form_posts_never_fail_and_rejected_ones_store_nothing(app, reviewer_client, lead_client, demo_article,
                                                                       endpoint, fields, htmx, as_lead):
@@ -77,7 +77,7 @@ def test_random_form_posts_never_fail_and_rejected_ones_store_nothing(app, revie
 QUERY_VALUES = st.one_of(TEXT, st.sampled_from(AWKWARD))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=FIXTURE_HEALTH_CHECKS)
 @given(data=st.data(), htmx=st.booleans(), as_lead=st.booleans())
 def test_random_query_strings_never_fail(app, reviewer_client, lead_client, demo_article, data, htmx, as_lead):
     """Pages answer 200 or a 4xx (302 to sign in again after ?next=); the API answers 200 or 400."""
@@ -103,7 +103,7 @@ ITEM_PATHS = list(json_paths(W3C_ITEM))
 JSON_BODIES = st.builds(replaced, st.just(W3C_ITEM), st.sampled_from(ITEM_PATHS), NASTY_JSON)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=FIXTURE_HEALTH_CHECKS)
 @given(document=JSON_BODIES, target=st.sampled_from(["post", "put", "post-submit", "post-version"]))
 def test_random_api_bodies_never_fail_and_rejected_ones_store_nothing(app, reviewer_client, demo_article, document,
                                                                       target):
@@ -128,7 +128,7 @@ UPLOADS = {"/checks/import": (CLAIM_REVIEW, list(json_paths(CLAIM_REVIEW)), "lea
            "/import": ([W3C_ITEM], list(json_paths([W3C_ITEM])), "reviewer", {"article": "1"})}
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=FIXTURE_HEALTH_CHECKS)
 @given(data=st.data(), endpoint=st.sampled_from(sorted(UPLOADS)))
 def test_random_uploaded_json_never_fails_and_a_refused_file_stores_nothing(app, reviewer_client, lead_client,
                                                                            demo_article, data, endpoint):

@@ -4,11 +4,11 @@ from __future__ import annotations
 import io
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.db.models import Annotation, Source, Span, User
-from tests.conftest import CLAIM, csrf_token, rows
+from tests.conftest import CLAIM, FIXTURE_HEALTH_CHECKS, csrf_token, rows
 from tests.web.htmltree import page
 from tests.web.test_import_annotations import SECOND, item
 
@@ -189,7 +189,7 @@ DOCUMENTS = st.one_of(JSON, st.lists(W3C_ITEM, max_size=4), st.lists(HYPOTHESIS_
                                 st.integers(0, 4) | JSON))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=FIXTURE_HEALTH_CHECKS)
 @given(document=DOCUMENTS)
 def test_random_files_never_fail_and_store_exactly_what_the_report_says(app, lead_client, demo_article, document):
     before = len(rows(app, Annotation))
