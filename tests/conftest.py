@@ -16,14 +16,14 @@ from sqlmodel import SQLModel, select
 from annotator import create_app
 
 from annotator.extensions import db
-from annotator.db import models
+from annotator.db.models import accounts
 from annotator.cli.demo import DEMO_TITLE, load_demo_data
 from annotator.db.models import Annotation, Article, Source, Span, User
 
 PASSWORD = "correct horse battery"
 # Cheap hashing keeps the suite fast; the production method is tested in test_auth.
-PRODUCTION_HASH_METHOD = models.PASSWORD_HASH_METHOD
-models.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+PRODUCTION_HASH_METHOD = accounts.PASSWORD_HASH_METHOD
+accounts.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 HX = {"HX-Request": "true"}
 
 # Hypothesis profiles. Time never decides a result: neither profile has a deadline or the too_slow health check,

@@ -193,12 +193,12 @@ def test_user_without_password_cannot_sign_in(app, client):
 
 
 def test_passwords_are_stored_as_scrypt_hashes(monkeypatch):
-    from annotator.db import models
+    from annotator.db.models import accounts
     from tests.conftest import PRODUCTION_HASH_METHOD
 
     assert PRODUCTION_HASH_METHOD == "scrypt"
-    monkeypatch.setattr(models, "PASSWORD_HASH_METHOD", PRODUCTION_HASH_METHOD)
-    user = models.User(username="hashme", display_name="Hash Me")
+    monkeypatch.setattr(accounts, "PASSWORD_HASH_METHOD", PRODUCTION_HASH_METHOD)
+    user = accounts.User(username="hashme", display_name="Hash Me")
     user.set_password("s3cret-passphrase")
     assert user.password_hash.startswith("scrypt:")
     assert "s3cret-passphrase" not in user.password_hash

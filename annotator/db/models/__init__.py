@@ -15,7 +15,6 @@ from annotator.db.models.articles import (
 from annotator.db.models.base import (
                                       DRAFT,
                                       MAX_ID,
-                                      PASSWORD_HASH_METHOD,
                                       RETURNED,
                                       ROLES,
                                       STATUSES,
@@ -36,7 +35,7 @@ from annotator.db.models.claims import (
                                       SpanAnchor,
 )
 
-__all__ = ["DRAFT", "MAX_ID", "ORPHANED", "PASSWORD_HASH_METHOD", "RETURNED", "ROLES", "STATUSES", "SUBMITTED",
+__all__ = ["DRAFT", "MAX_ID", "ORPHANED", "RETURNED", "ROLES", "STATUSES", "SUBMITTED",
            "Annotation", "ApiToken", "Article", "ArticleRevision", "ArticleVersion", "ClaimLink", "Comment", "Event",
            "ExternalCheck", "FinalVerdict", "LiveChange", "SearchDocument", "Source", "Span", "SpanAnchor",
            "Suggestion", "SuggestionDismissal", "UTCDateTime", "User", "utcnow"]

@@ -6,10 +6,14 @@ from sqlalchemy import Column, Index, String
 from sqlmodel import Field, Relationship, SQLModel
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from annotator.db.models.base import PASSWORD_HASH_METHOD, _timestamp, utcnow
+from annotator.db.models.base import _timestamp, utcnow
 
 if TYPE_CHECKING:  # for the annotations only: the mapper finds the class by its name
     from annotator.db.models.claims import Annotation
+
+
+# Read at each call (tests set a cheaper one on this module).
+PASSWORD_HASH_METHOD = "scrypt"
 
 
 class User(SQLModel, table=True):

@@ -7,7 +7,6 @@ from sqlalchemy.types import TypeDecorator
 ROLES = ("reviewer", "lead", "admin")
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database we support: a larger one names no row
 # Werkzeug's hash method; tests swap in a cheap one (scrypt is slow on purpose).
-PASSWORD_HASH_METHOD = "scrypt"
 DRAFT, SUBMITTED, RETURNED = "draft", "submitted", "returned"
 STATUSES = (DRAFT, SUBMITTED, RETURNED)
 
