@@ -11,17 +11,13 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD, assert_connections_returned, make_app
+from tests.fixtures.app import assert_connections_returned, make_app
+from tests.fixtures.browser import CHROMIUM_REQUIRED, NO_CHROMIUM  # noqa: F401
 
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run",
 ]
-
-
-NO_CHROMIUM = "NO CHROMIUM FOUND: browser tests skipped (apt-get install chromium)"
-CHROMIUM_REQUIRED = ("ANNOTATOR_REQUIRE_BROWSER is set but no Chromium was found (CHROMIUM_PATH, /usr/bin/chromium, "
-                     "PATH): install it (apt-get install chromium) or unset the variable")
 
 
 def chromium_path() -> str | None:
@@ -101,9 +97,3 @@ def page(browser, live_app):
     assert unexpected == [], f"JavaScript errors in the page: {unexpected}"
 
 
-def sign_in(page, username: str = "reviewer", password: str = PASSWORD) -> None:
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")

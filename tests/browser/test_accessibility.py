@@ -15,9 +15,9 @@ from annotator.domain.anchoring import resolve_target
 from annotator.services.articles import create_article
 from annotator.services.users import create_or_update_user
 from annotator.db.models import Annotation, Article, User
-from tests.browser.a11y import assert_accessible, describe, violations
-from tests.browser.conftest import sign_in
-from tests.conftest import CLAIM, PASSWORD
+from tests.fixtures.a11y import assert_accessible, describe, violations
+from tests.fixtures.browser import sign_in
+from tests.fixtures.app import CLAIM, PASSWORD
 from annotator.services import annotations as annotation_service
 
 SECOND = "Putin is unlikely to engage in peace negotiations"

@@ -7,67 +7,10 @@ from sqlmodel import select
 from annotator.extensions import db
 from annotator.services.articles import create_article
 from annotator.db.models import Annotation, Source, Span
-from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import sign_in
-from tests.conftest import CLAIM
-
-EMOJI_TEXT = (
-    "🇺🇦 Live 🔥 updates 😀 from Kyiv 👩🏽‍💻.\n"
-    "On the battlefield 🪖, according to NATO, more than 600,000 Russian soldiers have been killed or wounded "
-    "in the conflict 💥.\n"
-    "Second paragraph with more emoji 🎯🎯."
-)
-
-
-def select_with_mouse(page, quote: str, midway=None) -> None:
-    """Drag the mouse from the first to the last character of ``quote`` in the article; ``midway()``,
-    if given, runs while the button is down, halfway through the drag."""
-    page.wait_for_load_state("load")  # annotator.js listens for the selection once it has run
-    boxes = page.evaluate(
-        """(quote) => {
-          const root = document.getElementById('article-text');
-          const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-            const at = node.data.indexOf(quote);
-            if (at < 0) continue;
-            const rectOf = (from, to) => {
-              const range = document.createRange();
-              range.setStart(node, from); range.setEnd(node, to);
-              const rect = range.getClientRects()[0];
-              return {left: rect.left, right: rect.right, top: rect.top, bottom: rect.bottom};
-            };
-            node.parentElement.scrollIntoView({block: 'center'});
-            return {first: rectOf(at, at + 1), last: rectOf(at + quote.length - 1, at + quote.length)};
-          }
-          return null;
-        }""",
-        quote,
-    )
-    assert boxes, f"{quote!r} is not in one text node of the article"
-    first, last = boxes["first"], boxes["last"]
-    page.mouse.move(first["left"] + 1, (first["top"] + first["bottom"]) / 2)
-    page.mouse.down()
-    page.mouse.move((first["left"] + last["right"]) / 2, (first["top"] + last["bottom"]) / 2, steps=5)
-    if midway is not None:
-        midway()
-    page.mouse.move(last["right"] - 1, (last["top"] + last["bottom"]) / 2, steps=5)
-    page.mouse.up()
-
-
-def annotate_claim(page, quote: str, button: str = "Save") -> None:
-    """Select, press Annotate, fill the form as a person would, and save (a draft) or submit."""
-    select_with_mouse(page, quote)
-    page.get_by_role("button", name="Annotate").click()
-    expect(page.locator("#panel blockquote.quote")).to_have_text(quote)
-    page.get_by_label("Verdict").select_option(label="Mostly true")
-    page.get_by_label("Note").fill("NATO's estimate; the UK MoD gives a similar figure.")
-    page.get_by_label("Source URL").first.fill("https://www.nato.int/briefing")
-    page.get_by_label("Source title").first.fill("NATO briefing")
-    page.get_by_role("button", name="+ Add source").click()
-    expect(page.get_by_label("Source URL")).to_have_count(2)
-    page.get_by_label("Source URL").nth(1).fill("https://www.gov.uk/mod-update")
-    page.get_by_label("Source title").nth(1).fill("UK MoD update")
-    page.get_by_role("button", name=button, exact=True).click()
+from tests.fixtures.a11y import assert_accessible
+from tests.fixtures.browser import sign_in
+from tests.fixtures.app import CLAIM
+from tests.fixtures.browser import annotate_claim, select_with_mouse, EMOJI_TEXT  # noqa: F401
 
 
 def stored_spans(app):

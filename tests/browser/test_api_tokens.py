@@ -8,8 +8,8 @@ import urllib.request
 
 from playwright.sync_api import expect
 
-from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import sign_in
+from tests.fixtures.a11y import assert_accessible
+from tests.fixtures.browser import sign_in
 
 
 def api_status(base_url: str, token: str) -> int:

@@ -12,9 +12,9 @@ from annotator.extensions import db
 from annotator.domain.anchoring import resolve_target
 from annotator.services.articles import create_article
 from annotator.db.models import Article, Span, User
-from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import sign_in
-from tests.conftest import CLAIM
+from tests.fixtures.a11y import assert_accessible
+from tests.fixtures.browser import sign_in
+from tests.fixtures.app import CLAIM
 from annotator.services import annotations as annotation_service
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "claimreview"

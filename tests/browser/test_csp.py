@@ -1,9 +1,9 @@
 """Every page works under the strict Content-Security-Policy: no violation, no script error, in Chromium."""
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
-from tests.browser.test_annotate import annotate_claim
-from tests.conftest import CLAIM
+from tests.fixtures.browser import sign_in
+from tests.fixtures.browser import annotate_claim
+from tests.fixtures.app import CLAIM
 
 
 def test_every_page_runs_under_the_csp_without_a_console_error(page, live_app):

@@ -5,8 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
-from tests.web.page_server import PageServer
+from tests.fixtures.browser import sign_in
+from tests.fixtures.page_server import PageServer
 
 
 def test_fetch_fills_the_form_and_the_article_is_added(page, live_app):

@@ -10,10 +10,10 @@ from annotator.domain.anchoring import resolve_target
 from annotator.services.articles import create_article
 from annotator.db.models import Annotation, Article, Span, User
 from annotator.services.annotations import save_annotation
-from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import sign_in
-from tests.browser.test_annotate import EMOJI_TEXT
-from tests.conftest import CLAIM
+from tests.fixtures.a11y import assert_accessible
+from tests.fixtures.browser import sign_in
+from tests.fixtures.browser import EMOJI_TEXT
+from tests.fixtures.app import CLAIM
 
 NOTE = "NATO's estimate; jsa?[] and 1 typed here are text, not shortcuts."
 

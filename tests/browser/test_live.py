@@ -6,10 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
-from tests.browser.test_annotate import annotate_claim
-from tests.browser.test_review_workflow import add_reviewer
-from tests.conftest import CLAIM
+from tests.fixtures.browser import sign_in
+from tests.fixtures.browser import annotate_claim
+from tests.fixtures.browser import add_reviewer
+from tests.fixtures.app import CLAIM
 
 ARRIVES = 10_000  # ms: several polls at the tests' 1-second interval
 

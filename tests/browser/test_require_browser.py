@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM_REQUIRED, NO_CHROMIUM
+from tests.fixtures.browser import CHROMIUM_REQUIRED, NO_CHROMIUM
 
 ROOT = Path(__file__).parents[2]
 BROWSER_TEST = "tests/browser/test_api_tokens.py"  # one test, taking the browser fixture

@@ -8,19 +8,14 @@ from playwright.sync_api import expect
 from annotator.extensions import db
 from annotator.services.users import create_or_update_user
 from annotator.db.models import Article
-from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import sign_in
-from tests.browser.test_annotate import annotate_claim
-from tests.web.review_helpers import queued_claims
-from tests.conftest import CLAIM, PASSWORD
+from tests.fixtures.a11y import assert_accessible
+from tests.fixtures.browser import sign_in
+from tests.fixtures.browser import annotate_claim
+from tests.fixtures.review_helpers import queued_claims
+from tests.fixtures.app import CLAIM, PASSWORD
+from tests.fixtures.browser import add_reviewer  # noqa: F401
 
 TITLE = "Putin unlikely to negotiate regardless of US election outcome"
-
-
-def add_reviewer(app, username: str, name: str) -> None:
-    with app.app_context():
-        create_or_update_user(session=db.session(), username=username, role="reviewer", password=PASSWORD,
-                              display_name=name)
 
 
 def sign_out(page) -> None:

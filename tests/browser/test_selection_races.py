@@ -15,10 +15,10 @@ from annotator.extensions import db
 from annotator.domain.anchoring import resolve_target
 from annotator.db.models import Article, User
 from annotator.services.annotations import save_annotation
-from tests.browser.conftest import sign_in
-from tests.browser.test_annotate import select_with_mouse
-from tests.browser.test_review_workflow import add_reviewer
-from tests.conftest import CLAIM
+from tests.fixtures.browser import sign_in
+from tests.fixtures.browser import select_with_mouse
+from tests.fixtures.browser import add_reviewer
+from tests.fixtures.app import CLAIM
 
 OPENING = "Putin is unlikely to engage in peace negotiations"  # the demo article's first words
 DRAGGED = "regarding Ukraine regardless of who wins"  # the words after them, in the same paragraph

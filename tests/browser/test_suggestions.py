@@ -6,9 +6,9 @@ from sqlmodel import select
 
 from annotator.extensions import db
 from annotator.db.models import Annotation, Span
-from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import sign_in
-from tests.browser.test_annotate import select_with_mouse
+from tests.fixtures.a11y import assert_accessible
+from tests.fixtures.browser import sign_in
+from tests.fixtures.browser import select_with_mouse
 
 NATO = "According to NATO, more than 600,000 Russian soldiers have been killed or wounded in the conflict."
 VUCIC = "Earlier, Serbian President Aleksandar Vučić said Putin rules out negotiations"

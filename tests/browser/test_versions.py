@@ -6,10 +6,10 @@ from playwright.sync_api import expect
 
 from annotator.extensions import db
 from annotator.db.models import Article, Span
-from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import sign_in
-from tests.browser.test_annotate import annotate_claim, select_with_mouse
-from tests.conftest import CLAIM
+from tests.fixtures.a11y import assert_accessible
+from tests.fixtures.browser import sign_in
+from tests.fixtures.browser import annotate_claim, select_with_mouse
+from tests.fixtures.app import CLAIM
 
 SECOND = "Putin is unlikely to engage in peace negotiations"
 NEW_WORDING = "Talks remain out of reach, analysts say"

@@ -3,9 +3,9 @@ import pytest
 
 from annotator.services.content import MAX_SOURCES, NOTE_MAX_LENGTH
 from annotator.db.models import Annotation, Source
-from tests.conftest import CLAIM, HX, annotation_data, csrf_token, post_annotation, rows
-from tests.web.helpers import counts
-from tests.web.htmltree import article_text, field_errors, page
+from tests.fixtures.app import CLAIM, HX, annotation_data, csrf_token, post_annotation, rows
+from tests.fixtures.helpers import counts
+from tests.fixtures.htmltree import article_text, field_errors, page
 
 SOURCE = {"url": "https://example.org/evidence", "title": "Evidence", "excerpt": ""}
 

@@ -4,9 +4,9 @@ import pytest
 from annotator.extensions import db
 from annotator.services.users import create_or_update_user
 from annotator.db.models import Annotation, Source, Span
-from tests.conftest import CLAIM, HX, PASSWORD, annotation_data, csrf_token, login, post_annotation, rows
-from tests.web.helpers import XSS_ALL, XSS_SCRIPT, add_article, counts, created_article, post_form, set_blind_review
-from tests.web.htmltree import article_text, highlighted_span_ids, labelled, marks, page, paragraphs
+from tests.fixtures.app import CLAIM, HX, PASSWORD, annotation_data, csrf_token, login, post_annotation, rows
+from tests.fixtures.helpers import XSS_ALL, XSS_SCRIPT, add_article, counts, created_article, post_form, set_blind_review
+from tests.fixtures.htmltree import article_text, highlighted_span_ids, labelled, marks, page, paragraphs
 
 NATO = {"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excerpt": "600,000 casualties"}
 ISW = {"url": "https://understandingwar.org/report", "title": "ISW report", "excerpt": ""}

@@ -3,8 +3,8 @@ and the keyboard shortcuts overlay that every page carries."""
 import json
 
 from annotator.db.models import Annotation
-from tests.conftest import HX, annotation_data, csrf_token, post_annotation, rows
-from tests.web.htmltree import page
+from tests.fixtures.app import HX, annotation_data, csrf_token, post_annotation, rows
+from tests.fixtures.htmltree import page
 
 
 def announced(response, region: str = "announce") -> str | None:
@@ -70,7 +70,7 @@ def test_the_article_text_says_the_verdict_labels_once(reviewer_client, demo_art
 
 
 def test_a_refused_return_and_a_refused_settle_are_announced(app, reviewer_client, lead_client, demo_article):
-    from tests.web.review_helpers import span_of
+    from tests.fixtures.review_helpers import span_of
 
     post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text))
     [annotation] = rows(app, Annotation)
@@ -87,7 +87,7 @@ def test_a_refused_return_and_a_refused_settle_are_announced(app, reviewer_clien
 
 
 def test_a_settled_claim_is_announced(app, reviewer_client, lead_client, demo_article):
-    from tests.web.review_helpers import settle, span_of
+    from tests.fixtures.review_helpers import settle, span_of
 
     post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text))
     response = settle(lead_client, demo_article, span_of(app, demo_article).id, "mostly-true")

@@ -4,9 +4,9 @@ import unicodedata
 import pytest
 
 from annotator.db.models import Article, Span
-from tests.conftest import CLAIM, HX, annotation_data, post_annotation, rows
-from tests.web.helpers import XSS_ALL, XSS_ATTR, XSS_SCRIPT, XSS_TEMPLATE, add_article, created_article
-from tests.web.htmltree import (
+from tests.fixtures.app import CLAIM, HX, annotation_data, post_annotation, rows
+from tests.fixtures.helpers import XSS_ALL, XSS_ATTR, XSS_SCRIPT, XSS_TEMPLATE, add_article, created_article
+from tests.fixtures.htmltree import (
     article_text,
     field_errors,
     highlighted_span_ids,
@@ -233,7 +233,7 @@ def test_article_list_counts_claims_and_annotations(app, reviewer_client, demo_a
 
 
 def test_article_list_is_one_query_whatever_the_number_of_articles(app, reviewer_client):
-    from tests.conftest import count_queries
+    from tests.fixtures.app import count_queries
 
     with count_queries(app) as few:
         reviewer_client.get("/")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.conftest import HX, PASSWORD, csrf_token, login
-from tests.web.htmltree import labelled, page
+from tests.fixtures.app import HX, PASSWORD, csrf_token, login
+from tests.fixtures.htmltree import labelled, page
 
 PROTECTED_GET_ROUTES = [
     "/",
@@ -194,7 +194,7 @@ def test_user_without_password_cannot_sign_in(app, client):
 
 def test_passwords_are_stored_as_scrypt_hashes(monkeypatch):
     from annotator.db.models import accounts
-    from tests.conftest import PRODUCTION_HASH_METHOD
+    from tests.fixtures.app import PRODUCTION_HASH_METHOD
 
     assert PRODUCTION_HASH_METHOD == "scrypt"
     monkeypatch.setattr(accounts, "PASSWORD_HASH_METHOD", PRODUCTION_HASH_METHOD)

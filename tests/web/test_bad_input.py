@@ -14,9 +14,9 @@ from sqlmodel import select
 from annotator.extensions import db
 from annotator.web.forms import NOT_A_FILE_MESSAGE
 from annotator.db.models import Annotation, ApiToken, Article, Comment, Event, ExternalCheck, FinalVerdict, Source, Span, User
-from tests.conftest import CLAIM, HX, PASSWORD, annotation_data, csrf_token, post_annotation
-from tests.web.api_helpers import bearer, make_token, w3c
-from tests.web.nasty import (CLAIM_REVIEW, QUERIES, SAMPLE, SAMPLE_JSON, W3C_ITEM, FilePart, api_token, form_body,
+from tests.fixtures.app import CLAIM, HX, PASSWORD, annotation_data, csrf_token, post_annotation
+from tests.fixtures.api_helpers import bearer, make_token, w3c
+from tests.fixtures.nasty import (CLAIM_REVIEW, QUERIES, SAMPLE, SAMPLE_JSON, W3C_ITEM, FilePart, api_token, form_body,
                              json_paths, query_string, raw, replaced)
 
 TABLES = (Article, Span, Annotation, Source, FinalVerdict, Comment, Event, User, ApiToken, ExternalCheck)
@@ -172,7 +172,7 @@ def test_a_500_keeps_the_security_headers(tmp_path, signed_in):
     """Whatever fails, the answer carries the policy headers: here a view whose write the database
     refuses (a lone surrogate, as stored before it was checked), which leaves the session unusable for
     the hooks that run after it, and a view that simply raises."""
-    from tests.conftest import login, make_app
+    from tests.fixtures.app import login, make_app
 
     app = make_app(tmp_path / "boom.sqlite3")
     app.config["PROPAGATE_EXCEPTIONS"] = False

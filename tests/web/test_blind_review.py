@@ -11,9 +11,9 @@ import pytest
 
 from annotator.db.models import Annotation, Span
 
-from tests.conftest import CLAIM, HX, annotation_data, post_annotation, rows
-from tests.web.htmltree import marks, page
-from tests.web.review_helpers import (
+from tests.fixtures.app import CLAIM, HX, annotation_data, post_annotation, rows
+from tests.fixtures.htmltree import marks, page
+from tests.fixtures.review_helpers import (
     annotation_of, badge_keys, comment, delete, panel, post, save, settle, span_of, submit, update,
 )
 
@@ -119,7 +119,7 @@ def assert_sees_the_secret(client, article, span_id):
 @pytest.mark.parametrize("blind", [True, False])
 def test_a_draft_is_invisible_to_other_reviewers(app, author, bob, demo_article, blind):
     if not blind:
-        from tests.web.helpers import set_blind_review
+        from tests.fixtures.helpers import set_blind_review
         set_blind_review(app, demo_article, False)
     write_secret(author, demo_article, action="save")
     span = span_of(app, demo_article)

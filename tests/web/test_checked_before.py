@@ -11,10 +11,10 @@ from sqlmodel import select
 
 from annotator.extensions import db
 from annotator.db.models import ClaimLink, ExternalCheck
-from tests.conftest import CLAIM, HX, count_queries, csrf_token
-from tests.web.helpers import add_article, created_article
-from tests.web.htmltree import page
-from tests.web.review_helpers import post, save, settle, span_of
+from tests.fixtures.app import CLAIM, HX, count_queries, csrf_token
+from tests.fixtures.helpers import add_article, created_article
+from tests.fixtures.htmltree import page
+from tests.fixtures.review_helpers import post, save, settle, span_of
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "claimreview"
 EARLIER_TEXT = ("Western estimates vary. Russia has lost more than 600,000 soldiers killed or wounded since "
@@ -387,7 +387,7 @@ def test_reviewers_cannot_upload_claimreviews(app, reviewer_client):
 def test_a_claim_the_reviewer_no_longer_knows_loads_no_section(app, reviewer_client, demo_article, claim):
     """Deleting one's only annotation answers the panel; its section would 404, so it is left out."""
     from annotator.db.models import Annotation
-    from tests.web.review_helpers import delete
+    from tests.fixtures.review_helpers import delete
 
     with app.app_context():
         annotation_id = db.session().exec(select(Annotation.id).where(Annotation.span_id == claim.id)).one()

@@ -2,7 +2,7 @@
 import json
 
 from annotator.db.models import Source, Span
-from tests.conftest import CLAIM, annotation_data, csrf_token, post_annotation, rows
+from tests.fixtures.app import CLAIM, annotation_data, csrf_token, post_annotation, rows
 
 NATO = {"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excerpt": ""}
 

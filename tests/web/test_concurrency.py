@@ -13,9 +13,9 @@ import pytest
 
 from annotator.services import annotations as annotation_service
 from annotator.services import history
-from tests.conftest import HX, csrf_token, login
-from tests.web.htmltree import page
-from tests.web.review_helpers import (
+from tests.fixtures.app import HX, csrf_token, login
+from tests.fixtures.htmltree import page
+from tests.fixtures.review_helpers import (
     NATO, ISW, annotation_of, edit_version, events, final_form_version, final_of, save, source_fields, span_of,
 )
 

@@ -7,9 +7,9 @@ from datetime import datetime
 from annotator.extensions import db
 from annotator.services.users import create_or_update_user
 from annotator.db.models import Annotation, Span
-from tests.conftest import CLAIM, PASSWORD, annotation_data, login, post_annotation, rows
-from tests.web.helpers import add_article, created_article
-from tests.web.htmltree import page
+from tests.fixtures.app import CLAIM, PASSWORD, annotation_data, login, post_annotation, rows
+from tests.fixtures.helpers import add_article, created_article
+from tests.fixtures.htmltree import page
 
 NATO = {"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excerpt": "600,000 casualties"}
 ISW = {"url": "https://understandingwar.org/report", "title": "", "excerpt": ""}

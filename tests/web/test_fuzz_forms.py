@@ -15,9 +15,10 @@ from sqlmodel import select
 
 from annotator.extensions import db
 from annotator.db.models import Annotation, ApiToken, Article, ClaimLink, Comment, Event, ExternalCheck, FinalVerdict, Source, Span, User
-from tests.conftest import CLAIM, FIXTURE_HEALTH_CHECKS, annotation_data, csrf_token, login, post_annotation
-from tests.web.api_helpers import bearer, w3c
-from tests.web.nasty import (AWKWARD, AWKWARD_JSON, CLAIM_REVIEW, QUERIES, W3C_ITEM, FilePart, api_token, form_body,
+from tests.fixtures.profiles import FIXTURE_HEALTH_CHECKS
+from tests.fixtures.app import CLAIM, annotation_data, csrf_token, login, post_annotation
+from tests.fixtures.api_helpers import bearer, w3c
+from tests.fixtures.nasty import (AWKWARD, AWKWARD_JSON, CLAIM_REVIEW, QUERIES, W3C_ITEM, FilePart, api_token, form_body,
                              json_paths, query_string, raw, replaced)
 
 FIELDS = ["start", "end", "quote", "prefix", "suffix", "verdict", "note", "action", "version", "rationale", "cite",

@@ -8,11 +8,11 @@ import re
 import pytest
 
 from annotator.db.models import Annotation, Article, Event, Span, SpanAnchor, User
-from tests.conftest import CLAIM, HX, annotation_data, post_annotation, rows
-from tests.web.helpers import post_form
-from tests.web.htmltree import parse
-from tests.web.review_helpers import annotation_of
-from tests.web.test_versions import SECOND, annotate, edited, new_version
+from tests.fixtures.app import CLAIM, HX, annotation_data, post_annotation, rows
+from tests.fixtures.helpers import post_form
+from tests.fixtures.htmltree import parse
+from tests.fixtures.review_helpers import annotation_of
+from tests.fixtures.versions import SECOND, annotate, edited, new_version
 
 NEW_WORDS = "Talks remain out of reach"
 SECRET = "BOB-PRIVATE-DRAFT-NOTE"
@@ -157,13 +157,13 @@ def test_the_re_attached_claim_keeps_its_words_in_the_next_version(app, reviewer
 
 def test_re_attach_answers_the_same_with_and_without_a_hidden_draft(app, make_user, demo_article, tmp_path):
     """Two runs of the same steps, one with bob's draft on the words: the re-attacher's answers match."""
-    from tests.conftest import make_app
+    from tests.fixtures.app import make_app
 
     answers = []
     for with_draft in (False, True):
         run = make_app(tmp_path / f"run-{with_draft}.sqlite3")
         reviewer = run.test_client()
-        from tests.conftest import login
+        from tests.fixtures.app import login
 
         assert login(reviewer, "reviewer").status_code == 303
         article = rows(run, Article)[0]
@@ -171,7 +171,7 @@ def test_re_attach_answers_the_same_with_and_without_a_hidden_draft(app, make_us
         if with_draft:
             from annotator.extensions import db
             from annotator.services.users import create_or_update_user
-            from tests.conftest import PASSWORD
+            from tests.fixtures.app import PASSWORD
 
             with run.app_context():
                 create_or_update_user(session=db.session(), username="bob", role="reviewer", password=PASSWORD)

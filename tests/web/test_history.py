@@ -6,9 +6,9 @@ removes a row from any table (a source replaced by an edit lives on in its event
 import pytest
 
 from annotator.db.models import DRAFT, RETURNED, SUBMITTED
-from tests.conftest import HX
-from tests.web.htmltree import page
-from tests.web.review_helpers import (
+from tests.fixtures.app import HX
+from tests.fixtures.htmltree import page
+from tests.fixtures.review_helpers import (
     ISW, NATO, annotation_of, comment, delete, dump, events, give_back, restore, save, settle,
     span_of, submit, update, user_id,
 )

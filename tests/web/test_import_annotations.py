@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from annotator.db.models import Annotation, Article, Event, Source, Span, User
-from tests.conftest import CLAIM, PASSWORD, annotation_data, login, make_app, post_annotation, rows
-from tests.web.helpers import add_article, created_article
+from tests.fixtures.app import CLAIM, PASSWORD, annotation_data, login, make_app, post_annotation, rows
+from tests.fixtures.helpers import add_article, created_article
+from tests.fixtures.imports import SECOND, item  # noqa: F401
 
 NATO = {"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excerpt": "600,000 casualties"}
 ISW = {"url": "https://understandingwar.org/report", "title": "", "excerpt": ""}
-SECOND = "Putin appears willing to accept high casualties"
 OTHER_TEXT = "The minister said unemployment fell to 3.9% in May.\nCritics said the figure was revised twice."
 OTHER_URL = "https://news.example/economy"
 
@@ -103,19 +103,6 @@ def test_importing_the_same_file_twice_adds_nothing(app, runner, populated, tmp_
     assert result.output.splitlines()[-1] == "0 imported, 0 re-anchored, 0 orphaned, 3 rejected"
     assert "already judged these words" in result.output
     assert (len(rows(app, Annotation)), len(rows(app, Source))) == before
-
-
-def item(quote: str, *, verdict="True", start=None, prefix="", suffix="", note=None, sources=(), nickname="carol",
-         source="https://example.org/unknown"):
-    selectors = [{"type": "TextQuoteSelector", "exact": quote, "prefix": prefix, "suffix": suffix}]
-    if start is not None:
-        selectors.append({"type": "TextPositionSelector", "start": start, "end": start + len(quote)})
-    body = [{"type": "TextualBody", "purpose": "assessing", "value": verdict}]
-    if note is not None:
-        body.append({"type": "TextualBody", "purpose": "commenting", "value": note})
-    body += [{"type": "SpecificResource", "purpose": "linking", "source": s} for s in sources]
-    return {"type": "Annotation", "motivation": "assessing", "creator": {"type": "Person", "nickname": nickname},
-            "body": body, "target": {"source": source, "selector": selectors}}
 
 
 def test_each_item_is_imported_or_rejected_with_its_reason_and_bad_ones_store_nothing(app, runner, demo_article,
@@ -237,7 +224,7 @@ def test_authors_named_by_a_file_are_cleaned_or_refused(app, runner, demo_articl
 
 
 def test_settled_words_take_no_imported_verdicts(app, runner, lead_client, reviewer_client, demo_article, tmp_path):
-    from tests.web.review_helpers import settle
+    from tests.fixtures.review_helpers import settle
 
     post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text, CLAIM, verdict="false"))
     span = rows(app, Span, Span.quote == CLAIM)[0]
@@ -276,7 +263,7 @@ def test_an_item_the_database_refuses_is_reported_and_the_rest_go_on(app, runner
 
 
 def test_hypothesis_json_imports_from_the_command_line(app, runner, demo_article, tmp_path):
-    from tests.web.test_import_upload import hypothesis_row
+    from tests.fixtures.imports import hypothesis_row
 
     path = write(tmp_path, "hypothesis.json", {"total": 2, "rows": [
         hypothesis_row(CLAIM, tags=["Misleading", "casualties"], text="Estimates vary.",
@@ -345,7 +332,7 @@ def test_creators_with_a_name_or_an_iri_but_no_nickname_become_users_and_never_m
 
 
 def test_the_import_page_shows_why_a_creator_got_another_name(app, lead_client, reviewer_client):
-    from tests.web.test_import_upload import report_rows, upload
+    from tests.fixtures.imports import report_rows, upload
 
     created_article(app, add_article(reviewer_client, title="Jobs", text=OTHER_TEXT, source_url=OTHER_URL))
     response = upload(lead_client, json.loads(OTHER_TOOLS.read_text(encoding="utf-8")))

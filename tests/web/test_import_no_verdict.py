@@ -12,11 +12,11 @@ import pytest
 
 from annotator.extensions import db
 from annotator.db.models import Annotation, Span, User
-from tests.conftest import CLAIM, HX, rows
-from tests.web.api_helpers import PROBLEM, bearer, make_token
-from tests.web.htmltree import marks, page
-from tests.web.review_helpers import panel, submit, update
-from tests.web.test_import_upload import report_rows, upload
+from tests.fixtures.app import CLAIM, HX, rows
+from tests.fixtures.api_helpers import PROBLEM, bearer, make_token
+from tests.fixtures.htmltree import marks, page
+from tests.fixtures.review_helpers import panel, submit, update
+from tests.fixtures.imports import report_rows, upload
 
 READING = Path(__file__).parents[1] / "fixtures" / "interchange" / "hypothesis-reading.json"
 FLAGGED = "Putin is unlikely to engage in peace negotiations"  # tagged needs-check
@@ -213,7 +213,7 @@ def test_the_api_gives_a_null_verdict_for_a_draft_without_one(app, client, demo_
 
 def test_live_updates_show_the_imported_draft_to_its_author_as_pending(app, runner, reviewer_client, make_user,
                                                                        demo_article):
-    from tests.web.test_live import Poller
+    from tests.fixtures.live import Poller
 
     mine, bobs = Poller(reviewer_client, demo_article.id), Poller(make_user("bob"), demo_article.id)
     assert import_reading(runner, demo_article.id, "--user", "reviewer").exit_code == 0

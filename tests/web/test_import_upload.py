@@ -8,37 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.db.models import Annotation, Source, Span, User
-from tests.conftest import CLAIM, FIXTURE_HEALTH_CHECKS, csrf_token, rows
-from tests.web.htmltree import page
-from tests.web.test_import_annotations import SECOND, item
-
-PATH = "/import"
-
-
-def upload(client, document, *, raw: bytes | None = None, article: int = 0, author: int = 0,
-           filename: str = "annotations.json", token: bool = True):
-    body = raw if raw is not None else json.dumps(document, ensure_ascii=False).encode("utf-8")
-    data = {"file": (io.BytesIO(body), filename), "article": str(article), "author": str(author)}
-    if token:
-        data["csrf_token"] = csrf_token(client, PATH)
-    return client.post(PATH, data=data, content_type="multipart/form-data")
-
-
-def report_rows(response) -> list[tuple[str, str, str]]:
-    table = page(response).by_id("import-report")
-    return [tuple(cell.text().strip() for cell in row.find_all("td")) for row in table.find("tbody").find_all("tr")]
-
-
-def hypothesis_row(quote: str, *, tags=("False",), text="", user="acct:hanna@hypothes.is", uri="https://example.org/x",
-                   start=None):
-    selectors = [{"type": "RangeSelector", "startContainer": "/p[1]", "startOffset": 0, "endContainer": "/p[1]",
-                  "endOffset": 5},
-                 {"type": "TextQuoteSelector", "exact": quote, "prefix": "", "suffix": ""}]
-    if start is not None:
-        selectors.append({"type": "TextPositionSelector", "start": start, "end": start + len(quote)})
-    return {"id": "h1", "created": "2026-10-01T09:30:00.000000+00:00", "updated": "2026-10-02T10:00:00.000000+00:00",
-            "user": user, "uri": uri, "text": text, "tags": list(tags), "group": "__world__",
-            "target": [{"source": uri, "selector": selectors}], "user_info": {"display_name": "Hanna H."}}
+from tests.fixtures.profiles import FIXTURE_HEALTH_CHECKS
+from tests.fixtures.app import CLAIM, csrf_token, rows
+from tests.fixtures.htmltree import page
+from tests.fixtures.imports import SECOND, item
+from tests.fixtures.imports import report_rows, upload, hypothesis_row  # noqa: F401
+from tests.fixtures.imports import PATH  # noqa: F401
 
 
 def test_the_import_page_offers_articles_and_for_leads_every_author(app, lead_client, reviewer_client, demo_article):
@@ -139,7 +114,7 @@ def test_a_file_over_the_size_limit_gets_413(app, lead_client):
 
 def test_hypothesis_rows_take_their_verdict_from_a_tag_and_the_rest_as_the_note(app, lead_client, reviewer_client,
                                                                                 demo_article, tmp_path):
-    from tests.web.helpers import add_article, created_article
+    from tests.fixtures.helpers import add_article, created_article
 
     article = created_article(app, add_article(reviewer_client, title="Jobs", text="Prices rose by 3% in May.",
                                                source_url="https://news.example/jobs"))

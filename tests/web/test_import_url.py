@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from annotator.db.models import Article
-from tests.conftest import csrf_token, rows
-from tests.web.htmltree import page
-from tests.web.page_server import PAGES, PageServer
+from tests.fixtures.app import csrf_token, rows
+from tests.fixtures.htmltree import page
+from tests.fixtures.page_server import PAGES, PageServer
 
 
 @pytest.fixture
@@ -133,7 +133,7 @@ def test_fetch_problems_answer_422_with_the_reason(app, reviewer_client, kwargs,
 
 
 def test_a_binary_file_given_as_a_saved_page_is_refused_by_its_content(app, reviewer_client):
-    from tests.binary_files import PDF, SAMPLES
+    from tests.fixtures.binary_files import PDF, SAMPLES
 
     before = len(rows(app, Article))
     response = fetch(reviewer_client, page_bytes=PDF, filename="report.pdf")

@@ -5,9 +5,9 @@ from sqlmodel import select
 from annotator.extensions import db
 from annotator.domain.anchoring import resolve_target
 from annotator.db.models import Annotation, Event, Span, User
-from tests.conftest import CLAIM, HX, annotation_data, post_annotation, rows
-from tests.web.helpers import add_article, counts, created_article, post_form
-from tests.web.htmltree import article_text, page
+from tests.fixtures.app import CLAIM, HX, annotation_data, post_annotation, rows
+from tests.fixtures.helpers import add_article, counts, created_article, post_form
+from tests.fixtures.htmltree import article_text, page
 from annotator.services import annotations as annotation_service
 
 NATO = {"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excerpt": "600,000"}

@@ -7,36 +7,13 @@ from sqlmodel import select
 
 from annotator.extensions import db
 from annotator.db.models import ArticleRevision, LiveChange
-from tests.conftest import HX, count_queries
-from tests.web.htmltree import marks, page, parse
-from tests.web.review_helpers import comment, delete, post, save, settle, span_of, update, annotation_of
+from tests.fixtures.app import HX, count_queries
+from tests.fixtures.htmltree import marks, page, parse
+from tests.fixtures.review_helpers import comment, delete, post, save, settle, span_of, update, annotation_of
+from tests.fixtures.live import Poller  # noqa: F401
 
 SECRET_NOTE = "SECRET-NOTE-OF-THE-AUTHOR"
 SECRET_VERDICT = "mostly-false"  # no other annotation here uses it
-
-
-class Poller:
-    """One open article page: its poller's address and entity tag, moved on by each answer as htmx does."""
-
-    def __init__(self, client, article_id: int, page_path: str | None = None):
-        self.client = client
-        root = page(client.get(page_path or f"/articles/{article_id}"))
-        self.context = {e.get("name"): e.get("value") for e in root.find_all("input")
-                        if "data-live-context" in e.attrs}
-        self.take(root.by_id("live-poll"))
-
-    def take(self, element) -> None:
-        assert element is not None and element.get("hx-trigger", "").startswith("every ")
-        self.url = element.get("hx-get")
-        self.etag = json.loads(element.get("hx-headers"))["If-None-Match"]
-
-    def poll(self, **extra):
-        url = self.url + "".join(f"&{k}={v}" for k, v in {**self.context, **extra}.items())  # as hx-include adds them
-        response = self.client.get(url, headers={**HX, "If-None-Match": self.etag})
-        if response.status_code == 200:
-            self.root = page(response)
-            self.take(self.root.by_id("live-poll"))
-        return response
 
 
 @pytest.fixture

@@ -1,13 +1,10 @@
 """My work: a user's own annotations, returned first with the lead's note, then drafts, then submitted."""
 from __future__ import annotations
 
-from tests.conftest import HX, count_queries
-from tests.web.helpers import add_article, created_article
-from tests.web.htmltree import Element, page
-from tests.web.test_dashboard import (  # noqa: F401  (scripted is a fixture)
-    B1, B2, B3, CLAIM, CLAIM_SHORT, EARLY, GRAHAM, LATE, LOUGH, SECOND_TEXT, annotation_id, give_back, save, scripted,
-    settle, span_id,
-)
+from tests.fixtures.app import HX, count_queries
+from tests.fixtures.helpers import add_article, created_article
+from tests.fixtures.htmltree import Element, page
+from tests.fixtures.dashboard import B1, B2, B3, CLAIM, CLAIM_SHORT, EARLY, GRAHAM, LATE, LOUGH, SECOND_TEXT, annotation_id, give_back, save, settle, span_id
 
 
 def sections(client) -> dict[str, list[Element]]:
@@ -75,7 +72,7 @@ def test_counts_line(scripted, reviewer_client):
 
 
 def test_resubmitting_moves_work_out_of_returned(app, scripted, reviewer_client):
-    from tests.web.test_dashboard import resubmit
+    from tests.fixtures.dashboard import resubmit
 
     resubmit(app, reviewer_client, scripted.a, "reviewer", LATE)
     found = sections(reviewer_client)
@@ -84,7 +81,7 @@ def test_resubmitting_moves_work_out_of_returned(app, scripted, reviewer_client)
 
 
 def test_deleted_annotations_are_not_listed(app, reviewer_client, demo_article):
-    from tests.web.test_dashboard import post_as_page
+    from tests.fixtures.dashboard import post_as_page
 
     save(reviewer_client, demo_article, EARLY, "true", action="save")
     post_as_page(reviewer_client, f"/annotations/{annotation_id(app, 'reviewer', demo_article, EARLY)}/delete", {},
@@ -149,7 +146,7 @@ def test_a_matching_item_has_no_difference_marker_or_rationale(scripted, reviewe
 
 def test_a_far_miss_differs_without_near_miss_and_the_rationale_is_escaped(app, reviewer_client, lead_client,
                                                                             demo_article):
-    from tests.web.test_dashboard import post_as_page
+    from tests.fixtures.dashboard import post_as_page
 
     save(reviewer_client, demo_article, EARLY, "true")
     post_as_page(lead_client, f"/articles/{demo_article.id}/spans/{span_id(app, demo_article, EARLY)}/final-verdict",

@@ -4,9 +4,9 @@ import unicodedata
 import pytest
 
 from annotator.db.models import Span
-from tests.conftest import annotation_data, post_annotation, rows
-from tests.web.helpers import add_article, counts, created_article
-from tests.web.htmltree import article_text, marks, page
+from tests.fixtures.app import annotation_data, post_annotation, rows
+from tests.fixtures.helpers import add_article, counts, created_article
+from tests.fixtures.htmltree import article_text, marks, page
 
 RAW = (
     "Breaking 😀🎉 news: the minister said 👍🏽 that prices fell by 3% last year.\r\n"

@@ -20,12 +20,10 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.conftest import HX, count_queries
-from tests.web.helpers import add_article, created_article
-from tests.web.htmltree import page
-from tests.web.test_dashboard import (  # noqa: F401  (scripted is a fixture)
-    CLAIM, EARLY, column, dashboard_page, save, scripted, settle, table,
-)
+from tests.fixtures.app import HX, count_queries
+from tests.fixtures.helpers import add_article, created_article
+from tests.fixtures.htmltree import page
+from tests.fixtures.dashboard import CLAIM, EARLY, column, dashboard_page, save, settle, table
 
 
 def matrix_cells(root) -> dict[tuple[str, str], str]:

@@ -14,8 +14,8 @@ from sqlmodel import select
 
 from annotator.extensions import db
 from annotator.db.models import Annotation, Article, Comment, Event, FinalVerdict
-from tests.conftest import HX, annotation_data, csrf_token
-from tests.web.review_helpers import annotation_of, delete, dump, save, span_of
+from tests.fixtures.app import HX, annotation_data, csrf_token
+from tests.fixtures.review_helpers import annotation_of, delete, dump, save, span_of
 
 ROLES = ("anonymous", "anonymous-htmx", "owner", "other", "lead")
 EVERYONE = {"owner", "other", "lead"}

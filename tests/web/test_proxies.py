@@ -5,7 +5,7 @@ import logging
 import pytest
 
 from annotator import config
-from tests.conftest import csrf_token, make_app
+from tests.fixtures.app import csrf_token, make_app
 
 PROXY = "127.0.0.1"  # the address every request comes from behind a proxy
 

@@ -11,8 +11,8 @@ from annotator.domain.anchoring import context_of
 from annotator.services.articles import create_article
 from annotator.services.users import create_or_update_user
 from annotator.db.models import Annotation, Source, Span, utcnow
-from tests.conftest import PASSWORD, count_queries
-from tests.web.htmltree import article_text, highlighted_span_ids, page
+from tests.fixtures.app import PASSWORD, count_queries
+from tests.fixtures.htmltree import article_text, highlighted_span_ids, page
 
 REVIEWERS = 5
 
@@ -151,8 +151,8 @@ def test_downloads_give_their_connections_back(app, lead_client, articles, path)
 def test_a_save_costs_the_same_in_a_small_and_a_large_article(app, reviewer_client, articles):
     """The save answers with the claim's paragraphs and the counters, not the whole text: its queries
     and size do not grow with the article's annotations, and its counters match the page's."""
-    from tests.conftest import annotation_data, post_annotation
-    from tests.web.htmltree import paragraphs
+    from tests.fixtures.app import annotation_data, post_annotation
+    from tests.fixtures.htmltree import paragraphs
 
     measured = []
     for article_id, _ in articles:
@@ -179,7 +179,7 @@ def test_a_save_costs_the_same_in_a_small_and_a_large_article(app, reviewer_clie
 
 def test_the_light_counts_agree_with_the_summaries_for_every_viewer(app, reviewer_client, make_user, demo_article):
     from annotator.services.users import find_user
-    from tests.conftest import CLAIM, annotation_data, post_annotation
+    from tests.fixtures.app import CLAIM, annotation_data, post_annotation
 
     alice, bob = make_user("alice"), make_user("bob")
     second = "Putin appears willing to accept high casualties"

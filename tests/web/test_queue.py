@@ -9,14 +9,11 @@ import pytest
 from sqlmodel import select
 
 from annotator.extensions import db
-from tests.conftest import HX, count_queries
-from tests.web.helpers import add_article, created_article
-from tests.web.review_helpers import queued_claims
-from tests.web.htmltree import Element, labelled, page
-from tests.web.test_dashboard import (  # noqa: F401  (scripted is a fixture)
-    B1, B2, B3, CLAIM, CLAIM_SHORT, EARLY, GRAHAM, LATE, LOUGH, SECOND_TEXT, age_submission, save, scripted, settle,
-    span_id, user_id,
-)
+from tests.fixtures.app import HX, count_queries
+from tests.fixtures.helpers import add_article, created_article
+from tests.fixtures.review_helpers import queued_claims
+from tests.fixtures.htmltree import Element, labelled, page
+from tests.fixtures.dashboard import B1, B2, B3, CLAIM, CLAIM_SHORT, EARLY, GRAHAM, LATE, LOUGH, SECOND_TEXT, age_submission, save, settle, span_id, user_id
 
 
 def queue_rows(root: Element) -> list[Element]:
@@ -65,7 +62,7 @@ def test_queue_rows_show_quote_article_verdicts_status_and_age(app, aged, lead_c
 
 
 def test_queue_shows_a_returned_annotation_beside_the_submitted_ones(app, scripted, lead_client, make_user):
-    from tests.web.test_dashboard import give_back
+    from tests.fixtures.dashboard import give_back
 
     give_back(app, lead_client, scripted.a, "alice", EARLY, "Check the date.")
     rows = queue_rows(page(lead_client.get(f"/review/queue?article={scripted.a.id}")))

@@ -5,10 +5,10 @@ from sqlmodel import select
 
 from annotator.extensions import db
 from annotator.db.models import Source
-from tests.conftest import annotation_data, count_queries, post_annotation
-from tests.web.helpers import add_article, created_article
-from tests.web.htmltree import page
-from tests.web.test_dashboard import post_as_page, save, settle, span_id
+from tests.fixtures.app import annotation_data, count_queries, post_annotation
+from tests.fixtures.helpers import add_article, created_article
+from tests.fixtures.htmltree import page
+from tests.fixtures.dashboard import post_as_page, save, settle, span_id
 
 TEXT = ("The council says accidents halved. Police records show 14 accidents in 2023 and 9 in 2024. "
         "The mayor promised more lanes. Cycling rose by a third.")

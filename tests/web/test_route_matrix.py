@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlmodel import select
 
-from tests.conftest import CLAIM, annotation_data, csrf_token, login, post_annotation
-from tests.web.api_helpers import make_token
+from tests.fixtures.app import CLAIM, annotation_data, csrf_token, login, post_annotation
+from tests.fixtures.api_helpers import make_token
 
 VISITORS = ("anonymous", "other", "lead", "owner")  # in this order: the owner's actions change state last
 

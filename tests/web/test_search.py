@@ -16,10 +16,10 @@ from annotator.db import search_index
 from annotator.services import search as search_service
 from annotator.services.users import find_user
 from annotator.db.models import Annotation, Article, Source, Span, utcnow
-from tests.conftest import CLAIM, HX, count_queries
-from tests.web.helpers import XSS_ALL, XSS_ATTR, XSS_SCRIPT, XSS_TEMPLATE, set_blind_review
-from tests.web.htmltree import field_errors, page
-from tests.web.review_helpers import (
+from tests.fixtures.app import CLAIM, HX, count_queries
+from tests.fixtures.helpers import XSS_ALL, XSS_ATTR, XSS_SCRIPT, XSS_TEMPLATE, set_blind_review
+from tests.fixtures.htmltree import field_errors, page
+from tests.fixtures.review_helpers import (
     annotation_of, delete, give_back, restore, save, settle, span_of, submit, update,
 )
 
@@ -172,7 +172,7 @@ def test_a_result_shows_the_quote_in_context_and_links_to_the_claim(app, three, 
 
 
 def test_the_form_has_labelled_fields_and_keeps_the_search(three, reviewer_client):
-    from tests.web.htmltree import labelled
+    from tests.fixtures.htmltree import labelled
 
     root = page(search(reviewer_client, q="Putin", verdict="mixed"))
     for label in ("Search", "Verdict", "Reviewer", "Status", "Article", "From", "To"):

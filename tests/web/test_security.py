@@ -4,7 +4,7 @@ import re
 import pytest
 
 from annotator import create_app
-from tests.conftest import PASSWORD, csrf_token, login, make_app
+from tests.fixtures.app import PASSWORD, csrf_token, login, make_app
 
 REQUIRED_CSP = ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'self'",
                 "frame-ancestors 'none'", "form-action 'self'"]
@@ -299,7 +299,7 @@ def test_the_session_limits_are_settings(tmp_path, monkeypatch):
 
 
 def test_polls_do_not_keep_an_idle_session_alive(app, monkeypatch, reviewer_client, demo_article):
-    from tests.web.test_live import Poller
+    from tests.fixtures.live import Poller
 
     clock = Clock(monkeypatch)
     poller = Poller(reviewer_client, demo_article.id)
@@ -311,7 +311,7 @@ def test_polls_do_not_keep_an_idle_session_alive(app, monkeypatch, reviewer_clie
 
 
 def test_a_revoked_session_gets_no_304_from_the_live_poll(app, reviewer_client, demo_article):
-    from tests.web.test_live import Poller
+    from tests.fixtures.live import Poller
 
     copied = cookie_of(reviewer_client)
     thief = replay(app, copied)

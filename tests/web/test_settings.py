@@ -4,10 +4,10 @@ import re
 import pytest
 
 from annotator.db.models import ApiToken
-from tests.conftest import HX, csrf_token, rows
-from tests.web.api_helpers import bearer, make_token
-from tests.web.htmltree import page
-from tests.web.test_cli import assert_one_line_failure
+from tests.fixtures.app import HX, csrf_token, rows
+from tests.fixtures.api_helpers import bearer, make_token
+from tests.fixtures.htmltree import page
+from tests.fixtures.cli import assert_one_line_failure
 
 TOKEN = re.compile(r"fca_[A-Za-z0-9_-]{43}")
 

@@ -1,4 +1,4 @@
-from tests.conftest import CLAIM, annotation_data, post_annotation, rows
+from tests.fixtures.app import CLAIM, annotation_data, post_annotation, rows
 from annotator.db.models import Annotation, Source, Span
 
 

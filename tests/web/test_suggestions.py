@@ -13,9 +13,9 @@ from annotator.services import versioning
 from annotator.services.articles import create_article
 from annotator.cli.demo import load_demo_data
 from annotator.db.models import Article, Suggestion, SuggestionDismissal, User
-from tests.conftest import CLAIM, HX, annotation_data, csrf_token, make_app, post_annotation
-from tests.web.htmltree import article_text, page, paragraphs
-from tests.web.helpers import XSS_ALL, add_article, created_article
+from tests.fixtures.app import CLAIM, HX, annotation_data, csrf_token, make_app, post_annotation
+from tests.fixtures.htmltree import article_text, page, paragraphs
+from tests.fixtures.helpers import XSS_ALL, add_article, created_article
 
 NATO = "According to NATO, more than 600,000 Russian soldiers have been killed or wounded in the conflict."
 
@@ -212,7 +212,7 @@ def test_a_new_version_is_scored_and_keeps_dismissals_of_unchanged_sentences(app
 
 
 def test_the_article_page_runs_the_same_queries_with_or_without_suggestions(app, reviewer_client, demo_article):
-    from tests.conftest import count_queries
+    from tests.fixtures.app import count_queries
 
     with app.app_context():
         session = db.session()
@@ -281,7 +281,7 @@ def test_load_demo_computes_suggestions_for_a_database_from_before_them(app):
 def test_a_plug_in_scorer_scores_imported_articles(tmp_path, monkeypatch):
     from tests import scorers
 
-    monkeypatch.setenv("ANNOTATOR_CLAIM_SCORER", "tests.scorers:by_length")
+    monkeypatch.setenv("ANNOTATOR_CLAIM_SCORER", "tests.fixtures.scorers:by_length")
     monkeypatch.setenv("ANNOTATOR_SUGGESTION_THRESHOLD", "0.5")
     scorers.calls.clear()
     app = make_app(tmp_path / "plugin.sqlite3")
@@ -293,7 +293,7 @@ def test_a_plug_in_scorer_scores_imported_articles(tmp_path, monkeypatch):
             assert rows and all(r.features == [] for r in rows)
             assert {r.score for r in rows if r.quote == NATO} == {round(len(NATO) / 200, 4)}
         client = app.test_client()
-        from tests.conftest import login
+        from tests.fixtures.app import login
         assert login(client, "reviewer").status_code == 303
         root = page(client.get("/articles/1"))
         assert all(len(q) >= 100 or q.endswith("…") for q in quotes(root))  # only long ones reach 0.5
@@ -302,7 +302,7 @@ def test_a_plug_in_scorer_scores_imported_articles(tmp_path, monkeypatch):
         app.extensions["engine"].dispose()
 
 
-@pytest.mark.parametrize("spec", ["tests.scorers:missing", "tests.scorers:wrong_length", "nonsense"])
+@pytest.mark.parametrize("spec", ["tests.fixtures.scorers:missing", "tests.fixtures.scorers:wrong_length", "nonsense"])
 def test_a_bad_scorer_setting_stops_the_app_at_start_up(tmp_path, spec):
     with pytest.raises(checkworthiness.ScorerError, match="ANNOTATOR_CLAIM_SCORER"):
         create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
@@ -310,14 +310,14 @@ def test_a_bad_scorer_setting_stops_the_app_at_start_up(tmp_path, spec):
 
 
 def test_a_plug_in_failing_on_an_article_never_fails_the_import(tmp_path, monkeypatch):
-    monkeypatch.setenv("ANNOTATOR_CLAIM_SCORER", "tests.scorers:breaks_on_articles")
+    monkeypatch.setenv("ANNOTATOR_CLAIM_SCORER", "tests.fixtures.scorers:breaks_on_articles")
     app = make_app(tmp_path / "breaks.sqlite3")  # the demo article mentions NATO: its scoring fails
     try:
         with app.app_context():
             assert db.session().exec(select(func.count()).select_from(Article)).one() == 1
             assert db.session().exec(select(func.count()).select_from(Suggestion)).one() == 0
         client = app.test_client()
-        from tests.conftest import login
+        from tests.fixtures.app import login
         assert login(client, "reviewer").status_code == 303
         response = client.get("/articles/1")
         assert response.status_code == 200
@@ -337,12 +337,12 @@ def test_the_entry_point_stops_in_one_line_on_a_bad_scorer_setting(tmp_path):
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "ANNOTATOR_CLAIM_SCORER": "tests.scorers:wrong_length",
+    env = {**os.environ, "ANNOTATOR_CLAIM_SCORER": "tests.fixtures.scorers:wrong_length",
            "ANNOTATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "ANNOTATOR_SECRET_KEY": "x"}
     done = subprocess.run([sys.executable, "-c", "import app"], cwd=root, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 1
-    assert done.stderr.strip() == ("Error: ANNOTATOR_CLAIM_SCORER='tests.scorers:wrong_length': "
+    assert done.stderr.strip() == ("Error: ANNOTATOR_CLAIM_SCORER='tests.fixtures.scorers:wrong_length': "
                                    "gave 1 scores for 2 sentences")
 
 

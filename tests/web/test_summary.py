@@ -2,9 +2,9 @@
 import pytest
 
 from annotator.db.models import Annotation, Span
-from tests.conftest import CLAIM, annotation_data, count_queries, post_annotation, rows
-from tests.web.helpers import post_form
-from tests.web.htmltree import page
+from tests.fixtures.app import CLAIM, annotation_data, count_queries, post_annotation, rows
+from tests.fixtures.helpers import post_form
+from tests.fixtures.htmltree import page
 
 EARLY = "Putin is unlikely to engage in peace negotiations"
 LATE = "Putin appears willing to accept high casualties"
@@ -252,7 +252,7 @@ def test_summary_csv_respects_blind_review_and_drafts(app, judged, make_user):
 
 
 def test_summary_csv_escapes_formulas(app, lead_client, reviewer_client):
-    from tests.web.helpers import add_article, created_article
+    from tests.fixtures.helpers import add_article, created_article
 
     article = created_article(app, add_article(lead_client, title="Formula", text="=2+3 makes five."))
     save(reviewer_client, article, "=2+3 makes five", "true")

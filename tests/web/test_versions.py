@@ -5,32 +5,11 @@ from __future__ import annotations
 import re
 
 from annotator.db.models import Annotation, Article, ArticleVersion, Event, Span, SpanAnchor
-from tests.conftest import CLAIM, HX, annotation_data, csrf_token, post_annotation, rows
-from tests.web.helpers import XSS_SCRIPT, post_form
-from tests.web.htmltree import parse
+from tests.fixtures.app import CLAIM, HX, annotation_data, csrf_token, post_annotation, rows
+from tests.fixtures.helpers import XSS_SCRIPT, post_form
+from tests.fixtures.htmltree import parse
 from annotator.services import annotations as annotation_service
-
-SECOND = "Putin is unlikely to engage in peace negotiations"
-
-
-def annotate(client, article, quote, verdict="false", submit=True):
-    data = annotation_data(article.text, quote, verdict=verdict)
-    if submit:
-        data["action"] = "submit"
-    response = post_annotation(client, article, data)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return rows(client.application, Span, Span.article_id == article.id, Span.quote == quote)[0]
-
-
-def new_version(client, article, text, *, htmx=False):
-    return post_form(client, f"/articles/{article.id}/versions", {"text": text},
-                     token_from=f"/articles/{article.id}/versions/new", htmx=htmx)
-
-
-def edited(article_text: str) -> str:
-    """The demo article with the claim's figure changed, a paragraph added on top, and SECOND deleted."""
-    text = article_text.replace("600,000", "650,000").replace(SECOND, "Talks remain out of reach")
-    return "UPDATE: this article was corrected.\n" + text
+from tests.fixtures.versions import SECOND, annotate, edited, new_version  # noqa: F401
 
 
 def test_a_pasted_version_re_anchors_claims_and_reports_what_became_of_them(app, reviewer_client, lead_client,
@@ -274,7 +253,7 @@ def test_cli_adds_versions_from_files_and_reports_the_claims(app, runner, review
 
 
 def test_fetching_the_page_again_adds_a_version_only_when_it_changed(app, reviewer_client, runner):
-    from tests.web.page_server import Handler, PageServer
+    from tests.fixtures.page_server import Handler, PageServer
 
     app.config.update(FETCH_ALLOWED_HOSTS=frozenset({"127.0.0.1"}), FETCH_TIMEOUT=3, FETCH_MAX_BYTES=100_000)
     with PageServer() as server:
@@ -316,7 +295,7 @@ def test_an_orphan_travels_through_export_and_import_as_an_orphan(app, runner, r
                                                                   tmp_path):
     import json
 
-    from tests.conftest import make_app
+    from tests.fixtures.app import make_app
 
     annotate(reviewer_client, demo_article, CLAIM)
     annotate(reviewer_client, demo_article, SECOND)
@@ -488,7 +467,7 @@ def post_file(client, article, name: str, data: bytes):
 
 
 def test_a_binary_file_is_refused_by_its_content_with_the_reason_on_the_file_field(app, reviewer_client, demo_article):
-    from tests.binary_files import PDF, SAMPLES
+    from tests.fixtures.binary_files import PDF, SAMPLES
 
     response = post_file(reviewer_client, demo_article, "report.pdf", PDF)
     assert response.status_code == 422

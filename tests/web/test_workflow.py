@@ -7,9 +7,9 @@ import pytest
 
 from annotator.extensions import db
 from annotator.db.models import DRAFT, RETURNED, SUBMITTED, Source
-from tests.conftest import CLAIM, HX
-from tests.web.htmltree import highlighted_span_ids, marks, page
-from tests.web.review_helpers import (
+from tests.fixtures.app import CLAIM, HX
+from tests.fixtures.htmltree import highlighted_span_ids, marks, page
+from tests.fixtures.review_helpers import (
     ISW, NATO, annotation_of, badge_keys, comment, delete, edit_version, events, final_of, give_back, panel,
     restore, save, settle, span_of, submit, update, user_id,
 )

@@ -1,11 +1,11 @@
 """Edges of the review workflow found in review: stale saves through the Annotate form, repeated
 sources, what a settled claim still allows, and who may return what."""
 from annotator.db.models import Source
-from tests.conftest import CLAIM, HX
-from tests.web.review_helpers import (
+from tests.fixtures.app import CLAIM, HX
+from tests.fixtures.review_helpers import (
     annotation_of, delete, give_back, restore, save, settle, span_of, update,
 )
-from tests.conftest import rows
+from tests.fixtures.app import rows
 
 NATO = {"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excerpt": ""}
 

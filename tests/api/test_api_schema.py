@@ -14,7 +14,7 @@ from schemathesis.specs.openapi.checks import (
 
 from annotator.extensions import db
 from annotator.api import standalone
-from tests.web.api_helpers import bearer, make_token, seed_api_world
+from tests.fixtures.api_helpers import bearer, make_token, seed_api_world
 
 
 def test_the_document_is_valid_openapi_3_1(client):

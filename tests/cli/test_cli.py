@@ -10,22 +10,10 @@ import pytest
 from sqlmodel import select
 
 from annotator.db.models import Article, User
-from tests.binary_files import PDF, SAMPLES
-from tests.conftest import CLAIM, annotation_data, login, post_annotation, rows
-
-
-def output_lines(result) -> list[str]:
-    return [line for line in result.output.splitlines() if line.strip()]
-
-
-def assert_one_line_failure(result, *fragments: str) -> str:
-    assert result.exit_code != 0, result.output
-    assert "Traceback" not in result.output
-    lines = output_lines(result)
-    assert len(lines) == 1, result.output
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-    return lines[0]
+from tests.fixtures.binary_files import PDF, SAMPLES
+from tests.fixtures.app import CLAIM, annotation_data, login, post_annotation, rows
+from tests.fixtures.cli import assert_one_line_failure  # noqa: F401
+from tests.fixtures.cli import output_lines  # noqa: F401
 
 
 # --- create-user -------------------------------------------------------------------------------------
@@ -244,9 +232,9 @@ def test_backup_and_restore_bring_the_database_back(app, runner, reviewer_client
     import sqlite3
 
     from annotator.db.models import Annotation
-    from tests.conftest import annotation_data, post_annotation, rows
+    from tests.fixtures.app import annotation_data, post_annotation, rows
 
-    from tests.conftest import POSTGRES_URL
+    from tests.fixtures.app import POSTGRES_URL
 
     post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text))
     backup = tmp_path / "backup.sqlite3"
@@ -269,7 +257,7 @@ def test_backup_and_restore_bring_the_database_back(app, runner, reviewer_client
 def test_restore_refuses_what_is_not_a_backup(runner, tmp_path):
     junk = tmp_path / "junk.sqlite3"
     junk.write_text("not a database")
-    from tests.conftest import POSTGRES_URL
+    from tests.fixtures.app import POSTGRES_URL
 
     result = runner.invoke(args=["restore", str(junk), "--yes"])
     assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
@@ -292,7 +280,7 @@ def test_create_user_refuses_a_name_that_signing_in_would_spell_differently(app,
 # --- Demo accounts are never reset (outside test finding 6) ----------------------------------------------------
 
 def test_load_demo_never_changes_an_existing_account(app, runner, client):
-    from tests.conftest import PASSWORD, login
+    from tests.fixtures.app import PASSWORD, login
 
     assert runner.invoke(args=["create-user", "lead", "--role", "reviewer", "--password", "a new secret 1"]).exit_code == 0
     result = runner.invoke(args=["load-demo"])
@@ -305,7 +293,7 @@ def test_load_demo_never_changes_an_existing_account(app, runner, client):
 
 
 def test_load_demo_creates_missing_demo_users_only(app, runner):
-    from tests.conftest import PASSWORD
+    from tests.fixtures.app import PASSWORD
 
     assert runner.invoke(args=["create-user", "reviewer", "--password", "mine 12345"]).exit_code == 0
     with app.app_context():
@@ -333,7 +321,7 @@ def test_the_server_warns_on_start_while_demo_accounts_keep_the_demo_password(ap
     """gunicorn's start hook (make serve) builds the app from the environment and warns in its log."""
     import runpy
 
-    from tests.conftest import PASSWORD, POSTGRES_URL
+    from tests.fixtures.app import PASSWORD, POSTGRES_URL
 
     if POSTGRES_URL:
         pytest.skip("the hook reads the database from the environment; checked on SQLite")

@@ -10,9 +10,9 @@ from sqlmodel import select
 from annotator.extensions import db
 from annotator.services.articles import create_article
 from annotator.db.models import Annotation, ApiToken, Source, User
-from tests.conftest import CLAIM, csrf_token, rows
-from tests.web.api_helpers import PROBLEM, W3C_TYPE, annotate, bearer, make_token, settle, w3c
-from tests.web.review_helpers import dump
+from tests.fixtures.app import CLAIM, csrf_token, rows
+from tests.fixtures.api_helpers import PROBLEM, W3C_TYPE, annotate, bearer, make_token, settle, w3c
+from tests.fixtures.review_helpers import dump
 
 API = "/api/v1"
 
@@ -477,7 +477,7 @@ def test_blind_review_hides_others_verdicts_until_one_submits(app, client, revie
 
 
 def test_without_blind_review_submitted_verdicts_show_at_once(app, client, reviewer, alice, demo_article):
-    from tests.web.helpers import set_blind_review
+    from tests.fixtures.helpers import set_blind_review
 
     set_blind_review(app, demo_article, False)
     theirs = created_id(create(client, reviewer, demo_article.id, submit="true"))
@@ -644,7 +644,7 @@ def test_a_settled_claim_shows_its_verdicts_to_every_reviewer(app, client, revie
 # --- Costs and headers --------------------------------------------------------------------------------------
 
 def test_lists_cost_the_same_few_queries_however_many_rows(app, client, lead, demo_article):
-    from tests.conftest import count_queries
+    from tests.fixtures.app import count_queries
 
     def statements(path):
         client.get(f"{API}{path}", headers=bearer(lead))  # the token's last use is recorded outside the count

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import hypothesis_profile
+from tests.fixtures.profiles import hypothesis_profile
 
 
 @pytest.mark.parametrize("environ, profile", [

@@ -45,7 +45,7 @@ def test_the_servers_charset_decodes_the_body_and_unknown_ones_leave_it_to_the_p
 # --- files given as articles: by their content, never their name ----------------------------------
 
 from annotator.net.extraction import NotArticleFile, article_of_file, binary_kind, looks_like_html  # noqa: E402
-from tests.binary_files import SAMPLES  # noqa: E402
+from tests.fixtures.binary_files import SAMPLES  # noqa: E402
 
 
 @pytest.mark.parametrize("name, data, kind", SAMPLES, ids=[s[0] for s in SAMPLES])

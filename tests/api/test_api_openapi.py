@@ -18,8 +18,8 @@ from annotator.api import openapi, schemas, standalone
 from annotator.api.reading import content_errors
 from annotator.domain import verdicts
 from annotator.services.content import content_form
-from tests.conftest import CLAIM
-from tests.web.api_helpers import bearer, make_token, w3c
+from tests.fixtures.app import CLAIM
+from tests.fixtures.api_helpers import bearer, make_token, w3c
 
 API = "/api/v1"
 VARIABLE = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")

@@ -96,20 +96,20 @@ def test_the_default_scorer_is_loaded_without_a_setting():
 
 
 def test_a_plug_in_scorer_is_loaded_and_used_without_features():
-    scorer = cw.load_scorer("tests.scorers:by_length")
+    scorer = cw.load_scorer("tests.fixtures.scorers:by_length")
     scored = cw.scored_sentences("Short one. A much longer sentence follows it here.", scorer)
     assert [s.features for s in scored] == [[], []]
     assert scored[0].score < scored[1].score
-    assert cw.scorer_name(scorer) == "tests.scorers:by_length"
+    assert cw.scorer_name(scorer) == "tests.fixtures.scorers:by_length"
 
 
 @pytest.mark.parametrize("spec, message", [
     ("no-colon", "expected 'package.module:callable'"),
     ("tests.no_such_module:score", "cannot import tests.no_such_module"),
-    ("tests.scorers:missing", "has no callable 'missing'"),
-    ("tests.scorers:not_callable", "has no callable 'not_callable'"),
-    ("tests.scorers:wrong_length", "gave 1 scores for 2 sentences"),
-    ("tests.scorers:not_numbers", "failed on a sample"),
+    ("tests.fixtures.scorers:missing", "has no callable 'missing'"),
+    ("tests.fixtures.scorers:not_callable", "has no callable 'not_callable'"),
+    ("tests.fixtures.scorers:wrong_length", "gave 1 scores for 2 sentences"),
+    ("tests.fixtures.scorers:not_numbers", "failed on a sample"),
 ])
 def test_a_bad_scorer_setting_fails_at_load_with_a_clear_message(spec, message):
     with pytest.raises(cw.ScorerError, match="ANNOTATOR_CLAIM_SCORER") as raised:
@@ -118,7 +118,7 @@ def test_a_bad_scorer_setting_fails_at_load_with_a_clear_message(spec, message):
 
 
 def test_a_plug_in_that_answers_badly_on_an_article_raises_scorer_error():
-    scorer = cw.load_scorer("tests.scorers:breaks_on_articles")
+    scorer = cw.load_scorer("tests.fixtures.scorers:breaks_on_articles")
     with pytest.raises(RuntimeError):
         cw.scored_sentences(NATO, scorer)
     with pytest.raises(cw.ScorerError, match="gave 1 scores for 2 sentences"):

@@ -11,7 +11,7 @@ from annotator.extensions import db
 from annotator.db import migrations
 from annotator.cli.demo import load_demo_data
 from annotator.db.models import Article, Event, Span
-from tests.conftest import POSTGRES_URL, empty_postgres
+from tests.fixtures.app import POSTGRES_URL, empty_postgres
 
 
 def fresh_app(tmp_path, name):
@@ -109,7 +109,7 @@ def test_upgrade_twice_changes_nothing(tmp_path):
 
 def test_upgrading_a_database_with_annotations_keeps_every_row_and_reference(tmp_path, app):
     """0004 rebuilds spans on SQLite (to drop its unique constraint): what points at spans must survive."""
-    from tests.conftest import CLAIM, annotation_data, login, post_annotation
+    from tests.fixtures.app import CLAIM, annotation_data, login, post_annotation
 
     client = app.test_client()
     login(client, "reviewer")
