@@ -1,4 +1,4 @@
-"""The keyboard shortcuts: the one list that the ``?`` overlay and the README show.
+"""The keyboard shortcuts: the one list that the ``?`` overlay and the docs show.
 
 static/annotator.js implements them; a browser test drives each one. The verdict
 digits follow the scale's order in ``verdicts.SCALE``.
