@@ -279,7 +279,7 @@ def test_load_demo_computes_suggestions_for_a_database_from_before_them(app):
 # --- plug-in scorers --------------------------------------------------------------------------
 
 def test_a_plug_in_scorer_scores_imported_articles(tmp_path, monkeypatch):
-    from tests import scorers
+    from tests.fixtures import scorers
 
     monkeypatch.setenv("ANNOTATOR_CLAIM_SCORER", "tests.fixtures.scorers:by_length")
     monkeypatch.setenv("ANNOTATOR_SUGGESTION_THRESHOLD", "0.5")
