@@ -43,5 +43,8 @@ def begin_write(session: Session) -> None:
     PostgreSQL needs nothing here.
     """
     connection = session.connection()
-    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.dialect.name == "sqlite":
+        dbapi_connection = connection.connection.dbapi_connection
+        assert dbapi_connection is not None  # None only once the connection is closed; this one is in use
+        if not dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
