@@ -1,9 +1,13 @@
 """Engines and plain-SQL helpers that every layer above shares. No Flask."""
 from __future__ import annotations
 
-from sqlalchemy import event
+from typing import Any
+
+from sqlalchemy import Table, event, inspect
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlalchemy.orm import QueryableAttribute
+from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel.sql.expression import Select
 
 
 def make_engine(url: str) -> Engine:
@@ -31,6 +35,27 @@ def rows(db_session: Session, statement):
     thousands of rows that the lead's pages and the exports read.
     """
     return db_session.connection().execute(statement)
+
+
+def select_columns(*columns: Any) -> Select[*tuple[Any, ...]]:
+    """``sqlmodel.select`` of more than four columns: the same statement, which its type hints stop
+    short of (they list every combination of up to four; sqlmodel issue 271)."""
+    return Select(*columns)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Table, for Core statements: SQLModel sets ``__table__`` without declaring it."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
+
+
+def related(attribute: object) -> QueryableAttribute[Any]:
+    """A relationship attribute (``Comment.user``) as loader options such as ``selectinload`` take it:
+    SQLModel types it as the related model. Like ``sqlmodel.col`` for columns."""
+    if not isinstance(attribute, QueryableAttribute):
+        raise TypeError(f"not a mapped attribute: {attribute!r}")
+    return attribute
 
 
 def begin_write(session: Session) -> None:
