@@ -1,12 +1,12 @@
 """Engines and plain-SQL helpers that every layer above shares. No Flask."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import QueryableAttribute
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy.orm import Mapped, QueryableAttribute
+from sqlmodel import Session, SQLModel, col, create_engine
 from sqlmodel.sql.expression import Select
 
 
@@ -41,6 +41,12 @@ def select_columns(*columns: Any) -> Select[*tuple[Any, ...]]:
     """``sqlmodel.select`` of more than four columns: the same statement, which its type hints stop
     short of (they list every combination of up to four; sqlmodel issue 271)."""
     return Select(*columns)
+
+
+def id_col(attribute: int | None) -> Mapped[int]:
+    """A table's integer primary key (``Annotation.id``) as a column, like ``sqlmodel.col``, of ints: SQLModel
+    types the field ``int | None`` for a row not stored yet, but every row a query reads has one."""
+    return cast(Mapped[int], col(attribute))
 
 
 def table_of(model: type[SQLModel]) -> Table:
