@@ -49,7 +49,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # The client's address (the sign-in limit's key, the log) and scheme as the proxies closest to the
         # app saw them; headers from further out, which a client can write, are not believed.
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        # Flask's documented way to add WSGI middleware; mypy forbids assigning to a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     extensions.db.init_app(app)
     listeners.install()  # the search index and the live marker follow every session's writes
     csrf.init_app(app)
@@ -132,6 +133,7 @@ class WithoutQueryStrings(logging.Filter):
 def _register_assets(app: Flask) -> None:
     """Serve htmx from its installed package and the verdict colours from the scale."""
     spec = importlib.util.find_spec("js_lib_htmx")
+    assert spec is not None and spec.origin is not None  # an installed dependency, found as a file
     htmx_dir = Path(spec.origin).parent / "static" / "htmx"
 
     @app.get("/vendor/htmx/<path:filename>", endpoint="vendor")

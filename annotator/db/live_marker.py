@@ -15,7 +15,9 @@ from dataclasses import replace
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import col
 
+from annotator.db.sql import table_of
 from annotator.domain.live_rules import Change, annotation_kind
 from annotator.db.models import DRAFT, Annotation, Article, ArticleRevision, ArticleVersion, Comment, Event, FinalVerdict, LiveChange, Source, Span, utcnow
 
@@ -87,13 +89,13 @@ def _resolve(session, noted: set, sources: set, actors: dict[int, set[int]]) -> 
     sources = {a for a in sources if a is not None and a not in covered}
     if sources:
         for annotation_id, span_id, user_id, status, deleted_at in session.execute(
-                select(Annotation.id, Annotation.span_id, Annotation.user_id, Annotation.status,
-                       Annotation.deleted_at).where(Annotation.id.in_(sorted(sources)))):
+                select(col(Annotation.id), col(Annotation.span_id), col(Annotation.user_id), col(Annotation.status),
+                       col(Annotation.deleted_at)).where(col(Annotation.id).in_(sorted(sources)))):
             shown = status != DRAFT and deleted_at is None
             noted.add((None, Change("content" if shown else "draft", span_id, annotation_id, user_id)))
     span_ids = {change.span_id for article_id, change in noted if article_id is None}
-    article_of = dict(session.execute(select(Span.id, Span.article_id).where(Span.id.in_(sorted(span_ids))))
-                      .all()) if span_ids else {}
+    article_of = dict(session.execute(select(col(Span.id), col(Span.article_id))
+                                      .where(col(Span.id).in_(sorted(span_ids)))).all()) if span_ids else {}
     by_article: dict[int, set[Change]] = defaultdict(set)
     for article_id, change in noted:
         article_id = article_id if article_id is not None else article_of.get(change.span_id)
@@ -108,13 +110,13 @@ def _raise_counter(session, article_id: int) -> int:
     """Add one to the article's counter (creating it at 1) and return it; the row stays locked until commit."""
     dialect = session.get_bind().dialect.name
     make_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = ArticleRevision.__table__
+    table = table_of(ArticleRevision)
     statement = make_insert(table).values(article_id=article_id, revision=1, changed_at=utcnow())
-    statement = statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=[table.c.article_id],
         set_={"revision": table.c.revision + 1, "changed_at": statement.excluded.changed_at},
     ).returning(table.c.revision)
-    return session.execute(statement).scalar_one()
+    return session.execute(upsert).scalar_one()
 
 
 def mark(session, changes: dict[int, set[Change]]) -> None:
@@ -129,5 +131,5 @@ def mark(session, changes: dict[int, set[Change]]) -> None:
 
 def revision_of(session, article_id: int) -> int:
     """The article's change counter now (0 before its first change)."""
-    return session.execute(select(ArticleRevision.revision)
-                           .where(ArticleRevision.article_id == article_id)).scalar() or 0
+    return session.execute(select(col(ArticleRevision.revision))
+                           .where(col(ArticleRevision.article_id) == article_id)).scalar() or 0

@@ -23,6 +23,7 @@ def backup_to(engine: Engine, path) -> str:
     try:
         target = sqlite3.connect(path)
         with target:
+            assert raw.driver_connection is not None  # None only once closed; the finally below closes it
             raw.driver_connection.backup(target)
         target.close()
     finally:
@@ -47,6 +48,7 @@ def restore_from(engine: Engine, path) -> None:
             raise ValueError(f"{path} is not a backup of this app (no table {', '.join(missing)})")
         raw = current.raw_connection()
         try:
+            assert raw.driver_connection is not None  # None only once closed; the finally below closes it
             source.backup(raw.driver_connection)
         finally:
             raw.close()

@@ -22,9 +22,10 @@ from typing import Iterable
 
 from sqlalchemy import delete, insert, inspect, select
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from annotator.db.models import Annotation, SearchDocument, Source, Span
+from annotator.db.sql import id_col
 
 CHUNK = 500  # ids per IN (...) list: well under every database's limit on bound values
 
@@ -42,7 +43,7 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
         yield ordered[i:i + CHUNK]
 
 
-def refresh(session: Session, *, annotation_ids: Iterable[int] = (), span_ids: Iterable[int] = ()) -> int:
+def refresh(session: OrmSession, *, annotation_ids: Iterable[int] = (), span_ids: Iterable[int] = ()) -> int:
     """Rewrite the search documents of these annotations and of every annotation on these spans.
 
     Call it after changing, outside the ORM, what a document holds: an annotation's note or
@@ -52,21 +53,21 @@ def refresh(session: Session, *, annotation_ids: Iterable[int] = (), span_ids: I
     """
     ids = set(annotation_ids)
     for chunk in _chunks(span_ids):
-        ids.update(session.execute(select(Annotation.id).where(Annotation.span_id.in_(chunk))).scalars())
+        ids.update(session.execute(select(id_col(Annotation.id)).where(col(Annotation.span_id).in_(chunk))).scalars())
     written = 0
     for chunk in _chunks(ids):
         cited: dict[int, list[tuple[str, str]]] = defaultdict(list)
         for annotation_id, title, url in session.execute(
-                select(Source.annotation_id, Source.title, Source.url)
-                .where(Source.annotation_id.in_(chunk), Source.removed_at.is_(None))
-                .order_by(Source.annotation_id, Source.position, Source.id)):
+                select(col(Source.annotation_id), col(Source.title), col(Source.url))
+                .where(col(Source.annotation_id).in_(chunk), col(Source.removed_at).is_(None))
+                .order_by(col(Source.annotation_id), col(Source.position), col(Source.id))):
             cited[annotation_id].append((title, url))
         rows = [{"annotation_id": annotation_id, "quote": quote, "note": note,
                  "sources": sources_text(cited.get(annotation_id, ()))}
                 for annotation_id, quote, note in session.execute(
-                    select(Annotation.id, Span.quote, Annotation.note).join(Span, Span.id == Annotation.span_id)
-                    .where(Annotation.id.in_(chunk)))]
-        session.execute(delete(SearchDocument).where(SearchDocument.annotation_id.in_(chunk)))
+                    select(id_col(Annotation.id), col(Span.quote), col(Annotation.note))
+                    .join(Span, col(Span.id) == Annotation.span_id).where(id_col(Annotation.id).in_(chunk)))]
+        session.execute(delete(SearchDocument).where(col(SearchDocument.annotation_id).in_(chunk)))
         if rows:
             session.execute(insert(SearchDocument), rows)
         written += len(rows)
@@ -76,22 +77,24 @@ def refresh(session: Session, *, annotation_ids: Iterable[int] = (), span_ids: I
 def rebuild(session: Session) -> int:
     """Rewrite every document (after bulk loading, or to repair); returns how many were written."""
     session.execute(delete(SearchDocument))
-    return refresh(session, annotation_ids=session.execute(select(Annotation.id)).scalars().all())
+    return refresh(session, annotation_ids=session.execute(select(id_col(Annotation.id))).scalars().all())
 
 
 def stale_documents(session: Session) -> list[int]:
     """Annotations whose document is missing or differs from what :func:`refresh` would write (for checks)."""
     have = {row.annotation_id: (row.quote, row.note, row.sources)
-            for row in session.execute(select(SearchDocument.annotation_id, SearchDocument.quote,
-                                              SearchDocument.note, SearchDocument.sources))}
+            for row in session.execute(select(col(SearchDocument.annotation_id), col(SearchDocument.quote),
+                                              col(SearchDocument.note), col(SearchDocument.sources)))}
     cited: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for annotation_id, title, url in session.execute(
-            select(Source.annotation_id, Source.title, Source.url).where(Source.removed_at.is_(None))
-            .order_by(Source.annotation_id, Source.position, Source.id)):
+            select(col(Source.annotation_id), col(Source.title), col(Source.url))
+            .where(col(Source.removed_at).is_(None))
+            .order_by(col(Source.annotation_id), col(Source.position), col(Source.id))):
         cited[annotation_id].append((title, url))
     want = {annotation_id: (quote, note, sources_text(cited.get(annotation_id, ())))
             for annotation_id, quote, note in session.execute(
-                select(Annotation.id, Span.quote, Annotation.note).join(Span, Span.id == Annotation.span_id))}
+                select(id_col(Annotation.id), col(Span.quote), col(Annotation.note))
+                .join(Span, col(Span.id) == Annotation.span_id))}
     return sorted(i for i in set(have) | set(want) if have.get(i) != want.get(i))
 
 

@@ -1,9 +1,13 @@
 """Engines and plain-SQL helpers that every layer above shares. No Flask."""
 from __future__ import annotations
 
-from sqlalchemy import event
+from typing import Any, cast
+
+from sqlalchemy import Table, event, inspect
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlalchemy.orm import Mapped, QueryableAttribute
+from sqlmodel import Session, SQLModel, col, create_engine
+from sqlmodel.sql.expression import Select
 
 
 def make_engine(url: str) -> Engine:
@@ -33,6 +37,33 @@ def rows(db_session: Session, statement):
     return db_session.connection().execute(statement)
 
 
+def select_columns(*columns: Any) -> Select[*tuple[Any, ...]]:
+    """``sqlmodel.select`` of more than four columns: the same statement, which its type hints stop
+    short of (they list every combination of up to four; sqlmodel issue 271)."""
+    return Select(*columns)
+
+
+def id_col(attribute: int | None) -> Mapped[int]:
+    """A table's integer primary key (``Annotation.id``) as a column, like ``sqlmodel.col``, of ints: SQLModel
+    types the field ``int | None`` for a row not stored yet, but every row a query reads has one."""
+    return cast(Mapped[int], col(attribute))
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Table, for Core statements: SQLModel sets ``__table__`` without declaring it."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
+
+
+def related(attribute: object) -> QueryableAttribute[Any]:
+    """A relationship attribute (``Comment.user``) as loader options such as ``selectinload`` take it:
+    SQLModel types it as the related model. Like ``sqlmodel.col`` for columns."""
+    if not isinstance(attribute, QueryableAttribute):
+        raise TypeError(f"not a mapped attribute: {attribute!r}")
+    return attribute
+
+
 def begin_write(session: Session) -> None:
     """Start the session's transaction as a write transaction now.
 
@@ -43,5 +74,8 @@ def begin_write(session: Session) -> None:
     PostgreSQL needs nothing here.
     """
     connection = session.connection()
-    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.dialect.name == "sqlite":
+        dbapi_connection = connection.connection.dbapi_connection
+        assert dbapi_connection is not None  # None only once the connection is closed; this one is in use
+        if not dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import trafilatura
+from trafilatura.settings import Document
 
 from annotator.domain.text import canonicalize, one_line
 
@@ -48,14 +49,16 @@ def extract_article(page: str | bytes, url: str | None = None) -> ExtractedArtic
     """The page's article; ExtractionError when it holds no article text."""
     found = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False,
                                         include_tables=False, favor_precision=True)
-    text = canonicalize((found.text or "") if found is not None else "")
-    if len(text) < 40:  # a sign-in form or a list of links is not an article
+    # None when the page holds nothing (a dict only with as_dict=True, which is not asked for).
+    text = canonicalize((found.text or "") if isinstance(found, Document) else "")
+    if not isinstance(found, Document) or len(text) < 40:  # a sign-in form or a list of links is not an article
         raise ExtractionError("No article text was found on the page.")
     title = one_line(found.title) or ""
     lines = text.split("\n")
     if title and lines[0].strip() == title and len(lines) > 1:  # the headline, kept apart as the title
         text = "\n".join(lines[1:]).strip()
-    canonical = found.url if (found.url or "").startswith(("http://", "https://")) and len(found.url) <= 2000 else None
+    url = found.url or ""
+    canonical = url if url.startswith(("http://", "https://")) and len(url) <= 2000 else None
     return ExtractedArticle(  # cut to the lengths the article's columns take
         title=(title or lines[0])[:300],
         text=text,

@@ -25,6 +25,7 @@ def set_final_verdict(*, session: Session, span: Span, lead: User, verdict: str,
     ``expected_version`` is None when the lead's form was opened on an unsettled span:
     any ruling found then is newer than what the lead saw.
     """
+    assert span.id is not None and lead.id is not None  # both are stored rows
     final = final_verdict_of(session, span.id)
     if final is None:
         sql.begin_write(session)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy import case, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.db.models import DRAFT, Annotation, Article, FinalVerdict, Span, User
 from annotator.domain import checkworthiness, text
@@ -50,6 +50,7 @@ def create_article(*, session: Session, title: str, raw_text: str, created_by: U
     )
     session.add(article)
     session.flush()
+    assert article.id is not None  # the flush gave it one
     session.add(versioning.first_version(article, created_by, origin))
     suggestions.store(session=session, article_id=article.id, version=1, article_text=canonical, scorer=scorer)
     session.commit()
@@ -70,14 +71,14 @@ def article_list(*, session: Session) -> list[tuple[Article, int, int, int]]:
 
     Drafts and deleted annotations do not count: the list says what was checked.
     """
-    submitted = (Annotation.span_id == Span.id) & spans.not_deleted() & (Annotation.status != DRAFT)
+    submitted = (col(Annotation.span_id) == Span.id) & spans.not_deleted() & (col(Annotation.status) != DRAFT)
     statement = (
-        select(Article, func.count(func.distinct(case((Annotation.id.is_not(None), Span.id)))),
+        select(Article, func.count(func.distinct(case((col(Annotation.id).is_not(None), Span.id)))),
                func.count(func.distinct(Annotation.id)), func.count(func.distinct(FinalVerdict.id)))
-        .outerjoin(Span, Span.article_id == Article.id)
+        .outerjoin(Span, col(Span.article_id) == Article.id)
         .outerjoin(Annotation, submitted)
-        .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
-        .group_by(Article.id)
-        .order_by(Article.created_at.desc(), Article.id.desc())
+        .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
+        .group_by(col(Article.id))
+        .order_by(col(Article.created_at).desc(), col(Article.id).desc())
     )
     return list(session.exec(statement))

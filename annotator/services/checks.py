@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Iterable
+from typing import Any, Iterable
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from annotator.services import history
 from annotator.domain import matching
@@ -24,6 +24,7 @@ from annotator.formats.claimreview_reader import ExternalReview, Skipped
 from annotator.db.models import Annotation, Article, ClaimLink, ExternalCheck, FinalVerdict, Span, User, utcnow
 from annotator.services.spans import listed_to
 from annotator.db.models import MAX_ID
+from annotator.db.sql import id_col
 
 
 @dataclass(frozen=True)
@@ -97,22 +98,24 @@ def matches(*, session: Session, quote: str, article_id: int | None, limit: int 
     if not terms:
         return []
     dialect = session.get_bind().dialect.name
-    ruled_words = func.coalesce(FinalVerdict.quote, Span.quote)
-    settled = (select(Span.id.label("span_id"), Span.article_id.label("article_id"), Article.title.label("title"),
-                      ruled_words.label("quote"), FinalVerdict.verdict.label("verdict"),
-                      FinalVerdict.updated_at.label("settled_at"))
-               .join(Span, Span.id == FinalVerdict.span_id).join(Article, Article.id == Span.article_id)
+    ruled_words = func.coalesce(col(FinalVerdict.quote), col(Span.quote))
+    # Declared: SQLAlchemy types a column's .label() as Label[Never], from which mypy infers no type.
+    settled: Select[*tuple[Any, ...]]
+    settled = (select(col(Span.id).label("span_id"), col(Span.article_id).label("article_id"),
+                      col(Article.title).label("title"), ruled_words.label("quote"),
+                      col(FinalVerdict.verdict).label("verdict"), col(FinalVerdict.updated_at).label("settled_at"))
+               .join(Span, col(Span.id) == FinalVerdict.span_id).join(Article, col(Article.id) == Span.article_id)
                .where(_like_any(ruled_words, terms, dialect))
-               .order_by(FinalVerdict.updated_at.desc()).limit(matching.CANDIDATES))
+               .order_by(col(FinalVerdict.updated_at).desc()).limit(matching.CANDIDATES))
     if article_id is not None:
-        settled = settled.where(Span.article_id != article_id)
+        settled = settled.where(col(Span.article_id) != article_id)
     candidates: list[tuple[SettledClaim | External, str]] = [
         (SettledClaim(row.span_id, row.article_id, row.title, row.quote, row.verdict, row.settled_at), row.quote)
         for row in session.execute(settled)]
-    external = (select(ExternalCheck.id, ExternalCheck.url, ExternalCheck.claim_reviewed, ExternalCheck.rating,
-                       ExternalCheck.publisher, ExternalCheck.published_on)
+    external = (select(id_col(ExternalCheck.id), col(ExternalCheck.url), col(ExternalCheck.claim_reviewed),
+                       col(ExternalCheck.rating), col(ExternalCheck.publisher), col(ExternalCheck.published_on))
                 .where(_like_any(ExternalCheck.claim_reviewed, terms, dialect))
-                .order_by(ExternalCheck.published_on.desc().nulls_last(), ExternalCheck.id.desc())
+                .order_by(col(ExternalCheck.published_on).desc().nulls_last(), col(ExternalCheck.id).desc())
                 .limit(matching.CANDIDATES))
     candidates += [(External(*row), row.claim_reviewed) for row in session.execute(external)]
     return matching.rank(quote, candidates, limit=limit)
@@ -120,10 +123,11 @@ def matches(*, session: Session, quote: str, article_id: int | None, limit: int 
 
 def identity(item: SettledClaim | UnsettledClaim | External) -> tuple[str, int]:
     """What a match or a link's other side is: a claim (by span id) or an external check (by id)."""
-    return (item.kind, item.span_id) if item.kind == "claim" else (item.kind, item.id)
+    return (item.kind, item.id) if isinstance(item, External) else (item.kind, item.span_id)
 
 
 def as_external(check: ExternalCheck) -> External:
+    assert check.id is not None  # a stored check
     return External(check.id, check.url, check.claim_reviewed, check.rating, check.publisher, check.published_on)
 
 
@@ -134,17 +138,19 @@ def links(*, session: Session, span: Span, viewer: User) -> list[Link]:
     of it anyway (a lead; a reviewer who can list one of its annotations).
     """
     other = aliased(Span)
-    joined = or_(and_(ClaimLink.span_id == span.id, other.id == ClaimLink.other_span_id),
-                 and_(ClaimLink.other_span_id == span.id, other.id == ClaimLink.span_id))
-    statement = (select(ClaimLink.id.label("link_id"), other.id.label("span_id"), other.article_id.label("article_id"),
-                        other.quote.label("quote"), Article.title.label("title"), FinalVerdict.verdict.label("verdict"),
-                        FinalVerdict.updated_at.label("settled_at"), FinalVerdict.quote.label("ruled"))
-                 .select_from(ClaimLink).join(other, joined).join(Article, Article.id == other.article_id)
-                 .outerjoin(FinalVerdict, FinalVerdict.span_id == other.id)
-                 .where(ClaimLink.removed_at.is_(None)).order_by(ClaimLink.id))
+    joined = or_(and_(col(ClaimLink.span_id) == span.id, col(other.id) == ClaimLink.other_span_id),
+                 and_(col(ClaimLink.other_span_id) == span.id, col(other.id) == ClaimLink.span_id))
+    statement: Select[*tuple[Any, ...]]  # declared, as in matches()
+    statement = (select(col(ClaimLink.id).label("link_id"), col(other.id).label("span_id"),
+                        col(other.article_id).label("article_id"), col(other.quote).label("quote"),
+                        col(Article.title).label("title"), col(FinalVerdict.verdict).label("verdict"),
+                        col(FinalVerdict.updated_at).label("settled_at"), col(FinalVerdict.quote).label("ruled"))
+                 .select_from(ClaimLink).join(other, joined).join(Article, col(Article.id) == other.article_id)
+                 .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == other.id)
+                 .where(col(ClaimLink.removed_at).is_(None)).order_by(col(ClaimLink.id)))
     if not viewer.is_lead:
-        listed = exists(select(Annotation.id).where(Annotation.span_id == other.id, listed_to(viewer)))
-        statement = statement.where(or_(FinalVerdict.id.is_not(None), listed))
+        listed = exists(select(col(Annotation.id)).where(col(Annotation.span_id) == other.id, listed_to(viewer)))
+        statement = statement.where(or_(col(FinalVerdict.id).is_not(None), listed))
     found: list[Link] = []
     for row in session.execute(statement):
         if row.verdict is None:
@@ -152,8 +158,10 @@ def links(*, session: Session, span: Span, viewer: User) -> list[Link]:
         else:
             found.append(Link(row.link_id, SettledClaim(row.span_id, row.article_id, row.title, row.ruled or row.quote,
                                                         row.verdict, row.settled_at)))
-    external = (select(ClaimLink.id, ExternalCheck).join(ExternalCheck, ExternalCheck.id == ClaimLink.external_check_id)
-                .where(ClaimLink.span_id == span.id, ClaimLink.removed_at.is_(None)).order_by(ClaimLink.id))
+    external = (select(col(ClaimLink.id), ExternalCheck)
+                .join(ExternalCheck, col(ExternalCheck.id) == ClaimLink.external_check_id)
+                .where(col(ClaimLink.span_id) == span.id, col(ClaimLink.removed_at).is_(None))
+                .order_by(col(ClaimLink.id)))
     found += [Link(link_id, as_external(check)) for link_id, check in session.execute(external)]
     return found
 
@@ -166,6 +174,7 @@ def link_claims(*, session: Session, span: Span, other: Span, user: User) -> Cla
     """Mark two claims of different articles as the same claim (nothing new when they are already)."""
     if other.article_id == span.article_id:
         raise LinkError("Choose a claim of another article: claims of one article are not linked this way.")
+    assert span.id is not None and other.id is not None  # stored claims
     low, high = sorted((span.id, other.id))
     return _link(session, user, ClaimLink.span_id == low, ClaimLink.other_span_id == high,
                  span_id=low, other_span_id=high)
@@ -178,9 +187,10 @@ def link_external(*, session: Session, span: Span, check: ExternalCheck, user: U
 
 
 def _link(session: Session, user: User, *where, **values) -> ClaimLink:
-    current = session.scalars(select(ClaimLink).where(*where, ClaimLink.removed_at.is_(None))).first()
+    current = session.scalars(select(ClaimLink).where(*where, col(ClaimLink.removed_at).is_(None))).first()
     if current is not None:
         return current
+    assert user.id is not None  # a signed-in user is a stored one
     # A removed link keeps its row; marking it again makes a new one, so both acts stay on record.
     link = ClaimLink(created_by_id=user.id, **values)
     session.add(link)
@@ -189,7 +199,7 @@ def _link(session: Session, user: User, *where, **values) -> ClaimLink:
         session.commit()
     except IntegrityError:  # another request linked the pair between the check and the insert
         session.rollback()
-        return session.scalars(select(ClaimLink).where(*where, ClaimLink.removed_at.is_(None))).one()
+        return session.scalars(select(ClaimLink).where(*where, col(ClaimLink.removed_at).is_(None))).one()
     return link
 
 
@@ -210,10 +220,12 @@ def _record(session: Session, link: ClaimLink, user: User, action: str) -> None:
     """
     if link.external_check_id is not None:
         check = session.get(ExternalCheck, link.external_check_id)
+        assert check is not None  # the link's foreign key: external checks are never removed
         sides = [(link.span_id, f"external check {check.url}")]
     else:
+        assert link.other_span_id is not None  # a link joins a claim to an external check or to another claim
         spans = {row.id: row.article_id for row in session.execute(
-            select(Span.id, Span.article_id).where(Span.id.in_((link.span_id, link.other_span_id))))}
+            select(col(Span.id), col(Span.article_id)).where(col(Span.id).in_((link.span_id, link.other_span_id))))}
         sides = [(here, f"claim {there} of article {spans[there]}")
                  for here, there in ((link.span_id, link.other_span_id), (link.other_span_id, link.span_id))]
     for span_id, other in sides:
@@ -246,19 +258,21 @@ def related_in_article(*, session: Session, article_id: int, settled_only: bool)
     """
     mine, other = aliased(Span), aliased(Span)
     related: dict[int, Related] = defaultdict(Related)
-    pairs = (select(mine.id, other.id, other.article_id).select_from(ClaimLink)
-             .join(mine, or_(mine.id == ClaimLink.span_id, mine.id == ClaimLink.other_span_id))
-             .join(other, or_(and_(ClaimLink.span_id == mine.id, other.id == ClaimLink.other_span_id),
-                              and_(ClaimLink.other_span_id == mine.id, other.id == ClaimLink.span_id)))
-             .where(mine.article_id == article_id, ClaimLink.removed_at.is_(None)).order_by(ClaimLink.id))
+    pairs = (select(col(mine.id), col(other.id), col(other.article_id)).select_from(ClaimLink)
+             .join(mine, or_(col(mine.id) == ClaimLink.span_id, col(mine.id) == ClaimLink.other_span_id))
+             .join(other, or_(and_(col(ClaimLink.span_id) == mine.id, col(other.id) == ClaimLink.other_span_id),
+                              and_(col(ClaimLink.other_span_id) == mine.id, col(other.id) == ClaimLink.span_id)))
+             .where(col(mine.article_id) == article_id, col(ClaimLink.removed_at).is_(None))
+             .order_by(col(ClaimLink.id)))
     if settled_only:
-        pairs = pairs.where(exists(select(FinalVerdict.id).where(FinalVerdict.span_id == other.id)))
+        pairs = pairs.where(exists(select(col(FinalVerdict.id)).where(col(FinalVerdict.span_id) == other.id)))
     for span_id, other_id, other_article in session.execute(pairs):
         related[span_id].claims.append((other_id, other_article))
-    reviews = (select(ClaimLink.span_id, ExternalCheck.url)
-               .join(ExternalCheck, ExternalCheck.id == ClaimLink.external_check_id)
-               .join(Span, Span.id == ClaimLink.span_id)
-               .where(Span.article_id == article_id, ClaimLink.removed_at.is_(None)).order_by(ClaimLink.id))
+    reviews = (select(col(ClaimLink.span_id), col(ExternalCheck.url))
+               .join(ExternalCheck, col(ExternalCheck.id) == ClaimLink.external_check_id)
+               .join(Span, col(Span.id) == ClaimLink.span_id)
+               .where(col(Span.article_id) == article_id, col(ClaimLink.removed_at).is_(None))
+               .order_by(col(ClaimLink.id)))
     for span_id, url in session.execute(reviews):
         related[span_id].reviews.append(url)
     return dict(related)
@@ -292,7 +306,7 @@ def import_reviews(*, session: Session, reviews: Iterable[ExternalReview], skipp
     known: dict[str, ExternalCheck] = {}
     urls = sorted(by_url)
     for i in range(0, len(urls), 500):
-        chunk = select(ExternalCheck).where(ExternalCheck.url.in_(urls[i:i + 500]))
+        chunk = select(ExternalCheck).where(col(ExternalCheck.url).in_(urls[i:i + 500]))
         known.update((check.url, check) for check in session.scalars(chunk))
     now = utcnow()
     for url, review in by_url.items():

@@ -7,7 +7,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from werkzeug.datastructures import MultiDict
-from wtforms import FieldList, Form, FormField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import FieldList, Form, FormField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms (3.2) lacks it
 from wtforms.validators import Length, Optional, ValidationError
 
 from annotator.domain import verdicts
@@ -107,6 +108,8 @@ class ContentFields:
         for entry in self.sources.entries:
             if entry.form.is_empty():
                 continue
+            # None only for a row with no address field at all, which validate_url refused
+            assert entry.form.url.data is not None
             rows.append({
                 "url": entry.form.url.data.strip(),
                 "title": (entry.form.title.data or "").strip(),

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from annotator.db.sql import related
 from annotator.services import history
 from annotator.db.models import Comment, Span, User, utcnow
 
 
 def add_comment(*, session: Session, span: Span, user: User, body: str) -> Comment:
     """Add a message to the span's discussion."""
+    assert span.id is not None and user.id is not None  # both are stored rows
     comment = Comment(span_id=span.id, user_id=user.id, body=body, created_at=utcnow())
     session.add(comment)
     history.record(session, span_id=span.id, user=user, action="commented", after={"comment": body},
@@ -20,5 +22,5 @@ def add_comment(*, session: Session, span: Span, user: User, body: str) -> Comme
 
 def span_comments(*, session: Session, span_id: int) -> list[Comment]:
     statement = (select(Comment).where(Comment.span_id == span_id)
-                 .options(selectinload(Comment.user)).order_by(Comment.created_at, Comment.id))
+                 .options(selectinload(related(Comment.user))).order_by(col(Comment.created_at), col(Comment.id)))
     return list(session.exec(statement))

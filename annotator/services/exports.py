@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.db import sql
 from annotator.db.models import DRAFT, ORPHANED, Annotation, Article, FinalVerdict, Source, Span, User
@@ -119,6 +119,7 @@ class Addresses:
 
 def article_iri(article: Article, addresses: Addresses) -> str:
     """The article's public address: its source URL, or its page here."""
+    assert article.id is not None  # a stored article
     return article.source_url or addresses.article(article.id)
 
 
@@ -141,6 +142,7 @@ def related_addresses(session: Session, article: Article, addresses: Addresses, 
                       settled_only: bool) -> dict[int, tuple[str, ...]]:
     """For each span of the article, the addresses of what a lead marked as the same claim
     (other claims' pages here, then external reviews)."""
+    assert article.id is not None  # a stored article
     return {span_id: tuple([addresses.claim(article_id, other_id) for other_id, article_id in found.claims]
                            + found.reviews)
             for span_id, found in checks.related_in_article(session=session, article_id=article.id,
@@ -149,6 +151,7 @@ def related_addresses(session: Session, article: Article, addresses: Addresses, 
 
 def w3c_document(*, session: Session, article: Article, viewer, addresses: Addresses, **_) -> Iterator[str]:
     """The article's AnnotationCollection as ``viewer`` may see it, as streamed JSON text."""
+    assert article.id is not None  # a stored article
     return formats.w3c_collection_json(
         records(session, article, viewer, addresses),
         collection_id=addresses.collection(article.id),
@@ -164,19 +167,20 @@ def csv_document(*, session: Session, article: Article, viewer, addresses: Addre
 def claimreview_document(*, session: Session, article: Article, addresses: Addresses, organisation: str,
                          **_) -> list[dict]:
     """One ClaimReview per settled claim of the article, in text order (final verdicts are public)."""
-    statement = (select(FinalVerdict, Span).join(Span, Span.id == FinalVerdict.span_id)
-                 .where(Span.article_id == article.id).order_by(Span.start, Span.end, Span.id))
+    assert article.id is not None  # a stored article
+    statement = (select(FinalVerdict, Span).join(Span, col(Span.id) == FinalVerdict.span_id)
+                 .where(Span.article_id == article.id).order_by(col(Span.start), col(Span.end), col(Span.id)))
     reviews = []
     # A published review points only to settled claims (and to other fact-checkers' reviews).
     related = related_addresses(session, article, addresses, settled_only=True)
     for final, span in session.exec(statement):
         record = formats.FinalVerdictRecord(
-            url=addresses.claim(article.id, span.id),
+            url=addresses.claim(article.id, final.span_id),  # the span's id: the join's condition
             quote=final.quote or span.quote, verdict=final.verdict, rationale=final.rationale,
             settled=final.created_at, modified=final.updated_at,
             cited=tuple(formats.SourceRecord(c["url"], c.get("title", ""), c.get("excerpt", ""))
                         for c in final.cited_sources),
-            same_as=related.get(span.id, ()),
+            same_as=related.get(final.span_id, ()),
         )
         reviews.append(formats.claim_review(
             record, organisation=organisation, article_url=article_iri(article, addresses),

@@ -4,9 +4,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.db.models import DRAFT, Annotation, Event, FinalVerdict, User
+from annotator.db.sql import related
 
 
 def annotation_snapshot(annotation: Annotation) -> dict:
@@ -28,6 +29,7 @@ def final_verdict_snapshot(final: FinalVerdict) -> dict:
 def record(session: Session, *, span_id: int, user: User, action: str, before: dict | None = None,
            after: dict | None = None, annotation_id: int | None = None, at=None) -> Event:
     """Add an event to the session (it is committed with the change it describes)."""
+    assert user.id is not None  # the user acting is a stored one
     event = Event(span_id=span_id, annotation_id=annotation_id, user_id=user.id, action=action,
                   before=before, after=after)
     if at is not None:
@@ -46,7 +48,7 @@ def span_history(*, session: Session, span_id: int, viewer: User) -> list[Event]
     """
     statement = (
         select(Event).where(Event.span_id == span_id)
-        .options(selectinload(Event.user)).order_by(Event.at, Event.id)
+        .options(selectinload(related(Event.user))).order_by(col(Event.at), col(Event.id))
     )
     events = list(session.exec(statement))
     authors = dict(session.exec(select(Annotation.id, Annotation.user_id).where(Annotation.span_id == span_id)).all())

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.db import sql
 from annotator.db.models import DRAFT, SUBMITTED, Annotation, Article, Source, Span, User, utcnow
@@ -131,6 +131,7 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
     awaiting = not verdict  # a highlight without a verdict: its author's draft, to judge later
     if awaiting:
         outcome, reason = NO_VERDICT, reason or (REANCHORED_REASON if moved else "")
+    assert span.id is not None and author.id is not None  # stored rows (new ones were flushed)
     if spans.is_settled(session, span.id):
         raise Rejected("A lead has settled these words; their verdicts can no longer be added to.")
     existing = session.exec(select(Annotation.id).where(Annotation.span_id == span.id,
@@ -146,6 +147,7 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
                             created_at=created, updated_at=modified, made_on_version=article.current_version)
     session.add(annotation)
     session.flush()
+    assert annotation.id is not None  # the flush gave it one
     for position, source in enumerate(sources):
         session.add(Source(annotation_id=annotation.id, position=position, **source))
     session.flush()
@@ -162,9 +164,10 @@ def orphan_span(session: Session, article: Article, incoming: Incoming) -> Span:
     The position the file gives is kept as its last known place."""
     quote = canonicalize_fragment(incoming.quote)
     found = session.exec(select(Span).where(Span.article_id == article.id, Span.anchor_state == ORPHANED,
-                                            Span.quote == quote).order_by(Span.id)).first()
+                                            Span.quote == quote).order_by(col(Span.id))).first()
     if found is not None:
         return found
+    assert article.id is not None  # a stored article
     start = incoming.start if incoming.start is not None and incoming.start >= 0 else 0
     span = Span(article_id=article.id, start=start, end=start + len(quote), quote=quote,
                 prefix=canonicalize_fragment(incoming.prefix), suffix=canonicalize_fragment(incoming.suffix),
@@ -245,7 +248,7 @@ def creator(session: Session, incoming: Incoming) -> tuple[User, str]:
 
 def _free_username(session: Session, wanted: str) -> str:
     """``wanted``, or the first of ``wanted-2``, ``wanted-3``… no user has."""
-    taken = set(session.exec(select(User.username).where(User.username.startswith(wanted, autoescape=True))))
+    taken = set(session.exec(select(User.username).where(col(User.username).startswith(wanted, autoescape=True))))
     username, n = wanted, 2
     while username in taken:
         username, n = f"{wanted}-{n}", n + 1

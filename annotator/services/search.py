@@ -8,10 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Select, and_, exists, func, literal_column, or_, select, table
-from sqlmodel import Session
+from typing import Any
+
+from sqlalchemy import ColumnClause, ColumnElement, Select, and_, exists, func, literal_column, or_, select, table
+from sqlmodel import Session, col
 
 from annotator.db import sql
+from annotator.db.sql import table_of
 from annotator.db.models import DRAFT, Annotation, Article, FinalVerdict, SearchDocument, Span, User
 from annotator.domain.search_syntax import SearchQuery, Term, fts5_any, fts5_match
 from annotator.services.spans import not_deleted
@@ -63,7 +66,7 @@ class SearchResults:
         return self.total > COUNT_LIMIT
 
 
-def visible_to(viewer) -> object:
+def visible_to(viewer) -> ColumnElement[bool]:
     """SQL condition: the viewer may read the annotation (``spans.can_see_verdict``, as a WHERE clause).
 
     Their own annotations; others' when not drafts and the viewer is a lead, or the article is not
@@ -71,13 +74,13 @@ def visible_to(viewer) -> object:
     others never: search reads their notes and sources, which only the author may see.
     """
     if viewer.is_lead:
-        return or_(Annotation.user_id == viewer.id, Annotation.status != DRAFT)
-    mine = Annotation.__table__.alias("mine")
+        return or_(col(Annotation.user_id) == viewer.id, col(Annotation.status) != DRAFT)
+    mine = table_of(Annotation).alias("mine")
     own_submitted = exists().where(mine.c.span_id == Annotation.span_id, mine.c.user_id == viewer.id,
                                    mine.c.status != DRAFT, mine.c.deleted_at.is_(None))
-    settled = exists().where(FinalVerdict.span_id == Annotation.span_id)
-    return or_(Annotation.user_id == viewer.id,
-               and_(Annotation.status != DRAFT, or_(Article.blind_review.is_(False), settled, own_submitted)))
+    settled = exists().where(col(FinalVerdict.span_id) == Annotation.span_id)
+    return or_(col(Annotation.user_id) == viewer.id,
+               and_(col(Annotation.status) != DRAFT, or_(col(Article.blind_review).is_(False), settled, own_submitted)))
 
 
 def _day_start(day: date) -> datetime:
@@ -86,17 +89,17 @@ def _day_start(day: date) -> datetime:
 
 def _filtered(statement: Select, filters: SearchFilters) -> Select:
     if filters.verdict is not None:
-        statement = statement.where(Annotation.verdict == filters.verdict)
+        statement = statement.where(col(Annotation.verdict) == filters.verdict)
     if filters.reviewer is not None:
-        statement = statement.where(User.username == filters.reviewer)
+        statement = statement.where(col(User.username) == filters.reviewer)
     if filters.status is not None:
-        statement = statement.where(Annotation.status == filters.status)
+        statement = statement.where(col(Annotation.status) == filters.status)
     if filters.article is not None:
-        statement = statement.where(Span.article_id == filters.article)
+        statement = statement.where(col(Span.article_id) == filters.article)
     if filters.date_from is not None:
-        statement = statement.where(Annotation.updated_at >= _day_start(filters.date_from))
+        statement = statement.where(col(Annotation.updated_at) >= _day_start(filters.date_from))
     if filters.date_to is not None and filters.date_to < date.max:
-        statement = statement.where(Annotation.updated_at < _day_start(filters.date_to + timedelta(days=1)))
+        statement = statement.where(col(Annotation.updated_at) < _day_start(filters.date_to + timedelta(days=1)))
     return statement
 
 
@@ -104,8 +107,8 @@ def _filtered(statement: Select, filters: SearchFilters) -> Select:
 _FTS = table("search_fts")
 _FTS_MATCH = literal_column("search_fts").op("MATCH")
 # PostgreSQL: the text search configuration of migration 0005's generated column.
-_CONFIG = literal_column("'annotator_search'::regconfig")
-_VECTOR = literal_column("search_documents.search_vector")
+_CONFIG: ColumnClause[Any] = literal_column("'annotator_search'::regconfig")
+_VECTOR: ColumnClause[Any] = literal_column("search_documents.search_vector")
 
 
 def _pg_term(term: Term):
@@ -137,42 +140,45 @@ def search_statement(query: SearchQuery, filters: SearchFilters, viewer, dialect
                      counting: bool = False) -> Select:
     """One statement: the visible, live annotations matching ``query`` and ``filters``, best match
     first (newest first without words); ``counting``: their ids only, unordered, to count them."""
-    columns = (Annotation.id,) if counting else (
-        Annotation.id, Span.id.label("span_id"), Span.article_id, Article.title, Span.quote, Span.prefix, Span.suffix,
-        Annotation.note, Annotation.verdict, Annotation.status, User.display_name, Annotation.updated_at)
+    columns: tuple[Any, ...]  # declared: SQLAlchemy types .label() as Label[Never], which mypy infers nothing from
+    columns = (col(Annotation.id),) if counting else (
+        col(Annotation.id), col(Span.id).label("span_id"), col(Span.article_id), col(Article.title), col(Span.quote),
+        col(Span.prefix), col(Span.suffix), col(Annotation.note), col(Annotation.verdict), col(Annotation.status),
+        col(User.display_name), col(Annotation.updated_at))
     statement = select(*columns)
-    order = []
+    order: list[ColumnElement[Any]] = []
     if query.clauses and dialect == "sqlite":
         matched = (select(literal_column("rowid").label("annotation_id"),
                           literal_column("bm25(search_fts, 4.0, 2.0, 1.0)").label("score"))  # quote, note, sources
                    .select_from(_FTS).where(_FTS_MATCH(fts5_match(query.clauses)))
                    .subquery("matched"))
-        statement = statement.select_from(matched).join(Annotation, Annotation.id == matched.c.annotation_id)
+        statement = statement.select_from(matched).join(Annotation, col(Annotation.id) == matched.c.annotation_id)
         order.append(matched.c.score)  # bm25: lower is better
     elif query.clauses:
         tsquery = _pg_all(query.clauses)
         statement = statement.select_from(SearchDocument).join(
-            Annotation, Annotation.id == SearchDocument.annotation_id).where(_VECTOR.op("@@")(tsquery))
+            Annotation, col(Annotation.id) == SearchDocument.annotation_id).where(_VECTOR.op("@@")(tsquery))
         order.append(func.ts_rank(_VECTOR, tsquery).desc())
     else:
         statement = statement.select_from(Annotation)
-    statement = (statement.join(Span, Span.id == Annotation.span_id)
-                 .join(Article, Article.id == Span.article_id)
-                 .join(User, User.id == Annotation.user_id)
+    statement = (statement.join(Span, col(Span.id) == Annotation.span_id)
+                 .join(Article, col(Article.id) == Span.article_id)
+                 .join(User, col(User.id) == Annotation.user_id)
                  .where(not_deleted(), visible_to(viewer)))
     if query.excluded:
+        excluded: Select[Any]
         if dialect == "sqlite":
             excluded = select(literal_column("rowid")).select_from(_FTS).where(_FTS_MATCH(fts5_any(query.excluded)))
-            statement = statement.where(Annotation.id.not_in(excluded))
+            statement = statement.where(col(Annotation.id).not_in(excluded))
         elif query.clauses:  # the document is joined already
             statement = statement.where(~_VECTOR.op("@@")(_pg_any(query.excluded)))
         else:
-            excluded = select(SearchDocument.annotation_id).where(_VECTOR.op("@@")(_pg_any(query.excluded)))
-            statement = statement.where(Annotation.id.not_in(excluded))
+            excluded = select(col(SearchDocument.annotation_id)).where(_VECTOR.op("@@")(_pg_any(query.excluded)))
+            statement = statement.where(col(Annotation.id).not_in(excluded))
     statement = _filtered(statement, filters)
     if counting:
         return statement
-    return statement.order_by(*order, Annotation.updated_at.desc(), Annotation.id.desc())
+    return statement.order_by(*order, col(Annotation.updated_at).desc(), col(Annotation.id).desc())
 
 
 COUNT_LIMIT = 10_000  # counted exactly up to here; past it, "more than 10,000"

@@ -2,8 +2,9 @@
 ``search`` command so that both accept the same input and give the same messages."""
 from __future__ import annotations
 
-from sqlmodel import Session, select
-from wtforms import DateField, Form, SelectChoice, SelectField, StringField
+from sqlmodel import Session, col, select
+from wtforms import DateField, Form, SelectField, StringField
+from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms (3.2) lacks it
 from wtforms.validators import Length, Optional, ValidationError
 
 from annotator.db.models import Article, User
@@ -64,7 +65,7 @@ def search_form(*, session: Session, args) -> SearchForm:
                                                                   session.exec(select(User.username, User.display_name)
                                                                   .order_by(User.display_name, User.username)))]
     form.article.choices = [SelectChoice("", "Any article"), *(SelectChoice(str(i), title) for i, title in session.exec(
-        select(Article.id, Article.title).order_by(Article.title, Article.id)))]
+        select(Article.id, Article.title).order_by(Article.title, col(Article.id))))]
     return form
 
 

@@ -16,10 +16,11 @@ from datetime import datetime
 
 from sqlalchemy import delete, exists, true
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.domain import checkworthiness
 from annotator.db.models import Article, Suggestion, SuggestionDismissal, User, utcnow
+from annotator.db.sql import select_columns, table_of
 from annotator.domain.text import SpanRef
 
 log = logging.getLogger("annotator.services.suggestions")
@@ -46,9 +47,10 @@ def store(*, session: Session, article_id: int, version: int, article_text: str,
             raise failure from None
         log.warning("no suggested claims for article %s version %s: %s", article_id, version, failure)
         return 0
-    session.execute(delete(Suggestion).where(Suggestion.article_id == article_id, Suggestion.version == version))
+    session.execute(delete(Suggestion).where(col(Suggestion.article_id) == article_id,
+                                             col(Suggestion.version) == version))
     if scored:
-        session.execute(Suggestion.__table__.insert(), [
+        session.execute(table_of(Suggestion).insert(), [
             {"article_id": article_id, "version": version, "start": s.start, "end": s.end, "quote": s.quote,
              "quote_hash": quote_hash(s.quote), "score": s.score, "features": s.features} for s in scored])
     return len(scored)
@@ -121,24 +123,27 @@ def suggestion_list(*, session: Session, article: Article, claims: list[SpanRef]
     ``within`` = (lo, hi) keeps only those reaching into ``[lo, hi)``; ``threshold`` is the
     desk's (ANNOTATOR_SUGGESTION_THRESHOLD).
     """
-    on_version = (Suggestion.article_id == Article.id) & (Suggestion.version == Article.current_version)
-    reach = (Suggestion.start < within[1]) & (Suggestion.end > within[0]) if within is not None else true()
-    any_stored = exists().where(Suggestion.article_id == article.id,
-                                Suggestion.version == article.current_version).correlate(None)
+    on_version = (col(Suggestion.article_id) == Article.id) & (col(Suggestion.version) == Article.current_version)
+    reach = ((col(Suggestion.start) < within[1]) & (col(Suggestion.end) > within[0])
+             if within is not None else true())
+    any_stored = exists().where(col(Suggestion.article_id) == article.id,
+                                col(Suggestion.version) == article.current_version).correlate(None)
     statement = (
-        select(any_stored, Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.quote, Suggestion.score,
-               Suggestion.features, SuggestionDismissal.dismissed_at, User.display_name)
+        select_columns(any_stored, Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.quote,
+                       Suggestion.score, Suggestion.features, SuggestionDismissal.dismissed_at, User.display_name)
         .select_from(Article)
-        .outerjoin(Suggestion, on_version & (Suggestion.score >= threshold) & reach)
-        .outerjoin(SuggestionDismissal, (SuggestionDismissal.article_id == Suggestion.article_id)
-                   & (SuggestionDismissal.quote_hash == Suggestion.quote_hash)
-                   & SuggestionDismissal.restored_at.is_(None))
-        .outerjoin(User, User.id == SuggestionDismissal.dismissed_by_id)
+        .outerjoin(Suggestion, on_version & (col(Suggestion.score) >= threshold) & reach)
+        .outerjoin(SuggestionDismissal, (col(SuggestionDismissal.article_id) == Suggestion.article_id)
+                   & (col(SuggestionDismissal.quote_hash) == Suggestion.quote_hash)
+                   & col(SuggestionDismissal.restored_at).is_(None))
+        .outerjoin(User, col(User.id) == SuggestionDismissal.dismissed_by_id)
         .where(Article.id == article.id)
-        .order_by(Suggestion.start)
+        .order_by(col(Suggestion.start))
     )
     covered = _covered(claims)
-    listed, dismissed, computed = [], [], False
+    listed: list[Suggested] = []
+    dismissed: list[Suggested] = []
+    computed = False
     for stored, sid, start, end, quote, score, features, dismissed_at, dismissed_by in session.exec(statement):
         computed = computed or bool(stored)
         if sid is None or covered(start, end):
@@ -151,6 +156,7 @@ def suggestion_list(*, session: Session, article: Article, claims: list[SpanRef]
 
 def set_dismissed(*, session: Session, suggestion: Suggestion, user: User, dismissed: bool) -> None:
     """Dismiss the suggestion's sentence on its article (or restore it), recording who and when."""
+    assert user.id is not None  # a signed-in user is a stored one
     row = session.exec(select(SuggestionDismissal).where(SuggestionDismissal.article_id == suggestion.article_id,
                                                          SuggestionDismissal.quote_hash == suggestion.quote_hash)).first()
     now = utcnow()
@@ -170,6 +176,7 @@ def set_dismissed(*, session: Session, suggestion: Suggestion, user: User, dismi
 
 def recompute(*, session: Session, article: Article, scorer: checkworthiness.Scorer | None = None) -> int:
     """Score the article's current version again (CLI); ScorerError when the scorer fails."""
+    assert article.id is not None  # a stored article
     count = store(session=session, article_id=article.id, version=article.current_version,
                   article_text=article.text, scorer=scorer, strict=True)
     session.commit()

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.db.models import ApiToken, User, utcnow
 
@@ -40,6 +40,7 @@ def create_token(*, session: Session, user: User, name: str) -> tuple[ApiToken, 
         raise TokenRefused(f"the token name is longer than {NAME_MAX_LENGTH} characters")
     if not user.is_active:
         raise TokenRefused(f"{user.username} cannot sign in, so cannot have API tokens")
+    assert user.id is not None  # an active user is a stored one
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, name=name, token_hash=token_hash(token), prefix=token[:PREFIX_LENGTH])
     session.add(row)
@@ -70,7 +71,8 @@ def authenticate(*, session: Session, token: str) -> User | None:
 def user_tokens(*, session: Session, user: User) -> list[ApiToken]:
     """The user's tokens, active ones first, newest first."""
     statement = (select(ApiToken).where(ApiToken.user_id == user.id)
-                 .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc()))
+                 .order_by(col(ApiToken.revoked_at).is_not(None), col(ApiToken.created_at).desc(),
+                           col(ApiToken.id).desc()))
     return list(session.exec(statement))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.db.models import ROLES, User
 
@@ -41,7 +41,7 @@ def user_signing_in(session: Session, raw: object) -> User | None:
 def end_sessions(session: Session, user: User) -> None:
     """Sign ``user`` out everywhere: every session cookie made so far stops working (not committed)."""
     if user.id is not None:
-        session.execute(update(User).where(User.id == user.id)
+        session.execute(update(User).where(col(User.id) == user.id)
                         .values(session_version=User.session_version + 1)
                         .execution_options(synchronize_session=False))
         session.expire(user, ["session_version"])

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.db import sql
+from annotator.db.sql import id_col, select_columns, table_of
 from annotator.domain import checkworthiness
 from annotator.services import history, spans
 from annotator.domain import reanchoring, text
@@ -67,8 +68,9 @@ class VersionReport:
 def versions_of(*, session: Session, article: Article) -> list[ArticleVersion]:
     """Every version of the article, oldest first. An article stored without a version row (by a
     bulk load, say) has its text as an unsaved first version, which ``add_version`` stores."""
+    assert article.id is not None  # a stored article
     found = list(session.exec(select(ArticleVersion).where(ArticleVersion.article_id == article.id)
-                              .order_by(ArticleVersion.number)))
+                              .order_by(col(ArticleVersion.number))))
     return found or [ArticleVersion(article_id=article.id, number=article.current_version, text=article.text,
                                     origin="created", source=article.source_url,
                                     created_by_id=article.created_by_id, created_at=article.created_at)]
@@ -87,6 +89,7 @@ def version_of(*, session: Session, article: Article, number: int) -> ArticleVer
 def first_version(article: Article, created_by: User | None, origin: str = "created",
                   source: str | None = None) -> ArticleVersion:
     """The version row of a newly added (and flushed) article."""
+    assert article.id is not None  # flushed: it has its id
     return ArticleVersion(article_id=article.id, number=1, text=article.text, origin=origin,
                           source=source or article.source_url, created_by_id=created_by.id if created_by else None)
 
@@ -106,6 +109,7 @@ def add_version(*, session: Session, article: Article, raw_text: str, user: User
     sql.begin_write(session)
     # Saves check the article's version under a shared lock; this waits for them and blocks new ones.
     session.refresh(article, with_for_update=True)
+    assert article.id is not None  # a stored article (just read again)
     if base_version is not None and base_version != article.current_version:
         raise NewerVersion(article.current_version)
     if new_text == article.text:
@@ -119,9 +123,9 @@ def add_version(*, session: Session, article: Article, raw_text: str, user: User
                              source=(source or "")[:2000] or None, created_by_id=user.id if user else None)
     session.add(version)
 
-    rows = list(sql.rows(session, select(Span.id, Span.start, Span.end, Span.quote, Span.prefix, Span.suffix,
-                                        Span.anchor_state, Span.anchored_version)
-                        .where(Span.article_id == article.id).order_by(Span.id)))
+    rows = list(sql.rows(session, select_columns(Span.id, Span.start, Span.end, Span.quote, Span.prefix, Span.suffix,
+                                                Span.anchor_state, Span.anchored_version)
+                        .where(Span.article_id == article.id).order_by(col(Span.id))))
     groups: dict[int, list[OldSpan]] = {}
     for row in rows:
         groups.setdefault(row.anchored_version, []).append(
@@ -143,22 +147,22 @@ def _keep_last_anchors(session: Session, rows) -> None:
     if not rows:
         return
     recorded = set(session.exec(select(SpanAnchor.span_id, SpanAnchor.version)
-                                .where(SpanAnchor.span_id.in_([r.id for r in rows]))).all())
+                                .where(col(SpanAnchor.span_id).in_([r.id for r in rows]))).all())
     missing = [{"span_id": r.id, "version": r.anchored_version, "state": r.anchor_state, "start": r.start,
                 "end": r.end, "quote": r.quote, "similarity": 100.0}
                for r in rows if (r.id, r.anchored_version) not in recorded and r.anchor_state != ORPHANED]
     if missing:
-        session.execute(SpanAnchor.__table__.insert(), missing)
+        session.execute(table_of(SpanAnchor).insert(), missing)
 
 
 def _write_placements(session: Session, article: Article, number: int, placements: list[Placement]) -> None:
     if not placements:
         return
-    session.execute(SpanAnchor.__table__.insert(), [
+    session.execute(table_of(SpanAnchor).insert(), [
         {"span_id": p.span_id, "version": number, "state": p.state, "start": p.start, "end": p.end,
          "quote": p.quote, "similarity": p.similarity} for p in placements])
     # Orphan every span first: ranges are unique among the others, and spans may trade places.
-    session.execute(update(Span).where(Span.article_id == article.id).values(anchor_state=ORPHANED)
+    session.execute(update(Span).where(col(Span.article_id) == article.id).values(anchor_state=ORPHANED)
                     .execution_options(synchronize_session=False))
     found = [{"id": p.span_id, "start": p.start, "end": p.end, "quote": p.quote, "prefix": p.prefix,
               "suffix": p.suffix, "anchor_state": p.state, "anchored_version": number}
@@ -172,7 +176,8 @@ def _write_placements(session: Session, article: Article, number: int, placement
 
 def span_anchors(*, session: Session, span: Span) -> list[SpanAnchor]:
     """Where the span lay in each version, oldest first (its current place may have no row yet)."""
-    return list(session.exec(select(SpanAnchor).where(SpanAnchor.span_id == span.id).order_by(SpanAnchor.version)))
+    return list(session.exec(select(SpanAnchor).where(SpanAnchor.span_id == span.id)
+                             .order_by(col(SpanAnchor.version))))
 
 
 def previous_wording(*, session: Session, span: Span) -> str | None:
@@ -185,14 +190,17 @@ def previous_wording(*, session: Session, span: Span) -> str | None:
 
 def placed_in_version(*, session: Session, article: Article, number: int) -> dict[int, tuple[int, int, str]]:
     """span id -> (start, end, state) of every span found in version ``number`` (one query)."""
-    placed = {span_id: (start, end, state) for span_id, start, end, state in session.exec(
-        select(SpanAnchor.span_id, SpanAnchor.start, SpanAnchor.end, SpanAnchor.state)
-        .join(Span, Span.id == SpanAnchor.span_id)
-        .where(Span.article_id == article.id, SpanAnchor.version == number, SpanAnchor.state != ORPHANED))}
+    placed: dict[int, tuple[int, int, str]] = {}
+    for span_id, start, end, state in session.exec(
+            select(SpanAnchor.span_id, SpanAnchor.start, SpanAnchor.end, SpanAnchor.state)
+            .join(Span, col(Span.id) == SpanAnchor.span_id)
+            .where(Span.article_id == article.id, SpanAnchor.version == number, SpanAnchor.state != ORPHANED)):
+        assert start is not None and end is not None  # only an orphaned anchor has no range
+        placed[span_id] = (start, end, state)
     if number == article.current_version:
         # The current place is the span row itself (a span made on this version has no anchor row yet).
         placed.update({span_id: (start, end, state) for span_id, start, end, state in session.exec(
-            select(Span.id, Span.start, Span.end, Span.anchor_state)
+            select(id_col(Span.id), Span.start, Span.end, Span.anchor_state)
             .where(Span.article_id == article.id, Span.anchor_state != ORPHANED))})
     return placed
 
@@ -201,6 +209,7 @@ def reattach(*, session: Session, span: Span, target: Target, user: User, articl
     """Put an orphaned span on new words of version ``article_version``, which must still be the
     latest (TextChanged otherwise), and record it in the span's history."""
     sql.begin_write(session)
+    assert span.id is not None  # a stored span
     article = span.article
     current = session.exec(select(Article.current_version).where(Article.id == article.id)
                            .with_for_update(read=True)).one()
@@ -247,17 +256,18 @@ def _make_room(session: Session, *, orphan: Span, hidden: Span, user: User) -> N
     on the retired claim, which its author then finds among the orphans, to re-attach elsewhere."""
     hidden.anchor_state = ORPHANED  # off the words first: the unique range index takes one placed claim
     # Nor is it placed in the current version any more (the version pages read these rows).
-    session.execute(update(SpanAnchor).where(SpanAnchor.span_id == hidden.id,
-                                             SpanAnchor.version == hidden.anchored_version)
+    session.execute(update(SpanAnchor).where(col(SpanAnchor.span_id) == hidden.id,
+                                             col(SpanAnchor.version) == hidden.anchored_version)
                     .values(state=ORPHANED, start=None, end=None, quote=None)
                     .execution_options(synchronize_session=False))
     session.flush()
+    assert orphan.id is not None  # a stored span
     judged = set(session.exec(select(Annotation.user_id).where(Annotation.span_id == orphan.id)))
     for annotation in session.exec(select(Annotation).where(Annotation.span_id == hidden.id)).all():
         if annotation.user_id in judged:
             continue
         annotation.span_id = orphan.id
-        session.execute(update(Event).where(Event.annotation_id == annotation.id).values(span_id=orphan.id)
+        session.execute(update(Event).where(col(Event.annotation_id) == annotation.id).values(span_id=orphan.id)
                         .execution_options(synchronize_session=False))
         history.record(session, span_id=orphan.id, annotation_id=annotation.id, user=user, action="moved",
                        before={"claim": hidden.id}, after={"claim": orphan.id})
@@ -287,7 +297,7 @@ def state_counts(*, session: Session, article: Article, known: set[int] | None) 
     orphaned (one query)."""
     counts: dict[int, Counter] = {}
     statement = (select(SpanAnchor.version, SpanAnchor.state, SpanAnchor.span_id)
-                 .join(Span, Span.id == SpanAnchor.span_id).where(Span.article_id == article.id))
+                 .join(Span, col(Span.id) == SpanAnchor.span_id).where(Span.article_id == article.id))
     for number, state, span_id in session.exec(statement):
         if known is None or span_id in known:
             counts.setdefault(number, Counter())[state] += 1
@@ -298,8 +308,8 @@ def version_changes(*, session: Session, article: Article, number: int, known: s
     """What version ``number`` did to the claims (those in ``known`` only, unless None): counts by state,
     the changed ones with their old and new wording, and the orphaned ones (two queries)."""
     anchors = list(session.exec(
-        select(SpanAnchor).join(Span, Span.id == SpanAnchor.span_id)
-        .where(Span.article_id == article.id, SpanAnchor.version.in_([number - 1, number]))))
+        select(SpanAnchor).join(Span, col(Span.id) == SpanAnchor.span_id)
+        .where(Span.article_id == article.id, col(SpanAnchor.version).in_([number - 1, number]))))
     if known is not None:
         anchors = [a for a in anchors if a.span_id in known]
     before = {a.span_id: a for a in anchors if a.version == number - 1}
@@ -307,8 +317,8 @@ def version_changes(*, session: Session, article: Article, number: int, known: s
     last_quotes = dict(session.exec(select(Span.id, Span.quote).where(Span.article_id == article.id)).all())
     changed, orphaned = [], []
     for anchor in sorted(now, key=lambda a: (a.start is None, a.start or 0, a.span_id)):
-        old_quote = before[anchor.span_id].quote if anchor.span_id in before and before[anchor.span_id].quote \
-            else last_quotes.get(anchor.span_id, "")
+        earlier = before.get(anchor.span_id)
+        old_quote = earlier.quote if earlier is not None and earlier.quote else last_quotes.get(anchor.span_id, "")
         if anchor.state == reanchoring.CHANGED:
             changed.append(ClaimChange(anchor.span_id, anchor.state, old_quote, anchor.quote, anchor.similarity))
         elif anchor.state == ORPHANED:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 import unicodedata
+from typing import TypeGuard
 from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
@@ -39,10 +40,14 @@ PASSIVE_ENDPOINTS = {"live.poll"}
 
 # --- Sessions ---------------------------------------------------------------------------------------
 
+def _is_epoch_time(value: object) -> TypeGuard[float]:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def session_expired(*, started: object, seen: object, now: float, idle: float, lifetime: float) -> bool:
     """Whether a session that began at ``started`` and was last used at ``seen`` (epoch seconds, as the
     cookie holds them) is over at ``now``. A cookie without these times (made before they existed) is."""
-    if not all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in (started, seen)):
+    if not (_is_epoch_time(started) and _is_epoch_time(seen)):
         return True
     return now - started > lifetime or now - seen > idle or started > now + 60 or seen > now + 60
 
