@@ -22,6 +22,7 @@ def link(endpoint: str, **values: Any) -> str:
 
 def article_json(article: Article) -> schemas.Article:
     """The article without its text."""
+    assert article.id is not None  # a stored article
     return schemas.Article(
         id=article.id,
         title=article.title,

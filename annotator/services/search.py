@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-
 from typing import Any
 
 from sqlalchemy import ColumnClause, ColumnElement, Select, and_, exists, func, literal_column, or_, select, table
 from sqlmodel import Session, col
 
 from annotator.db import sql
-from annotator.db.sql import table_of
 from annotator.db.models import DRAFT, Annotation, Article, FinalVerdict, SearchDocument, Span, User
+from annotator.db.sql import table_of
 from annotator.domain.search_syntax import SearchQuery, Term, fts5_any, fts5_match
 from annotator.services.spans import not_deleted
 

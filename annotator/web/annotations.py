@@ -217,10 +217,12 @@ def change_own(annotation_id: int, action, announce: str):
 def comment(article_id: int, span_id: int):
     """Add a comment to the claim's discussion; answers the thread."""
     article, span = load_span(article_id, span_id)
+    assert span.id is not None  # a stored span
     form = CommentForm()
     if not form.validate():
         status = 422
     else:
+        assert form.body.data is not None  # DataRequired passed
         discussion.add_comment(session=db.session(), span=span, user=current_user, body=form.body.data.strip())
         form, status = CommentForm(formdata=None), 200
     comments = discussion.span_comments(session=db.session(), span_id=span.id)
@@ -236,6 +238,7 @@ def comment(article_id: int, span_id: int):
 def span_history(article_id: int, span_id: int):
     """Every recorded change on the claim, oldest first, as this user may see it."""
     article, span = load_span(article_id, span_id)
+    assert span.id is not None  # a stored span
     events = history.span_history(session=db.session(), span_id=span.id, viewer=current_user)
     return render_panel("annotations/_history.html", article=article, span=span, events=events,
                         address=url_for("annotations.span_history", article_id=article.id, span_id=span.id))

@@ -38,6 +38,7 @@ def checked_context(*, span: Span | None, quote: str, article_id: int, viewer: U
 
 def render_checked(article: Article, span: Span, status: int = 200, form=None):
     """The section alone for htmx; without htmx, the claim panel page with the section in place."""
+    assert article.id is not None  # a stored article
     context = checked_context(span=span, quote=span.quote, article_id=article.id, viewer=current_user, form=form)
     if htmx_request():
         return render_template("checks/_checked_before.html", **context), status

@@ -9,6 +9,7 @@ from flask_wtf.form import _Auto, _is_submitted
 from wtforms import (
     BooleanField,
     DateField,
+    Field,
     FieldList,
     FormField,
     HiddenField,
@@ -29,6 +30,13 @@ from annotator.services.content import (NOTE_MAX_LENGTH, CleanTextMeta, ContentF
                                          verdict_field, web_url)
 
 NOT_A_FILE_MESSAGE = "Send this as text typed into the form, not as a file."
+
+
+def add_error(field: Field, message: str) -> None:
+    """Add a message to a validated field's errors, as a validator would (validation leaves them a
+    list; the type stubs say only Sequence)."""
+    assert isinstance(field.errors, list)
+    field.errors.append(message)
 
 
 def _fields_named(fields, names: set[str]):

@@ -12,7 +12,7 @@ from collections import Counter
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
-from sqlmodel import select
+from sqlmodel import col, select
 
 from annotator.extensions import db
 from annotator.web.forms import ImportForm
@@ -31,11 +31,11 @@ def import_form(session) -> ImportForm:
     form = ImportForm()
     form.article.choices = [(FROM_THE_FILE, "The article whose source URL the file names"), *(
         (article_id, title) for article_id, title in session.exec(
-            select(Article.id, Article.title).order_by(Article.title, Article.id)))]
+            select(Article.id, Article.title).order_by(Article.title, col(Article.id))))]
     if current_user.is_lead:
         form.author.choices = [(FROM_THE_FILE, "The creator each item names (new ones become reviewers)"), *(
             (user_id, name) for user_id, name in session.exec(
-                select(User.id, User.display_name).order_by(User.display_name, User.id)))]
+                select(User.id, User.display_name).order_by(User.display_name, col(User.id))))]
     else:
         form.author.choices = [(current_user.id, f"{current_user.display_name} (you)")]
     return form

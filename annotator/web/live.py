@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, Response, current_app, g, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import func, literal, select
+from sqlmodel import col
 
 from annotator.web import auth
 from annotator.extensions import db
@@ -45,6 +46,7 @@ def answer_unchanged() -> Response | None:
     falls through to the full view (None), which checks everything the usual way.
     """
     article_id = (request.view_args or {}).get("article_id")
+    assert isinstance(article_id, int)  # live.poll's <int:article_id>: the only endpoint this runs for
     user_id, version = session.get("_user_id"), session.get(auth.VERSION_KEY)
     if not request.if_none_match or not user_id or not str(user_id).isdigit() or not 0 < article_id <= MAX_ID:
         return None
@@ -55,9 +57,10 @@ def answer_unchanged() -> Response | None:
         return None
     statement = (select(func.coalesce(ArticleRevision.revision, 0))
                  .select_from(User)
-                 .join(Article, Article.id == literal(article_id))
-                 .outerjoin(ArticleRevision, ArticleRevision.article_id == Article.id)
-                 .where(User.id == int(user_id), User.password_hash.is_not(None), User.session_version == version))
+                 .join(Article, col(Article.id) == literal(article_id))
+                 .outerjoin(ArticleRevision, col(ArticleRevision.article_id) == Article.id)
+                 .where(col(User.id) == int(user_id), col(User.password_hash).is_not(None),
+                        col(User.session_version) == version))
     revision = db.session().execute(statement).scalar()
     if revision is None or not request.if_none_match.contains(etag(article_id, revision)):
         return None
@@ -67,11 +70,11 @@ def answer_unchanged() -> Response | None:
 
 def changes_since(article_id: int, since: int, revision: int) -> list[Change]:
     """The logged changes after revision ``since`` (up to one more than ``MAX_CHANGES``)."""
-    statement = (select(LiveChange.kind, LiveChange.span_id, LiveChange.annotation_id, LiveChange.private_to,
-                        LiveChange.actor_id)
-                 .where(LiveChange.article_id == article_id, LiveChange.revision > since,
-                        LiveChange.revision <= revision)
-                 .order_by(LiveChange.revision, LiveChange.id).limit(MAX_CHANGES + 1))
+    statement = (select(col(LiveChange.kind), col(LiveChange.span_id), col(LiveChange.annotation_id),
+                        col(LiveChange.private_to), col(LiveChange.actor_id))
+                 .where(col(LiveChange.article_id) == article_id, col(LiveChange.revision) > since,
+                        col(LiveChange.revision) <= revision)
+                 .order_by(col(LiveChange.revision), col(LiveChange.id)).limit(MAX_CHANGES + 1))
     return [Change(*row) for row in db.session().execute(statement)]
 
 
@@ -112,7 +115,8 @@ def _changed_fragments(article: Article, changes: list[Change], open_span: int |
         # which changes they learn of, and the same view renders the paragraphs, counters and list.
         page = article_context(session=db_session, article=article, viewer=current_user)
         places = {row.id: (row.start, row.end) for row in db_session.execute(
-            select(Span.id, Span.start, Span.end).where(Span.id.in_(sorted(candidates)), spans.placed()))}
+            select(col(Span.id), col(Span.start), col(Span.end)).where(col(Span.id).in_(sorted(candidates)),
+                                                                       spans.placed()))}
     known = {s.id for s in (*page["claims"], *page["orphans"])} if page else set()
     readable = {j.annotation_id for s in page["claims"] for j in s.shown} if page else set()
     if open_span is not None and any(c.kind == "comment" and c.span_id == open_span for c in changes):
@@ -125,6 +129,7 @@ def _changed_fragments(article: Article, changes: list[Change], open_span: int |
     context: dict = {"plan": plan}
     wanted = plan.span_ids & set(places)
     if plan.whole_text or plan.span_ids:
+        assert page is not None  # read above for every change that can put text or claims in the plan
         if plan.whole_text:
             context["whole_text"] = page
         else:

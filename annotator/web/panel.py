@@ -109,6 +109,7 @@ def final_verdict_form(final: FinalVerdict | None, annotations: list[Annotation]
 def span_panel_context(*, session: Session, span: Span, user: User, final_form=None, return_form=None,
                        comment_form=None) -> dict:
     """What the claim panel renders for this user: ruling, annotations, discussion, overlaps."""
+    assert span.id is not None  # a stored span
     found = spans.span_annotations(session=session, span=span, viewer=user)
     final = spans.final_verdict_of(session, span.id)
     context = {
@@ -170,6 +171,7 @@ def render_panel(panel: str, status: int = 200, *, article: Article, refresh_tex
 
 def render_article_page(panel: str, status: int = 200, *, article: Article, **context):
     """The whole article page with ``panel`` open in its side panel."""
+    assert article.id is not None  # a stored article
     # The counter first: a change landing while the page is read is then sent again by the first poll, never lost.
     revision = live_marker.revision_of(db.session(), article.id)
     page = article_context(session=db.session(), article=article, viewer=current_user) | context

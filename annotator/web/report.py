@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, render_template
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.extensions import db
 from annotator.domain import reporting
 from annotator.db.models import ORPHANED, SUBMITTED, Annotation, Article, ArticleVersion, FinalVerdict, Span, User, utcnow
+from annotator.db.sql import select_columns
 from annotator.services.spans import not_deleted
 from annotator.services.versioning import ORIGINS, versions_of
 from annotator.web.helpers import get_or_404, lead_required
@@ -41,28 +42,28 @@ class Report:
 
 def load_report(*, session: Session, article: Article) -> Report:
     """Everything the report shows, in four queries whatever the number of claims or versions."""
-    orphaned = Span.anchor_state == ORPHANED
+    orphaned = col(Span.anchor_state) == ORPHANED
     settled = [
-        reporting.SettledClaim(span.id, span.start, span.end, span.anchor_state == ORPHANED, span.prefix, span.quote,
-                               span.suffix, final.quote, final.verdict, final.rationale, list(final.cited_sources),
-                               lead, final.updated_at)
+        reporting.SettledClaim(final.span_id, span.start, span.end, span.anchor_state == ORPHANED, span.prefix,
+                               span.quote, span.suffix, final.quote, final.verdict, final.rationale,
+                               list(final.cited_sources), lead, final.updated_at)
         for final, span, lead in session.exec(
             select(FinalVerdict, Span, User.display_name)
-            .join(Span, Span.id == FinalVerdict.span_id)
-            .join(User, User.id == FinalVerdict.lead_id)
+            .join(Span, col(Span.id) == FinalVerdict.span_id)
+            .join(User, col(User.id) == FinalVerdict.lead_id)
             .where(Span.article_id == article.id))
     ]
     open_rows = list(session.exec(
-        select(Span.id, Span.start, Span.end, orphaned, Span.quote, Annotation.verdict)
-        .join(Annotation, Annotation.span_id == Span.id)
-        .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
-        .where(Span.article_id == article.id, FinalVerdict.id.is_(None), Annotation.status == SUBMITTED,
+        select_columns(Span.id, Span.start, Span.end, orphaned, Span.quote, Annotation.verdict)
+        .join(Annotation, col(Annotation.span_id) == Span.id)
+        .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
+        .where(Span.article_id == article.id, col(FinalVerdict.id).is_(None), Annotation.status == SUBMITTED,
                not_deleted())
-        .order_by(Span.id, Annotation.user_id)))
+        .order_by(col(Span.id), col(Annotation.user_id))))
     versions: list[ArticleVersion] = versions_of(session=session, article=article)
     author_ids = {v.created_by_id for v in versions if v.created_by_id is not None}
     names = {user_id: name for user_id, name in session.exec(
-        select(User.id, User.display_name).where(User.id.in_(author_ids)))} if author_ids else {}
+        select(User.id, User.display_name).where(col(User.id).in_(author_ids)))} if author_ids else {}
     return Report(
         article=article,
         settled=reporting.reading_order(settled),

@@ -10,7 +10,7 @@ from annotator.services import adjudication, spans
 from annotator.extensions import db
 from annotator.domain import verdicts
 from annotator.formats.exports import csv_text
-from annotator.web.forms import ArticleSettingsForm, ReturnForm
+from annotator.web.forms import ArticleSettingsForm, ReturnForm, add_error
 from annotator.db.models import DRAFT, RETURNED, SUBMITTED, Annotation, Article
 from annotator.web.panel import claim_address, final_verdict_form, load_span, render_panel, span_panel_context
 from annotator.web.helpers import attachment, get_or_404, htmx_request, lead_required
@@ -60,7 +60,7 @@ def judgement_text(judgement: spans.Judgement | None) -> str:
     """A reviewer's cell as text: the verdict's label, Hidden (blind review), Draft (a lead sees it exists), or empty."""
     if judgement is None:
         return ""
-    if judgement.hidden:
+    if judgement.verdict is None:  # hidden
         return "Draft" if judgement.status == DRAFT else "Hidden"
     return verdicts.label(judgement.verdict) + (" (returned)" if judgement.status == RETURNED else "")
 
@@ -117,21 +117,24 @@ def render_span_panel(article, span, status: int = 200, announce: str = "", **fo
 def settle(article_id: int, span_id: int):
     """Record (or change) the span's final verdict: the claim is settled."""
     article, span = load_span(article_id, span_id)
+    assert span.id is not None  # a stored span
     visible = spans.span_annotations(session=db.session(), span=span, viewer=current_user).visible
     final = spans.final_verdict_of(db.session(), span.id)
     form = final_verdict_form(final, visible, formdata=request.form)
     valid = form.validate()
     if valid and not any(a.status == SUBMITTED for a in visible):
-        form.verdict.errors.append("Nothing has been submitted on this claim yet: there is no check to settle.")
+        add_error(form.verdict, "Nothing has been submitted on this claim yet: there is no check to settle.")
         valid = False
-    if valid and not set(form.cite.data or []) <= {value for value, _ in form.cite.choices}:
+    assert isinstance(form.cite.choices, list)  # (value, label) pairs, set by final_verdict_form
+    if valid and not set(form.cite.data or []) <= {choice[0] for choice in form.cite.choices}:
         # A source was removed since the form was opened: never drop a citation silently.
-        form.cite.errors.append("A reviewer changed their sources since you opened this form: "
-                                "choose the sources to cite again.")
+        add_error(form.cite, "A reviewer changed their sources since you opened this form: "
+                             "choose the sources to cite again.")
         valid = False
     if not valid:
         return render_span_panel(article, span, 422, final_form=form)
     sources = adjudication.cited_sources(visible, form.cite.data or [])
+    assert form.rationale.data is not None  # DataRequired passed
     try:
         adjudication.set_final_verdict(session=db.session(), span=span, lead=current_user, verdict=form.verdict.data,
                                        rationale=form.rationale.data.strip(), sources=sources,
@@ -156,6 +159,7 @@ def return_annotation(annotation_id: int):
     form = ReturnForm()
     if not form.validate():
         return render_span_panel(span.article, span, 422, return_form=form)
+    assert form.note.data is not None  # DataRequired passed
     try:
         adjudication.return_annotation(session=db.session(), annotation=annotation, lead=current_user,
                                        note=form.note.data.strip())

@@ -14,7 +14,7 @@ from annotator.domain.anchoring import AnchorError, resolve_target
 from annotator.services.articles import fetch_article
 from annotator.net.extraction import ExtractionError, text_of_file
 from annotator.net.fetching import FetchError
-from annotator.web.forms import ReattachForm, VersionForm
+from annotator.web.forms import ReattachForm, VersionForm, add_error
 from annotator.db.models import Article
 from annotator.web.panel import claim_address, load_span
 from annotator.web.helpers import get_or_404, htmx_request
@@ -61,6 +61,7 @@ def create(article_id: int):
         upload = form.file.data
         try:
             raw = text_of_file(upload.filename, upload.read()) if upload else form.text.data
+            assert raw is not None  # validate_text asks for a text when no file is given
             report = versioning.add_version(scorer=claim_scorer(), session=db.session(), article=article, raw_text=raw, user=current_user,
                                             origin="file" if upload else "pasted",
                                             source=upload.filename if upload else None,
@@ -74,7 +75,7 @@ def create(article_id: int):
             return render_template("versions/new.html", article=article, form=form, conflict=(base, newer.current)), 409
         except (ValueError, ExtractionError) as error:  # SameText, an empty text, an unreadable file
             db.session().rollback()
-            (form.file if upload else form.text).errors.append(str(error))
+            add_error(form.file if upload else form.text, str(error))
         else:
             return redirect(url_for("versions.show", article_id=article.id, number=report.version.number), code=303)
     return render_template("versions/new.html", article=article, form=form), 422
@@ -140,6 +141,8 @@ def reattach(article_id: int, span_id: int):
     form = ReattachForm()
     if not form.validate():
         abort(422, "Select the claim's new wording in the article first.")
+    assert form.article_version.data is not None  # InputRequired passed
+    assert span.id is not None  # a stored span
     if spans.is_settled(db.session(), span.id) and not current_user.is_lead:
         abort(403, "A lead has settled this claim; only a lead may re-attach it.")
     try:

@@ -12,12 +12,13 @@ from datetime import datetime
 from flask import Blueprint, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from wtforms import BooleanField, Form, SelectField
 
 from annotator.extensions import db
 from annotator.domain import trends, verdicts
 from annotator.db.models import DRAFT, RETURNED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span, User
+from annotator.db.sql import select_columns
 from annotator.services.spans import not_deleted
 from annotator.web.helpers import htmx_request
 
@@ -61,7 +62,7 @@ class WorkItem:
     @property
     def near_miss(self) -> bool:
         """Differs, but only by one step on the ordered scale."""
-        return self.differs and verdicts.adjacent(self.verdict, self.final_verdict)
+        return self.differs and self.final_verdict is not None and verdicts.adjacent(self.verdict, self.final_verdict)
 
 
 @dataclass
@@ -80,8 +81,8 @@ class MyWork:
 
     def over_time(self) -> list[trends.Period]:
         """Agreement of the submitted, settled annotations with the final verdicts, per month of the ruling."""
-        return trends.by_month((item.settled_at, item.verdict, item.final_verdict)
-                               for item in self.submitted if item.settled)
+        return trends.by_month((item.settled_at, item.verdict, item.final_verdict) for item in self.submitted
+                               if item.settled_at is not None and item.final_verdict is not None)  # settled
 
     def filtered(self, article_id: int | None, differs_only: bool) -> MyWork:
         """The same groups holding only the items of one article and/or only those that differ."""
@@ -93,23 +94,23 @@ class MyWork:
 def my_work(*, session: Session, user: User) -> MyWork:
     """The user's live annotations in three groups, most recently changed first (two queries)."""
     statement = (
-        select(Annotation.id, Span.id, Span.article_id, Article.title, Span.quote, Annotation.verdict,
-               Annotation.status, Annotation.return_note, Annotation.updated_at, FinalVerdict.verdict,
-               FinalVerdict.rationale, FinalVerdict.updated_at)
-        .join(Span, Span.id == Annotation.span_id)
-        .join(Article, Article.id == Span.article_id)
-        .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
+        select_columns(Annotation.id, Span.id, Span.article_id, Article.title, Span.quote, Annotation.verdict,
+                       Annotation.status, Annotation.return_note, Annotation.updated_at, FinalVerdict.verdict,
+                       FinalVerdict.rationale, FinalVerdict.updated_at)
+        .join(Span, col(Span.id) == Annotation.span_id)
+        .join(Article, col(Article.id) == Span.article_id)
+        .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
         .where(Annotation.user_id == user.id, not_deleted())
-        .order_by(Annotation.updated_at.desc(), Annotation.id.desc())
+        .order_by(col(Annotation.updated_at).desc(), col(Annotation.id).desc())
     )
     items = [WorkItem(*row) for row in session.exec(statement)]
     # Who returned each returned annotation, and when (the latest return counts).
     returns = session.exec(
         select(Event.annotation_id, User.display_name, Event.at)
-        .join(User, User.id == Event.user_id)
-        .join(Annotation, Annotation.id == Event.annotation_id)
+        .join(User, col(User.id) == Event.user_id)
+        .join(Annotation, col(Annotation.id) == Event.annotation_id)
         .where(Annotation.user_id == user.id, Annotation.status == RETURNED, Event.action == "returned")
-        .order_by(Event.at, Event.id)
+        .order_by(col(Event.at), col(Event.id))
     )
     latest = {annotation_id: (name, at) for annotation_id, name, at in returns}
     for item in items:
