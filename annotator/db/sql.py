@@ -1,7 +1,7 @@
 """Engines and plain-SQL helpers that every layer above shares. No Flask."""
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, event, inspect
 from sqlalchemy.engine import Engine
@@ -79,3 +79,16 @@ def begin_write(session: Session) -> None:
         assert dbapi_connection is not None  # None only once the connection is closed; this one is in use
         if not dbapi_connection.in_transaction:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class _Stored(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def stored_id(row: _Stored) -> int:
+    """The id of a row that is in the database (read, or added and flushed): SQLModel types ``id`` as
+    ``int | None`` for the moment before a row is stored."""
+    ident = row.id
+    assert ident is not None, f"{type(row).__name__} not stored yet"
+    return ident

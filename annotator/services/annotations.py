@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from annotator.db import sql
+from annotator.db.sql import stored_id
 from annotator.services import history
 from annotator.domain.anchoring import Target
 from annotator.db.models import DRAFT, SUBMITTED, Annotation, Article, Source, User, utcnow
@@ -67,11 +68,11 @@ def _apply(session: Session, annotation: Annotation, *, verdict: str, note: str,
         kept[(source.url, source.title, source.excerpt)].append(source)
     for position, row in enumerate(sources):
         matches = kept.get((row["url"], row["title"], row["excerpt"]))
-        source = matches.pop(0) if matches else None
-        if source is None:
-            source = Source(annotation_id=annotation.id, url=row["url"], title=row["title"], excerpt=row["excerpt"])
-            session.add(source)
-        source.position = position
+        found = matches.pop(0) if matches else None
+        if found is None:
+            found = Source(annotation_id=stored_id(annotation), url=row["url"], title=row["title"], excerpt=row["excerpt"])
+            session.add(found)
+        found.position = position
     for dropped in (s for rows in kept.values() for s in rows):
         dropped.removed_at = annotation.updated_at
     session.flush()
@@ -110,12 +111,12 @@ def save_annotation(*, session: Session, user: User, article: Article, target: T
     if current != article.current_version:
         raise TextChanged()
     span = get_or_create_span(session=session, article=article, target=target)
-    if is_settled(session, span.id):
+    if is_settled(session, stored_id(span)):
         raise Locked()
     annotation = own_annotation(session=session, span=span, user=user, include_deleted=True)
     action = None
     if annotation is None:
-        annotation = Annotation(span_id=span.id, user_id=user.id, verdict=verdict,
+        annotation = Annotation(span_id=stored_id(span), user_id=stored_id(user), verdict=verdict,
                                 made_on_version=article.current_version)
         try:
             with session.begin_nested():

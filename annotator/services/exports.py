@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from annotator.db import sql
+from annotator.db.sql import select_columns
 from annotator.db.models import DRAFT, ORPHANED, Annotation, Article, FinalVerdict, Source, Span, User
 from annotator.formats import exports as formats
 from annotator.services import checks
@@ -56,14 +57,15 @@ def exportable_annotations(*, session: Session, article: Article, viewer: User,
         select(Annotation.span_id).join(Span)
         .where(in_article, Annotation.user_id == viewer.id, Annotation.status != DRAFT, not_deleted())))
     statement = (
-        select(Annotation.id, Annotation.user_id, Annotation.status, Annotation.verdict, Annotation.note,
-               Annotation.created_at, Annotation.updated_at, Span.id.label("span_id"),
-               Span.start, Span.end, Span.quote, Span.prefix, Span.suffix, Span.anchor_state,
-               User.display_name, User.username)
-        .join(Span, Span.id == Annotation.span_id)
-        .join(User, User.id == Annotation.user_id)
+        select_columns(col(Annotation.id), col(Annotation.user_id), col(Annotation.status), col(Annotation.verdict),
+                       col(Annotation.note), col(Annotation.created_at), col(Annotation.updated_at),
+                       col(Span.id).label("span_id"), col(Span.start), col(Span.end), col(Span.quote),
+                       col(Span.prefix), col(Span.suffix), col(Span.anchor_state), col(User.display_name),
+                       col(User.username))
+        .join(Span, col(Span.id) == Annotation.span_id)
+        .join(User, col(User.id) == Annotation.user_id)
         .where(in_article, not_deleted())
-        .order_by(Span.start, Span.end, Annotation.id)
+        .order_by(col(Span.start), col(Span.end), col(Annotation.id))
         .execution_options(yield_per=batch_size or EXPORT_BATCH)
     )
     for batch in sql.rows(session, statement).partitions():
@@ -85,9 +87,9 @@ def _active_sources(session: Session, annotation_ids: list[int]) -> dict[int, li
     """The sources each annotation cites now, in order, for one batch (one query)."""
     cited: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     if annotation_ids:
-        statement = (select(Source.annotation_id, Source.url, Source.title, Source.excerpt)
-                     .where(Source.annotation_id.in_(annotation_ids), Source.removed_at.is_(None))
-                     .order_by(Source.annotation_id, Source.position))
+        statement = (select(col(Source.annotation_id), col(Source.url), col(Source.title), col(Source.excerpt))
+                     .where(col(Source.annotation_id).in_(annotation_ids), col(Source.removed_at).is_(None))
+                     .order_by(col(Source.annotation_id), col(Source.position)))
         for annotation_id, url, title, excerpt in session.execute(statement):
             cited[annotation_id].append((url, title, excerpt))
     return cited

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, distinct, func, or_, type_coerce
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from annotator.db import sql
+from annotator.db.sql import select_columns
 from annotator.db.models import RETURNED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span, User, UTCDateTime
 from annotator.services.spans import not_deleted
 
@@ -95,7 +97,7 @@ class QueueCursor(NamedTuple):
         return cursor
 
 
-def queue_statement(filters: QueueFilters, after: QueueCursor | None = None):
+def queue_statement(filters: QueueFilters, after: QueueCursor | None = None) -> Select[*tuple[Any, ...]]:
     """One row per claim in the queue, filtered and in queue order (from after ``after``), with the
     number of rows the query matches on every row.
 
@@ -106,39 +108,39 @@ def queue_statement(filters: QueueFilters, after: QueueCursor | None = None):
     so a page of the queue costs the same however long the queue is.
     """
     # Grouped once and joined rather than looked up per annotation (see reviewers_statements).
-    first_submissions = (select(Event.annotation_id, func.min(Event.at).label("at"))
-                         .where(Event.action == "submitted").group_by(Event.annotation_id).subquery())
+    first_submissions = (select(col(Event.annotation_id), func.min(col(Event.at)).label("at"))
+                         .where(col(Event.action) == "submitted").group_by(col(Event.annotation_id)).subquery())
     first_submission = first_submissions.c.at
-    submitted = Annotation.status == SUBMITTED
+    submitted = col(Annotation.status) == SUBMITTED
     submitted_count = func.sum(case((submitted, 1), else_=0))
-    verdict_kinds = func.count(distinct(case((submitted, Annotation.verdict))))
-    waiting_since = type_coerce(func.min(case((submitted, func.coalesce(first_submission, Annotation.created_at)))),
+    verdict_kinds = func.count(distinct(case((submitted, col(Annotation.verdict)))))
+    waiting_since = type_coerce(func.min(case((submitted, func.coalesce(first_submission, col(Annotation.created_at))))),
                                 UTCDateTime())
     rank = case((verdict_kinds > 1, 0), else_=1)
     statement = (
-        select(Span.id, Span.article_id, Article.title, Span.start, Span.quote, waiting_since.label("waiting"),
-               rank.label("rank"), func.count().over().label("total"))
-        .join(Annotation, Annotation.span_id == Span.id)
-        .join(Article, Article.id == Span.article_id)
-        .outerjoin(first_submissions, first_submissions.c.annotation_id == Annotation.id)
+        select_columns(col(Span.id), col(Span.article_id), col(Article.title), col(Span.start), col(Span.quote),
+                       waiting_since.label("waiting"), rank.label("rank"), func.count().over().label("total"))
+        .join(Annotation, col(Annotation.span_id) == col(Span.id))
+        .join(Article, col(Article.id) == col(Span.article_id))
+        .outerjoin(first_submissions, first_submissions.c.annotation_id == col(Annotation.id))
         # NOT EXISTS, not an outer join: PostgreSQL then estimates the unsettled claims right
-        .where(~select(FinalVerdict.id).where(FinalVerdict.span_id == Span.id).exists(),
-               not_deleted(), Annotation.status.in_((SUBMITTED, RETURNED)))
-        .group_by(Span.id, Span.article_id, Article.title, Span.start, Span.quote)
+        .where(~select(col(FinalVerdict.id)).where(col(FinalVerdict.span_id) == col(Span.id)).exists(),
+               not_deleted(), col(Annotation.status).in_((SUBMITTED, RETURNED)))
+        .group_by(col(Span.id), col(Span.article_id), col(Article.title), col(Span.start), col(Span.quote))
         .having(submitted_count > 0)
-        .order_by(rank, waiting_since, Span.id)
+        .order_by(rank, waiting_since, col(Span.id))
     )
     if after is not None:
         statement = statement.having(or_(
             rank > after.rank,
             and_(rank == after.rank, or_(waiting_since > after.waiting_since,
-                                         and_(waiting_since == after.waiting_since, Span.id > after.span_id)))))
+                                         and_(waiting_since == after.waiting_since, col(Span.id) > after.span_id)))))
     if filters.article is not None:
-        statement = statement.where(Span.article_id == filters.article)
+        statement = statement.where(col(Span.article_id) == filters.article)
     if filters.verdict is not None:
-        statement = statement.having(func.sum(case((submitted & (Annotation.verdict == filters.verdict), 1), else_=0)) > 0)
+        statement = statement.having(func.sum(case((submitted & (col(Annotation.verdict) == filters.verdict), 1), else_=0)) > 0)
     if filters.reviewer is not None:
-        statement = statement.having(func.sum(case((submitted & (Annotation.user_id == filters.reviewer), 1), else_=0)) > 0)
+        statement = statement.having(func.sum(case((submitted & (col(Annotation.user_id) == filters.reviewer), 1), else_=0)) > 0)
     if filters.status == "disagreement":
         statement = statement.having(verdict_kinds > 1)
     elif filters.status == "agreed":
@@ -169,10 +171,11 @@ def load_queue(*, session: Session, filters: QueueFilters, after: QueueCursor | 
     ids = list(items)
     for chunk in (ids[i:i + 1000] for i in range(0, len(ids), 1000)):
         judgements = (
-            select(Annotation.span_id, Annotation.user_id, User.display_name, Annotation.verdict, Annotation.status)
-            .join(User, User.id == Annotation.user_id)
-            .where(Annotation.span_id.in_(chunk), not_deleted(), Annotation.status.in_((SUBMITTED, RETURNED)))
-            .order_by(Annotation.span_id, User.display_name, Annotation.user_id)
+            select_columns(col(Annotation.span_id), col(Annotation.user_id), col(User.display_name),
+                           col(Annotation.verdict), col(Annotation.status))
+            .join(User, col(User.id) == col(Annotation.user_id))
+            .where(col(Annotation.span_id).in_(chunk), not_deleted(), col(Annotation.status).in_((SUBMITTED, RETURNED)))
+            .order_by(col(Annotation.span_id), col(User.display_name), col(Annotation.user_id))
         )
         for span_id, user_id, reviewer, verdict, status in sql.rows(session, judgements):
             items[span_id].judgements.append(QueueJudgement(user_id, reviewer, verdict, status))

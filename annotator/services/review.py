@@ -8,9 +8,10 @@ import gc
 from contextlib import contextmanager
 
 from sqlalchemy import BigInteger, case, cast, func, literal
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.db import sql
+from annotator.db.sql import id_col, select_columns
 from annotator.db.models import DRAFT, ORPHANED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span, User
 from annotator.domain.review import AnnotationRow, DashboardData, ReviewerRow
 from annotator.services.spans import not_deleted
@@ -41,21 +42,23 @@ def load_dashboard(*, session: Session) -> DashboardData:
     the reviewers' counts are added up by the database, events and all.
     """
     articles = [(a_id, title) for a_id, title in session.exec(
-        select(Article.id, Article.title).order_by(Article.created_at.desc(), Article.id.desc()))]
+        select(id_col(Article.id), col(Article.title)).order_by(col(Article.created_at).desc(), col(Article.id).desc()))]
     # An orphan's range is in an older text: it gets a place of its own past any text, so that
     # grouping by overlap never merges it with a current claim (64-bit: past PostgreSQL's integer).
-    orphaned = Span.anchor_state == ORPHANED
-    own_place = literal(ORPHAN_OFFSETS, BigInteger) + 2 * cast(Span.id, BigInteger)
+    orphaned = col(Span.anchor_state) == ORPHANED
+    own_place = literal(ORPHAN_OFFSETS, BigInteger) + 2 * cast(col(Span.id), BigInteger)
     statement = (
-        select(Annotation.span_id, Span.article_id, case((orphaned, own_place), else_=cast(Span.start, BigInteger)),
-               case((orphaned, own_place + 1), else_=cast(Span.end, BigInteger)), Annotation.user_id,
-               Annotation.verdict)
-        .join(Span, Span.id == Annotation.span_id)
-        .where(not_deleted(), Annotation.status == SUBMITTED)
+        select_columns(col(Annotation.span_id), col(Span.article_id),
+                       case((orphaned, own_place), else_=cast(col(Span.start), BigInteger)),
+                       case((orphaned, own_place + 1), else_=cast(col(Span.end), BigInteger)), col(Annotation.user_id),
+                       col(Annotation.verdict))
+        .join(Span, col(Span.id) == Annotation.span_id)
+        .where(not_deleted(), col(Annotation.status) == SUBMITTED)
     )
     annotations = list(map(AnnotationRow._make, sql.rows(session, statement).all()))
     finals = {span_id: (article_id, verdict) for span_id, article_id, verdict in sql.rows(session,
-        select(FinalVerdict.span_id, Span.article_id, FinalVerdict.verdict).join(Span, Span.id == FinalVerdict.span_id))}
+        select(col(FinalVerdict.span_id), col(Span.article_id), col(FinalVerdict.verdict))
+        .join(Span, col(Span.id) == FinalVerdict.span_id))}
     reviewers: dict[int, ReviewerRow] = {}
     for statement in reviewers_statements():
         for row in map(ReviewerRow._make, sql.rows(session, statement)):

@@ -16,13 +16,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.db import sql
+from annotator.db.sql import related, select_columns, stored_id
 from annotator.domain import verdicts
 from annotator.domain.anchoring import Target
 from annotator.domain.reanchoring import CHANGED
@@ -41,8 +43,16 @@ class Viewer:
 # Command-line exports see what a lead sees: everything submitted, no drafts.
 OPERATOR = Viewer(id=0, is_lead=True)
 
+# Whoever reads: a signed-in user, or the operator.
+Reader = User | Viewer
 
-def can_see_verdict(viewer: User, *, author_id: int, status: str, blind: bool, settled: bool,
+
+def plain_viewer(viewer: Reader) -> Viewer:
+    """The reader as a plain object (not the request's user proxy), for loops run once per annotation."""
+    return Viewer(stored_id(viewer), viewer.is_lead)
+
+
+def can_see_verdict(viewer: Reader, *, author_id: int, status: str, blind: bool, settled: bool,
                     viewer_submitted: bool) -> bool:
     """Whether ``viewer`` may read an annotation's verdict and content."""
     if author_id == viewer.id:
@@ -52,7 +62,7 @@ def can_see_verdict(viewer: User, *, author_id: int, status: str, blind: bool, s
     return viewer.is_lead or not blind or settled or viewer_submitted
 
 
-def is_listed(viewer: User, *, author_id: int, status: str) -> bool:
+def is_listed(viewer: Reader, *, author_id: int, status: str) -> bool:
     """Whether ``viewer`` may know the annotation exists (leads know of drafts)."""
     return author_id == viewer.id or status != DRAFT or viewer.is_lead
 
@@ -137,23 +147,23 @@ class SpanSummary:
         return SpanRef(self.id, self.start, self.end)
 
 
-def not_deleted():
-    return Annotation.deleted_at.is_(None)
+def not_deleted() -> ColumnElement[bool]:
+    return col(Annotation.deleted_at).is_(None)
 
 
-def placed():
+def placed() -> ColumnElement[bool]:
     """Spans with a place in the latest text (not orphaned by a new version)."""
-    return Span.anchor_state != ORPHANED
+    return col(Span.anchor_state) != ORPHANED
 
 
-def listed_to(viewer: User):
+def listed_to(viewer: Reader):
     """``is_listed`` as SQL: live annotations the viewer may know exist (a reviewer: not others' drafts)."""
     if viewer.is_lead:
         return not_deleted()
-    return not_deleted() & ((Annotation.status != DRAFT) | (Annotation.user_id == viewer.id))
+    return not_deleted() & ((col(Annotation.status) != DRAFT) | (col(Annotation.user_id) == viewer.id))
 
 
-def span_summaries(*, session: Session, article: Article, viewer: User,
+def span_summaries(*, session: Session, article: Article, viewer: Reader,
                    within: tuple[int, int] | None = None) -> list[SpanSummary]:
     """Every span of the article with an annotation the viewer may know of, in text order (one query).
     Orphaned spans are among them (``orphaned``; their range is in an older version).
@@ -161,24 +171,25 @@ def span_summaries(*, session: Session, article: Article, viewer: User,
     ``within`` = (lo, hi) keeps only the placed spans that reach into ``[lo, hi)`` of the latest text.
     """
     statement = (
-        select(Span.id, Span.start, Span.end, Span.quote, FinalVerdict.verdict, Annotation.id, Annotation.verdict,
-               Annotation.status, Annotation.created_at, User.id, User.display_name, func.count(Source.id),
-               Span.anchor_state, Annotation.made_on_version)
-        .join(Annotation, Annotation.span_id == Span.id)
-        .join(User, User.id == Annotation.user_id)
-        .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
-        .outerjoin(Source, (Source.annotation_id == Annotation.id) & Source.removed_at.is_(None))
-        .where(Span.article_id == article.id, not_deleted())
-        .group_by(Span.id, FinalVerdict.id, Annotation.id, User.id)
-        .order_by(Span.start, Span.end, Span.id, User.display_name)
+        select_columns(col(Span.id), col(Span.start), col(Span.end), col(Span.quote), col(FinalVerdict.verdict),
+                       col(Annotation.id), col(Annotation.verdict), col(Annotation.status), col(Annotation.created_at),
+                       col(User.id), col(User.display_name), func.count(col(Source.id)), col(Span.anchor_state),
+                       col(Annotation.made_on_version))
+        .join(Annotation, col(Annotation.span_id) == Span.id)
+        .join(User, col(User.id) == Annotation.user_id)
+        .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
+        .outerjoin(Source, (col(Source.annotation_id) == Annotation.id) & col(Source.removed_at).is_(None))
+        .where(col(Span.article_id) == article.id, not_deleted())
+        .group_by(col(Span.id), col(FinalVerdict.id), col(Annotation.id), col(User.id))
+        .order_by(col(Span.start), col(Span.end), col(Span.id), col(User.display_name))
     )
     if within is not None:
-        statement = statement.where(Span.start < within[1], Span.end > within[0], placed())
-    rows_by_span: dict[int, list] = defaultdict(list)
+        statement = statement.where(col(Span.start) < within[1], col(Span.end) > within[0], placed())
+    rows_by_span: dict[int, list[Any]] = defaultdict(list)
     for row in session.exec(statement):
         rows_by_span[row[0]].append(row)
     # A plain object, not the request's user proxy: this loop runs once per annotation.
-    viewer = Viewer(viewer.id, viewer.is_lead)
+    viewer = plain_viewer(viewer)
     summaries = []
     for span_id, rows in rows_by_span.items():
         _, start, end, quote, final, *_, state, _ = rows[0]
@@ -197,14 +208,14 @@ def span_summaries(*, session: Session, article: Article, viewer: User,
     return summaries
 
 
-def listed_counts(*, session: Session, article: Article, viewer: User) -> tuple[int, int]:
+def listed_counts(*, session: Session, article: Article, viewer: Reader) -> tuple[int, int]:
     """How many claims and annotations the article shows this viewer: the counts of ``span_summaries``
     from a lighter query (no reviewers, no sources), for the counters refreshed after every save."""
-    statement = (select(Annotation.span_id, Annotation.user_id, Annotation.status, FinalVerdict.id)
-                 .join(Span, Span.id == Annotation.span_id)
-                 .outerjoin(FinalVerdict, FinalVerdict.span_id == Span.id)
-                 .where(Span.article_id == article.id, not_deleted(), placed()))
-    viewer = Viewer(viewer.id, viewer.is_lead)
+    statement = (select(col(Annotation.span_id), col(Annotation.user_id), col(Annotation.status), col(FinalVerdict.id))
+                 .join(Span, col(Span.id) == Annotation.span_id)
+                 .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
+                 .where(col(Span.article_id) == article.id, not_deleted(), placed()))
+    viewer = plain_viewer(viewer)
     claims, annotations = set(), 0
     for span_id, user_id, status, final_id in sql.rows(session, statement):
         listed = is_listed(viewer, author_id=user_id, status=status)
@@ -230,16 +241,16 @@ class SpanAnnotations:
     deleted: list[Annotation]  # hidden annotations a lead may restore
 
 
-def span_annotations(*, session: Session, span: Span, viewer: User) -> SpanAnnotations:
+def span_annotations(*, session: Session, span: Span, viewer: Reader) -> SpanAnnotations:
     """The span's annotations with reviewers and sources, split by what the viewer may see (two queries)."""
     statement = (
-        select(Annotation).where(Annotation.span_id == span.id)
-        .options(selectinload(Annotation.user), selectinload(Annotation.sources))
-        .order_by(Annotation.created_at, Annotation.id)
+        select(Annotation).where(col(Annotation.span_id) == span.id)
+        .options(selectinload(related(Annotation.user)), selectinload(related(Annotation.sources)))
+        .order_by(col(Annotation.created_at), col(Annotation.id))
     )
     annotations = list(session.exec(statement))
     live = [a for a in annotations if a.deleted_at is None]
-    settled = is_settled(session, span.id)
+    settled = is_settled(session, stored_id(span))
     viewer_submitted = any(a.user_id == viewer.id and a.status != DRAFT for a in live)
     blind = span.article.blind_review
     visible, hidden, drafts = [], 0, 0
@@ -254,14 +265,14 @@ def span_annotations(*, session: Session, span: Span, viewer: User) -> SpanAnnot
     return SpanAnnotations(visible, hidden, drafts, deleted)
 
 
-def overlapping_spans(*, session: Session, span: Span, viewer: User) -> list[Span]:
+def overlapping_spans(*, session: Session, span: Span, viewer: Reader) -> list[Span]:
     """Other spans of the same article that share text with ``span`` and that the viewer knows of."""
-    known = select(Annotation.span_id).where(listed_to(viewer))
+    known = select(col(Annotation.span_id)).where(listed_to(viewer))
     statement = (
         select(Span)
-        .where(Span.article_id == span.article_id, Span.id != span.id, placed(),
-               Span.start < span.end, Span.end > span.start, Span.id.in_(known))
-        .order_by(Span.start, Span.end)
+        .where(col(Span.article_id) == span.article_id, col(Span.id) != span.id, placed(),
+               col(Span.start) < span.end, col(Span.end) > span.start, col(Span.id).in_(known))
+        .order_by(col(Span.start), col(Span.end))
     )
     return list(session.exec(statement))
 
@@ -269,59 +280,63 @@ def overlapping_spans(*, session: Session, span: Span, viewer: User) -> list[Spa
 def find_span(*, session: Session, article_id: int, start: int, end: int) -> Span | None:
     """The placed span on exactly this range of the latest text."""
     return session.exec(
-        select(Span).where(Span.article_id == article_id, Span.start == start, Span.end == end, placed())
+        select(Span).where(col(Span.article_id) == article_id, col(Span.start) == start, col(Span.end) == end, placed())
     ).first()
 
 
 def final_verdict_of(session: Session, span_id: int) -> FinalVerdict | None:
     """The span's final verdict, if a lead has settled it."""
-    return session.exec(select(FinalVerdict).where(FinalVerdict.span_id == span_id)).first()
+    return session.exec(select(FinalVerdict).where(col(FinalVerdict.span_id) == span_id)).first()
 
 
 def is_settled(session: Session, span_id: int) -> bool:
-    return session.exec(select(FinalVerdict.id).where(FinalVerdict.span_id == span_id)).first() is not None
+    return session.exec(select(col(FinalVerdict.id)).where(col(FinalVerdict.span_id) == span_id)).first() is not None
 
 
-def knows_span(*, session: Session, span: Span, viewer: User) -> bool:
+def knows_span(*, session: Session, span: Span, viewer: Reader) -> bool:
     """Whether the viewer may know the span exists: it has an annotation listed for them, or a ruling.
 
     Otherwise its address must not reveal which words another reviewer is drafting on.
     """
     if viewer.is_lead:
         return True
-    listed = select(Annotation.id).where(Annotation.span_id == span.id, listed_to(viewer))
-    return session.exec(listed).first() is not None or is_settled(session, span.id)
+    listed = select(col(Annotation.id)).where(col(Annotation.span_id) == span.id, listed_to(viewer))
+    return session.exec(listed).first() is not None or is_settled(session, stored_id(span))
 
 
-def known_span_ids(*, session: Session, article: Article, viewer: User) -> set[int] | None:
+def known_span_ids(*, session: Session, article: Article, viewer: Reader) -> set[int] | None:
     """The article's spans the viewer may know of (see ``knows_span``); None for a lead: all of them."""
     if viewer.is_lead:
         return None
-    listed = (select(Annotation.span_id).join(Span, Span.id == Annotation.span_id)
-              .where(Span.article_id == article.id, listed_to(viewer)))
-    ruled = select(FinalVerdict.span_id).join(Span, Span.id == FinalVerdict.span_id).where(Span.article_id == article.id)
+    listed = (select(col(Annotation.span_id)).join(Span, col(Span.id) == Annotation.span_id)
+              .where(col(Span.article_id) == article.id, listed_to(viewer)))
+    ruled = (select(col(FinalVerdict.span_id)).join(Span, col(Span.id) == FinalVerdict.span_id)
+             .where(col(Span.article_id) == article.id))
     return {row[0] for row in session.execute(listed.union(ruled))}
 
 
-def known_orphans(*, session: Session, article: Article, viewer: User) -> list[Span]:
+def known_orphans(*, session: Session, article: Article, viewer: Reader) -> list[Span]:
     """The article's orphaned spans that the viewer may know of, in their old text order (one query)."""
-    statement = select(Span).where(Span.article_id == article.id, ~placed()).order_by(Span.start, Span.id)
+    statement = (select(Span).where(col(Span.article_id) == article.id, ~placed())
+                 .order_by(col(Span.start), col(Span.id)))
+    ruled = select(col(FinalVerdict.span_id))
     if viewer.is_lead:  # every orphan with something on it (a claim retired by a re-attachment has nothing)
-        statement = statement.where(Span.id.in_(select(Annotation.span_id).where(not_deleted()))
-                                    | Span.id.in_(select(FinalVerdict.span_id)))
+        statement = statement.where(col(Span.id).in_(select(col(Annotation.span_id)).where(not_deleted()))
+                                    | col(Span.id).in_(ruled))
     else:
-        listed = select(Annotation.span_id).where(listed_to(viewer))
-        statement = statement.where(Span.id.in_(listed) | Span.id.in_(select(FinalVerdict.span_id)))
+        listed = select(col(Annotation.span_id)).where(listed_to(viewer))
+        statement = statement.where(col(Span.id).in_(listed) | col(Span.id).in_(ruled))
     return list(session.exec(statement))
 
 
-def may_read(*, session: Session, annotation: Annotation, viewer: User) -> bool:
+def may_read(*, session: Session, annotation: Annotation, viewer: Reader) -> bool:
     """Whether ``viewer`` may read this one annotation (its verdict, note and sources), as every view decides."""
     if annotation.user_id == viewer.id:
         return True
     viewer_submitted = session.exec(
-        select(Annotation.id).where(Annotation.span_id == annotation.span_id, Annotation.user_id == viewer.id,
-                                    Annotation.status != DRAFT, not_deleted())).first() is not None
+        select(col(Annotation.id)).where(col(Annotation.span_id) == annotation.span_id,
+                                         col(Annotation.user_id) == viewer.id, col(Annotation.status) != DRAFT,
+                                         not_deleted())).first() is not None
     return can_see_verdict(viewer, author_id=annotation.user_id, status=annotation.status,
                            blind=annotation.span.article.blind_review,
                            settled=is_settled(session, annotation.span_id), viewer_submitted=viewer_submitted)
@@ -331,10 +346,10 @@ def own_annotation(*, session: Session, span: Span | None, user: User, include_d
     """This user's annotation on the span, if any."""
     if span is None or span.id is None:
         return None
-    statement = select(Annotation).where(Annotation.span_id == span.id, Annotation.user_id == user.id)
+    statement = select(Annotation).where(col(Annotation.span_id) == span.id, col(Annotation.user_id) == user.id)
     if not include_deleted:
         statement = statement.where(not_deleted())
-    return session.exec(statement.options(selectinload(Annotation.sources))).first()
+    return session.exec(statement.options(selectinload(related(Annotation.sources)))).first()
 
 
 def get_or_create_span(*, session: Session, article: Article, target: Target) -> Span:
@@ -343,16 +358,17 @@ def get_or_create_span(*, session: Session, article: Article, target: Target) ->
     Two reviewers saving the same new span at once race on the unique
     constraint; the loser reads the winner's row.
     """
-    span = find_span(session=session, article_id=article.id, start=target.start, end=target.end)
+    article_id = stored_id(article)
+    span = find_span(session=session, article_id=article_id, start=target.start, end=target.end)
     if span is not None:
         return span
-    span = Span(article_id=article.id, start=target.start, end=target.end, quote=target.quote,
+    span = Span(article_id=article_id, start=target.start, end=target.end, quote=target.quote,
                 prefix=target.prefix, suffix=target.suffix, anchored_version=article.current_version)
     try:
         with session.begin_nested():
             session.add(span)
     except IntegrityError:
-        span = find_span(session=session, article_id=article.id, start=target.start, end=target.end)
+        span = find_span(session=session, article_id=article_id, start=target.start, end=target.end)
         if span is None:
             raise
     return span

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask import Blueprint, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from wtforms import Form, SelectField
 
 from annotator.db.models import DRAFT, RETURNED, Annotation, Article, User, utcnow
@@ -42,18 +42,21 @@ def filter_form(*, session: Session, args) -> tuple[QueueFilterForm, QueueFilter
     """The filter form bound to the query string, and the filters it selects (unknown values mean "any")."""
     form = QueueFilterForm(args)
     article_choices = [(str(i), title) for i, title in session.exec(
-        select(Article.id, Article.title).order_by(Article.title, Article.id))]
+        select(col(Article.id), col(Article.title)).order_by(col(Article.title), col(Article.id)))]
     reviewer_choices = [(str(i), name) for i, name in session.exec(
-        select(User.id, User.display_name)
-        .where(User.id.in_(select(Annotation.user_id).where(Annotation.status != DRAFT, not_deleted())))
-        .order_by(User.display_name, User.id))]
-    form.article.choices = [("", "Any article"), *article_choices]
-    form.verdict.choices = [("", "Any verdict"), *verdicts.choices()]
-    form.reviewer.choices = [("", "Any reviewer"), *reviewer_choices]
-    form.status.choices = [("", "Any status"), *QUEUE_STATUSES.items()]
-    for f in form:
-        if f.data not in {value for value, _ in f.choices}:
-            f.data = ""
+        select(col(User.id), col(User.display_name))
+        .where(col(User.id).in_(select(col(Annotation.user_id)).where(col(Annotation.status) != DRAFT, not_deleted())))
+        .order_by(col(User.display_name), col(User.id)))]
+    every_choice: list[tuple[SelectField, list[tuple[str, str]]]] = [
+        (form.article, [("", "Any article"), *article_choices]),
+        (form.verdict, [("", "Any verdict"), *verdicts.choices()]),
+        (form.reviewer, [("", "Any reviewer"), *reviewer_choices]),
+        (form.status, [("", "Any status"), *QUEUE_STATUSES.items()]),
+    ]
+    for field, choices in every_choice:
+        field.choices = choices
+        if field.data not in {value for value, _ in choices}:
+            field.data = ""
     return form, QueueFilters(
         article=int(form.article.data) if form.article.data else None,
         verdict=form.verdict.data or None,

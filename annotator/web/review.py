@@ -61,6 +61,7 @@ def articles_csv_rows(board: Dashboard) -> list[list]:
     rows = []
     for a in [*board.articles, board.total]:
         report = a.agreement
+        assert report is not None  # every article's figures and the total carry their agreement (article_figures)
         rows.append([
             a.id if a.id is not None else "", a.title, a.annotated, a.settled, a.awaiting, a.disputed,
             report.claims, report.claims_compared, rounded(report.full_agreement_share), rounded(report.alpha),
