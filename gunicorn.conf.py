@@ -1,4 +1,5 @@
 """gunicorn settings for `make serve`: workers and address from the environment."""
+
 import multiprocessing
 import os
 

@@ -60,13 +60,48 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.login_view = "auth.login"
 
-    from annotator.web import (annotations, articles, auth, checks, exports, health, imports, live, queue, report, review,
-                               search, suggestions, summary, tokens, versions, work)
+    from annotator.web import (
+        annotations,
+        articles,
+        auth,
+        checks,
+        exports,
+        health,
+        imports,
+        live,
+        queue,
+        report,
+        review,
+        search,
+        suggestions,
+        summary,
+        tokens,
+        versions,
+        work,
+    )
     from annotator.api import views as api
     from annotator import cli
 
-    for module in (auth, articles, annotations, checks, summary, review, queue, work, search, exports, imports, versions,
-                   health, tokens, suggestions, api, live, report):
+    for module in (
+        auth,
+        articles,
+        annotations,
+        checks,
+        summary,
+        review,
+        queue,
+        work,
+        search,
+        exports,
+        imports,
+        versions,
+        health,
+        tokens,
+        suggestions,
+        api,
+        live,
+        report,
+    ):
         app.register_blueprint(module.bp)
     cli.register(app)
 
@@ -176,8 +211,9 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         if app.config["HSTS_SECONDS"]:
-            response.headers.setdefault("Strict-Transport-Security",
-                                        f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
+            response.headers.setdefault(
+                "Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains"
+            )
         response.vary.add("HX-Request")
         started = g.get("request_started")
         duration_ms = (time.perf_counter() - started) * 1000 if started is not None else None
@@ -188,8 +224,15 @@ def _register_request_hooks(app: Flask) -> None:
             response.headers.setdefault("Cache-Control", "private, no-store")
         if duration_ms is not None:
             # One line per request; the path only (a query string may hold quoted article text).
-            request_log.info("method=%s path=%s status=%s duration_ms=%.1f user=%s address=%s", request.method,
-                             request.path, response.status_code, duration_ms, user_id, request.remote_addr or "-")
+            request_log.info(
+                "method=%s path=%s status=%s duration_ms=%.1f user=%s address=%s",
+                request.method,
+                request.path,
+                response.status_code,
+                duration_ms,
+                user_id,
+                request.remote_addr or "-",
+            )
         return response
 
 
@@ -225,8 +268,12 @@ def _register_error_handlers(app: Flask) -> None:
 
         if api.is_api_request():
             return api.error_problem(status, error)  # errors no API view handled: unknown path, 405, 413, 500
-        if message is None and error is not None and status != 429 \
-                and getattr(error, "description", None) != type(error).description:
+        if (
+            message is None
+            and error is not None
+            and status != 429
+            and getattr(error, "description", None) != type(error).description
+        ):
             message = error.description  # a view's own explanation, e.g. abort(403, "…")
         title, default_message = messages.get(status, ("Error", "The request failed."))
         context = {"title": title, "message": message or default_message, "status": status}

@@ -3,6 +3,7 @@
 Nothing else in the app reads ``os.environ``: tests pass overrides straight
 into ``create_app``.
 """
+
 from __future__ import annotations
 
 import os
@@ -48,9 +49,7 @@ def _proxy_hops() -> int:
 def from_environment(instance_path: Path, overrides: dict | None = None) -> dict:
     """The app's configuration as read from the environment, then ``overrides``."""
     overrides = overrides or {}
-    database_url = os.environ.get("ANNOTATOR_DATABASE_URL") or (
-        f"sqlite:///{instance_path / 'annotator.sqlite3'}"
-    )
+    database_url = os.environ.get("ANNOTATOR_DATABASE_URL") or (f"sqlite:///{instance_path / 'annotator.sqlite3'}")
     secure = os.environ.get("ANNOTATOR_SECURE_COOKIES") == "1"
     settings = {
         "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_path),
@@ -81,8 +80,9 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "RATELIMIT_HEADERS_ENABLED": False,
         # Importing articles from the web: hosts exempt from the public-address check (comma-separated;
         # e.g. an intranet CMS), the time allowed for a whole fetch, and the largest page taken.
-        "FETCH_ALLOWED_HOSTS": frozenset(h.strip().lower() for h in
-                                         os.environ.get("ANNOTATOR_FETCH_ALLOWED_HOSTS", "").split(",") if h.strip()),
+        "FETCH_ALLOWED_HOSTS": frozenset(
+            h.strip().lower() for h in os.environ.get("ANNOTATOR_FETCH_ALLOWED_HOSTS", "").split(",") if h.strip()
+        ),
         "FETCH_TIMEOUT": float(os.environ.get("ANNOTATOR_FETCH_TIMEOUT", "10") or 10),
         "FETCH_MAX_BYTES": int(os.environ.get("ANNOTATOR_FETCH_MAX_BYTES", str(5 * 1024 * 1024))),
         # The most items (annotations, or ClaimReviews) one upload in the browser may hold; larger files

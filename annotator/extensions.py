@@ -1,5 +1,6 @@
 """The app's extensions, created unbound here and bound by ``create_app``: CSRF, sign-in, htmx, the
 sign-in limiter, and the database (an engine per app, a session per request)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -6,6 +6,7 @@ SQLite database, adds overlapping spans judged by 5 reviewers, and prints the me
 server time (the app's own Server-Timing), the client-side time, the SQL statement
 count and the number of highlight segments per size.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,7 @@ def measure(size: int) -> tuple[float, float, int, int]:
         client = signed_in_client(app, users[0].username)
 
         statements: list[str] = []
-        event.listen(app.extensions["engine"], "before_cursor_execute",
-                     lambda *args: statements.append(args[2]))
+        event.listen(app.extensions["engine"], "before_cursor_execute", lambda *args: statements.append(args[2]))
         server_ms, wall_ms = [], []
         for run in range(RUNS + 1):
             statements.clear()
@@ -53,8 +53,10 @@ def measure(size: int) -> tuple[float, float, int, int]:
 
 
 def main() -> None:
-    print(f"Article page render, SQLite, Python {platform.python_version()}, {os.cpu_count()} cores, "
-          f"median of {RUNS} runs; targets: 1,000 < 50 ms, 10,000 < 300 ms, queries constant")
+    print(
+        f"Article page render, SQLite, Python {platform.python_version()}, {os.cpu_count()} cores, "
+        f"median of {RUNS} runs; targets: 1,000 < 50 ms, 10,000 < 300 ms, queries constant"
+    )
     print(f"{'annotations':>12} {'server ms':>10} {'client ms':>10} {'queries':>8} {'<mark>s':>8}")
     for size in SIZES:
         server, wall, queries, marks = measure(size)

@@ -12,6 +12,7 @@ Run under gunicorn as the benchmark does (same settings as the app):
 or alone: ``ANNOTATOR_DATABASE_URL=... .venv/bin/python bench/ceiling.py`` (Flask's server, port 5001).
 The database must hold the app's schema (``flask --app app load-demo``).
 """
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,10 @@ SQLITE = engine.dialect.name == "sqlite"
 MAX_SOURCES = 20
 
 # Ranges are unique among spans that are not orphaned (a partial index): the conflict target says so.
-FIND_SPAN = text('SELECT id FROM spans WHERE article_id = :article AND start = :start AND "end" = :end '
-                 "AND anchor_state != 'orphaned'")
+FIND_SPAN = text(
+    'SELECT id FROM spans WHERE article_id = :article AND start = :start AND "end" = :end '
+    "AND anchor_state != 'orphaned'"
+)
 INSERT_SPAN = text(
     'INSERT INTO spans (article_id, start, "end", quote, prefix, suffix, created_at) '
     "VALUES (:article, :start, :end, :quote, :prefix, :suffix, :now) "
@@ -45,13 +48,18 @@ INSERT_ANNOTATION = text(
     "INSERT INTO annotations (span_id, user_id, verdict, note, status, return_note, version, created_at, updated_at) "
     "VALUES (:span, :user, :verdict, :note, :status, '', 1, :now, :now) RETURNING id"
 ).bindparams(bindparam("now", type_=UTCDateTime()))
-INSERT_SOURCE = text("INSERT INTO sources (annotation_id, position, url, title, excerpt) "
-                     "VALUES (:annotation, :position, :url, :title, :excerpt)")
+INSERT_SOURCE = text(
+    "INSERT INTO sources (annotation_id, position, url, title, excerpt) "
+    "VALUES (:annotation, :position, :url, :title, :excerpt)"
+)
 INSERT_EVENT = text(
     'INSERT INTO events (span_id, annotation_id, user_id, action, "at", "before", "after") '
     "VALUES (:span, :annotation, :user, :action, :now, :before, :after)"
-).bindparams(bindparam("now", type_=UTCDateTime()), bindparam("before", type_=JSON(none_as_null=True)),
-             bindparam("after", type_=JSON()))
+).bindparams(
+    bindparam("now", type_=UTCDateTime()),
+    bindparam("before", type_=JSON(none_as_null=True)),
+    bindparam("after", type_=JSON()),
+)
 
 
 def form_sources() -> list[dict]:
@@ -75,26 +83,46 @@ def save(article_id: int):
     with engine.connect() as connection:
         if SQLITE:
             connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock up front, as the app's begin_write
-        span_id = connection.execute(INSERT_SPAN, {
-            "article": article_id, "start": start, "end": end, "quote": form["quote"],
-            "prefix": form.get("prefix", ""), "suffix": form.get("suffix", ""), "now": now}).scalar()
+        span_id = connection.execute(
+            INSERT_SPAN,
+            {
+                "article": article_id,
+                "start": start,
+                "end": end,
+                "quote": form["quote"],
+                "prefix": form.get("prefix", ""),
+                "suffix": form.get("suffix", ""),
+                "now": now,
+            },
+        ).scalar()
         if span_id is None:  # the span exists: reuse it
             span_id = connection.execute(FIND_SPAN, {"article": article_id, "start": start, "end": end}).scalar()
         try:
-            annotation_id = connection.execute(INSERT_ANNOTATION, {
-                "span": span_id, "user": user_id, "verdict": form["verdict"], "note": snapshot["note"],
-                "status": "submitted" if submit else "draft", "now": now}).scalar()
+            annotation_id = connection.execute(
+                INSERT_ANNOTATION,
+                {
+                    "span": span_id,
+                    "user": user_id,
+                    "verdict": form["verdict"],
+                    "note": snapshot["note"],
+                    "status": "submitted" if submit else "draft",
+                    "now": now,
+                },
+            ).scalar()
         except IntegrityError:
             connection.rollback()
             return Response("this reviewer has an annotation on this span already", 409, mimetype="text/plain")
         if sources:
-            connection.execute(INSERT_SOURCE, [{"annotation": annotation_id, "position": i, **row}
-                                               for i, row in enumerate(sources)])
+            connection.execute(
+                INSERT_SOURCE, [{"annotation": annotation_id, "position": i, **row} for i, row in enumerate(sources)]
+            )
         event = {"span": span_id, "annotation": annotation_id, "user": user_id, "now": now}
         connection.execute(INSERT_EVENT, event | {"action": "created", "before": None, "after": snapshot})
         if submit:
-            connection.execute(INSERT_EVENT, event | {"action": "submitted", "before": snapshot,
-                                                      "after": snapshot | {"status": "submitted"}})
+            connection.execute(
+                INSERT_EVENT,
+                event | {"action": "submitted", "before": snapshot, "after": snapshot | {"status": "submitted"}},
+            )
         connection.commit()
     return Response(f"saved annotation {annotation_id}", 200, mimetype="text/plain")
 

@@ -7,6 +7,7 @@ Fills ``--articles`` articles of the demo text's paragraphs (30 % of their claim
 the demo claim as a reviewer (htmx fragment; server time from ``Server-Timing``): median, 95th
 percentile, SQL statements, matches shown. Target: under 100 ms (it loads after the panel).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,8 +20,18 @@ import time
 
 from sqlalchemy import event, insert
 
-from data import (Mix, add_article, add_database_option, analyze, bench_app, database_url, long_text, populate,
-                  reviewers, signed_in_client)
+from data import (
+    Mix,
+    add_article,
+    add_database_option,
+    analyze,
+    bench_app,
+    database_url,
+    long_text,
+    populate,
+    reviewers,
+    signed_in_client,
+)
 
 from annotator.extensions import db  # noqa: E402  (data puts the project on the path)
 from annotator.domain.anchoring import resolve_target  # noqa: E402
@@ -30,8 +41,18 @@ from annotator.services import annotations as annotation_service
 
 TARGET_MS = 100
 CLAIM = "more than 600,000 Russian soldiers have been killed or wounded"
-TOPICS = ("grain exports", "energy prices", "drone strikes", "sanctions", "refugee numbers", "aid packages",
-          "election polls", "inflation", "troop deployments", "peace talks")
+TOPICS = (
+    "grain exports",
+    "energy prices",
+    "drone strikes",
+    "sanctions",
+    "refugee numbers",
+    "aid packages",
+    "election polls",
+    "inflation",
+    "troop deployments",
+    "peace talks",
+)
 
 
 def fill(app, articles: int, external: int) -> int:
@@ -45,20 +66,39 @@ def fill(app, articles: int, external: int) -> int:
         article_id, canonical = add_article(app, f"Article {n:03d}", text)
         populate(app, article_id, canonical, 200, rng.sample(users, 4), rng, Mix(settled=0.3), lead_id=lead_id)
     now = utcnow()
-    rows = [{"url": f"https://checks.example/{i}", "publisher": f"Desk {i % 40}", "rating": "False",
-             "claim_reviewed": (f"Over 600,000 Russian troops killed or wounded, report {i} says" if i % 100 == 0
-                                else f"Claim {i} about {rng.choice(TOPICS)} in {rng.choice(TOPICS)}"),
-             "claim_author": "", "appearance_url": "", "imported_at": now, "updated_at": now}
-            for i in range(external)]
+    rows = [
+        {
+            "url": f"https://checks.example/{i}",
+            "publisher": f"Desk {i % 40}",
+            "rating": "False",
+            "claim_reviewed": (
+                f"Over 600,000 Russian troops killed or wounded, report {i} says"
+                if i % 100 == 0
+                else f"Claim {i} about {rng.choice(TOPICS)} in {rng.choice(TOPICS)}"
+            ),
+            "claim_author": "",
+            "appearance_url": "",
+            "imported_at": now,
+            "updated_at": now,
+        }
+        for i in range(external)
+    ]
     with app.app_context():
         session = db.session()
         for i in range(0, len(rows), 5000):
-            session.execute(insert(ExternalCheck), rows[i:i + 5000])
+            session.execute(insert(ExternalCheck), rows[i : i + 5000])
         session.commit()
         demo = session.get(Article, 1)
-        annotation = annotation_service.save_annotation(session=session, user=users[0], article=demo,
-                                           target=resolve_target(demo.text, start=None, end=None, quote=CLAIM),
-                                           verdict="mostly-true", note="", sources=[], submit=True)
+        annotation = annotation_service.save_annotation(
+            session=session,
+            user=users[0],
+            article=demo,
+            target=resolve_target(demo.text, start=None, end=None, quote=CLAIM),
+            verdict="mostly-true",
+            note="",
+            sources=[],
+            submit=True,
+        )
         return annotation.span_id
 
 
@@ -91,13 +131,18 @@ def main() -> None:
         with app.app_context():
             from sqlalchemy import func, select
             from annotator.db.models import FinalVerdict
+
             settled = db.session().execute(select(func.count()).select_from(FinalVerdict)).scalar_one()
         p95 = sorted(server)[min(len(server) - 1, round(0.95 * (len(server) - 1)))]
-        print(f"Checked before, {database}: {settled:,} settled claims in {args.articles} articles, "
-              f"{args.external:,} external checks (filled in {time.perf_counter() - started:.1f} s), "
-              f"Python {platform.python_version()}, {os.cpu_count()} cores, {args.runs} runs")
-        print(f"median {statistics.median(server):.1f} ms, p95 {p95:.1f} ms, {len(statements)} queries, "
-              f"{body.count('<li>')} matches shown; {'within' if p95 < TARGET_MS else 'OVER'} the {TARGET_MS} ms target")
+        print(
+            f"Checked before, {database}: {settled:,} settled claims in {args.articles} articles, "
+            f"{args.external:,} external checks (filled in {time.perf_counter() - started:.1f} s), "
+            f"Python {platform.python_version()}, {os.cpu_count()} cores, {args.runs} runs"
+        )
+        print(
+            f"median {statistics.median(server):.1f} ms, p95 {p95:.1f} ms, {len(statements)} queries, "
+            f"{body.count('<li>')} matches shown; {'within' if p95 < TARGET_MS else 'OVER'} the {TARGET_MS} ms target"
+        )
         engine.dispose()
 
 

@@ -15,6 +15,7 @@ Prints one row per round (saves acknowledged, requests cut by the kill, acknowle
 half-written saves, integrity, foreign keys, save after restart) and the totals. Exit status 1 on
 any failure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,18 +51,29 @@ def save(client: live.Client, username: str, article_id: int, article_text: str,
     """One browser save; the Saved record when acknowledged, else the response."""
     verdict, note, sources = save_content(username, n)
     target = live.target_of(article_text, *span)
-    fields = [("csrf_token", client.csrf), *target.items(), ("verdict", verdict), ("note", note),
-              *live.source_fields(sources).items(), ("action", "submit")]
+    fields = [
+        ("csrf_token", client.csrf),
+        *target.items(),
+        ("verdict", verdict),
+        ("note", note),
+        *live.source_fields(sources).items(),
+        ("action", "submit"),
+    ]
     response = client.hx_post(f"/articles/{article_id}/annotations", fields)
     annotation_id = live.own_annotation_id(response.body) if 200 <= response.status < 300 else None
     if annotation_id is None:
         return response
-    return live.Saved(annotation_id, username, target["start"], target["end"], target["quote"], verdict, note,
-                      sources)
+    return live.Saved(annotation_id, username, target["start"], target["end"], target["quote"], verdict, note, sources)
 
 
-def load_then_kill(server: live.Server, setup: live.Setup, feed: live.SpanFeed, clients: int,
-                   kill_after: float, acknowledged: dict[int, live.Saved]) -> Round:
+def load_then_kill(
+    server: live.Server,
+    setup: live.Setup,
+    feed: live.SpanFeed,
+    clients: int,
+    kill_after: float,
+    acknowledged: dict[int, live.Saved],
+) -> Round:
     """``clients`` reviewers saving until the whole gunicorn process group is SIGKILLed."""
     result, lock, stop = Round(), threading.Lock(), threading.Event()
     article_id = setup.articles[0]
@@ -107,21 +119,27 @@ def sqlite_checks(url: str) -> dict[str, str]:
         foreign = connection.execute("PRAGMA foreign_key_check").fetchall()
     finally:
         connection.close()
-    return {"integrity": "ok" if integrity == [("ok",)] else repr(integrity[:5]),
-            "foreign keys": "ok" if not foreign else f"{len(foreign)} violation(s): {foreign[:5]}"}
+    return {
+        "integrity": "ok" if integrity == [("ok",)] else repr(integrity[:5]),
+        "foreign keys": "ok" if not foreign else f"{len(foreign)} violation(s): {foreign[:5]}",
+    }
 
 
 def half_saves(connection) -> list[int]:
     """Annotations without their sources or history: a save that was stored in part."""
-    rows = connection.execute(sql(
-        "SELECT a.id, (SELECT count(*) FROM sources s WHERE s.annotation_id = a.id) AS sources, "
-        "(SELECT count(*) FROM events e WHERE e.annotation_id = a.id AND e.action IN ('created', 'submitted')) "
-        "AS events FROM annotations a"))
+    rows = connection.execute(
+        sql(
+            "SELECT a.id, (SELECT count(*) FROM sources s WHERE s.annotation_id = a.id) AS sources, "
+            "(SELECT count(*) FROM events e WHERE e.annotation_id = a.id AND e.action IN ('created', 'submitted')) "
+            "AS events FROM annotations a"
+        )
+    )
     return [r.id for r in rows if r.sources != SOURCES_PER_SAVE or r.events != 2]
 
 
-def save_after_restart(server: live.Server, setup: live.Setup, feed: live.SpanFeed,
-                       acknowledged: dict[int, live.Saved]) -> str:
+def save_after_restart(
+    server: live.Server, setup: live.Setup, feed: live.SpanFeed, acknowledged: dict[int, live.Saved]
+) -> str:
     """The restarted app takes a new save ("ok"), or what went wrong."""
     client, name, article_id = live.Client(server.base), setup.reviewers[0], setup.articles[0]
     if not client.sign_in(name) or client.open_page(f"/articles/{article_id}").status != 200:
@@ -136,8 +154,15 @@ def save_after_restart(server: live.Server, setup: live.Setup, feed: live.SpanFe
     return "ok"
 
 
-def check_round(url: str, kind: str, server: live.Server, setup: live.Setup, feed: live.SpanFeed,
-                acknowledged: dict[int, live.Saved], result: Round) -> list[str]:
+def check_round(
+    url: str,
+    kind: str,
+    server: live.Server,
+    setup: live.Setup,
+    feed: live.SpanFeed,
+    acknowledged: dict[int, live.Saved],
+    result: Round,
+) -> list[str]:
     """After the restart: the file, every acknowledged save so far, no half saves, and a new save."""
     failures = [f"answer before the kill: {line}" for line in result.other]
     checks = sqlite_checks(url) if kind == "sqlite" else {"integrity": "n/a", "foreign keys": "n/a"}
@@ -159,10 +184,14 @@ def run(kind: str, args) -> bool:
     with live.database(kind) as url, tempfile.TemporaryDirectory(prefix="annotator-bench-logs-") as logs:
         setup = live.prepare(url, reviewers=args.clients)
         feed, acknowledged, failures = live.SpanFeed(setup.text), {}, []
-        print(f"crash safety on {kind}: {args.rounds} rounds, {args.clients} clients, {args.workers} workers, "
-              "SIGKILL to gunicorn's process group 1-3 s into the saves")
-        print(f"{'round':>5}{'acked':>7}{'cut':>5}{'found':>11}{'partial':>9}{'integrity':>11}"
-              f"{'fkeys':>7}{'save after':>12}")
+        print(
+            f"crash safety on {kind}: {args.rounds} rounds, {args.clients} clients, {args.workers} workers, "
+            "SIGKILL to gunicorn's process group 1-3 s into the saves"
+        )
+        print(
+            f"{'round':>5}{'acked':>7}{'cut':>5}{'found':>11}{'partial':>9}{'integrity':>11}"
+            f"{'fkeys':>7}{'save after':>12}"
+        )
         server = live.Server(url, workers=args.workers, log_dir=logs).start()
         try:
             for number in range(1, args.rounds + 1):
@@ -171,12 +200,17 @@ def run(kind: str, args) -> bool:
                 round_failures = check_round(url, kind, server, setup, feed, acknowledged, result)
                 failures += [f"round {number}: {f}" for f in round_failures]
                 c = result.checks
-                print(f"{number:>5}{result.acknowledged:>7}{result.cut:>5}{c['found']:>11}{c['partial']:>9}"
-                      f"{c['integrity']:>11}{c['foreign keys']:>7}{c['save after']:>12}", flush=True)
+                print(
+                    f"{number:>5}{result.acknowledged:>7}{result.cut:>5}{c['found']:>11}{c['partial']:>9}"
+                    f"{c['integrity']:>11}{c['foreign keys']:>7}{c['save after']:>12}",
+                    flush=True,
+                )
         finally:
             server.stop()
-    print(f"{kind}: {len(acknowledged)} saves acknowledged over {args.rounds} rounds; "
-          f"{'all found, nothing half-written' if not failures else f'{len(failures)} failure(s)'}")
+    print(
+        f"{kind}: {len(acknowledged)} saves acknowledged over {args.rounds} rounds; "
+        f"{'all found, nothing half-written' if not failures else f'{len(failures)} failure(s)'}"
+    )
     for failure in failures[:20]:
         print(f"  {failure}")
     return not failures

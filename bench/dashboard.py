@@ -7,6 +7,7 @@ Run: ``.venv/bin/python bench/dashboard.py`` (SQLite in a temporary file), or on
 page, then the query plan of every statement the pages run (EXPLAIN QUERY PLAN on
 SQLite, EXPLAIN on PostgreSQL), so that a full scan shows. Target: under 300 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,8 +20,18 @@ import time
 
 from sqlalchemy import event
 
-from data import (Mix, add_article, add_database_option, analyze, bench_app, database_url, long_text, populate,
-                  reviewers, signed_in_client)
+from data import (
+    Mix,
+    add_article,
+    add_database_option,
+    analyze,
+    bench_app,
+    database_url,
+    long_text,
+    populate,
+    reviewers,
+    signed_in_client,
+)
 
 from annotator.extensions import db  # noqa: E402  (data puts the project on the path)
 from annotator.services.users import find_user  # noqa: E402
@@ -61,12 +72,16 @@ def main() -> None:
         analyze(app)
         engine = app.extensions["engine"]
         database = "PostgreSQL" if args.postgres else "SQLite"
-        print(f"Lead pages, {database}, {args.articles} articles, {args.annotations:,} annotations "
-              f"(filled in {time.perf_counter() - started:.1f} s), Python {platform.python_version()}, "
-              f"{os.cpu_count()} cores, median of {RUNS} runs; target < 300 ms")
+        print(
+            f"Lead pages, {database}, {args.articles} articles, {args.annotations:,} annotations "
+            f"(filled in {time.perf_counter() - started:.1f} s), Python {platform.python_version()}, "
+            f"{os.cpu_count()} cores, median of {RUNS} runs; target < 300 ms"
+        )
         client = signed_in_client(app, "lead")
         statements: list[tuple[str, object]] = []
-        event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, params, *_: statements.append((sql, params)))
+        event.listen(
+            engine, "before_cursor_execute", lambda _c, _cur, sql, params, *_: statements.append((sql, params))
+        )
         print(f"{'page':<36} {'server ms':>10} {'client ms':>10} {'queries':>8} {'KB':>7}")
         plans: dict[str, tuple[str, object]] = {}
         for path in PAGES:
@@ -83,8 +98,10 @@ def main() -> None:
                     wall.append(elapsed)
             for sql, params in statements:
                 plans.setdefault(" ".join(sql.split()), (sql, params))
-            print(f"{path:<36} {statistics.median(server):>10.1f} {statistics.median(wall):>10.1f} "
-                  f"{len(statements):>8} {len(body) / 1024:>7.0f}")
+            print(
+                f"{path:<36} {statistics.median(server):>10.1f} {statistics.median(wall):>10.1f} "
+                f"{len(statements):>8} {len(body) / 1024:>7.0f}"
+            )
         if not args.no_plans:
             print("\nQuery plans")
             with engine.connect() as connection:

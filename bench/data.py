@@ -4,6 +4,7 @@ Shared by the in-process benchmarks (article page, export, dashboard). Rows go i
 bulk INSERTs (no ORM objects, no per-row history), since a bench needs 100,000 of them
 in seconds; what they hold is what the app itself would have stored.
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,8 +30,11 @@ from annotator.db.models import Annotation, Event, FinalVerdict, Source, Span, U
 from annotator.domain.verdicts import KEYS  # noqa: E402
 
 PASSWORD = "bench-password"
-EVENTS_BY_STATUS = {"draft": ("created",), "submitted": ("created", "submitted"),
-                    "returned": ("created", "submitted", "returned")}
+EVENTS_BY_STATUS = {
+    "draft": ("created",),
+    "submitted": ("created", "submitted"),
+    "returned": ("created", "submitted", "returned"),
+}
 
 
 def add_database_option(parser) -> None:
@@ -66,8 +70,10 @@ def bench_app(database_url: str):
 def reviewers(app, count: int, prefix: str = "bench") -> list[User]:
     with app.app_context():
         session = db.session()
-        return [create_or_update_user(session=session, username=f"{prefix}{i}", role="reviewer", password=PASSWORD)
-                for i in range(count)]
+        return [
+            create_or_update_user(session=session, username=f"{prefix}{i}", role="reviewer", password=PASSWORD)
+            for i in range(count)
+        ]
 
 
 def long_text(app, paragraphs: int = 400) -> str:
@@ -94,8 +100,16 @@ class Mix:
     events: bool = False  # the history rows a save writes: created, then submitted (and returned)
 
 
-def populate(app, article_id: int, text: str, annotations: int, users: list[User], rng: random.Random,
-             mix: Mix = Mix(), lead_id: int | None = None) -> None:
+def populate(
+    app,
+    article_id: int,
+    text: str,
+    annotations: int,
+    users: list[User],
+    rng: random.Random,
+    mix: Mix = Mix(),
+    lead_id: int | None = None,
+) -> None:
     """Spans of 20-200 characters (many overlapping), each judged by one to all of ``users``."""
     now = utcnow()
     span_rows, judges, seen = [], [], set()
@@ -107,8 +121,17 @@ def populate(app, article_id: int, text: str, annotations: int, users: list[User
             continue
         seen.add((start, end))
         prefix, suffix = context_of(text, start, end)
-        span_rows.append({"article_id": article_id, "start": start, "end": end, "quote": text[start:end],
-                          "prefix": prefix, "suffix": suffix, "created_at": now})
+        span_rows.append(
+            {
+                "article_id": article_id,
+                "start": start,
+                "end": end,
+                "quote": text[start:end],
+                "prefix": prefix,
+                "suffix": suffix,
+                "created_at": now,
+            }
+        )
         chosen = rng.sample(users, min(rng.randint(1, len(users)), annotations - total))
         judges.append(chosen)
         total += len(chosen)
@@ -119,29 +142,70 @@ def populate(app, article_id: int, text: str, annotations: int, users: list[User
         for span_id, chosen in zip(span_ids, judges):
             for user in chosen:
                 roll = rng.random()
-                status = "draft" if roll < mix.drafts else "returned" if roll < mix.drafts + mix.returned else "submitted"
-                annotation_rows.append({"span_id": span_id, "user_id": user.id, "verdict": rng.choice(KEYS),
-                                        "note": "bench note", "status": status, "return_note": "", "version": 1,
-                                        "created_at": now, "updated_at": now})
+                status = (
+                    "draft" if roll < mix.drafts else "returned" if roll < mix.drafts + mix.returned else "submitted"
+                )
+                annotation_rows.append(
+                    {
+                        "span_id": span_id,
+                        "user_id": user.id,
+                        "verdict": rng.choice(KEYS),
+                        "note": "bench note",
+                        "status": status,
+                        "return_note": "",
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
             if lead_id is not None and rng.random() < mix.settled:
-                settled_rows.append({"span_id": span_id, "verdict": rng.choice(KEYS), "rationale": "settled",
-                                     "cited_sources": [], "lead_id": lead_id, "version": 1,
-                                     "created_at": now, "updated_at": now})
-        annotation_ids = list(session.scalars(
-            insert(Annotation).returning(Annotation.id, sort_by_parameter_order=True), annotation_rows))
-        source_rows = [{"annotation_id": annotation_id, "position": position,
-                        "url": f"https://example.org/evidence/{position}", "title": "Evidence", "excerpt": ""}
-                       for annotation_id in annotation_ids for position in range(mix.sources)]
+                settled_rows.append(
+                    {
+                        "span_id": span_id,
+                        "verdict": rng.choice(KEYS),
+                        "rationale": "settled",
+                        "cited_sources": [],
+                        "lead_id": lead_id,
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+        annotation_ids = list(
+            session.scalars(insert(Annotation).returning(Annotation.id, sort_by_parameter_order=True), annotation_rows)
+        )
+        source_rows = [
+            {
+                "annotation_id": annotation_id,
+                "position": position,
+                "url": f"https://example.org/evidence/{position}",
+                "title": "Evidence",
+                "excerpt": "",
+            }
+            for annotation_id in annotation_ids
+            for position in range(mix.sources)
+        ]
         if source_rows:
             session.execute(insert(Source), source_rows)
         if settled_rows:
             session.execute(insert(FinalVerdict), settled_rows)
         if mix.events:
-            session.execute(insert(Event), [
-                {"span_id": row["span_id"], "annotation_id": annotation_id, "user_id": row["user_id"],
-                 "action": action, "at": now, "before": None, "after": None}
-                for annotation_id, row in zip(annotation_ids, annotation_rows)
-                for action in EVENTS_BY_STATUS[row["status"]]])
+            session.execute(
+                insert(Event),
+                [
+                    {
+                        "span_id": row["span_id"],
+                        "annotation_id": annotation_id,
+                        "user_id": row["user_id"],
+                        "action": action,
+                        "at": now,
+                        "before": None,
+                        "after": None,
+                    }
+                    for annotation_id, row in zip(annotation_ids, annotation_rows)
+                    for action in EVENTS_BY_STATUS[row["status"]]
+                ],
+            )
         session.commit()
 
 

@@ -8,6 +8,7 @@ process that serves only that export, its resident memory just before, and the p
 of Python allocations during the export (tracemalloc, in a second, untimed pass).
 Targets: under 5 s and under 150 MB peak memory.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,18 +69,27 @@ def main() -> None:
         started = time.perf_counter()
         populate(app, article_id, text, args.annotations, users, random.Random(1), Mix(sources=2))
         app.extensions["engine"].dispose()
-        print(f"Export of {args.annotations:,} annotations (2 sources each), SQLite, Python "
-              f"{platform.python_version()}, {os.cpu_count()} cores (filled in {time.perf_counter() - started:.1f} s); "
-              f"targets: < 5 s, < 150 MB")
-        print(f"{'format':<12} {'seconds':>8} {'MB out':>7} {'peak RSS MB':>12} {'RSS before':>11} "
-              f"{'traced peak MB':>15}")
+        print(
+            f"Export of {args.annotations:,} annotations (2 sources each), SQLite, Python "
+            f"{platform.python_version()}, {os.cpu_count()} cores (filled in {time.perf_counter() - started:.1f} s); "
+            f"targets: < 5 s, < 150 MB"
+        )
+        print(
+            f"{'format':<12} {'seconds':>8} {'MB out':>7} {'peak RSS MB':>12} {'RSS before':>11} {'traced peak MB':>15}"
+        )
         for name, suffix in FORMATS.items():
             # A fresh process per export, so that its peak memory is the export's, not the fill's.
-            child = subprocess.run([sys.executable, __file__, "--child", database_url,
-                                    f"/articles/{article_id}/{suffix}"], check=True, capture_output=True, text=True)
+            child = subprocess.run(
+                [sys.executable, __file__, "--child", database_url, f"/articles/{article_id}/{suffix}"],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
             r = json.loads(child.stdout.splitlines()[-1])
-            print(f"{name:<12} {r['seconds']:>8.2f} {r['mb']:>7.1f} {r['peak']:>12.1f} {r['before']:>11.1f} "
-                  f"{r['traced']:>15.1f}")
+            print(
+                f"{name:<12} {r['seconds']:>8.2f} {r['mb']:>7.1f} {r['peak']:>12.1f} {r['before']:>11.1f} "
+                f"{r['traced']:>15.1f}"
+            )
 
 
 if __name__ == "__main__":

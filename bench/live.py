@@ -8,6 +8,7 @@
 
 Every request goes to 127.0.0.1 only, with a timeout.
 """
+
 from __future__ import annotations
 
 import html.parser
@@ -50,6 +51,7 @@ def default_workers() -> int:
 
 
 # ---------------------------------------------------------------- databases
+
 
 def _with_postgres():
     """scripts/with_postgres.py as a module (it is a script, not a package): free_port, pg_bin."""
@@ -137,17 +139,25 @@ def prepare(url: str, *, reviewers: int = 0, leads: int = 0, articles: int = 1) 
     for name, role in names:
         flask("create-user", name, "--role", role, "--password", PASSWORD)
     for n in range(2, articles + 1):
-        ids.append(int(re.search(r"Imported article (\d+)", flask(
-            "import-article", str(SEED_ARTICLE), "--title", f"Bench article {n}")).group(1)))
+        ids.append(
+            int(
+                re.search(
+                    r"Imported article (\d+)",
+                    flask("import-article", str(SEED_ARTICLE), "--title", f"Bench article {n}"),
+                ).group(1)
+            )
+        )
     app.extensions["engine"].dispose()
     with connect(url) as connection:
         users = dict(connection.execute(sql("SELECT username, id FROM users")).all())
         article_text = connection.execute(sql("SELECT text FROM articles WHERE id = :id"), {"id": ids[0]}).scalar()
-    return Setup(ids, article_text, users, [n for n, r in names if r == "reviewer"],
-                 [n for n, r in names if r == "lead"])
+    return Setup(
+        ids, article_text, users, [n for n, r in names if r == "reviewer"], [n for n, r in names if r == "lead"]
+    )
 
 
 # ---------------------------------------------------------------- gunicorn
+
 
 class Server:
     """gunicorn serving ``app`` (a WSGI path such as app:app) in its own process group, logging to a file."""
@@ -162,18 +172,26 @@ class Server:
     def environment(self) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ANNOTATOR_")}
         return env | {
-            "ANNOTATOR_DATABASE_URL": self.url, "ANNOTATOR_SECRET_KEY": SECRET_KEY,
-            "ANNOTATOR_DEMO_PASSWORD": PASSWORD, "ANNOTATOR_BIND": f"127.0.0.1:{self.port}",
+            "ANNOTATOR_DATABASE_URL": self.url,
+            "ANNOTATOR_SECRET_KEY": SECRET_KEY,
+            "ANNOTATOR_DEMO_PASSWORD": PASSWORD,
+            "ANNOTATOR_BIND": f"127.0.0.1:{self.port}",
             "ANNOTATOR_WORKERS": str(self.workers),
-            "ANNOTATOR_LOGIN_LIMIT_PER_ADDRESS": LOGIN_LIMIT, "ANNOTATOR_LOGIN_LIMIT_PER_ACCOUNT": LOGIN_LIMIT,
+            "ANNOTATOR_LOGIN_LIMIT_PER_ADDRESS": LOGIN_LIMIT,
+            "ANNOTATOR_LOGIN_LIMIT_PER_ACCOUNT": LOGIN_LIMIT,
         }
 
     def start(self, timeout: float = 30) -> "Server":
         log = self.log_path.open("a")
         # A session of its own: crash_safety.py kills the whole group (master and workers) at once.
-        self.process = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", self.app], cwd=ROOT,
-                                        env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", self.app],
+            cwd=ROOT,
+            env=self.environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         log.close()
         self.wait_healthy(timeout)
         return self
@@ -218,8 +236,9 @@ class Server:
 
     def log_problems(self) -> list[str]:
         """Lines of the server log that tell of trouble: tracebacks, errors, 5xx, timeouts, locks."""
-        patterns = re.compile(r"Traceback|\bERROR\b|CRITICAL|WORKER TIMEOUT|status=5\d\d|locked|deadlock",
-                              re.IGNORECASE)
+        patterns = re.compile(
+            r"Traceback|\bERROR\b|CRITICAL|WORKER TIMEOUT|status=5\d\d|locked|deadlock", re.IGNORECASE
+        )
         return [line for line in self.log_path.read_text(errors="replace").splitlines() if patterns.search(line)]
 
 
@@ -233,6 +252,7 @@ def serving(url: str, app: str = "app:app", *, workers: int | None = None, log_d
 
 
 # ---------------------------------------------------------------- the browser
+
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """Keep 303s as answers: a sign-in or a save without htmx is judged by its redirect."""
@@ -267,8 +287,12 @@ class Forms(html.parser.HTMLParser):
             if "selected" in a:
                 self._select["chosen"] = value
         elif tag == "form":
-            self._form = {"action": a.get("hx-post") or a.get("hx-get") or a.get("action"),
-                          "fields": [], "checkboxes": [], "buttons": []}
+            self._form = {
+                "action": a.get("hx-post") or a.get("hx-get") or a.get("action"),
+                "fields": [],
+                "checkboxes": [],
+                "buttons": [],
+            }
             self.forms.append(self._form)
         elif self._form is None or not a.get("name"):
             return
@@ -333,16 +357,19 @@ class Client:
 
     def __init__(self, base: str, *, observe=None, headers: dict | None = None):
         self.base, self.observe, self.extra_headers = base, observe, headers or {}
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                                  _NoRedirect())
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
         self.csrf = ""
         self.page = "/"
 
-    def request(self, method: str, path: str, fields=None, headers: dict | None = None,
-                endpoint: str | None = None) -> Response:
+    def request(
+        self, method: str, path: str, fields=None, headers: dict | None = None, endpoint: str | None = None
+    ) -> Response:
         data = urllib.parse.urlencode(fields).encode() if fields is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method,
-                                         headers=self.extra_headers | (headers or {}))
+        request = urllib.request.Request(
+            self.base + path, data=data, method=method, headers=self.extra_headers | (headers or {})
+        )
         started = time.perf_counter()
         try:
             with self.opener.open(request, timeout=REQUEST_TIMEOUT) as answer:
@@ -364,8 +391,9 @@ class Client:
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.body)
         if not token:
             return False
-        answer = self.request("POST", "/login", {"username": username, "password": password,
-                                                 "csrf_token": token.group(1)})
+        answer = self.request(
+            "POST", "/login", {"username": username, "password": password, "csrf_token": token.group(1)}
+        )
         return answer.status == 303
 
     def open_page(self, path: str) -> Response:
@@ -378,8 +406,12 @@ class Client:
 
     def hx_headers(self, target: str, trigger: str | None = None) -> dict:
         """What htmx 2 sends: HX-Request, the page URL, the target's id, and the body's hx-headers (CSRF)."""
-        headers = {"HX-Request": "true", "HX-Current-URL": self.base + self.page, "HX-Target": target,
-                   "X-CSRFToken": self.csrf}
+        headers = {
+            "HX-Request": "true",
+            "HX-Current-URL": self.base + self.page,
+            "HX-Target": target,
+            "X-CSRFToken": self.csrf,
+        }
         if trigger:
             headers["HX-Trigger"] = trigger
         return headers
@@ -388,11 +420,16 @@ class Client:
         return self.request("GET", path, headers=self.hx_headers(target, trigger))
 
     def hx_post(self, path: str, fields, target: str = "panel") -> Response:
-        return self.request("POST", path, fields,
-                            headers=self.hx_headers(target) | {"Content-Type": "application/x-www-form-urlencoded"})
+        return self.request(
+            "POST",
+            path,
+            fields,
+            headers=self.hx_headers(target) | {"Content-Type": "application/x-www-form-urlencoded"},
+        )
 
 
 # ---------------------------------------------------------------- saves and their check
+
 
 @dataclass
 class Saved:
@@ -410,13 +447,21 @@ class Saved:
 
 def target_of(article_text: str, start: int, end: int) -> dict:
     """The hidden target fields of the form, as /annotate fills them (32 code points of context)."""
-    return {"start": start, "end": end, "quote": article_text[start:end],
-            "prefix": article_text[max(0, start - 32):start], "suffix": article_text[end:end + 32]}
+    return {
+        "start": start,
+        "end": end,
+        "quote": article_text[start:end],
+        "prefix": article_text[max(0, start - 32) : start],
+        "suffix": article_text[end : end + 32],
+    }
 
 
 def source_fields(sources: list[tuple[str, str, str]]) -> dict:
-    return {f"sources-{i}-{key}": value for i, source in enumerate(sources)
-            for key, value in zip(("url", "title", "excerpt"), source)}
+    return {
+        f"sources-{i}-{key}": value
+        for i, source in enumerate(sources)
+        for key, value in zip(("url", "title", "excerpt"), source)
+    }
 
 
 def own_annotation_id(panel: str) -> int | None:
@@ -447,12 +492,22 @@ class SpanFeed:
 
 def check_saved(connection, expected: dict[int, Saved]) -> list[str]:
     """Problems with acknowledged saves: each must be in the database with exactly what it sent."""
-    rows = {r.id: r for r in connection.execute(sql(
-        'SELECT a.id, u.username, s.start, s."end", s.quote, a.verdict, a.note, a.deleted_at '
-        "FROM annotations a JOIN spans s ON s.id = a.span_id JOIN users u ON u.id = a.user_id"))}
+    rows = {
+        r.id: r
+        for r in connection.execute(
+            sql(
+                'SELECT a.id, u.username, s.start, s."end", s.quote, a.verdict, a.note, a.deleted_at '
+                "FROM annotations a JOIN spans s ON s.id = a.span_id JOIN users u ON u.id = a.user_id"
+            )
+        )
+    }
     sources: dict[int, list[tuple]] = {}
-    for r in connection.execute(sql("SELECT annotation_id, url, title, excerpt FROM sources "
-                                    "WHERE removed_at IS NULL ORDER BY annotation_id, position, id")):
+    for r in connection.execute(
+        sql(
+            "SELECT annotation_id, url, title, excerpt FROM sources "
+            "WHERE removed_at IS NULL ORDER BY annotation_id, position, id"
+        )
+    ):
         sources.setdefault(r.annotation_id, []).append((r.url, r.title, r.excerpt))
     problems = []
     for annotation_id, saved in sorted(expected.items()):
@@ -460,8 +515,9 @@ def check_saved(connection, expected: dict[int, Saved]) -> list[str]:
         if row is None:
             problems.append(f"annotation {annotation_id} ({saved.username}) acknowledged but missing")
             continue
-        stored = Saved(row.id, row.username, row.start, row.end, row.quote, row.verdict, row.note,
-                       sources.get(row.id, []))
+        stored = Saved(
+            row.id, row.username, row.start, row.end, row.quote, row.verdict, row.note, sources.get(row.id, [])
+        )
         if row.deleted_at is not None:
             problems.append(f"annotation {annotation_id} is marked deleted")
         if stored != saved:
@@ -482,4 +538,3 @@ def percentiles(values: list[float]) -> tuple[float, float, float]:
     ordered = sorted(values)
     pick = lambda q: ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]  # noqa: E731
     return statistics.median(ordered), pick(0.95), pick(0.99)
-

@@ -15,6 +15,7 @@ highlight (p50/p95/max; at most one interval plus a poll's time is expected), th
 answered 304, and poll latency (client round trip and the app's own Server-Timing) for 304 and 200.
 Exit status 1 when a poller missed a save or a poll failed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,16 +60,21 @@ class Poller(threading.Thread):
         element = POLLER.search(body)
         if element is None:
             raise RuntimeError("no poller in the answer")
-        attributes = {name: double or single for name, double, single
-                      in re.findall(r'([\w-]+)=(?:"([^"]*)"|\'([^\']*)\')', element.group(0))}
+        attributes = {
+            name: double or single
+            for name, double, single in re.findall(r'([\w-]+)=(?:"([^"]*)"|\'([^\']*)\')', element.group(0))
+        }
         self.url = html.unescape(attributes["hx-get"])
         self.etag = json.loads(html.unescape(attributes["hx-headers"]))["If-None-Match"]
 
     def run(self) -> None:
         self.stop.wait(random.random() * self.interval)  # people open the page at different moments
         while not self.stop.is_set():
-            response = self.client.request("GET", self.url + "&claims=1",
-                                           headers=self.client.hx_headers("live-poll") | {"If-None-Match": self.etag})
+            response = self.client.request(
+                "GET",
+                self.url + "&claims=1",
+                headers=self.client.hx_headers("live-poll") | {"If-None-Match": self.etag},
+            )
             self.polls.append((response.status, response.ms, live.server_ms(response)))
             if response.status == 200:
                 now = time.perf_counter()
@@ -104,8 +110,13 @@ def run(kind: str, args) -> bool:
             for n in range(args.writes):
                 time.sleep(args.gap)
                 target = live.target_of(setup.text, *next(spans))
-                fields = [("csrf_token", writer.csrf), *target.items(), ("verdict", "mixed"),
-                          ("note", f"live bench {n}"), ("action", "submit")]
+                fields = [
+                    ("csrf_token", writer.csrf),
+                    *target.items(),
+                    ("verdict", "mixed"),
+                    ("note", f"live bench {n}"),
+                    ("action", "submit"),
+                ]
                 response = writer.hx_post(f"/articles/{article_id}/annotations", fields)
                 found = re.search(r'data-active-span="(\d+)"', response.body)
                 if response.status != 200 or not found:
@@ -134,16 +145,25 @@ def run(kind: str, args) -> bool:
     def figures(rows):
         trips = [ms for _, ms, _ in rows]
         app = [a for _, _, a in rows if a is not None]
-        return (f"round trip p50 {percentile(trips, .5):.1f} ms, p95 {percentile(trips, .95):.1f} ms; "
-                f"app p50 {percentile(app, .5):.2f} ms, p95 {percentile(app, .95):.2f} ms")
+        return (
+            f"round trip p50 {percentile(trips, 0.5):.1f} ms, p95 {percentile(trips, 0.95):.1f} ms; "
+            f"app p50 {percentile(app, 0.5):.2f} ms, p95 {percentile(app, 0.95):.2f} ms"
+        )
 
-    print(f"\n== {kind}: gunicorn {args.workers} workers, {len(pollers)} pollers every {args.interval:g} s, "
-          f"{len(saved)} saves {args.gap:g} s apart", flush=True)
+    print(
+        f"\n== {kind}: gunicorn {args.workers} workers, {len(pollers)} pollers every {args.interval:g} s, "
+        f"{len(saved)} saves {args.gap:g} s apart",
+        flush=True,
+    )
     if delays:
-        print(f"seen after save: p50 {percentile(delays, .5):.0f} ms, p95 {percentile(delays, .95):.0f} ms, "
-              f"max {max(delays):.0f} ms ({len(delays)} sightings, {missed} missed)")
-    print(f"polls: {len(polls)}, 304: {len(unchanged)} ({100 * len(unchanged) / max(1, len(polls)):.1f} %), "
-          f"200: {len(changed)}")
+        print(
+            f"seen after save: p50 {percentile(delays, 0.5):.0f} ms, p95 {percentile(delays, 0.95):.0f} ms, "
+            f"max {max(delays):.0f} ms ({len(delays)} sightings, {missed} missed)"
+        )
+    print(
+        f"polls: {len(polls)}, 304: {len(unchanged)} ({100 * len(unchanged) / max(1, len(polls)):.1f} %), "
+        f"200: {len(changed)}"
+    )
     print(f"  304: {figures(unchanged)}")
     print(f"  200: {figures(changed)}")
     for line in errors[:10] + problems[:10]:

@@ -24,6 +24,7 @@ Prints requests/s overall, a per-endpoint table (count, errors, expected non-2xx
 the expected outcomes, the server log's problem lines, and the check. Exit status 1 on any error or
 anything missing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,16 +56,21 @@ SETTLED = r"has settled this claim"
 EXPECTED = {
     "POST /articles/<id>/annotations": {403: ("claim settled before the save", SETTLED)},
     "GET /annotations/<id>/edit (htmx)": {403: ("claim settled before the edit", SETTLED)},
-    "POST /annotations/<id>": {403: ("claim settled before the edit was saved", SETTLED),
-                               409: ("stale edit: changed (returned) since the form opened",
-                                     r"Someone saved this annotation first")},
+    "POST /annotations/<id>": {
+        403: ("claim settled before the edit was saved", SETTLED),
+        409: ("stale edit: changed (returned) since the form opened", r"Someone saved this annotation first"),
+    },
     "POST /annotations/<id>/submit": {403: ("claim settled before the submit", SETTLED)},
     "POST /articles/<id>/spans/<id>/final-verdict": {
         409: ("another lead settled the claim first", r"Another lead changed the final verdict first"),
-        422: ("claim changed since the panel opened (returned, or sources edited)",
-              r"Nothing has been submitted|changed their sources")},
-    "POST /annotations/<id>/return": {409: ("settled or returned by the other lead first",
-                                            r"is settled|Only a submitted annotation")},
+        422: (
+            "claim changed since the panel opened (returned, or sources edited)",
+            r"Nothing has been submitted|changed their sources",
+        ),
+    },
+    "POST /annotations/<id>/return": {
+        409: ("settled or returned by the other lead first", r"is settled|Only a submitted annotation")
+    },
 }
 
 
@@ -108,8 +114,9 @@ class Ledger:
             else:
                 self.errors[response.endpoint] += 1
                 if len(self.evidence) < 50:
-                    self.evidence.append(f"{who}: {response.endpoint} -> {response.status or 'no answer'}: "
-                                         f"{message_of(response.body)}")
+                    self.evidence.append(
+                        f"{who}: {response.endpoint} -> {response.status or 'no answer'}: {message_of(response.body)}"
+                    )
         return False
 
 
@@ -118,8 +125,19 @@ class User(threading.Thread):
 
     actions: tuple = ()
 
-    def __init__(self, name: str, base: str, setup: live.Setup, ledger: Ledger, hot: dict, barrier, clock: dict,
-                 seconds: float, think: float, seed: int):
+    def __init__(
+        self,
+        name: str,
+        base: str,
+        setup: live.Setup,
+        ledger: Ledger,
+        hot: dict,
+        barrier,
+        clock: dict,
+        seconds: float,
+        think: float,
+        seed: int,
+    ):
         super().__init__(name=name, daemon=True)
         self.username, self.setup, self.ledger, self.hot = name, setup, ledger, hot
         self.client = live.Client(base, observe=ledger.observe)
@@ -162,8 +180,9 @@ class Reviewer(User):
     def read_claims(self) -> None:
         response = self.client.hx_get(f"/articles/{self.article}/claims")
         if self.ok(response):
-            self.known[self.article] = [int(s) for s in re.findall(
-                rf'hx-get="/articles/{self.article}/spans/(\d+)"', response.body)]
+            self.known[self.article] = [
+                int(s) for s in re.findall(rf'hx-get="/articles/{self.article}/spans/(\d+)"', response.body)
+            ]
 
     def read_claim(self) -> None:
         if not self.known[self.article]:
@@ -183,8 +202,10 @@ class Reviewer(User):
                 self.own[key] = (annotation_id, "returned")
 
     def content(self) -> tuple[str, str, list[tuple[str, str, str]]]:
-        sources = [(f"https://example.org/{self.username}/{self.n}", f"Evidence {self.n}", "The key passage."),
-                   (f"https://data.example.net/t{self.rng.randrange(5)}", "Official table", "")]
+        sources = [
+            (f"https://example.org/{self.username}/{self.n}", f"Evidence {self.n}", "The key passage."),
+            (f"https://data.example.net/t{self.rng.randrange(5)}", "Official table", ""),
+        ]
         note = f"{self.username} #{self.n}: checked against the ministry’s figures — close enough. ✓"
         return self.rng.choice(VERDICTS), note, sources
 
@@ -192,8 +213,9 @@ class Reviewer(User):
         _, start, end = key
         self.own[key] = (annotation_id, status)
         with self.ledger.lock:
-            self.ledger.saved[annotation_id] = live.Saved(annotation_id, self.username, start, end,
-                                                          self.setup.text[start:end], verdict, note, sources)
+            self.ledger.saved[annotation_id] = live.Saved(
+                annotation_id, self.username, start, end, self.setup.text[start:end], verdict, note, sources
+            )
 
     def annotate(self) -> None:
         """Select a claim, press Annotate, add a second source row, fill in, Save or Submit."""
@@ -203,8 +225,9 @@ class Reviewer(User):
                 free = [fresh_span(self.setup.text, self.rng)]
                 self.hot[self.article].append(free[0])
         start, end = self.rng.choice(free)
-        form_answer = self.client.hx_get(f"/articles/{self.article}/annotate?start={start}&end={end}",
-                                         trigger="annotate-popover")
+        form_answer = self.client.hx_get(
+            f"/articles/{self.article}/annotate?start={start}&end={end}", trigger="annotate-popover"
+        )
         form = live.Forms(form_answer.body).find("/annotations") if self.ok(form_answer) else None
         if not form:
             return
@@ -241,17 +264,17 @@ class Reviewer(User):
         if not form:
             return
         verdict, note, sources = self.content()
-        sources = sources[:self.rng.choice((1, 2))]
+        sources = sources[: self.rng.choice((1, 2))]
         # Rows beyond the new list are sent empty (as a cleared row): the app ignores them.
         stale_rows = {name: "" for name, _ in form["fields"] if name.startswith("sources-")}
-        fields = live.set_fields(form["fields"], stale_rows | {"verdict": verdict, "note": note,
-                                                               **live.source_fields(sources)})
+        fields = live.set_fields(
+            form["fields"], stale_rows | {"verdict": verdict, "note": note, **live.source_fields(sources)}
+        )
         buttons = [value for _, value in form["buttons"]]
         action = "submit" if "submit" in buttons and (returned_first or self.rng.random() < 0.5) else "save"
         response = self.client.hx_post(form["action"], fields + [("action", action)])
         if self.ok(response):
-            self.record(key, annotation_id, "submitted" if action == "submit" else status,
-                        verdict, note, sources)
+            self.record(key, annotation_id, "submitted" if action == "submit" else status, verdict, note, sources)
 
     def revise_returned(self) -> None:
         self.read_work()
@@ -263,8 +286,11 @@ class Reviewer(User):
             return self.read_claims()
         span_id = self.rng.choice(spans)
         body = f"Comment {self.n} by {self.username}: is there a primary source for this?"
-        response = self.client.hx_post(f"/articles/{self.article}/spans/{span_id}/comments",
-                                       [("csrf_token", self.client.csrf), ("body", body)], target="comments")
+        response = self.client.hx_post(
+            f"/articles/{self.article}/spans/{span_id}/comments",
+            [("csrf_token", self.client.csrf), ("body", body)],
+            target="comments",
+        )
         if self.ok(response):
             with self.ledger.lock:
                 self.ledger.comments.append((span_id, self.username, body))
@@ -274,8 +300,17 @@ class Reviewer(User):
             return self.switch_article()
         self.ok(self.client.open_page(f"/articles/{self.article}"))
 
-    actions = ((read_page, 10), (read_claims, 10), (read_claim, 15), (read_work, 3), (annotate, 25),
-               (submit_draft, 8), (edit, 10), (revise_returned, 4), (comment, 8))
+    actions = (
+        (read_page, 10),
+        (read_claims, 10),
+        (read_claim, 15),
+        (read_work, 3),
+        (annotate, 25),
+        (submit_draft, 8),
+        (edit, 10),
+        (revise_returned, 4),
+        (comment, 8),
+    )
 
 
 class Lead(User):
@@ -293,8 +328,9 @@ class Lead(User):
 
     def filter_queue(self) -> None:
         status = self.rng.choice(("disagreement", "agreed", "single"))
-        self.ok(self.client.hx_get(f"/review/queue?article=&verdict=&reviewer=&status={status}",
-                                   target="queue-results"))
+        self.ok(
+            self.client.hx_get(f"/review/queue?article=&verdict=&reviewer=&status={status}", target="queue-results")
+        )
 
     def summary(self) -> None:
         self.ok(self.client.open_page(f"/articles/{self.rng.choice(self.setup.articles)}/summary"))
@@ -351,19 +387,36 @@ def check_database(url: str, ledger: Ledger) -> list[str]:
     """Every acknowledged write is in the database as sent; every annotation has its history."""
     with live.connect(url) as connection:
         problems = live.check_saved(connection, ledger.saved)
-        comments = Counter(tuple(r) for r in connection.execute(sql(
-            "SELECT c.span_id, u.username, c.body FROM comments c JOIN users u ON u.id = c.user_id")))
-        rulings = {r.span_id: (r.verdict, r.rationale, r.username) for r in connection.execute(sql(
-            "SELECT f.span_id, f.verdict, f.rationale, u.username FROM final_verdicts f "
-            "JOIN users u ON u.id = f.lead_id"))}
+        comments = Counter(
+            tuple(r)
+            for r in connection.execute(
+                sql("SELECT c.span_id, u.username, c.body FROM comments c JOIN users u ON u.id = c.user_id")
+            )
+        )
+        rulings = {
+            r.span_id: (r.verdict, r.rationale, r.username)
+            for r in connection.execute(
+                sql(
+                    "SELECT f.span_id, f.verdict, f.rationale, u.username FROM final_verdicts f "
+                    "JOIN users u ON u.id = f.lead_id"
+                )
+            )
+        }
         returns = set()
-        for r in connection.execute(sql('SELECT e.annotation_id, u.username, e."after" FROM events e '
-                                        "JOIN users u ON u.id = e.user_id WHERE e.action = 'returned'")):
+        for r in connection.execute(
+            sql(
+                'SELECT e.annotation_id, u.username, e."after" FROM events e '
+                "JOIN users u ON u.id = e.user_id WHERE e.action = 'returned'"
+            )
+        ):
             after = json.loads(r.after) if isinstance(r.after, str) else r.after
             returns.add((r.annotation_id, r.username, (after or {}).get("return_note")))
-        without_history = connection.execute(sql(
-            "SELECT count(*) FROM annotations a WHERE NOT EXISTS (SELECT 1 FROM events e "
-            "WHERE e.annotation_id = a.id AND e.action = 'created')")).scalar()
+        without_history = connection.execute(
+            sql(
+                "SELECT count(*) FROM annotations a WHERE NOT EXISTS (SELECT 1 FROM events e "
+                "WHERE e.annotation_id = a.id AND e.action = 'created')"
+            )
+        ).scalar()
     for comment, times in Counter(ledger.comments).items():
         if comments[comment] < times:
             problems.append(f"comment missing: {comment}")
@@ -393,10 +446,15 @@ def run_load(kind: str, args) -> bool:
         users = [(Reviewer, name) for name in setup.reviewers] + [(Lead, name) for name in setup.leads]
         barrier = threading.Barrier(len(users), action=start_clock)
         with live.serving(url, workers=args.workers, log_dir=logs) as server:
-            print(f"{kind}: {args.reviewers} reviewers and {args.leads} leads for {args.seconds:g} s "
-                  f"on {server.workers} gunicorn workers ...", flush=True)
-            threads = [cls(name, server.base, setup, ledger, hot, barrier, clock, args.seconds, args.think_ms / 1000,
-                           seed=i) for i, (cls, name) in enumerate(users)]
+            print(
+                f"{kind}: {args.reviewers} reviewers and {args.leads} leads for {args.seconds:g} s "
+                f"on {server.workers} gunicorn workers ...",
+                flush=True,
+            )
+            threads = [
+                cls(name, server.base, setup, ledger, hot, barrier, clock, args.seconds, args.think_ms / 1000, seed=i)
+                for i, (cls, name) in enumerate(users)
+            ]
             for t in threads:
                 t.start()
             for t in threads:
@@ -410,19 +468,24 @@ def run_load(kind: str, args) -> bool:
 
 
 def report(kind: str, ledger: Ledger, elapsed: float, log_problems: list[str], problems: list[str]) -> None:
-    print(f"\n{kind}: {ledger.timed_requests} requests in {elapsed:.1f} s = "
-          f"{ledger.timed_requests / elapsed if elapsed else 0:.1f} requests/s")
+    print(
+        f"\n{kind}: {ledger.timed_requests} requests in {elapsed:.1f} s = "
+        f"{ledger.timed_requests / elapsed if elapsed else 0:.1f} requests/s"
+    )
     expected_by_endpoint = Counter()
     for (endpoint, _, _), n in ledger.expected.items():
         expected_by_endpoint[endpoint] += n
     print("Latency as the client sees it (p50/p95/p99), and the app's own median time (Server-Timing):")
-    print(f"{'endpoint':<46}{'count':>7}{'errors':>7}{'expect':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-          f"{'app p50':>9}")
+    print(
+        f"{'endpoint':<46}{'count':>7}{'errors':>7}{'expect':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'app p50':>9}"
+    )
     for endpoint in sorted(ledger.latencies):
         p50, p95, p99 = live.percentiles(ledger.latencies[endpoint])
         app_p50 = live.percentiles(ledger.app_ms[endpoint])[0]
-        print(f"{endpoint:<46}{len(ledger.latencies[endpoint]):>7}{ledger.errors[endpoint]:>7}"
-              f"{expected_by_endpoint[endpoint]:>7}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}{app_p50:>9.1f}")
+        print(
+            f"{endpoint:<46}{len(ledger.latencies[endpoint]):>7}{ledger.errors[endpoint]:>7}"
+            f"{expected_by_endpoint[endpoint]:>7}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}{app_p50:>9.1f}"
+        )
     if ledger.expected:
         print("Expected non-2xx outcomes (users racing; not errors):")
         for (endpoint, status, why), n in sorted(ledger.expected.items()):
@@ -432,8 +495,10 @@ def report(kind: str, ledger: Ledger, elapsed: float, log_problems: list[str], p
     if log_problems:
         print(f"Server log: {len(log_problems)} problem line(s), first ones:")
         print("\n".join("  " + line[:300] for line in log_problems[:8]))
-    print(f"Acknowledged: {len(ledger.saved)} annotations (latest content each), {len(ledger.comments)} comments, "
-          f"{len(ledger.settles)} settled claims, {len(ledger.returns)} returns.")
+    print(
+        f"Acknowledged: {len(ledger.saved)} annotations (latest content each), {len(ledger.comments)} comments, "
+        f"{len(ledger.settles)} settled claims, {len(ledger.returns)} returns."
+    )
     if not ledger.settles and not ledger.returns:
         print("Warning: the leads settled and returned nothing (no claim in the queue, or its rows not recognised).")
     print(f"Database check: {'all present as sent' if not problems else f'{len(problems)} problem(s)'}")

@@ -9,6 +9,7 @@ the time of the pure re-anchoring (diff and placements) and of the whole new ver
 as the app stores it (re-anchoring, one SpanAnchor per span, every span updated, the
 version row), with what became of the spans.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,8 +59,10 @@ def main() -> None:
         new_text = edited(text, random.Random(2))
         with app.app_context():
             session = db.session()
-            spans = [reanchoring.OldSpan(s.id, s.start, s.end, s.quote, s.prefix, s.suffix)
-                     for s in session.exec(select(Span).where(Span.article_id == article_id))]
+            spans = [
+                reanchoring.OldSpan(s.id, s.start, s.end, s.quote, s.prefix, s.suffix)
+                for s in session.exec(select(Span).where(Span.article_id == article_id))
+            ]
 
             pure = []
             for _ in range(RUNS):
@@ -69,14 +72,17 @@ def main() -> None:
 
             article = session.get(Article, article_id)
             started = time.perf_counter()
-            report = versioning.add_version(session=session, article=article, raw_text=new_text, user=None,
-                                            origin="pasted")
+            report = versioning.add_version(
+                session=session, article=article, raw_text=new_text, user=None, origin="pasted"
+            )
             stored = time.perf_counter() - started
 
         database = "PostgreSQL" if args.postgres else "SQLite"
-        print(f"Re-anchoring {len(spans):,} spans onto a new version of the long article "
-              f"({len(text):,} -> {len(new_text):,} characters), {database}, Python {platform.python_version()}, "
-              f"{os.cpu_count()} cores; target < {TARGET_S:.0f} s")
+        print(
+            f"Re-anchoring {len(spans):,} spans onto a new version of the long article "
+            f"({len(text):,} -> {len(new_text):,} characters), {database}, Python {platform.python_version()}, "
+            f"{os.cpu_count()} cores; target < {TARGET_S:.0f} s"
+        )
         print(f"  re-anchoring alone (diff + placements), median of {RUNS}: {statistics.median(pure) * 1000:7.1f} ms")
         print(f"  new version stored (re-anchoring + writes), once:       {stored * 1000:7.1f} ms")
         counts = report.counts

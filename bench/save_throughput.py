@@ -19,6 +19,7 @@ its Server-Timing header), and the errors (non-2xx answers, missing or different
 status 1 on any error; the ratio alone does not fail the run.
 The clients run on the same machine as the servers, so on 2 cores they take CPU from both alike.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,8 +61,10 @@ class Phase:
 def save_content(username: str, n: int) -> tuple[str, str, list[tuple[str, str, str]]]:
     """Verdict, note and two sources of a user's n-th save (non-ASCII on purpose: stored as sent)."""
     note = f"Checked by {username}, save {n}: the ministry’s figures match — see both sources. ✓"
-    sources = [(f"https://example.org/evidence/{username}/{n}", f"Evidence {n}", "The passage that supports it."),
-               (f"https://example.com/report-{n}", "Ministry report", "")]
+    sources = [
+        (f"https://example.org/evidence/{username}/{n}", f"Evidence {n}", "The passage that supports it."),
+        (f"https://example.com/report-{n}", "Ministry report", ""),
+    ]
     return VERDICTS[n % len(VERDICTS)], note, sources
 
 
@@ -75,13 +78,28 @@ def make_client(base: str, setup: live.Setup, username: str, article_id: int, ce
     return client
 
 
-def save_once(client: live.Client, setup: live.Setup, username: str, article_id: int, span, n: int,
-              ceiling: bool, phase: Phase, lock: threading.Lock) -> None:
+def save_once(
+    client: live.Client,
+    setup: live.Setup,
+    username: str,
+    article_id: int,
+    span,
+    n: int,
+    ceiling: bool,
+    phase: Phase,
+    lock: threading.Lock,
+) -> None:
     """One save as the browser posts it; recorded in ``phase`` when acknowledged with the annotation id."""
     verdict, note, sources = save_content(username, n)
     target = live.target_of(setup.text, *span)
-    fields = [("csrf_token", client.csrf), *target.items(), ("verdict", verdict), ("note", note),
-              *live.source_fields(sources).items(), ("action", "submit")]
+    fields = [
+        ("csrf_token", client.csrf),
+        *target.items(),
+        ("verdict", verdict),
+        ("note", note),
+        *live.source_fields(sources).items(),
+        ("action", "submit"),
+    ]
     response = client.hx_post(f"/articles/{article_id}/annotations", fields)
     if ceiling:
         found = re.fullmatch(r"saved annotation (\d+)", response.body)
@@ -94,8 +112,9 @@ def save_once(client: live.Client, setup: live.Setup, username: str, article_id:
             phase.latencies.append(response.ms)
             if (app_ms := live.server_ms(response)) is not None:
                 phase.app_ms.append(app_ms)
-            phase.expected[annotation_id] = live.Saved(annotation_id, username, target["start"], target["end"],
-                                                       target["quote"], verdict, note, sources)
+            phase.expected[annotation_id] = live.Saved(
+                annotation_id, username, target["start"], target["end"], target["quote"], verdict, note, sources
+            )
         else:
             phase.errors.append(f"{username}: {response.status} {response.body[:200]!r}")
 
@@ -132,15 +151,18 @@ def run_phase(base: str, setup: live.Setup, article_id: int, clients: int, secon
 def check_phase(url: str, article_id: int, phase: Phase) -> None:
     """Every acknowledged save is there as sent, and the article holds no other annotation."""
     with live.connect(url) as connection:
-        count = connection.execute(sql("SELECT count(*) FROM annotations a JOIN spans s ON s.id = a.span_id "
-                                       "WHERE s.article_id = :id"), {"id": article_id}).scalar()
+        count = connection.execute(
+            sql("SELECT count(*) FROM annotations a JOIN spans s ON s.id = a.span_id WHERE s.article_id = :id"),
+            {"id": article_id},
+        ).scalar()
         phase.errors += live.check_saved(connection, phase.expected)
     if count != phase.saves:
         phase.errors.append(f"article {article_id}: {count} annotations in the database, {phase.saves} acknowledged")
 
 
-def measure_app(url: str, setup: live.Setup, articles: list[int], wsgi: str, client_counts: list[int],
-                args, logs: str) -> tuple[dict[int, Phase], list[str]]:
+def measure_app(
+    url: str, setup: live.Setup, articles: list[int], wsgi: str, client_counts: list[int], args, logs: str
+) -> tuple[dict[int, Phase], list[str]]:
     """Warm-up, then one phase per client count; returns the phases and the server log's problem lines."""
     ceiling = wsgi != "app:app"
     phases = {}
@@ -164,8 +186,7 @@ def measure_database(kind: str, args) -> list[tuple]:
         print(f"{kind}: measuring the app ({args.seconds:g} s per phase) ...", flush=True)
         ours, ours_log = measure_app(url, setup, setup.articles[:per_app], "app:app", client_counts, args, logs)
         print(f"{kind}: measuring the ceiling ...", flush=True)
-        top, top_log = measure_app(url, setup, setup.articles[per_app:], "bench.ceiling:app", client_counts, args,
-                                   logs)
+        top, top_log = measure_app(url, setup, setup.articles[per_app:], "bench.ceiling:app", client_counts, args, logs)
         for name, lines in (("app", ours_log), ("ceiling", top_log)):
             if lines:
                 print(f"{kind}: {len(lines)} problem line(s) in the {name}'s gunicorn log, first ones:")
@@ -176,20 +197,23 @@ def measure_database(kind: str, args) -> list[tuple]:
 
 
 def print_table(rows: list[tuple], workers: int) -> int:
-    print(f"\nComplete saves/s under gunicorn ({workers} workers), each save a new submitted annotation "
-          f"with 2 sources")
-    print(f"{'database':<11}{'clients':>8}{'ours/s':>9}{'ceiling/s':>11}{'ratio':>7}{'':10}"
-          f"{'ours p50 ms':>12}{'(in app)':>9}{'ceil p50 ms':>12}{'saves':>8}{'errors':>8}")
+    print(f"\nComplete saves/s under gunicorn ({workers} workers), each save a new submitted annotation with 2 sources")
+    print(
+        f"{'database':<11}{'clients':>8}{'ours/s':>9}{'ceiling/s':>11}{'ratio':>7}{'':10}"
+        f"{'ours p50 ms':>12}{'(in app)':>9}{'ceil p50 ms':>12}{'saves':>8}{'errors':>8}"
+    )
     errors = 0
     for kind, clients, ours, top in rows:
         ratio = ours.rate / top.rate if top.rate else 0.0
         flag = "ok" if ratio >= TARGET_RATIO else "< target"
         failed = len(ours.errors) + len(top.errors)
         errors += failed
-        print(f"{kind:<11}{clients:>8}{ours.rate:>9.1f}{top.rate:>11.1f}{ratio:>7.2f}  {flag:<8}"
-              f"{live.percentiles(ours.latencies)[0]:>12.1f}{live.percentiles(ours.app_ms)[0]:>9.1f}"
-              f"{live.percentiles(top.latencies)[0]:>12.1f}"
-              f"{ours.saves + top.saves:>8}{failed:>8}")
+        print(
+            f"{kind:<11}{clients:>8}{ours.rate:>9.1f}{top.rate:>11.1f}{ratio:>7.2f}  {flag:<8}"
+            f"{live.percentiles(ours.latencies)[0]:>12.1f}{live.percentiles(ours.app_ms)[0]:>9.1f}"
+            f"{live.percentiles(top.latencies)[0]:>12.1f}"
+            f"{ours.saves + top.saves:>8}{failed:>8}"
+        )
         for error in (ours.errors + top.errors)[:5]:
             print(f"    error: {error}")
     print(f"Target: ours/ceiling >= {TARGET_RATIO}. Errors: {errors}.")
@@ -201,8 +225,12 @@ def main() -> int:
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--seconds", type=float, default=10.0, help="timed seconds per phase (default 10)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients of the second phase (default 8)")
-    parser.add_argument("--workers", type=int, default=live.default_workers(),
-                        help="gunicorn workers for both apps (default 2 x cores + 1)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=live.default_workers(),
+        help="gunicorn workers for both apps (default 2 x cores + 1)",
+    )
     args = parser.parse_args()
     rows = []
     for kind in live.database_kinds(args.database):

@@ -8,6 +8,7 @@ exclusion) as a lead and as a reviewer under blind review, and prints the median
 percentile of the server time, the SQL statements per page and the results found, then the
 plan of the search statement. Target: under 200 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,18 @@ import time
 
 from sqlalchemy import bindparam, event, update
 
-from data import (Mix, add_article, add_database_option, analyze, bench_app, database_url, long_text, populate,
-                  reviewers, signed_in_client)
+from data import (
+    Mix,
+    add_article,
+    add_database_option,
+    analyze,
+    bench_app,
+    database_url,
+    long_text,
+    populate,
+    reviewers,
+    signed_in_client,
+)
 
 from annotator.extensions import db
 from annotator.db import search_index  # noqa: E402  (data puts the project on the path)
@@ -32,9 +43,32 @@ from annotator.db.models import Annotation  # noqa: E402
 TARGET_MS = 200
 RUNS = 20
 MIX = Mix(drafts=0.1, returned=0.05, settled=0.3, sources=1)
-VOCABULARY = ("figure", "estimate", "ministry", "report", "independent", "confirmed", "unclear", "context",
-              "casualties", "statement", "official", "source", "briefing", "analysis", "records", "claim",
-              "missing", "misleading", "accurate", "partly", "satellite", "imagery", "interview", "transcript")
+VOCABULARY = (
+    "figure",
+    "estimate",
+    "ministry",
+    "report",
+    "independent",
+    "confirmed",
+    "unclear",
+    "context",
+    "casualties",
+    "statement",
+    "official",
+    "source",
+    "briefing",
+    "analysis",
+    "records",
+    "claim",
+    "missing",
+    "misleading",
+    "accurate",
+    "partly",
+    "satellite",
+    "imagery",
+    "interview",
+    "transcript",
+)
 RARE = "ombudsman"  # in one note in 5,000
 SEARCHES = (
     ("common word", "q=Putin"),
@@ -58,10 +92,16 @@ def fill(app, articles: int, annotations: int) -> None:
     with app.app_context():
         session = db.session()
         ids = session.execute(Annotation.__table__.select().with_only_columns(Annotation.id)).scalars().all()
-        notes = [{"row_id": i, "new_note": " ".join(rng.sample(VOCABULARY, 6)) + (f" {RARE}" if i % 5000 == 0 else "")}
-                 for i in ids]
-        session.connection().execute(update(Annotation.__table__).where(Annotation.__table__.c.id == bindparam("row_id"))
-                                     .values(note=bindparam("new_note")), notes)
+        notes = [
+            {"row_id": i, "new_note": " ".join(rng.sample(VOCABULARY, 6)) + (f" {RARE}" if i % 5000 == 0 else "")}
+            for i in ids
+        ]
+        session.connection().execute(
+            update(Annotation.__table__)
+            .where(Annotation.__table__.c.id == bindparam("row_id"))
+            .values(note=bindparam("new_note")),
+            notes,
+        )
         search_index.rebuild(session)  # bulk rows bypass the ORM, and so the listener
         session.commit()
 
@@ -92,11 +132,15 @@ def main() -> None:
         analyze(app)
         engine = app.extensions["engine"]
         database = "PostgreSQL" if args.postgres else "SQLite"
-        print(f"Search page, {database}, {args.articles} articles, {args.annotations:,} annotations "
-              f"(filled in {time.perf_counter() - started:.1f} s), Python {platform.python_version()}, "
-              f"{os.cpu_count()} cores, {args.runs} runs each; target < {TARGET_MS} ms")
+        print(
+            f"Search page, {database}, {args.articles} articles, {args.annotations:,} annotations "
+            f"(filled in {time.perf_counter() - started:.1f} s), Python {platform.python_version()}, "
+            f"{os.cpu_count()} cores, {args.runs} runs each; target < {TARGET_MS} ms"
+        )
         statements: list[tuple[str, object]] = []
-        event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, params, *_: statements.append((sql, params)))
+        event.listen(
+            engine, "before_cursor_execute", lambda _c, _cur, sql, params, *_: statements.append((sql, params))
+        )
         print(f"{'viewer':<9} {'search':<24} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'found':>8} {'KB':>5}")
         plans: dict[str, tuple[str, object]] = {}
         worst = 0.0
@@ -119,8 +163,10 @@ def main() -> None:
                         plans.setdefault(f"{viewer}: {name}", (sql, params))
                 p95 = percentile(server, 0.95)
                 worst = max(worst, p95)
-                print(f"{viewer:<9} {name:<24} {statistics.median(server):>10.1f} {p95:>8.1f} {len(statements):>8} "
-                      f"{found:>8} {len(body) / 1024:>5.0f}")
+                print(
+                    f"{viewer:<9} {name:<24} {statistics.median(server):>10.1f} {p95:>8.1f} {len(statements):>8} "
+                    f"{found:>8} {len(body) / 1024:>5.0f}"
+                )
         print(f"worst p95 {worst:.1f} ms: {'within' if worst < TARGET_MS else 'OVER'} the {TARGET_MS} ms target")
         if not args.no_plans:
             print("\nQuery plans of the search statement")

@@ -12,6 +12,7 @@ Speed: the time to split and score the demo article and the long article (the de
 paragraphs repeated into 400 paragraphs, about 58,000 characters, as the other benches use),
 median of 7 runs after a warm-up (the first call builds pysbd's segmenter).
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,10 @@ def timed(text: str) -> tuple[float, int]:
 
 def main() -> None:
     seed = canonicalize((ROOT / "annotator" / "data" / "seed-article.txt").read_text(encoding="utf-8"))
-    labels = {item["sentence"]: item["check_worthy"]
-              for item in json.loads((ROOT / "tests" / "data" / "seed-article-labels.json").read_text())["sentences"]}
+    labels = {
+        item["sentence"]: item["check_worthy"]
+        for item in json.loads((ROOT / "tests" / "data" / "seed-article-labels.json").read_text())["sentences"]
+    }
     scored = checkworthiness.scored_sentences(seed)
     missing = [s.quote for s in scored if s.quote not in labels]
     if missing:
@@ -58,9 +61,11 @@ def main() -> None:
 
     print(f"Suggested claims, default scorer, threshold {threshold:g}")
     print(f"labelled sentences: {len(scored)}, check-worthy: {len(worthy)}, suggested: {len(suggested)}")
-    print(f"precision at 5: {p_at_5:.2f}   recall at the threshold: {recall:.2f} "
-          f"({sum(s.score >= threshold for s in worthy)}/{len(worthy)})   "
-          f"precision at the threshold: {precision:.2f}")
+    print(
+        f"precision at 5: {p_at_5:.2f}   recall at the threshold: {recall:.2f} "
+        f"({sum(s.score >= threshold for s in worthy)}/{len(worthy)})   "
+        f"precision at the threshold: {precision:.2f}"
+    )
     print("top 5:")
     for s in top5:
         print(f"  {s.score:.2f} {'worthy' if labels[s.quote] else 'not   '} {s.quote[:90]}")

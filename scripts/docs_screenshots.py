@@ -12,6 +12,7 @@ touched, and nothing is fetched from the network.
 The images are committed; run this again after a change to what the pages look like, look
 at every image, and keep each under 200 KB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,12 @@ from playwright.sync_api import Page, expect, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [  # as in tests/browser/conftest.py
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
 QUALITY = 75
@@ -74,8 +79,14 @@ class Demo:
 
     def flask(self, *args: str) -> str:
         """Run `flask --app app ARGS` on the demo's database; its standard output."""
-        done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "app", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if done.returncode != 0:
             raise SystemExit(f"flask {' '.join(args)} failed: {done.stderr.strip() or done.stdout.strip()}")
         return done.stdout
@@ -85,7 +96,11 @@ class Demo:
         log = (self.directory / "server.log").open("w")
         self.server = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "app", "run", "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             deadline = time.monotonic() + 30
             while True:
@@ -109,14 +124,20 @@ class Demo:
         body = [{"type": "TextualBody", "purpose": "assessing", "value": verdict}]
         if note:
             body.append({"type": "TextualBody", "purpose": "commenting", "value": note})
-        body += [{"type": "SpecificResource", "purpose": "linking", "source": url, "label": title}
-                 for url, title in sources]
-        annotation = {"type": "Annotation", "body": body,
-                      "target": {"selector": [{"type": "TextQuoteSelector", "exact": quote}]}}
+        body += [
+            {"type": "SpecificResource", "purpose": "linking", "source": url, "label": title} for url, title in sources
+        ]
+        annotation = {
+            "type": "Annotation",
+            "body": body,
+            "target": {"selector": [{"type": "TextQuoteSelector", "exact": quote}]},
+        }
         request = urllib.request.Request(
             f"{self.url}/api/v1/articles/1/annotations{'?submit=true' if submit else ''}",
-            data=json.dumps(annotation).encode(), method="POST",
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/ld+json"})
+            data=json.dumps(annotation).encode(),
+            method="POST",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/ld+json"},
+        )
         with urllib.request.urlopen(request, timeout=10) as answer:
             return json.load(answer)
 
@@ -130,8 +151,13 @@ def seed(demo: Demo) -> None:
     demo.annotate(sam, VUCIC, "Unverifiable", "Only Vučić's account of a private call exists.")
     demo.annotate(sam, TRUMP, "True", "Trump's campaign statements, several times since 2023.")
     demo.annotate(riley, DRONES, "Mixed", "The drone claim is sourced to soldiers; the rest is not.")
-    demo.annotate(riley, VUCIC, "True", "Vučić said so on 29 October; this reports what he said.",
-                  [("https://www.predsednik.rs/en/press-center", "Serbian presidency, press centre")])
+    demo.annotate(
+        riley,
+        VUCIC,
+        "True",
+        "Vučić said so on 29 October; this reports what he said.",
+        [("https://www.predsednik.rs/en/press-center", "Serbian presidency, press centre")],
+    )
     demo.annotate(riley, TROOPS, "Unverifiable", "Commanders' reports; no figures given.", submit=False)
 
 
@@ -142,11 +168,12 @@ class Camera:
 
     def shoot(self, page: Page, name: str, **options) -> None:
         page.wait_for_load_state("networkidle")
-        page.evaluate("document.activeElement && document.activeElement.blur && "
-                      "document.activeElement !== document.body && document.activeElement.blur()")
+        page.evaluate(
+            "document.activeElement && document.activeElement.blur && "
+            "document.activeElement !== document.body && document.activeElement.blur()"
+        )
         path = self.out / f"{name}.jpg"
-        page.screenshot(path=str(path), type="jpeg", quality=QUALITY, animations="disabled", caret="hide",
-                        **options)
+        page.screenshot(path=str(path), type="jpeg", quality=QUALITY, animations="disabled", caret="hide", **options)
         self.taken.append(path)
         print(f"{path}\t{path.stat().st_size // 1024} KB")
 
@@ -179,7 +206,9 @@ def select_with_mouse(page: Page, quote: str) -> None:
             return {first: rectOf(at, at + 1), last: rectOf(at + quote.length - 1, at + quote.length)};
           }
           return null;
-        }""", quote)
+        }""",
+        quote,
+    )
     if not boxes:
         raise SystemExit(f"{quote!r} is not in one text node of the article")
     first, last = boxes["first"], boxes["last"]
@@ -201,8 +230,11 @@ def edited_version(directory: Path) -> Path:
     """The demo text with NATO's figure updated and one sentence cut, as a newsroom's quiet edit."""
     text = (ROOT / "annotator" / "data" / "seed-article.txt").read_text(encoding="utf-8")
     text = text.replace("more than 600,000 Russian soldiers", "nearly 700,000 Russian soldiers")
-    text = text.replace("Earlier, Serbian President Aleksandar Vučić said Putin rules out negotiations, "
-                        "referring to their conversation in October.\n", "")
+    text = text.replace(
+        "Earlier, Serbian President Aleksandar Vučić said Putin rules out negotiations, "
+        "referring to their conversation in October.\n",
+        "",
+    )
     if "nearly 700,000" not in text or "Vučić said Putin rules out" in text:
         raise SystemExit("the demo article changed: update edited_version()")
     path = directory / "article-updated.txt"
@@ -231,20 +263,29 @@ def take(demo: Demo, camera: Camera) -> None:
         reviewer.get_by_role("button", name="Annotate").click()
         expect(reviewer.locator("#panel blockquote.quote")).to_have_text(NATO)
         reviewer.get_by_label("Verdict").select_option(label="Mostly true")
-        reviewer.get_by_label("Note").fill("NATO's estimate of killed and wounded together; Russia publishes "
-                                           "no figure. UK Defence Intelligence gives a similar one.")
+        reviewer.get_by_label("Note").fill(
+            "NATO's estimate of killed and wounded together; Russia publishes "
+            "no figure. UK Defence Intelligence gives a similar one."
+        )
         reviewer.get_by_label("Source URL").first.fill("https://www.nato.int/cps/en/natohq/opinions.htm")
         reviewer.get_by_label("Source title").first.fill("NATO press briefing")
         reviewer.get_by_role("button", name="+ Add source").click()
-        reviewer.get_by_label("Source URL").nth(1).fill("https://www.gov.uk/government/organisations/defence-intelligence")
+        reviewer.get_by_label("Source URL").nth(1).fill(
+            "https://www.gov.uk/government/organisations/defence-intelligence"
+        )
         reviewer.get_by_label("Source title").nth(1).fill("UK Defence Intelligence update")
         reviewer.evaluate("document.getElementById('panel').scrollTop = 0")
         camera.shoot(reviewer, "annotate-form")
         reviewer.get_by_role("button", name="Submit", exact=True).click()
         expect(reviewer.locator("#panel .annotation")).to_have_count(1)
         # Sam judges the same words; Riley has submitted, so blind review shows Riley Sam's verdict.
-        demo.annotate(demo.tokens["sam"], NATO, "True", "NATO's public estimate, repeated by the US and UK.",
-                      [("https://www.nato.int/cps/en/natohq/news.htm", "NATO newsroom")])
+        demo.annotate(
+            demo.tokens["sam"],
+            NATO,
+            "True",
+            "NATO's public estimate, repeated by the US and UK.",
+            [("https://www.nato.int/cps/en/natohq/news.htm", "NATO newsroom")],
+        )
         reviewer.reload()
         expect(reviewer.locator("#panel .annotation")).to_have_count(2)
         camera.shoot(reviewer, "claim-panel")
@@ -255,8 +296,9 @@ def take(demo: Demo, camera: Camera) -> None:
         camera.shoot(lead, "queue")
         open_claim(lead, NATO)
         lead.get_by_label("Final verdict").select_option(label="Mostly true")
-        lead.get_by_label("Public rationale").fill("NATO's estimate, which UK Defence Intelligence matches; it "
-                                                    "counts the wounded as well as the dead.")
+        lead.get_by_label("Public rationale").fill(
+            "NATO's estimate, which UK Defence Intelligence matches; it counts the wounded as well as the dead."
+        )
         lead.get_by_label("NATO press briefing").first.check()
         lead.locator("#panel .lead-box").scroll_into_view_if_needed()
         camera.shoot(lead, "settle")
@@ -266,7 +308,8 @@ def take(demo: Demo, camera: Camera) -> None:
         returning = lead.locator("#panel details.return-box", has_text="Return to Riley Reviewer")
         returning.get_by_text("Return to Riley Reviewer").click()
         returning.get_by_label("What needs changing").fill(
-            "Split the claim: the drone part is sourced, aircraft and vehicles are not.")
+            "Split the claim: the drone part is sourced, aircraft and vehicles are not."
+        )
         returning.get_by_role("button", name="Return").click()
         expect(lead.locator("#panel .status-tag")).to_have_text("Returned")
         lead.goto("/articles/1/summary")
@@ -279,14 +322,16 @@ def take(demo: Demo, camera: Camera) -> None:
         # The reviewer's view of the text now: settled, disputed, agreed, hidden and draft highlights.
         reviewer.goto("/articles/1")
         reviewer.locator("#article-text mark", has_text="Vučić").first.evaluate(
-            "node => node.scrollIntoView({block: 'center'})")
+            "node => node.scrollIntoView({block: 'center'})"
+        )
         camera.shoot(reviewer, "highlights")
 
         # Imports: other fact-checkers' ClaimReviews (command line), then a Hypothesis file on the Import page.
         demo.flask("import-claimreview", str(ROOT / "tests" / "fixtures" / "claimreview" / "reviews.json"))
         lead.goto("/import")
-        lead.get_by_label("File").set_input_files(str(ROOT / "tests" / "fixtures" / "interchange" /
-                                                     "hypothesis-reading.json"))
+        lead.get_by_label("File").set_input_files(
+            str(ROOT / "tests" / "fixtures" / "interchange" / "hypothesis-reading.json")
+        )
         lead.get_by_label("Article").select_option(label=ARTICLE)
         lead.get_by_role("button", name="Import").click()
         expect(lead.locator("main")).to_contain_text("imported")

@@ -6,6 +6,7 @@ The throwaway cluster lives in a temporary directory: initdb, pg_ctl start on a 
 port on 127.0.0.1, one database, the command, pg_ctl stop, directory removed. As root
 (CI), the cluster runs as the `postgres` user, since PostgreSQL refuses to run as root.
 """
+
 from __future__ import annotations
 
 import glob
@@ -46,8 +47,17 @@ def throwaway_cluster(database: str = "annotator_test", settings: str = "-c fsyn
     run = lambda *args: subprocess.run([*as_user, *args], check=True, stdout=subprocess.DEVNULL)  # noqa: E731
     try:
         run(pg_bin("initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C")
-        run(pg_bin("pg_ctl"), "-D", data, "-w", "-l", os.path.join(data, "log"), "-o",
-            f"-p {port} -k {data} -c listen_addresses=127.0.0.1 {settings}", "start")
+        run(
+            pg_bin("pg_ctl"),
+            "-D",
+            data,
+            "-w",
+            "-l",
+            os.path.join(data, "log"),
+            "-o",
+            f"-p {port} -k {data} -c listen_addresses=127.0.0.1 {settings}",
+            "start",
+        )
         try:
             run(pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", database)
             yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/{database}"

@@ -1,4 +1,5 @@
 """Shared fixtures: an app per test with its own SQLite file, signed-in clients, helpers."""
+
 from __future__ import annotations
 
 from pathlib import Path

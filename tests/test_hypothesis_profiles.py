@@ -1,4 +1,5 @@
 """The Hypothesis profiles of tests/conftest.py: no test's result depends on how busy the machine is."""
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -6,10 +7,17 @@ from hypothesis import strategies as st
 from tests.fixtures.profiles import hypothesis_profile
 
 
-@pytest.mark.parametrize("environ, profile", [
-    ({}, "dev"), ({"CI": "1"}, "ci"), ({"ANNOTATOR_CI": "1"}, "ci"), ({"CI": ""}, "dev"),
-    ({"CI": "1", "HYPOTHESIS_PROFILE": "dev"}, "dev"), ({"HYPOTHESIS_PROFILE": "ci"}, "ci"),
-])
+@pytest.mark.parametrize(
+    "environ, profile",
+    [
+        ({}, "dev"),
+        ({"CI": "1"}, "ci"),
+        ({"ANNOTATOR_CI": "1"}, "ci"),
+        ({"CI": ""}, "dev"),
+        ({"CI": "1", "HYPOTHESIS_PROFILE": "dev"}, "dev"),
+        ({"HYPOTHESIS_PROFILE": "ci"}, "ci"),
+    ],
+)
 def test_the_profile_follows_the_environment(environ, profile):
     assert hypothesis_profile(environ) == profile
 

@@ -1,5 +1,6 @@
 """The suite's layout keeps its promises: tests mirror the package's layers, and no test module imports
 another test module (shared helpers live in tests/fixtures/, shared fixtures in conftest.py)."""
+
 import ast
 from pathlib import Path
 
@@ -20,8 +21,12 @@ def imported_modules(path: Path) -> set[str]:
 def test_no_test_module_imports_another_test_module_or_a_conftest():
     offenders = {}
     for path in TESTS.rglob("*.py"):
-        bad = {m for m in imported_modules(path) if m.startswith("tests.")
-               and (m.rsplit(".", 1)[-1].startswith("test_") or m.rsplit(".", 1)[-1] == "conftest")}
+        bad = {
+            m
+            for m in imported_modules(path)
+            if m.startswith("tests.")
+            and (m.rsplit(".", 1)[-1].startswith("test_") or m.rsplit(".", 1)[-1] == "conftest")
+        }
         if bad:
             offenders[str(path.relative_to(TESTS))] = sorted(bad)
     assert offenders == {}

@@ -6,6 +6,7 @@ The same rule writes its keyword (``maxLength``, ``pattern``, ``enum``…) into 
 Query parameters are read from their raw strings with the API's rules and messages of old
 (``page=5_0`` is 50, as ``int`` reads it; ``submit`` takes true/false/yes/no/1/0).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,8 +35,9 @@ def _form_limit(field: Any) -> int:
     return next(v.max for v in field.kwargs["validators"] if isinstance(v, Length))
 
 
-SOURCE_URL_MAX, SOURCE_TITLE_MAX, SOURCE_EXCERPT_MAX = (_form_limit(f) for f in (SourceForm.url, SourceForm.title,
-                                                                                 SourceForm.excerpt))
+SOURCE_URL_MAX, SOURCE_TITLE_MAX, SOURCE_EXCERPT_MAX = (
+    _form_limit(f) for f in (SourceForm.url, SourceForm.title, SourceForm.excerpt)
+)
 
 # An absolute http(s) address, as ``check_web_url`` wants it (white space around it is dropped).
 WEB_ADDRESS_PATTERN = r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s]"
@@ -54,8 +56,10 @@ def raise_all(errors: Sequence[InitErrorDetails], title: str = "field") -> None:
 
 def line_errors(error: ValidationError) -> list[InitErrorDetails]:
     """A caught ValidationError's errors, ready to raise again together with others."""
-    return [InitErrorDetails(type=rule_error(e["msg"], e["type"]), loc=e["loc"], input=e.get("input"))
-            for e in error.errors()]
+    return [
+        InitErrorDetails(type=rule_error(e["msg"], e["type"]), loc=e["loc"], input=e.get("input"))
+        for e in error.errors()
+    ]
 
 
 class Rule(Protocol):
@@ -125,8 +129,9 @@ class Checked:
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         return core_schema.no_info_after_validator_function(self.validate, handler(source))
 
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
-                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
         json_schema = handler(schema)
         for rule in self.rules:
             json_schema.update(rule.json_schema(handler.mode))
@@ -150,8 +155,9 @@ class AtMost:
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         return core_schema.no_info_wrap_validator_function(self.validate, handler(source))
 
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
-                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
         return {**handler(schema), "maxItems": self.limit}
 
     def validate(self, value: Any, handler: Callable[[Any], Any]) -> Any:
@@ -180,8 +186,9 @@ class FromQuery:
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(self.validate)
 
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
-                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
         return dict(self.schema)
 
     def validate(self, raw: Any) -> Any:
@@ -202,8 +209,12 @@ def whole_number(lowest: int, highest: int) -> FromQuery:
             return None
         return value if lowest <= value <= highest else None
 
-    return FromQuery(parse, f"a whole number {bounds}", f"A whole number {bounds}.",
-                     {"type": "integer", "minimum": lowest, "maximum": highest})
+    return FromQuery(
+        parse,
+        f"a whole number {bounds}",
+        f"A whole number {bounds}.",
+        {"type": "integer", "minimum": lowest, "maximum": highest},
+    )
 
 
 FALSE_WORDS, TRUE_WORDS = ("", "0", "false", "no"), ("1", "true", "yes")
@@ -223,8 +234,15 @@ def _version_number(raw: str) -> int | None:
 
 
 Flag = Annotated[bool, FromQuery(_flag, "true or false", "true or false.", {"type": "boolean"})]
-VersionNumber = Annotated[int, FromQuery(_version_number, "a version number", "A version number, such as 2.",
-                                         {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})]
+VersionNumber = Annotated[
+    int,
+    FromQuery(
+        _version_number,
+        "a version number",
+        "A version number, such as 2.",
+        {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    ),
+]
 
 
 def _known_verdict(key: str) -> str:
@@ -264,8 +282,9 @@ NoteText = Annotated[str, Checked((MaxLength(NOTE_MAX_LENGTH, NOTE_TOO_LONG),))]
 SourceAddress = Annotated[str, Checked((MaxLength(SOURCE_URL_MAX), WebAddress()), strip=True)]
 # A linking body's address, which it needs (a source row left empty is read as no source at all).
 ADDRESS_MISSING = "Give the source's web address, or clear this row."
-LinkedAddress = Annotated[str, Checked((MaxLength(SOURCE_URL_MAX), NotBlank(ADDRESS_MISSING), WebAddress()),
-                                        strip=True)]
+LinkedAddress = Annotated[
+    str, Checked((MaxLength(SOURCE_URL_MAX), NotBlank(ADDRESS_MISSING), WebAddress()), strip=True)
+]
 SourceTitle = Annotated[str, Checked((MaxLength(SOURCE_TITLE_MAX),), skip_blank=True, strip=True)]
 SourceExcerpt = Annotated[str, Checked((MaxLength(SOURCE_EXCERPT_MAX),), skip_blank=True, strip=True)]
 Quote = Annotated[str, Checked((NotBlank(W3C_NO_QUOTE),))]

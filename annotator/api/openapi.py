@@ -23,6 +23,7 @@ Why no library generates it (flask-openapi3 4.3, spectree 3.0 and APIFlask 3.1 w
 All three would change the views' signatures or our problem bodies; the walker below is small,
 and needs nothing beyond pydantic, which the app already has through SQLModel.
 """
+
 from __future__ import annotations
 
 from copy import deepcopy
@@ -45,16 +46,16 @@ HEADERS: dict[str, dict[str, Any]] = {
     "ETag": {"schema": {"type": "string"}, "description": "The annotation's version, quoted: send it as If-Match."},
     "Location": {"schema": {"type": "string", "format": "uri"}, "description": "The new annotation's address."},
     "Link": {"schema": {"type": "string"}, "description": "RFC 8288 links: first, last, next and prev."},
-    "WWW-Authenticate": {"schema": {"type": "string"}, "description": "Bearer realm=\"api\"…"},
+    "WWW-Authenticate": {"schema": {"type": "string"}, "description": 'Bearer realm="api"…'},
 }
 CONVERTER_TYPES = {"int": "integer", "default": "string", "string": "string", "path": "string"}
 INFO = {
     "title": "Fact-check annotator API",
     "version": "1.0.0",
     "description": "Articles, annotations as W3C Web Annotations, and claims with their final verdicts. "
-                   "Authenticate with a personal API token (settings page /settings/tokens, or "
-                   "`flask create-token USER`): Authorization: Bearer <token>. Session cookies are not "
-                   "accepted. Errors are RFC 9457 application/problem+json.",
+    "Authenticate with a personal API token (settings page /settings/tokens, or "
+    "`flask create-token USER`): Authorization: Bearer <token>. Session cookies are not "
+    "accepted. Errors are RFC 9457 application/problem+json.",
 }
 
 
@@ -159,8 +160,9 @@ def build(app: Flask) -> dict[str, Any]:
     for _, op in operations:
         wanted += [(op.body, "validation")] if op.body else []
         wanted += [(r.model, "serialization") for r in op.responses.values() if r.model]
-    refs, definitions = models_json_schema(list(dict.fromkeys(wanted)), ref_template=REF,
-                                           schema_generator=OpenAPISchema)
+    refs, definitions = models_json_schema(
+        list(dict.fromkeys(wanted)), ref_template=REF, schema_generator=OpenAPISchema
+    )
     schemas = definitions.get("$defs", {})
     paths: dict[str, dict[str, Any]] = {}
     for rule, op in operations:
@@ -168,8 +170,10 @@ def build(app: Flask) -> dict[str, Any]:
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             paths.setdefault(openapi_path(rule), {})[method.lower()] = deepcopy(item)
     problem = refs[(Problem, "serialization")]
-    responses = {str(status): {"description": text, "content": {PROBLEM_JSON: {"schema": problem}}}
-                 for status, text in STATUSES.items()}
+    responses = {
+        str(status): {"description": text, "content": {PROBLEM_JSON: {"schema": problem}}}
+        for status, text in STATUSES.items()
+    }
     responses["401"]["headers"] = {"WWW-Authenticate": HEADERS["WWW-Authenticate"]}
     return {
         "openapi": "3.1.0",
@@ -178,8 +182,9 @@ def build(app: Flask) -> dict[str, Any]:
         "security": [{"bearerAuth": []}],
         "paths": paths,
         "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
-                                               "description": "A personal API token, fca_…"}},
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "description": "A personal API token, fca_…"}
+            },
             "schemas": schemas,
             "responses": responses,
         },
@@ -190,8 +195,7 @@ def _operation(rule: Rule, op: Operation, refs: dict[Any, Any], schemas: dict[st
     found: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
     if op.description:
         found["description"] = op.description
-    parameters = [*_path_parameters(rule, op.path), *_parameters(op.query, "query"),
-                  *_parameters(op.headers, "header")]
+    parameters = [*_path_parameters(rule, op.path), *_parameters(op.query, "query"), *_parameters(op.headers, "header")]
     if parameters:
         found["parameters"] = parameters
     if op.body:
@@ -240,8 +244,11 @@ def _parameters(model: type[BaseModel] | None, where: str) -> list[dict[str, Any
     found = []
     for name, prop in schema.get("properties", {}).items():
         prop = dict(prop)
-        parameter: dict[str, Any] = {"name": name, "in": where,
-                                     "required": where == "path" or name in schema.get("required", [])}
+        parameter: dict[str, Any] = {
+            "name": name,
+            "in": where,
+            "required": where == "path" or name in schema.get("required", []),
+        }
         if "description" in prop:
             parameter["description"] = prop.pop("description")
         if prop.get("examples"):

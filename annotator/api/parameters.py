@@ -1,6 +1,7 @@
 """The API's path, query and header parameters as pydantic models: the OpenAPI document describes each
 parameter from them, and the views read the query through them (``reading.query``) with the rules and
 messages of ``fields`` (a fault is a 400 ``bad-query`` problem naming the parameter)."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -19,8 +20,9 @@ class ArticlePath(BaseModel):
 
 
 class VersionPath(ArticlePath):
-    number: int = Field(ge=1, description="The version's number (1 is the text the article was added with).",
-                        examples=[1])
+    number: int = Field(
+        ge=1, description="The version's number (1 is the text the article was added with).", examples=[1]
+    )
 
 
 class AnnotationPath(BaseModel):
@@ -29,23 +31,27 @@ class AnnotationPath(BaseModel):
 
 class ArticlePageQuery(BaseModel):
     page: Annotated[int, whole_number(1, MAX_ID)] = Field(1, description="The page to read, from 1.")
-    per_page: Annotated[int, whole_number(1, MAX_PER_PAGE)] = Field(DEFAULT_PER_PAGE,
-                                                                    description="Articles on a page.")
+    per_page: Annotated[int, whole_number(1, MAX_PER_PAGE)] = Field(DEFAULT_PER_PAGE, description="Articles on a page.")
 
 
 class SubmitQuery(BaseModel):
-    submit: Flag = Field(False, description="true: submit the annotation too (leads, and reviewers as blind review "
-                                            "allows, see it); otherwise it stays a draft (or keeps its status, on "
-                                            "an update).")
+    submit: Flag = Field(
+        False,
+        description="true: submit the annotation too (leads, and reviewers as blind review "
+        "allows, see it); otherwise it stays a draft (or keeps its status, on "
+        "an update).",
+    )
 
 
 class CreateQuery(SubmitQuery):
     article_version: VersionNumber | SkipJsonSchema[None] = Field(
-        None, description="The article version whose text the target was anchored on (the `number` of its current "
-                          "version); 409 text-changed when a newer one has arrived since.")
+        None,
+        description="The article version whose text the target was anchored on (the `number` of its current "
+        "version); 409 text-changed when a newer one has arrived since.",
+    )
 
 
-IF_MATCH = "The ETag of the version you read (\"N\"), or *. A stale one answers 409."
+IF_MATCH = 'The ETag of the version you read ("N"), or *. A stale one answers 409.'
 
 
 class IfMatch(BaseModel):

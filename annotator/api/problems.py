@@ -5,6 +5,7 @@ them); ``problem`` writes one, ``fail`` stops a request with one, and ``error_pr
 the HTTP errors of routing and of ``abort`` into one. ``STATUSES`` describes each status the
 API's operations document.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,27 +50,31 @@ STATUSES = {
     403: "Not allowed: someone else's annotation, or one blind review hides from you.",
     404: "No such resource, or none you may know of.",
     409: "Conflict: the claim is settled, the annotation changed since your ETag (stale-edit), you annotated "
-         "these words already, or a new version of the article arrived (text-changed).",
+    "these words already, or a new version of the article arrived (text-changed).",
     413: "The body is larger than the server accepts (8 MB).",
     415: "The body is not JSON.",
     422: "The annotation is not valid; errors lists each fault by field (on submit: a draft with no verdict yet, "
-         "no-verdict).",
+    "no-verdict).",
     428: "If-Match is required.",
 }
 
 
 class FieldError(BaseModel):
-    field: str = Field(description="The member at fault, e.g. body.verdict, target.selector.exact, "
-                                   "body.sources[0].url; a query parameter's name; \"\" for the whole body.",
-                       examples=["body.verdict"])
+    field: str = Field(
+        description="The member at fault, e.g. body.verdict, target.selector.exact, "
+        'body.sources[0].url; a query parameter\'s name; "" for the whole body.',
+        examples=["body.verdict"],
+    )
     detail: str = Field(examples=["Choose a verdict from the scale."])
 
 
 class Problem(BaseModel):
     """An RFC 9457 problem. Validation problems list each fault in errors."""
 
-    type: str = Field(description="about:blank, or urn:fact-check-annotator:problem:NAME",
-                      examples=["urn:fact-check-annotator:problem:validation"])
+    type: str = Field(
+        description="about:blank, or urn:fact-check-annotator:problem:NAME",
+        examples=["urn:fact-check-annotator:problem:validation"],
+    )
     title: str
     status: int = Field(ge=400, le=599)
     detail: str
@@ -77,8 +82,15 @@ class Problem(BaseModel):
     current_version: int | None = Field(None, description="stale-edit: the annotation's version now")
 
 
-def problem(status: int, detail: str, *, kind: str | None = None, errors: list[dict[str, str]] | None = None,
-            headers: dict[str, str] | None = None, current_version: int | None = None) -> Response:
+def problem(
+    status: int,
+    detail: str,
+    *,
+    kind: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+    current_version: int | None = None,
+) -> Response:
     """An ``application/problem+json`` response: ``type``, ``title``, ``status``, ``detail`` (and ``errors``)."""
     body = Problem(
         type=PROBLEM_TYPE + kind if kind else "about:blank",
@@ -88,8 +100,12 @@ def problem(status: int, detail: str, *, kind: str | None = None, errors: list[d
         errors=None if errors is None else [FieldError(**e) for e in errors],
         current_version=current_version,
     )
-    response = Response(json.dumps(body.model_dump(exclude_none=True), ensure_ascii=False), status=status,
-                        mimetype=PROBLEM_JSON, headers=headers or {})
+    response = Response(
+        json.dumps(body.model_dump(exclude_none=True), ensure_ascii=False),
+        status=status,
+        mimetype=PROBLEM_JSON,
+        headers=headers or {},
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,5 +1,6 @@
 """Reading an API request: who asks, the row it names, its query (through the models of ``parameters``),
 its JSON body, its If-Match, and the annotation it sends (anchored, and checked by ``schemas``)."""
+
 from __future__ import annotations
 
 from typing import Any, NoReturn, TypeVar
@@ -41,20 +42,31 @@ def query(model: type[Model]) -> Model:
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0])
-        fail(400, f"{name} must be {(first.get('ctx') or {}).get('must', 'valid')}.", kind="bad-query",
-             errors=[{"field": name, "detail": first["msg"]}])
+        fail(
+            400,
+            f"{name} must be {(first.get('ctx') or {}).get('must', 'valid')}.",
+            kind="bad-query",
+            errors=[{"field": name, "detail": first["msg"]}],
+        )
 
 
 def json_body() -> Any:
     """The request's JSON document: 415 unless sent as JSON, 400 when it does not parse."""
     if request.mimetype not in JSON_MEDIA_TYPES:
-        fail(415, "Send the annotation as JSON (Content-Type: application/ld+json or application/json).",
-             kind="unsupported-media-type")
+        fail(
+            415,
+            "Send the annotation as JSON (Content-Type: application/ld+json or application/json).",
+            kind="unsupported-media-type",
+        )
     try:
         return loads_json(request.get_data(cache=False) or b"")
     except NotText as error:
-        fail(422, f"The body is not Unicode text: {error}", kind="validation",
-             errors=[{"field": "", "detail": str(error)}])
+        fail(
+            422,
+            f"The body is not Unicode text: {error}",
+            kind="validation",
+            errors=[{"field": "", "detail": str(error)}],
+        )
     except (ValueError, RecursionError):
         fail(400, "The body is not valid JSON.", kind="malformed-json")
 
@@ -65,8 +77,12 @@ def if_match_version(annotation: Annotation, *, required: bool) -> int | None:
     header = request.headers.get("If-Match")
     if header is None:
         if required:
-            fail(428, "Send If-Match with the annotation's ETag (from GET), so that a change made in the "
-                      "meantime is not overwritten.", kind="precondition-required")
+            fail(
+                428,
+                "Send If-Match with the annotation's ETag (from GET), so that a change made in the "
+                "meantime is not overwritten.",
+                kind="precondition-required",
+            )
         return None
     if header.strip() == "*":
         return None
@@ -77,8 +93,13 @@ def if_match_version(annotation: Annotation, *, required: bool) -> int | None:
 
 
 def stale(annotation: Annotation) -> NoReturn:
-    fail(409, "The annotation changed since you read it: GET it again, re-apply your change and send the new ETag.",
-         kind="stale-edit", headers={"ETag": etag(annotation)}, current_version=annotation.version)
+    fail(
+        409,
+        "The annotation changed since you read it: GET it again, re-apply your change and send the new ETag.",
+        kind="stale-edit",
+        headers={"ETag": etag(annotation)},
+        current_version=annotation.version,
+    )
 
 
 def etag(annotation: Annotation) -> str:
@@ -94,8 +115,9 @@ def content_errors(error: ValidationError) -> list[dict[str, str]]:
     return found
 
 
-def read_annotation(document: Any, article: Article, *,
-                    span: Span | None = None) -> tuple[Target, schemas.AnnotationContent]:
+def read_annotation(
+    document: Any, article: Article, *, span: Span | None = None
+) -> tuple[Target, schemas.AnnotationContent]:
     """Target and content of a W3C annotation sent to the API: the target anchored with the app's rules (the
     quote must match the offsets, or occur once), the content checked by ``schemas.AnnotationContent``.
 
@@ -110,25 +132,38 @@ def read_annotation(document: Any, article: Article, *,
     if span is None or document.get("target") is not None:
         try:
             place = w3c_target(document)
-            if (span is not None and span.orphaned and place["start"] is None
-                    and canonicalize_fragment(place["quote"] or "") == span.quote):
+            if (
+                span is not None
+                and span.orphaned
+                and place["start"] is None
+                and canonicalize_fragment(place["quote"] or "") == span.quote
+            ):
                 # An orphan's target as GET gives it: its quote alone, in no current text.
                 target = Target(span.start, span.end, span.quote, span.prefix, span.suffix)
             else:
-                target = resolve_target(article.text, start=place["start"], end=place["end"],
-                                        quote=place["quote"], prefix=place["prefix"], suffix=place["suffix"])
+                target = resolve_target(
+                    article.text,
+                    start=place["start"],
+                    end=place["end"],
+                    quote=place["quote"],
+                    prefix=place["prefix"],
+                    suffix=place["suffix"],
+                )
         except Rejected as error:
             errors.append({"field": error.field, "detail": str(error)})
         except AnchorError as error:
             errors.append({"field": f"target.selector.{error.selector}", "detail": str(error)})
         if target is not None and span is not None and (target.start, target.end) != (span.start, span.end):
-            errors.append({"field": "target", "detail": "An annotation's target cannot change: delete it and "
-                                                        "annotate the other words."})
+            errors.append(
+                {
+                    "field": "target",
+                    "detail": "An annotation's target cannot change: delete it and annotate the other words.",
+                }
+            )
     content = None
     try:
         verdict, note, sources = w3c_content(document)
-        content = schemas.AnnotationContent.model_validate({"verdict": verdict, "note": note,
-                                                            "sources": list(sources)})
+        content = schemas.AnnotationContent.model_validate({"verdict": verdict, "note": note, "sources": list(sources)})
     except Rejected as error:
         errors.append({"field": error.field, "detail": str(error)})
     except ValidationError as error:

@@ -7,6 +7,7 @@ are written by the export's own writer (``annotator.formats.exports``); ``Annota
 ``AnnotationCollection`` describe what it writes, and the API's tests hold the two together.
 Field types with rules (lengths, verdicts, web addresses) are in ``fields``; parameters in ``parameters``.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
@@ -49,8 +50,9 @@ from annotator.services.content import MAX_SOURCES
 from annotator.services.versioning import ORIGINS
 
 Url = Annotated[str, WithJsonSchema({"type": "string", "format": "uri"})]
-DateTime = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time",
-                                          "examples": ["2024-05-01T09:30:00Z"]})]
+DateTime = Annotated[
+    str, WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2024-05-01T09:30:00Z"]})
+]
 Day = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
 Status = Annotated[str, enum_of((DRAFT, SUBMITTED, RETURNED))]
 W3CContext = Literal["http://www.w3.org/ns/anno.jsonld"]
@@ -143,7 +145,7 @@ class Annotation(W3CAnnotation):
 
     context: W3CContext = Field(alias="@context")
     status: Status
-    version: int = Field(ge=1, description="Also the ETag; send it back as If-Match: \"N\".")
+    version: int = Field(ge=1, description='Also the ETag; send it back as If-Match: "N".')
     links: AnnotationLinks
 
 
@@ -166,8 +168,11 @@ class AnnotationCollection(BaseModel):
 
 
 def _one(purpose: str, low: int, high: int) -> dict[str, Any]:
-    return {"contains": {"type": "object", "required": ["purpose"], "properties": {"purpose": {"const": purpose}}},
-            "minContains": low, "maxContains": high}
+    return {
+        "contains": {"type": "object", "required": ["purpose"], "properties": {"purpose": {"const": purpose}}},
+        "minContains": low,
+        "maxContains": high,
+    }
 
 
 def _counted(bodies: list[Body]) -> list[Body]:
@@ -175,8 +180,11 @@ def _counted(bodies: list[Body]) -> list[Body]:
     verdict_count = sum(isinstance(b, VerdictBody) for b in bodies)
     errors = []
     if verdict_count != 1:
-        errors.append("The annotation gives more than one verdict." if verdict_count else
-                      "The annotation has no verdict (a TextualBody with purpose “assessing”).")
+        errors.append(
+            "The annotation gives more than one verdict."
+            if verdict_count
+            else "The annotation has no verdict (a TextualBody with purpose “assessing”)."
+        )
     if sum(isinstance(b, SourceBody) for b in bodies) > MAX_SOURCES:
         errors.append(f"Cite at most {MAX_SOURCES} sources.")
     raise_all([InitErrorDetails(type=rule_error(message), loc=(), input=bodies) for message in errors])
@@ -189,12 +197,13 @@ EXAMPLE_INPUT: dict[str, Any] = {  # the demo article's claim, as `make run` loa
     "body": [
         {"type": "TextualBody", "purpose": "assessing", "value": "Mostly true"},
         {"type": "TextualBody", "purpose": "commenting", "value": "NATO's estimate; Russia publishes none."},
-        {"type": "SpecificResource", "purpose": "linking", "source": "https://www.nato.int/",
-         "label": "NATO briefing"},
+        {"type": "SpecificResource", "purpose": "linking", "source": "https://www.nato.int/", "label": "NATO briefing"},
     ],
-    "target": {"selector": [
-        {"type": "TextQuoteSelector", "exact": "more than 600,000 Russian soldiers have been killed or wounded"},
-    ]},
+    "target": {
+        "selector": [
+            {"type": "TextQuoteSelector", "exact": "more than 600,000 Russian soldiers have been killed or wounded"},
+        ]
+    },
 }
 
 
@@ -209,8 +218,11 @@ class AnnotationInput(BaseModel):
     context: Any = Field(None, alias="@context")
     type: Literal["Annotation"] = "Annotation"
     motivation: str | SkipJsonSchema[None] = None
-    body: Annotated[list[Body], Field(min_length=1, json_schema_extra={
-        "allOf": [_one("assessing", 1, 1), _one("linking", 0, MAX_SOURCES)]}), AfterValidator(_counted)]
+    body: Annotated[
+        list[Body],
+        Field(min_length=1, json_schema_extra={"allOf": [_one("assessing", 1, 1), _one("linking", 0, MAX_SOURCES)]}),
+        AfterValidator(_counted),
+    ]
     target: Target
 
 
@@ -240,11 +252,13 @@ class SourceIn(BaseModel):
             result = handler(data)
         except ValidationError as error:
             errors = line_errors(error)
-        if isinstance(data, dict) and _blank(data.get("url")) and not (_blank(data.get("title"))
-                                                                      and _blank(data.get("excerpt"))):
+        if (
+            isinstance(data, dict)
+            and _blank(data.get("url"))
+            and not (_blank(data.get("title")) and _blank(data.get("excerpt")))
+        ):
             at = next((i for i, e in enumerate(errors) if e["loc"][:1] != ("url",)), len(errors))
-            errors.insert(at, InitErrorDetails(type=rule_error(ADDRESS_MISSING),
-                                               loc=("url",), input=data.get("url")))
+            errors.insert(at, InitErrorDetails(type=rule_error(ADDRESS_MISSING), loc=("url",), input=data.get("url")))
         raise_all(errors, cls.__name__)
         assert result is not None
         return result
@@ -287,8 +301,7 @@ class Article(BaseModel):
     source_url: str | None
     published_on: Day | None
     created_at: DateTime
-    blind_review: bool = Field(description="Reviewers see others' verdicts on a claim only after submitting "
-                                           "their own.")
+    blind_review: bool = Field(description="Reviewers see others' verdicts on a claim only after submitting their own.")
     links: ArticleLinks
 
 
@@ -312,8 +325,7 @@ class ArticleVersionText(ArticleVersion):
 
 
 class ArticleDetail(Article):
-    text: str = Field(description="The canonical text (NFC, \\n line endings); offsets count its Unicode code "
-                                  "points.")
+    text: str = Field(description="The canonical text (NFC, \\n line endings); offsets count its Unicode code points.")
     versions: list[ArticleVersion]
 
 
@@ -361,9 +373,11 @@ class ClaimAnnotation(BaseModel):
     id: int
     reviewer: str = Field(description="The reviewer's display name.")
     status: Status
-    verdict: VerdictKey | None = Field(description="null when hidden from you (someone else's draft, or blind "
-                                                   "review), or when your draft has no verdict yet (a highlight "
-                                                   "imported without one).")
+    verdict: VerdictKey | None = Field(
+        description="null when hidden from you (someone else's draft, or blind "
+        "review), or when your draft has no verdict yet (a highlight "
+        "imported without one)."
+    )
     links: SelfLink
 
 
@@ -376,9 +390,9 @@ class Claim(BaseModel):
     start: Annotated[int, Field(ge=0)] | None
     end: Annotated[int, Field(ge=1)] | None
     quote: str
-    anchor: Annotated[str, enum_of(STATES)] = Field(description="How the latest version placed the claim; an "
-                                                                "orphan's words are not in it (start and end are "
-                                                                "null).")
+    anchor: Annotated[str, enum_of(STATES)] = Field(
+        description="How the latest version placed the claim; an orphan's words are not in it (start and end are null)."
+    )
     final: FinalVerdict | None = Field(description="null until a lead settles it.")
     annotations: list[ClaimAnnotation]
     links: HtmlLink

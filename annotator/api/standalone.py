@@ -1,5 +1,6 @@
 """The API's OpenAPI document without an app of one's own (tests, the docs build): built from an app that
 holds only the API blueprint."""
+
 from __future__ import annotations
 
 from copy import deepcopy

@@ -5,6 +5,7 @@ search), defined at module level in the ``commands`` group; ``cli.main`` is the 
 console script. A command that fails exits non-zero with
 a one-line message, never a traceback.
 """
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """Commands for articles and their versions: ``import-article``, ``import-url``, ``versions``, ``diff``, ``reattach``, ``suggest-claims``."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -30,8 +31,15 @@ def add_version(article_id: int, raw: str, *, origin: str, source: str) -> None:
     session = db.session()
     article = existing_article(article_id)
     try:
-        report = versioning.add_version(scorer=claim_scorer(), session=session, article=article, raw_text=raw, user=None,
-                                        origin=origin, source=source)
+        report = versioning.add_version(
+            scorer=claim_scorer(),
+            session=session,
+            article=article,
+            raw_text=raw,
+            user=None,
+            origin=origin,
+            source=source,
+        )
     except versioning.SameText as same:  # not a failure: a page fetched again may not have changed
         click.echo(f"Article {article.id}: {same}")
         return
@@ -64,9 +72,11 @@ def suggest_claims(article_id, missing):
         except checkworthiness.ScorerError as error:
             raise click.ClickException(f"article {article.id}: {error}") from None
         shown = suggestions.suggestion_list(threshold=threshold, session=session, article=article, claims=[])
-        click.echo(f"Article {article.id}: {count} sentences scored, "
-                   f"{len(shown.listed) + len(shown.dismissed)} at or above {threshold:g} "
-                   f"({checkworthiness.scorer_name(scorer)} scorer)")
+        click.echo(
+            f"Article {article.id}: {count} sentences scored, "
+            f"{len(shown.listed) + len(shown.dismissed)} at or above {threshold:g} "
+            f"({checkworthiness.scorer_name(scorer)} scorer)"
+        )
 
 
 @commands.command("import-article", cls=OneLineCommand)
@@ -76,8 +86,12 @@ def suggest_claims(article_id, missing):
 @click.option("--publisher")
 @click.option("--url", "source_url", help="Where the article was published.")
 @click.option("--date", "published_on", help="Publication date, YYYY-MM-DD.")
-@click.option("--article", "article_id", type=int,
-              help="Add the file as a new version of this article (its claims are re-anchored).")
+@click.option(
+    "--article",
+    "article_id",
+    type=int,
+    help="Add the file as a new version of this article (its claims are re-anchored).",
+)
 @one_line_errors
 def import_article(file, title, author, publisher, source_url, published_on, article_id):
     """Add an article from a UTF-8 text file, or from a saved web page (its article is extracted, with
@@ -108,16 +122,28 @@ def import_article(file, title, author, publisher, source_url, published_on, art
     if not (title or "").strip():
         raise click.ClickException("the title is empty (give --title)")
     db.create_schema()
-    article = create_article(scorer=claim_scorer(), session=db.session(), title=title, raw_text=raw, author=author, publisher=publisher,
-                             source_url=source_url, published_on=day)
+    article = create_article(
+        scorer=claim_scorer(),
+        session=db.session(),
+        title=title,
+        raw_text=raw,
+        author=author,
+        publisher=publisher,
+        source_url=source_url,
+        published_on=day,
+    )
     echo_added(article)
 
 
 @commands.command("import-url", cls=OneLineCommand)
 @click.argument("url")
 @click.option("--title", help="The article's headline (default: the page's own).")
-@click.option("--article", "article_id", type=int,
-              help="Add the page's text as a new version of this article (its claims are re-anchored).")
+@click.option(
+    "--article",
+    "article_id",
+    type=int,
+    help="Add the page's text as a new version of this article (its claims are re-anchored).",
+)
 @one_line_errors
 def import_url(url, title, article_id):
     """Fetch a web page (public addresses only; ANNOTATOR_FETCH_ALLOWED_HOSTS exempts hosts), extract
@@ -128,9 +154,16 @@ def import_url(url, title, article_id):
         add_version(article_id, found.text, origin="web", source=answered)
         return
     db.create_schema()
-    article = create_article(scorer=claim_scorer(), session=db.session(), title=title or found.title, raw_text=found.text,
-                             author=found.author, publisher=found.publisher,
-                             source_url=found.canonical_url or answered, published_on=found.published_on)
+    article = create_article(
+        scorer=claim_scorer(),
+        session=db.session(),
+        title=title or found.title,
+        raw_text=found.text,
+        author=found.author,
+        publisher=found.publisher,
+        source_url=found.canonical_url or answered,
+        published_on=found.published_on,
+    )
     echo_added(article)
 
 
@@ -145,9 +178,11 @@ def versions(article_id):
     for version in versioning.versions_of(session=session, article=article):
         states = counts.get(version.number, {})
         done = ", ".join(f"{states[s]} {s}" for s in reanchoring.OUTCOMES if states.get(s))
-        click.echo(f"{version.number}\t{iso(version.created_at)}\t{version.origin}\t{version.source or ''}\t"
-                   f"{len(version.text)} characters\t{done or '-'}"
-                   + ("\tlatest" if version.number == article.current_version else ""))
+        click.echo(
+            f"{version.number}\t{iso(version.created_at)}\t{version.origin}\t{version.source or ''}\t"
+            f"{len(version.text)} characters\t{done or '-'}"
+            + ("\tlatest" if version.number == article.current_version else "")
+        )
 
 
 @commands.command("reattach", cls=OneLineCommand)
@@ -169,16 +204,19 @@ def reattach(span_id, quote, prefix, suffix, username):
     article = span.article
     try:
         target = resolve_target(article.text, start=None, end=None, quote=quote, prefix=prefix, suffix=suffix)
-        versioning.reattach(session=session, span=span, target=target, user=user,
-                            article_version=article.current_version)
+        versioning.reattach(
+            session=session, span=span, target=target, user=user, article_version=article.current_version
+        )
     except AnchorError as error:
         raise click.ClickException(str(error)) from None
     except versioning.NotOrphaned:
         raise click.ClickException(f"claim {span_id} is not orphaned") from None
     except versioning.RangeTaken:
         raise click.ClickException("another claim already covers exactly these words") from None
-    click.echo(f"Re-attached claim {span_id} to characters {target.start}-{target.end} of article {article.id}, "
-               f"version {article.current_version}")
+    click.echo(
+        f"Re-attached claim {span_id} to characters {target.start}-{target.end} of article {article.id}, "
+        f"version {article.current_version}"
+    )
 
 
 @commands.command("diff", cls=OneLineCommand)

@@ -1,4 +1,5 @@
 """What every command shares: the ``commands`` group, one-line errors, and small readers."""
+
 from __future__ import annotations
 
 import functools
@@ -13,6 +14,7 @@ from annotator.extensions import db
 from annotator.db.models import Article
 
 commands = AppGroup("annotator", help="The fact-check annotator's commands.")
+
 
 class OneLineCommand(click.Command):
     """A command whose usage errors (bad option, bad value) print one line, like its other errors."""

@@ -1,4 +1,5 @@
 """Commands for the database: ``init-db``, ``db upgrade|current|revision``, ``backup``, ``restore``."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The demo: ``load-demo``, its accounts, and the warning while they keep the demo password."""
+
 from __future__ import annotations
 
 import secrets
@@ -20,6 +21,7 @@ from annotator.services.users import create_or_update_user, find_user
 DEMO_TITLE = "Putin unlikely to negotiate regardless of US election outcome"
 DEMO_USERS = (("reviewer", "reviewer", "Riley Reviewer"), ("lead", "lead", "Lee Lead"))
 
+
 def load_demo_data() -> tuple[Article, str]:
     """Ensure the schema, the demo users and the demo article; return the article and password.
 
@@ -28,14 +30,22 @@ def load_demo_data() -> tuple[Article, str]:
     db.create_schema()
     session = db.session()
     password = demo_password()
-    users = [find_user(session, name) or create_or_update_user(session=session, username=name, role=role,
-                                                                password=password, display_name=display)
-             for name, role, display in DEMO_USERS]
+    users = [
+        find_user(session, name)
+        or create_or_update_user(session=session, username=name, role=role, password=password, display_name=display)
+        for name, role, display in DEMO_USERS
+    ]
     article = session.exec(select(Article).where(Article.title == DEMO_TITLE)).first()
     if article is None:
         raw = Path(current_app.config["SEED_ARTICLE"]).read_text(encoding="utf-8")
-        article = create_article(scorer=claim_scorer(), session=session, title=DEMO_TITLE, raw_text=raw, created_by=users[1],
-                                 publisher="Sample article")
+        article = create_article(
+            scorer=claim_scorer(),
+            session=session,
+            title=DEMO_TITLE,
+            raw_text=raw,
+            created_by=users[1],
+            publisher="Sample article",
+        )
     elif not suggestions.has_suggestions(session=session, article=article):  # a database from before suggestions
         suggestions.recompute(session=session, article=article, scorer=claim_scorer())
     return article, password
@@ -46,10 +56,12 @@ def demo_accounts_warning(app: Flask) -> str | None:
     names = open_demo_accounts(app)
     if not names:
         return None
-    return (f"Warning: the demo account{'s' if len(names) > 1 else ''} {' and '.join(names)} still sign{'' if len(names) > 1 else 's'} "
-            "in with the demo password (ANNOTATOR_DEMO_PASSWORD or instance/demo-password). Before anyone else can "
-            "reach this server, give each a password of its own (flask --app app create-user NAME --role ROLE) "
-            "or remove its sign-in (flask --app app deactivate-user NAME).")
+    return (
+        f"Warning: the demo account{'s' if len(names) > 1 else ''} {' and '.join(names)} still sign{'' if len(names) > 1 else 's'} "
+        "in with the demo password (ANNOTATOR_DEMO_PASSWORD or instance/demo-password). Before anyone else can "
+        "reach this server, give each a password of its own (flask --app app create-user NAME --role ROLE) "
+        "or remove its sign-in (flask --app app deactivate-user NAME)."
+    )
 
 
 def open_demo_accounts(app: Flask) -> list[str]:
@@ -99,8 +111,10 @@ def load_demo():
     click.echo(f"Demo article: /articles/{article.id} ({article.title})")
     still_open = open_demo_accounts(current_app)
     if still_open:
-        click.echo(f"Sign in at http://127.0.0.1:5000/login as {' or '.join(repr(n) for n in still_open)} "
-                   f"with the password: {password}")
+        click.echo(
+            f"Sign in at http://127.0.0.1:5000/login as {' or '.join(repr(n) for n in still_open)} "
+            f"with the password: {password}"
+        )
         click.echo(demo_accounts_warning(current_app), err=True)
     else:
         click.echo("The demo accounts have passwords of their own now: sign in with those.")

@@ -1,4 +1,5 @@
 """Commands that read and write other tools' files: ``import-annotations``, ``import-claimreview``, ``export``."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -31,13 +32,27 @@ def describe_import(report: ItemReport) -> str:
 
 @commands.command("import-annotations", cls=OneLineCommand)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--article", "article_id", type=int,
-              help="Import every item into this article (default: the article with the target's source URL).")
-@click.option("--user", "--reviewer", "username", metavar="NAME",
-              help="Author of every item (default: the user each item's creator names; --reviewer is an alias).")
-@click.option("--untagged", type=click.Choice(UNTAGGED_CHOICES), default=UNTAGGED_DRAFT, show_default=True,
-              help="Hypothesis highlights whose tags name no verdict: their author's drafts awaiting a verdict, "
-                   "or skip them (rejected).")
+@click.option(
+    "--article",
+    "article_id",
+    type=int,
+    help="Import every item into this article (default: the article with the target's source URL).",
+)
+@click.option(
+    "--user",
+    "--reviewer",
+    "username",
+    metavar="NAME",
+    help="Author of every item (default: the user each item's creator names; --reviewer is an alias).",
+)
+@click.option(
+    "--untagged",
+    type=click.Choice(UNTAGGED_CHOICES),
+    default=UNTAGGED_DRAFT,
+    show_default=True,
+    help="Hypothesis highlights whose tags name no verdict: their author's drafts awaiting a verdict, "
+    "or skip them (rejected).",
+)
 @one_line_errors
 def import_annotations(file, article_id, username, untagged):
     """Import W3C Web Annotation or Hypothesis JSON; one line per item, then totals.
@@ -62,8 +77,9 @@ def import_annotations(file, article_id, username, untagged):
     totals: Counter[str] = Counter()
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         try:
-            for report in import_document(session=session, document=document, article=article, reviewer=author,
-                                          untagged=untagged):
+            for report in import_document(
+                session=session, document=document, article=article, reviewer=author, untagged=untagged
+            ):
                 click.echo(describe_import(report))
                 totals[report.outcome] += 1
         except Rejected as error:
@@ -92,14 +108,20 @@ def import_claimreview(file):
 @commands.command("export", cls=OneLineCommand)
 @click.argument("article_id", type=int)
 @click.option("--format", "export_format", type=click.Choice(sorted(FORMATS)), default="w3c", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output)."
+)
 @one_line_errors
 def export(article_id, export_format, output):
     """Export an article's annotations (W3C Web Annotation JSON-LD or CSV) or its ClaimReviews."""
     article = existing_article(article_id)
-    chunks = FORMATS[export_format](session=db.session(), article=article, viewer=OPERATOR,
-                                    addresses=Addresses.under(current_app.config["BASE_URL"]),
-                                    organisation=current_app.config["ORGANISATION_NAME"])
+    chunks = FORMATS[export_format](
+        session=db.session(),
+        article=article,
+        viewer=OPERATOR,
+        addresses=Addresses.under(current_app.config["BASE_URL"]),
+        organisation=current_app.config["ORGANISATION_NAME"],
+    )
     if output is None:
         for chunk in chunks:
             click.echo(chunk, nl=False)

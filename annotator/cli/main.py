@@ -1,5 +1,6 @@
 """The ``annotator`` console script: ``flask --app app`` under its own name (every command of
 ``annotator.cli``, plus run, shell and routes), with the app made by ``create_app``."""
+
 from __future__ import annotations
 
 import sys
@@ -18,5 +19,8 @@ def _create_app() -> Flask:
         sys.exit(f"Error: {error}")
 
 
-main = FlaskGroup(name="annotator", create_app=_create_app,
-                  help="The fact-check annotator: the same commands as `flask --app app`, plus run, shell and routes.")
+main = FlaskGroup(
+    name="annotator",
+    create_app=_create_app,
+    help="The fact-check annotator: the same commands as `flask --app app`, plus run, shell and routes.",
+)

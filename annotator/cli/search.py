@@ -1,4 +1,5 @@
 """The ``search`` command: the search page's query, printed as tab-separated lines."""
+
 from __future__ import annotations
 
 import click
@@ -35,19 +36,37 @@ def search(words, verdict, reviewer, status, article, date_from, date_to, as_use
         viewer = find_user(session, as_user)
         if viewer is None:
             raise click.ClickException(f"no user named {as_user}")
-    given = {"q": " ".join(words), "verdict": verdict, "reviewer": reviewer, "status": status,
-             "article": article, "from": date_from, "to": date_to}
+    given = {
+        "q": " ".join(words),
+        "verdict": verdict,
+        "reviewer": reviewer,
+        "status": status,
+        "article": article,
+        "from": date_from,
+        "to": date_to,
+    }
     form = search_form(session=session, args=MultiDict({k: v for k, v in given.items() if v is not None}))
     if not form.validate():
         name, messages = next(iter(form.errors.items()))
         option = "QUERY" if name == "q" else "--" + form[name].name
         raise click.ClickException(f"{option}: {messages[0]}")
-    results = search_service.search(session=session, viewer=viewer, query=search_syntax.parse(form.q.data),
-                                  filters=form_filters(form), limit=limit)
+    results = search_service.search(
+        session=session, viewer=viewer, query=search_syntax.parse(form.q.data), filters=form_filters(form), limit=limit
+    )
     for hit in results.hits:
-        click.echo("\t".join((f"/articles/{hit.article_id}?span={hit.span_id}", verdicts.label(hit.verdict),
-                              hit.status, hit.reviewer, hit.updated_at.date().isoformat(),
-                              one_line(hit.article_title) or "", one_line(hit.quote) or "")))
+        click.echo(
+            "\t".join(
+                (
+                    f"/articles/{hit.article_id}?span={hit.span_id}",
+                    verdicts.label(hit.verdict),
+                    hit.status,
+                    hit.reviewer,
+                    hit.updated_at.date().isoformat(),
+                    one_line(hit.article_title) or "",
+                    one_line(hit.quote) or "",
+                )
+            )
+        )
     shown = len(results.hits)
     summary = f"{results.total} found" + (f", {shown} shown (--limit)" if shown < results.total else "")
     click.echo(summary, err=True)

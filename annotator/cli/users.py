@@ -1,4 +1,5 @@
 """Commands for accounts and API tokens: ``create-user``, ``deactivate-user``, ``create-token``, ``list-tokens``, ``revoke-token``."""
+
 from __future__ import annotations
 
 import sys
@@ -26,8 +27,10 @@ def create_user(username, role, password, display_name):
     if login_name(username) != username.strip():
         if unicodedata.normalize("NFC", username) == username:
             raise click.ClickException("the username holds control or invisible characters")
-        raise click.ClickException("the username is not in Unicode normal form (NFC); type it as "
-                                   f"{unicodedata.normalize('NFC', username.strip())!r}")
+        raise click.ClickException(
+            "the username is not in Unicode normal form (NFC); type it as "
+            f"{unicodedata.normalize('NFC', username.strip())!r}"
+        )
     username = username.strip()
     if not username:
         raise click.ClickException("the username is empty")
@@ -38,8 +41,9 @@ def create_user(username, role, password, display_name):
     if len(password) < 8:
         raise click.ClickException("the password must have at least 8 characters")
     db.create_schema()
-    user = create_or_update_user(session=db.session(), username=username, role=role, password=password,
-                                 display_name=display_name)
+    user = create_or_update_user(
+        session=db.session(), username=username, role=role, password=password, display_name=display_name
+    )
     click.echo(f"User {user.username} ({user.role}) is ready.")
 
 

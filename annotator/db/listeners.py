@@ -4,6 +4,7 @@
 goes first, then the live marker (the order they have always run in): each notes what a flush
 changed and writes its own rows just before the transaction commits.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import event

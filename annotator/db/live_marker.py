@@ -7,6 +7,7 @@ counter and the log in the same transaction, so that every app server (and every
 worker) sees them together; nothing is kept in a process. Code that changes these rows with Core
 statements must call :func:`mark` itself.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -19,7 +20,20 @@ from sqlmodel import col
 
 from annotator.db.sql import table_of
 from annotator.domain.live_rules import Change, annotation_kind
-from annotator.db.models import DRAFT, Annotation, Article, ArticleRevision, ArticleVersion, Comment, Event, FinalVerdict, LiveChange, Source, Span, utcnow
+from annotator.db.models import (
+    DRAFT,
+    Annotation,
+    Article,
+    ArticleRevision,
+    ArticleVersion,
+    Comment,
+    Event,
+    FinalVerdict,
+    LiveChange,
+    Source,
+    Span,
+    utcnow,
+)
 
 _PENDING = "live_marker_pending"
 
@@ -34,10 +48,14 @@ def _before(row, name: str):
 
 def _annotation_change(row: Annotation, new: bool) -> Change:
     status_history = inspect(row).attrs.status.history
-    kind = annotation_kind(new=new, before_status=None if new else _before(row, "status"),
-                           before_deleted=False if new else _before(row, "deleted_at") is not None,
-                           after_status=row.status, after_deleted=row.deleted_at is not None,
-                           status_changed=status_history.has_changes())
+    kind = annotation_kind(
+        new=new,
+        before_status=None if new else _before(row, "status"),
+        before_deleted=False if new else _before(row, "deleted_at") is not None,
+        after_status=row.status,
+        after_deleted=row.deleted_at is not None,
+        status_changed=status_history.has_changes(),
+    )
     return Change(kind, row.span_id, row.id, None if kind == "status" else row.user_id)
 
 
@@ -89,13 +107,24 @@ def _resolve(session, noted: set, sources: set, actors: dict[int, set[int]]) -> 
     sources = {a for a in sources if a is not None and a not in covered}
     if sources:
         for annotation_id, span_id, user_id, status, deleted_at in session.execute(
-                select(col(Annotation.id), col(Annotation.span_id), col(Annotation.user_id), col(Annotation.status),
-                       col(Annotation.deleted_at)).where(col(Annotation.id).in_(sorted(sources)))):
+            select(
+                col(Annotation.id),
+                col(Annotation.span_id),
+                col(Annotation.user_id),
+                col(Annotation.status),
+                col(Annotation.deleted_at),
+            ).where(col(Annotation.id).in_(sorted(sources)))
+        ):
             shown = status != DRAFT and deleted_at is None
             noted.add((None, Change("content" if shown else "draft", span_id, annotation_id, user_id)))
     span_ids = {change.span_id for article_id, change in noted if article_id is None}
-    article_of = dict(session.execute(select(col(Span.id), col(Span.article_id))
-                                      .where(col(Span.id).in_(sorted(span_ids)))).all()) if span_ids else {}
+    article_of = (
+        dict(
+            session.execute(select(col(Span.id), col(Span.article_id)).where(col(Span.id).in_(sorted(span_ids)))).all()
+        )
+        if span_ids
+        else {}
+    )
     by_article: dict[int, set[Change]] = defaultdict(set)
     for article_id, change in noted:
         article_id = article_id if article_id is not None else article_of.get(change.span_id)
@@ -123,13 +152,28 @@ def mark(session, changes: dict[int, set[Change]]) -> None:
     """Raise each article's counter once and log its changes under the new revision."""
     for article_id in sorted(changes):  # a fixed order: two transactions never wait on each other's counters
         revision = _raise_counter(session, article_id)
-        session.execute(insert(LiveChange), [
-            {"article_id": article_id, "revision": revision, "kind": c.kind, "span_id": c.span_id,
-             "annotation_id": c.annotation_id, "private_to": c.private_to, "actor_id": c.actor_id}
-            for c in sorted(changes[article_id], key=lambda c: (c.kind, c.span_id or 0, c.annotation_id or 0))])
+        session.execute(
+            insert(LiveChange),
+            [
+                {
+                    "article_id": article_id,
+                    "revision": revision,
+                    "kind": c.kind,
+                    "span_id": c.span_id,
+                    "annotation_id": c.annotation_id,
+                    "private_to": c.private_to,
+                    "actor_id": c.actor_id,
+                }
+                for c in sorted(changes[article_id], key=lambda c: (c.kind, c.span_id or 0, c.annotation_id or 0))
+            ],
+        )
 
 
 def revision_of(session, article_id: int) -> int:
     """The article's change counter now (0 before its first change)."""
-    return session.execute(select(col(ArticleRevision.revision))
-                           .where(col(ArticleRevision.article_id) == article_id)).scalar() or 0
+    return (
+        session.execute(
+            select(col(ArticleRevision.revision)).where(col(ArticleRevision.article_id) == article_id)
+        ).scalar()
+        or 0
+    )

@@ -4,6 +4,7 @@ The migration scripts live in migrations/versions, generated from the SQLModel t
 A database created before migrations existed (by `create_all`, with this first
 revision's schema) is stamped at that revision instead of being created again.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -77,8 +78,10 @@ def migrating(engine: Engine) -> Iterator[Connection]:
                 if sqlite:
                     dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if dangling:
-                        raise RuntimeError(f"the migration left {len(dangling)} rows pointing at nothing "
-                                           f"(first: table {dangling[0][0]}, row {dangling[0][1]})")
+                        raise RuntimeError(
+                            f"the migration left {len(dangling)} rows pointing at nothing "
+                            f"(first: table {dangling[0][0]}, row {dangling[0][1]})"
+                        )
         finally:
             if sqlite:
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
@@ -109,8 +112,11 @@ def baseline_columns() -> dict[str, set[str]]:
         with scratch.begin() as connection:
             command.upgrade(_config(connection), BASELINE)
             inspector = inspect(connection)
-            return {t: {c["name"] for c in inspector.get_columns(t)}
-                    for t in inspector.get_table_names() if t != "alembic_version"}
+            return {
+                t: {c["name"] for c in inspector.get_columns(t)}
+                for t in inspector.get_table_names()
+                if t != "alembic_version"
+            }
     finally:
         scratch.dispose()
 

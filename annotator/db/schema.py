@@ -1,4 +1,5 @@
 """Schema creation and SQLite backups, on an engine given by the caller. No Flask."""
+
 from __future__ import annotations
 
 import sqlite3

@@ -15,6 +15,7 @@ transaction commits (:func:`refresh`, in the same transaction). Code that change
 with Core statements instead (bulk ``insert()``/``update()``, which the ORM does not track)
 must call :func:`refresh` itself.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -32,6 +33,7 @@ CHUNK = 500  # ids per IN (...) list: well under every database's limit on bound
 
 # --- The documents ---------------------------------------------------------------------------------
 
+
 def sources_text(sources: Iterable[tuple[str, str]]) -> str:
     """The document's sources field: each ``(title, url)`` as ``title url``, a line each (as migration 0005 builds it)."""
     return "\n".join(f"{title} {url}" for title, url in sources)
@@ -40,7 +42,7 @@ def sources_text(sources: Iterable[tuple[str, str]]) -> str:
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
     ordered = sorted(set(ids))
     for i in range(0, len(ordered), CHUNK):
-        yield ordered[i:i + CHUNK]
+        yield ordered[i : i + CHUNK]
 
 
 def refresh(session: OrmSession, *, annotation_ids: Iterable[int] = (), span_ids: Iterable[int] = ()) -> int:
@@ -58,15 +60,24 @@ def refresh(session: OrmSession, *, annotation_ids: Iterable[int] = (), span_ids
     for chunk in _chunks(ids):
         cited: dict[int, list[tuple[str, str]]] = defaultdict(list)
         for annotation_id, title, url in session.execute(
-                select(col(Source.annotation_id), col(Source.title), col(Source.url))
-                .where(col(Source.annotation_id).in_(chunk), col(Source.removed_at).is_(None))
-                .order_by(col(Source.annotation_id), col(Source.position), col(Source.id))):
+            select(col(Source.annotation_id), col(Source.title), col(Source.url))
+            .where(col(Source.annotation_id).in_(chunk), col(Source.removed_at).is_(None))
+            .order_by(col(Source.annotation_id), col(Source.position), col(Source.id))
+        ):
             cited[annotation_id].append((title, url))
-        rows = [{"annotation_id": annotation_id, "quote": quote, "note": note,
-                 "sources": sources_text(cited.get(annotation_id, ()))}
-                for annotation_id, quote, note in session.execute(
-                    select(id_col(Annotation.id), col(Span.quote), col(Annotation.note))
-                    .join(Span, col(Span.id) == Annotation.span_id).where(id_col(Annotation.id).in_(chunk)))]
+        rows = [
+            {
+                "annotation_id": annotation_id,
+                "quote": quote,
+                "note": note,
+                "sources": sources_text(cited.get(annotation_id, ())),
+            }
+            for annotation_id, quote, note in session.execute(
+                select(id_col(Annotation.id), col(Span.quote), col(Annotation.note))
+                .join(Span, col(Span.id) == Annotation.span_id)
+                .where(id_col(Annotation.id).in_(chunk))
+            )
+        ]
         session.execute(delete(SearchDocument).where(col(SearchDocument.annotation_id).in_(chunk)))
         if rows:
             session.execute(insert(SearchDocument), rows)
@@ -82,19 +93,32 @@ def rebuild(session: Session) -> int:
 
 def stale_documents(session: Session) -> list[int]:
     """Annotations whose document is missing or differs from what :func:`refresh` would write (for checks)."""
-    have = {row.annotation_id: (row.quote, row.note, row.sources)
-            for row in session.execute(select(col(SearchDocument.annotation_id), col(SearchDocument.quote),
-                                              col(SearchDocument.note), col(SearchDocument.sources)))}
+    have = {
+        row.annotation_id: (row.quote, row.note, row.sources)
+        for row in session.execute(
+            select(
+                col(SearchDocument.annotation_id),
+                col(SearchDocument.quote),
+                col(SearchDocument.note),
+                col(SearchDocument.sources),
+            )
+        )
+    }
     cited: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for annotation_id, title, url in session.execute(
-            select(col(Source.annotation_id), col(Source.title), col(Source.url))
-            .where(col(Source.removed_at).is_(None))
-            .order_by(col(Source.annotation_id), col(Source.position), col(Source.id))):
+        select(col(Source.annotation_id), col(Source.title), col(Source.url))
+        .where(col(Source.removed_at).is_(None))
+        .order_by(col(Source.annotation_id), col(Source.position), col(Source.id))
+    ):
         cited[annotation_id].append((title, url))
-    want = {annotation_id: (quote, note, sources_text(cited.get(annotation_id, ())))
-            for annotation_id, quote, note in session.execute(
-                select(id_col(Annotation.id), col(Span.quote), col(Annotation.note))
-                .join(Span, col(Span.id) == Annotation.span_id))}
+    want = {
+        annotation_id: (quote, note, sources_text(cited.get(annotation_id, ())))
+        for annotation_id, quote, note in session.execute(
+            select(id_col(Annotation.id), col(Span.quote), col(Annotation.note)).join(
+                Span, col(Span.id) == Annotation.span_id
+            )
+        )
+    }
     return sorted(i for i in set(have) | set(want) if have.get(i) != want.get(i))
 
 
@@ -108,8 +132,11 @@ def note_changes(session: OrmSession, _context) -> None:
         if isinstance(row, Annotation) and row.id is not None and row not in session.deleted:
             annotations.add(row.id)
         elif isinstance(row, Source):
-            annotation_id = row.annotation_id if row.annotation_id is not None else inspect(row).committed_state.get(
-                "annotation_id")
+            annotation_id = (
+                row.annotation_id
+                if row.annotation_id is not None
+                else inspect(row).committed_state.get("annotation_id")
+            )
             if annotation_id is not None:
                 annotations.add(annotation_id)
         elif isinstance(row, Span) and row.id is not None and row not in session.new and row not in session.deleted:

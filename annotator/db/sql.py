@@ -1,4 +1,5 @@
 """Engines and plain-SQL helpers that every layer above shares. No Flask."""
+
 from __future__ import annotations
 
 from typing import Any, Protocol, cast

@@ -29,6 +29,7 @@ from fractions import Fraction
 from annotator.domain import verdicts
 from annotator.domain.grouping import DEFAULT_THRESHOLD, Claim, JudgedSpan, group_claims
 
+
 @dataclass(frozen=True)
 class AgreementReport:
     """Agreement figures for one article (or, pooled, for several)."""

@@ -14,6 +14,7 @@ Definitions (shown on the pages too):
 - the *confusion matrix* counts those same annotations by reviewer's verdict (row) and
   final verdict (column), for all articles or the one the lead picks.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -155,20 +156,25 @@ def judged_spans(rows: Iterable[AnnotationRow]) -> list[grouping.JudgedSpan]:
     for row in rows:
         by_span[row.span_id].append(row)
     # The database holds one annotation per reviewer and span: the rows need no further checks.
-    return [grouping.JudgedSpan.checked(span_id, group[0].start, group[0].end,
-                                         tuple(sorted((r.user_id, r.verdict) for r in group)))
-            for span_id, group in by_span.items()]
+    return [
+        grouping.JudgedSpan.checked(
+            span_id, group[0].start, group[0].end, tuple(sorted((r.user_id, r.verdict) for r in group))
+        )
+        for span_id, group in by_span.items()
+    ]
 
 
-def article_figures(article_id: int, title: str, rows: list[AnnotationRow], finals: dict[int, str],
-                    report: agreement.AgreementReport) -> ArticleFigures:
+def article_figures(
+    article_id: int, title: str, rows: list[AnnotationRow], finals: dict[int, str], report: agreement.AgreementReport
+) -> ArticleFigures:
     """Counts of one article from its live submitted verdicts and final verdicts."""
     verdicts_by_span: dict[int, set[str]] = defaultdict(set)
     for row in rows:
         verdicts_by_span[row.span_id].add(row.verdict)
     awaiting = [s for s in verdicts_by_span if s not in finals]
     return ArticleFigures(
-        id=article_id, title=title,
+        id=article_id,
+        title=title,
         annotated=len(verdicts_by_span),
         settled=len(finals),
         awaiting=len(awaiting),
@@ -192,8 +198,9 @@ def totals(articles: list[ArticleFigures], report: agreement.AgreementReport) ->
     return total
 
 
-def reviewer_figures(rows: Iterable[ReviewerRow], annotations: Iterable[AnnotationRow],
-                     finals: dict[int, tuple[int, str]]) -> list[ReviewerFigures]:
+def reviewer_figures(
+    rows: Iterable[ReviewerRow], annotations: Iterable[AnnotationRow], finals: dict[int, tuple[int, str]]
+) -> list[ReviewerFigures]:
     """Per reviewer: submitted, returned, agreement with final verdicts (from the submitted
     verdicts on settled claims); by name."""
     found = {r.user_id: ReviewerFigures(r.user_id, r.name, r.username, r.submitted, r.returned) for r in rows}
@@ -209,13 +216,22 @@ def reviewer_figures(rows: Iterable[ReviewerRow], annotations: Iterable[Annotati
 def distribution(reviewer_counts: Counter[str], final_counts: Counter[str]) -> list[VerdictRow]:
     """The chart's rows in scale order; bars scaled to the largest count of either kind."""
     largest = max([*reviewer_counts.values(), *final_counts.values(), 1])
-    return [VerdictRow(v.key, v.label, reviewer_counts.get(v.key, 0), final_counts.get(v.key, 0),
-                       reviewer_counts.get(v.key, 0) / largest, final_counts.get(v.key, 0) / largest)
-            for v in verdicts.SCALE]
+    return [
+        VerdictRow(
+            v.key,
+            v.label,
+            reviewer_counts.get(v.key, 0),
+            final_counts.get(v.key, 0),
+            reviewer_counts.get(v.key, 0) / largest,
+            final_counts.get(v.key, 0) / largest,
+        )
+        for v in verdicts.SCALE
+    ]
 
 
-def verdict_pairs(annotations: Iterable[AnnotationRow], finals: dict[int, tuple[int, str]],
-                  article_id: int | None = None) -> list[tuple[str, str]]:
+def verdict_pairs(
+    annotations: Iterable[AnnotationRow], finals: dict[int, tuple[int, str]], article_id: int | None = None
+) -> list[tuple[str, str]]:
     """(reviewer's verdict, final verdict) of each submitted annotation on a settled claim, of one
     article or (``article_id`` None) of all: the confusion matrix's pairs."""
     pairs = []
@@ -240,15 +256,21 @@ def dashboard(data: DashboardData, matrix_article: int | None = None) -> Dashboa
         rows = rows_by_article.get(article_id, [])
         tally = agreement.tally_of(grouping.group_claims(judged_spans(rows), IOU_THRESHOLD))
         tallies.append(tally)
-        articles.append(article_figures(article_id, title, rows, finals_by_article.get(article_id, {}),
-                                        tally.report(IOU_THRESHOLD)))
+        articles.append(
+            article_figures(article_id, title, rows, finals_by_article.get(article_id, {}), tally.report(IOU_THRESHOLD))
+        )
     pooled = sum(tallies, agreement.Tally())  # alphas do not average: the units are pooled
     total = totals(articles, pooled.report(IOU_THRESHOLD))
     if matrix_article not in {a_id for a_id, _ in data.articles}:
         matrix_article = None  # an unknown article means all of them
-    return Dashboard(articles, total, reviewer_figures(data.reviewers, data.annotations, data.finals),
-                     distribution(total.reviewer_verdicts, total.final_verdicts),
-                     confusion.matrix(verdict_pairs(data.annotations, data.finals, matrix_article)), matrix_article)
+    return Dashboard(
+        articles,
+        total,
+        reviewer_figures(data.reviewers, data.annotations, data.finals),
+        distribution(total.reviewer_verdicts, total.final_verdicts),
+        confusion.matrix(verdict_pairs(data.annotations, data.finals, matrix_article)),
+        matrix_article,
+    )
 
 
 def alpha_gap(report: agreement.AgreementReport) -> str:

@@ -5,6 +5,7 @@ line, as articles are stored. A file given as an article is read by its content,
 (:func:`article_of_file`): a web page, text, or refused in a sentence (a PDF, an image, an archive…).
 Pure apart from trafilatura: no Flask, no database.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -47,8 +48,9 @@ def decode(body: bytes, charset: str | None) -> str | bytes:
 
 def extract_article(page: str | bytes, url: str | None = None) -> ExtractedArticle:
     """The page's article; ExtractionError when it holds no article text."""
-    found = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False,
-                                        include_tables=False, favor_precision=True)
+    found = trafilatura.bare_extraction(
+        page, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+    )
     # None when the page holds nothing (a dict only with as_dict=True, which is not asked for).
     text = canonicalize((found.text or "") if isinstance(found, Document) else "")
     if not isinstance(found, Document) or len(text) < 40:  # a sign-in form or a list of links is not an article
@@ -108,8 +110,7 @@ ZIP_MIMETYPES = {
     "application/vnd.oasis.opendocument.text": ODT,
     "application/epub+zip": "an EPUB e-book",
 }
-OFFICE_FOLDERS = (("word/", DOCX), ("xl/", "an Excel workbook (.xlsx)"),
-                  ("ppt/", "a PowerPoint presentation (.pptx)"))
+OFFICE_FOLDERS = (("word/", DOCX), ("xl/", "an Excel workbook (.xlsx)"), ("ppt/", "a PowerPoint presentation (.pptx)"))
 DOCUMENTS = frozenset({LEGACY_OFFICE, RTF, DOCX, ODT})  # word-processor files: their text can be saved or pasted
 HTML_TAG = re.compile(rb"<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE)
 MARKUP = re.compile(rb"<[a-zA-Z!/?]")
@@ -163,7 +164,7 @@ def looks_like_html(data: bytes) -> bool:
         end = head.find(closing)
         if end < 0:
             return False
-        head = head[end + len(closing):]
+        head = head[end + len(closing) :]
 
 
 def _refuse(filename: str, kind: str) -> NotArticleFile:

@@ -9,6 +9,7 @@ connection then goes to an address that was checked, so a second DNS answer cann
 it elsewhere. Redirects are followed by hand, each hop checked the same way. A timer closes
 the connection when the whole fetch runs out of time, however slowly the server drips.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -27,8 +28,9 @@ USER_AGENT = "FactCheckAnnotator/1.0 (article import)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECTS = (301, 302, 303, 307, 308)
 # IPv6 ranges that lead to IPv4 hosts through a translator: the IPv4 address inside is not checked there.
-TRANSLATED = tuple(ipaddress.ip_network(n) for n in ("64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "2001::/32",
-                                                      "::/96"))
+TRANSLATED = tuple(
+    ipaddress.ip_network(n) for n in ("64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "2001::/32", "::/96")
+)
 
 
 class FetchError(ValueError):
@@ -75,8 +77,10 @@ def is_public(address: str) -> bool:
 
 def not_fetchable(host: str) -> str:
     """Why ``host`` is not fetched, the same whether it does not exist or is not public."""
-    return (f"{host} cannot be fetched: it could not be found, or it is not a public web address "
-            "(only public web pages are fetched).")
+    return (
+        f"{host} cannot be fetched: it could not be found, or it is not a public web address "
+        "(only public web pages are fetched)."
+    )
 
 
 def checked_target(url: str, rules: FetchRules, resolve: Resolver = socket.getaddrinfo) -> Target:
@@ -95,8 +99,9 @@ def checked_target(url: str, rules: FetchRules, resolve: Resolver = socket.getad
         found = list(dict.fromkeys(info[4][0] for info in resolve(host, port, type=socket.SOCK_STREAM)))
     except (OSError, UnicodeError):
         found = []
-    if not found or (host not in rules.allowed_hosts
-                     and not all(a in rules.allowed_hosts or is_public(a) for a in found)):
+    if not found or (
+        host not in rules.allowed_hosts and not all(a in rules.allowed_hosts or is_public(a) for a in found)
+    ):
         # One message for a host that does not exist and one on a private or reserved network: telling
         # them apart (or naming the address) would map the newsroom's internal network.
         raise FetchError(not_fetchable(host))
@@ -141,8 +146,11 @@ class Exchange:
     def __enter__(self) -> Exchange:
         target = self.target
         host_header = f"[{target.host}]" if ":" in target.host else target.host
-        headers = {"Host": host_header if target.port in (80, 443) else f"{host_header}:{target.port}",
-                   "User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9"}
+        headers = {
+            "Host": host_header if target.port in (80, 443) else f"{host_header}:{target.port}",
+            "User-Agent": USER_AGENT,
+            "Accept": "text/html,application/xhtml+xml;q=0.9",
+        }
         self.timer = threading.Timer(max(0.0, self.deadline - time.monotonic()), self._expire)
         self.timer.daemon = True
         self.timer.start()
@@ -158,10 +166,15 @@ class Exchange:
         for address in self.target.addresses:
             timeout = max(0.1, self.deadline - time.monotonic())
             if self.target.scheme == "https":  # the certificate must be the host's, though we dial its address
-                self.connection = HTTPSConnection(address, self.target.port, timeout=timeout,
-                                                  server_hostname=self.target.host,
-                                                  assert_hostname=self.target.host, cert_reqs="CERT_REQUIRED",
-                                                  ca_certs=certifi.where())
+                self.connection = HTTPSConnection(
+                    address,
+                    self.target.port,
+                    timeout=timeout,
+                    server_hostname=self.target.host,
+                    assert_hostname=self.target.host,
+                    cert_reqs="CERT_REQUIRED",
+                    ca_certs=certifi.where(),
+                )
             else:
                 self.connection = HTTPConnection(address, self.target.port, timeout=timeout)
             try:

@@ -1,4 +1,5 @@
 """A lead's actions on a span: the final verdict, returning and restoring annotations."""
+
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
@@ -14,12 +15,21 @@ from annotator.services.annotations import Locked, StaleEdit, lock_current, touc
 def cited_sources(annotations: list[Annotation], source_ids: list[int]) -> list[dict]:
     """Copies of the chosen sources, in the order they appear in the panel (unknown ids ignored)."""
     chosen = set(source_ids)
-    return [{"url": s.url, "title": s.title, "excerpt": s.excerpt}
-            for a in annotations for s in a.sources if s.id in chosen]
+    return [
+        {"url": s.url, "title": s.title, "excerpt": s.excerpt} for a in annotations for s in a.sources if s.id in chosen
+    ]
 
 
-def set_final_verdict(*, session: Session, span: Span, lead: User, verdict: str, rationale: str,
-                      sources: list[dict], expected_version: int | None) -> FinalVerdict:
+def set_final_verdict(
+    *,
+    session: Session,
+    span: Span,
+    lead: User,
+    verdict: str,
+    rationale: str,
+    sources: list[dict],
+    expected_version: int | None,
+) -> FinalVerdict:
     """Settle the span, or change its final verdict (StaleEdit when it moved since ``expected_version``).
 
     ``expected_version`` is None when the lead's form was opened on an unsettled span:
@@ -47,8 +57,15 @@ def set_final_verdict(*, session: Session, span: Span, lead: User, verdict: str,
         final.lead_id = lead.id
     final.verdict, final.rationale, final.cited_sources = verdict, rationale, sources
     final.quote = span.quote
-    history.record(session, span_id=span.id, user=lead, action="settled", before=before,
-                   after=history.final_verdict_snapshot(final), at=final.updated_at)
+    history.record(
+        session,
+        span_id=span.id,
+        user=lead,
+        action="settled",
+        before=before,
+        after=history.final_verdict_snapshot(final),
+        at=final.updated_at,
+    )
     session.commit()
     return final
 
@@ -63,8 +80,16 @@ def return_annotation(*, session: Session, annotation: Annotation, lead: User, n
     before = history.annotation_snapshot(annotation)
     touch(annotation)
     annotation.status, annotation.return_note = RETURNED, note
-    history.record(session, span_id=annotation.span_id, annotation_id=annotation.id, user=lead, action="returned",
-                   before=before, after=history.annotation_snapshot(annotation), at=annotation.updated_at)
+    history.record(
+        session,
+        span_id=annotation.span_id,
+        annotation_id=annotation.id,
+        user=lead,
+        action="returned",
+        before=before,
+        after=history.annotation_snapshot(annotation),
+        at=annotation.updated_at,
+    )
     session.commit()
     return annotation
 
@@ -79,7 +104,15 @@ def restore_annotation(*, session: Session, annotation: Annotation, lead: User) 
     touch(annotation)
     annotation.deleted_at = None
     # No "before": the annotation was hidden; "after" is what the restore brings back.
-    history.record(session, span_id=annotation.span_id, annotation_id=annotation.id, user=lead, action="restored",
-                   before=None, after=history.annotation_snapshot(annotation), at=annotation.updated_at)
+    history.record(
+        session,
+        span_id=annotation.span_id,
+        annotation_id=annotation.id,
+        user=lead,
+        action="restored",
+        before=None,
+        after=history.annotation_snapshot(annotation),
+        at=annotation.updated_at,
+    )
     session.commit()
     return annotation

@@ -1,6 +1,7 @@
 """A reviewer's actions on their annotation of a span: save (a draft, or submitted), edit, submit and
 delete, each in one transaction, with its history event and the optimistic version check (409 on a
 stale edit). Who may see what is ``services.spans``."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -70,7 +71,9 @@ def _apply(session: Session, annotation: Annotation, *, verdict: str, note: str,
         matches = kept.get((row["url"], row["title"], row["excerpt"]))
         found = matches.pop(0) if matches else None
         if found is None:
-            found = Source(annotation_id=stored_id(annotation), url=row["url"], title=row["title"], excerpt=row["excerpt"])
+            found = Source(
+                annotation_id=stored_id(annotation), url=row["url"], title=row["title"], excerpt=row["excerpt"]
+            )
             session.add(found)
         found.position = position
     for dropped in (s for rows in kept.values() for s in rows):
@@ -81,8 +84,16 @@ def _apply(session: Session, annotation: Annotation, *, verdict: str, note: str,
 
 def _record(session: Session, annotation: Annotation, user: User, action: str, before: dict | None) -> None:
     after = None if annotation.deleted_at is not None else history.annotation_snapshot(annotation)
-    history.record(session, span_id=annotation.span_id, annotation_id=annotation.id, user=user, action=action,
-                   before=before, after=after, at=annotation.updated_at)
+    history.record(
+        session,
+        span_id=annotation.span_id,
+        annotation_id=annotation.id,
+        user=user,
+        action=action,
+        before=before,
+        after=after,
+        at=annotation.updated_at,
+    )
 
 
 def _submit(session: Session, annotation: Annotation, user: User) -> None:
@@ -92,9 +103,18 @@ def _submit(session: Session, annotation: Annotation, user: User) -> None:
     _record(session, annotation, user, "submitted", before)
 
 
-def save_annotation(*, session: Session, user: User, article: Article, target: Target,
-                    verdict: str, note: str, sources: list[dict], submit: bool = False,
-                    expected_version: int | None = None) -> Annotation:
+def save_annotation(
+    *,
+    session: Session,
+    user: User,
+    article: Article,
+    target: Target,
+    verdict: str,
+    note: str,
+    sources: list[dict],
+    submit: bool = False,
+    expected_version: int | None = None,
+) -> Annotation:
     """Store this user's annotation on the target span: a new draft, or an update of theirs.
 
     A reviewer has one annotation per span; saving again (even after deleting
@@ -106,8 +126,9 @@ def save_annotation(*, session: Session, user: User, article: Article, target: T
     """
     sql.begin_write(session)
     # A shared lock: saves go on side by side, but not while a new version is written.
-    current = session.exec(select(Article.current_version).where(Article.id == article.id)
-                           .with_for_update(read=True)).one()
+    current = session.exec(
+        select(Article.current_version).where(Article.id == article.id).with_for_update(read=True)
+    ).one()
     if current != article.current_version:
         raise TextChanged()
     span = get_or_create_span(session=session, article=article, target=target)
@@ -116,8 +137,9 @@ def save_annotation(*, session: Session, user: User, article: Article, target: T
     annotation = own_annotation(session=session, span=span, user=user, include_deleted=True)
     action = None
     if annotation is None:
-        annotation = Annotation(span_id=stored_id(span), user_id=stored_id(user), verdict=verdict,
-                                made_on_version=article.current_version)
+        annotation = Annotation(
+            span_id=stored_id(span), user_id=stored_id(user), verdict=verdict, made_on_version=article.current_version
+        )
         try:
             with session.begin_nested():
                 session.add(annotation)
@@ -144,8 +166,17 @@ def save_annotation(*, session: Session, user: User, article: Article, target: T
     return annotation
 
 
-def update_annotation(*, session: Session, annotation: Annotation, user: User, verdict: str, note: str,
-                      sources: list[dict], expected_version: int | None = None, submit: bool = False) -> Annotation:
+def update_annotation(
+    *,
+    session: Session,
+    annotation: Annotation,
+    user: User,
+    verdict: str,
+    note: str,
+    sources: list[dict],
+    expected_version: int | None = None,
+    submit: bool = False,
+) -> Annotation:
     """Change one's annotation; StaleEdit if it changed since ``expected_version``, Locked once settled."""
     lock_current(session, annotation, expected_version)
     if is_settled(session, annotation.span_id):
@@ -160,8 +191,9 @@ def update_annotation(*, session: Session, annotation: Annotation, user: User, v
     return annotation
 
 
-def submit_annotation(*, session: Session, annotation: Annotation, user: User,
-                      expected_version: int | None = None) -> Annotation:
+def submit_annotation(
+    *, session: Session, annotation: Annotation, user: User, expected_version: int | None = None
+) -> Annotation:
     """Make a draft (or returned) annotation visible to leads and, after their own submission, to reviewers.
     NoVerdict (nothing changed) for a draft awaiting a verdict."""
     lock_current(session, annotation, expected_version)
@@ -176,8 +208,9 @@ def submit_annotation(*, session: Session, annotation: Annotation, user: User,
     return annotation
 
 
-def delete_annotation(*, session: Session, annotation: Annotation, user: User,
-                      expected_version: int | None = None) -> None:
+def delete_annotation(
+    *, session: Session, annotation: Annotation, user: User, expected_version: int | None = None
+) -> None:
     """Hide one's annotation; its row, sources and history stay in the database."""
     lock_current(session, annotation, expected_version)
     if is_settled(session, annotation.span_id):

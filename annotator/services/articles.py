@@ -1,5 +1,6 @@
 """Articles: adding one (its text made canonical, its version 1 and its suggested claims), fetching
 one from the web, and the list with its figures."""
+
 from __future__ import annotations
 
 import re
@@ -33,20 +34,33 @@ def unique_slug(session: Session, title: str) -> str:
     return slug
 
 
-def create_article(*, session: Session, title: str, raw_text: str, created_by: User | None = None,
-                   author: str | None = None, publisher: str | None = None, source_url: str | None = None,
-                   published_on: date | None = None, origin: str = "created",
-                   scorer: checkworthiness.Scorer | None = None) -> Article:
+def create_article(
+    *,
+    session: Session,
+    title: str,
+    raw_text: str,
+    created_by: User | None = None,
+    author: str | None = None,
+    publisher: str | None = None,
+    source_url: str | None = None,
+    published_on: date | None = None,
+    origin: str = "created",
+    scorer: checkworthiness.Scorer | None = None,
+) -> Article:
     """Store a new article with its text made canonical (NFC, ``\\n``) as its version 1, with its
     suggested claims."""
     canonical = text.canonicalize(raw_text)
     if not canonical.strip():
         raise ValueError("the article text is empty")
     article = Article(
-        slug=unique_slug(session, title), title=title.strip(), text=canonical,
-        author=(author or "").strip() or None, publisher=(publisher or "").strip() or None,
+        slug=unique_slug(session, title),
+        title=title.strip(),
+        text=canonical,
+        author=(author or "").strip() or None,
+        publisher=(publisher or "").strip() or None,
         source_url=(source_url or "").strip() or None,
-        published_on=published_on, created_by_id=created_by.id if created_by else None,
+        published_on=published_on,
+        created_by_id=created_by.id if created_by else None,
     )
     session.add(article)
     session.flush()
@@ -60,8 +74,11 @@ def create_article(*, session: Session, title: str, raw_text: str, created_by: U
 def fetch_article(url: str, config: Mapping) -> tuple[ExtractedArticle, str]:
     """The article at ``url`` (fetched under the app's rules, then extracted) and the address
     that answered; FetchError or ExtractionError with the reason."""
-    rules = FetchRules(allowed_hosts=config["FETCH_ALLOWED_HOSTS"], timeout=config["FETCH_TIMEOUT"],
-                       max_bytes=config["FETCH_MAX_BYTES"])
+    rules = FetchRules(
+        allowed_hosts=config["FETCH_ALLOWED_HOSTS"],
+        timeout=config["FETCH_TIMEOUT"],
+        max_bytes=config["FETCH_MAX_BYTES"],
+    )
     page = fetch(url, rules)
     return extract_article(decode(page.body, page.charset), page.url), page.url
 
@@ -73,8 +90,12 @@ def article_list(*, session: Session) -> list[tuple[Article, int, int, int]]:
     """
     submitted = (col(Annotation.span_id) == Span.id) & spans.not_deleted() & (col(Annotation.status) != DRAFT)
     statement = (
-        select(Article, func.count(func.distinct(case((col(Annotation.id).is_not(None), Span.id)))),
-               func.count(func.distinct(Annotation.id)), func.count(func.distinct(FinalVerdict.id)))
+        select(
+            Article,
+            func.count(func.distinct(case((col(Annotation.id).is_not(None), Span.id)))),
+            func.count(func.distinct(Annotation.id)),
+            func.count(func.distinct(FinalVerdict.id)),
+        )
         .outerjoin(Span, col(Span.article_id) == Article.id)
         .outerjoin(Annotation, submitted)
         .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)

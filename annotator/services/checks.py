@@ -6,6 +6,7 @@ is :mod:`claimreview_reader`. A claim's matches cost two queries (settled claims
 articles, external checks), each reading at most ``matching.CANDIDATES`` rows that share a
 key word with the claim; its links cost two more.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -87,8 +88,9 @@ def _like_any(column, terms: list[str], dialect: str):
     return or_(*(column.ilike(p, escape="\\") for p in patterns))
 
 
-def matches(*, session: Session, quote: str, article_id: int | None, limit: int = matching.LIMIT
-            ) -> list[matching.Match]:
+def matches(
+    *, session: Session, quote: str, article_id: int | None, limit: int = matching.LIMIT
+) -> list[matching.Match]:
     """Settled claims of other articles and external checks that read like ``quote``, best first.
 
     Final verdicts are published: every signed-in user may see them, and nothing here reads
@@ -101,22 +103,40 @@ def matches(*, session: Session, quote: str, article_id: int | None, limit: int 
     ruled_words = func.coalesce(col(FinalVerdict.quote), col(Span.quote))
     # Declared: SQLAlchemy types a column's .label() as Label[Never], from which mypy infers no type.
     settled: Select[*tuple[Any, ...]]
-    settled = (select(col(Span.id).label("span_id"), col(Span.article_id).label("article_id"),
-                      col(Article.title).label("title"), ruled_words.label("quote"),
-                      col(FinalVerdict.verdict).label("verdict"), col(FinalVerdict.updated_at).label("settled_at"))
-               .join(Span, col(Span.id) == FinalVerdict.span_id).join(Article, col(Article.id) == Span.article_id)
-               .where(_like_any(ruled_words, terms, dialect))
-               .order_by(col(FinalVerdict.updated_at).desc()).limit(matching.CANDIDATES))
+    settled = (
+        select(
+            col(Span.id).label("span_id"),
+            col(Span.article_id).label("article_id"),
+            col(Article.title).label("title"),
+            ruled_words.label("quote"),
+            col(FinalVerdict.verdict).label("verdict"),
+            col(FinalVerdict.updated_at).label("settled_at"),
+        )
+        .join(Span, col(Span.id) == FinalVerdict.span_id)
+        .join(Article, col(Article.id) == Span.article_id)
+        .where(_like_any(ruled_words, terms, dialect))
+        .order_by(col(FinalVerdict.updated_at).desc())
+        .limit(matching.CANDIDATES)
+    )
     if article_id is not None:
         settled = settled.where(col(Span.article_id) != article_id)
     candidates: list[tuple[SettledClaim | External, str]] = [
         (SettledClaim(row.span_id, row.article_id, row.title, row.quote, row.verdict, row.settled_at), row.quote)
-        for row in session.execute(settled)]
-    external = (select(id_col(ExternalCheck.id), col(ExternalCheck.url), col(ExternalCheck.claim_reviewed),
-                       col(ExternalCheck.rating), col(ExternalCheck.publisher), col(ExternalCheck.published_on))
-                .where(_like_any(ExternalCheck.claim_reviewed, terms, dialect))
-                .order_by(col(ExternalCheck.published_on).desc().nulls_last(), col(ExternalCheck.id).desc())
-                .limit(matching.CANDIDATES))
+        for row in session.execute(settled)
+    ]
+    external = (
+        select(
+            id_col(ExternalCheck.id),
+            col(ExternalCheck.url),
+            col(ExternalCheck.claim_reviewed),
+            col(ExternalCheck.rating),
+            col(ExternalCheck.publisher),
+            col(ExternalCheck.published_on),
+        )
+        .where(_like_any(ExternalCheck.claim_reviewed, terms, dialect))
+        .order_by(col(ExternalCheck.published_on).desc().nulls_last(), col(ExternalCheck.id).desc())
+        .limit(matching.CANDIDATES)
+    )
     candidates += [(External(*row), row.claim_reviewed) for row in session.execute(external)]
     return matching.rank(quote, candidates, limit=limit)
 
@@ -138,16 +158,29 @@ def links(*, session: Session, span: Span, viewer: User) -> list[Link]:
     of it anyway (a lead; a reviewer who can list one of its annotations).
     """
     other = aliased(Span)
-    joined = or_(and_(col(ClaimLink.span_id) == span.id, col(other.id) == ClaimLink.other_span_id),
-                 and_(col(ClaimLink.other_span_id) == span.id, col(other.id) == ClaimLink.span_id))
+    joined = or_(
+        and_(col(ClaimLink.span_id) == span.id, col(other.id) == ClaimLink.other_span_id),
+        and_(col(ClaimLink.other_span_id) == span.id, col(other.id) == ClaimLink.span_id),
+    )
     statement: Select[*tuple[Any, ...]]  # declared, as in matches()
-    statement = (select(col(ClaimLink.id).label("link_id"), col(other.id).label("span_id"),
-                        col(other.article_id).label("article_id"), col(other.quote).label("quote"),
-                        col(Article.title).label("title"), col(FinalVerdict.verdict).label("verdict"),
-                        col(FinalVerdict.updated_at).label("settled_at"), col(FinalVerdict.quote).label("ruled"))
-                 .select_from(ClaimLink).join(other, joined).join(Article, col(Article.id) == other.article_id)
-                 .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == other.id)
-                 .where(col(ClaimLink.removed_at).is_(None)).order_by(col(ClaimLink.id)))
+    statement = (
+        select(
+            col(ClaimLink.id).label("link_id"),
+            col(other.id).label("span_id"),
+            col(other.article_id).label("article_id"),
+            col(other.quote).label("quote"),
+            col(Article.title).label("title"),
+            col(FinalVerdict.verdict).label("verdict"),
+            col(FinalVerdict.updated_at).label("settled_at"),
+            col(FinalVerdict.quote).label("ruled"),
+        )
+        .select_from(ClaimLink)
+        .join(other, joined)
+        .join(Article, col(Article.id) == other.article_id)
+        .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == other.id)
+        .where(col(ClaimLink.removed_at).is_(None))
+        .order_by(col(ClaimLink.id))
+    )
     if not viewer.is_lead:
         listed = exists(select(col(Annotation.id)).where(col(Annotation.span_id) == other.id, listed_to(viewer)))
         statement = statement.where(or_(col(FinalVerdict.id).is_not(None), listed))
@@ -156,12 +189,20 @@ def links(*, session: Session, span: Span, viewer: User) -> list[Link]:
         if row.verdict is None:
             found.append(Link(row.link_id, UnsettledClaim(row.span_id, row.article_id, row.title, row.quote)))
         else:
-            found.append(Link(row.link_id, SettledClaim(row.span_id, row.article_id, row.title, row.ruled or row.quote,
-                                                        row.verdict, row.settled_at)))
-    external = (select(col(ClaimLink.id), ExternalCheck)
-                .join(ExternalCheck, col(ExternalCheck.id) == ClaimLink.external_check_id)
-                .where(col(ClaimLink.span_id) == span.id, col(ClaimLink.removed_at).is_(None))
-                .order_by(col(ClaimLink.id)))
+            found.append(
+                Link(
+                    row.link_id,
+                    SettledClaim(
+                        row.span_id, row.article_id, row.title, row.ruled or row.quote, row.verdict, row.settled_at
+                    ),
+                )
+            )
+    external = (
+        select(col(ClaimLink.id), ExternalCheck)
+        .join(ExternalCheck, col(ExternalCheck.id) == ClaimLink.external_check_id)
+        .where(col(ClaimLink.span_id) == span.id, col(ClaimLink.removed_at).is_(None))
+        .order_by(col(ClaimLink.id))
+    )
     found += [Link(link_id, as_external(check)) for link_id, check in session.execute(external)]
     return found
 
@@ -176,14 +217,21 @@ def link_claims(*, session: Session, span: Span, other: Span, user: User) -> Cla
         raise LinkError("Choose a claim of another article: claims of one article are not linked this way.")
     assert span.id is not None and other.id is not None  # stored claims
     low, high = sorted((span.id, other.id))
-    return _link(session, user, ClaimLink.span_id == low, ClaimLink.other_span_id == high,
-                 span_id=low, other_span_id=high)
+    return _link(
+        session, user, ClaimLink.span_id == low, ClaimLink.other_span_id == high, span_id=low, other_span_id=high
+    )
 
 
 def link_external(*, session: Session, span: Span, check: ExternalCheck, user: User) -> ClaimLink:
     """Mark a claim as the one an external check reviewed (nothing new when it is already)."""
-    return _link(session, user, ClaimLink.span_id == span.id, ClaimLink.external_check_id == check.id,
-                 span_id=span.id, external_check_id=check.id)
+    return _link(
+        session,
+        user,
+        ClaimLink.span_id == span.id,
+        ClaimLink.external_check_id == check.id,
+        span_id=span.id,
+        external_check_id=check.id,
+    )
 
 
 def _link(session: Session, user: User, *where, **values) -> ClaimLink:
@@ -224,14 +272,26 @@ def _record(session: Session, link: ClaimLink, user: User, action: str) -> None:
         sides = [(link.span_id, f"external check {check.url}")]
     else:
         assert link.other_span_id is not None  # a link joins a claim to an external check or to another claim
-        spans = {row.id: row.article_id for row in session.execute(
-            select(col(Span.id), col(Span.article_id)).where(col(Span.id).in_((link.span_id, link.other_span_id))))}
-        sides = [(here, f"claim {there} of article {spans[there]}")
-                 for here, there in ((link.span_id, link.other_span_id), (link.other_span_id, link.span_id))]
+        spans = {
+            row.id: row.article_id
+            for row in session.execute(
+                select(col(Span.id), col(Span.article_id)).where(col(Span.id).in_((link.span_id, link.other_span_id)))
+            )
+        }
+        sides = [
+            (here, f"claim {there} of article {spans[there]}")
+            for here, there in ((link.span_id, link.other_span_id), (link.other_span_id, link.span_id))
+        ]
     for span_id, other in sides:
         value = {"same_claim": other}
-        history.record(session, span_id=span_id, user=user, action=action,
-                       before=value if action == "unlinked" else None, after=value if action == "linked" else None)
+        history.record(
+            session,
+            span_id=span_id,
+            user=user,
+            action=action,
+            before=value if action == "unlinked" else None,
+            after=value if action == "linked" else None,
+        )
 
 
 def link_of_span(*, session: Session, span: Span, link_id: int) -> ClaimLink | None:
@@ -258,21 +318,31 @@ def related_in_article(*, session: Session, article_id: int, settled_only: bool)
     """
     mine, other = aliased(Span), aliased(Span)
     related: dict[int, Related] = defaultdict(Related)
-    pairs = (select(col(mine.id), col(other.id), col(other.article_id)).select_from(ClaimLink)
-             .join(mine, or_(col(mine.id) == ClaimLink.span_id, col(mine.id) == ClaimLink.other_span_id))
-             .join(other, or_(and_(col(ClaimLink.span_id) == mine.id, col(other.id) == ClaimLink.other_span_id),
-                              and_(col(ClaimLink.other_span_id) == mine.id, col(other.id) == ClaimLink.span_id)))
-             .where(col(mine.article_id) == article_id, col(ClaimLink.removed_at).is_(None))
-             .order_by(col(ClaimLink.id)))
+    pairs = (
+        select(col(mine.id), col(other.id), col(other.article_id))
+        .select_from(ClaimLink)
+        .join(mine, or_(col(mine.id) == ClaimLink.span_id, col(mine.id) == ClaimLink.other_span_id))
+        .join(
+            other,
+            or_(
+                and_(col(ClaimLink.span_id) == mine.id, col(other.id) == ClaimLink.other_span_id),
+                and_(col(ClaimLink.other_span_id) == mine.id, col(other.id) == ClaimLink.span_id),
+            ),
+        )
+        .where(col(mine.article_id) == article_id, col(ClaimLink.removed_at).is_(None))
+        .order_by(col(ClaimLink.id))
+    )
     if settled_only:
         pairs = pairs.where(exists(select(col(FinalVerdict.id)).where(col(FinalVerdict.span_id) == other.id)))
     for span_id, other_id, other_article in session.execute(pairs):
         related[span_id].claims.append((other_id, other_article))
-    reviews = (select(col(ClaimLink.span_id), col(ExternalCheck.url))
-               .join(ExternalCheck, col(ExternalCheck.id) == ClaimLink.external_check_id)
-               .join(Span, col(Span.id) == ClaimLink.span_id)
-               .where(col(Span.article_id) == article_id, col(ClaimLink.removed_at).is_(None))
-               .order_by(col(ClaimLink.id)))
+    reviews = (
+        select(col(ClaimLink.span_id), col(ExternalCheck.url))
+        .join(ExternalCheck, col(ExternalCheck.id) == ClaimLink.external_check_id)
+        .join(Span, col(Span.id) == ClaimLink.span_id)
+        .where(col(Span.article_id) == article_id, col(ClaimLink.removed_at).is_(None))
+        .order_by(col(ClaimLink.id))
+    )
     for span_id, url in session.execute(reviews):
         related[span_id].reviews.append(url)
     return dict(related)
@@ -294,8 +364,9 @@ class ImportReport:
         return ", ".join(f"{self.counts[o]} {o}" for o in IMPORT_OUTCOMES)
 
 
-def import_reviews(*, session: Session, reviews: Iterable[ExternalReview], skipped: Iterable[Skipped] = ()
-                   ) -> ImportReport:
+def import_reviews(
+    *, session: Session, reviews: Iterable[ExternalReview], skipped: Iterable[Skipped] = ()
+) -> ImportReport:
     """Store the reviews in the matching corpus: a new URL is imported, a known one updated
     (or left unchanged); one commit for the whole file."""
     report = ImportReport(skipped=list(skipped))
@@ -306,7 +377,7 @@ def import_reviews(*, session: Session, reviews: Iterable[ExternalReview], skipp
     known: dict[str, ExternalCheck] = {}
     urls = sorted(by_url)
     for i in range(0, len(urls), 500):
-        chunk = select(ExternalCheck).where(col(ExternalCheck.url).in_(urls[i:i + 500]))
+        chunk = select(ExternalCheck).where(col(ExternalCheck.url).in_(urls[i : i + 500]))
         known.update((check.url, check) for check in session.scalars(chunk))
     now = utcnow()
     for url, review in by_url.items():

@@ -2,6 +2,7 @@
 addresses), wherever it comes from: the reviewer's form, the API and imported files check it with
 the same WTForms fields and give the same messages. No Flask: ``web.forms`` builds its forms on these.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -94,7 +95,9 @@ class ContentFields:
     """The fields and rules of an annotation's content: its verdict, note and sources."""
 
     verdict = verdict_field()
-    note = TextAreaField("Note", validators=[Length(max=NOTE_MAX_LENGTH, message=f"Keep the note under {NOTE_MAX_LENGTH:,} characters.")])
+    note = TextAreaField(
+        "Note", validators=[Length(max=NOTE_MAX_LENGTH, message=f"Keep the note under {NOTE_MAX_LENGTH:,} characters.")]
+    )
     sources = FieldList(FormField(SourceForm), min_entries=1)
     validate_verdict = check_verdict
 
@@ -110,11 +113,13 @@ class ContentFields:
                 continue
             # None only for a row with no address field at all, which validate_url refused
             assert entry.form.url.data is not None
-            rows.append({
-                "url": entry.form.url.data.strip(),
-                "title": (entry.form.title.data or "").strip(),
-                "excerpt": (entry.form.excerpt.data or "").strip(),
-            })
+            rows.append(
+                {
+                    "url": entry.form.url.data.strip(),
+                    "title": (entry.form.title.data or "").strip(),
+                    "excerpt": (entry.form.excerpt.data or "").strip(),
+                }
+            )
         return rows
 
 
@@ -135,5 +140,3 @@ def content_form(*, verdict: str, note: str, sources) -> ContentForm:
     form = ContentForm(formdata=data)
     form.validate()
     return form
-
-

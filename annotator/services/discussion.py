@@ -1,4 +1,5 @@
 """The discussion thread of a span: comments by reviewers and leads."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import selectinload
@@ -14,13 +15,18 @@ def add_comment(*, session: Session, span: Span, user: User, body: str) -> Comme
     assert span.id is not None and user.id is not None  # both are stored rows
     comment = Comment(span_id=span.id, user_id=user.id, body=body, created_at=utcnow())
     session.add(comment)
-    history.record(session, span_id=span.id, user=user, action="commented", after={"comment": body},
-                   at=comment.created_at)
+    history.record(
+        session, span_id=span.id, user=user, action="commented", after={"comment": body}, at=comment.created_at
+    )
     session.commit()
     return comment
 
 
 def span_comments(*, session: Session, span_id: int) -> list[Comment]:
-    statement = (select(Comment).where(Comment.span_id == span_id)
-                 .options(selectinload(related(Comment.user))).order_by(col(Comment.created_at), col(Comment.id)))
+    statement = (
+        select(Comment)
+        .where(Comment.span_id == span_id)
+        .options(selectinload(related(Comment.user)))
+        .order_by(col(Comment.created_at), col(Comment.id))
+    )
     return list(session.exec(statement))

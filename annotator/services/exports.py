@@ -1,6 +1,7 @@
 """The export documents of an article: W3C Web Annotation JSON-LD, CSV and ClaimReview, as the viewer
 may see them, streamed in pieces. The views, the API and the CLI pass in where things live
 (:class:`Addresses`), so that the documents name this app's pages without a request."""
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,9 @@ class ExportItem:
     span_id: int = 0
 
 
-def exportable_annotations(*, session: Session, article: Article, viewer: User,
-                           batch_size: int | None = None) -> Iterator[ExportItem]:
+def exportable_annotations(
+    *, session: Session, article: Article, viewer: User, batch_size: int | None = None
+) -> Iterator[ExportItem]:
     """Every annotation of the article the viewer may read, in text order, fetched in batches.
 
     Two small queries up front (settled spans, the viewer's own submitted spans), then per
@@ -53,15 +55,32 @@ def exportable_annotations(*, session: Session, article: Article, viewer: User,
     """
     in_article = Span.article_id == article.id
     settled = set(session.exec(select(FinalVerdict.span_id).join(Span).where(in_article)))
-    submitted_by_viewer = set(session.exec(
-        select(Annotation.span_id).join(Span)
-        .where(in_article, Annotation.user_id == viewer.id, Annotation.status != DRAFT, not_deleted())))
+    submitted_by_viewer = set(
+        session.exec(
+            select(Annotation.span_id)
+            .join(Span)
+            .where(in_article, Annotation.user_id == viewer.id, Annotation.status != DRAFT, not_deleted())
+        )
+    )
     statement = (
-        select_columns(col(Annotation.id), col(Annotation.user_id), col(Annotation.status), col(Annotation.verdict),
-                       col(Annotation.note), col(Annotation.created_at), col(Annotation.updated_at),
-                       col(Span.id).label("span_id"), col(Span.start), col(Span.end), col(Span.quote),
-                       col(Span.prefix), col(Span.suffix), col(Span.anchor_state), col(User.display_name),
-                       col(User.username))
+        select_columns(
+            col(Annotation.id),
+            col(Annotation.user_id),
+            col(Annotation.status),
+            col(Annotation.verdict),
+            col(Annotation.note),
+            col(Annotation.created_at),
+            col(Annotation.updated_at),
+            col(Span.id).label("span_id"),
+            col(Span.start),
+            col(Span.end),
+            col(Span.quote),
+            col(Span.prefix),
+            col(Span.suffix),
+            col(Span.anchor_state),
+            col(User.display_name),
+            col(User.username),
+        )
         .join(Span, col(Span.id) == Annotation.span_id)
         .join(User, col(User.id) == Annotation.user_id)
         .where(in_article, not_deleted())
@@ -69,17 +88,36 @@ def exportable_annotations(*, session: Session, article: Article, viewer: User,
         .execution_options(yield_per=batch_size or EXPORT_BATCH)
     )
     for batch in sql.rows(session, statement).partitions():
-        visible = [row for row in batch
-                   if can_see_verdict(viewer, author_id=row.user_id, status=row.status, blind=article.blind_review,
-                                      settled=row.span_id in settled,
-                                      viewer_submitted=row.span_id in submitted_by_viewer)]
+        visible = [
+            row
+            for row in batch
+            if can_see_verdict(
+                viewer,
+                author_id=row.user_id,
+                status=row.status,
+                blind=article.blind_review,
+                settled=row.span_id in settled,
+                viewer_submitted=row.span_id in submitted_by_viewer,
+            )
+        ]
         sources = _active_sources(session, [row.id for row in visible])
         for row in visible:
             yield ExportItem(
-                id=row.id, verdict=row.verdict, note=row.note, created_at=row.created_at,
-                updated_at=row.updated_at, start=row.start, end=row.end, quote=row.quote, prefix=row.prefix,
-                suffix=row.suffix, creator_name=row.display_name, creator_username=row.username,
-                sources=tuple(sources.get(row.id, ())), placed=row.anchor_state != ORPHANED, span_id=row.span_id,
+                id=row.id,
+                verdict=row.verdict,
+                note=row.note,
+                created_at=row.created_at,
+                updated_at=row.updated_at,
+                start=row.start,
+                end=row.end,
+                quote=row.quote,
+                prefix=row.prefix,
+                suffix=row.suffix,
+                creator_name=row.display_name,
+                creator_username=row.username,
+                sources=tuple(sources.get(row.id, ())),
+                placed=row.anchor_state != ORPHANED,
+                span_id=row.span_id,
             )
 
 
@@ -87,9 +125,11 @@ def _active_sources(session: Session, annotation_ids: list[int]) -> dict[int, li
     """The sources each annotation cites now, in order, for one batch (one query)."""
     cited: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     if annotation_ids:
-        statement = (select(col(Source.annotation_id), col(Source.url), col(Source.title), col(Source.excerpt))
-                     .where(col(Source.annotation_id).in_(annotation_ids), col(Source.removed_at).is_(None))
-                     .order_by(col(Source.annotation_id), col(Source.position)))
+        statement = (
+            select(col(Source.annotation_id), col(Source.url), col(Source.title), col(Source.excerpt))
+            .where(col(Source.annotation_id).in_(annotation_ids), col(Source.removed_at).is_(None))
+            .order_by(col(Source.annotation_id), col(Source.position))
+        )
         for annotation_id, url, title, excerpt in session.execute(statement):
             cited[annotation_id].append((url, title, excerpt))
     return cited
@@ -130,25 +170,36 @@ def records(session: Session, article: Article, viewer, addresses: Addresses) ->
     related = related_addresses(session, article, addresses, settled_only=not viewer.is_lead)
     for item in exportable_annotations(session=session, article=article, viewer=viewer):
         yield formats.AnnotationRecord(
-            id=item.id, iri=addresses.annotation(item.id),
-            creator_name=item.creator_name, creator_username=item.creator_username,
-            created=item.created_at, modified=item.updated_at, verdict=item.verdict, note=item.note,
-            start=item.start if item.placed else None, end=item.end if item.placed else None, quote=item.quote,
-            prefix=item.prefix, suffix=item.suffix,
+            id=item.id,
+            iri=addresses.annotation(item.id),
+            creator_name=item.creator_name,
+            creator_username=item.creator_username,
+            created=item.created_at,
+            modified=item.updated_at,
+            verdict=item.verdict,
+            note=item.note,
+            start=item.start if item.placed else None,
+            end=item.end if item.placed else None,
+            quote=item.quote,
+            prefix=item.prefix,
+            suffix=item.suffix,
             sources=tuple(formats.SourceRecord(*source) for source in item.sources),
             related=related.get(item.span_id, ()),
         )
 
 
-def related_addresses(session: Session, article: Article, addresses: Addresses, *,
-                      settled_only: bool) -> dict[int, tuple[str, ...]]:
+def related_addresses(
+    session: Session, article: Article, addresses: Addresses, *, settled_only: bool
+) -> dict[int, tuple[str, ...]]:
     """For each span of the article, the addresses of what a lead marked as the same claim
     (other claims' pages here, then external reviews)."""
     assert article.id is not None  # a stored article
-    return {span_id: tuple([addresses.claim(article_id, other_id) for other_id, article_id in found.claims]
-                           + found.reviews)
-            for span_id, found in checks.related_in_article(session=session, article_id=article.id,
-                                                            settled_only=settled_only).items()}
+    return {
+        span_id: tuple([addresses.claim(article_id, other_id) for other_id, article_id in found.claims] + found.reviews)
+        for span_id, found in checks.related_in_article(
+            session=session, article_id=article.id, settled_only=settled_only
+        ).items()
+    }
 
 
 def w3c_document(*, session: Session, article: Article, viewer, addresses: Addresses, **_) -> Iterator[str]:
@@ -166,29 +217,42 @@ def csv_document(*, session: Session, article: Article, viewer, addresses: Addre
     return formats.csv_lines(records(session, article, viewer, addresses))
 
 
-def claimreview_document(*, session: Session, article: Article, addresses: Addresses, organisation: str,
-                         **_) -> list[dict]:
+def claimreview_document(
+    *, session: Session, article: Article, addresses: Addresses, organisation: str, **_
+) -> list[dict]:
     """One ClaimReview per settled claim of the article, in text order (final verdicts are public)."""
     assert article.id is not None  # a stored article
-    statement = (select(FinalVerdict, Span).join(Span, col(Span.id) == FinalVerdict.span_id)
-                 .where(Span.article_id == article.id).order_by(col(Span.start), col(Span.end), col(Span.id)))
+    statement = (
+        select(FinalVerdict, Span)
+        .join(Span, col(Span.id) == FinalVerdict.span_id)
+        .where(Span.article_id == article.id)
+        .order_by(col(Span.start), col(Span.end), col(Span.id))
+    )
     reviews = []
     # A published review points only to settled claims (and to other fact-checkers' reviews).
     related = related_addresses(session, article, addresses, settled_only=True)
     for final, span in session.exec(statement):
         record = formats.FinalVerdictRecord(
             url=addresses.claim(article.id, final.span_id),  # the span's id: the join's condition
-            quote=final.quote or span.quote, verdict=final.verdict, rationale=final.rationale,
-            settled=final.created_at, modified=final.updated_at,
-            cited=tuple(formats.SourceRecord(c["url"], c.get("title", ""), c.get("excerpt", ""))
-                        for c in final.cited_sources),
+            quote=final.quote or span.quote,
+            verdict=final.verdict,
+            rationale=final.rationale,
+            settled=final.created_at,
+            modified=final.updated_at,
+            cited=tuple(
+                formats.SourceRecord(c["url"], c.get("title", ""), c.get("excerpt", "")) for c in final.cited_sources
+            ),
             same_as=related.get(final.span_id, ()),
         )
-        reviews.append(formats.claim_review(
-            record, organisation=organisation, article_url=article_iri(article, addresses),
-            publisher=article.publisher,
-            article_date=article.published_on.isoformat() if article.published_on else None,
-        ))
+        reviews.append(
+            formats.claim_review(
+                record,
+                organisation=organisation,
+                article_url=article_iri(article, addresses),
+                publisher=article.publisher,
+                article_date=article.published_on.isoformat() if article.published_on else None,
+            )
+        )
     return reviews
 
 

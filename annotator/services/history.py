@@ -1,4 +1,5 @@
 """The append-only history of a span: recording events and reading them back."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -26,12 +27,22 @@ def final_verdict_snapshot(final: FinalVerdict) -> dict:
     return {"verdict": final.verdict, "rationale": final.rationale, "cited_sources": list(final.cited_sources)}
 
 
-def record(session: Session, *, span_id: int, user: User, action: str, before: dict | None = None,
-           after: dict | None = None, annotation_id: int | None = None, at=None) -> Event:
+def record(
+    session: Session,
+    *,
+    span_id: int,
+    user: User,
+    action: str,
+    before: dict | None = None,
+    after: dict | None = None,
+    annotation_id: int | None = None,
+    at=None,
+) -> Event:
     """Add an event to the session (it is committed with the change it describes)."""
     assert user.id is not None  # the user acting is a stored one
-    event = Event(span_id=span_id, annotation_id=annotation_id, user_id=user.id, action=action,
-                  before=before, after=after)
+    event = Event(
+        span_id=span_id, annotation_id=annotation_id, user_id=user.id, action=action, before=before, after=after
+    )
     if at is not None:
         event.at = at
     session.add(event)
@@ -47,8 +58,10 @@ def span_history(*, session: Session, span_id: int, viewer: User) -> list[Event]
     undo blind review.
     """
     statement = (
-        select(Event).where(Event.span_id == span_id)
-        .options(selectinload(related(Event.user))).order_by(col(Event.at), col(Event.id))
+        select(Event)
+        .where(Event.span_id == span_id)
+        .options(selectinload(related(Event.user)))
+        .order_by(col(Event.at), col(Event.id))
     )
     events = list(session.exec(statement))
     authors = dict(session.exec(select(Annotation.id, Annotation.user_id).where(Annotation.span_id == span_id)).all())
@@ -71,18 +84,38 @@ def without_draft_content(event: Event):
     before, after = _mask_draft(event.before), _mask_draft(event.after)
     if before is event.before and after is event.after:
         return event
-    return SimpleNamespace(id=event.id, span_id=event.span_id, annotation_id=event.annotation_id,
-                           user_id=event.user_id, user=event.user, action=event.action, at=event.at,
-                           before=before, after=after)
+    return SimpleNamespace(
+        id=event.id,
+        span_id=event.span_id,
+        annotation_id=event.annotation_id,
+        user_id=event.user_id,
+        user=event.user,
+        action=event.action,
+        at=event.at,
+        before=before,
+        after=after,
+    )
 
 
-FIELD_LABELS = {"verdict": "Verdict", "status": "Status", "note": "Note", "sources": "Sources",
-                "rationale": "Rationale", "cited_sources": "Cited sources", "return_note": "Return note",
-                "comment": "Comment", "same_claim": "Same claim as", "claim": "Claim"}
+FIELD_LABELS = {
+    "verdict": "Verdict",
+    "status": "Status",
+    "note": "Note",
+    "sources": "Sources",
+    "rationale": "Rationale",
+    "cited_sources": "Cited sources",
+    "return_note": "Return note",
+    "comment": "Comment",
+    "same_claim": "Same claim as",
+    "claim": "Claim",
+}
 
 
 def changes(before: dict | None, after: dict | None) -> list[tuple[str, object, object]]:
     """(field, old, new) for every field an event changed, in a fixed order; all fields when one side is missing."""
     before, after = before or {}, after or {}
-    return [(key, before.get(key), after.get(key)) for key in FIELD_LABELS
-            if (key in before or key in after) and before.get(key) != after.get(key)]
+    return [
+        (key, before.get(key), after.get(key))
+        for key in FIELD_LABELS
+        if (key in before or key in after) and before.get(key) != after.get(key)
+    ]

@@ -6,6 +6,7 @@ the same form as a reviewer's save, and stored with its sources and a history ev
 in one transaction. A bad item is reported with the reason and never stops the others
 or leaves half an annotation behind.
 """
+
 from __future__ import annotations
 
 import logging
@@ -74,9 +75,16 @@ def import_document(*, session: Session, document: Any, **options) -> Iterator[I
     return import_items(session=session, file_format=file_format, items=items, **options)
 
 
-def import_items(*, session: Session, file_format: str, items: list[Any], article: Article | None = None,
-                 reviewer: User | None = None, keep_times: bool = True,
-                 untagged: str = UNTAGGED_DRAFT) -> Iterator[ItemReport]:
+def import_items(
+    *,
+    session: Session,
+    file_format: str,
+    items: list[Any],
+    article: Article | None = None,
+    reviewer: User | None = None,
+    keep_times: bool = True,
+    untagged: str = UNTAGGED_DRAFT,
+) -> Iterator[ItemReport]:
     """Import the items of a document in ``file_format``; one report per item, in order, as each is stored.
 
     ``article`` takes every item (otherwise each goes to the article whose source URL
@@ -91,8 +99,9 @@ def import_items(*, session: Session, file_format: str, items: list[Any], articl
         incoming = None
         try:
             incoming = parse_item(file_format, item, untagged=untagged)
-            annotation, outcome, reason, notice = store(session, incoming, article=article, reviewer=reviewer,
-                                                        keep_times=keep_times)
+            annotation, outcome, reason, notice = store(
+                session, incoming, article=article, reviewer=reviewer, keep_times=keep_times
+            )
         except (Rejected, AnchorError) as error:
             session.rollback()
             yield ItemReport(number, REJECTED, str(error), quote=incoming.quote if incoming else "")
@@ -100,24 +109,35 @@ def import_items(*, session: Session, file_format: str, items: list[Any], articl
         except Exception as error:  # noqa: BLE001 - one odd item (a database refusal) must not stop the rest
             session.rollback()
             log.exception("import item %d failed", number)
-            yield ItemReport(number, REJECTED, f"not stored: {type(error).__name__}",
-                             quote=incoming.quote if incoming else "")
+            yield ItemReport(
+                number, REJECTED, f"not stored: {type(error).__name__}", quote=incoming.quote if incoming else ""
+            )
             continue
-        yield ItemReport(number, outcome, reason, annotation_id=annotation.id,
-                         article_id=annotation.span.article_id, span_id=annotation.span_id,
-                         author=annotation.user.username, quote=annotation.span.quote, notice=notice)
+        yield ItemReport(
+            number,
+            outcome,
+            reason,
+            annotation_id=annotation.id,
+            article_id=annotation.span.article_id,
+            span_id=annotation.span_id,
+            author=annotation.user.username,
+            quote=annotation.span.quote,
+            notice=notice,
+        )
 
 
-def store(session: Session, incoming: Incoming, *, article: Article | None,
-          reviewer: User | None, keep_times: bool = True) -> tuple[Annotation, str, str, str]:
+def store(
+    session: Session, incoming: Incoming, *, article: Article | None, reviewer: User | None, keep_times: bool = True
+) -> tuple[Annotation, str, str, str]:
     """Store one item in its own transaction; the annotation, its outcome (imported, re-anchored,
     orphaned: words no longer in the article; or NO_VERDICT, a draft awaiting a verdict), the reason
     for it, and a notice about its author (see :func:`creator`). Rejected (nothing stored) when it
     does not fit."""
     article = article or article_for(session, incoming.target_source)
     try:
-        target, moved = anchor(article.text, quote=incoming.quote, prefix=incoming.prefix, suffix=incoming.suffix,
-                               start=incoming.start)
+        target, moved = anchor(
+            article.text, quote=incoming.quote, prefix=incoming.prefix, suffix=incoming.suffix, start=incoming.start
+        )
     except QuoteAbsent:
         target, moved = None, False
     verdict, note, sources = checked_content(incoming)
@@ -134,17 +154,25 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
     assert span.id is not None and author.id is not None  # stored rows (new ones were flushed)
     if spans.is_settled(session, span.id):
         raise Rejected("A lead has settled these words; their verdicts can no longer be added to.")
-    existing = session.exec(select(Annotation.id).where(Annotation.span_id == span.id,
-                                                        Annotation.user_id == author.id)).first()
+    existing = session.exec(
+        select(Annotation.id).where(Annotation.span_id == span.id, Annotation.user_id == author.id)
+    ).first()
     if existing is not None:
         raise Rejected(f"{author.username} already judged these words (annotation {existing}); not imported twice.")
     now = utcnow()
     # The file's times when trusted, never later than now: they order the lead's queue.
     created = min(incoming.created or now, now) if keep_times else now
     modified = min(max(incoming.modified or created, created), now) if keep_times else now
-    annotation = Annotation(span_id=span.id, user_id=author.id, verdict=verdict, note=note,
-                            status=DRAFT if awaiting else SUBMITTED,
-                            created_at=created, updated_at=modified, made_on_version=article.current_version)
+    annotation = Annotation(
+        span_id=span.id,
+        user_id=author.id,
+        verdict=verdict,
+        note=note,
+        status=DRAFT if awaiting else SUBMITTED,
+        created_at=created,
+        updated_at=modified,
+        made_on_version=article.current_version,
+    )
     session.add(annotation)
     session.flush()
     assert annotation.id is not None  # the flush gave it one
@@ -152,8 +180,15 @@ def store(session: Session, incoming: Incoming, *, article: Article | None,
         session.add(Source(annotation_id=annotation.id, position=position, **source))
     session.flush()
     session.refresh(annotation, ["sources"])
-    history.record(session, span_id=span.id, annotation_id=annotation.id, user=author, action="imported",
-                   after=history.annotation_snapshot(annotation), at=now)
+    history.record(
+        session,
+        span_id=span.id,
+        annotation_id=annotation.id,
+        user=author,
+        action="imported",
+        after=history.annotation_snapshot(annotation),
+        at=now,
+    )
     session.commit()
     return annotation, outcome, reason, notice
 
@@ -163,15 +198,25 @@ def orphan_span(session: Session, article: Article, incoming: Incoming) -> Span:
 
     The position the file gives is kept as its last known place."""
     quote = canonicalize_fragment(incoming.quote)
-    found = session.exec(select(Span).where(Span.article_id == article.id, Span.anchor_state == ORPHANED,
-                                            Span.quote == quote).order_by(col(Span.id))).first()
+    found = session.exec(
+        select(Span)
+        .where(Span.article_id == article.id, Span.anchor_state == ORPHANED, Span.quote == quote)
+        .order_by(col(Span.id))
+    ).first()
     if found is not None:
         return found
     assert article.id is not None  # a stored article
     start = incoming.start if incoming.start is not None and incoming.start >= 0 else 0
-    span = Span(article_id=article.id, start=start, end=start + len(quote), quote=quote,
-                prefix=canonicalize_fragment(incoming.prefix), suffix=canonicalize_fragment(incoming.suffix),
-                anchor_state=ORPHANED, anchored_version=article.current_version)
+    span = Span(
+        article_id=article.id,
+        start=start,
+        end=start + len(quote),
+        quote=quote,
+        prefix=canonicalize_fragment(incoming.prefix),
+        suffix=canonicalize_fragment(incoming.suffix),
+        anchor_state=ORPHANED,
+        anchored_version=article.current_version,
+    )
     session.add(span)
     session.flush()
     return span
@@ -223,13 +268,17 @@ def creator(session: Session, incoming: Incoming) -> tuple[User, str]:
             raise Rejected("The annotation's creator has no usable username (creator.nickname); name a reviewer.")
         user = find_user(session, nickname)
         if user is None:
-            free = identity is not None and session.exec(
-                select(User.id).where(User.creator_identity == identity)).first() is None
+            free = (
+                identity is not None
+                and session.exec(select(User.id).where(User.creator_identity == identity)).first() is None
+            )
             user = _new_user(session, nickname, incoming, identity if free else None)
         return user, ""
     if identity is None:
-        raise Rejected("The annotation's creator has no usable username: no nickname, name or IRI to name a "
-                       "user by (creator.nickname, creator.name, creator.id); name a reviewer.")
+        raise Rejected(
+            "The annotation's creator has no usable username: no nickname, name or IRI to name a "
+            "user by (creator.nickname, creator.name, creator.id); name a reviewer."
+        )
     wanted = derived_username(incoming.creator_name, incoming.creator_id)
     user = session.exec(select(User).where(User.creator_identity == identity)).first()
     if user is not None:
@@ -237,12 +286,17 @@ def creator(session: Session, incoming: Incoming) -> tuple[User, str]:
             return user, ""
         return user, f"creator {describe_creator(incoming)} imported as {user.username}, as in an earlier import"
     if wanted is None:
-        raise Rejected(f"The creator {describe_creator(incoming)} gives no usable username (no Latin letters or "
-                       "digits in its name or IRI); name a reviewer.")
+        raise Rejected(
+            f"The creator {describe_creator(incoming)} gives no usable username (no Latin letters or "
+            "digits in its name or IRI); name a reviewer."
+        )
     username = _free_username(session, wanted)
     user = _new_user(session, username, incoming, identity)
-    notice = "" if username == wanted else (f"creator {describe_creator(incoming)} imported as {username}: "
-                                            f"{wanted} is another creator")
+    notice = (
+        ""
+        if username == wanted
+        else (f"creator {describe_creator(incoming)} imported as {username}: {wanted} is another creator")
+    )
     return user, notice
 
 
@@ -257,8 +311,7 @@ def _free_username(session: Session, wanted: str) -> str:
 
 def _new_user(session: Session, username: str, incoming: Incoming, identity: str | None) -> User:
     display_name = (one_line(incoming.creator_name) or "")[:120]
-    user = User(username=username, display_name=display_name or username, role="reviewer",
-                creator_identity=identity)
+    user = User(username=username, display_name=display_name or username, role="reviewer", creator_identity=identity)
     session.add(user)
     session.flush()
     return user

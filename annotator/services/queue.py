@@ -1,5 +1,6 @@
 """The review queue: the claims awaiting a ruling, filtered and sorted in the database, one page at a time
 (keyset pagination by a cursor)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -108,39 +109,67 @@ def queue_statement(filters: QueueFilters, after: QueueCursor | None = None) -> 
     so a page of the queue costs the same however long the queue is.
     """
     # Grouped once and joined rather than looked up per annotation (see reviewers_statements).
-    first_submissions = (select(col(Event.annotation_id), func.min(col(Event.at)).label("at"))
-                         .where(col(Event.action) == "submitted").group_by(col(Event.annotation_id)).subquery())
+    first_submissions = (
+        select(col(Event.annotation_id), func.min(col(Event.at)).label("at"))
+        .where(col(Event.action) == "submitted")
+        .group_by(col(Event.annotation_id))
+        .subquery()
+    )
     first_submission = first_submissions.c.at
     submitted = col(Annotation.status) == SUBMITTED
     submitted_count = func.sum(case((submitted, 1), else_=0))
     verdict_kinds = func.count(distinct(case((submitted, col(Annotation.verdict)))))
-    waiting_since = type_coerce(func.min(case((submitted, func.coalesce(first_submission, col(Annotation.created_at))))),
-                                UTCDateTime())
+    waiting_since = type_coerce(
+        func.min(case((submitted, func.coalesce(first_submission, col(Annotation.created_at))))), UTCDateTime()
+    )
     rank = case((verdict_kinds > 1, 0), else_=1)
     statement = (
-        select_columns(col(Span.id), col(Span.article_id), col(Article.title), col(Span.start), col(Span.quote),
-                       waiting_since.label("waiting"), rank.label("rank"), func.count().over().label("total"))
+        select_columns(
+            col(Span.id),
+            col(Span.article_id),
+            col(Article.title),
+            col(Span.start),
+            col(Span.quote),
+            waiting_since.label("waiting"),
+            rank.label("rank"),
+            func.count().over().label("total"),
+        )
         .join(Annotation, col(Annotation.span_id) == col(Span.id))
         .join(Article, col(Article.id) == col(Span.article_id))
         .outerjoin(first_submissions, first_submissions.c.annotation_id == col(Annotation.id))
         # NOT EXISTS, not an outer join: PostgreSQL then estimates the unsettled claims right
-        .where(~select(col(FinalVerdict.id)).where(col(FinalVerdict.span_id) == col(Span.id)).exists(),
-               not_deleted(), col(Annotation.status).in_((SUBMITTED, RETURNED)))
+        .where(
+            ~select(col(FinalVerdict.id)).where(col(FinalVerdict.span_id) == col(Span.id)).exists(),
+            not_deleted(),
+            col(Annotation.status).in_((SUBMITTED, RETURNED)),
+        )
         .group_by(col(Span.id), col(Span.article_id), col(Article.title), col(Span.start), col(Span.quote))
         .having(submitted_count > 0)
         .order_by(rank, waiting_since, col(Span.id))
     )
     if after is not None:
-        statement = statement.having(or_(
-            rank > after.rank,
-            and_(rank == after.rank, or_(waiting_since > after.waiting_since,
-                                         and_(waiting_since == after.waiting_since, col(Span.id) > after.span_id)))))
+        statement = statement.having(
+            or_(
+                rank > after.rank,
+                and_(
+                    rank == after.rank,
+                    or_(
+                        waiting_since > after.waiting_since,
+                        and_(waiting_since == after.waiting_since, col(Span.id) > after.span_id),
+                    ),
+                ),
+            )
+        )
     if filters.article is not None:
         statement = statement.where(col(Span.article_id) == filters.article)
     if filters.verdict is not None:
-        statement = statement.having(func.sum(case((submitted & (col(Annotation.verdict) == filters.verdict), 1), else_=0)) > 0)
+        statement = statement.having(
+            func.sum(case((submitted & (col(Annotation.verdict) == filters.verdict), 1), else_=0)) > 0
+        )
     if filters.reviewer is not None:
-        statement = statement.having(func.sum(case((submitted & (col(Annotation.user_id) == filters.reviewer), 1), else_=0)) > 0)
+        statement = statement.having(
+            func.sum(case((submitted & (col(Annotation.user_id) == filters.reviewer), 1), else_=0)) > 0
+        )
     if filters.status == "disagreement":
         statement = statement.having(verdict_kinds > 1)
     elif filters.status == "agreed":
@@ -156,8 +185,14 @@ class QueuePage(NamedTuple):
     end: QueueCursor | None  # the last item's place, for the next page
 
 
-def load_queue(*, session: Session, filters: QueueFilters, after: QueueCursor | None = None, offset: int = 0,
-               limit: int | None = None) -> QueuePage:
+def load_queue(
+    *,
+    session: Session,
+    filters: QueueFilters,
+    after: QueueCursor | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> QueuePage:
     """The claims of the queue after ``after`` (or from ``offset``), ``limit`` of them or all.
 
     Two queries: the claims, then their reviewers' judgements (submitted and returned).
@@ -166,13 +201,20 @@ def load_queue(*, session: Session, filters: QueueFilters, after: QueueCursor | 
     if not rows and offset:
         matched = session.exec(select(func.count()).select_from(queue_statement(filters, after).subquery())).one()
         return QueuePage([], matched, None)
-    items = {row.id: QueueItem(row.id, row.article_id, row.title, row.start, row.quote, first_submitted_at=row.waiting)
-             for row in rows}
+    items = {
+        row.id: QueueItem(row.id, row.article_id, row.title, row.start, row.quote, first_submitted_at=row.waiting)
+        for row in rows
+    }
     ids = list(items)
-    for chunk in (ids[i:i + 1000] for i in range(0, len(ids), 1000)):
+    for chunk in (ids[i : i + 1000] for i in range(0, len(ids), 1000)):
         judgements = (
-            select_columns(col(Annotation.span_id), col(Annotation.user_id), col(User.display_name),
-                           col(Annotation.verdict), col(Annotation.status))
+            select_columns(
+                col(Annotation.span_id),
+                col(Annotation.user_id),
+                col(User.display_name),
+                col(Annotation.verdict),
+                col(Annotation.status),
+            )
             .join(User, col(User.id) == col(Annotation.user_id))
             .where(col(Annotation.span_id).in_(chunk), not_deleted(), col(Annotation.status).in_((SUBMITTED, RETURNED)))
             .order_by(col(Annotation.span_id), col(User.display_name), col(Annotation.user_id))

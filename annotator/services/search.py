@@ -3,6 +3,7 @@
 Free words match the documents (SQLite FTS5 or PostgreSQL full text); verdict, status, reviewer,
 dates and deletion are read from the annotation itself. Every hit is one the viewer may read.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,8 +34,11 @@ class SearchFilters:
     def args(self) -> dict:
         """The filters as the page's query arguments (unset ones left out)."""
         names = {"date_from": "from", "date_to": "to"}
-        return {names.get(k, k): (v.isoformat() if isinstance(v, date) else v)
-                for k, v in vars(self).items() if v is not None}
+        return {
+            names.get(k, k): (v.isoformat() if isinstance(v, date) else v)
+            for k, v in vars(self).items()
+            if v is not None
+        }
 
 
 @dataclass(frozen=True)
@@ -75,11 +79,17 @@ def visible_to(viewer) -> ColumnElement[bool]:
     if viewer.is_lead:
         return or_(col(Annotation.user_id) == viewer.id, col(Annotation.status) != DRAFT)
     mine = table_of(Annotation).alias("mine")
-    own_submitted = exists().where(mine.c.span_id == Annotation.span_id, mine.c.user_id == viewer.id,
-                                   mine.c.status != DRAFT, mine.c.deleted_at.is_(None))
+    own_submitted = exists().where(
+        mine.c.span_id == Annotation.span_id,
+        mine.c.user_id == viewer.id,
+        mine.c.status != DRAFT,
+        mine.c.deleted_at.is_(None),
+    )
     settled = exists().where(col(FinalVerdict.span_id) == Annotation.span_id)
-    return or_(col(Annotation.user_id) == viewer.id,
-               and_(col(Annotation.status) != DRAFT, or_(col(Article.blind_review).is_(False), settled, own_submitted)))
+    return or_(
+        col(Annotation.user_id) == viewer.id,
+        and_(col(Annotation.status) != DRAFT, or_(col(Article.blind_review).is_(False), settled, own_submitted)),
+    )
 
 
 def _day_start(day: date) -> datetime:
@@ -135,35 +145,60 @@ def _pg_all(clauses):
     return query
 
 
-def search_statement(query: SearchQuery, filters: SearchFilters, viewer, dialect: str, *,
-                     counting: bool = False) -> Select:
+def search_statement(
+    query: SearchQuery, filters: SearchFilters, viewer, dialect: str, *, counting: bool = False
+) -> Select:
     """One statement: the visible, live annotations matching ``query`` and ``filters``, best match
     first (newest first without words); ``counting``: their ids only, unordered, to count them."""
     columns: tuple[Any, ...]  # declared: SQLAlchemy types .label() as Label[Never], which mypy infers nothing from
-    columns = (col(Annotation.id),) if counting else (
-        col(Annotation.id), col(Span.id).label("span_id"), col(Span.article_id), col(Article.title), col(Span.quote),
-        col(Span.prefix), col(Span.suffix), col(Annotation.note), col(Annotation.verdict), col(Annotation.status),
-        col(User.display_name), col(Annotation.updated_at))
+    columns = (
+        (col(Annotation.id),)
+        if counting
+        else (
+            col(Annotation.id),
+            col(Span.id).label("span_id"),
+            col(Span.article_id),
+            col(Article.title),
+            col(Span.quote),
+            col(Span.prefix),
+            col(Span.suffix),
+            col(Annotation.note),
+            col(Annotation.verdict),
+            col(Annotation.status),
+            col(User.display_name),
+            col(Annotation.updated_at),
+        )
+    )
     statement = select(*columns)
     order: list[ColumnElement[Any]] = []
     if query.clauses and dialect == "sqlite":
-        matched = (select(literal_column("rowid").label("annotation_id"),
-                          literal_column("bm25(search_fts, 4.0, 2.0, 1.0)").label("score"))  # quote, note, sources
-                   .select_from(_FTS).where(_FTS_MATCH(fts5_match(query.clauses)))
-                   .subquery("matched"))
+        matched = (
+            select(
+                literal_column("rowid").label("annotation_id"),
+                literal_column("bm25(search_fts, 4.0, 2.0, 1.0)").label("score"),
+            )  # quote, note, sources
+            .select_from(_FTS)
+            .where(_FTS_MATCH(fts5_match(query.clauses)))
+            .subquery("matched")
+        )
         statement = statement.select_from(matched).join(Annotation, col(Annotation.id) == matched.c.annotation_id)
         order.append(matched.c.score)  # bm25: lower is better
     elif query.clauses:
         tsquery = _pg_all(query.clauses)
-        statement = statement.select_from(SearchDocument).join(
-            Annotation, col(Annotation.id) == SearchDocument.annotation_id).where(_VECTOR.op("@@")(tsquery))
+        statement = (
+            statement.select_from(SearchDocument)
+            .join(Annotation, col(Annotation.id) == SearchDocument.annotation_id)
+            .where(_VECTOR.op("@@")(tsquery))
+        )
         order.append(func.ts_rank(_VECTOR, tsquery).desc())
     else:
         statement = statement.select_from(Annotation)
-    statement = (statement.join(Span, col(Span.id) == Annotation.span_id)
-                 .join(Article, col(Article.id) == Span.article_id)
-                 .join(User, col(User.id) == Annotation.user_id)
-                 .where(not_deleted(), visible_to(viewer)))
+    statement = (
+        statement.join(Span, col(Span.id) == Annotation.span_id)
+        .join(Article, col(Article.id) == Span.article_id)
+        .join(User, col(User.id) == Annotation.user_id)
+        .where(not_deleted(), visible_to(viewer))
+    )
     if query.excluded:
         excluded: Select[Any]
         if dialect == "sqlite":
@@ -183,8 +218,15 @@ def search_statement(query: SearchQuery, filters: SearchFilters, viewer, dialect
 COUNT_LIMIT = 10_000  # counted exactly up to here; past it, "more than 10,000"
 
 
-def search(*, session: Session, viewer, query: SearchQuery, filters: SearchFilters = SearchFilters(),
-           offset: int = 0, limit: int = 50) -> SearchResults:
+def search(
+    *,
+    session: Session,
+    viewer,
+    query: SearchQuery,
+    filters: SearchFilters = SearchFilters(),
+    offset: int = 0,
+    limit: int = 50,
+) -> SearchResults:
     """A page of what the viewer may read that matches, and how many match (up to ``COUNT_LIMIT`` + 1).
 
     Two queries whatever the number of results. The count stops at ``COUNT_LIMIT`` + 1, so
@@ -196,6 +238,21 @@ def search(*, session: Session, viewer, query: SearchQuery, filters: SearchFilte
     rows = list(sql.rows(session, statement))
     counted = search_statement(query, filters, viewer, dialect, counting=True).limit(COUNT_LIMIT + 1).subquery()
     total = session.execute(select(func.count()).select_from(counted)).scalar_one()
-    hits = [Hit(row.id, row.span_id, row.article_id, row.title, row.quote, row.prefix, row.suffix, row.note,
-                row.verdict, row.status, row.display_name, row.updated_at) for row in rows]
+    hits = [
+        Hit(
+            row.id,
+            row.span_id,
+            row.article_id,
+            row.title,
+            row.quote,
+            row.prefix,
+            row.suffix,
+            row.note,
+            row.verdict,
+            row.status,
+            row.display_name,
+            row.updated_at,
+        )
+        for row in rows
+    ]
     return SearchResults(hits, total)

@@ -1,5 +1,6 @@
 """The search's words and filters as a form (WTForms, no Flask), shared by the search page and the
 ``search`` command so that both accept the same input and give the same messages."""
+
 from __future__ import annotations
 
 from sqlmodel import Session, col, select
@@ -33,25 +34,59 @@ class SearchForm(Form):
     class Meta(CleanTextMeta):
         pass
 
-    q = StringField("Search", id="search-q", validators=[Optional(), Length(max=SEARCH_MAX_LENGTH,
-                    message=f"Keep the search under {SEARCH_MAX_LENGTH} characters.")],
-                    render_kw={"type": "search", "placeholder": 'words, "a phrase", -left-out, this OR that'})
-    verdict = SelectField("Verdict", id="search-verdict", choices=[SelectChoice("", "Any verdict"),
-                                              *(SelectChoice(k, name) for k, name in verdicts.choices())],
-                          validate_choice=False,
-                          validators=[listed_choice("Choose a verdict from the scale.")])
-    reviewer = SelectField("Reviewer", id="search-reviewer", choices=[], validate_choice=False,
-                           validators=[listed_choice("Choose a reviewer from the list.")])
-    status = SelectField("Status", id="search-status", choices=[SelectChoice("", "Any status"),
-                                            *(SelectChoice(k, name) for k, name in SEARCH_STATUSES)],
-                         validate_choice=False,
-                         validators=[listed_choice("Choose draft, submitted or returned.")])
-    article = SelectField("Article", id="search-article", choices=[], validate_choice=False,
-                          validators=[listed_choice("Choose an article from the list.")])
-    date_from = DateField("From", name="from", id="search-from", validators=[Optional()], render_kw={"type": "date"},
-                          description="Last changed on or after")
-    date_to = DateField("To", name="to", id="search-to", validators=[Optional()], render_kw={"type": "date"},
-                        description="Last changed on or before")
+    q = StringField(
+        "Search",
+        id="search-q",
+        validators=[
+            Optional(),
+            Length(max=SEARCH_MAX_LENGTH, message=f"Keep the search under {SEARCH_MAX_LENGTH} characters."),
+        ],
+        render_kw={"type": "search", "placeholder": 'words, "a phrase", -left-out, this OR that'},
+    )
+    verdict = SelectField(
+        "Verdict",
+        id="search-verdict",
+        choices=[SelectChoice("", "Any verdict"), *(SelectChoice(k, name) for k, name in verdicts.choices())],
+        validate_choice=False,
+        validators=[listed_choice("Choose a verdict from the scale.")],
+    )
+    reviewer = SelectField(
+        "Reviewer",
+        id="search-reviewer",
+        choices=[],
+        validate_choice=False,
+        validators=[listed_choice("Choose a reviewer from the list.")],
+    )
+    status = SelectField(
+        "Status",
+        id="search-status",
+        choices=[SelectChoice("", "Any status"), *(SelectChoice(k, name) for k, name in SEARCH_STATUSES)],
+        validate_choice=False,
+        validators=[listed_choice("Choose draft, submitted or returned.")],
+    )
+    article = SelectField(
+        "Article",
+        id="search-article",
+        choices=[],
+        validate_choice=False,
+        validators=[listed_choice("Choose an article from the list.")],
+    )
+    date_from = DateField(
+        "From",
+        name="from",
+        id="search-from",
+        validators=[Optional()],
+        render_kw={"type": "date"},
+        description="Last changed on or after",
+    )
+    date_to = DateField(
+        "To",
+        name="to",
+        id="search-to",
+        validators=[Optional()],
+        render_kw={"type": "date"},
+        description="Last changed on or before",
+    )
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
@@ -61,11 +96,22 @@ class SearchForm(Form):
 def search_form(*, session: Session, args) -> SearchForm:
     """The search form bound to ``args``, with every reviewer and article to choose from (two queries)."""
     form = SearchForm(args)
-    form.reviewer.choices = [SelectChoice("", "Any reviewer"), *(SelectChoice(username, name) for username, name in
-                                                                  session.exec(select(User.username, User.display_name)
-                                                                  .order_by(User.display_name, User.username)))]
-    form.article.choices = [SelectChoice("", "Any article"), *(SelectChoice(str(i), title) for i, title in session.exec(
-        select(Article.id, Article.title).order_by(Article.title, col(Article.id))))]
+    form.reviewer.choices = [
+        SelectChoice("", "Any reviewer"),
+        *(
+            SelectChoice(username, name)
+            for username, name in session.exec(
+                select(User.username, User.display_name).order_by(User.display_name, User.username)
+            )
+        ),
+    ]
+    form.article.choices = [
+        SelectChoice("", "Any article"),
+        *(
+            SelectChoice(str(i), title)
+            for i, title in session.exec(select(Article.id, Article.title).order_by(Article.title, col(Article.id)))
+        ),
+    ]
     return form
 
 

@@ -11,6 +11,7 @@ without a request. Visibility is decided here and nowhere else:
   or once the span is settled;
 - leads see every submitted annotation.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -52,8 +53,9 @@ def plain_viewer(viewer: Reader) -> Viewer:
     return Viewer(stored_id(viewer), viewer.is_lead)
 
 
-def can_see_verdict(viewer: Reader, *, author_id: int, status: str, blind: bool, settled: bool,
-                    viewer_submitted: bool) -> bool:
+def can_see_verdict(
+    viewer: Reader, *, author_id: int, status: str, blind: bool, settled: bool, viewer_submitted: bool
+) -> bool:
     """Whether ``viewer`` may read an annotation's verdict and content."""
     if author_id == viewer.id:
         return True
@@ -163,18 +165,31 @@ def listed_to(viewer: Reader):
     return not_deleted() & ((col(Annotation.status) != DRAFT) | (col(Annotation.user_id) == viewer.id))
 
 
-def span_summaries(*, session: Session, article: Article, viewer: Reader,
-                   within: tuple[int, int] | None = None) -> list[SpanSummary]:
+def span_summaries(
+    *, session: Session, article: Article, viewer: Reader, within: tuple[int, int] | None = None
+) -> list[SpanSummary]:
     """Every span of the article with an annotation the viewer may know of, in text order (one query).
     Orphaned spans are among them (``orphaned``; their range is in an older version).
 
     ``within`` = (lo, hi) keeps only the placed spans that reach into ``[lo, hi)`` of the latest text.
     """
     statement = (
-        select_columns(col(Span.id), col(Span.start), col(Span.end), col(Span.quote), col(FinalVerdict.verdict),
-                       col(Annotation.id), col(Annotation.verdict), col(Annotation.status), col(Annotation.created_at),
-                       col(User.id), col(User.display_name), func.count(col(Source.id)), col(Span.anchor_state),
-                       col(Annotation.made_on_version))
+        select_columns(
+            col(Span.id),
+            col(Span.start),
+            col(Span.end),
+            col(Span.quote),
+            col(FinalVerdict.verdict),
+            col(Annotation.id),
+            col(Annotation.verdict),
+            col(Annotation.status),
+            col(Annotation.created_at),
+            col(User.id),
+            col(User.display_name),
+            func.count(col(Source.id)),
+            col(Span.anchor_state),
+            col(Annotation.made_on_version),
+        )
         .join(Annotation, col(Annotation.span_id) == Span.id)
         .join(User, col(User.id) == Annotation.user_id)
         .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
@@ -195,14 +210,44 @@ def span_summaries(*, session: Session, article: Article, viewer: Reader,
         _, start, end, quote, final, *_, state, _ = rows[0]
         viewer_submitted = any(r[9] == viewer.id and r[7] != DRAFT for r in rows)
         summary = SpanSummary(span_id, start, end, quote, final, state=state)
-        for (_, _, _, _, _, annotation_id, verdict, status, created_at, user_id, reviewer, source_count,
-             _, made_on) in rows:
+        for (
+            _,
+            _,
+            _,
+            _,
+            _,
+            annotation_id,
+            verdict,
+            status,
+            created_at,
+            user_id,
+            reviewer,
+            source_count,
+            _,
+            made_on,
+        ) in rows:
             if not is_listed(viewer, author_id=user_id, status=status):
                 continue
-            seen = can_see_verdict(viewer, author_id=user_id, status=status, blind=article.blind_review,
-                                   settled=final is not None, viewer_submitted=viewer_submitted)
-            summary.judgements.append(Judgement(annotation_id, user_id, reviewer, verdict if seen else None,
-                                                status, source_count if seen else 0, created_at, made_on))
+            seen = can_see_verdict(
+                viewer,
+                author_id=user_id,
+                status=status,
+                blind=article.blind_review,
+                settled=final is not None,
+                viewer_submitted=viewer_submitted,
+            )
+            summary.judgements.append(
+                Judgement(
+                    annotation_id,
+                    user_id,
+                    reviewer,
+                    verdict if seen else None,
+                    status,
+                    source_count if seen else 0,
+                    created_at,
+                    made_on,
+                )
+            )
         if summary.judgements or summary.settled:
             summaries.append(summary)
     return summaries
@@ -211,10 +256,12 @@ def span_summaries(*, session: Session, article: Article, viewer: Reader,
 def listed_counts(*, session: Session, article: Article, viewer: Reader) -> tuple[int, int]:
     """How many claims and annotations the article shows this viewer: the counts of ``span_summaries``
     from a lighter query (no reviewers, no sources), for the counters refreshed after every save."""
-    statement = (select(col(Annotation.span_id), col(Annotation.user_id), col(Annotation.status), col(FinalVerdict.id))
-                 .join(Span, col(Span.id) == Annotation.span_id)
-                 .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
-                 .where(col(Span.article_id) == article.id, not_deleted(), placed()))
+    statement = (
+        select(col(Annotation.span_id), col(Annotation.user_id), col(Annotation.status), col(FinalVerdict.id))
+        .join(Span, col(Span.id) == Annotation.span_id)
+        .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
+        .where(col(Span.article_id) == article.id, not_deleted(), placed())
+    )
     viewer = plain_viewer(viewer)
     claims, annotations = set(), 0
     for span_id, user_id, status, final_id in sql.rows(session, statement):
@@ -244,7 +291,8 @@ class SpanAnnotations:
 def span_annotations(*, session: Session, span: Span, viewer: Reader) -> SpanAnnotations:
     """The span's annotations with reviewers and sources, split by what the viewer may see (two queries)."""
     statement = (
-        select(Annotation).where(col(Annotation.span_id) == span.id)
+        select(Annotation)
+        .where(col(Annotation.span_id) == span.id)
         .options(selectinload(related(Annotation.user)), selectinload(related(Annotation.sources)))
         .order_by(col(Annotation.created_at), col(Annotation.id))
     )
@@ -255,8 +303,14 @@ def span_annotations(*, session: Session, span: Span, viewer: Reader) -> SpanAnn
     blind = span.article.blind_review
     visible, hidden, drafts = [], 0, 0
     for a in live:
-        if can_see_verdict(viewer, author_id=a.user_id, status=a.status, blind=blind, settled=settled,
-                           viewer_submitted=viewer_submitted):
+        if can_see_verdict(
+            viewer,
+            author_id=a.user_id,
+            status=a.status,
+            blind=blind,
+            settled=settled,
+            viewer_submitted=viewer_submitted,
+        ):
             visible.append(a)
         elif is_listed(viewer, author_id=a.user_id, status=a.status):
             drafts += a.status == DRAFT
@@ -270,8 +324,14 @@ def overlapping_spans(*, session: Session, span: Span, viewer: Reader) -> list[S
     known = select(col(Annotation.span_id)).where(listed_to(viewer))
     statement = (
         select(Span)
-        .where(col(Span.article_id) == span.article_id, col(Span.id) != span.id, placed(),
-               col(Span.start) < span.end, col(Span.end) > span.start, col(Span.id).in_(known))
+        .where(
+            col(Span.article_id) == span.article_id,
+            col(Span.id) != span.id,
+            placed(),
+            col(Span.start) < span.end,
+            col(Span.end) > span.start,
+            col(Span.id).in_(known),
+        )
         .order_by(col(Span.start), col(Span.end))
     )
     return list(session.exec(statement))
@@ -308,21 +368,29 @@ def known_span_ids(*, session: Session, article: Article, viewer: Reader) -> set
     """The article's spans the viewer may know of (see ``knows_span``); None for a lead: all of them."""
     if viewer.is_lead:
         return None
-    listed = (select(col(Annotation.span_id)).join(Span, col(Span.id) == Annotation.span_id)
-              .where(col(Span.article_id) == article.id, listed_to(viewer)))
-    ruled = (select(col(FinalVerdict.span_id)).join(Span, col(Span.id) == FinalVerdict.span_id)
-             .where(col(Span.article_id) == article.id))
+    listed = (
+        select(col(Annotation.span_id))
+        .join(Span, col(Span.id) == Annotation.span_id)
+        .where(col(Span.article_id) == article.id, listed_to(viewer))
+    )
+    ruled = (
+        select(col(FinalVerdict.span_id))
+        .join(Span, col(Span.id) == FinalVerdict.span_id)
+        .where(col(Span.article_id) == article.id)
+    )
     return {row[0] for row in session.execute(listed.union(ruled))}
 
 
 def known_orphans(*, session: Session, article: Article, viewer: Reader) -> list[Span]:
     """The article's orphaned spans that the viewer may know of, in their old text order (one query)."""
-    statement = (select(Span).where(col(Span.article_id) == article.id, ~placed())
-                 .order_by(col(Span.start), col(Span.id)))
+    statement = (
+        select(Span).where(col(Span.article_id) == article.id, ~placed()).order_by(col(Span.start), col(Span.id))
+    )
     ruled = select(col(FinalVerdict.span_id))
     if viewer.is_lead:  # every orphan with something on it (a claim retired by a re-attachment has nothing)
-        statement = statement.where(col(Span.id).in_(select(col(Annotation.span_id)).where(not_deleted()))
-                                    | col(Span.id).in_(ruled))
+        statement = statement.where(
+            col(Span.id).in_(select(col(Annotation.span_id)).where(not_deleted())) | col(Span.id).in_(ruled)
+        )
     else:
         listed = select(col(Annotation.span_id)).where(listed_to(viewer))
         statement = statement.where(col(Span.id).in_(listed) | col(Span.id).in_(ruled))
@@ -333,16 +401,30 @@ def may_read(*, session: Session, annotation: Annotation, viewer: Reader) -> boo
     """Whether ``viewer`` may read this one annotation (its verdict, note and sources), as every view decides."""
     if annotation.user_id == viewer.id:
         return True
-    viewer_submitted = session.exec(
-        select(col(Annotation.id)).where(col(Annotation.span_id) == annotation.span_id,
-                                         col(Annotation.user_id) == viewer.id, col(Annotation.status) != DRAFT,
-                                         not_deleted())).first() is not None
-    return can_see_verdict(viewer, author_id=annotation.user_id, status=annotation.status,
-                           blind=annotation.span.article.blind_review,
-                           settled=is_settled(session, annotation.span_id), viewer_submitted=viewer_submitted)
+    viewer_submitted = (
+        session.exec(
+            select(col(Annotation.id)).where(
+                col(Annotation.span_id) == annotation.span_id,
+                col(Annotation.user_id) == viewer.id,
+                col(Annotation.status) != DRAFT,
+                not_deleted(),
+            )
+        ).first()
+        is not None
+    )
+    return can_see_verdict(
+        viewer,
+        author_id=annotation.user_id,
+        status=annotation.status,
+        blind=annotation.span.article.blind_review,
+        settled=is_settled(session, annotation.span_id),
+        viewer_submitted=viewer_submitted,
+    )
 
 
-def own_annotation(*, session: Session, span: Span | None, user: User, include_deleted: bool = False) -> Annotation | None:
+def own_annotation(
+    *, session: Session, span: Span | None, user: User, include_deleted: bool = False
+) -> Annotation | None:
     """This user's annotation on the span, if any."""
     if span is None or span.id is None:
         return None
@@ -362,8 +444,15 @@ def get_or_create_span(*, session: Session, article: Article, target: Target) ->
     span = find_span(session=session, article_id=article_id, start=target.start, end=target.end)
     if span is not None:
         return span
-    span = Span(article_id=article_id, start=target.start, end=target.end, quote=target.quote,
-                prefix=target.prefix, suffix=target.suffix, anchored_version=article.current_version)
+    span = Span(
+        article_id=article_id,
+        start=target.start,
+        end=target.end,
+        quote=target.quote,
+        prefix=target.prefix,
+        suffix=target.suffix,
+        anchored_version=article.current_version,
+    )
     try:
         with session.begin_nested():
             session.add(span)

@@ -5,6 +5,7 @@ The page lists those at or above the threshold that nobody dismissed and that no
 viewer knows of overlaps yet. Any signed-in user may dismiss a suggestion; a lead may restore
 it. Dismissals are remembered by the sentence's words, so re-scoring keeps them.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -30,8 +31,15 @@ def quote_hash(quote: str) -> str:
     return hashlib.sha256(quote.encode("utf-8")).hexdigest()
 
 
-def store(*, session: Session, article_id: int, version: int, article_text: str,
-          scorer: checkworthiness.Scorer | None = None, strict: bool = False) -> int:
+def store(
+    *,
+    session: Session,
+    article_id: int,
+    version: int,
+    article_text: str,
+    scorer: checkworthiness.Scorer | None = None,
+    strict: bool = False,
+) -> int:
     """Split and score ``article_text`` (version ``version`` of the article) and store its sentences,
     replacing those stored before; the number stored. Does not commit.
 
@@ -41,18 +49,35 @@ def store(*, session: Session, article_id: int, version: int, article_text: str,
     try:
         scored = checkworthiness.scored_sentences(article_text, scorer or checkworthiness.score)
     except Exception as error:  # noqa: BLE001 (a plug-in may raise anything)
-        failure = error if isinstance(error, checkworthiness.ScorerError) else \
-            checkworthiness.ScorerError(f"the scorer failed: {error!r}")
+        failure = (
+            error
+            if isinstance(error, checkworthiness.ScorerError)
+            else checkworthiness.ScorerError(f"the scorer failed: {error!r}")
+        )
         if strict:
             raise failure from None
         log.warning("no suggested claims for article %s version %s: %s", article_id, version, failure)
         return 0
-    session.execute(delete(Suggestion).where(col(Suggestion.article_id) == article_id,
-                                             col(Suggestion.version) == version))
+    session.execute(
+        delete(Suggestion).where(col(Suggestion.article_id) == article_id, col(Suggestion.version) == version)
+    )
     if scored:
-        session.execute(table_of(Suggestion).insert(), [
-            {"article_id": article_id, "version": version, "start": s.start, "end": s.end, "quote": s.quote,
-             "quote_hash": quote_hash(s.quote), "score": s.score, "features": s.features} for s in scored])
+        session.execute(
+            table_of(Suggestion).insert(),
+            [
+                {
+                    "article_id": article_id,
+                    "version": version,
+                    "start": s.start,
+                    "end": s.end,
+                    "quote": s.quote,
+                    "quote_hash": quote_hash(s.quote),
+                    "score": s.score,
+                    "features": s.features,
+                }
+                for s in scored
+            ],
+        )
     return len(scored)
 
 
@@ -114,8 +139,14 @@ def _covered(claims: list[SpanRef]):
     return covered
 
 
-def suggestion_list(*, session: Session, article: Article, claims: list[SpanRef],
-                    threshold: float, within: tuple[int, int] | None = None) -> SuggestionList:
+def suggestion_list(
+    *,
+    session: Session,
+    article: Article,
+    claims: list[SpanRef],
+    threshold: float,
+    within: tuple[int, int] | None = None,
+) -> SuggestionList:
     """The article's current suggestions for a viewer who knows of ``claims`` (one query).
 
     Only sentences at or above the threshold are read; a column says whether the version has
@@ -124,18 +155,32 @@ def suggestion_list(*, session: Session, article: Article, claims: list[SpanRef]
     desk's (ANNOTATOR_SUGGESTION_THRESHOLD).
     """
     on_version = (col(Suggestion.article_id) == Article.id) & (col(Suggestion.version) == Article.current_version)
-    reach = ((col(Suggestion.start) < within[1]) & (col(Suggestion.end) > within[0])
-             if within is not None else true())
-    any_stored = exists().where(col(Suggestion.article_id) == article.id,
-                                col(Suggestion.version) == article.current_version).correlate(None)
+    reach = (col(Suggestion.start) < within[1]) & (col(Suggestion.end) > within[0]) if within is not None else true()
+    any_stored = (
+        exists()
+        .where(col(Suggestion.article_id) == article.id, col(Suggestion.version) == article.current_version)
+        .correlate(None)
+    )
     statement = (
-        select_columns(any_stored, Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.quote,
-                       Suggestion.score, Suggestion.features, SuggestionDismissal.dismissed_at, User.display_name)
+        select_columns(
+            any_stored,
+            Suggestion.id,
+            Suggestion.start,
+            Suggestion.end,
+            Suggestion.quote,
+            Suggestion.score,
+            Suggestion.features,
+            SuggestionDismissal.dismissed_at,
+            User.display_name,
+        )
         .select_from(Article)
         .outerjoin(Suggestion, on_version & (col(Suggestion.score) >= threshold) & reach)
-        .outerjoin(SuggestionDismissal, (col(SuggestionDismissal.article_id) == Suggestion.article_id)
-                   & (col(SuggestionDismissal.quote_hash) == Suggestion.quote_hash)
-                   & col(SuggestionDismissal.restored_at).is_(None))
+        .outerjoin(
+            SuggestionDismissal,
+            (col(SuggestionDismissal.article_id) == Suggestion.article_id)
+            & (col(SuggestionDismissal.quote_hash) == Suggestion.quote_hash)
+            & col(SuggestionDismissal.restored_at).is_(None),
+        )
         .outerjoin(User, col(User.id) == SuggestionDismissal.dismissed_by_id)
         .where(Article.id == article.id)
         .order_by(col(Suggestion.start))
@@ -157,13 +202,24 @@ def suggestion_list(*, session: Session, article: Article, claims: list[SpanRef]
 def set_dismissed(*, session: Session, suggestion: Suggestion, user: User, dismissed: bool) -> None:
     """Dismiss the suggestion's sentence on its article (or restore it), recording who and when."""
     assert user.id is not None  # a signed-in user is a stored one
-    row = session.exec(select(SuggestionDismissal).where(SuggestionDismissal.article_id == suggestion.article_id,
-                                                         SuggestionDismissal.quote_hash == suggestion.quote_hash)).first()
+    row = session.exec(
+        select(SuggestionDismissal).where(
+            SuggestionDismissal.article_id == suggestion.article_id,
+            SuggestionDismissal.quote_hash == suggestion.quote_hash,
+        )
+    ).first()
     now = utcnow()
     if dismissed:
         if row is None:
-            session.add(SuggestionDismissal(article_id=suggestion.article_id, quote_hash=suggestion.quote_hash,
-                                            quote=suggestion.quote, dismissed_by_id=user.id, dismissed_at=now))
+            session.add(
+                SuggestionDismissal(
+                    article_id=suggestion.article_id,
+                    quote_hash=suggestion.quote_hash,
+                    quote=suggestion.quote,
+                    dismissed_by_id=user.id,
+                    dismissed_at=now,
+                )
+            )
         elif row.restored_at is not None:  # dismissed again after a restore
             row.dismissed_by_id, row.dismissed_at, row.restored_by_id, row.restored_at = user.id, now, None, None
     elif row is not None and row.restored_at is None:
@@ -177,13 +233,24 @@ def set_dismissed(*, session: Session, suggestion: Suggestion, user: User, dismi
 def recompute(*, session: Session, article: Article, scorer: checkworthiness.Scorer | None = None) -> int:
     """Score the article's current version again (CLI); ScorerError when the scorer fails."""
     assert article.id is not None  # a stored article
-    count = store(session=session, article_id=article.id, version=article.current_version,
-                  article_text=article.text, scorer=scorer, strict=True)
+    count = store(
+        session=session,
+        article_id=article.id,
+        version=article.current_version,
+        article_text=article.text,
+        scorer=scorer,
+        strict=True,
+    )
     session.commit()
     return count
 
 
 def has_suggestions(*, session: Session, article: Article) -> bool:
-    return session.exec(select(Suggestion.id).where(Suggestion.article_id == article.id,
-                                                    Suggestion.version == article.current_version).limit(1)).first() \
+    return (
+        session.exec(
+            select(Suggestion.id)
+            .where(Suggestion.article_id == article.id, Suggestion.version == article.current_version)
+            .limit(1)
+        ).first()
         is not None
+    )

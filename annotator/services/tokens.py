@@ -5,6 +5,7 @@ SHA-256 is stored, with its first characters as a visible prefix; the token itse
 shown once, when it is made. Tokens act as their user, and only for a user who can sign
 in: an account without a password (the author of imported annotations) cannot use one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -70,9 +71,11 @@ def authenticate(*, session: Session, token: str) -> User | None:
 
 def user_tokens(*, session: Session, user: User) -> list[ApiToken]:
     """The user's tokens, active ones first, newest first."""
-    statement = (select(ApiToken).where(ApiToken.user_id == user.id)
-                 .order_by(col(ApiToken.revoked_at).is_not(None), col(ApiToken.created_at).desc(),
-                           col(ApiToken.id).desc()))
+    statement = (
+        select(ApiToken)
+        .where(ApiToken.user_id == user.id)
+        .order_by(col(ApiToken.revoked_at).is_not(None), col(ApiToken.created_at).desc(), col(ApiToken.id).desc())
+    )
     return list(session.exec(statement))
 
 

@@ -1,5 +1,6 @@
 """User accounts: the name a sign-in means, finding, creating and changing accounts, and ending their
 sessions (every signed-in cookie carries the account's ``session_version``; raising it signs them out)."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -41,14 +42,18 @@ def user_signing_in(session: Session, raw: object) -> User | None:
 def end_sessions(session: Session, user: User) -> None:
     """Sign ``user`` out everywhere: every session cookie made so far stops working (not committed)."""
     if user.id is not None:
-        session.execute(update(User).where(col(User.id) == user.id)
-                        .values(session_version=User.session_version + 1)
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            update(User)
+            .where(col(User.id) == user.id)
+            .values(session_version=User.session_version + 1)
+            .execution_options(synchronize_session=False)
+        )
         session.expire(user, ["session_version"])
 
 
-def create_or_update_user(*, session: Session, username: str, role: str, password: str | None,
-                          display_name: str | None = None) -> User:
+def create_or_update_user(
+    *, session: Session, username: str, role: str, password: str | None, display_name: str | None = None
+) -> User:
     """Create a user, or update the role (and password, when given) of an existing one.
 
     A new role or password ends the user's sessions (signed in with the old ones)."""

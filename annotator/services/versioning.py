@@ -6,6 +6,7 @@ and state, one SpanAnchor per span for the new version, and the article's
 current text. Annotations are never touched: a span that finds no place is
 orphaned, with its annotations, until someone re-attaches it.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -69,34 +70,61 @@ def versions_of(*, session: Session, article: Article) -> list[ArticleVersion]:
     """Every version of the article, oldest first. An article stored without a version row (by a
     bulk load, say) has its text as an unsaved first version, which ``add_version`` stores."""
     assert article.id is not None  # a stored article
-    found = list(session.exec(select(ArticleVersion).where(ArticleVersion.article_id == article.id)
-                              .order_by(col(ArticleVersion.number))))
-    return found or [ArticleVersion(article_id=article.id, number=article.current_version, text=article.text,
-                                    origin="created", source=article.source_url,
-                                    created_by_id=article.created_by_id, created_at=article.created_at)]
+    found = list(
+        session.exec(
+            select(ArticleVersion).where(ArticleVersion.article_id == article.id).order_by(col(ArticleVersion.number))
+        )
+    )
+    return found or [
+        ArticleVersion(
+            article_id=article.id,
+            number=article.current_version,
+            text=article.text,
+            origin="created",
+            source=article.source_url,
+            created_by_id=article.created_by_id,
+            created_at=article.created_at,
+        )
+    ]
 
 
 def version_of(*, session: Session, article: Article, number: int) -> ArticleVersion | None:
     if not 0 < number <= article.current_version:  # no such version (nor a number the database cannot hold)
         return None
-    found = session.exec(select(ArticleVersion).where(ArticleVersion.article_id == article.id,
-                                                      ArticleVersion.number == number)).first()
+    found = session.exec(
+        select(ArticleVersion).where(ArticleVersion.article_id == article.id, ArticleVersion.number == number)
+    ).first()
     if found is None and number == 1 and article.current_version == 1:
         found = versions_of(session=session, article=article)[0]  # the unsaved first version, if none is stored
     return found
 
 
-def first_version(article: Article, created_by: User | None, origin: str = "created",
-                  source: str | None = None) -> ArticleVersion:
+def first_version(
+    article: Article, created_by: User | None, origin: str = "created", source: str | None = None
+) -> ArticleVersion:
     """The version row of a newly added (and flushed) article."""
     assert article.id is not None  # flushed: it has its id
-    return ArticleVersion(article_id=article.id, number=1, text=article.text, origin=origin,
-                          source=source or article.source_url, created_by_id=created_by.id if created_by else None)
+    return ArticleVersion(
+        article_id=article.id,
+        number=1,
+        text=article.text,
+        origin=origin,
+        source=source or article.source_url,
+        created_by_id=created_by.id if created_by else None,
+    )
 
 
-def add_version(*, session: Session, article: Article, raw_text: str, user: User | None, origin: str,
-                source: str | None = None, base_version: int | None = None,
-                scorer: checkworthiness.Scorer | None = None) -> VersionReport:
+def add_version(
+    *,
+    session: Session,
+    article: Article,
+    raw_text: str,
+    user: User | None,
+    origin: str,
+    source: str | None = None,
+    base_version: int | None = None,
+    scorer: checkworthiness.Scorer | None = None,
+) -> VersionReport:
     """Make ``raw_text`` (made canonical) the article's new latest version, re-anchor every span and
     score its sentences (suggested claims).
 
@@ -119,20 +147,42 @@ def add_version(*, session: Session, article: Article, raw_text: str, user: User
         session.add(known[0])
     texts = {v.number: v.text for v in known}
     number = article.current_version + 1
-    version = ArticleVersion(article_id=article.id, number=number, text=new_text, origin=origin,
-                             source=(source or "")[:2000] or None, created_by_id=user.id if user else None)
+    version = ArticleVersion(
+        article_id=article.id,
+        number=number,
+        text=new_text,
+        origin=origin,
+        source=(source or "")[:2000] or None,
+        created_by_id=user.id if user else None,
+    )
     session.add(version)
 
-    rows = list(sql.rows(session, select_columns(Span.id, Span.start, Span.end, Span.quote, Span.prefix, Span.suffix,
-                                                Span.anchor_state, Span.anchored_version)
-                        .where(Span.article_id == article.id).order_by(col(Span.id))))
+    rows = list(
+        sql.rows(
+            session,
+            select_columns(
+                Span.id,
+                Span.start,
+                Span.end,
+                Span.quote,
+                Span.prefix,
+                Span.suffix,
+                Span.anchor_state,
+                Span.anchored_version,
+            )
+            .where(Span.article_id == article.id)
+            .order_by(col(Span.id)),
+        )
+    )
     groups: dict[int, list[OldSpan]] = {}
     for row in rows:
         groups.setdefault(row.anchored_version, []).append(
-            OldSpan(row.id, row.start, row.end, row.quote, row.prefix, row.suffix))
+            OldSpan(row.id, row.start, row.end, row.quote, row.prefix, row.suffix)
+        )
     orphans = {row.id for row in rows if row.anchor_state == ORPHANED}
-    placements = reanchoring.reanchor_groups(new_text, [(texts[n], spans) for n, spans in sorted(groups.items())],
-                                             orphans=orphans)
+    placements = reanchoring.reanchor_groups(
+        new_text, [(texts[n], spans) for n, spans in sorted(groups.items())], orphans=orphans
+    )
     _keep_last_anchors(session, rows)
     _write_placements(session, article, number, placements)
     article.text, article.current_version = new_text, number
@@ -146,11 +196,24 @@ def _keep_last_anchors(session: Session, rows) -> None:
     (spans record their first place only when a second version arrives)."""
     if not rows:
         return
-    recorded = set(session.exec(select(SpanAnchor.span_id, SpanAnchor.version)
-                                .where(col(SpanAnchor.span_id).in_([r.id for r in rows]))).all())
-    missing = [{"span_id": r.id, "version": r.anchored_version, "state": r.anchor_state, "start": r.start,
-                "end": r.end, "quote": r.quote, "similarity": 100.0}
-               for r in rows if (r.id, r.anchored_version) not in recorded and r.anchor_state != ORPHANED]
+    recorded = set(
+        session.exec(
+            select(SpanAnchor.span_id, SpanAnchor.version).where(col(SpanAnchor.span_id).in_([r.id for r in rows]))
+        ).all()
+    )
+    missing = [
+        {
+            "span_id": r.id,
+            "version": r.anchored_version,
+            "state": r.anchor_state,
+            "start": r.start,
+            "end": r.end,
+            "quote": r.quote,
+            "similarity": 100.0,
+        }
+        for r in rows
+        if (r.id, r.anchored_version) not in recorded and r.anchor_state != ORPHANED
+    ]
     if missing:
         session.execute(table_of(SpanAnchor).insert(), missing)
 
@@ -158,15 +221,42 @@ def _keep_last_anchors(session: Session, rows) -> None:
 def _write_placements(session: Session, article: Article, number: int, placements: list[Placement]) -> None:
     if not placements:
         return
-    session.execute(table_of(SpanAnchor).insert(), [
-        {"span_id": p.span_id, "version": number, "state": p.state, "start": p.start, "end": p.end,
-         "quote": p.quote, "similarity": p.similarity} for p in placements])
+    session.execute(
+        table_of(SpanAnchor).insert(),
+        [
+            {
+                "span_id": p.span_id,
+                "version": number,
+                "state": p.state,
+                "start": p.start,
+                "end": p.end,
+                "quote": p.quote,
+                "similarity": p.similarity,
+            }
+            for p in placements
+        ],
+    )
     # Orphan every span first: ranges are unique among the others, and spans may trade places.
-    session.execute(update(Span).where(col(Span.article_id) == article.id).values(anchor_state=ORPHANED)
-                    .execution_options(synchronize_session=False))
-    found = [{"id": p.span_id, "start": p.start, "end": p.end, "quote": p.quote, "prefix": p.prefix,
-              "suffix": p.suffix, "anchor_state": p.state, "anchored_version": number}
-             for p in placements if p.found]
+    session.execute(
+        update(Span)
+        .where(col(Span.article_id) == article.id)
+        .values(anchor_state=ORPHANED)
+        .execution_options(synchronize_session=False)
+    )
+    found = [
+        {
+            "id": p.span_id,
+            "start": p.start,
+            "end": p.end,
+            "quote": p.quote,
+            "prefix": p.prefix,
+            "suffix": p.suffix,
+            "anchor_state": p.state,
+            "anchored_version": number,
+        }
+        for p in placements
+        if p.found
+    ]
     if found:
         session.execute(update(Span), found, execution_options={"synchronize_session": False})
     # Changed words are a new quote to search (the search index's listener sees ORM changes only).
@@ -176,8 +266,7 @@ def _write_placements(session: Session, article: Article, number: int, placement
 
 def span_anchors(*, session: Session, span: Span) -> list[SpanAnchor]:
     """Where the span lay in each version, oldest first (its current place may have no row yet)."""
-    return list(session.exec(select(SpanAnchor).where(SpanAnchor.span_id == span.id)
-                             .order_by(col(SpanAnchor.version))))
+    return list(session.exec(select(SpanAnchor).where(SpanAnchor.span_id == span.id).order_by(col(SpanAnchor.version))))
 
 
 def previous_wording(*, session: Session, span: Span) -> str | None:
@@ -192,16 +281,24 @@ def placed_in_version(*, session: Session, article: Article, number: int) -> dic
     """span id -> (start, end, state) of every span found in version ``number`` (one query)."""
     placed: dict[int, tuple[int, int, str]] = {}
     for span_id, start, end, state in session.exec(
-            select(SpanAnchor.span_id, SpanAnchor.start, SpanAnchor.end, SpanAnchor.state)
-            .join(Span, col(Span.id) == SpanAnchor.span_id)
-            .where(Span.article_id == article.id, SpanAnchor.version == number, SpanAnchor.state != ORPHANED)):
+        select(SpanAnchor.span_id, SpanAnchor.start, SpanAnchor.end, SpanAnchor.state)
+        .join(Span, col(Span.id) == SpanAnchor.span_id)
+        .where(Span.article_id == article.id, SpanAnchor.version == number, SpanAnchor.state != ORPHANED)
+    ):
         assert start is not None and end is not None  # only an orphaned anchor has no range
         placed[span_id] = (start, end, state)
     if number == article.current_version:
         # The current place is the span row itself (a span made on this version has no anchor row yet).
-        placed.update({span_id: (start, end, state) for span_id, start, end, state in session.exec(
-            select(id_col(Span.id), Span.start, Span.end, Span.anchor_state)
-            .where(Span.article_id == article.id, Span.anchor_state != ORPHANED))})
+        placed.update(
+            {
+                span_id: (start, end, state)
+                for span_id, start, end, state in session.exec(
+                    select(id_col(Span.id), Span.start, Span.end, Span.anchor_state).where(
+                        Span.article_id == article.id, Span.anchor_state != ORPHANED
+                    )
+                )
+            }
+        )
     return placed
 
 
@@ -211,15 +308,22 @@ def reattach(*, session: Session, span: Span, target: Target, user: User, articl
     sql.begin_write(session)
     assert span.id is not None  # a stored span
     article = span.article
-    current = session.exec(select(Article.current_version).where(Article.id == article.id)
-                           .with_for_update(read=True)).one()
+    current = session.exec(
+        select(Article.current_version).where(Article.id == article.id).with_for_update(read=True)
+    ).one()
     if article_version != current or article.current_version != current:
         raise annotation_service.TextChanged()
     session.refresh(span, with_for_update=True)
     if not span.orphaned:
         raise NotOrphaned()
-    taken = session.exec(select(Span).where(Span.article_id == span.article_id, Span.start == target.start,
-                                            Span.end == target.end, Span.anchor_state != ORPHANED)).first()
+    taken = session.exec(
+        select(Span).where(
+            Span.article_id == span.article_id,
+            Span.start == target.start,
+            Span.end == target.end,
+            Span.anchor_state != ORPHANED,
+        )
+    ).first()
     if taken is not None:
         if spans.knows_span(session=session, span=taken, viewer=user):
             raise RangeTaken(taken)
@@ -228,15 +332,22 @@ def reattach(*, session: Session, span: Span, target: Target, user: User, articl
     span.start, span.end, span.quote = target.start, target.end, target.quote
     span.prefix, span.suffix = target.prefix, target.suffix
     span.anchor_state, span.anchored_version = REATTACHED, article.current_version
-    anchor = session.exec(select(SpanAnchor).where(SpanAnchor.span_id == span.id,
-                                                   SpanAnchor.version == article.current_version)).first()
+    anchor = session.exec(
+        select(SpanAnchor).where(SpanAnchor.span_id == span.id, SpanAnchor.version == article.current_version)
+    ).first()
     if anchor is None:
         anchor = SpanAnchor(span_id=span.id, version=article.current_version, state=REATTACHED)
         session.add(anchor)
     anchor.state, anchor.start, anchor.end, anchor.quote, anchor.similarity = (
-        REATTACHED, target.start, target.end, target.quote, 100.0)
-    history.record(session, span_id=span.id, user=user, action="reattached", before=before,
-                   after={"quote": target.quote})
+        REATTACHED,
+        target.start,
+        target.end,
+        target.quote,
+        100.0,
+    )
+    history.record(
+        session, span_id=span.id, user=user, action="reattached", before=before, after={"quote": target.quote}
+    )
     try:
         session.flush()
     except IntegrityError:  # a new claim took exactly these words a moment ago
@@ -256,10 +367,12 @@ def _make_room(session: Session, *, orphan: Span, hidden: Span, user: User) -> N
     on the retired claim, which its author then finds among the orphans, to re-attach elsewhere."""
     hidden.anchor_state = ORPHANED  # off the words first: the unique range index takes one placed claim
     # Nor is it placed in the current version any more (the version pages read these rows).
-    session.execute(update(SpanAnchor).where(col(SpanAnchor.span_id) == hidden.id,
-                                             col(SpanAnchor.version) == hidden.anchored_version)
-                    .values(state=ORPHANED, start=None, end=None, quote=None)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(SpanAnchor)
+        .where(col(SpanAnchor.span_id) == hidden.id, col(SpanAnchor.version) == hidden.anchored_version)
+        .values(state=ORPHANED, start=None, end=None, quote=None)
+        .execution_options(synchronize_session=False)
+    )
     session.flush()
     assert orphan.id is not None  # a stored span
     judged = set(session.exec(select(Annotation.user_id).where(Annotation.span_id == orphan.id)))
@@ -267,10 +380,21 @@ def _make_room(session: Session, *, orphan: Span, hidden: Span, user: User) -> N
         if annotation.user_id in judged:
             continue
         annotation.span_id = orphan.id
-        session.execute(update(Event).where(col(Event.annotation_id) == annotation.id).values(span_id=orphan.id)
-                        .execution_options(synchronize_session=False))
-        history.record(session, span_id=orphan.id, annotation_id=annotation.id, user=user, action="moved",
-                       before={"claim": hidden.id}, after={"claim": orphan.id})
+        session.execute(
+            update(Event)
+            .where(col(Event.annotation_id) == annotation.id)
+            .values(span_id=orphan.id)
+            .execution_options(synchronize_session=False)
+        )
+        history.record(
+            session,
+            span_id=orphan.id,
+            annotation_id=annotation.id,
+            user=user,
+            action="moved",
+            before={"claim": hidden.id},
+            after={"claim": orphan.id},
+        )
     session.flush()
 
 
@@ -296,8 +420,11 @@ def state_counts(*, session: Session, article: Article, known: set[int] | None) 
     """version number -> how many spans (of ``known`` only, unless None) it kept, moved, changed and
     orphaned (one query)."""
     counts: dict[int, Counter] = {}
-    statement = (select(SpanAnchor.version, SpanAnchor.state, SpanAnchor.span_id)
-                 .join(Span, col(Span.id) == SpanAnchor.span_id).where(Span.article_id == article.id))
+    statement = (
+        select(SpanAnchor.version, SpanAnchor.state, SpanAnchor.span_id)
+        .join(Span, col(Span.id) == SpanAnchor.span_id)
+        .where(Span.article_id == article.id)
+    )
     for number, state, span_id in session.exec(statement):
         if known is None or span_id in known:
             counts.setdefault(number, Counter())[state] += 1
@@ -307,9 +434,13 @@ def state_counts(*, session: Session, article: Article, known: set[int] | None) 
 def version_changes(*, session: Session, article: Article, number: int, known: set[int] | None) -> VersionChanges:
     """What version ``number`` did to the claims (those in ``known`` only, unless None): counts by state,
     the changed ones with their old and new wording, and the orphaned ones (two queries)."""
-    anchors = list(session.exec(
-        select(SpanAnchor).join(Span, col(Span.id) == SpanAnchor.span_id)
-        .where(Span.article_id == article.id, col(SpanAnchor.version).in_([number - 1, number]))))
+    anchors = list(
+        session.exec(
+            select(SpanAnchor)
+            .join(Span, col(Span.id) == SpanAnchor.span_id)
+            .where(Span.article_id == article.id, col(SpanAnchor.version).in_([number - 1, number]))
+        )
+    )
     if known is not None:
         anchors = [a for a in anchors if a.span_id in known]
     before = {a.span_id: a for a in anchors if a.version == number - 1}

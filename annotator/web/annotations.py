@@ -1,4 +1,5 @@
 """The side panel's actions: the claim panel, the annotation form, saving, editing, deleting."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -16,8 +17,10 @@ from annotator.services import annotations as annotation_service
 
 bp = Blueprint("annotations", __name__)
 SETTLED_MESSAGE = "A lead has settled this claim; its annotations can no longer be changed."
-TEXT_CHANGED_MESSAGE = ("A new version of the article arrived while you were annotating. Reload the article and "
-                        "select the words again; nothing was saved.")
+TEXT_CHANGED_MESSAGE = (
+    "A new version of the article arrived while you were annotating. Reload the article and "
+    "select the words again; nothing was saved."
+)
 
 
 def load_own_annotation(annotation_id: int) -> Annotation:
@@ -26,7 +29,8 @@ def load_own_annotation(annotation_id: int) -> Annotation:
     not theirs."""
     annotation = get_or_404(Annotation, annotation_id)
     if annotation.deleted_at is not None or not spans.is_listed(
-            current_user, author_id=annotation.user_id, status=annotation.status):
+        current_user, author_id=annotation.user_id, status=annotation.status
+    ):
         abort(404)
     if not annotation.is_owned_by(current_user):
         abort(403)
@@ -34,41 +38,77 @@ def load_own_annotation(annotation_id: int) -> Annotation:
 
 
 def target_fields(target: Target, article: Article) -> dict:
-    return {"start": target.start, "end": target.end, "quote": target.quote,
-            "prefix": target.prefix, "suffix": target.suffix, "article_version": article.current_version}
+    return {
+        "start": target.start,
+        "end": target.end,
+        "quote": target.quote,
+        "prefix": target.prefix,
+        "suffix": target.suffix,
+        "article_version": article.current_version,
+    }
 
 
 def form_target(form: NewAnnotationForm, article: Article) -> Target | None:
     """The target the form asks for, checked against the text; errors go on the quote field."""
     try:
-        return resolve_target(article.text, start=form.start.data, end=form.end.data,
-                              quote=form.quote.data, prefix=form.prefix.data or "", suffix=form.suffix.data or "")
+        return resolve_target(
+            article.text,
+            start=form.start.data,
+            end=form.end.data,
+            quote=form.quote.data,
+            prefix=form.prefix.data or "",
+            suffix=form.suffix.data or "",
+        )
     except AnchorError as error:
         form.quote.errors = [*form.quote.errors, str(error)]
         return None
 
 
-def render_form(form, status: int = 200, *, article: Article, action: str, quote: str,
-                existing: Annotation | None = None, reattachable=()):
+def render_form(
+    form,
+    status: int = 200,
+    *,
+    article: Article,
+    action: str,
+    quote: str,
+    existing: Annotation | None = None,
+    reattachable=(),
+):
     """The annotation form in the panel (for new words, with the orphans that could move there)."""
-    return render_panel("annotations/_form.html", status, article=article, form=form, action=action,
-                        quote=quote, existing=existing, max_sources=MAX_SOURCES, reattachable=reattachable)
+    return render_panel(
+        "annotations/_form.html",
+        status,
+        article=article,
+        form=form,
+        action=action,
+        quote=quote,
+        existing=existing,
+        max_sources=MAX_SOURCES,
+        reattachable=reattachable,
+    )
 
 
 @bp.get("/articles/<int:article_id>/claims")
 def claims(article_id: int):
     """The panel's default view: every annotated claim of the article."""
     article = get_or_404(Article, article_id)
-    return render_panel("annotations/_claims.html", address=url_for("articles.show", article_id=article.id),
-                        **article_context(session=db.session(), article=article, viewer=current_user))
+    return render_panel(
+        "annotations/_claims.html",
+        address=url_for("articles.show", article_id=article.id),
+        **article_context(session=db.session(), article=article, viewer=current_user),
+    )
 
 
 @bp.get("/articles/<int:article_id>/spans/<int:span_id>")
 def span_panel(article_id: int, span_id: int):
     """A claim with every reviewer's annotation on it."""
     article, span = load_span(article_id, span_id)
-    return render_panel("annotations/_span_panel.html", article=article, address=claim_address(span),
-                        **span_panel_context(session=db.session(), span=span, user=current_user))
+    return render_panel(
+        "annotations/_span_panel.html",
+        article=article,
+        address=claim_address(span),
+        **span_panel_context(session=db.session(), span=span, user=current_user),
+    )
 
 
 @bp.get("/articles/<int:article_id>/annotate")
@@ -84,8 +124,14 @@ def annotate(article_id: int):
     start, end = request.args.get("start", type=int), request.args.get("end", type=int)
     quote = request.args.get("quote") or quote_at(article.text, start, end)
     try:
-        target = resolve_target(article.text, start=start, end=end, quote=quote,
-                                prefix=request.args.get("prefix", ""), suffix=request.args.get("suffix", ""))
+        target = resolve_target(
+            article.text,
+            start=start,
+            end=end,
+            quote=quote,
+            prefix=request.args.get("prefix", ""),
+            suffix=request.args.get("suffix", ""),
+        )
     except AnchorError as error:
         form = NewAnnotationForm(formdata=None, data={"start": start, "end": end, "quote": quote})
         form.quote.errors = [str(error)]
@@ -97,8 +143,9 @@ def annotate(article_id: int):
     existing = spans.own_annotation(session=session, span=span, user=current_user)
     form = NewAnnotationForm(formdata=None, obj=existing, data=target_fields(target, article))
     reattachable = () if span else spans.known_orphans(session=session, article=article, viewer=current_user)
-    return render_form(form, article=article, action=action, quote=target.quote, existing=existing,
-                       reattachable=reattachable)
+    return render_form(
+        form, article=article, action=action, quote=target.quote, existing=existing, reattachable=reattachable
+    )
 
 
 @bp.post("/articles/<int:article_id>/annotations")
@@ -111,12 +158,23 @@ def create(article_id: int):
     valid = form.validate()
     target = form_target(form, article) if form.quote.data else None
     if not valid or target is None:
-        return render_form(form, 422, article=article, action=url_for("annotations.create", article_id=article.id),
-                           quote=target.quote if target else form.quote.data or "")
+        return render_form(
+            form,
+            422,
+            article=article,
+            action=url_for("annotations.create", article_id=article.id),
+            quote=target.quote if target else form.quote.data or "",
+        )
     try:
         annotation = annotation_service.save_annotation(
-            session=db.session(), user=current_user, article=article, target=target,
-            verdict=form.verdict.data, note=form.note.data or "", sources=form.source_rows(), submit=wants_submit(),
+            session=db.session(),
+            user=current_user,
+            article=article,
+            target=target,
+            verdict=form.verdict.data,
+            note=form.note.data or "",
+            sources=form.source_rows(),
+            submit=wants_submit(),
             expected_version=form.version.data,
         )
     except annotation_service.StaleEdit as stale:
@@ -135,7 +193,8 @@ def show(annotation_id: int):
     """An annotation's own address (used as its W3C id): its claim in the article."""
     annotation = get_or_404(Annotation, annotation_id)
     if annotation.deleted_at is not None or not spans.is_listed(
-            current_user, author_id=annotation.user_id, status=annotation.status):
+        current_user, author_id=annotation.user_id, status=annotation.status
+    ):
         abort(404)
     return redirect(claim_address(annotation.span))
 
@@ -146,9 +205,13 @@ def edit(annotation_id: int):
     annotation = load_own_annotation(annotation_id)
     if spans.is_settled(db.session(), annotation.span_id):
         abort(403, SETTLED_MESSAGE)  # saving it could only fail
-    return render_form(AnnotationForm(formdata=None, obj=annotation), article=annotation.span.article,
-                       action=url_for("annotations.update", annotation_id=annotation.id),
-                       quote=annotation.span.quote, existing=annotation)
+    return render_form(
+        AnnotationForm(formdata=None, obj=annotation),
+        article=annotation.span.article,
+        action=url_for("annotations.update", annotation_id=annotation.id),
+        quote=annotation.span.quote,
+        existing=annotation,
+    )
 
 
 @bp.post("/annotations/<int:annotation_id>")
@@ -158,12 +221,25 @@ def update(annotation_id: int):
     article = annotation.span.article
     form = AnnotationForm()
     if not form.validate():
-        return render_form(form, 422, article=article, action=url_for("annotations.update", annotation_id=annotation.id),
-                           quote=annotation.span.quote, existing=annotation)
+        return render_form(
+            form,
+            422,
+            article=article,
+            action=url_for("annotations.update", annotation_id=annotation.id),
+            quote=annotation.span.quote,
+            existing=annotation,
+        )
     try:
-        annotation_service.update_annotation(session=db.session(), annotation=annotation, user=current_user,
-                                verdict=form.verdict.data, note=form.note.data or "", sources=form.source_rows(),
-                                expected_version=form.version.data, submit=wants_submit())
+        annotation_service.update_annotation(
+            session=db.session(),
+            annotation=annotation,
+            user=current_user,
+            verdict=form.verdict.data,
+            note=form.note.data or "",
+            sources=form.source_rows(),
+            expected_version=form.version.data,
+            submit=wants_submit(),
+        )
     except annotation_service.StaleEdit as stale:
         db.session().rollback()
         return render_conflict(form, stale.current, article=article)
@@ -177,8 +253,15 @@ def update(annotation_id: int):
 
 def render_conflict(form: AnnotationForm, current: Annotation, *, article: Article):
     """409: the user's version beside the stored one, to re-apply or discard."""
-    return render_panel("annotations/_conflict.html", 409, article=article, form=form, current=current,
-                        mine=form.source_rows(), span=current.span)
+    return render_panel(
+        "annotations/_conflict.html",
+        409,
+        article=article,
+        form=form,
+        current=current,
+        mine=form.source_rows(),
+        span=current.span,
+    )
 
 
 @bp.post("/annotations/<int:annotation_id>/submit")
@@ -192,9 +275,14 @@ def submit(annotation_id: int):
         annotation = load_own_annotation(annotation_id)
         form = AnnotationForm(formdata=None, obj=annotation)
         form.verdict.errors = [refused.message]
-        return render_form(form, 422, article=annotation.span.article,
-                           action=url_for("annotations.update", annotation_id=annotation.id),
-                           quote=annotation.span.quote, existing=annotation)
+        return render_form(
+            form,
+            422,
+            article=annotation.span.article,
+            action=url_for("annotations.update", annotation_id=annotation.id),
+            quote=annotation.span.quote,
+            existing=annotation,
+        )
 
 
 @bp.post("/annotations/<int:annotation_id>/delete")
@@ -230,8 +318,12 @@ def comment(article_id: int, span_id: int):
         return render_template("annotations/_comments.html", span=span, comments=comments, comment_form=form), status
     if status == 200:
         return redirect(claim_address(span), code=303)
-    return render_panel("annotations/_span_panel.html", status, article=article,
-                        **span_panel_context(session=db.session(), span=span, user=current_user, comment_form=form))
+    return render_panel(
+        "annotations/_span_panel.html",
+        status,
+        article=article,
+        **span_panel_context(session=db.session(), span=span, user=current_user, comment_form=form),
+    )
 
 
 @bp.get("/articles/<int:article_id>/spans/<int:span_id>/history")
@@ -240,8 +332,13 @@ def span_history(article_id: int, span_id: int):
     article, span = load_span(article_id, span_id)
     assert span.id is not None  # a stored span
     events = history.span_history(session=db.session(), span_id=span.id, viewer=current_user)
-    return render_panel("annotations/_history.html", article=article, span=span, events=events,
-                        address=url_for("annotations.span_history", article_id=article.id, span_id=span.id))
+    return render_panel(
+        "annotations/_history.html",
+        article=article,
+        span=span,
+        events=events,
+        address=url_for("annotations.span_history", article_id=article.id, span_id=span.id),
+    )
 
 
 def wants_submit() -> bool:
@@ -259,9 +356,14 @@ def after_change(article: Article, span: Span, announce: str = ""):
     ``announce`` is said by the page's live region."""
     if not htmx_request():
         return redirect(claim_address(span), code=303)
-    return render_panel("annotations/_span_panel.html", article=article, refresh_text=True,
-                        address=claim_address(span), announce=announce,
-                        **span_panel_context(session=db.session(), span=span, user=current_user))
+    return render_panel(
+        "annotations/_span_panel.html",
+        article=article,
+        refresh_text=True,
+        address=claim_address(span),
+        announce=announce,
+        **span_panel_context(session=db.session(), span=span, user=current_user),
+    )
 
 
 @bp.get("/annotate/source-row")
@@ -273,5 +375,6 @@ def source_row():
     form = AnnotationForm(formdata=None, meta={"csrf": False})
     while len(form.sources.entries) <= index:
         form.sources.append_entry()
-    return render_template("annotations/_source_row_added.html", row=form.sources.entries[index],
-                           index=index, max_sources=MAX_SOURCES)
+    return render_template(
+        "annotations/_source_row_added.html", row=form.sources.entries[index], index=index, max_sources=MAX_SOURCES
+    )

@@ -1,4 +1,5 @@
 """Articles: the list, the article page with its highlights, and adding articles."""
+
 from __future__ import annotations
 
 
@@ -30,9 +31,15 @@ def new():
     form = ArticleForm()
     if form.validate_on_submit():
         try:
-            article = create_article(scorer=claim_scorer(), 
-                session=db.session(), title=form.title.data, raw_text=form.text.data, created_by=current_user,
-                author=form.author.data, publisher=form.publisher.data, source_url=form.source_url.data,
+            article = create_article(
+                scorer=claim_scorer(),
+                session=db.session(),
+                title=form.title.data,
+                raw_text=form.text.data,
+                created_by=current_user,
+                author=form.author.data,
+                publisher=form.publisher.data,
+                source_url=form.source_url.data,
                 published_on=form.published_on.data,
             )
         except ValueError:  # only invisible characters (e.g. a byte-order mark): nothing to annotate
@@ -59,10 +66,17 @@ def fetch_page():
             field = fetch_form.page if upload else fetch_form.url
             field.errors = [*field.errors, str(error)]
         else:
-            form = ArticleForm(formdata=None, data={
-                "title": found.title, "author": found.author or "", "publisher": found.publisher or "",
-                "source_url": found.canonical_url or where or "", "published_on": found.published_on,
-                "text": found.text})
+            form = ArticleForm(
+                formdata=None,
+                data={
+                    "title": found.title,
+                    "author": found.author or "",
+                    "publisher": found.publisher or "",
+                    "source_url": found.canonical_url or where or "",
+                    "published_on": found.published_on,
+                    "text": found.text,
+                },
+            )
             return render_template("articles/new.html", form=form, fetch_form=fetch_form, fetched=found)
     return render_template("articles/new.html", form=ArticleForm(formdata=None), fetch_form=fetch_form), 422
 
@@ -84,5 +98,8 @@ def show(article_id: int):
     if span_id is None:
         return render_article_page("annotations/_claims.html", article=get_or_404(Article, article_id))
     article, span = load_span(article_id, span_id)
-    return render_article_page("annotations/_span_panel.html", article=article,
-                               **span_panel_context(session=db.session(), span=span, user=current_user))
+    return render_article_page(
+        "annotations/_span_panel.html",
+        article=article,
+        **span_panel_context(session=db.session(), span=span, user=current_user),
+    )

@@ -7,6 +7,7 @@ cookie also carries when the session began and when it was last used, so that it
 ``SESSION_IDLE_SECONDS`` without use and ``SESSION_LIFETIME_SECONDS`` after signing in, whatever
 happens in between.
 """
+
 from __future__ import annotations
 
 import time
@@ -40,6 +41,7 @@ PASSIVE_ENDPOINTS = {"live.poll"}
 
 # --- Sessions ---------------------------------------------------------------------------------------
 
+
 def _is_epoch_time(value: object) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -58,8 +60,13 @@ def session_is_current(user: User) -> bool:
     config = current_app.config
     if session.get(VERSION_KEY) != user.session_version:
         return False
-    return not session_expired(started=session.get(STARTED_KEY), seen=session.get(SEEN_KEY), now=time.time(),
-                               idle=config["SESSION_IDLE_SECONDS"], lifetime=config["SESSION_LIFETIME_SECONDS"])
+    return not session_expired(
+        started=session.get(STARTED_KEY),
+        seen=session.get(SEEN_KEY),
+        now=time.time(),
+        idle=config["SESSION_IDLE_SECONDS"],
+        lifetime=config["SESSION_LIFETIME_SECONDS"],
+    )
 
 
 def note_activity() -> None:
@@ -85,6 +92,7 @@ def start_session(user: User) -> None:
 
 
 # --- Signing in and out ------------------------------------------------------------------------------
+
 
 class BadNext(ValueError):
     """The page to go to after signing in is not a page of this site."""
@@ -130,15 +138,23 @@ def _account_key() -> str:
     return "account:" + login_name(request.form.get("username")).casefold()
 
 
-BAD_NEXT_MESSAGE = ("The page to open after signing in is not a page of this site, so you were not signed in. "
-                    "Sign in again from this page.")
+BAD_NEXT_MESSAGE = (
+    "The page to open after signing in is not a page of this site, so you were not signed in. "
+    "Sign in again from this page."
+)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], deduct_when=_failed, scope="login-account")
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed,
-               scope="login-address")
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="login-account",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed, scope="login-address"
+)
 def login():
     """Show the sign-in form; sign in on a valid username and password."""
     form = LoginForm()

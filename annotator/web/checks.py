@@ -1,6 +1,7 @@
 """Checked before: the claim panel's list of earlier checks that match the claim, and a lead's
 "same claim as" links. Loaded lazily into the panel (``hx-trigger="load"``), so that the panel
 opens before the matching runs."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -29,11 +30,21 @@ def checked_context(*, span: Span | None, quote: str, article_id: int, viewer: U
     session = db.session()
     links = check_service.links(session=session, span=span, viewer=viewer) if span is not None else []
     linked = {check_service.identity(link.other) for link in links}
-    found = [m for m in check_service.matches(session=session, quote=quote, article_id=article_id)
-             if check_service.identity(m.item) not in linked]
-    return {"checked": {"span": span, "matches": found, "links": links, "threshold": matching.THRESHOLD,
-                        "may_link": span is not None and viewer.is_lead,
-                        "form": form or RemoveLinkForm(formdata=None)}}
+    found = [
+        m
+        for m in check_service.matches(session=session, quote=quote, article_id=article_id)
+        if check_service.identity(m.item) not in linked
+    ]
+    return {
+        "checked": {
+            "span": span,
+            "matches": found,
+            "links": links,
+            "threshold": matching.THRESHOLD,
+            "may_link": span is not None and viewer.is_lead,
+            "form": form or RemoveLinkForm(formdata=None),
+        }
+    }
 
 
 def render_checked(article: Article, span: Span, status: int = 200, form=None):
@@ -42,8 +53,14 @@ def render_checked(article: Article, span: Span, status: int = 200, form=None):
     context = checked_context(span=span, quote=span.quote, article_id=article.id, viewer=current_user, form=form)
     if htmx_request():
         return render_template("checks/_checked_before.html", **context), status
-    return render_panel("annotations/_span_panel.html", status, article=article, address=claim_address(span),
-                        **span_panel_context(session=db.session(), span=span, user=current_user), **context)
+    return render_panel(
+        "annotations/_span_panel.html",
+        status,
+        article=article,
+        address=claim_address(span),
+        **span_panel_context(session=db.session(), span=span, user=current_user),
+        **context,
+    )
 
 
 @bp.get("/articles/<int:article_id>/spans/<int:span_id>/checked-before")
@@ -135,5 +152,6 @@ def import_checks():
                 form = ClaimReviewImportForm(formdata=None)
     status = 413 if too_many else 422 if request.method == "POST" and report is None else 200
     total = session.execute(select(func.count()).select_from(ExternalCheck)).scalar_one()
-    return render_template("checks/import.html", form=form, report=report, total=total,
-                           outcomes=check_service.IMPORT_OUTCOMES), status
+    return render_template(
+        "checks/import.html", form=form, report=report, total=total, outcomes=check_service.IMPORT_OUTCOMES
+    ), status

@@ -1,5 +1,6 @@
 """Export downloads of an article: W3C Web Annotation JSON-LD, CSV and ClaimReview (``services.exports``
 writes them)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -25,8 +26,11 @@ def download(export_format: str, article: Article, filename: str, mimetype: str)
     # The user itself, not the proxy: the visibility rule reads it once per annotation.
     viewer = current_user._get_current_object()
     engine, article_id = db.engine(), article.id
-    options = {"viewer": viewer, "addresses": Addresses.under(request.url_root),
-               "organisation": current_app.config["ORGANISATION_NAME"]}
+    options = {
+        "viewer": viewer,
+        "addresses": Addresses.under(request.url_root),
+        "organisation": current_app.config["ORGANISATION_NAME"],
+    }
 
     def chunks() -> Iterator[str]:
         with Session(engine, expire_on_commit=False) as session:

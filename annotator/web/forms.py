@@ -1,4 +1,5 @@
 """WTForms forms. Cross-field and text-aware checks live in ``validate_*`` methods."""
+
 from __future__ import annotations
 
 
@@ -25,9 +26,16 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from annotator.services.users import login_name
-from annotator.services.content import (NOTE_MAX_LENGTH, CleanTextMeta, ContentFields, ContentForm,
-                                         check_verdict, content_form,
-                                         verdict_field, web_url)
+from annotator.services.content import (
+    NOTE_MAX_LENGTH,
+    CleanTextMeta,
+    ContentFields,
+    ContentForm,
+    check_verdict,
+    content_form,
+    verdict_field,
+    web_url,
+)
 
 NOT_A_FILE_MESSAGE = "Send this as text typed into the form, not as a file."
 
@@ -85,8 +93,7 @@ def _login_name(value):
 
 
 class LoginForm(AppForm):
-    username = StringField("Username", filters=[_login_name],
-                           validators=[DataRequired(message="Enter your username.")])
+    username = StringField("Username", filters=[_login_name], validators=[DataRequired(message="Enter your username.")])
     password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
 
 
@@ -95,8 +102,7 @@ class ArticleForm(AppForm):
     author = StringField("Author", validators=[Optional(), Length(max=200)])
     publisher = StringField("Publisher", validators=[Optional(), Length(max=200)])
     source_url = StringField("Source URL", validators=[Optional(), Length(max=2000), web_url])
-    published_on = DateField("Published date", validators=[Optional()],
-                             render_kw={"type": "date"})
+    published_on = DateField("Published date", validators=[Optional()], render_kw={"type": "date"})
     text = TextAreaField("Text", validators=[DataRequired(message="Paste the article's text."), Length(max=2_000_000)])
 
 
@@ -132,11 +138,21 @@ class FinalVerdictForm(AppForm):
     """A lead's ruling on a span: the verdict, the public rationale, the sources to cite."""
 
     verdict = verdict_field("Final verdict")
-    rationale = TextAreaField("Public rationale", validators=[
-        DataRequired(message="Explain the verdict for readers."),
-        Length(max=NOTE_MAX_LENGTH, message=f"Keep the rationale under {NOTE_MAX_LENGTH:,} characters.")])
-    cite = SelectMultipleField("Cite sources", coerce=int, choices=[], validate_choice=False,
-                               widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    rationale = TextAreaField(
+        "Public rationale",
+        validators=[
+            DataRequired(message="Explain the verdict for readers."),
+            Length(max=NOTE_MAX_LENGTH, message=f"Keep the rationale under {NOTE_MAX_LENGTH:,} characters."),
+        ],
+    )
+    cite = SelectMultipleField(
+        "Cite sources",
+        coerce=int,
+        choices=[],
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     version = IntegerField("Version", validators=[Optional()])
     validate_verdict = check_verdict
 
@@ -144,16 +160,23 @@ class FinalVerdictForm(AppForm):
 class ReturnForm(AppForm):
     """A lead's note when sending an annotation back to its reviewer."""
 
-    note = TextAreaField("What needs changing", validators=[
-        DataRequired(message="Tell the reviewer what needs changing."), Length(max=5000)])
+    note = TextAreaField(
+        "What needs changing",
+        validators=[DataRequired(message="Tell the reviewer what needs changing."), Length(max=5000)],
+    )
 
 
 class TokenForm(AppForm):
     """A new personal API token: only its name, to tell it apart later."""
 
-    name = StringField("Token name", validators=[DataRequired(message="Name the token (what or where it is for)."),
-                                                 Length(max=100, message="Keep the name under 100 characters.")],
-                       render_kw={"placeholder": "e.g. newsroom CMS sync", "autocomplete": "off"})
+    name = StringField(
+        "Token name",
+        validators=[
+            DataRequired(message="Name the token (what or where it is for)."),
+            Length(max=100, message="Keep the name under 100 characters."),
+        ],
+        render_kw={"placeholder": "e.g. newsroom CMS sync", "autocomplete": "off"},
+    )
 
 
 class CommentForm(AppForm):
@@ -176,8 +199,9 @@ class FetchForm(AppForm):
     """A web address to fetch an article from, or a saved page to read it from."""
 
     # No Optional(): it would stop validation of an empty address before validate_url.
-    url = StringField("Web address", validators=[Length(max=2000)],
-                      render_kw={"placeholder": "https://…", "inputmode": "url"})
+    url = StringField(
+        "Web address", validators=[Length(max=2000)], render_kw={"placeholder": "https://…", "inputmode": "url"}
+    )
     # Read by its content, not its name (extraction.article_of_file): a PDF named .html is refused too.
     page = FileField("or a saved web page")
 
@@ -234,5 +258,7 @@ class RemoveLinkForm(AppForm):
 class ClaimReviewImportForm(AppForm):
     """Other fact-checkers' ClaimReview JSON-LD (or a saved page holding it), for "Checked before"."""
 
-    file = FileField("ClaimReview file (JSON-LD or a saved HTML page)",
-                     validators=[FileRequired(message="Choose a JSON-LD or HTML file to import.")])
+    file = FileField(
+        "ClaimReview file (JSON-LD or a saved HTML page)",
+        validators=[FileRequired(message="Choose a JSON-LD or HTML file to import.")],
+    )

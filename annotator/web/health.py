@@ -1,4 +1,5 @@
 """Health check for load balancers and monitoring: is the app up, can it reach its database?"""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify

@@ -1,4 +1,5 @@
 """Small helpers shared by the views: one place decides page versus fragment."""
+
 from __future__ import annotations
 
 import functools
@@ -17,7 +18,6 @@ def htmx_request() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-
 def get_or_404(model, ident: int | None):
     """The row of ``model`` with primary key ``ident``, or a 404 (also for ids no table can hold)."""
     if ident is None or not 0 < ident <= MAX_ID:
@@ -26,7 +26,6 @@ def get_or_404(model, ident: int | None):
     if row is None:
         abort(404)
     return row
-
 
 
 def lead_required(view):
@@ -48,8 +47,10 @@ def over_upload_cap(count: int, *, what: str, command: str) -> str | None:
     limit = current_app.config["IMPORT_MAX_ITEMS"]
     if count <= limit:
         return None
-    return (f"The file holds {count:,} {what}; the most one upload takes is {limit:,}. "
-            f"Split it, or import it from the command line with flask {command}.")
+    return (
+        f"The file holds {count:,} {what}; the most one upload takes is {limit:,}. "
+        f"Split it, or import it from the command line with flask {command}."
+    )
 
 
 def attachment(body: str | Iterable[str], filename: str, mimetype: str = "text/csv") -> Response:

@@ -6,6 +6,7 @@ says, dated now (file times would let them move their claims up the lead's queue
 ``IMPORT_MAX_ITEMS`` items is refused with 413 (``flask import-annotations`` takes any number).
 Hypothesis highlights without a verdict tag become the author's drafts awaiting a verdict.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -29,13 +30,25 @@ FROM_THE_FILE = 0  # the choice that leaves the article (by source URL) or the a
 
 def import_form(session) -> ImportForm:
     form = ImportForm()
-    form.article.choices = [(FROM_THE_FILE, "The article whose source URL the file names"), *(
-        (article_id, title) for article_id, title in session.exec(
-            select(Article.id, Article.title).order_by(Article.title, col(Article.id))))]
+    form.article.choices = [
+        (FROM_THE_FILE, "The article whose source URL the file names"),
+        *(
+            (article_id, title)
+            for article_id, title in session.exec(
+                select(Article.id, Article.title).order_by(Article.title, col(Article.id))
+            )
+        ),
+    ]
     if current_user.is_lead:
-        form.author.choices = [(FROM_THE_FILE, "The creator each item names (new ones become reviewers)"), *(
-            (user_id, name) for user_id, name in session.exec(
-                select(User.id, User.display_name).order_by(User.display_name, col(User.id))))]
+        form.author.choices = [
+            (FROM_THE_FILE, "The creator each item names (new ones become reviewers)"),
+            *(
+                (user_id, name)
+                for user_id, name in session.exec(
+                    select(User.id, User.display_name).order_by(User.display_name, col(User.id))
+                )
+            ),
+        ]
     else:
         form.author.choices = [(current_user.id, f"{current_user.display_name} (you)")]
     return form
@@ -57,15 +70,29 @@ def import_annotations():
                 if too_many:  # refused before anything is stored (the command line takes any number)
                     form.file.errors.append(too_many)
                     return render_template("imports/form.html", form=form), 413
-                reports = list(import_items(session=session, file_format=file_format, items=items, article=article,
-                                            reviewer=author, keep_times=current_user.is_lead))
+                reports = list(
+                    import_items(
+                        session=session,
+                        file_format=file_format,
+                        items=items,
+                        article=article,
+                        reviewer=author,
+                        keep_times=current_user.is_lead,
+                    )
+                )
             except Rejected as error:
                 form.file.errors.append(str(error))
             else:
                 totals = Counter(report.outcome for report in reports)
-                return render_template("imports/report.html", reports=reports, totals=totals,
-                                       outcomes=shown_outcomes(totals), filename=form.file.data.filename,
-                                       file_format=file_format, hypothesis=file_format == HYPOTHESIS)
+                return render_template(
+                    "imports/report.html",
+                    reports=reports,
+                    totals=totals,
+                    outcomes=shown_outcomes(totals),
+                    filename=form.file.data.filename,
+                    file_format=file_format,
+                    hypothesis=file_format == HYPOTHESIS,
+                )
     status = 422 if request.method == "POST" else 200
     return render_template("imports/form.html", form=form), status
 

@@ -8,6 +8,7 @@
   as out-of-band swaps of the paragraphs under them, the counters, the claims list when it is
   open, the open claim's discussion, and a new poller carrying the new entity tag.
 """
+
 from __future__ import annotations
 
 import time
@@ -52,15 +53,20 @@ def answer_unchanged() -> Response | None:
         return None
     config = current_app.config
     if not isinstance(version, int) or auth.session_expired(
-            started=session.get(auth.STARTED_KEY), seen=session.get(auth.SEEN_KEY), now=time.time(),
-            idle=config["SESSION_IDLE_SECONDS"], lifetime=config["SESSION_LIFETIME_SECONDS"]):
+        started=session.get(auth.STARTED_KEY),
+        seen=session.get(auth.SEEN_KEY),
+        now=time.time(),
+        idle=config["SESSION_IDLE_SECONDS"],
+        lifetime=config["SESSION_LIFETIME_SECONDS"],
+    ):
         return None
-    statement = (select(func.coalesce(ArticleRevision.revision, 0))
-                 .select_from(User)
-                 .join(Article, col(Article.id) == literal(article_id))
-                 .outerjoin(ArticleRevision, col(ArticleRevision.article_id) == Article.id)
-                 .where(col(User.id) == int(user_id), col(User.password_hash).is_not(None),
-                        col(User.session_version) == version))
+    statement = (
+        select(func.coalesce(ArticleRevision.revision, 0))
+        .select_from(User)
+        .join(Article, col(Article.id) == literal(article_id))
+        .outerjoin(ArticleRevision, col(ArticleRevision.article_id) == Article.id)
+        .where(col(User.id) == int(user_id), col(User.password_hash).is_not(None), col(User.session_version) == version)
+    )
     revision = db.session().execute(statement).scalar()
     if revision is None or not request.if_none_match.contains(etag(article_id, revision)):
         return None
@@ -70,11 +76,22 @@ def answer_unchanged() -> Response | None:
 
 def changes_since(article_id: int, since: int, revision: int) -> list[Change]:
     """The logged changes after revision ``since`` (up to one more than ``MAX_CHANGES``)."""
-    statement = (select(col(LiveChange.kind), col(LiveChange.span_id), col(LiveChange.annotation_id),
-                        col(LiveChange.private_to), col(LiveChange.actor_id))
-                 .where(col(LiveChange.article_id) == article_id, col(LiveChange.revision) > since,
-                        col(LiveChange.revision) <= revision)
-                 .order_by(col(LiveChange.revision), col(LiveChange.id)).limit(MAX_CHANGES + 1))
+    statement = (
+        select(
+            col(LiveChange.kind),
+            col(LiveChange.span_id),
+            col(LiveChange.annotation_id),
+            col(LiveChange.private_to),
+            col(LiveChange.actor_id),
+        )
+        .where(
+            col(LiveChange.article_id) == article_id,
+            col(LiveChange.revision) > since,
+            col(LiveChange.revision) <= revision,
+        )
+        .order_by(col(LiveChange.revision), col(LiveChange.id))
+        .limit(MAX_CHANGES + 1)
+    )
     return [Change(*row) for row in db.session().execute(statement)]
 
 
@@ -114,18 +131,27 @@ def _changed_fragments(article: Article, changes: list[Change], open_span: int |
         # One query for the viewer's view of the whole article: what they may know and read decides
         # which changes they learn of, and the same view renders the paragraphs, counters and list.
         page = article_context(session=db_session, article=article, viewer=current_user)
-        places = {row.id: (row.start, row.end) for row in db_session.execute(
-            select(col(Span.id), col(Span.start), col(Span.end)).where(col(Span.id).in_(sorted(candidates)),
-                                                                       spans.placed()))}
+        places = {
+            row.id: (row.start, row.end)
+            for row in db_session.execute(
+                select(col(Span.id), col(Span.start), col(Span.end)).where(
+                    col(Span.id).in_(sorted(candidates)), spans.placed()
+                )
+            )
+        }
     known = {s.id for s in (*page["claims"], *page["orphans"])} if page else set()
     readable = {j.annotation_id for s in page["claims"] for j in s.shown} if page else set()
     if open_span is not None and any(c.kind == "comment" and c.span_id == open_span for c in changes):
         span = db_session.get(Span, open_span) if 0 < open_span <= MAX_ID else None
-        if span is not None and span.article_id == article.id and spans.knows_span(
-                session=db_session, span=span, viewer=current_user):
+        if (
+            span is not None
+            and span.article_id == article.id
+            and spans.knows_span(session=db_session, span=span, viewer=current_user)
+        ):
             known.add(span.id)
-    plan = plan_for(changes, viewer_id=current_user.id, viewer_is_lead=current_user.is_lead, known=known,
-                    readable=readable)
+    plan = plan_for(
+        changes, viewer_id=current_user.id, viewer_is_lead=current_user.is_lead, known=known, readable=readable
+    )
     context: dict = {"plan": plan}
     wanted = plan.span_ids & set(places)
     if plan.whole_text or plan.span_ids:
@@ -134,8 +160,9 @@ def _changed_fragments(article: Article, changes: list[Change], open_span: int |
             context["whole_text"] = page
         else:
             ranges = [r for r in (text.touched_bounds(article.text, *places[i]) for i in wanted) if r is not None]
-            context["paragraphs"] = [p for p in page["paragraphs"]
-                                     if any(lo <= p.start and p.end <= hi for lo, hi in ranges)]
+            context["paragraphs"] = [
+                p for p in page["paragraphs"] if any(lo <= p.start and p.end <= hi for lo, hi in ranges)
+            ]
             context["tones"], context["suggested"] = page["tones"], page["suggested"]
         context["claim_count"], context["annotation_count"] = page["claim_count"], page["annotation_count"]
         if claims_open:

@@ -4,6 +4,7 @@ Every panel view (claims list, claim, annotation form) answers an htmx request
 with the panel fragment, and a normal request with the whole article page with
 that panel open, so each panel has a real address.
 """
+
 from __future__ import annotations
 
 from flask import abort, current_app, render_template, url_for
@@ -26,7 +27,9 @@ def article_context(*, session: Session, article: Article, viewer: User) -> dict
     summaries = spans.span_summaries(session=session, article=article, viewer=viewer)
     placed = [s for s in summaries if not s.orphaned]
     refs = [s.ref() for s in placed]
-    suggested = suggestions.suggestion_list(threshold=current_app.config["SUGGESTION_THRESHOLD"], session=session, article=article, claims=refs)
+    suggested = suggestions.suggestion_list(
+        threshold=current_app.config["SUGGESTION_THRESHOLD"], session=session, article=article, claims=refs
+    )
     return {
         "article": article,
         "paragraphs": text.paragraphs(article.text, refs, [s.ref() for s in suggested.listed]),
@@ -49,7 +52,7 @@ def version_context(*, session: Session, article: Article, viewer: User, version
         if summary.id not in places:
             continue
         summary.start, summary.end, _ = places[summary.id]
-        summary.quote = version.text[summary.start:summary.end]
+        summary.quote = version.text[summary.start : summary.end]
         summary.state = ""  # how later versions moved it does not concern this one
         summary.judgements = [j for j in summary.judgements if j.made_on_version <= version.number]
         if summary.judgements or summary.settled:
@@ -77,11 +80,18 @@ def changed_text_context(*, session: Session, article: Article, viewer: User, sp
     bounds = text.touched_bounds(article.text, span.start, span.end) or (span.start, span.start)
     nearby = spans.span_summaries(session=session, article=article, viewer=viewer, within=bounds)
     refs = [s.ref() for s in nearby if not s.orphaned]
-    suggested = suggestions.suggestion_list(threshold=current_app.config["SUGGESTION_THRESHOLD"], session=session, article=article, claims=refs, within=bounds)
+    suggested = suggestions.suggestion_list(
+        threshold=current_app.config["SUGGESTION_THRESHOLD"],
+        session=session,
+        article=article,
+        claims=refs,
+        within=bounds,
+    )
     claim_count, annotation_count = spans.listed_counts(session=session, article=article, viewer=viewer)
     return {
-        "paragraphs": text.paragraphs_touching(article.text, refs, span.start, span.end,
-                                               [s.ref() for s in suggested.listed]),
+        "paragraphs": text.paragraphs_touching(
+            article.text, refs, span.start, span.end, [s.ref() for s in suggested.listed]
+        ),
         "tones": {s.id: s.tone for s in nearby},
         "suggested": suggested,
         "claim_count": claim_count,
@@ -94,8 +104,7 @@ def citable(annotations: list[Annotation]) -> list[tuple[Annotation, Source]]:
     return [(a, s) for a in annotations if a.status != DRAFT for s in a.sources]
 
 
-def final_verdict_form(final: FinalVerdict | None, annotations: list[Annotation],
-                       formdata=None) -> FinalVerdictForm:
+def final_verdict_form(final: FinalVerdict | None, annotations: list[Annotation], formdata=None) -> FinalVerdictForm:
     """The lead's form, prefilled from the current ruling (sources matched by URL)."""
     form = FinalVerdictForm(formdata=formdata, obj=final)
     sources = citable(annotations)
@@ -106,8 +115,9 @@ def final_verdict_form(final: FinalVerdict | None, annotations: list[Annotation]
     return form
 
 
-def span_panel_context(*, session: Session, span: Span, user: User, final_form=None, return_form=None,
-                       comment_form=None) -> dict:
+def span_panel_context(
+    *, session: Session, span: Span, user: User, final_form=None, return_form=None, comment_form=None
+) -> dict:
     """What the claim panel renders for this user: ruling, annotations, discussion, overlaps."""
     assert span.id is not None  # a stored span
     found = spans.span_annotations(session=session, span=span, viewer=user)
@@ -149,8 +159,15 @@ def claim_address(span: Span) -> str:
     return url_for("articles.show", article_id=span.article_id, span=span.id)
 
 
-def render_panel(panel: str, status: int = 200, *, article: Article, refresh_text: bool = False,
-                 address: str | None = None, **context):
+def render_panel(
+    panel: str,
+    status: int = 200,
+    *,
+    article: Article,
+    refresh_text: bool = False,
+    address: str | None = None,
+    **context,
+):
     """The panel fragment for htmx, or the article page with that panel open.
 
     ``refresh_text`` adds out-of-band swaps of the paragraphs under the panel's
@@ -161,10 +178,15 @@ def render_panel(panel: str, status: int = 200, *, article: Article, refresh_tex
     """
     if htmx_request():
         if refresh_text:
-            context.update(changed_text_context(session=db.session(), article=article, viewer=current_user,
-                                                span=context["span"]))
-        body = render_template("annotations/_panel_response.html", panel=panel, refresh_text=refresh_text,
-                               **(context | {"article": article}))
+            context.update(
+                changed_text_context(session=db.session(), article=article, viewer=current_user, span=context["span"])
+            )
+        body = render_template(
+            "annotations/_panel_response.html",
+            panel=panel,
+            refresh_text=refresh_text,
+            **(context | {"article": article}),
+        )
         return htmx_response(body, status, push_url=address)
     return render_article_page(panel, status, article=article, **context)
 

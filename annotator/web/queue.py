@@ -1,4 +1,5 @@
 """The review queue (``/review/queue``): the claims awaiting a ruling, filtered, sorted and paged, and its CSV."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -41,12 +42,22 @@ class QueueFilterForm(Form):
 def filter_form(*, session: Session, args) -> tuple[QueueFilterForm, QueueFilters]:
     """The filter form bound to the query string, and the filters it selects (unknown values mean "any")."""
     form = QueueFilterForm(args)
-    article_choices = [(str(i), title) for i, title in session.exec(
-        select(col(Article.id), col(Article.title)).order_by(col(Article.title), col(Article.id)))]
-    reviewer_choices = [(str(i), name) for i, name in session.exec(
-        select(col(User.id), col(User.display_name))
-        .where(col(User.id).in_(select(col(Annotation.user_id)).where(col(Annotation.status) != DRAFT, not_deleted())))
-        .order_by(col(User.display_name), col(User.id)))]
+    article_choices = [
+        (str(i), title)
+        for i, title in session.exec(
+            select(col(Article.id), col(Article.title)).order_by(col(Article.title), col(Article.id))
+        )
+    ]
+    reviewer_choices = [
+        (str(i), name)
+        for i, name in session.exec(
+            select(col(User.id), col(User.display_name))
+            .where(
+                col(User.id).in_(select(col(Annotation.user_id)).where(col(Annotation.status) != DRAFT, not_deleted()))
+            )
+            .order_by(col(User.display_name), col(User.id))
+        )
+    ]
     every_choice: list[tuple[SelectField, list[tuple[str, str]]]] = [
         (form.article, [("", "Any article"), *article_choices]),
         (form.verdict, [("", "Any verdict"), *verdicts.choices()]),
@@ -86,12 +97,25 @@ def queue_context(*, whole: bool = False) -> dict:
         total, left = None, max(0, remaining - len(shown))
     else:  # the first pages, or (a link from before cursors) one page by its position
         first = (page - 1) * QUEUE_PAGE_SIZE if only_page else 0
-        shown, total, end = load_queue(session=session, filters=filters, offset=first,
-                                       limit=page * QUEUE_PAGE_SIZE - first)
+        shown, total, end = load_queue(
+            session=session, filters=filters, offset=first, limit=page * QUEUE_PAGE_SIZE - first
+        )
         left = max(0, total - first - len(shown))
-    return {"form": form, "filters": filters, "shown": shown, "total": total, "now": utcnow(), "age": age,
-            "filtered": bool(filters.args()), "page": page, "page_size": QUEUE_PAGE_SIZE, "left": left,
-            "more": left > 0, "after": end.token() if end else None, "only_page": only_page}
+    return {
+        "form": form,
+        "filters": filters,
+        "shown": shown,
+        "total": total,
+        "now": utcnow(),
+        "age": age,
+        "filtered": bool(filters.args()),
+        "page": page,
+        "page_size": QUEUE_PAGE_SIZE,
+        "left": left,
+        "more": left > 0,
+        "after": end.token() if end else None,
+        "only_page": only_page,
+    }
 
 
 @bp.get("/review/queue")
@@ -107,13 +131,23 @@ def index():
         return render_template("queue/_more.html", **context)
     if htmx_request():
         # The form sends its empty selects too; the location bar gets the tidy address of the same filters.
-        return htmx_response(render_template("queue/_rows.html", **context),
-                             push_url=url_for("queue.index", **context["filters"].args()))
+        return htmx_response(
+            render_template("queue/_rows.html", **context), push_url=url_for("queue.index", **context["filters"].args())
+        )
     return render_template("queue/queue.html", **context)
 
 
-QUEUE_CSV_HEADER = ("span_id", "article_id", "article", "quote", "status", "reviewers", "verdicts",
-                    "first_submitted", "url")
+QUEUE_CSV_HEADER = (
+    "span_id",
+    "article_id",
+    "article",
+    "quote",
+    "status",
+    "reviewers",
+    "verdicts",
+    "first_submitted",
+    "url",
+)
 
 
 @bp.get("/review/queue.csv")
@@ -121,11 +155,21 @@ QUEUE_CSV_HEADER = ("span_id", "article_id", "article", "quote", "status", "revi
 def csv():
     """The queue as filtered, one row per claim."""
     context = queue_context(whole=True)
-    rows = [[
-        item.span_id, item.article_id, item.article_title, item.quote, item.status_label, len(item.submitted),
-        "; ".join(f"{j.reviewer}: {verdicts.label(j.verdict)}{' (returned)' if j.status == RETURNED else ''}"
-                  for j in item.judgements),
-        iso(item.first_submitted_at),
-        url_for("articles.show", article_id=item.article_id, span=item.span_id, _external=True),
-    ] for item in context["shown"]]
+    rows = [
+        [
+            item.span_id,
+            item.article_id,
+            item.article_title,
+            item.quote,
+            item.status_label,
+            len(item.submitted),
+            "; ".join(
+                f"{j.reviewer}: {verdicts.label(j.verdict)}{' (returned)' if j.status == RETURNED else ''}"
+                for j in item.judgements
+            ),
+            iso(item.first_submitted_at),
+            url_for("articles.show", article_id=item.article_id, span=item.span_id, _external=True),
+        ]
+        for item in context["shown"]
+    ]
     return attachment(csv_text(QUEUE_CSV_HEADER, rows), "review-queue.csv")

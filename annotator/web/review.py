@@ -3,6 +3,7 @@
 The rows come from ``services.review``, the figures from ``domain.review``; the definitions of
 each figure are in ``domain.review`` and on the page.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
@@ -42,17 +43,32 @@ def index():
     form.article.data = "" if figures.matrix_article is None else str(figures.matrix_article)
     context = {"board": figures, "threshold": IOU_THRESHOLD, "alpha_gap": alpha_gap, "matrix_form": form}
     if htmx_request() and "article" in request.args:
-        return htmx_response(render_template("review/_confusion.html", **context),
-                             push_url=url_for("review.index", article=figures.matrix_article))
+        return htmx_response(
+            render_template("review/_confusion.html", **context),
+            push_url=url_for("review.index", article=figures.matrix_article),
+        )
     return render_template("review/dashboard.html", **context)
 
 
 ARTICLES_CSV_HEADER = (
-    "article_id", "article", "claims_annotated", "settled", "awaiting_review", "in_disagreement",
-    "claims", "claims_compared", "full_agreement_share", "krippendorff_alpha",
-    *(f"submitted_{v.key}" for v in verdicts.SCALE), *(f"final_{v.key}" for v in verdicts.SCALE),
-    "ordinal_claims_compared", "krippendorff_alpha_ordinal", "unverifiable_left_out", "disagreeing_pairs",
-    "near_misses", "near_miss_share",
+    "article_id",
+    "article",
+    "claims_annotated",
+    "settled",
+    "awaiting_review",
+    "in_disagreement",
+    "claims",
+    "claims_compared",
+    "full_agreement_share",
+    "krippendorff_alpha",
+    *(f"submitted_{v.key}" for v in verdicts.SCALE),
+    *(f"final_{v.key}" for v in verdicts.SCALE),
+    "ordinal_claims_compared",
+    "krippendorff_alpha_ordinal",
+    "unverifiable_left_out",
+    "disagreeing_pairs",
+    "near_misses",
+    "near_miss_share",
 )
 
 
@@ -62,24 +78,57 @@ def articles_csv_rows(board: Dashboard) -> list[list]:
     for a in [*board.articles, board.total]:
         report = a.agreement
         assert report is not None  # every article's figures and the total carry their agreement (article_figures)
-        rows.append([
-            a.id if a.id is not None else "", a.title, a.annotated, a.settled, a.awaiting, a.disputed,
-            report.claims, report.claims_compared, rounded(report.full_agreement_share), rounded(report.alpha),
-            *(a.reviewer_verdicts.get(v.key, 0) for v in verdicts.SCALE),
-            *(a.final_verdicts.get(v.key, 0) for v in verdicts.SCALE),
-            report.ordinal_compared, rounded(report.ordinal_alpha), report.unranked, report.disagreeing_pairs,
-            report.near_misses, rounded(report.near_miss_share),
-        ])
+        rows.append(
+            [
+                a.id if a.id is not None else "",
+                a.title,
+                a.annotated,
+                a.settled,
+                a.awaiting,
+                a.disputed,
+                report.claims,
+                report.claims_compared,
+                rounded(report.full_agreement_share),
+                rounded(report.alpha),
+                *(a.reviewer_verdicts.get(v.key, 0) for v in verdicts.SCALE),
+                *(a.final_verdicts.get(v.key, 0) for v in verdicts.SCALE),
+                report.ordinal_compared,
+                rounded(report.ordinal_alpha),
+                report.unranked,
+                report.disagreeing_pairs,
+                report.near_misses,
+                rounded(report.near_miss_share),
+            ]
+        )
     return rows
 
 
-REVIEWERS_CSV_HEADER = ("reviewer", "username", "submitted", "returned", "returned_share",
-                        "submitted_on_settled", "matching_final", "final_agreement_share")
+REVIEWERS_CSV_HEADER = (
+    "reviewer",
+    "username",
+    "submitted",
+    "returned",
+    "returned_share",
+    "submitted_on_settled",
+    "matching_final",
+    "final_agreement_share",
+)
 
 
 def reviewers_csv_rows(board: Dashboard) -> list[list]:
-    return [[r.name, r.username, r.submitted, r.returned, rounded(r.returned_share), r.on_settled,
-             r.matching_final, rounded(r.final_agreement)] for r in board.reviewers]
+    return [
+        [
+            r.name,
+            r.username,
+            r.submitted,
+            r.returned,
+            rounded(r.returned_share),
+            r.on_settled,
+            r.matching_final,
+            rounded(r.final_agreement),
+        ]
+        for r in board.reviewers
+    ]
 
 
 @bp.get("/review/articles.csv")

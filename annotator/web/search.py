@@ -5,6 +5,7 @@ results; an htmx request from the form gets the form and results alone, and "Sho
 (``page=N`` with htmx) the next page of results alone. Without words, the filters list the
 matching annotations, newest first. The query lives in ``services.search``, the form in ``services.search_form``.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
@@ -28,20 +29,34 @@ def search_context() -> tuple[dict, int]:
     session = db.session()
     form = search_form(session=session, args=request.args)
     page = min(max(1, request.args.get("page", 1, type=int)), MAX_PAGE)
-    context = {"form": form, "page": page, "page_size": PAGE_SIZE, "results": None,
-               "only_page": htmx_request() and "page" in request.args}
+    context = {
+        "form": form,
+        "page": page,
+        "page_size": PAGE_SIZE,
+        "results": None,
+        "only_page": htmx_request() and "page" in request.args,
+    }
     if not form.validate():
         return context, 422
     query = search_syntax.parse(form.q.data)
     filters = form_filters(form)
     first = (page - 1) * PAGE_SIZE if context["only_page"] else 0
-    results = search_service.search(session=session, viewer=current_user, query=query, filters=filters,
-                                  offset=first, limit=page * PAGE_SIZE - first)
+    results = search_service.search(
+        session=session, viewer=current_user, query=query, filters=filters, offset=first, limit=page * PAGE_SIZE - first
+    )
     args = filters.args() | ({"q": form.q.data} if form.q.data else {})
     shown_to = first + len(results.hits)
-    context.update(results=results, query=query, filters=filters, args=args, left=max(0, results.total - shown_to),
-                   count_limit=search_service.COUNT_LIMIT,
-                   listing=query.empty, filtered=bool(filters.args()), understood=search_syntax.describe(query))
+    context.update(
+        results=results,
+        query=query,
+        filters=filters,
+        args=args,
+        left=max(0, results.total - shown_to),
+        count_limit=search_service.COUNT_LIMIT,
+        listing=query.empty,
+        filtered=bool(filters.args()),
+        understood=search_syntax.describe(query),
+    )
     return context, 200
 
 

@@ -1,4 +1,5 @@
 """Suggested claims on the article page: dismissing a suggestion (anyone) and restoring it (leads)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for

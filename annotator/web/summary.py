@@ -1,4 +1,5 @@
 """Lead summaries: what was checked in an article and where reviewers disagree."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -80,8 +81,9 @@ def summary_context(article: Article) -> dict:
         "disputed_count": sum(1 for s in summaries if s.disputed),
         "single_count": sum(1 for s in summaries if len(s.judgements) == 1),
         "settled_count": sum(1 for s in summaries if s.settled),
-        "awaiting_count": sum(1 for s in summaries
-                              if not s.settled and any(j.status == SUBMITTED for j in s.judgements)),
+        "awaiting_count": sum(
+            1 for s in summaries if not s.settled and any(j.status == SUBMITTED for j in s.judgements)
+        ),
     }
 
 
@@ -96,20 +98,44 @@ def summary_csv(article_id: int):
     """The summary's table as CSV: the same rows and cells the page shows this user."""
     context = summary_context(get_or_404(Article, article_id))
     reviewers = context["reviewers"]
-    header = ["claim", *(name for _, name in reviewers), "final_verdict", "sources", "status", "span_id", "start",
-              "end", "url"]
-    body = [[row.quote, *(judgement_text(cells.get(user_id)) for user_id, _ in reviewers),
-             verdicts.label(row.final_verdict) if row.final_verdict else "", row.source_count, claim_status(row),
-             row.id, row.start, row.end,
-             url_for("articles.show", article_id=context["article"].id, span=row.id, _external=True)]
-            for row, cells in zip(context["rows"], context["cells"])]
+    header = [
+        "claim",
+        *(name for _, name in reviewers),
+        "final_verdict",
+        "sources",
+        "status",
+        "span_id",
+        "start",
+        "end",
+        "url",
+    ]
+    body = [
+        [
+            row.quote,
+            *(judgement_text(cells.get(user_id)) for user_id, _ in reviewers),
+            verdicts.label(row.final_verdict) if row.final_verdict else "",
+            row.source_count,
+            claim_status(row),
+            row.id,
+            row.start,
+            row.end,
+            url_for("articles.show", article_id=context["article"].id, span=row.id, _external=True),
+        ]
+        for row, cells in zip(context["rows"], context["cells"])
+    ]
     return attachment(csv_text(header, body), f"{context['article'].slug}-summary.csv")
 
 
 def render_span_panel(article, span, status: int = 200, announce: str = "", **forms):
-    return render_panel("annotations/_span_panel.html", status, article=article, address=claim_address(span),
-                        refresh_text=True, announce=announce, **span_panel_context(session=db.session(), span=span, user=current_user,
-                                                                **forms))
+    return render_panel(
+        "annotations/_span_panel.html",
+        status,
+        article=article,
+        address=claim_address(span),
+        refresh_text=True,
+        announce=announce,
+        **span_panel_context(session=db.session(), span=span, user=current_user, **forms),
+    )
 
 
 @bp.post("/articles/<int:article_id>/spans/<int:span_id>/final-verdict")
@@ -128,21 +154,35 @@ def settle(article_id: int, span_id: int):
     assert isinstance(form.cite.choices, list)  # (value, label) pairs, set by final_verdict_form
     if valid and not set(form.cite.data or []) <= {choice[0] for choice in form.cite.choices}:
         # A source was removed since the form was opened: never drop a citation silently.
-        add_error(form.cite, "A reviewer changed their sources since you opened this form: "
-                             "choose the sources to cite again.")
+        add_error(
+            form.cite, "A reviewer changed their sources since you opened this form: choose the sources to cite again."
+        )
         valid = False
     if not valid:
         return render_span_panel(article, span, 422, final_form=form)
     sources = adjudication.cited_sources(visible, form.cite.data or [])
     assert form.rationale.data is not None  # DataRequired passed
     try:
-        adjudication.set_final_verdict(session=db.session(), span=span, lead=current_user, verdict=form.verdict.data,
-                                       rationale=form.rationale.data.strip(), sources=sources,
-                                       expected_version=form.version.data)
+        adjudication.set_final_verdict(
+            session=db.session(),
+            span=span,
+            lead=current_user,
+            verdict=form.verdict.data,
+            rationale=form.rationale.data.strip(),
+            sources=sources,
+            expected_version=form.version.data,
+        )
     except annotation_service.StaleEdit as stale:
         db.session().rollback()
-        return render_panel("summary/_final_conflict.html", 409, article=article, span=span, form=form,
-                            current=stale.current, mine_sources=sources)
+        return render_panel(
+            "summary/_final_conflict.html",
+            409,
+            article=article,
+            span=span,
+            form=form,
+            current=stale.current,
+            mine_sources=sources,
+        )
     if not htmx_request():
         return redirect(claim_address(span), code=303)
     return render_span_panel(article, span, announce="Final verdict saved: the claim is settled.")
@@ -161,8 +201,9 @@ def return_annotation(annotation_id: int):
         return render_span_panel(span.article, span, 422, return_form=form)
     assert form.note.data is not None  # DataRequired passed
     try:
-        adjudication.return_annotation(session=db.session(), annotation=annotation, lead=current_user,
-                                       note=form.note.data.strip())
+        adjudication.return_annotation(
+            session=db.session(), annotation=annotation, lead=current_user, note=form.note.data.strip()
+        )
     except annotation_service.Locked:
         abort(409, "This claim is settled; its annotations can no longer be returned.")
     except ValueError:

@@ -1,4 +1,5 @@
 """The user's settings page: personal API tokens (make one, see it once, revoke it)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
@@ -13,8 +14,9 @@ from annotator.web.helpers import get_or_404, htmx_request
 bp = Blueprint("tokens", __name__)
 
 
-def render_tokens(form: TokenForm | None = None, status: int = 200, *, new_token: str | None = None,
-                  new_row: ApiToken | None = None):
+def render_tokens(
+    form: TokenForm | None = None, status: int = 200, *, new_token: str | None = None, new_row: ApiToken | None = None
+):
     """The tokens section alone for htmx, or the whole settings page."""
     context = {
         "form": form or TokenForm(formdata=None),

@@ -1,5 +1,6 @@
 """Article versions in the browser: adding one (pasted, a file, or the web page again), the
 version list and report, the diff between two versions, and re-attaching an orphaned claim."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -34,10 +35,12 @@ def index(article_id: int):
     article = get_or_404(Article, article_id)
     session = db.session()
     versions = versioning.versions_of(session=session, article=article)
-    counts = versioning.state_counts(session=session, article=article,
-                                     known=spans.known_span_ids(session=session, article=article, viewer=current_user))
-    return render_template("versions/index.html", article=article, versions=list(reversed(versions)),
-                           counts=counts)
+    counts = versioning.state_counts(
+        session=session,
+        article=article,
+        known=spans.known_span_ids(session=session, article=article, viewer=current_user),
+    )
+    return render_template("versions/index.html", article=article, versions=list(reversed(versions)), counts=counts)
 
 
 def version_form(article: Article) -> VersionForm:
@@ -62,10 +65,16 @@ def create(article_id: int):
         try:
             raw = text_of_file(upload.filename, upload.read()) if upload else form.text.data
             assert raw is not None  # validate_text asks for a text when no file is given
-            report = versioning.add_version(scorer=claim_scorer(), session=db.session(), article=article, raw_text=raw, user=current_user,
-                                            origin="file" if upload else "pasted",
-                                            source=upload.filename if upload else None,
-                                            base_version=form.base_version.data)
+            report = versioning.add_version(
+                scorer=claim_scorer(),
+                session=db.session(),
+                article=article,
+                raw_text=raw,
+                user=current_user,
+                origin="file" if upload else "pasted",
+                source=upload.filename if upload else None,
+                base_version=form.base_version.data,
+            )
         except versioning.NewerVersion as newer:
             # Someone added a version while this text was edited: keep the text, show what arrived.
             db.session().rollback()
@@ -90,13 +99,24 @@ def refetch(article_id: int):
         abort(404)
     try:
         found, where = fetch_article(article.source_url, current_app.config)
-        report = versioning.add_version(scorer=claim_scorer(), session=db.session(), article=article, raw_text=found.text,
-                                        user=current_user, origin="web", source=where)
+        report = versioning.add_version(
+            scorer=claim_scorer(),
+            session=db.session(),
+            article=article,
+            raw_text=found.text,
+            user=current_user,
+            origin="web",
+            source=where,
+        )
     except versioning.SameText:
         db.session().rollback()
-        return render_template("versions/new.html", article=article, form=form,
-                               notice=f"The web page's article text is the same as version "
-                                      f"{article.current_version}: no new version was added.")
+        return render_template(
+            "versions/new.html",
+            article=article,
+            form=form,
+            notice=f"The web page's article text is the same as version "
+            f"{article.current_version}: no new version was added.",
+        )
     except (FetchError, ExtractionError, ValueError) as error:
         db.session().rollback()
         return render_template("versions/new.html", article=article, form=form, fetch_error=str(error)), 422
@@ -111,9 +131,12 @@ def show(article_id: int, number: int):
     version = versioning.version_of(session=session, article=article, number=number)
     if version is None:
         abort(404)
-    changes = versioning.version_changes(session=session, article=article, number=number,
-                                         known=spans.known_span_ids(session=session, article=article,
-                                                                    viewer=current_user))
+    changes = versioning.version_changes(
+        session=session,
+        article=article,
+        number=number,
+        known=spans.known_span_ids(session=session, article=article, viewer=current_user),
+    )
     return render_template("versions/show.html", article=article, version=version, changes=changes)
 
 
@@ -130,8 +153,14 @@ def diff(article_id: int):
     if old_number not in by_number or new_number not in by_number:
         abort(404)
     comparison = diffing.compare(by_number[old_number].text, by_number[new_number].text)
-    return render_template("versions/diff.html", article=article, versions=versions, old=by_number[old_number],
-                           new=by_number[new_number], comparison=comparison)
+    return render_template(
+        "versions/diff.html",
+        article=article,
+        versions=versions,
+        old=by_number[old_number],
+        new=by_number[new_number],
+        comparison=comparison,
+    )
 
 
 @bp.post("/articles/<int:article_id>/spans/<int:span_id>/reattach")
@@ -147,8 +176,9 @@ def reattach(article_id: int, span_id: int):
         abort(403, "A lead has settled this claim; only a lead may re-attach it.")
     try:
         target = resolve_target(article.text, start=form.start.data, end=form.end.data, quote=form.quote.data)
-        versioning.reattach(session=db.session(), span=span, target=target, user=current_user,
-                            article_version=form.article_version.data)
+        versioning.reattach(
+            session=db.session(), span=span, target=target, user=current_user, article_version=form.article_version.data
+        )
     except AnchorError as error:
         abort(422, str(error))
     except annotation_service.TextChanged:

@@ -4,6 +4,7 @@ Beside each settled annotation the page shows the lead's final verdict, marks a 
 ("Differs", and "Near miss" when the two verdicts are adjacent on the ordered scale) and shows
 the lead's rationale for it; a table gives the user's agreement with final verdicts per month.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -81,22 +82,38 @@ class MyWork:
 
     def over_time(self) -> list[trends.Period]:
         """Agreement of the submitted, settled annotations with the final verdicts, per month of the ruling."""
-        return trends.by_month((item.settled_at, item.verdict, item.final_verdict) for item in self.submitted
-                               if item.settled_at is not None and item.final_verdict is not None)  # settled
+        return trends.by_month(
+            (item.settled_at, item.verdict, item.final_verdict)
+            for item in self.submitted
+            if item.settled_at is not None and item.final_verdict is not None
+        )  # settled
 
     def filtered(self, article_id: int | None, differs_only: bool) -> MyWork:
         """The same groups holding only the items of one article and/or only those that differ."""
+
         def keep(item: WorkItem) -> bool:
             return (article_id is None or item.article_id == article_id) and (not differs_only or item.differs)
+
         return MyWork(*([i for i in group if keep(i)] for group in (self.returned, self.drafts, self.submitted)))
 
 
 def my_work(*, session: Session, user: User) -> MyWork:
     """The user's live annotations in three groups, most recently changed first (two queries)."""
     statement = (
-        select_columns(Annotation.id, Span.id, Span.article_id, Article.title, Span.quote, Annotation.verdict,
-                       Annotation.status, Annotation.return_note, Annotation.updated_at, FinalVerdict.verdict,
-                       FinalVerdict.rationale, FinalVerdict.updated_at)
+        select_columns(
+            Annotation.id,
+            Span.id,
+            Span.article_id,
+            Article.title,
+            Span.quote,
+            Annotation.verdict,
+            Annotation.status,
+            Annotation.return_note,
+            Annotation.updated_at,
+            FinalVerdict.verdict,
+            FinalVerdict.rationale,
+            FinalVerdict.updated_at,
+        )
         .join(Span, col(Span.id) == Annotation.span_id)
         .join(Article, col(Article.id) == Span.article_id)
         .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
@@ -134,8 +151,10 @@ def filter_form(work: MyWork, args) -> tuple[WorkFilterForm, int | None, bool]:
     """The form bound to the query string, its article choices taken from the user's own work."""
     form = WorkFilterForm(args)
     titles = {item.article_id: item.article_title for item in work.items}
-    form.article.choices = [("", "All articles"),
-                            *((str(i), t) for i, t in sorted(titles.items(), key=lambda it: (it[1].lower(), it[0])))]
+    form.article.choices = [
+        ("", "All articles"),
+        *((str(i), t) for i, t in sorted(titles.items(), key=lambda it: (it[1].lower(), it[0]))),
+    ]
     raw = form.article.data or ""
     # isdecimal, not isdigit ("²" is a digit int() refuses); ids are short, so a long number is no id.
     article_id = int(raw) if raw.isdecimal() and len(raw) <= 18 else None
@@ -150,10 +169,14 @@ def index():
     applying the filters gets the lists alone."""
     work = my_work(session=db.session(), user=current_user)
     form, article_id, differs_only = filter_form(work, request.args)
-    context = {"work": work.filtered(article_id, differs_only), "all_work": work, "periods": work.over_time(),
-               "form": form, "filtered": article_id is not None or differs_only}
+    context = {
+        "work": work.filtered(article_id, differs_only),
+        "all_work": work,
+        "periods": work.over_time(),
+        "form": form,
+        "filtered": article_id is not None or differs_only,
+    }
     if htmx_request():
         args = {"article": article_id, "differs": "y" if differs_only else None}
-        return htmx_response(render_template("work/_lists.html", **context),
-                             push_url=url_for("work.index", **args))
+        return htmx_response(render_template("work/_lists.html", **context), push_url=url_for("work.index", **args))
     return render_template("work/index.html", **context)

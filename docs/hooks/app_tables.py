@@ -8,6 +8,7 @@ A page holds a marker line; the build puts the table in its place:
 
 Every marker must be used somewhere: a page that loses its marker fails the build.
 """
+
 from __future__ import annotations
 
 from mkdocs.exceptions import PluginError

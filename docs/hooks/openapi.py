@@ -11,6 +11,7 @@ app, so the page always describes the code being built. The hook then:
 Any OpenAPI 3.x document with ``$ref``s into ``components`` renders; a failure to build the
 app or fetch the document fails the build.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,9 @@ def fetch_document() -> dict:
 
     logging.getLogger("annotator.requests").setLevel(logging.WARNING)  # no request line in the build's output
     with tempfile.TemporaryDirectory(prefix="annotator-docs-") as directory:
-        app = create_app({"TESTING": True, "SECRET_KEY": "docs-build",
-                          "DATABASE_URL": f"sqlite:///{directory}/docs.sqlite3"})
+        app = create_app(
+            {"TESTING": True, "SECRET_KEY": "docs-build", "DATABASE_URL": f"sqlite:///{directory}/docs.sqlite3"}
+        )
         try:
             response = app.test_client().get(URL)
         finally:
@@ -66,8 +68,9 @@ def on_config(config):
 
 
 def on_files(files, config):
-    files.append(File.generated(config, DOCUMENT_FILE,
-                                content=json.dumps(_document, indent=2, ensure_ascii=False) + "\n"))
+    files.append(
+        File.generated(config, DOCUMENT_FILE, content=json.dumps(_document, indent=2, ensure_ascii=False) + "\n")
+    )
     return files
 
 
@@ -80,6 +83,7 @@ def on_page_markdown(markdown: str, page, config, files):
 
 
 # --- rendering ------------------------------------------------------------------------------------
+
 
 def prose(text: Any) -> str:
     """A description as Markdown: its code spans kept, ``<`` and ``>`` elsewhere shown as written
@@ -148,9 +152,14 @@ class Renderer:
 
     def constraints(self, schema: dict) -> str:
         said = []
-        for key, template in (("minimum", "at least {}"), ("maximum", "at most {}"),
-                              ("minLength", "at least {} characters"), ("maxLength", "at most {} characters"),
-                              ("minItems", "at least {} items"), ("maxItems", "at most {} items")):
+        for key, template in (
+            ("minimum", "at least {}"),
+            ("maximum", "at most {}"),
+            ("minLength", "at least {} characters"),
+            ("maxLength", "at most {} characters"),
+            ("minItems", "at least {} items"),
+            ("maxItems", "at most {} items"),
+        ):
             if key in schema:
                 said.append(template.format(schema[key]))
         if "default" in schema:
@@ -170,8 +179,10 @@ class Renderer:
         for name, prop in schema.get("properties", {}).items():
             prop = prop if isinstance(prop, dict) else {}
             full = f"{prefix}{name}"
-            rows.append(f"| `{full}` | {cell(self.type_of(prop))} | {'yes' if name in required else ''} | "
-                        f"{self.described(prop)} |")
+            rows.append(
+                f"| `{full}` | {cell(self.type_of(prop))} | {'yes' if name in required else ''} | "
+                f"{self.described(prop)} |"
+            )
             if "properties" in prop and depth < 3:
                 rows.extend(self.property_rows(prop, f"{full}.", depth + 1))
             elif prop.get("type") == "array" and "properties" in prop.get("items", {}) and depth < 3:
@@ -187,14 +198,20 @@ class Renderer:
             bases = [p for p in parts if "$ref" in p]
             inline = [p for p in parts if "$ref" not in p]
             if bases:
-                lines += ["Everything in " + " and ".join(self.type_of(b) for b in bases)
-                          + (", plus:" if inline else "."), ""]
+                lines += [
+                    "Everything in " + " and ".join(self.type_of(b) for b in bases) + (", plus:" if inline else "."),
+                    "",
+                ]
             for part in inline:
                 lines += self.schema_body(part)
             return lines
         if "properties" in schema:
-            lines += ["| member | type | required | description |", "|---|---|---|---|",
-                      *self.property_rows(schema), ""]
+            lines += [
+                "| member | type | required | description |",
+                "|---|---|---|---|",
+                *self.property_rows(schema),
+                "",
+            ]
         elif not schema.get("description"):
             lines += [f"{self.type_of(schema)}.", ""]
         return lines
@@ -205,9 +222,11 @@ class Renderer:
         for parameter in parameters:
             parameter = self.resolve(parameter, self.parameters)
             schema = parameter.get("schema", {})
-            rows.append(f"| `{parameter['name']}` | {parameter['in']} | {cell(self.type_of(schema))} | "
-                        f"{'yes' if parameter.get('required') else ''} | "
-                        f"{self.described(schema, parameter.get('description'))} |")
+            rows.append(
+                f"| `{parameter['name']}` | {parameter['in']} | {cell(self.type_of(schema))} | "
+                f"{'yes' if parameter.get('required') else ''} | "
+                f"{self.described(schema, parameter.get('description'))} |"
+            )
         return rows
 
     def content_line(self, content: dict) -> str:
@@ -220,8 +239,14 @@ class Renderer:
             if example is None and body.get("examples"):
                 example = next(iter(body["examples"].values())).get("value")
             if example is not None:
-                return [f"Example (`{media}`):", "", "```json", json.dumps(example, indent=2, ensure_ascii=False),
-                        "```", ""]
+                return [
+                    f"Example (`{media}`):",
+                    "",
+                    "```json",
+                    json.dumps(example, indent=2, ensure_ascii=False),
+                    "```",
+                    "",
+                ]
         return []
 
     def operation(self, path: str, method: str, op: dict, shared: list[dict]) -> list[str]:
@@ -248,16 +273,21 @@ class Renderer:
         for status, response in op.get("responses", {}).items():
             response = self.resolve(response, self.responses)
             headers = ", ".join(f"`{name}`" for name in response.get("headers", {}))
-            lines.append(f"| {status} | {cell(response.get('description'))} | "
-                         f"{cell(self.content_line(response.get('content', {})))} | {headers} |")
+            lines.append(
+                f"| {status} | {cell(response.get('description'))} | "
+                f"{cell(self.content_line(response.get('content', {})))} | {headers} |"
+            )
         return lines + [""]
 
     def render(self) -> str:
         info = self.doc.get("info", {})
         servers = ", ".join(f"`{s['url']}`" for s in self.doc.get("servers", [])) or "`/`"
-        lines = [f"*Generated from the OpenAPI {self.doc.get('openapi', '')} document of "
-                 f"{info.get('title', 'the API')} {info.get('version', '')}: "
-                 f"[openapi.json](openapi.json). Paths are relative to {servers}.*", ""]
+        lines = [
+            f"*Generated from the OpenAPI {self.doc.get('openapi', '')} document of "
+            f"{info.get('title', 'the API')} {info.get('version', '')}: "
+            f"[openapi.json](openapi.json). Paths are relative to {servers}.*",
+            "",
+        ]
         if info.get("description"):
             lines += [prose(info["description"]), ""]
         lines += ["## Operations", ""]
@@ -266,10 +296,16 @@ class Renderer:
                 if method in item:
                     lines += self.operation(path, method, item[method], item.get("parameters", []))
         if self.responses:
-            lines += ["## Error responses", "",
-                      "Shared by the operations above; each body is a "
-                      + (f"[Problem](#{schema_anchor('Problem')})" if "Problem" in self.schemas else "problem")
-                      + ".", "", "| status | meaning |", "|---|---|"]
+            lines += [
+                "## Error responses",
+                "",
+                "Shared by the operations above; each body is a "
+                + (f"[Problem](#{schema_anchor('Problem')})" if "Problem" in self.schemas else "problem")
+                + ".",
+                "",
+                "| status | meaning |",
+                "|---|---|",
+            ]
             lines += [f"| {status} | {cell(r.get('description'))} |" for status, r in self.responses.items()]
             lines.append("")
         if self.schemas:

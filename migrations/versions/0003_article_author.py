@@ -6,22 +6,23 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-26 04:01:23.773338
 """
+
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
 
-revision = '0003'
-down_revision = '0002'
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('articles', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('author', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
+    with op.batch_alter_table("articles", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("author", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('articles', schema=None) as batch_op:
-        batch_op.drop_column('author')
+    with op.batch_alter_table("articles", schema=None) as batch_op:
+        batch_op.drop_column("author")

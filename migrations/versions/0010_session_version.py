@@ -8,21 +8,22 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-05 10:00:00.000000
 """
+
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0010'
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='1', nullable=False))
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("session_version", sa.Integer(), server_default="1", nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('session_version')
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("session_version")

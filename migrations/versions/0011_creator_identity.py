@@ -8,24 +8,25 @@ Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-05 11:00:00.000000
 """
+
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
 
-revision = '0011'
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('creator_identity', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True))
-        batch_op.create_index('uq_users_creator_identity', ['creator_identity'], unique=True)
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("creator_identity", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True))
+        batch_op.create_index("uq_users_creator_identity", ["creator_identity"], unique=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_index('uq_users_creator_identity')
-        batch_op.drop_column('creator_identity')
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_index("uq_users_creator_identity")
+        batch_op.drop_column("creator_identity")

@@ -1,5 +1,6 @@
 """The JSON API (/api/v1/): tokens only, the app's rules (permissions, drafts, blind review, validation,
 stale edits, settled claims), and RFC 9457 problems for every error."""
+
 import hashlib
 import json
 from datetime import timedelta
@@ -70,6 +71,7 @@ def created_id(response) -> int:
 
 # --- Authentication ------------------------------------------------------------------------------------
 
+
 def test_without_a_token_the_api_answers_401_with_a_bearer_challenge(client):
     response = client.get(f"{API}/articles")
     problem = assert_problem(response, 401)
@@ -93,20 +95,25 @@ def test_a_session_cookie_alone_is_refused_for_reads_and_writes(app, reviewer_cl
     assert_problem(reviewer_client.get(f"{API}/articles"), 401)
     assert_problem(reviewer_client.get(f"{API}/articles/{demo_article.id}/annotations"), 401)
     token = csrf_token(reviewer_client, f"/articles/{demo_article.id}")
-    response = reviewer_client.post(f"{API}/articles/{demo_article.id}/annotations", data=json.dumps(w3c()),
-                                    content_type="application/json", headers={"X-CSRFToken": token})
+    response = reviewer_client.post(
+        f"{API}/articles/{demo_article.id}/annotations",
+        data=json.dumps(w3c()),
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
     assert_problem(response, 401)
     assert state(app) == before
 
 
-def test_a_token_needs_no_csrf_token_and_the_cookie_does_not_change_who_acts(app, reviewer_client, alice,
-                                                                           demo_article):
+def test_a_token_needs_no_csrf_token_and_the_cookie_does_not_change_who_acts(app, reviewer_client, alice, demo_article):
     # A browser signed in as the reviewer sends alice's token: the API acts as alice.
     response = create(reviewer_client, alice, demo_article.id)
     annotation_id = created_id(response)
     assert response.get_json()["creator"]["nickname"] == "alice"
-    assert rows(app, Annotation, Annotation.id == annotation_id)[0].user_id == \
-        rows(app, User, User.username == "alice")[0].id
+    assert (
+        rows(app, Annotation, Annotation.id == annotation_id)[0].user_id
+        == rows(app, User, User.username == "alice")[0].id
+    )
 
 
 def test_a_revoked_token_answers_401(app, client, reviewer):
@@ -163,6 +170,7 @@ def test_the_openapi_document_needs_no_token(client):
 
 # --- Errors are problems -------------------------------------------------------------------------------
 
+
 def test_an_unknown_api_path_is_a_problem_and_an_unknown_page_stays_html(client, reviewer_client, reviewer):
     assert_problem(client.get(f"{API}/nothing-here", headers=bearer(reviewer)), 404)
     assert_problem(client.get(f"{API}/articles/999999", headers=bearer(reviewer)), 404)
@@ -197,16 +205,31 @@ def test_a_server_error_is_a_500_problem(app, client, reviewer, monkeypatch):
 
 def test_a_body_that_is_not_json_is_refused(app, client, reviewer):
     before = state(app)
-    assert_problem(call(client, "POST", "/articles/1/annotations", reviewer, data="verdict=true",
-                        content_type="application/x-www-form-urlencoded"), 415)
-    assert_problem(call(client, "POST", "/articles/1/annotations", reviewer, data="{not json",
-                        content_type="application/json"), 400)
-    assert_problem(call(client, "POST", "/articles/1/annotations", reviewer, data="[1, 2]",
-                        content_type="application/json"), 422, "")
+    assert_problem(
+        call(
+            client,
+            "POST",
+            "/articles/1/annotations",
+            reviewer,
+            data="verdict=true",
+            content_type="application/x-www-form-urlencoded",
+        ),
+        415,
+    )
+    assert_problem(
+        call(client, "POST", "/articles/1/annotations", reviewer, data="{not json", content_type="application/json"),
+        400,
+    )
+    assert_problem(
+        call(client, "POST", "/articles/1/annotations", reviewer, data="[1, 2]", content_type="application/json"),
+        422,
+        "",
+    )
     assert state(app) == before
 
 
 # --- Articles ------------------------------------------------------------------------------------------
+
 
 def test_articles_come_a_page_at_a_time(app, client, reviewer):
     with app.app_context():
@@ -220,8 +243,7 @@ def test_articles_come_a_page_at_a_time(app, client, reviewer):
     assert page["links"]["prev"] is None and page["links"]["next"].endswith("page=2&per_page=10")
     assert 'rel="next"' in first.headers["Link"]
     last = client.get(page["links"]["last"], headers=bearer(reviewer)).get_json()
-    assert [a["title"] for a in last["items"]] == ["Article 19", "Article 20", "Article 21", "Article 22",
-                                                   "Article 23"]
+    assert [a["title"] for a in last["items"]] == ["Article 19", "Article 20", "Article 21", "Article 22", "Article 23"]
     assert last["links"]["next"] is None and last["links"]["prev"].endswith("page=2&per_page=10")
     beyond = client.get(f"{API}/articles?page=9&per_page=10", headers=bearer(reviewer)).get_json()
     assert beyond["items"] == [] and beyond["total"] == 25
@@ -231,8 +253,16 @@ def test_articles_come_a_page_at_a_time(app, client, reviewer):
     assert client.get(f"{API}/articles", headers=bearer(reviewer)).get_json()["per_page"] == 20
 
 
-@pytest.mark.parametrize("query, field", [("page=0", "page"), ("page=x", "page"), ("per_page=101", "per_page"),
-                                          ("per_page=0", "per_page"), ("page=-3", "page")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("page=0", "page"),
+        ("page=x", "page"),
+        ("per_page=101", "per_page"),
+        ("per_page=0", "per_page"),
+        ("page=-3", "page"),
+    ],
+)
 def test_a_bad_page_is_a_400_problem_naming_the_parameter(client, reviewer, query, field):
     assert_problem(client.get(f"{API}/articles?{query}", headers=bearer(reviewer)), 400, field)
 
@@ -243,12 +273,15 @@ def test_an_article_comes_with_its_text_and_versions(client, reviewer, demo_arti
     assert article["text"] == demo_article.text and article["title"] == demo_article.title
     (first,) = article["versions"]
     assert (first["number"], first["origin"], first["text_length"], first["current"]) == (
-        1, "created", len(demo_article.text), True)
+        1,
+        "created",
+        len(demo_article.text),
+        True,
+    )
     assert first["links"]["self"].endswith(f"/api/v1/articles/{demo_article.id}/versions/1")
 
 
-def test_versions_are_listed_with_their_texts_and_claims_say_how_they_were_placed(app, client, reviewer,
-                                                                                   demo_article):
+def test_versions_are_listed_with_their_texts_and_claims_say_how_they_were_placed(app, client, reviewer, demo_article):
     from annotator.extensions import db
     from annotator.services import versioning
     from annotator.db.models import Article
@@ -258,20 +291,30 @@ def test_versions_are_listed_with_their_texts_and_claims_say_how_they_were_place
     created_id(create(client, reviewer, demo_article.id, w3c(gone), submit="true"))
     with app.app_context():
         article = db.session().get(Article, demo_article.id)
-        versioning.add_version(session=db.session(), article=article, user=None, origin="web",
-                               source="https://news.example/a",
-                               raw_text=article.text.replace("600,000", "650,000").replace(gone, "Talks stall"))
+        versioning.add_version(
+            session=db.session(),
+            article=article,
+            user=None,
+            origin="web",
+            source="https://news.example/a",
+            raw_text=article.text.replace("600,000", "650,000").replace(gone, "Talks stall"),
+        )
     article = client.get(f"{API}/articles/{demo_article.id}", headers=bearer(reviewer)).get_json()
     assert [(v["number"], v["origin"], v["current"]) for v in article["versions"]] == [
-        (1, "created", False), (2, "web", True)]
+        (1, "created", False),
+        (2, "web", True),
+    ]
     old = client.get(article["versions"][0]["links"]["self"], headers=bearer(reviewer)).get_json()
     assert old["text"] == demo_article.text and old["source"] is None
     assert client.get(f"{API}/articles/{demo_article.id}/versions/3", headers=bearer(reviewer)).status_code == 404
     # A number beyond a 32-bit integer is no version either (PostgreSQL refused to compare it: a 500).
-    assert client.get(f"{API}/articles/{demo_article.id}/versions/2147483648",
-                      headers=bearer(reviewer)).status_code == 404
-    claims = {c["quote"]: c for c in client.get(f"{API}/articles/{demo_article.id}/claims",
-                                                 headers=bearer(reviewer)).get_json()["items"]}
+    assert (
+        client.get(f"{API}/articles/{demo_article.id}/versions/2147483648", headers=bearer(reviewer)).status_code == 404
+    )
+    claims = {
+        c["quote"]: c
+        for c in client.get(f"{API}/articles/{demo_article.id}/claims", headers=bearer(reviewer)).get_json()["items"]
+    }
     assert claims[CLAIM.replace("600,000", "650,000")]["anchor"] == "changed"
     assert (claims[gone]["anchor"], claims[gone]["start"], claims[gone]["end"]) == ("orphaned", None, None)
 
@@ -285,12 +328,18 @@ def test_an_orphan_sent_back_as_get_gave_it_is_updated(app, client, reviewer, de
     annotation_id = created_id(create(client, reviewer, demo_article.id, w3c(gone)))
     with app.app_context():
         article = db.session().get(Article, demo_article.id)
-        versioning.add_version(session=db.session(), article=article, user=None, origin="pasted",
-                               raw_text=article.text.replace(gone, "Talks stall"))
+        versioning.add_version(
+            session=db.session(),
+            article=article,
+            user=None,
+            origin="pasted",
+            raw_text=article.text.replace(gone, "Talks stall"),
+        )
     item = client.get(f"{API}/annotations/{annotation_id}", headers=bearer(reviewer)).get_json()
     assert [s["type"] for s in item["target"]["selector"]] == ["TextQuoteSelector"]
     item["body"] = [b for b in item["body"] if b.get("purpose") != "commenting"] + [
-        {"type": "TextualBody", "purpose": "commenting", "value": "Still checking."}]
+        {"type": "TextualBody", "purpose": "commenting", "value": "Still checking."}
+    ]
     response = call(client, "PUT", f"/annotations/{annotation_id}", reviewer, headers={"If-Match": '"1"'}, body=item)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert "Still checking." in json.dumps(response.get_json())
@@ -303,8 +352,9 @@ def test_a_create_anchored_on_an_older_version_is_a_409(app, client, reviewer, d
 
     with app.app_context():
         article = db.session().get(Article, demo_article.id)
-        versioning.add_version(session=db.session(), article=article, user=None, origin="pasted",
-                               raw_text=article.text + "\nA last line.")
+        versioning.add_version(
+            session=db.session(), article=article, user=None, origin="pasted", raw_text=article.text + "\nA last line."
+        )
     stale = create(client, reviewer, demo_article.id, w3c(CLAIM), article_version="1")
     assert_problem(stale, 409)
     assert stale.get_json()["type"].endswith(":text-changed")
@@ -314,9 +364,11 @@ def test_a_create_anchored_on_an_older_version_is_a_409(app, client, reviewer, d
 
 # --- Annotations: create ---------------------------------------------------------------------------------
 
+
 def test_create_stores_a_draft_and_answers_201_with_the_w3c_annotation(app, client, reviewer, demo_article):
-    body = w3c(note="NATO figure.", sources=[{"url": "https://example.org/nato", "title": "NATO",
-                                             "excerpt": "600,000"}])
+    body = w3c(
+        note="NATO figure.", sources=[{"url": "https://example.org/nato", "title": "NATO", "excerpt": "600,000"}]
+    )
     response = create(client, reviewer, demo_article.id, body)
     annotation_id = created_id(response)
     assert response.headers["Content-Type"] == W3C_TYPE
@@ -325,17 +377,23 @@ def test_create_stores_a_draft_and_answers_201_with_the_w3c_annotation(app, clie
     item = response.get_json()
     assert item["@context"] == "http://www.w3.org/ns/anno.jsonld" and item["type"] == "Annotation"
     assert (item["status"], item["version"]) == ("draft", 1)
-    assert item["body"][0] == {"type": "TextualBody", "purpose": "assessing", "value": "Mostly true",
-                               "format": "text/plain"}
+    assert item["body"][0] == {
+        "type": "TextualBody",
+        "purpose": "assessing",
+        "value": "Mostly true",
+        "format": "text/plain",
+    }
     assert item["body"][2]["source"] == "https://example.org/nato"
     selectors = {s["type"]: s for s in item["target"]["selector"]}
     start = demo_article.text.index(CLAIM)
-    assert selectors["TextPositionSelector"] == {"type": "TextPositionSelector", "start": start,
-                                                 "end": start + len(CLAIM)}
+    assert selectors["TextPositionSelector"] == {
+        "type": "TextPositionSelector",
+        "start": start,
+        "end": start + len(CLAIM),
+    }
     (stored,) = rows(app, Annotation, Annotation.id == annotation_id)
     assert (stored.verdict, stored.note, stored.status) == ("mostly-true", "NATO figure.", "draft")
-    assert [(s.url, s.title, s.excerpt) for s in rows(app, Source)] == [("https://example.org/nato", "NATO",
-                                                                         "600,000")]
+    assert [(s.url, s.title, s.excerpt) for s in rows(app, Source)] == [("https://example.org/nato", "NATO", "600,000")]
 
 
 def test_what_the_api_answers_can_be_sent_back(client, reviewer, alice, demo_article):
@@ -356,11 +414,11 @@ def test_create_with_offsets_and_a_prefix(client, reviewer, demo_article):
     at = text.index(quote, 10)
     by_offsets = create(client, reviewer, demo_article.id, w3c(quote, start=at, end=at + len(quote)))
     assert created_id(by_offsets)
-    prefix = text[at - 20:at]
+    prefix = text[at - 20 : at]
     second = text.index(quote, at + 1)
-    by_prefix = create(client, reviewer, demo_article.id, w3c(quote, prefix=text[second - 20:second]))
+    by_prefix = create(client, reviewer, demo_article.id, w3c(quote, prefix=text[second - 20 : second]))
     assert created_id(by_prefix)
-    assert prefix != text[second - 20:second]
+    assert prefix != text[second - 20 : second]
 
 
 def source(url="https://example.org/a", title="", excerpt=""):
@@ -369,11 +427,17 @@ def source(url="https://example.org/a", title="", excerpt=""):
 
 INVALID = [
     ("unknown verdict", w3c(verdict="Pants on fire"), ["body.verdict"]),
-    ("no verdict", {**w3c(), "body": [{"type": "TextualBody", "purpose": "commenting", "value": "x"}]},
-     ["body.verdict"]),
+    (
+        "no verdict",
+        {**w3c(), "body": [{"type": "TextualBody", "purpose": "commenting", "value": "x"}]},
+        ["body.verdict"],
+    ),
     ("two verdicts", {**w3c(), "body": w3c()["body"] * 2}, ["body.verdict"]),
-    ("verdict not text", {**w3c(), "body": [{"type": "TextualBody", "purpose": "assessing", "value": 3}]},
-     ["body.verdict"]),
+    (
+        "verdict not text",
+        {**w3c(), "body": [{"type": "TextualBody", "purpose": "assessing", "value": 3}]},
+        ["body.verdict"],
+    ),
     ("note too long", w3c(note="x" * 10_001), ["body.note"]),
     ("source not http", w3c(sources=[source("javascript:alert(1)")]), ["body.sources[0].url"]),
     ("second source relative", w3c(sources=[source(), source("/relative")]), ["body.sources[1].url"]),
@@ -389,16 +453,23 @@ INVALID = [
     ("start without end", w3c("Putin", start=0), ["target.selector.end"]),
     ("no target", {k: v for k, v in w3c().items() if k != "target"}, ["target"]),
     ("not an annotation", {**w3c(), "type": "AnnotationCollection"}, ["type"]),
-    ("every fault at once", w3c("nowhere to be found", verdict="Maybe", note="y" * 10_001),
-     ["target.selector.exact", "body.verdict"]),
-    ("content faults together", w3c(verdict="true", note="y" * 10_001, sources=[source("ftp://x")]),
-     ["body.note", "body.sources[0].url"]),
+    (
+        "every fault at once",
+        w3c("nowhere to be found", verdict="Maybe", note="y" * 10_001),
+        ["target.selector.exact", "body.verdict"],
+    ),
+    (
+        "content faults together",
+        w3c(verdict="true", note="y" * 10_001, sources=[source("ftp://x")]),
+        ["body.note", "body.sources[0].url"],
+    ),
 ]
 
 
 @pytest.mark.parametrize("body, fields", [(b, f) for _, b, f in INVALID], ids=[name for name, _, _ in INVALID])
-def test_an_invalid_annotation_is_a_422_problem_naming_each_field_and_stores_nothing(app, client, reviewer,
-                                                                                    demo_article, body, fields):
+def test_an_invalid_annotation_is_a_422_problem_naming_each_field_and_stores_nothing(
+    app, client, reviewer, demo_article, body, fields
+):
     before = state(app)
     problem = assert_problem(create(client, reviewer, demo_article.id, body), 422, *fields)
     assert problem["type"].endswith(":validation")
@@ -433,6 +504,7 @@ def test_create_on_an_unknown_article_is_404(client, reviewer):
 
 # --- Annotations: read, who sees what ---------------------------------------------------------------------
 
+
 def collection_users(client, token, article_id=1) -> list[str]:
     response = call(client, "GET", f"/articles/{article_id}/annotations", token)
     assert response.status_code == 200 and response.headers["Content-Type"] == W3C_TYPE
@@ -453,12 +525,12 @@ def test_drafts_are_seen_by_their_author_only(app, client, reviewer, alice, lead
     assert [a["verdict"] for a in lead_claims["items"][0]["annotations"]] == [None]
     for token in (alice, lead):
         assert "SECRET" not in call(client, "GET", f"/articles/{demo_article.id}/annotations", token).get_data(
-            as_text=True)
+            as_text=True
+        )
 
 
 def test_blind_review_hides_others_verdicts_until_one_submits(app, client, reviewer, alice, lead, demo_article):
-    theirs = created_id(create(client, reviewer, demo_article.id, w3c(verdict="false", note="SECRET"),
-                               submit="true"))
+    theirs = created_id(create(client, reviewer, demo_article.id, w3c(verdict="false", note="SECRET"), submit="true"))
     assert collection_users(client, lead) == ["reviewer"]
     assert collection_users(client, alice) == []
     problem = assert_problem(call(client, "GET", f"/annotations/{theirs}", alice), 403)
@@ -504,17 +576,30 @@ def test_the_collection_matches_the_w3c_export(client, reviewer_client, reviewer
 
 # --- Annotations: update, delete, submit --------------------------------------------------------------------
 
+
 def test_the_owner_updates_with_if_match(app, client, reviewer, demo_article):
     annotation_id = created_id(create(client, reviewer, demo_article.id, w3c(sources=[source()])))
-    response = call(client, "PUT", f"/annotations/{annotation_id}", reviewer, headers={"If-Match": '"1"'},
-                    body={"body": w3c(verdict="False", note="Changed.")["body"]})
+    response = call(
+        client,
+        "PUT",
+        f"/annotations/{annotation_id}",
+        reviewer,
+        headers={"If-Match": '"1"'},
+        body={"body": w3c(verdict="False", note="Changed.")["body"]},
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.headers["ETag"] == '"2"' and response.get_json()["version"] == 2
     (stored,) = rows(app, Annotation, Annotation.id == annotation_id)
     assert (stored.verdict, stored.note, stored.version, stored.status) == ("false", "Changed.", 2, "draft")
     assert [s.removed_at is not None for s in rows(app, Source)] == [True]  # the dropped source, kept as removed
-    again = call(client, "PUT", f"/annotations/{annotation_id}?submit=true", reviewer, headers={"If-Match": "*"},
-                 body=w3c(verdict="true"))
+    again = call(
+        client,
+        "PUT",
+        f"/annotations/{annotation_id}?submit=true",
+        reviewer,
+        headers={"If-Match": "*"},
+        body=w3c(verdict="true"),
+    )
     assert again.status_code == 200 and again.get_json()["status"] == "submitted"
 
 
@@ -523,8 +608,9 @@ def test_an_update_needs_if_match_and_a_stale_one_is_a_409(app, client, reviewer
     before = state(app)
     problem = assert_problem(call(client, "PUT", f"/annotations/{annotation_id}", reviewer, body=w3c()), 428)
     assert problem["type"].endswith(":precondition-required")
-    response = call(client, "PUT", f"/annotations/{annotation_id}", reviewer, headers={"If-Match": '"7"'},
-                    body=w3c(verdict="false"))
+    response = call(
+        client, "PUT", f"/annotations/{annotation_id}", reviewer, headers={"If-Match": '"7"'}, body=w3c(verdict="false")
+    )
     problem = assert_problem(response, 409)
     assert problem["type"].endswith(":stale-edit") and problem["current_version"] == 1
     assert response.headers["ETag"] == '"1"'
@@ -537,8 +623,9 @@ def test_a_stale_edit_found_under_the_lock_is_a_409(app, client, reviewer, demo_
 
     annotation_id = created_id(create(client, reviewer, demo_article.id))
     monkeypatch.setattr(api, "if_match_version", lambda annotation, required: 0)
-    response = call(client, "PUT", f"/annotations/{annotation_id}", reviewer, headers={"If-Match": '"1"'},
-                    body=w3c(verdict="false"))
+    response = call(
+        client, "PUT", f"/annotations/{annotation_id}", reviewer, headers={"If-Match": '"1"'}, body=w3c(verdict="false")
+    )
     assert assert_problem(response, 409)["type"].endswith(":stale-edit")
     assert rows(app, Annotation)[0].verdict == "mostly-true"
 
@@ -546,22 +633,42 @@ def test_a_stale_edit_found_under_the_lock_is_a_409(app, client, reviewer, demo_
 def test_an_update_cannot_move_the_target_or_break_the_rules(app, client, reviewer, demo_article):
     annotation_id = created_id(create(client, reviewer, demo_article.id))
     headers = {"If-Match": '"1"'}
-    assert_problem(call(client, "PUT", f"/annotations/{annotation_id}", reviewer, headers=headers,
-                        body=w3c("Putin is unlikely")), 422, "target")
-    assert_problem(call(client, "PUT", f"/annotations/{annotation_id}", reviewer, headers=headers,
-                        body=w3c(verdict="true", sources=[source("ftp://x")])), 422, "body.sources[0].url")
-    assert_problem(call(client, "PUT", f"/annotations/{annotation_id}", reviewer, headers=headers,
-                        body=w3c(verdict="nope")), 422, "body.verdict")
-    same_target = call(client, "PUT", f"/annotations/{annotation_id}", reviewer, headers=headers,
-                       body=w3c(verdict="mixed"))
+    assert_problem(
+        call(client, "PUT", f"/annotations/{annotation_id}", reviewer, headers=headers, body=w3c("Putin is unlikely")),
+        422,
+        "target",
+    )
+    assert_problem(
+        call(
+            client,
+            "PUT",
+            f"/annotations/{annotation_id}",
+            reviewer,
+            headers=headers,
+            body=w3c(verdict="true", sources=[source("ftp://x")]),
+        ),
+        422,
+        "body.sources[0].url",
+    )
+    assert_problem(
+        call(client, "PUT", f"/annotations/{annotation_id}", reviewer, headers=headers, body=w3c(verdict="nope")),
+        422,
+        "body.verdict",
+    )
+    same_target = call(
+        client, "PUT", f"/annotations/{annotation_id}", reviewer, headers=headers, body=w3c(verdict="mixed")
+    )
     assert same_target.status_code == 200
 
 
-@pytest.mark.parametrize("method, path, body", [
-    ("PUT", "/annotations/{id}", w3c(verdict="false")),
-    ("DELETE", "/annotations/{id}", None),
-    ("POST", "/annotations/{id}/submit", None),
-])
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("PUT", "/annotations/{id}", w3c(verdict="false")),
+        ("DELETE", "/annotations/{id}", None),
+        ("POST", "/annotations/{id}/submit", None),
+    ],
+)
 def test_only_the_owner_changes_an_annotation(app, client, reviewer, alice, lead, demo_article, method, path, body):
     submitted = created_id(create(client, reviewer, demo_article.id, submit="true"))
     draft = created_id(create(client, reviewer, demo_article.id, w3c("Putin is unlikely")))
@@ -587,8 +694,9 @@ def test_the_owner_deletes_with_if_match(app, client, reviewer, demo_article):
 
 def test_the_owner_submits(app, client, reviewer, demo_article):
     annotation_id = created_id(create(client, reviewer, demo_article.id))
-    assert_problem(call(client, "POST", f"/annotations/{annotation_id}/submit", reviewer,
-                        headers={"If-Match": '"5"'}), 409)
+    assert_problem(
+        call(client, "POST", f"/annotations/{annotation_id}/submit", reviewer, headers={"If-Match": '"5"'}), 409
+    )
     response = call(client, "POST", f"/annotations/{annotation_id}/submit", reviewer, headers={"If-Match": '"1"'})
     assert response.status_code == 200 and response.get_json()["status"] == "submitted"
     assert response.headers["ETag"] == '"2"'
@@ -596,11 +704,14 @@ def test_the_owner_submits(app, client, reviewer, demo_article):
     assert again.status_code == 200 and again.headers["ETag"] == '"2"'  # submitting twice changes nothing
 
 
-@pytest.mark.parametrize("method, path, body", [
-    ("PUT", "/annotations/{id}", w3c(verdict="false")),
-    ("DELETE", "/annotations/{id}", None),
-    ("POST", "/annotations/{id}/submit", None),
-])
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("PUT", "/annotations/{id}", w3c(verdict="false")),
+        ("DELETE", "/annotations/{id}", None),
+        ("POST", "/annotations/{id}/submit", None),
+    ],
+)
 def test_a_settled_claims_annotations_are_locked(app, client, reviewer, demo_article, method, path, body):
     annotation_id = created_id(create(client, reviewer, demo_article.id, submit="true"))
     with app.app_context():
@@ -612,6 +723,7 @@ def test_a_settled_claims_annotations_are_locked(app, client, reviewer, demo_art
 
 
 # --- Claims ------------------------------------------------------------------------------------------------
+
 
 def test_claims_come_with_their_final_verdicts(app, client, reviewer, lead, demo_article):
     created_id(create(client, reviewer, demo_article.id, submit="true"))
@@ -628,7 +740,8 @@ def test_claims_come_with_their_final_verdicts(app, client, reviewer, lead, demo
     assert settled["final"]["verdict"] == "mostly-true" and settled["final"]["label"] == "Mostly true"
     assert settled["final"]["rationale"] == "NATO's estimate."
     assert [(a["reviewer"], a["verdict"], a["status"]) for a in settled["annotations"]] == [
-        ("Riley Reviewer", "mostly-true", "submitted")]
+        ("Riley Reviewer", "mostly-true", "submitted")
+    ]
     assert_problem(call(client, "GET", "/articles/777/claims", lead), 404)
 
 
@@ -643,6 +756,7 @@ def test_a_settled_claim_shows_its_verdicts_to_every_reviewer(app, client, revie
 
 # --- Costs and headers --------------------------------------------------------------------------------------
 
+
 def test_lists_cost_the_same_few_queries_however_many_rows(app, client, lead, demo_article):
     from tests.fixtures.app import count_queries
 
@@ -655,7 +769,9 @@ def test_lists_cost_the_same_few_queries_however_many_rows(app, client, lead, de
     few = {path: statements(path) for path in ("/articles", f"/articles/{demo_article.id}/claims")}
     with app.app_context():
         article = db.session().merge(demo_article)
-        for n, word in enumerate(("Putin is unlikely", "Zelenskyy previously stated", "Thomas Graham", "Chatham House", "Lauren Kent")):
+        for n, word in enumerate(
+            ("Putin is unlikely", "Zelenskyy previously stated", "Thomas Graham", "Chatham House", "Lauren Kent")
+        ):
             annotate("reviewer", article, word, "true")
             create_article(session=db.session(), title=f"More {n}", raw_text="More text.")
     assert {path: statements(path) for path in few} == few

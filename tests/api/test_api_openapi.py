@@ -1,5 +1,6 @@
 """The generated OpenAPI document against the code: every API route is in it, each documented request body
 rejects what the API rejects, and the models check an annotation's content as the app's form does."""
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,9 @@ def served(client: FlaskClient) -> dict[str, Any]:
     return document
 
 
-def test_the_document_lists_every_api_route_with_its_methods_and_path_parameters(app: Flask,
-                                                                                 client: FlaskClient) -> None:
+def test_the_document_lists_every_api_route_with_its_methods_and_path_parameters(
+    app: Flask, client: FlaskClient
+) -> None:
     document = served(client)
     in_app: dict[tuple[str, str], set[str]] = {}
     for rule in app.url_map.iter_rules():
@@ -42,8 +44,11 @@ def test_the_document_lists_every_api_route_with_its_methods_and_path_parameters
             path = VARIABLE.sub(r"{\1}", rule.rule.removeprefix(API))
             for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
                 in_app[(path, method.lower())] = set(rule.arguments)
-    documented = {(path, method): {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
-                  for path, item in document["paths"].items() for method, operation in item.items()}
+    documented = {
+        (path, method): {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    }
     assert documented == in_app
     assert len(documented) >= 11  # the operations of today
 
@@ -95,8 +100,9 @@ def body_validators(document: dict[str, Any], path: str, method: str) -> list[Dr
     """A JSON Schema validator for each media type of the operation's documented request body."""
     content = document["paths"][path][method]["requestBody"]["content"]
     assert content, (path, method)
-    return [Draft202012Validator({**media["schema"], "components": document["components"]})
-            for media in content.values()]
+    return [
+        Draft202012Validator({**media["schema"], "components": document["components"]}) for media in content.values()
+    ]
 
 
 @pytest.fixture
@@ -105,19 +111,31 @@ def token(app: Flask) -> str:
 
 
 def send(client: FlaskClient, token: str, method: str, path: str, body: Any) -> Any:
-    return client.open(f"{API}{path}", method=method, data=json.dumps(body), content_type="application/ld+json",
-                       headers={**bearer(token), "If-Match": "*"})
+    return client.open(
+        f"{API}{path}",
+        method=method,
+        data=json.dumps(body),
+        content_type="application/ld+json",
+        headers={**bearer(token), "If-Match": "*"},
+    )
 
 
 @pytest.mark.parametrize("body, on_update", [(b, u) for _, b, u in REFUSED], ids=[n for n, _, _ in REFUSED])
-def test_each_documented_request_body_refuses_what_the_api_refuses(app: Flask, client: FlaskClient, demo_article: Any,
-                                                                   token: str, body: Any, on_update: bool) -> None:
+def test_each_documented_request_body_refuses_what_the_api_refuses(
+    app: Flask, client: FlaskClient, demo_article: Any, token: str, body: Any, on_update: bool
+) -> None:
     document = served(client)
     existing = send(client, token, "POST", f"/articles/{demo_article.id}/annotations", w3c("Putin is unlikely"))
     assert existing.status_code == 201
     annotation_path = f"/annotations/{existing.get_json()['links']['self'].rsplit('/', 1)[1]}"
-    writes = [("POST", f"/articles/{demo_article.id}/annotations", "/articles/{article_id}/annotations",
-               schemas.AnnotationInput)]
+    writes = [
+        (
+            "POST",
+            f"/articles/{demo_article.id}/annotations",
+            "/articles/{article_id}/annotations",
+            schemas.AnnotationInput,
+        )
+    ]
     if on_update:
         writes.append(("PUT", annotation_path, "/annotations/{annotation_id}", schemas.AnnotationUpdate))
     for method, path, documented, model in writes:
@@ -128,8 +146,9 @@ def test_each_documented_request_body_refuses_what_the_api_refuses(app: Flask, c
             model.model_validate(body)
 
 
-def test_the_documented_example_is_valid_and_the_api_takes_it(app: Flask, client: FlaskClient, demo_article: Any,
-                                                             token: str) -> None:
+def test_the_documented_example_is_valid_and_the_api_takes_it(
+    app: Flask, client: FlaskClient, demo_article: Any, token: str
+) -> None:
     document = served(client)
     operation = document["paths"]["/articles/{article_id}/annotations"]["post"]
     example = operation["requestBody"]["content"]["application/ld+json"]["example"]
@@ -149,14 +168,16 @@ def test_the_verdicts_a_body_may_name_are_the_scales() -> None:
 
 # --- The models check content as the annotation form does ----------------------------------------------
 
+
 def form_errors(errors: dict[str, Any]) -> list[dict[str, str]]:
     """The form's errors by W3C member, as the API named them when it validated with the form."""
     found = []
     for name, messages in errors.items():
         for index, message in enumerate(messages):
             if isinstance(message, dict):  # one source row's errors
-                found += [{"field": f"body.sources[{index}].{key}", "detail": m}
-                          for key, ms in message.items() for m in ms]
+                found += [
+                    {"field": f"body.sources[{index}].{key}", "detail": m} for key, ms in message.items() for m in ms
+                ]
             else:
                 found.append({"field": f"body.{name}", "detail": str(message)})
     return found
@@ -165,24 +186,49 @@ def form_errors(errors: dict[str, Any]) -> list[dict[str, str]]:
 def around(limit: int) -> st.SearchStrategy[str]:
     """Text just under, at and over ``limit`` once made canonical (control characters and combining marks
     change the length)."""
-    return st.builds(lambda n, piece, tail: piece * n + tail, st.integers(limit - 3, limit + 2),
-                     st.sampled_from(["x", " ", "e\u0301", "\x00", "\r\n"]), st.sampled_from(["", " ", "\x07"]))
+    return st.builds(
+        lambda n, piece, tail: piece * n + tail,
+        st.integers(limit - 3, limit + 2),
+        st.sampled_from(["x", " ", "e\u0301", "\x00", "\r\n"]),
+        st.sampled_from(["", " ", "\x07"]),
+    )
 
 
-ADDRESSES = st.one_of(st.sampled_from(["", " ", "https://a.example/x", "  http://b.example ", "ftp://x", "/relative",
-                                       "javascript:alert(1)", "http://[::1", "HTTPS://C.EXAMPLE", "http://", "\x00",
-                                       "ht\ttp://d.example"]),
-                      st.builds(lambda n: "https://e.example/" + "a" * n, st.integers(1975, 1990)), st.text(max_size=8))
+ADDRESSES = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "https://a.example/x",
+            "  http://b.example ",
+            "ftp://x",
+            "/relative",
+            "javascript:alert(1)",
+            "http://[::1",
+            "HTTPS://C.EXAMPLE",
+            "http://",
+            "\x00",
+            "ht\ttp://d.example",
+        ]
+    ),
+    st.builds(lambda n: "https://e.example/" + "a" * n, st.integers(1975, 1990)),
+    st.text(max_size=8),
+)
 TEXTS = st.one_of(st.sampled_from(["", "   ", "A title", "\x01"]), st.text(max_size=8))
-SOURCES = st.lists(st.fixed_dictionaries({"url": ADDRESSES, "title": st.one_of(TEXTS, around(500)),
-                                          "excerpt": st.one_of(TEXTS, around(5000))}), max_size=22)
+SOURCES = st.lists(
+    st.fixed_dictionaries(
+        {"url": ADDRESSES, "title": st.one_of(TEXTS, around(500)), "excerpt": st.one_of(TEXTS, around(5000))}
+    ),
+    max_size=22,
+)
 VERDICTS = st.sampled_from([*(v.key for v in verdicts.SCALE), "", "nope", "True"])
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(verdict=VERDICTS, note=st.one_of(st.text(max_size=20), around(10_000)), sources=SOURCES)
-def test_the_models_check_content_with_the_forms_rules_and_messages(verdict: str, note: str,
-                                                                    sources: list[dict[str, str]]) -> None:
+def test_the_models_check_content_with_the_forms_rules_and_messages(
+    verdict: str, note: str, sources: list[dict[str, str]]
+) -> None:
     form = content_form(verdict=verdict, note=note, sources=sources)
     try:
         content = schemas.AnnotationContent.model_validate({"verdict": verdict, "note": note, "sources": sources})
@@ -191,5 +237,8 @@ def test_the_models_check_content_with_the_forms_rules_and_messages(verdict: str
         assert form.errors
     else:
         assert not form.errors, form.errors
-        assert (content.verdict, content.note, content.source_rows()) == (form.verdict.data, form.note.data or "",
-                                                                          form.source_rows())
+        assert (content.verdict, content.note, content.source_rows()) == (
+            form.verdict.data,
+            form.note.data or "",
+            form.source_rows(),
+        )

@@ -1,5 +1,6 @@
 """The API's OpenAPI document: valid OpenAPI 3.1, complete, and true: a schemathesis run over every
 operation finds no server error, and every response matches the document (status, media type, headers, body)."""
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -56,8 +57,13 @@ def token(app):
 
 # Loaded from the document as the app serves it; each test case is sent to that test's app (WSGI).
 schema = schemathesis.openapi.from_dict(standalone.document())
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 
 
 @schema.parametrize()

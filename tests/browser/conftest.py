@@ -1,4 +1,5 @@
 """Browser tests: the app on a free local port, driven by headless Debian Chromium."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,12 @@ from tests.fixtures.app import assert_connections_returned, make_app
 from tests.fixtures.browser import CHROMIUM_REQUIRED, NO_CHROMIUM  # noqa: F401
 
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -88,12 +93,12 @@ def page(browser, live_app):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
-    page.on("console", lambda message: errors.append(f"console.{message.type}: {message.text}")
-            if message.type == "error" else None)
+    page.on(
+        "console",
+        lambda message: errors.append(f"console.{message.type}: {message.text}") if message.type == "error" else None,
+    )
     page.js_errors_allowed = []  # a test that expects e.g. a 422 lists its log line here
     yield page
     context.close()
     unexpected = [e for e in errors if not any(allowed in e for allowed in page.js_errors_allowed)]
     assert unexpected == [], f"JavaScript errors in the page: {unexpected}"
-
-

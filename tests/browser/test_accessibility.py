@@ -4,6 +4,7 @@ The database is seeded through the services (faster than clicking): claims agree
 a draft, a comment, a deleted annotation, a returned one, and a second version of the demo article that
 changes one claim's words and orphans another.
 """
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -31,47 +32,88 @@ def seed(app) -> dict[str, int]:
     with app.app_context():
         session = db.session()
         user = {name: session.exec(select(User).where(User.username == name)).one() for name in ("reviewer", "lead")}
-        user["ana"] = create_or_update_user(session=session, username="ana", role="reviewer", password=PASSWORD,
-                                            display_name="Ana Other")
+        user["ana"] = create_or_update_user(
+            session=session, username="ana", role="reviewer", password=PASSWORD, display_name="Ana Other"
+        )
         article = session.get(Article, 1)
 
         def save(who, quote, verdict, submit=True, sources=()):
             target = resolve_target(article.text, start=None, end=None, quote=quote)
-            return annotation_service.save_annotation(session=session, user=user[who], article=article, target=target,
-                                         verdict=verdict, note=f"{who} checked this.", sources=list(sources),
-                                         submit=submit)
+            return annotation_service.save_annotation(
+                session=session,
+                user=user[who],
+                article=article,
+                target=target,
+                verdict=verdict,
+                note=f"{who} checked this.",
+                sources=list(sources),
+                submit=submit,
+            )
 
-        claim = save("reviewer", CLAIM, "mostly-true",
-                     sources=[{"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excerpt": "600,000"}])
+        claim = save(
+            "reviewer",
+            CLAIM,
+            "mostly-true",
+            sources=[{"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excerpt": "600,000"}],
+        )
         save("ana", CLAIM, "false")  # a disagreement
         second = save("reviewer", SECOND, "true")
         save("reviewer", THIRD, "mixed", submit=False)  # a draft
         settled = save("ana", FOURTH, "false")
-        adjudication.set_final_verdict(session=session, span=settled.span, lead=user["lead"], verdict="false",
-                                       rationale="Vučić's own words say otherwise.", sources=[], expected_version=None)
+        adjudication.set_final_verdict(
+            session=session,
+            span=settled.span,
+            lead=user["lead"],
+            verdict="false",
+            rationale="Vučić's own words say otherwise.",
+            sources=[],
+            expected_version=None,
+        )
         returned = save("ana", THIRD, "misleading")
-        adjudication.return_annotation(session=session, annotation=returned, lead=user["lead"],
-                                       note="Needs a primary source.")
+        adjudication.return_annotation(
+            session=session, annotation=returned, lead=user["lead"], note="Needs a primary source."
+        )
         deleted = save("ana", SECOND, "mixed")
         annotation_service.delete_annotation(session=session, annotation=deleted, user=user["ana"])
         discussion.add_comment(session=session, span=claim.span, user=user["lead"], body="Check the UK MoD figure.")
         # An earlier article's settled check of the same figure, for "Checked before".
-        earlier = create_article(session=session, title="Casualty estimates, a year on",
-                                 raw_text="Western estimates vary. Russia has lost more than 600,000 soldiers "
-                                          "killed or wounded since February 2022, officials said.")
-        earlier_target = resolve_target(earlier.text, start=None, end=None,
-                                        quote="Russia has lost more than 600,000 soldiers killed or wounded")
-        earlier_claim = annotation_service.save_annotation(session=session, user=user["ana"], article=earlier,
-                                              target=earlier_target, verdict="mostly-true", note="", sources=[],
-                                              submit=True)
-        adjudication.set_final_verdict(session=session, span=earlier_claim.span, lead=user["lead"],
-                                       verdict="mostly-true", rationale="Matches NATO and UK estimates.",
-                                       sources=[], expected_version=None)
-        ids = {"claim": claim.span_id, "second": second.span_id, "settled": settled.span_id,
-               "annotation": claim.id}
+        earlier = create_article(
+            session=session,
+            title="Casualty estimates, a year on",
+            raw_text="Western estimates vary. Russia has lost more than 600,000 soldiers "
+            "killed or wounded since February 2022, officials said.",
+        )
+        earlier_target = resolve_target(
+            earlier.text, start=None, end=None, quote="Russia has lost more than 600,000 soldiers killed or wounded"
+        )
+        earlier_claim = annotation_service.save_annotation(
+            session=session,
+            user=user["ana"],
+            article=earlier,
+            target=earlier_target,
+            verdict="mostly-true",
+            note="",
+            sources=[],
+            submit=True,
+        )
+        adjudication.set_final_verdict(
+            session=session,
+            span=earlier_claim.span,
+            lead=user["lead"],
+            verdict="mostly-true",
+            rationale="Matches NATO and UK estimates.",
+            sources=[],
+            expected_version=None,
+        )
+        ids = {"claim": claim.span_id, "second": second.span_id, "settled": settled.span_id, "annotation": claim.id}
         session.commit()
-        versioning.add_version(session=session, article=article, user=user["reviewer"], origin="pasted",
-                               raw_text=article.text.replace("600,000", "650,000").replace(SECOND, NEW_WORDING))
+        versioning.add_version(
+            session=session,
+            article=article,
+            user=user["reviewer"],
+            origin="pasted",
+            raw_text=article.text.replace("600,000", "650,000").replace(SECOND, NEW_WORDING),
+        )
         session.commit()
         return ids
 
@@ -86,7 +128,10 @@ def pages(ids: dict[str, int], lead: bool) -> list[tuple[str, str]]:
         ("settled claim panel", f"/articles/1?span={settled}"),
         ("orphan panel", f"/articles/1?span={orphan}"),
         ("claim history", f"/articles/1/spans/{claim}/history"),
-        ("annotation form", "/articles/1/annotate?quote=Ukrainian+commanders+report+increased+Russian+troop+deployments"),
+        (
+            "annotation form",
+            "/articles/1/annotate?quote=Ukrainian+commanders+report+increased+Russian+troop+deployments",
+        ),
         ("older version, read only", "/articles/1?version=1"),
         ("summary", "/articles/1/summary"),
         ("my work", "/work"),
@@ -103,8 +148,12 @@ def pages(ids: dict[str, int], lead: bool) -> list[tuple[str, str]]:
         ("checked before, a selection's", "/articles/1/checked-before?start=0&end=49"),
     ]
     if lead:
-        tour += [("dashboard", "/review"), ("review queue", "/review/queue"), ("fact-check report", "/articles/1/report"),
-                 ("import fact-checks", "/checks/import")]
+        tour += [
+            ("dashboard", "/review"),
+            ("review queue", "/review/queue"),
+            ("fact-check report", "/articles/1/report"),
+            ("import fact-checks", "/checks/import"),
+        ]
     else:
         tour += [("403 page", "/review"), ("edit form", f"/annotations/{ids['annotation']}/edit")]
     return tour
@@ -193,8 +242,11 @@ def test_highlights_say_their_verdicts_in_words(page, live_app):
     # The article's text is still exactly its canonical text.
     with live_app.app_context():
         text = db.session().get(Article, 1).text
-    assert page.evaluate("""() => Array.from(document.querySelectorAll('#article-text > p'))
-                              .map((p) => p.textContent).join('\\n')""") == text
+    assert (
+        page.evaluate("""() => Array.from(document.querySelectorAll('#article-text > p'))
+                              .map((p) => p.textContent).join('\\n')""")
+        == text
+    )
 
 
 def test_the_stale_edit_view_is_accessible(page, live_app):
@@ -206,8 +258,14 @@ def test_the_stale_edit_view_is_accessible(page, live_app):
     with live_app.app_context():
         session = db.session()
         annotation = session.get(Annotation, ids["annotation"])
-        annotation_service.update_annotation(session=session, annotation=annotation, user=annotation.user, verdict="false",
-                                note="Changed in another tab.", sources=[])
+        annotation_service.update_annotation(
+            session=session,
+            annotation=annotation,
+            user=annotation.user,
+            verdict="false",
+            note="Changed in another tab.",
+            sources=[],
+        )
         session.commit()
     page.get_by_label("Note").fill("My own change.")
     page.get_by_role("button", name="Save", exact=True).click()

@@ -1,4 +1,5 @@
 """A reviewer annotates with the mouse; a lead reads the summary. Real headless Chromium."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -36,7 +37,11 @@ def test_reviewer_annotates_claim_with_the_mouse(page, live_app):
     (span,) = stored_spans(live_app)
     with live_app.app_context():
         article_text = db.session().get(Span, span.id).article.text
-    assert (span.start, span.end, span.quote) == (article_text.index(CLAIM), article_text.index(CLAIM) + len(CLAIM), CLAIM)
+    assert (span.start, span.end, span.quote) == (
+        article_text.index(CLAIM),
+        article_text.index(CLAIM) + len(CLAIM),
+        CLAIM,
+    )
     with live_app.app_context():
         sources = list(db.session().exec(select(Source).order_by(Source.position)))
         assert [s.title for s in sources] == ["NATO briefing", "UK MoD update"]

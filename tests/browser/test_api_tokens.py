@@ -1,4 +1,5 @@
 """A reviewer makes an API token on the settings page, sees it once, uses it, and revokes it."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Checked before, as a lead uses it in Chromium: earlier checks of a claim in its panel, and "same claim as"."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,8 +26,16 @@ EARLIER_TEXT = f"Western estimates vary. {EARLIER_CLAIM}, officials said. Grain 
 
 def annotate(session, article: Article, user: User, quote: str) -> int:
     target = resolve_target(article.text, start=None, end=None, quote=quote)
-    annotation = annotation_service.save_annotation(session=session, user=user, article=article, target=target,
-                                       verdict="mostly-true", note="", sources=[], submit=True)
+    annotation = annotation_service.save_annotation(
+        session=session,
+        user=user,
+        article=article,
+        target=target,
+        verdict="mostly-true",
+        note="",
+        sources=[],
+        submit=True,
+    )
     return annotation.span_id
 
 
@@ -39,9 +48,15 @@ def seed(app) -> tuple[int, int]:
         lead = session.exec(select(User).where(User.username == "lead")).one()
         earlier = create_article(session=session, title=EARLIER_TITLE, raw_text=EARLIER_TEXT)
         earlier_id = annotate(session, earlier, reviewer, EARLIER_CLAIM)
-        adjudication.set_final_verdict(session=session, span=session.get(Span, earlier_id), lead=lead,
-                                       verdict="mostly-true", rationale="Matches NATO and UK estimates.",
-                                       sources=[], expected_version=None)
+        adjudication.set_final_verdict(
+            session=session,
+            span=session.get(Span, earlier_id),
+            lead=lead,
+            verdict="mostly-true",
+            rationale="Matches NATO and UK estimates.",
+            sources=[],
+            expected_version=None,
+        )
         reviews, skipped = claimreview_reader.read((FIXTURES / "reviews.json").read_text(encoding="utf-8"))
         checks.import_reviews(session=session, reviews=reviews, skipped=skipped)
         demo = session.get(Article, 1)
@@ -63,7 +78,8 @@ def test_lead_sees_earlier_checks_and_marks_the_same_claim(page, live_app):
     external = matches.filter(has_text="Northern Fact Desk")
     expect(external).to_contain_text("External check by Northern Fact Desk")
     expect(external.get_by_role("link")).to_have_attribute(
-        "href", "https://factdesk.example/checks/2024/russian-casualties-600000")
+        "href", "https://factdesk.example/checks/2024/russian-casualties-600000"
+    )
     expect(section).not_to_contain_text("Grain exports")
     assert_accessible(page, "claim panel with Checked before")
 

@@ -1,4 +1,5 @@
 """Every page works under the strict Content-Security-Policy: no violation, no script error, in Chromium."""
+
 from playwright.sync_api import expect
 
 from tests.fixtures.browser import sign_in
@@ -18,10 +19,17 @@ def test_every_page_runs_under_the_csp_without_a_console_error(page, live_app):
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, "lead")
-    for path, heading in [("/", "Articles"), ("/articles/new", "Add an article"), ("/articles/1/summary", "Summary"),
-                          ("/review", "Review dashboard"), ("/review/queue", "Review queue"), ("/work", "My work"),
-                          ("/articles/1/report", "Fact-check report"), ("/articles/1?span=1", None),
-                          ("/nowhere", "Not found")]:
+    for path, heading in [
+        ("/", "Articles"),
+        ("/articles/new", "Add an article"),
+        ("/articles/1/summary", "Summary"),
+        ("/review", "Review dashboard"),
+        ("/review/queue", "Review queue"),
+        ("/work", "My work"),
+        ("/articles/1/report", "Fact-check report"),
+        ("/articles/1?span=1", None),
+        ("/nowhere", "Not found"),
+    ]:
         page.goto(path)
         page.wait_for_load_state("load")
         if heading:

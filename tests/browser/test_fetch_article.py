@@ -1,4 +1,5 @@
 """A reviewer fetches an article from a (local) web page, checks the filled-in form and adds it."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,7 @@ def test_fetch_fills_the_form_and_the_article_is_added(page, live_app):
     expect(page.get_by_label("Author")).to_have_value("Ann Writer")
     expect(page.get_by_label("Publisher")).to_have_value("Daily Example")
     expect(page.get_by_label("Published date")).to_have_value("2026-11-20")
-    expect(page.get_by_label("Text")).to_have_value(
-        re.compile(r"^The minister for work said on Tuesday"))
+    expect(page.get_by_label("Text")).to_have_value(re.compile(r"^The minister for work said on Tuesday"))
     page.get_by_role("button", name="Add article").click()
     expect(page.locator("#article-title")).to_have_text("Jobless rate falls to 3.9% in May")
     expect(page.locator(".kicker")).to_contain_text("By Ann Writer")

@@ -1,4 +1,5 @@
 """A lead imports a file of annotations through the Import page and opens an imported claim."""
+
 from __future__ import annotations
 
 import json
@@ -16,20 +17,62 @@ def test_lead_uploads_annotations_reads_the_report_and_opens_a_claim(page, live_
     with live_app.app_context():
         article = db.session().get(Article, 1)
     quote = CLAIM
-    document = {"total": 3, "rows": [
-        {"user": "acct:hanna@hypothes.is", "uri": "https://example.org/nowhere", "text": "MoD figure, not independent.",
-         "tags": ["Mostly true", "casualties"], "user_info": {"display_name": "Hanna H."},
-         "target": [{"source": "https://example.org/nowhere",
-                     "selector": [{"type": "TextQuoteSelector", "exact": quote, "prefix": "", "suffix": ""}]}]},
-        {"user": "acct:hanna@hypothes.is", "uri": "https://example.org/nowhere", "text": "", "tags": ["Pants on fire"],
-         "target": [{"source": "https://example.org/nowhere",
-                     "selector": [{"type": "TextQuoteSelector", "exact": "Ukrainian President Volodymyr Zelenskyy",
-                                   "prefix": "", "suffix": ""}]}]},
-        {"user": "acct:hanna@hypothes.is", "uri": "https://example.org/nowhere", "text": "", "tags": ["False"],
-         "target": [{"source": "https://example.org/nowhere",
-                     "selector": [{"type": "TextQuoteSelector", "exact": "a sentence the article lost",
-                                   "prefix": "", "suffix": ""}]}]},
-    ]}
+    document = {
+        "total": 3,
+        "rows": [
+            {
+                "user": "acct:hanna@hypothes.is",
+                "uri": "https://example.org/nowhere",
+                "text": "MoD figure, not independent.",
+                "tags": ["Mostly true", "casualties"],
+                "user_info": {"display_name": "Hanna H."},
+                "target": [
+                    {
+                        "source": "https://example.org/nowhere",
+                        "selector": [{"type": "TextQuoteSelector", "exact": quote, "prefix": "", "suffix": ""}],
+                    }
+                ],
+            },
+            {
+                "user": "acct:hanna@hypothes.is",
+                "uri": "https://example.org/nowhere",
+                "text": "",
+                "tags": ["Pants on fire"],
+                "target": [
+                    {
+                        "source": "https://example.org/nowhere",
+                        "selector": [
+                            {
+                                "type": "TextQuoteSelector",
+                                "exact": "Ukrainian President Volodymyr Zelenskyy",
+                                "prefix": "",
+                                "suffix": "",
+                            }
+                        ],
+                    }
+                ],
+            },
+            {
+                "user": "acct:hanna@hypothes.is",
+                "uri": "https://example.org/nowhere",
+                "text": "",
+                "tags": ["False"],
+                "target": [
+                    {
+                        "source": "https://example.org/nowhere",
+                        "selector": [
+                            {
+                                "type": "TextQuoteSelector",
+                                "exact": "a sentence the article lost",
+                                "prefix": "",
+                                "suffix": "",
+                            }
+                        ],
+                    }
+                ],
+            },
+        ],
+    }
     path = tmp_path / "hypothesis.json"
     path.write_text(json.dumps(document), encoding="utf-8")
 
@@ -41,7 +84,8 @@ def test_lead_uploads_annotations_reads_the_report_and_opens_a_claim(page, live_
 
     expect(page.get_by_role("heading", name="Import report")).to_be_visible()
     expect(page.locator("#import-totals")).to_have_text(
-        "1 imported · 0 re-anchored · 1 orphaned · 0 rejected · 1 imported, no verdict")
+        "1 imported · 0 re-anchored · 1 orphaned · 0 rejected · 1 imported, no verdict"
+    )
     expect(page.locator("#import-report tbody tr").nth(2)).to_contain_text("kept as an orphan")
     # "Pants on fire" names no verdict of the scale: the highlight waits for one, as the lead's draft.
     expect(page.locator("#import-report tbody tr").nth(1)).to_contain_text("imported, no verdict")

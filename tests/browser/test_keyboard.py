@@ -1,5 +1,6 @@
 """The keyboard alone: walk highlights, select a sentence and narrow it word by word, annotate,
 choose a verdict, save and close, with no mouse. Real headless Chromium."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -30,8 +31,15 @@ def article_with_a_claim(app) -> int:
         session = db.session()
         reviewer = session.exec(select(User).where(User.username == "reviewer")).one()
         article = session.get(Article, article_id)
-        save_annotation(session=session, user=reviewer, article=article, verdict="false", note="", sources=[],
-                        target=resolve_target(article.text, start=None, end=None, quote=CLAIM))
+        save_annotation(
+            session=session,
+            user=reviewer,
+            article=article,
+            verdict="false",
+            note="",
+            sources=[],
+            target=resolve_target(article.text, start=None, end=None, quote=CLAIM),
+        )
         session.commit()
     return article_id
 
@@ -182,7 +190,10 @@ def test_j_and_k_walk_highlights_and_suggestions_in_document_order(page, live_ap
     text_before = page.evaluate("document.getElementById('article-text').textContent.length")
     assert page.evaluate(WRAP_SUGGESTION, ["Live", "3"]) == text_before  # wrapping adds no text
     page.evaluate(WRAP_SUGGESTION, ["Second paragraph with more emoji", "7"])
-    first, second = page.locator(".suggestion[data-suggestion-id='3']"), page.locator(".suggestion[data-suggestion-id='7']")
+    first, second = (
+        page.locator(".suggestion[data-suggestion-id='3']"),
+        page.locator(".suggestion[data-suggestion-id='7']"),
+    )
     mark = page.locator("#article-text mark[data-span-ids]")
 
     press(page, "j")
@@ -204,12 +215,15 @@ def test_j_and_k_walk_highlights_and_suggestions_in_document_order(page, live_ap
     expect(second).to_be_focused()  # back on the suggestion that was opened (the panel has settled)
 
     # With an entry in the panel's list, Enter presses the entry's Annotate button.
-    page.evaluate("""(url) => {
+    page.evaluate(
+        """(url) => {
       const entry = document.createElement('li');
       entry.dataset.suggestionId = '3';
       entry.innerHTML = `<a class="button" href="${url}">Annotate</a>`;
       document.querySelector('#panel .panel-body').append(entry);
-    }""", f"/articles/{article_id}/annotate?quote=Live")
+    }""",
+        f"/articles/{article_id}/annotate?quote=Live",
+    )
     first.focus()
     press(page, "Enter")
     expect(page.locator("#panel blockquote.quote")).to_have_text("Live")
@@ -260,4 +274,4 @@ def test_the_focus_and_the_selection_survive_a_paragraph_swapped_out_of_band(pag
     assert selection(page) == sentence
     expect(page.get_by_role("button", name="Annotate")).to_be_visible()
     press(page, "BracketLeft")  # and the keys go on from there
-    assert selection(page) == sentence[:sentence.index(" 💥.")]
+    assert selection(page) == sentence[: sentence.index(" 💥.")]

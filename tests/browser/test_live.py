@@ -1,4 +1,5 @@
 """Two reviewers on the same article in two browsers: each sees the other's work arrive without reloading."""
+
 from __future__ import annotations
 
 import re

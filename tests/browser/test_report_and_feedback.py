@@ -3,6 +3,7 @@ confusion matrix, in Chromium as a lead and a reviewer use them.
 
 Set SHOTS_DIR to keep screenshots of each page (they are looked at, never committed).
 """
+
 from __future__ import annotations
 
 import os
@@ -37,16 +38,19 @@ def sign_out(page) -> None:
 def seed(app) -> None:
     """More judged and settled claims, through the app's own forms, so that the matrix and My work have rows."""
     with app.app_context():
-        create_or_update_user(session=db.session(), username="alice", role="reviewer", password=PASSWORD,
-                              display_name="Alice")
+        create_or_update_user(
+            session=db.session(), username="alice", role="reviewer", password=PASSWORD, display_name="Alice"
+        )
     reviewer, alice, lead = app.test_client(), app.test_client(), app.test_client()
     for client, name in ((reviewer, "reviewer"), (alice, "alice"), (lead, "lead")):
         login(client, name)
     from annotator.db.models import Article
+
     with app.app_context():
         demo = db.session().get(Article, 1)
-    second = created_article(app, add_article(lead, title="Bike lanes halved accidents, council says",
-                                              text=SECOND_TEXT))
+    second = created_article(
+        app, add_article(lead, title="Bike lanes halved accidents, council says", text=SECOND_TEXT)
+    )
     save(reviewer, demo, EARLY, "mostly-true")
     save(alice, demo, EARLY, "true")
     save(reviewer, demo, LOUGH, "true")
@@ -91,8 +95,7 @@ def test_lead_opens_the_report_and_prints_it_without_the_apps_chrome(page, live_
     claim = claims.nth(2)
     expect(claim.locator(".badge")).to_have_text("Mixed")
     expect(claim).to_contain_text("the split is unknown")
-    expect(claim.get_by_role("link", name="NATO briefing")).to_have_attribute(
-        "href", "https://www.nato.int/briefing")
+    expect(claim.get_by_role("link", name="NATO briefing")).to_have_attribute("href", "https://www.nato.int/briefing")
     expect(page.locator("#report-versions tbody tr")).to_have_count(1)
     assert_accessible(page, "fact-check report")
     expect(page.locator(".topbar")).to_be_visible()
@@ -105,8 +108,9 @@ def test_lead_opens_the_report_and_prints_it_without_the_apps_chrome(page, live_
     expect(page.get_by_role("button", name="Sign out")).to_be_hidden()
     expect(claim.locator(".badge")).to_have_css("background-color", "rgba(0, 0, 0, 0)")  # label as text
     expect(claim).to_have_css("break-inside", "avoid")
-    expect(report.locator("h2").first).to_have_css("font-family", "\"Iowan Old Style\", Charter, Georgia, "
-                                                                  "\"DejaVu Serif\", serif")
+    expect(report.locator("h2").first).to_have_css(
+        "font-family", '"Iowan Old Style", Charter, Georgia, "DejaVu Serif", serif'
+    )
     shoot(page, "report-print")
     page.emulate_media(media="screen")
     expect(page.locator(".topbar")).to_be_visible()
@@ -148,8 +152,9 @@ def test_lead_switches_the_confusion_matrix_to_one_article(page, live_app):
     expect(row.locator("td").first).to_have_text("1")  # reviewer Mostly true, final True
     shoot(page, "dashboard")
     matrix.scroll_into_view_if_needed()
-    page.locator("#confusion").screenshot(path=os.path.join(os.environ["SHOTS_DIR"], "dashboard-matrix.png")) \
-        if os.environ.get("SHOTS_DIR") else None
+    page.locator("#confusion").screenshot(
+        path=os.path.join(os.environ["SHOTS_DIR"], "dashboard-matrix.png")
+    ) if os.environ.get("SHOTS_DIR") else None
 
     page.get_by_label("Matrix for").select_option(label="Bike lanes halved accidents, council says")
     expect(page.locator(".confusion-figures")).to_contain_text("4 judgements on settled claims")

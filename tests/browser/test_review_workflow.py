@@ -1,4 +1,5 @@
 """Blind review, settling from the queue and returning work, as people do it in Chromium."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """A reviewer searches for a claim, reads the result with its quote and opens the claim."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -15,9 +16,17 @@ def test_reviewer_searches_reads_the_quote_in_context_and_opens_the_claim(page, 
         article = db.session().get(Article, 1)
     client = live_app.test_client()
     assert login(client, "reviewer").status_code == 303
-    response = post_annotation(client, article, annotation_data(
-        article.text, CLAIM, verdict="mostly-true", note="Ministry of Defence estimate, not independent",
-        sources=[{"url": "https://www.nato.int/briefing", "title": "NATO briefing"}]))
+    response = post_annotation(
+        client,
+        article,
+        annotation_data(
+            article.text,
+            CLAIM,
+            verdict="mostly-true",
+            note="Ministry of Defence estimate, not independent",
+            sources=[{"url": "https://www.nato.int/briefing", "title": "NATO briefing"}],
+        ),
+    )
     assert response.status_code == 200
 
     sign_in(page, "reviewer")

@@ -3,6 +3,7 @@ update that arrives under the mouse waits until the selection is done, and so do
 (the panel a click asked for, opening a moment later). Each test holds the mouse button down
 halfway through the drag, makes the thing happen, waits until the page has dealt with it, and
 only then finishes the drag."""
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,16 @@ def submits(app, username: str, quote: str) -> None:
         session = db.session()
         user = session.exec(select(User).where(User.username == username)).one()
         article = session.get(Article, 1)
-        save_annotation(session=session, user=user, article=article, verdict="mostly-true", note="", sources=[],
-                        submit=True, target=resolve_target(article.text, start=None, end=None, quote=quote))
+        save_annotation(
+            session=session,
+            user=user,
+            article=article,
+            verdict="mostly-true",
+            note="",
+            sources=[],
+            submit=True,
+            target=resolve_target(article.text, start=None, end=None, quote=quote),
+        )
         session.commit()
 
 

@@ -1,4 +1,5 @@
 """Suggested claims in real headless Chromium: annotate one, dismiss another, select part of one."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -82,7 +83,8 @@ def test_a_selection_across_two_suggested_sentences_keeps_exact_offsets(page, li
           };
           const a = first.firstChild, b = second.firstChild;
           return {from: rect(a, a.data.length - 12, a.data.length - 11), to: rect(b, 8, 9)};
-        }""")
+        }"""
+    )
     page.mouse.move(boxes["from"]["x"] + 1, boxes["from"]["y"])
     page.mouse.down()
     page.mouse.move(boxes["to"]["right"] - 1, boxes["to"]["y"], steps=8)

@@ -1,5 +1,6 @@
 """A reviewer pastes a corrected text: highlights follow their words, an orphan is re-attached, the diff
 shows the quiet edit, and an older version stays readable."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -17,8 +18,9 @@ NEW_WORDING = "Talks remain out of reach, analysts say"
 
 def add_corrected_version(page, article_text: str) -> None:
     page.get_by_role("link", name="New version").click()
-    corrected = ("UPDATE: the casualty estimate was revised.\n"
-                 + article_text.replace("600,000", "650,000").replace(SECOND, NEW_WORDING))
+    corrected = "UPDATE: the casualty estimate was revised.\n" + article_text.replace("600,000", "650,000").replace(
+        SECOND, NEW_WORDING
+    )
     page.get_by_label("New text").fill(corrected)
     page.get_by_role("button", name="Add version").click()
     expect(page.get_by_role("heading", name="Version 2")).to_be_visible()

@@ -1,4 +1,5 @@
 """The flask commands: create-user, import-article, export. Failures are one line, never a traceback."""
+
 import csv
 import io
 import json
@@ -17,6 +18,7 @@ from tests.fixtures.cli import output_lines  # noqa: F401
 
 
 # --- create-user -------------------------------------------------------------------------------------
+
 
 def test_create_user_makes_a_lead_who_can_sign_in(app, runner):
     result = runner.invoke(args=["create-user", "carol", "--role", "lead", "--password", "s3cret-pass"])
@@ -73,12 +75,25 @@ def test_create_user_with_an_empty_name_fails_with_one_line(app, runner):
 
 # --- import-article ------------------------------------------------------------------------------------
 
+
 def test_import_article_prints_its_path_and_stores_canonical_text(app, runner, tmp_path):
     path = tmp_path / "story.txt"
     raw = "\ufeffFirst line with cafe\u0301 😀\r\nSecond line: Zelenskyy e\u0301\r\n\r\nשלום and مرحبا\r\n"
     path.write_bytes(raw.encode("utf-8"))
-    result = runner.invoke(args=["import-article", str(path), "--title", "Imported story", "--publisher", "Wire",
-                                 "--url", "https://wire.example/story", "--date", "2024-10-31"])
+    result = runner.invoke(
+        args=[
+            "import-article",
+            str(path),
+            "--title",
+            "Imported story",
+            "--publisher",
+            "Wire",
+            "--url",
+            "https://wire.example/story",
+            "--date",
+            "2024-10-31",
+        ]
+    )
     assert result.exit_code == 0, result.output
     match = re.search(r"/articles/(\d+)", result.output)
     assert match, result.output
@@ -87,7 +102,10 @@ def test_import_article_prints_its_path_and_stores_canonical_text(app, runner, t
     assert article.text == expected
     assert "\r" not in article.text and unicodedata.is_normalized("NFC", article.text)
     assert (article.title, article.publisher, article.source_url) == (
-        "Imported story", "Wire", "https://wire.example/story")
+        "Imported story",
+        "Wire",
+        "https://wire.example/story",
+    )
     assert article.published_on.isoformat() == "2024-10-31"
     client = app.test_client()
     login(client, "reviewer")
@@ -103,13 +121,16 @@ def test_import_article_of_a_missing_file_fails_with_one_line(app, runner, tmp_p
     assert len(rows(app, Article)) == before
 
 
-@pytest.mark.parametrize("content, extra, fragment", [
-    (b"\xff\xfe not utf-8 \x80", [], "UTF-8"),
-    (b"   \r\n  \n", [], "empty"),
-    (b"Fine text.", ["--url", "javascript:alert(1)"], "--url"),
-    (b"Fine text.", ["--url", "http://[::1"], "--url"),
-    (b"Fine text.", ["--date", "31/10/2024"], "--date"),
-])
+@pytest.mark.parametrize(
+    "content, extra, fragment",
+    [
+        (b"\xff\xfe not utf-8 \x80", [], "UTF-8"),
+        (b"   \r\n  \n", [], "empty"),
+        (b"Fine text.", ["--url", "javascript:alert(1)"], "--url"),
+        (b"Fine text.", ["--url", "http://[::1"], "--url"),
+        (b"Fine text.", ["--date", "31/10/2024"], "--date"),
+    ],
+)
 def test_import_article_with_bad_input_fails_with_one_line(app, runner, tmp_path, content, extra, fragment):
     path = tmp_path / "story.txt"
     path.write_bytes(content)
@@ -127,10 +148,15 @@ def test_import_article_with_an_empty_title_fails_with_one_line(app, runner, tmp
 
 # --- export ------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def annotated(app, reviewer_client, demo_article):
-    data = annotation_data(demo_article.text, verdict="false", note="=not a formula",
-                           sources=[{"url": "https://example.org/x", "title": "X", "excerpt": ""}])
+    data = annotation_data(
+        demo_article.text,
+        verdict="false",
+        note="=not a formula",
+        sources=[{"url": "https://example.org/x", "title": "X", "excerpt": ""}],
+    )
     assert post_annotation(reviewer_client, demo_article, data).status_code == 200
     return demo_article
 
@@ -160,7 +186,8 @@ def test_export_w3c_matches_the_download(app, runner, annotated, reviewer_client
     from_web = reviewer_client.get(f"/articles/{annotated.id}/annotations.jsonld").get_json()
     assert [i["body"] for i in from_cli["first"]["items"]] == [i["body"] for i in from_web["first"]["items"]]
     assert [i["target"]["selector"] for i in from_cli["first"]["items"]] == [
-        i["target"]["selector"] for i in from_web["first"]["items"]]
+        i["target"]["selector"] for i in from_web["first"]["items"]
+    ]
 
 
 def test_export_csv_writes_a_header_and_a_row_per_annotation(app, runner, annotated, tmp_path):
@@ -195,6 +222,7 @@ def test_export_to_an_unwritable_path_fails_with_one_line(app, runner, annotated
 
 # --- init-db and load-demo ------------------------------------------------------------------------------------
 
+
 def test_load_demo_is_idempotent(app, runner):
     first = runner.invoke(args=["load-demo"])
     second = runner.invoke(args=["load-demo"])
@@ -219,8 +247,9 @@ def test_a_database_from_an_older_version_is_refused_with_one_line(tmp_path):
     database = tmp_path / "old.sqlite3"
     with sqlite3.connect(database) as connection:  # an "articles" table from before blind review existed
         connection.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, slug TEXT, title TEXT, text TEXT)")
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{database}",
-                      "DEMO_PASSWORD": "password-1"})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{database}", "DEMO_PASSWORD": "password-1"}
+    )
     result = app.test_cli_runner().invoke(args=["load-demo"])
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
@@ -266,11 +295,14 @@ def test_restore_refuses_what_is_not_a_backup(runner, tmp_path):
     assert missing.exit_code == 1 and "no such file" in missing.output
 
 
-@pytest.mark.parametrize("name, message", [
-    ("ali\x01ce", "the username holds control or invisible characters"),
-    ("ali\u200bce", "the username holds control or invisible characters"),
-    ("Cafe\u0301", "the username is not in Unicode normal form (NFC); type it as 'Caf\u00e9'"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("ali\x01ce", "the username holds control or invisible characters"),
+        ("ali\u200bce", "the username holds control or invisible characters"),
+        ("Cafe\u0301", "the username is not in Unicode normal form (NFC); type it as 'Caf\u00e9'"),
+    ],
+)
 def test_create_user_refuses_a_name_that_signing_in_would_spell_differently(app, runner, name, message):
     result = runner.invoke(args=["create-user", name, "--password", "a long password"])
     assert result.exit_code == 1 and result.output.strip() == f"Error: {message}"
@@ -279,10 +311,13 @@ def test_create_user_refuses_a_name_that_signing_in_would_spell_differently(app,
 
 # --- Demo accounts are never reset (outside test finding 6) ----------------------------------------------------
 
+
 def test_load_demo_never_changes_an_existing_account(app, runner, client):
     from tests.fixtures.app import PASSWORD, login
 
-    assert runner.invoke(args=["create-user", "lead", "--role", "reviewer", "--password", "a new secret 1"]).exit_code == 0
+    assert (
+        runner.invoke(args=["create-user", "lead", "--role", "reviewer", "--password", "a new secret 1"]).exit_code == 0
+    )
     result = runner.invoke(args=["load-demo"])
     assert result.exit_code == 0, result.output
     (lead,) = rows(app, User, User.username == "lead")
@@ -373,17 +408,20 @@ def test_import_article_refuses_a_pdf_in_one_line_and_stores_nothing(app, runner
 
 
 @pytest.mark.parametrize("name, data, kind", SAMPLES, ids=[s[0] for s in SAMPLES])
-def test_import_article_knows_binary_files_by_their_content_not_their_name(app, runner, tmp_path, demo_article,
-                                                                           name, data, kind):
+def test_import_article_knows_binary_files_by_their_content_not_their_name(
+    app, runner, tmp_path, demo_article, name, data, kind
+):
     from annotator.db.models import ArticleVersion
 
     renamed = tmp_path / "story.txt"
     renamed.write_bytes(data)
     before = len(rows(app, Article)), len(rows(app, ArticleVersion))
-    assert_one_line_failure(runner.invoke(args=["import-article", str(renamed), "--title", "T"]),
-                            f"story.txt is {kind}")
-    assert_one_line_failure(runner.invoke(args=["import-article", str(renamed), "--article", str(demo_article.id)]),
-                            f"story.txt is {kind}")
+    assert_one_line_failure(
+        runner.invoke(args=["import-article", str(renamed), "--title", "T"]), f"story.txt is {kind}"
+    )
+    assert_one_line_failure(
+        runner.invoke(args=["import-article", str(renamed), "--article", str(demo_article.id)]), f"story.txt is {kind}"
+    )
     assert (len(rows(app, Article)), len(rows(app, ArticleVersion))) == before
 
 

@@ -1,4 +1,5 @@
 """Schema migrations: `flask db upgrade` gives the models' schema, from empty and from the previous release."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -15,8 +16,9 @@ from tests.fixtures.app import POSTGRES_URL, empty_postgres
 
 
 def fresh_app(tmp_path, name):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x",
-                      "DATABASE_URL": POSTGRES_URL or f"sqlite:///{tmp_path / name}"})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": POSTGRES_URL or f"sqlite:///{tmp_path / name}"}
+    )
     if POSTGRES_URL:
         with app.app_context():
             empty_postgres()
@@ -27,16 +29,22 @@ def schema(app) -> dict:
     """Every table with its columns, indexes and unique constraints, as the database reports them."""
     with app.app_context():
         inspector = inspect(db.engine())
-        return {t: ({c["name"] for c in inspector.get_columns(t)},
-                    {i["name"] for i in inspector.get_indexes(t)},
-                    {tuple(u["column_names"]) for u in inspector.get_unique_constraints(t)})
-                for t in inspector.get_table_names() if t != "alembic_version"}
+        return {
+            t: (
+                {c["name"] for c in inspector.get_columns(t)},
+                {i["name"] for i in inspector.get_indexes(t)},
+                {tuple(u["column_names"]) for u in inspector.get_unique_constraints(t)},
+            )
+            for t in inspector.get_table_names()
+            if t != "alembic_version"
+        }
 
 
 def differences(app) -> list:
     with app.app_context(), db.engine().connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "include_name": migrations.include_name})
+            connection, opts={"compare_type": True, "include_name": migrations.include_name}
+        )
         return compare_metadata(context, SQLModel.metadata)
 
 
@@ -119,8 +127,10 @@ def test_upgrading_a_database_with_annotations_keeps_every_row_and_reference(tmp
     with app.app_context():  # no session of the test's open: PostgreSQL's DDL would wait for its locks
         migrations.downgrade(db.engine(), "0003")
         with db.engine().connect() as connection:
-            before = {t: connection.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
-                      for t in ("spans", "annotations", "events", "sources")}
+            before = {
+                t: connection.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
+                for t in ("spans", "annotations", "events", "sources")
+            }
         assert before["spans"] == 1 and before["annotations"] == 1
         migrations.upgrade(db.engine())
         with db.engine().connect() as connection:

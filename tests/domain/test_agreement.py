@@ -5,14 +5,22 @@ Every expected figure is worked by hand in a comment. Notation for alpha
 D = sum_{c != k} o_ck = n - sum_c o_cc, E = n^2 - sum_c n_c^2,
 alpha = 1 - (n - 1) * D / E.
 """
+
 from __future__ import annotations
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from annotator.domain.agreement import (AgreementReport, Tally, agreement, agreement_overall, krippendorff_alpha_nominal,
-                                        pooled_agreement, tally_of)
+from annotator.domain.agreement import (
+    AgreementReport,
+    Tally,
+    agreement,
+    agreement_overall,
+    krippendorff_alpha_nominal,
+    pooled_agreement,
+    tally_of,
+)
 from annotator.domain.grouping import Claim, JudgedSpan, group_claims, iou
 
 
@@ -137,9 +145,7 @@ def test_group_claims_of_nothing_is_empty():
 
 @st.composite
 def random_spans(draw):
-    ranges = draw(st.lists(
-        st.tuples(st.integers(0, 40), st.integers(1, 15)), max_size=25
-    ))
+    ranges = draw(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 15)), max_size=25))
     return [JudgedSpan(i, s, s + length, {}) for i, (s, length) in enumerate(ranges)]
 
 
@@ -187,8 +193,7 @@ KRIPPENDORFF_2011 = {
 
 def textbook_units() -> list[dict[str, int]]:
     return [
-        {coder: values[u] for coder, values in KRIPPENDORFF_2011.items() if values[u] is not None}
-        for u in range(12)
+        {coder: values[u] for coder, values in KRIPPENDORFF_2011.items() if values[u] is not None} for u in range(12)
     ]
 
 
@@ -247,9 +252,7 @@ def test_units_with_a_single_value_are_dropped():
 # Properties -----------------------------------------------------------------
 
 CATEGORIES = ["true", "mostly-false", "unverifiable", "mixed"]
-units_strategy = st.lists(
-    st.dictionaries(st.integers(0, 5), st.sampled_from(CATEGORIES), max_size=5), max_size=12
-)
+units_strategy = st.lists(st.dictionaries(st.integers(0, 5), st.sampled_from(CATEGORIES), max_size=5), max_size=12)
 
 
 @given(units_strategy, st.permutations(CATEGORIES))
@@ -301,8 +304,16 @@ def test_agreement_report_on_one_article():
     # E = 16 - 9 - 1 = 6, alpha = 1 - 3 * 2 / 6 = 0.
     # Ordinally the same two ranks (1 and 6): alpha 0 too; one disagreeing pair, not a near miss.
     assert agreement(spans) == AgreementReport(
-        claims=3, claims_compared=2, full_agreement_share=0.5, alpha=0.0, near_threshold=0.5,
-        ordinal_alpha=0.0, ordinal_compared=2, unranked=0, disagreeing_pairs=1, near_misses=0,
+        claims=3,
+        claims_compared=2,
+        full_agreement_share=0.5,
+        alpha=0.0,
+        near_threshold=0.5,
+        ordinal_alpha=0.0,
+        ordinal_compared=2,
+        unranked=0,
+        disagreeing_pairs=1,
+        near_misses=0,
     )
 
 
@@ -358,7 +369,8 @@ def test_tallies_of_articles_add_up_to_the_tally_of_all_their_claims(units_by_ar
     added = sum((tally_of(claims) for claims in claims_by_article), Tally())
     assert added.report(0.5) == tally_of([c for claims in claims_by_article for c in claims]).report(0.5)
     assert pooled_agreement(claims_by_article) == agreement_overall(
-        [unit_spans(units, first_id=100 * n) for n, units in enumerate(units_by_article)])
+        [unit_spans(units, first_id=100 * n) for n, units in enumerate(units_by_article)]
+    )
 
 
 @given(st.integers(0, 50), st.integers(1, 50), st.dictionaries(st.integers(1, 9), st.sampled_from(CATEGORIES)))

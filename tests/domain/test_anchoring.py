@@ -3,6 +3,7 @@
 A target is TextPositionSelector (start, end in code points of the canonical
 text) + TextQuoteSelector (exact, prefix, suffix); see DESIGN.md section 2.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -12,7 +13,17 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from annotator.domain.anchoring import CONTEXT_LENGTH, AnchorError, Target, anchor, context_of, find_all, locate_quote, resolve_target, target_at
+from annotator.domain.anchoring import (
+    CONTEXT_LENGTH,
+    AnchorError,
+    Target,
+    anchor,
+    context_of,
+    find_all,
+    locate_quote,
+    resolve_target,
+    target_at,
+)
 from annotator.domain.text import canonicalize
 
 ARTICLE = "The minister said unemployment fell by 3% in 2023. Critics disagree."
@@ -22,11 +33,31 @@ ARTICLE = "The minister said unemployment fell by 3% in 2023. Critics disagree."
 # --------------------------------------------------------------------------
 
 SPECIAL_CHARS = [
-    "a", "b", "c", " ", "\n", ".",
-    "\U0001F600", "\U0001F44D", "\U0001F3FD", "\u200d", "\U0001D400",
-    "e", "\u0301", "\u0327", "\u00e9", "q",
-    "\u05e9", "\u05dc", "\u05b8", "\u0645", "\u0631", "\u064e", "\u200f",
-    "\u1100", "\u1161",
+    "a",
+    "b",
+    "c",
+    " ",
+    "\n",
+    ".",
+    "\U0001f600",
+    "\U0001f44d",
+    "\U0001f3fd",
+    "\u200d",
+    "\U0001d400",
+    "e",
+    "\u0301",
+    "\u0327",
+    "\u00e9",
+    "q",
+    "\u05e9",
+    "\u05dc",
+    "\u05b8",
+    "\u0645",
+    "\u0631",
+    "\u064e",
+    "\u200f",
+    "\u1100",
+    "\u1161",
 ]
 chars = st.one_of(st.sampled_from(SPECIAL_CHARS), st.characters(codec="utf-8"))
 
@@ -61,22 +92,20 @@ def test_valid_offsets_with_matching_quote_give_the_full_target():
 
 def test_offsets_covering_the_whole_text_are_valid():
     target = resolve_target("short", start=0, end=5, quote="short")
-    assert (target.start, target.end, target.quote, target.prefix, target.suffix) == (
-        0, 5, "short", "", ""
-    )
+    assert (target.start, target.end, target.quote, target.prefix, target.suffix) == (0, 5, "short", "", "")
 
 
 def test_offsets_count_code_points_after_emoji():
-    text = "\U0001F389\U0001F389 Party! The claim is here."
+    text = "\U0001f389\U0001f389 Party! The claim is here."
     start = text.index("claim")
     assert start == 14  # 16 in UTF-16 units: the browser must convert
     target = resolve_target(text, start=14, end=19, quote="claim")
     assert target.quote == "claim"
-    assert target.prefix == "\U0001F389\U0001F389 Party! The "
+    assert target.prefix == "\U0001f389\U0001f389 Party! The "
 
 
 def test_offsets_given_in_utf16_units_are_rejected_after_emoji():
-    text = "\U0001F389 The claim"
+    text = "\U0001f389 The claim"
     # "claim" is 6..11 in code points but 7..12 in UTF-16 units.
     assert resolve_target(text, start=6, end=11, quote="claim").quote == "claim"
     with pytest.raises(AnchorError):
@@ -221,10 +250,10 @@ def test_prefix_in_nfd_disambiguates_nfc_text():
 
 
 def test_quote_located_after_emoji_has_code_point_offsets():
-    text = "\U0001F600\U0001F600\U0001F600 the claim"
+    text = "\U0001f600\U0001f600\U0001f600 the claim"
     target = resolve_target(text, start=None, end=None, quote="claim")
     assert (target.start, target.end) == (8, 13)
-    assert text[target.start:target.end] == "claim"
+    assert text[target.start : target.end] == "claim"
 
 
 def test_locate_quote_rejects_empty_quote():
@@ -247,7 +276,7 @@ def test_find_all_returns_empty_list_when_absent():
 
 
 def test_find_all_counts_code_points_with_emoji():
-    assert find_all("\U0001F600x\U0001F600x", "x") == [1, 3]
+    assert find_all("\U0001f600x\U0001f600x", "x") == [1, 3]
 
 
 def test_overlapping_occurrences_make_a_quote_ambiguous():
@@ -287,10 +316,10 @@ def test_context_near_edges_is_truncated_not_padded():
 
 
 def test_context_counts_emoji_as_one_code_point():
-    text = "\U0001F600" * 40 + "C" + "\U0001F44D" * 40
+    text = "\U0001f600" * 40 + "C" + "\U0001f44d" * 40
     prefix, suffix = context_of(text, 40, 41)
-    assert prefix == "\U0001F600" * 32
-    assert suffix == "\U0001F44D" * 32
+    assert prefix == "\U0001f600" * 32
+    assert suffix == "\U0001f44d" * 32
 
 
 def test_context_length_can_be_chosen():
@@ -322,8 +351,8 @@ def test_valid_range_with_its_own_quote_resolves_to_exactly_that_range(case):
     assume(quote.strip())  # white-space-only selections are refused (see below)
     target = resolve_target(text, start=start, end=end, quote=quote)
     assert (target.start, target.end, target.quote) == (start, end, quote)
-    assert target.prefix == text[max(0, start - CONTEXT_LENGTH):start]
-    assert target.suffix == text[end:end + CONTEXT_LENGTH]
+    assert target.prefix == text[max(0, start - CONTEXT_LENGTH) : start]
+    assert target.suffix == text[end : end + CONTEXT_LENGTH]
     assert len(target.prefix) <= CONTEXT_LENGTH and len(target.suffix) <= CONTEXT_LENGTH
     assert text.endswith(target.prefix + target.quote + target.suffix, 0, end + len(target.suffix))
 
@@ -351,8 +380,12 @@ def test_quote_with_its_full_context_resolves_back_to_its_range(case):
     window = original.prefix + original.quote + original.suffix
     assume(len(find_all(text, window)) == 1)
     target = resolve_target(
-        text, start=None, end=None, quote=original.quote,
-        prefix=original.prefix, suffix=original.suffix,
+        text,
+        start=None,
+        end=None,
+        quote=original.quote,
+        prefix=original.prefix,
+        suffix=original.suffix,
     )
     assert target == original
 
@@ -404,11 +437,14 @@ def test_anchor_never_places_a_quote_where_the_text_differs(case, hint):
     text, start, end = case
     quote = text[start:end]
     prefix, suffix = context_of(text, start, end)
-    target, moved = anchor(text, quote=quote, prefix=prefix, suffix=suffix, start=hint) if hint is not None \
+    target, moved = (
+        anchor(text, quote=quote, prefix=prefix, suffix=suffix, start=hint)
+        if hint is not None
         else _anchor_or_ambiguous(text, quote, prefix, suffix)
+    )
     if target is None:
         return
-    assert text[target.start:target.end] == quote
+    assert text[target.start : target.end] == quote
     assert target.start in find_all(text, quote)
     if len(find_all(text, quote)) == 1:
         assert target.start == start
@@ -441,10 +477,19 @@ def test_anchor_refuses_an_empty_or_absent_quote(quote):
         anchor(ARTICLE, quote=quote, start=0)
 
 
-@pytest.mark.parametrize("start, end, quote, selector", [
-    (None, 3, "abc", "start"), (0, None, "abc", "end"), (-1, 3, "abc", "start"), (0, 99, "abc", "end"),
-    (2, 2, "abc", "end"), (0, 3, "xyz", "exact"), (None, None, "zzz", "exact"), (None, None, " ", "exact"),
-])
+@pytest.mark.parametrize(
+    "start, end, quote, selector",
+    [
+        (None, 3, "abc", "start"),
+        (0, None, "abc", "end"),
+        (-1, 3, "abc", "start"),
+        (0, 99, "abc", "end"),
+        (2, 2, "abc", "end"),
+        (0, 3, "xyz", "exact"),
+        (None, None, "zzz", "exact"),
+        (None, None, " ", "exact"),
+    ],
+)
 def test_an_anchor_error_names_the_selector_member_at_fault(start, end, quote, selector):
     with pytest.raises(AnchorError) as caught:
         resolve_target("abc abc def", start=start, end=end, quote=quote)

@@ -1,4 +1,5 @@
 """Sentences and check-worthiness scores of suggested claims (annotator.domain.checkworthiness)."""
+
 from __future__ import annotations
 
 import json
@@ -17,9 +18,26 @@ LABELS = json.loads((ROOT / "tests" / "data" / "seed-article-labels.json").read_
 NATO = "According to NATO, more than 600,000 Russian soldiers have been killed or wounded in the conflict."
 
 # Sentence-ish pieces with astral characters, combining marks and line breaks in between.
-PIECES = ["The army said 5% fell.", "Is it true?", "😀 Emoji 🇺🇦 first.", "Dr. Smith told CNN on Monday.",
-          "e\u0301t\u00e9 \U0001D400.", "  ", "\n", "\n\n", "- A bullet", "1. Numbered item.", "“Quoted,” he said.",
-          "Ellipsis… then more", "!!", "?", "“”", "𝕏 posts 300 times.", "Wait.Wait.", "U.S. officials said so."]
+PIECES = [
+    "The army said 5% fell.",
+    "Is it true?",
+    "😀 Emoji 🇺🇦 first.",
+    "Dr. Smith told CNN on Monday.",
+    "e\u0301t\u00e9 \U0001d400.",
+    "  ",
+    "\n",
+    "\n\n",
+    "- A bullet",
+    "1. Numbered item.",
+    "“Quoted,” he said.",
+    "Ellipsis… then more",
+    "!!",
+    "?",
+    "“”",
+    "𝕏 posts 300 times.",
+    "Wait.Wait.",
+    "U.S. officials said so.",
+]
 
 
 @given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=12)), max_size=14).map("".join))
@@ -31,7 +49,7 @@ def test_every_sentence_is_its_exact_range_of_the_text_and_none_overlap(raw):
     sentences = cw.split_sentences(text)
     end = 0
     for s in sentences:
-        assert text[s.start:s.end] == s.quote
+        assert text[s.start : s.end] == s.quote
         assert s.start >= end, "sentences overlap or go backwards"
         assert s.quote == s.quote.strip() and s.quote
         assert "\n" not in s.quote, "a sentence never crosses a paragraph"
@@ -45,7 +63,7 @@ def test_offsets_count_code_points_with_emoji_before_the_claim():
     text = "🇺🇦 Live 🔥 updates 😀.\nOn the front 🪖, " + NATO + " 💥 Next one."
     found = {s.quote: s for s in cw.split_sentences(text)}
     nato = next(s for q, s in found.items() if "600,000" in q)
-    assert text[nato.start:nato.end] == nato.quote
+    assert text[nato.start : nato.end] == nato.quote
     assert nato.start == text.index("On the front")
 
 
@@ -74,12 +92,15 @@ def test_features_name_what_fired_with_their_weights():
     assert set(cw.FEATURE_LABELS) == {f.key for f in cw.FEATURES}
 
 
-@pytest.mark.parametrize("low, high", [
-    ("Did more than 600,000 soldiers really die?", "More than 600,000 soldiers died, the ministry said."),
-    ("I think the budget should rise by 5%.", "The budget rose by 5% in 2023, the finance minister said."),
-    ("Russia shows no sign of seeking peace, Vučić says", "Russia shows no sign of seeking peace, Vučić said."),
-    ("Related:", "Prices rose 12% in October, according to Eurostat."),
-])
+@pytest.mark.parametrize(
+    "low, high",
+    [
+        ("Did more than 600,000 soldiers really die?", "More than 600,000 soldiers died, the ministry said."),
+        ("I think the budget should rise by 5%.", "The budget rose by 5% in 2023, the finance minister said."),
+        ("Russia shows no sign of seeking peace, Vučić says", "Russia shows no sign of seeking peace, Vučić said."),
+        ("Related:", "Prices rose 12% in October, according to Eurostat."),
+    ],
+)
 def test_questions_opinions_and_headlines_score_below_factual_claims(low, high):
     assert cw.score_one(low) < cw.score_one(high)
     assert cw.score_one(low) < cw.DEFAULT_THRESHOLD <= cw.score_one(high)
@@ -103,14 +124,17 @@ def test_a_plug_in_scorer_is_loaded_and_used_without_features():
     assert cw.scorer_name(scorer) == "tests.fixtures.scorers:by_length"
 
 
-@pytest.mark.parametrize("spec, message", [
-    ("no-colon", "expected 'package.module:callable'"),
-    ("tests.no_such_module:score", "cannot import tests.no_such_module"),
-    ("tests.fixtures.scorers:missing", "has no callable 'missing'"),
-    ("tests.fixtures.scorers:not_callable", "has no callable 'not_callable'"),
-    ("tests.fixtures.scorers:wrong_length", "gave 1 scores for 2 sentences"),
-    ("tests.fixtures.scorers:not_numbers", "failed on a sample"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("no-colon", "expected 'package.module:callable'"),
+        ("tests.no_such_module:score", "cannot import tests.no_such_module"),
+        ("tests.fixtures.scorers:missing", "has no callable 'missing'"),
+        ("tests.fixtures.scorers:not_callable", "has no callable 'not_callable'"),
+        ("tests.fixtures.scorers:wrong_length", "gave 1 scores for 2 sentences"),
+        ("tests.fixtures.scorers:not_numbers", "failed on a sample"),
+    ],
+)
 def test_a_bad_scorer_setting_fails_at_load_with_a_clear_message(spec, message):
     with pytest.raises(cw.ScorerError, match="ANNOTATOR_CLAIM_SCORER") as raised:
         cw.load_scorer(spec)

@@ -1,4 +1,5 @@
 """Tests for annotator.domain.confusion: the reviewer x final-verdict matrix."""
+
 from __future__ import annotations
 
 from annotator.domain import verdicts
@@ -11,8 +12,9 @@ def cell(m, reviewer, final):
 
 
 def test_counts_totals_and_shares():
-    m = matrix([("true", "true"), ("true", "true"), ("mostly-true", "true"), ("false", "mixed"),
-                ("unverifiable", "false")])
+    m = matrix(
+        [("true", "true"), ("true", "true"), ("mostly-true", "true"), ("false", "mixed"), ("unverifiable", "false")]
+    )
     assert [r.verdict.key for r in m.rows] == list(verdicts.KEYS)
     assert [c.key for c in m.columns] == list(verdicts.KEYS)
     assert cell(m, "true", "true").count == 2

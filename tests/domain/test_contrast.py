@@ -1,4 +1,5 @@
 """WCAG 2 contrast of the verdict badges and of the article text on every highlight wash (AA: 4.5:1)."""
+
 from __future__ import annotations
 
 import re
@@ -17,14 +18,16 @@ HIGHLIGHT = (255, 214, 92)  # --highlight
 
 def rgb(colour: str) -> tuple[int, int, int]:
     colour = colour.lstrip("#")
-    return tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
+    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
 
 
 def luminance(colour: tuple[int, int, int]) -> float:
     """WCAG 2 relative luminance of an sRGB colour."""
+
     def linear(c: int) -> float:
         c = c / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = (linear(c) for c in colour)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -57,7 +60,10 @@ def test_a_badge_that_fails_is_caught():
 
 
 WASHES = {  # CSS rule -> the alpha of the highlight wash it paints
-    "mark.hl {": 0.38, "mark.hl.depth-2": 0.62, "mark.hl.depth-3": 0.9, "mark.hl:hover": 0.95,
+    "mark.hl {": 0.38,
+    "mark.hl.depth-2": 0.62,
+    "mark.hl.depth-3": 0.9,
+    "mark.hl:hover": 0.95,
 }
 
 

@@ -1,25 +1,47 @@
 """Who learns of which change through the live channel (annotator.domain.live_rules)."""
+
 import pytest
 
-from annotator.domain.live_rules import MAX_CHANGES, Change, Plan, annotation_kind, candidate_spans, describe, etag, plan_for
+from annotator.domain.live_rules import (
+    MAX_CHANGES,
+    Change,
+    Plan,
+    annotation_kind,
+    candidate_spans,
+    describe,
+    etag,
+    plan_for,
+)
 
 AUTHOR, OTHER, LEAD = 1, 2, 3
 
 
-@pytest.mark.parametrize("new, before, before_deleted, after, after_deleted, status_changed, kind", [
-    (True, None, False, "draft", False, False, "draft"),  # a new draft: its author's alone
-    (True, None, False, "submitted", False, False, "status"),  # imported as submitted: a new claim for all
-    (False, "draft", False, "draft", False, False, "draft"),  # a draft edited
-    (False, "draft", False, "draft", True, False, "draft"),  # a draft deleted
-    (False, "draft", False, "submitted", False, True, "status"),  # submitted: now others may know
-    (False, "submitted", False, "submitted", False, False, "content"),  # verdict or note edited
-    (False, "submitted", False, "returned", False, True, "status"),
-    (False, "submitted", False, "submitted", True, False, "status"),  # deleted: it disappears for all
-    (False, "submitted", True, "draft", False, True, "draft"),  # restored as a draft: hidden before and after
-])
+@pytest.mark.parametrize(
+    "new, before, before_deleted, after, after_deleted, status_changed, kind",
+    [
+        (True, None, False, "draft", False, False, "draft"),  # a new draft: its author's alone
+        (True, None, False, "submitted", False, False, "status"),  # imported as submitted: a new claim for all
+        (False, "draft", False, "draft", False, False, "draft"),  # a draft edited
+        (False, "draft", False, "draft", True, False, "draft"),  # a draft deleted
+        (False, "draft", False, "submitted", False, True, "status"),  # submitted: now others may know
+        (False, "submitted", False, "submitted", False, False, "content"),  # verdict or note edited
+        (False, "submitted", False, "returned", False, True, "status"),
+        (False, "submitted", False, "submitted", True, False, "status"),  # deleted: it disappears for all
+        (False, "submitted", True, "draft", False, True, "draft"),  # restored as a draft: hidden before and after
+    ],
+)
 def test_annotation_kind(new, before, before_deleted, after, after_deleted, status_changed, kind):
-    assert annotation_kind(new=new, before_status=before, before_deleted=before_deleted, after_status=after,
-                           after_deleted=after_deleted, status_changed=status_changed) == kind
+    assert (
+        annotation_kind(
+            new=new,
+            before_status=before,
+            before_deleted=before_deleted,
+            after_status=after,
+            after_deleted=after_deleted,
+            status_changed=status_changed,
+        )
+        == kind
+    )
 
 
 def plan(changes, viewer=OTHER, lead=False, known=(), readable=()):
@@ -60,8 +82,11 @@ def test_comments_reach_the_thread_of_a_known_claim_and_never_the_text():
 
 
 def test_ones_own_changes_are_redrawn_without_news():
-    changes = [Change("status", span_id=10, actor_id=OTHER), Change("status", span_id=11, actor_id=AUTHOR),
-               Change("comment", span_id=10, actor_id=OTHER)]
+    changes = [
+        Change("status", span_id=10, actor_id=OTHER),
+        Change("status", span_id=11, actor_id=AUTHOR),
+        Change("comment", span_id=10, actor_id=OTHER),
+    ]
     mine = plan(changes, known={10})
     assert mine.span_ids == {10, 11} and mine.news == {11} and not mine.new_comments
 
@@ -75,8 +100,10 @@ def test_article_settings_versions_and_floods():
 
 def test_describe_and_etag():
     assert describe(Plan()) == ""
-    assert describe(Plan(span_ids={1, 2}, news={1, 2}, comment_span_ids={3}, new_comments=True)) == \
-        "2 claims changed · new comment"
+    assert (
+        describe(Plan(span_ids={1, 2}, news={1, 2}, comment_span_ids={3}, new_comments=True))
+        == "2 claims changed · new comment"
+    )
     assert describe(Plan(span_ids={1}, news={1})) == "1 claim changed"
     assert describe(Plan(span_ids={1}, comment_span_ids={3})) == ""  # one's own changes: redrawn, no news
     assert "new version" in describe(Plan(new_version=True))

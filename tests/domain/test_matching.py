@@ -1,4 +1,5 @@
 """The matching of a claim against earlier checks: normalising, key words, scores and the threshold."""
+
 from annotator.domain import matching
 from annotator.domain.matching import THRESHOLD, key_terms, normalise, rank, score
 

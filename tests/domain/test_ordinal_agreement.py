@@ -4,6 +4,7 @@ Notation for ordinal alpha: n_g = pairable values of rank g, n = their sum,
 delta2(c, k) = (sum_{g=c..k} n_g - (n_c + n_k) / 2)^2 for c < k,
 alpha = 1 - (n - 1) * sum_{c != k} o_ck delta2 / sum_{c != k} n_c n_k delta2.
 """
+
 from __future__ import annotations
 
 import math
@@ -15,8 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.domain import verdicts
-from annotator.domain.agreement import (Tally, agreement, agreement_overall, krippendorff_alpha_nominal,
-                                        krippendorff_alpha_ordinal)
+from annotator.domain.agreement import (
+    Tally,
+    agreement,
+    agreement_overall,
+    krippendorff_alpha_nominal,
+    krippendorff_alpha_ordinal,
+)
 from annotator.domain.grouping import JudgedSpan
 
 NAN = float("nan")
@@ -32,8 +38,9 @@ RELIABILITY_DATA = [
 
 def units_of(data) -> list[dict[int, int]]:
     """Coders x units (nan = missing) as one {coder: value} dict per unit."""
-    return [{coder: int(row[u]) for coder, row in enumerate(data) if not math.isnan(row[u])}
-            for u in range(len(data[0]))]
+    return [
+        {coder: int(row[u]) for coder, row in enumerate(data) if not math.isnan(row[u])} for u in range(len(data[0]))
+    ]
 
 
 def spans_of(units: list[dict[int, str]]) -> list[JudgedSpan]:
@@ -41,6 +48,7 @@ def spans_of(units: list[dict[int, str]]) -> list[JudgedSpan]:
 
 
 # --- the ranks ------------------------------------------------------------------------------------
+
 
 def test_ranks_follow_the_scale_order_and_leave_unverifiable_out():
     assert [verdicts.ordinal_rank(v.key) for v in verdicts.SCALE] == [1, 2, 3, 4, 5, 6, None]
@@ -61,6 +69,7 @@ def test_adjacent_verdicts():
 
 
 # --- hand-worked ordinal alpha --------------------------------------------------------------------
+
 
 def test_krippendorffs_worked_example():
     units = units_of(RELIABILITY_DATA)
@@ -147,12 +156,17 @@ def test_nominal_alpha_matches_the_krippendorff_package(data):
 
 # --- on claims: Unverifiable, near misses, pooling ------------------------------------------------
 
+
 def test_unverifiable_is_a_missing_value_and_counted():
-    report = agreement(spans_of([
-        {1: "true", 2: "mostly-true", 3: "unverifiable"},
-        {1: "false", 2: "unverifiable"},  # one ranked value: no ordinal unit
-        {1: "false", 2: "false"},
-    ]))
+    report = agreement(
+        spans_of(
+            [
+                {1: "true", 2: "mostly-true", 3: "unverifiable"},
+                {1: "false", 2: "unverifiable"},  # one ranked value: no ordinal unit
+                {1: "false", 2: "false"},
+            ]
+        )
+    )
     assert report.claims_compared == 3
     assert report.ordinal_compared == 2
     assert report.unranked == 2
@@ -160,12 +174,16 @@ def test_unverifiable_is_a_missing_value_and_counted():
 
 
 def test_near_misses_among_disagreeing_pairs():
-    report = agreement(spans_of([
-        {1: "true", 2: "mostly-true", 3: "true"},  # pairs: 1-2 near, 1-3 same, 2-3 near
-        {1: "true", 2: "false"},  # far
-        {1: "mixed", 2: "unverifiable"},  # disagrees, never near
-        {1: "misleading", 2: "mostly-false"},  # near: adjacent ranks though one ClaimReview rating
-    ]))
+    report = agreement(
+        spans_of(
+            [
+                {1: "true", 2: "mostly-true", 3: "true"},  # pairs: 1-2 near, 1-3 same, 2-3 near
+                {1: "true", 2: "false"},  # far
+                {1: "mixed", 2: "unverifiable"},  # disagrees, never near
+                {1: "misleading", 2: "mostly-false"},  # near: adjacent ranks though one ClaimReview rating
+            ]
+        )
+    )
     assert (report.disagreeing_pairs, report.near_misses) == (5, 3)
     assert report.near_miss_share == 3 / 5
 

@@ -1,14 +1,26 @@
 """Tests for annotator.domain.reanchoring: placing the spans of one version of an article in the next."""
+
 from __future__ import annotations
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from annotator.domain.anchoring import context_of, find_all
-from annotator.domain.reanchoring import CHANGED, CHANGED_THRESHOLD, KEPT, MOVED, ORPHANED, OldSpan, reanchor, reanchor_groups
+from annotator.domain.reanchoring import (
+    CHANGED,
+    CHANGED_THRESHOLD,
+    KEPT,
+    MOVED,
+    ORPHANED,
+    OldSpan,
+    reanchor,
+    reanchor_groups,
+)
 
-OLD = ("Officials said more than 600,000 Russian soldiers have been killed or wounded. "
-       "Other news followed.\nThe war began in 2022.")
+OLD = (
+    "Officials said more than 600,000 Russian soldiers have been killed or wounded. "
+    "Other news followed.\nThe war began in 2022."
+)
 
 
 def span_of(text: str, quote: str, span_id: int = 1, occurrence: int = 0) -> OldSpan:
@@ -29,16 +41,15 @@ CLAIM = "more than 600,000 Russian soldiers have been killed or wounded"
 
 def test_unchanged_text_keeps_every_span():
     spans = [span_of(OLD, CLAIM, 1), span_of(OLD, "2022", 2)]
-    assert [(p.state, p.start, p.end) for p in reanchor(OLD, OLD, spans)] == [
-        (KEPT, s.start, s.end) for s in spans]
+    assert [(p.state, p.start, p.end) for p in reanchor(OLD, OLD, spans)] == [(KEPT, s.start, s.end) for s in spans]
 
 
 def test_an_edit_before_the_span_moves_it():
     new = "UPDATED: " + OLD
     placement = place(OLD, new, span_of(OLD, CLAIM))
     assert placement.state == MOVED
-    assert new[placement.start:placement.end] == CLAIM == placement.quote
-    assert placement.prefix == new[max(0, placement.start - 32):placement.start]
+    assert new[placement.start : placement.end] == CLAIM == placement.quote
+    assert placement.prefix == new[max(0, placement.start - 32) : placement.start]
 
 
 def test_an_edit_after_the_span_keeps_it_in_place():
@@ -65,7 +76,7 @@ def test_a_paragraph_cut_and_pasted_elsewhere_is_moved():
     first, second = OLD.split("\n")
     new = second + "\n" + first
     placement = place(OLD, new, span_of(OLD, CLAIM))
-    assert placement.state == MOVED and new[placement.start:placement.end] == CLAIM
+    assert placement.state == MOVED and new[placement.start : placement.end] == CLAIM
 
 
 def test_a_moved_and_edited_paragraph_is_changed():
@@ -85,11 +96,11 @@ def test_another_occurrence_of_deleted_words_is_not_adopted():
 
 
 def test_astral_characters_count_as_one_offset():
-    old = "\U0001F600 Emoji first. The claim 👍 stands."
+    old = "\U0001f600 Emoji first. The claim 👍 stands."
     span = span_of(old, "The claim 👍")
-    new = "\U0001F600\U0001F600 " + old
+    new = "\U0001f600\U0001f600 " + old
     placement = place(old, new, span)
-    assert placement.state == MOVED and new[placement.start:placement.end] == "The claim 👍"
+    assert placement.state == MOVED and new[placement.start : placement.end] == "The claim 👍"
 
 
 def test_two_spans_never_land_on_one_range():
@@ -106,9 +117,26 @@ def test_two_spans_never_land_on_one_range():
 # --------------------------------------------------------------------------
 
 # A small alphabet makes repeated words and near-misses likely; the astral characters test offsets.
-ALPHABET = st.sampled_from(list("ab c.\n") + ["\U0001F600", "é"])
-WORDS = st.sampled_from(["the", "army", "said", "600,000", "soldiers", "killed", "or", "wounded", "in", "2023",
-                         "officials", "more", "than", "\U0001F44D", "."])
+ALPHABET = st.sampled_from(list("ab c.\n") + ["\U0001f600", "é"])
+WORDS = st.sampled_from(
+    [
+        "the",
+        "army",
+        "said",
+        "600,000",
+        "soldiers",
+        "killed",
+        "or",
+        "wounded",
+        "in",
+        "2023",
+        "officials",
+        "more",
+        "than",
+        "\U0001f44d",
+        ".",
+    ]
+)
 
 
 def draw_span(draw, alphabet) -> tuple[str, int, int]:
@@ -161,7 +189,7 @@ def test_edits_that_do_not_touch_a_span_re_anchor_it_exactly(case):
     span = OldSpan(1, start, end, quote, *context_of(text, start, end))
     placement = place(text, new, span)
     assert placement.state in (KEPT, MOVED)
-    assert new[placement.start:placement.end] == quote
+    assert new[placement.start : placement.end] == quote
     if len(find_all(new, quote)) == 1:  # else an edit beside it added a copy: either copy is the quote
         assert placement.start == start + shift
     assert (placement.state == KEPT) == (placement.start == start)
@@ -211,12 +239,12 @@ def test_edits_inside_a_span_give_changed_or_orphaned_never_a_wrong_exact_match(
     if placement.state in (KEPT, MOVED):
         # An exact match only on the edited words themselves, never on a copy elsewhere: in a run
         # of repeated letters, the edit can leave the quote's letters in place, partly beside it.
-        assert new[placement.start:placement.end] == quote
+        assert new[placement.start : placement.end] == quote
         assert placement.start <= new_end and placement.end >= start
     else:
         assert placement.state in (CHANGED, ORPHANED)
         if placement.state == CHANGED:
-            assert new[placement.start:placement.end] == placement.quote != quote
+            assert new[placement.start : placement.end] == placement.quote != quote
             assert placement.similarity >= CHANGED_THRESHOLD
 
 

@@ -1,4 +1,5 @@
 """Tests for annotator.domain.reporting: the report's order, counts and open claims."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -13,14 +14,25 @@ def settled(span_id, start, end, verdict="true", orphaned=False, quote="q", rule
 
 
 def test_reading_order_by_place_then_orphans_by_id():
-    claims = [settled(1, 50, 60), settled(2, 10, 20), settled(9, 5, 8, orphaned=True),
-              settled(4, 10, 15), settled(3, 900, 950, orphaned=True)]
+    claims = [
+        settled(1, 50, 60),
+        settled(2, 10, 20),
+        settled(9, 5, 8, orphaned=True),
+        settled(4, 10, 15),
+        settled(3, 900, 950, orphaned=True),
+    ]
     assert [c.span_id for c in reading_order(claims)] == [4, 2, 1, 3, 9]
 
 
 def test_verdict_counts_in_scale_order():
-    counts = verdict_counts([settled(1, 0, 1, "false"), settled(2, 1, 2, "true"), settled(3, 2, 3, "false"),
-                             settled(4, 3, 4, "unverifiable")])
+    counts = verdict_counts(
+        [
+            settled(1, 0, 1, "false"),
+            settled(2, 1, 2, "true"),
+            settled(3, 2, 3, "false"),
+            settled(4, 3, 4, "unverifiable"),
+        ]
+    )
     assert [(c.label, c.count) for c in counts] == [("True", 1), ("False", 2), ("Unverifiable", 1)]
 
 
@@ -31,10 +43,13 @@ def test_wording_changed():
 
 
 def test_open_claims_grouped_in_reading_order():
-    claims = open_claims([(5, 30, 40, False, "later", "true"), (2, 0, 9, False, "first", "true"),
-                          (5, 30, 40, False, "later", "false")])
+    claims = open_claims(
+        [(5, 30, 40, False, "later", "true"), (2, 0, 9, False, "first", "true"), (5, 30, 40, False, "later", "false")]
+    )
     assert [(c.quote, c.verdicts, c.disputed) for c in claims] == [
-        ("first", ["true"], False), ("later", ["true", "false"], True)]
+        ("first", ["true"], False),
+        ("later", ["true", "false"], True),
+    ]
 
 
 def test_ellipses_only_where_the_context_was_cut():

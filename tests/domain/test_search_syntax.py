@@ -1,4 +1,5 @@
 """The search box's syntax, and the FTS5 queries made from it: any text at all is safe."""
+
 import sqlite3
 import unicodedata
 
@@ -12,31 +13,34 @@ from annotator.domain.search_syntax import SearchQuery, Term, describe, fts5_any
 def test_words_are_runs_of_letters_and_digits():
     assert words("600,000 Russian soldiers' (killed)") == ("600", "000", "Russian", "soldiers", "killed")
     assert words("https://www.nato.int/a_b") == ("https", "www", "nato", "int", "a", "b")
-    assert words("… — !!! \"") == ()
+    assert words('… — !!! "') == ()
     assert words("naïve Vučić ÉTÉ 日本語") == ("naïve", "Vučić", "ÉTÉ", "日本語")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("", SearchQuery()),
-    ("   ", SearchQuery()),
-    ("putin", SearchQuery(((Term(("putin",)),),))),
-    ("putin soldiers", SearchQuery(((Term(("putin",)),), (Term(("soldiers",)),)))),
-    ('"russian soldiers"', SearchQuery(((Term(("russian", "soldiers")),),))),
-    ('"unclosed phrase', SearchQuery(((Term(("unclosed", "phrase")),),))),
-    ("casualt*", SearchQuery(((Term(("casualt",), prefix=True),),))),
-    ('"high casualt*"', SearchQuery(((Term(("high", "casualt"), prefix=True),),))),
-    ("putin -talks", SearchQuery(((Term(("putin",)),),), (Term(("talks",)),))),
-    ('-"peace talks"', SearchQuery((), (Term(("peace", "talks")),))),
-    ("troops OR soldiers killed", SearchQuery(((Term(("troops",)), Term(("soldiers",))), (Term(("killed",)),)))),
-    ("a OR b OR c", SearchQuery(((Term(("a",)), Term(("b",)), Term(("c",))),))),
-    ("OR a", SearchQuery(((Term(("a",)),),))),
-    ("a OR", SearchQuery(((Term(("a",)),),))),
-    ("a AND b", SearchQuery(((Term(("a",)),), (Term(("b",)),)))),
-    ("or and", SearchQuery(((Term(("or",)),), (Term(("and",)),)))),  # only capitals are operators
-    ("NEAR(a b)", SearchQuery(((Term(("NEAR", "a")),), (Term(("b",)),)))),
-    ("quote:soldiers", SearchQuery(((Term(("quote", "soldiers")),),))),
-    ("- * \" ^ :", SearchQuery()),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", SearchQuery()),
+        ("   ", SearchQuery()),
+        ("putin", SearchQuery(((Term(("putin",)),),))),
+        ("putin soldiers", SearchQuery(((Term(("putin",)),), (Term(("soldiers",)),)))),
+        ('"russian soldiers"', SearchQuery(((Term(("russian", "soldiers")),),))),
+        ('"unclosed phrase', SearchQuery(((Term(("unclosed", "phrase")),),))),
+        ("casualt*", SearchQuery(((Term(("casualt",), prefix=True),),))),
+        ('"high casualt*"', SearchQuery(((Term(("high", "casualt"), prefix=True),),))),
+        ("putin -talks", SearchQuery(((Term(("putin",)),),), (Term(("talks",)),))),
+        ('-"peace talks"', SearchQuery((), (Term(("peace", "talks")),))),
+        ("troops OR soldiers killed", SearchQuery(((Term(("troops",)), Term(("soldiers",))), (Term(("killed",)),)))),
+        ("a OR b OR c", SearchQuery(((Term(("a",)), Term(("b",)), Term(("c",))),))),
+        ("OR a", SearchQuery(((Term(("a",)),),))),
+        ("a OR", SearchQuery(((Term(("a",)),),))),
+        ("a AND b", SearchQuery(((Term(("a",)),), (Term(("b",)),)))),
+        ("or and", SearchQuery(((Term(("or",)),), (Term(("and",)),)))),  # only capitals are operators
+        ("NEAR(a b)", SearchQuery(((Term(("NEAR", "a")),), (Term(("b",)),)))),
+        ("quote:soldiers", SearchQuery(((Term(("quote", "soldiers")),),))),
+        ('- * " ^ :', SearchQuery()),
+    ],
+)
 def test_parse(text, expected):
     assert parse(text) == expected
 
@@ -61,13 +65,18 @@ def test_fts5_queries_quote_every_word():
 def fts():
     """An FTS5 table made as migration 0005 makes it, holding a few documents."""
     connection = sqlite3.connect(":memory:")
-    connection.execute("CREATE VIRTUAL TABLE search_fts USING fts5(quote, note, sources, "
-                       "tokenize='porter unicode61 remove_diacritics 2')")
-    connection.executemany("INSERT INTO search_fts VALUES (?, ?, ?)", [
-        ("more than 600,000 Russian soldiers", "Ministry of Defence figure", "NATO https://www.nato.int/x"),
-        ("Putin rules out negotiations", "Vučić paraphrase", ""),
-        ("日本語の文章 ÉTÉ", "", ""),
-    ])
+    connection.execute(
+        "CREATE VIRTUAL TABLE search_fts USING fts5(quote, note, sources, "
+        "tokenize='porter unicode61 remove_diacritics 2')"
+    )
+    connection.executemany(
+        "INSERT INTO search_fts VALUES (?, ?, ?)",
+        [
+            ("more than 600,000 Russian soldiers", "Ministry of Defence figure", "NATO https://www.nato.int/x"),
+            ("Putin rules out negotiations", "Vučić paraphrase", ""),
+            ("日本語の文章 ÉTÉ", "", ""),
+        ],
+    )
     yield connection
     connection.close()
 
@@ -76,36 +85,81 @@ def run(connection, text):
     query = parse(text)
     found = set()
     if query.clauses:
-        found = {r[0] for r in connection.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH ?",
-                                                  (fts5_match(query.clauses),))}
+        found = {
+            r[0]
+            for r in connection.execute(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH ?", (fts5_match(query.clauses),)
+            )
+        }
     if query.excluded:
         connection.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH ?", (fts5_any(query.excluded),))
     return found
 
 
-@pytest.mark.parametrize("text, rows", [
-    ("soldier", {1}), ("SOLDIERS russian", {1}), ('"600 000"', {1}), ("600,000", {1}), ("nato.int", {1}),
-    ("vucic", {2}), ("negot*", {2}), ("putin OR defence", {1, 2}), ("été", {3}), ("Ete", {3}),
-])
+@pytest.mark.parametrize(
+    "text, rows",
+    [
+        ("soldier", {1}),
+        ("SOLDIERS russian", {1}),
+        ('"600 000"', {1}),
+        ("600,000", {1}),
+        ("nato.int", {1}),
+        ("vucic", {2}),
+        ("negot*", {2}),
+        ("putin OR defence", {1, 2}),
+        ("été", {3}),
+        ("Ete", {3}),
+    ],
+)
 def test_fts5_finds_what_people_type(fts, text, rows):
     assert run(fts, text) == rows
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(max_size=80) | st.lists(st.sampled_from(['"', "*", "-", "OR", "AND", "NOT", "NEAR", "(", ")", ":",
-                                                         "^", "+", "'", "soldier", "putin", " ", "\x00", "é"]),
-                                       max_size=12).map("".join))
+@given(
+    st.text(max_size=80)
+    | st.lists(
+        st.sampled_from(
+            [
+                '"',
+                "*",
+                "-",
+                "OR",
+                "AND",
+                "NOT",
+                "NEAR",
+                "(",
+                ")",
+                ":",
+                "^",
+                "+",
+                "'",
+                "soldier",
+                "putin",
+                " ",
+                "\x00",
+                "é",
+            ]
+        ),
+        max_size=12,
+    ).map("".join)
+)
 def test_no_text_makes_an_fts5_query_fail(fts, text):
     run(fts, text)  # raises sqlite3.OperationalError on a syntax error
 
 
-@given(st.text(alphabet=st.characters(categories=("Lu", "Ll", "Nd")), min_size=1, max_size=12)
-       .filter(lambda word: word not in ("OR", "AND")))  # the two operator words
+@given(
+    st.text(alphabet=st.characters(categories=("Lu", "Ll", "Nd")), min_size=1, max_size=12).filter(
+        lambda word: word not in ("OR", "AND")
+    )
+)  # the two operator words
 @settings(max_examples=300, deadline=None)
 def test_a_word_of_a_document_finds_it(text):
     connection = sqlite3.connect(":memory:")
-    connection.execute("CREATE VIRTUAL TABLE search_fts USING fts5(quote, note, sources, "
-                       "tokenize='porter unicode61 remove_diacritics 2')")
+    connection.execute(
+        "CREATE VIRTUAL TABLE search_fts USING fts5(quote, note, sources, "
+        "tokenize='porter unicode61 remove_diacritics 2')"
+    )
     stored = unicodedata.normalize("NFC", f"before {text} after")  # the app stores canonical (NFC) text
     connection.execute("INSERT INTO search_fts VALUES (?, '', '')", (stored,))
     assert run(connection, text) == {1}

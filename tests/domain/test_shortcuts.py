@@ -1,4 +1,5 @@
 """The shortcut list that the "?" overlay shows."""
+
 from __future__ import annotations
 
 from annotator.domain import shortcuts, verdicts

@@ -3,6 +3,7 @@
 Offsets are Python str indices (Unicode code points) into canonical text
 (``\\n`` line endings, NFC); see DESIGN.md section 2.
 """
+
 from __future__ import annotations
 
 import random
@@ -13,7 +14,20 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from annotator.domain.text import NotText, Paragraph, Segment, SpanRef, canonicalize, canonicalize_fragment, check_text, loads_json, paragraph_bounds, paragraphs, paragraphs_touching, segment
+from annotator.domain.text import (
+    NotText,
+    Paragraph,
+    Segment,
+    SpanRef,
+    canonicalize,
+    canonicalize_fragment,
+    check_text,
+    loads_json,
+    paragraph_bounds,
+    paragraphs,
+    paragraphs_touching,
+    segment,
+)
 
 # --------------------------------------------------------------------------
 # Helpers and strategies
@@ -23,17 +37,39 @@ from annotator.domain.text import NotText, Paragraph, Segment, SpanRef, canonica
 # are two UTF-16 units but one code point), combining marks, RTL scripts and
 # bidi controls, Hangul jamo that compose under NFC, line endings and a BOM.
 SPECIAL_CHARS = [
-    "a", "b", " ", "\n", "\n", "\r", "\t", ".",
-    "\U0001F600",  # grinning face (astral)
-    "\U0001F44D", "\U0001F3FD",  # thumbs up + skin tone modifier
+    "a",
+    "b",
+    " ",
+    "\n",
+    "\n",
+    "\r",
+    "\t",
+    ".",
+    "\U0001f600",  # grinning face (astral)
+    "\U0001f44d",
+    "\U0001f3fd",  # thumbs up + skin tone modifier
     "\u200d",  # zero width joiner
-    "\U0001D400",  # mathematical bold A (astral, NFC-stable)
-    "e", "\u0301", "\u0308", "\u0327",  # base + combining marks
+    "\U0001d400",  # mathematical bold A (astral, NFC-stable)
+    "e",
+    "\u0301",
+    "\u0308",
+    "\u0327",  # base + combining marks
     "\u00e9",  # precomposed e-acute
-    "\u05e9", "\u05dc", "\u05d5", "\u05dd", "\u05b8",  # Hebrew + point
-    "\u0645", "\u0631", "\u062d", "\u0628", "\u064e",  # Arabic + fatha
-    "\u200f", "\u202e",  # RLM, RLO
-    "\u1100", "\u1161", "\u11a8",  # Hangul jamo L V T
+    "\u05e9",
+    "\u05dc",
+    "\u05d5",
+    "\u05dd",
+    "\u05b8",  # Hebrew + point
+    "\u0645",
+    "\u0631",
+    "\u062d",
+    "\u0628",
+    "\u064e",  # Arabic + fatha
+    "\u200f",
+    "\u202e",  # RLM, RLO
+    "\u1100",
+    "\u1161",
+    "\u11a8",  # Hangul jamo L V T
     "\ufeff",
 ]
 
@@ -50,8 +86,7 @@ def text_and_spans(draw, allow_invalid: bool = False):
     text = draw(texts)
     n = len(text)
     count = draw(st.integers(min_value=0, max_value=8))
-    ids = draw(st.lists(st.integers(min_value=1, max_value=10_000), min_size=count,
-                        max_size=count, unique=True))
+    ids = draw(st.lists(st.integers(min_value=1, max_value=10_000), min_size=count, max_size=count, unique=True))
     spans = []
     for span_id in ids:
         if allow_invalid and draw(st.booleans()):
@@ -72,10 +107,7 @@ def is_valid(span: SpanRef, text: str) -> bool:
 
 def covering(spans, seg_start: int, seg_end: int, text: str) -> set[int]:
     """Brute force: ids of the valid spans that cover [seg_start, seg_end)."""
-    return {
-        s.id for s in spans
-        if is_valid(s, text) and s.start <= seg_start and seg_end <= s.end
-    }
+    return {s.id for s in spans if is_valid(s, text) and s.start <= seg_start and seg_end <= s.end}
 
 
 def summary(segments) -> list[tuple[int, int, str, tuple[int, ...]]]:
@@ -145,9 +177,7 @@ def test_canonicalize_keeps_leading_whitespace():
 
 
 def test_canonicalize_keeps_trailing_spaces_inside_the_text():
-    assert canonicalize("line one   \nline two\t\n\n\nline five") == (
-        "line one   \nline two\t\n\n\nline five"
-    )
+    assert canonicalize("line one   \nline two\t\n\n\nline five") == ("line one   \nline two\t\n\n\nline five")
 
 
 def test_canonicalize_of_whitespace_only_is_empty():
@@ -156,13 +186,13 @@ def test_canonicalize_of_whitespace_only_is_empty():
 
 
 def test_canonicalize_leaves_canonical_text_unchanged():
-    text = "Ünïcödé \U0001F600 \u05e9\u05dc\u05d5\u05dd\nsecond paragraph"
+    text = "Ünïcödé \U0001f600 \u05e9\u05dc\u05d5\u05dd\nsecond paragraph"
     assert canonicalize(text) == text
 
 
 def test_canonicalize_keeps_emoji_as_single_code_points():
-    out = canonicalize("\U0001F600\U0001F44D\U0001F3FD ok\r\n")
-    assert out == "\U0001F600\U0001F44D\U0001F3FD ok"
+    out = canonicalize("\U0001f600\U0001f44d\U0001f3fd ok\r\n")
+    assert out == "\U0001f600\U0001f44d\U0001f3fd ok"
     assert len(out) == 6
 
 
@@ -206,7 +236,7 @@ def test_canonicalize_output_is_nfc_without_trailing_whitespace_or_bom(raw):
         ("\na", [(0, 0), (1, 2)]),
         ("a\n", [(0, 1), (2, 2)]),
         ("\n", [(0, 0), (1, 1)]),
-        ("\U0001F600\nx", [(0, 1), (2, 3)]),
+        ("\U0001f600\nx", [(0, 1), (2, 3)]),
     ],
 )
 def test_paragraph_bounds_split_on_newline(text, expected):
@@ -395,10 +425,10 @@ def test_span_ending_exactly_at_text_end_is_accepted():
 
 
 def test_segment_offsets_count_code_points_not_utf16_units():
-    text = "\U0001F600\U0001F600 claim here"  # two emoji: 2 code points, 4 UTF-16 units
+    text = "\U0001f600\U0001f600 claim here"  # two emoji: 2 code points, 4 UTF-16 units
     segs = segment(text, [SpanRef(1, 3, 8)])
     assert summary(segs) == [
-        (0, 3, "\U0001F600\U0001F600 ", ()),
+        (0, 3, "\U0001f600\U0001f600 ", ()),
         (3, 8, "claim", (1,)),
         (8, 13, " here", ()),
     ]
@@ -524,7 +554,7 @@ def test_paragraph_text_joins_its_segments():
 
 
 def test_paragraph_offsets_count_code_points_after_emoji():
-    text = "\U0001F389 Party\nThe claim \U0001F600 here"
+    text = "\U0001f389 Party\nThe claim \U0001f600 here"
     start = text.index("claim")
     paras = paragraphs(text, [SpanRef(1, start, start + 5)])
     assert paras[1].start == 8
@@ -549,7 +579,7 @@ def test_segments_are_contiguous_and_join_back_to_the_text(case):
         assert a.end == b.start
     for s in segs:
         assert s.start <= s.end
-        assert s.text == text[s.start:s.end]
+        assert s.text == text[s.start : s.end]
 
 
 @settings(deadline=None)
@@ -620,7 +650,7 @@ def test_paragraphs_join_back_to_the_text_and_hold_their_segments(case):
             assert s.start == position, "segments are contiguous within a paragraph"
             position = s.end
             assert "\n" not in s.text
-            assert s.text == text[s.start:s.end]
+            assert s.text == text[s.start : s.end]
             assert set(s.span_ids) == covering(spans, s.start, s.end, text)
         assert position == p.end or (not p.segments and p.start == p.end)
 
@@ -645,6 +675,7 @@ def test_paragraph_segments_are_the_text_segments_cut_at_newlines(case):
 # --------------------------------------------------------------------------
 # paragraphs_touching: what a save swaps in place
 # --------------------------------------------------------------------------
+
 
 @given(text_and_spans(), st.data())
 @settings(max_examples=400)
@@ -680,8 +711,7 @@ def text_spans_and_suggestions(draw):
     """A text, spans that may overlap, and suggestions that never overlap one another."""
     text, spans = draw(text_and_spans())
     cuts = sorted(set(draw(st.lists(st.integers(min_value=0, max_value=len(text)), max_size=10))))
-    suggestions = [SpanRef(100_000 + i, a, b) for i, (a, b) in enumerate(zip(cuts, cuts[1:]))
-                   if draw(st.booleans())]
+    suggestions = [SpanRef(100_000 + i, a, b) for i, (a, b) in enumerate(zip(cuts, cuts[1:])) if draw(st.booleans())]
     return text, spans, suggestions
 
 
@@ -694,7 +724,7 @@ def test_suggestions_cut_segments_without_changing_text_or_highlights(case):
     for p in result:
         assert "".join(seg.text for _, segs in p.runs for seg in segs) == p.text
         for seg in p.segments:
-            assert text[seg.start:seg.end] == seg.text
+            assert text[seg.start : seg.end] == seg.text
             assert set(seg.span_ids) == covering(spans, seg.start, seg.end, text)
             inside = [s.id for s in suggestions if s.start <= seg.start and seg.end <= s.end]
             assert [seg.suggestion_id] == (inside or [None])
@@ -720,7 +750,11 @@ def test_a_highlight_crossing_a_suggestion_boundary_is_split_there():
     text = "Alpha beta. Gamma delta."
     (para,) = paragraphs(text, [SpanRef(1, 6, 17)], [SpanRef(9, 0, 11)])
     assert [(s.text, s.span_ids, s.suggestion_id) for s in para.segments] == [
-        ("Alpha ", (), 9), ("beta.", (1,), 9), (" Gamma", (1,), None), (" delta.", (), None)]
+        ("Alpha ", (), 9),
+        ("beta.", (1,), 9),
+        (" Gamma", (1,), None),
+        (" delta.", (), None),
+    ]
 
 
 def test_overlapping_suggestions_keep_the_first_and_out_of_range_ones_are_ignored():
@@ -740,19 +774,23 @@ def test_paragraphs_touching_keep_the_suggestions_of_those_paragraphs():
 # JSON documents that are text (outside test finding 5c)
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("document, where", [
-    ('"\\ud800"', "The document"),
-    ('{"body": [{"value": "ok"}, {"value": "a\\udfffb"}]}', "body[1].value"),
-    ('{"a\\ud800": 1}', "The name of a\ufffd"),
-    ('[[["\\udbff\\udbff"]]]', "[0][0][0]"),
-])
+
+@pytest.mark.parametrize(
+    "document, where",
+    [
+        ('"\\ud800"', "The document"),
+        ('{"body": [{"value": "ok"}, {"value": "a\\udfffb"}]}', "body[1].value"),
+        ('{"a\\ud800": 1}', "The name of a\ufffd"),
+        ('[[["\\udbff\\udbff"]]]', "[0][0][0]"),
+    ],
+)
 def test_a_lone_surrogate_anywhere_in_json_is_refused_with_its_place(document, where):
     with pytest.raises(NotText, match=r"^" + re.escape(where) + r" holds a lone surrogate \(\\u[0-9a-f]{4}\)"):
         loads_json(document)
 
 
 def test_a_surrogate_pair_is_text():
-    assert loads_json('"\\ud83d\\ude00"') == "\U0001F600"
+    assert loads_json('"\\ud83d\\ude00"') == "\U0001f600"
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity", '{"start": NaN}'])
@@ -761,8 +799,12 @@ def test_nan_and_infinity_are_not_json(constant):
         loads_json(constant)
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
-                    max_leaves=20))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+        max_leaves=20,
+    )
+)
 def test_documents_of_text_pass_unchanged(document):
     check_text(document)

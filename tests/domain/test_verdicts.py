@@ -1,4 +1,5 @@
 """Tests for annotator.domain.verdicts: the single definition of the verdict scale."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,13 @@ HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")
 
 def test_scale_has_exactly_the_seven_labels_in_order():
     assert [v.label for v in SCALE] == [
-        "True", "Mostly true", "Mixed", "Misleading", "Mostly false", "False", "Unverifiable",
+        "True",
+        "Mostly true",
+        "Mixed",
+        "Misleading",
+        "Mostly false",
+        "False",
+        "Unverifiable",
     ]
 
 

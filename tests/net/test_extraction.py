@@ -1,4 +1,5 @@
 """Extracting an article from saved pages: main text without menus, adverts or comments, and its metadata."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,8 +19,16 @@ def test_a_news_page_gives_its_article_and_metadata_without_the_clutter():
     assert found.canonical_url == "https://news.example/economy/jobless-rate-may"
     lines = found.text.split("\n")
     assert len(lines) == 4 and lines[0].startswith("The minister for work said on Tuesday")
-    for clutter in ("Sign in", "ADVERTISEMENT", "Most read", "cheese", "bob77", "FIRST", "All rights reserved",
-                    "Jobless rate falls"):
+    for clutter in (
+        "Sign in",
+        "ADVERTISEMENT",
+        "Most read",
+        "cheese",
+        "bob77",
+        "FIRST",
+        "All rights reserved",
+        "Jobless rate falls",
+    ):
         assert clutter not in found.text
 
 
@@ -61,8 +70,11 @@ def test_binary_files_are_named_by_their_content_whatever_their_name(name, data,
 
 def test_the_messages_say_what_to_do():
     pdf = dict((name, data) for name, data, _ in SAMPLES)["report.pdf"]
-    with pytest.raises(NotArticleFile, match=r"^report\.pdf is a PDF file, not text or a web page; reading PDFs is "
-                                             r"not supported yet\.$"):
+    with pytest.raises(
+        NotArticleFile,
+        match=r"^report\.pdf is a PDF file, not text or a web page; reading PDFs is "
+        r"not supported yet\.$",
+    ):
         article_of_file("report.pdf", pdf)
     with pytest.raises(NotArticleFile, match="save it as text"):
         article_of_file("story.docx", dict((n, d) for n, d, _ in SAMPLES)["story.docx"])

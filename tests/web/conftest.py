@@ -1,4 +1,5 @@
 """Fixtures of the web tests."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,8 +33,9 @@ from tests.fixtures.helpers import add_article, created_article
 def scripted(app, reviewer_client, lead_client, make_user, demo_article) -> Scripted:
     alice, bob = make_user("alice"), make_user("bob")
     a = demo_article
-    b = created_article(app, add_article(lead_client, title="Bike lanes halved accidents, council says",
-                                         text=SECOND_TEXT))
+    b = created_article(
+        app, add_article(lead_client, title="Bike lanes halved accidents, council says", text=SECOND_TEXT)
+    )
     c = created_article(app, add_article(lead_client, title="Nothing checked yet", text="Quiet text."))
     save(reviewer_client, a, EARLY, "true")
     save(alice, a, EARLY, "true")

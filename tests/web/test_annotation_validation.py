@@ -1,4 +1,5 @@
 """Bad annotation input: 422 with the form and a message next to the field, and nothing stored."""
+
 import pytest
 
 from annotator.services.content import MAX_SOURCES, NOTE_MAX_LENGTH
@@ -31,6 +32,7 @@ def assert_rejected(app, response, field_id: str, *fragments: str):
 
 # --- The target ---------------------------------------------------------------------------------------
 
+
 def bad_target_cases(text):
     start, end = text.index(CLAIM), text.index(CLAIM) + len(CLAIM)
     return {
@@ -38,7 +40,10 @@ def bad_target_cases(text):
         "end past the text": ({"start": str(start), "end": str(len(text) + 1), "quote": CLAIM}, "within the article"),
         "start after end": ({"start": str(end), "end": str(start), "quote": CLAIM}, "empty"),
         "start equals end": ({"start": str(start), "end": str(start), "quote": CLAIM}, "empty"),
-        "quote differs from the text": ({"start": str(start), "end": str(end), "quote": CLAIM.upper()}, "does not match"),
+        "quote differs from the text": (
+            {"start": str(start), "end": str(end), "quote": CLAIM.upper()},
+            "does not match",
+        ),
         "offsets one off": ({"start": str(start + 1), "end": str(end + 1), "quote": CLAIM}, "does not match"),
         "quote absent": ({"quote": "the moon is made of cheese"}, "does not occur"),
         "quote ambiguous": ({"quote": "Putin"}, "occurs 7 times"),
@@ -66,7 +71,9 @@ def test_bad_target_is_rejected_with_a_message_and_nothing_stored(app, reviewer_
 
 
 def test_ambiguous_quote_message_suggests_selecting_it(app, reviewer_client, demo_article):
-    response = post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text, "Putin", offsets=False))
+    response = post_annotation(
+        reviewer_client, demo_article, annotation_data(demo_article.text, "Putin", offsets=False)
+    )
     root = assert_rejected(app, response, "quote")
     assert "prefix" in field_errors(root, "quote")[0] or "select" in field_errors(root, "quote")[0].lower()
 
@@ -88,8 +95,16 @@ def test_rejected_form_keeps_what_the_reviewer_entered(app, reviewer_client, dem
 
 # --- Verdict, note and sources ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("verdict, message", [("", "Choose a verdict"), ("probably", "from the scale"),
-                                              ("TRUE", "from the scale"), ("<script>", "from the scale")])
+
+@pytest.mark.parametrize(
+    "verdict, message",
+    [
+        ("", "Choose a verdict"),
+        ("probably", "from the scale"),
+        ("TRUE", "from the scale"),
+        ("<script>", "from the scale"),
+    ],
+)
 def test_missing_or_unknown_verdict_is_rejected(app, reviewer_client, demo_article, verdict, message):
     response = post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text, verdict=verdict))
     assert_rejected(app, response, "verdict", message)
@@ -101,24 +116,43 @@ def test_request_without_a_verdict_field_is_rejected(app, reviewer_client, demo_
     assert_rejected(app, post_annotation(reviewer_client, demo_article, data), "verdict")
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)",
-                                 "java\tscript:alert(1)", "data:text/html,<script>alert(1)</script>",
-                                 "vbscript:msgbox(1)", "/foo", "ftp://x", "https://", "example.org/page",
-                                 "mailto:someone@example.org"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "/foo",
+        "ftp://x",
+        "https://",
+        "example.org/page",
+        "mailto:someone@example.org",
+    ],
+)
 def test_source_url_that_is_not_a_web_address_is_rejected(app, reviewer_client, demo_article, url):
     data = annotation_data(demo_article.text, sources=[{"url": url, "title": "t", "excerpt": ""}])
     assert_rejected(app, post_annotation(reviewer_client, demo_article, data), "sources-0-url", "http")
 
 
 def test_bad_url_in_a_later_source_row_is_reported_on_that_row(app, reviewer_client, demo_article):
-    data = annotation_data(demo_article.text, sources=[SOURCE, {"url": "javascript:alert(1)", "title": "", "excerpt": ""}])
+    data = annotation_data(
+        demo_article.text, sources=[SOURCE, {"url": "javascript:alert(1)", "title": "", "excerpt": ""}]
+    )
     root = assert_rejected(app, post_annotation(reviewer_client, demo_article, data), "sources-1-url", "http")
     assert field_errors(root, "sources-0-url") == []
 
 
-@pytest.mark.parametrize("row", [{"url": "", "title": "A title only", "excerpt": ""},
-                                 {"title": "A title and no URL field at all"},
-                                 {"url": "  ", "title": "", "excerpt": "An excerpt only"}])
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"url": "", "title": "A title only", "excerpt": ""},
+        {"title": "A title and no URL field at all"},
+        {"url": "  ", "title": "", "excerpt": "An excerpt only"},
+    ],
+)
 def test_source_with_title_or_excerpt_but_no_url_is_rejected(app, reviewer_client, demo_article, row):
     data = annotation_data(demo_article.text, sources=[row])
     assert_rejected(app, post_annotation(reviewer_client, demo_article, data), "sources-0-url", "web address")
@@ -157,8 +191,9 @@ def test_twenty_one_sources_are_rejected(app, reviewer_client, demo_article):
 
 
 def test_several_errors_are_all_reported_at_once(app, reviewer_client, demo_article):
-    data = annotation_data(demo_article.text, verdict="", note="x" * 10_001,
-                           sources=[{"url": "ftp://x", "title": "", "excerpt": ""}])
+    data = annotation_data(
+        demo_article.text, verdict="", note="x" * 10_001, sources=[{"url": "ftp://x", "title": "", "excerpt": ""}]
+    )
     root = assert_rejected(app, post_annotation(reviewer_client, demo_article, data), "verdict")
     assert field_errors(root, "note") and field_errors(root, "sources-0-url")
 
@@ -175,49 +210,66 @@ def test_error_message_sits_next_to_its_field(app, reviewer_client, demo_article
 
 # --- CSRF ------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "page"])
 def test_save_without_csrf_token_is_rejected_and_stores_nothing(app, reviewer_client, demo_article, htmx):
-    response = reviewer_client.post(f"/articles/{demo_article.id}/annotations",
-                                    data=annotation_data(demo_article.text), headers=HX if htmx else {})
+    response = reviewer_client.post(
+        f"/articles/{demo_article.id}/annotations", data=annotation_data(demo_article.text), headers=HX if htmx else {}
+    )
     assert response.status_code == 400
     assert counts(app) == (0, 0, 0)
 
 
 def test_save_with_a_wrong_csrf_token_is_rejected_and_stores_nothing(app, reviewer_client, demo_article):
-    response = reviewer_client.post(f"/articles/{demo_article.id}/annotations",
-                                    data={**annotation_data(demo_article.text), "csrf_token": "forged-token"}, headers=HX)
+    response = reviewer_client.post(
+        f"/articles/{demo_article.id}/annotations",
+        data={**annotation_data(demo_article.text), "csrf_token": "forged-token"},
+        headers=HX,
+    )
     assert response.status_code == 400
     assert counts(app) == (0, 0, 0)
 
 
 def test_csrf_token_of_another_session_is_rejected(app, reviewer_client, make_user, demo_article):
     other_token = csrf_token(make_user("alice"), f"/articles/{demo_article.id}")
-    response = reviewer_client.post(f"/articles/{demo_article.id}/annotations",
-                                    data={**annotation_data(demo_article.text), "csrf_token": other_token}, headers=HX)
+    response = reviewer_client.post(
+        f"/articles/{demo_article.id}/annotations",
+        data={**annotation_data(demo_article.text), "csrf_token": other_token},
+        headers=HX,
+    )
     assert response.status_code == 400
     assert counts(app) == (0, 0, 0)
 
 
 def test_csrf_token_in_the_htmx_header_is_accepted(app, reviewer_client, demo_article):
     token = csrf_token(reviewer_client, f"/articles/{demo_article.id}")
-    response = reviewer_client.post(f"/articles/{demo_article.id}/annotations", data=annotation_data(demo_article.text),
-                                    headers={**HX, "X-CSRFToken": token})
+    response = reviewer_client.post(
+        f"/articles/{demo_article.id}/annotations",
+        data=annotation_data(demo_article.text),
+        headers={**HX, "X-CSRFToken": token},
+    )
     assert response.status_code == 200
     assert counts(app) == (1, 1, 0)
 
 
 def test_edit_and_delete_without_csrf_token_change_nothing(app, reviewer_client, demo_article):
-    assert post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text, note="kept")).status_code == 200
+    assert (
+        post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text, note="kept")).status_code
+        == 200
+    )
     annotation = rows(app, Annotation)[0]
-    assert reviewer_client.post(f"/annotations/{annotation.id}", data={"verdict": "false", "note": "x"}).status_code == 400
+    assert (
+        reviewer_client.post(f"/annotations/{annotation.id}", data={"verdict": "false", "note": "x"}).status_code == 400
+    )
     assert reviewer_client.post(f"/annotations/{annotation.id}/delete").status_code == 400
     after = rows(app, Annotation)[0]
     assert (after.verdict, after.note, after.version, after.deleted_at) == ("mostly-true", "kept", 1, None)
 
 
 def test_htmx_csrf_error_is_shown_in_the_notice_area(reviewer_client, demo_article):
-    response = reviewer_client.post(f"/articles/{demo_article.id}/annotations",
-                                    data=annotation_data(demo_article.text), headers=HX)
+    response = reviewer_client.post(
+        f"/articles/{demo_article.id}/annotations", data=annotation_data(demo_article.text), headers=HX
+    )
     assert response.status_code == 400
     assert response.headers["HX-Retarget"] == "#notice"
     assert "Reload the page" in response.get_data(as_text=True)
@@ -225,16 +277,20 @@ def test_htmx_csrf_error_is_shown_in_the_notice_area(reviewer_client, demo_artic
 
 # --- Never a 500 ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fields", [
-    {"start": "abc", "end": "def", "quote": "Putin"},
-    {"start": "", "end": "", "quote": ""},
-    {"start": "1e3", "end": "2e3", "quote": CLAIM},
-    {"start": "0x10", "end": "0x20", "quote": CLAIM},
-    {"quote": CLAIM, "sources-0-url": "http://[::1"},
-    {"quote": CLAIM, "sources-abc-url": "https://example.org"},
-    {"quote": CLAIM, "sources-0-url": "https://" + "a" * 3000 + ".org"},
-    {"quote": "\x00"},
-])
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"start": "abc", "end": "def", "quote": "Putin"},
+        {"start": "", "end": "", "quote": ""},
+        {"start": "1e3", "end": "2e3", "quote": CLAIM},
+        {"start": "0x10", "end": "0x20", "quote": CLAIM},
+        {"quote": CLAIM, "sources-0-url": "http://[::1"},
+        {"quote": CLAIM, "sources-abc-url": "https://example.org"},
+        {"quote": CLAIM, "sources-0-url": "https://" + "a" * 3000 + ".org"},
+        {"quote": "\x00"},
+    ],
+)
 def test_malformed_input_never_causes_a_server_error(app, reviewer_client, demo_article, fields):
     data = {"verdict": "true", **fields}
     response = post_annotation(reviewer_client, demo_article, data)
@@ -246,7 +302,11 @@ def test_malformed_input_never_causes_a_server_error(app, reviewer_client, demo_
 def test_invalid_utf8_in_the_form_body_never_causes_a_server_error(app, reviewer_client, demo_article):
     token = csrf_token(reviewer_client, f"/articles/{demo_article.id}")
     body = b"verdict=true&quote=%ED%A0%80%FF&start=0&end=2&csrf_token=" + token.encode()
-    response = reviewer_client.post(f"/articles/{demo_article.id}/annotations", data=body, headers=HX,
-                                    content_type="application/x-www-form-urlencoded")
+    response = reviewer_client.post(
+        f"/articles/{demo_article.id}/annotations",
+        data=body,
+        headers=HX,
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 422
     assert counts(app) == (0, 0, 0)

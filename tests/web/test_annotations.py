@@ -1,11 +1,20 @@
 """Saving, editing and deleting annotations, and the span panel that shows them."""
+
 import pytest
 
 from annotator.extensions import db
 from annotator.services.users import create_or_update_user
 from annotator.db.models import Annotation, Source, Span
 from tests.fixtures.app import CLAIM, HX, PASSWORD, annotation_data, csrf_token, login, post_annotation, rows
-from tests.fixtures.helpers import XSS_ALL, XSS_SCRIPT, add_article, counts, created_article, post_form, set_blind_review
+from tests.fixtures.helpers import (
+    XSS_ALL,
+    XSS_SCRIPT,
+    add_article,
+    counts,
+    created_article,
+    post_form,
+    set_blind_review,
+)
 from tests.fixtures.htmltree import article_text, highlighted_span_ids, labelled, marks, page, paragraphs
 
 NATO = {"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excerpt": "600,000 casualties"}
@@ -25,6 +34,7 @@ def only(app, model, *where):
 
 
 # --- Saving ---------------------------------------------------------------------------------------
+
 
 def test_htmx_save_returns_the_span_panel_and_its_paragraph_out_of_band(app, reviewer_client, demo_article):
     response = save(reviewer_client, demo_article, note="NATO figure", sources=[NATO])
@@ -52,14 +62,16 @@ def test_saved_annotation_is_stored_with_its_span_and_sources(app, reviewer_clie
     span = only(app, Span)
     start = demo_article.text.index(CLAIM)
     assert (span.start, span.end, span.quote) == (start, start + len(CLAIM), CLAIM)
-    assert span.prefix == demo_article.text[start - 32:start]
-    assert span.suffix == demo_article.text[span.end:span.end + 32]
+    assert span.prefix == demo_article.text[start - 32 : start]
+    assert span.suffix == demo_article.text[span.end : span.end + 32]
     annotation = only(app, Annotation)
     assert (annotation.verdict, annotation.note, annotation.version) == ("misleading", "Needs context", 1)
     assert annotation.created_at.tzinfo is not None
     sources = sorted(rows(app, Source), key=lambda s: s.position)
     assert [(s.position, s.url, s.title, s.excerpt) for s in sources] == [
-        (0, NATO["url"], NATO["title"], NATO["excerpt"]), (1, ISW["url"], ISW["title"], "")]
+        (0, NATO["url"], NATO["title"], NATO["excerpt"]),
+        (1, ISW["url"], ISW["title"], ""),
+    ]
 
 
 def test_empty_source_rows_are_ignored(app, reviewer_client, demo_article):
@@ -123,7 +135,7 @@ def test_quote_only_request_in_decomposed_unicode_is_found(app, reviewer_client,
     save(reviewer_client, demo_article, decomposed, offsets=False)
     span = only(app, Span)
     assert span.quote == "Aleksandar Vučić said"
-    assert demo_article.text[span.start:span.end] == span.quote
+    assert demo_article.text[span.start : span.end] == span.quote
 
 
 def test_saving_on_a_span_after_deleting_restores_the_same_annotation(app, reviewer_client, demo_article):
@@ -137,19 +149,23 @@ def test_saving_on_a_span_after_deleting_restores_the_same_annotation(app, revie
 
 
 def test_save_to_an_unknown_article_is_404_and_stores_nothing(app, reviewer_client, demo_article):
-    response = post_form(reviewer_client, "/articles/999/annotations", annotation_data(demo_article.text),
-                         token_from="/")
+    response = post_form(
+        reviewer_client, "/articles/999/annotations", annotation_data(demo_article.text), token_from="/"
+    )
     assert response.status_code == 404
     assert counts(app) == (0, 0, 0)
 
 
 # --- The annotation form ----------------------------------------------------------------------------
 
+
 def test_annotate_form_holds_the_quote_with_labelled_fields_and_a_save_button(reviewer_client, demo_article):
     start = demo_article.text.index(CLAIM)
-    response = reviewer_client.get(f"/articles/{demo_article.id}/annotate",
-                                   query_string={"start": start, "end": start + len(CLAIM), "quote": CLAIM},
-                                   headers=HX)
+    response = reviewer_client.get(
+        f"/articles/{demo_article.id}/annotate",
+        query_string={"start": start, "end": start + len(CLAIM), "quote": CLAIM},
+        headers=HX,
+    )
     assert response.status_code == 200
     root = page(response)
     form = root.find("form")
@@ -158,8 +174,8 @@ def test_annotate_form_holds_the_quote_with_labelled_fields_and_a_save_button(re
     assert form.find("input", name="quote").get("value") == CLAIM
     assert form.find("input", name="start").get("value") == str(start)
     assert form.find("input", name="end").get("value") == str(start + len(CLAIM))
-    assert form.find("input", name="prefix").get("value") == demo_article.text[start - 32:start]
-    assert form.find("input", name="suffix").get("value") == demo_article.text[start + len(CLAIM):][:32]
+    assert form.find("input", name="prefix").get("value") == demo_article.text[start - 32 : start]
+    assert form.find("input", name="suffix").get("value") == demo_article.text[start + len(CLAIM) :][:32]
     assert form.find("input", name="csrf_token") is not None
     verdict = labelled(form, "Verdict")
     assert verdict.tag == "select"
@@ -179,16 +195,19 @@ def test_annotate_form_without_htmx_is_a_full_article_page(reviewer_client, demo
     assert root.by_id("panel").find("form").find("blockquote").text() == CLAIM
 
 
-@pytest.mark.parametrize("query, message", [
-    ({"start": 0, "end": 5, "quote": "Nope!"}, "does not match"),
-    ({"start": -1, "end": 5, "quote": "Putin"}, "within the article"),
-    ({"start": 0, "end": 10**9, "quote": "Putin"}, "within the article"),
-    ({"start": 5, "end": 5, "quote": ""}, "empty"),
-    ({"quote": "Putin"}, "occurs"),
-    ({"quote": "not in this article at all"}, "does not occur"),
-    ({}, "empty"),
-    ({"start": 0, "quote": "Putin"}, "both"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"start": 0, "end": 5, "quote": "Nope!"}, "does not match"),
+        ({"start": -1, "end": 5, "quote": "Putin"}, "within the article"),
+        ({"start": 0, "end": 10**9, "quote": "Putin"}, "within the article"),
+        ({"start": 5, "end": 5, "quote": ""}, "empty"),
+        ({"quote": "Putin"}, "occurs"),
+        ({"quote": "not in this article at all"}, "does not occur"),
+        ({}, "empty"),
+        ({"start": 0, "quote": "Putin"}, "both"),
+    ],
+)
 def test_annotate_form_with_a_bad_target_answers_422_with_a_message(reviewer_client, demo_article, query, message):
     response = reviewer_client.get(f"/articles/{demo_article.id}/annotate", query_string=query, headers=HX)
     assert response.status_code == 422
@@ -256,6 +275,7 @@ def test_row_added_by_the_add_source_endpoint_is_saved(app, reviewer_client, dem
 
 # --- Editing and deleting ----------------------------------------------------------------------------
 
+
 def test_edit_form_of_own_annotation_is_prefilled(app, reviewer_client, demo_article):
     save(reviewer_client, demo_article, verdict="mixed", note="my note", sources=[NATO])
     annotation = only(app, Annotation)
@@ -274,11 +294,19 @@ def test_edit_form_of_own_annotation_is_prefilled(app, reviewer_client, demo_art
 def test_edit_own_annotation_changes_verdict_note_and_sources(app, reviewer_client, demo_article):
     save(reviewer_client, demo_article, verdict="true", note="old", sources=[NATO])
     annotation = only(app, Annotation)
-    data = {"verdict": "false", "note": "new note", "sources-0-url": ISW["url"], "sources-0-title": ISW["title"],
-            "sources-0-excerpt": "quoted", "sources-1-url": NATO["url"], "sources-1-title": "",
-            "sources-1-excerpt": ""}
-    response = post_form(reviewer_client, f"/annotations/{annotation.id}", data,
-                         token_from=f"/annotations/{annotation.id}/edit")
+    data = {
+        "verdict": "false",
+        "note": "new note",
+        "sources-0-url": ISW["url"],
+        "sources-0-title": ISW["title"],
+        "sources-0-excerpt": "quoted",
+        "sources-1-url": NATO["url"],
+        "sources-1-title": "",
+        "sources-1-excerpt": "",
+    }
+    response = post_form(
+        reviewer_client, f"/annotations/{annotation.id}", data, token_from=f"/annotations/{annotation.id}/edit"
+    )
     assert response.status_code == 200
     root = page(response)
     assert "False" in root.find("article", id=f"annotation-{annotation.id}").text()
@@ -286,7 +314,10 @@ def test_edit_own_annotation_changes_verdict_note_and_sources(app, reviewer_clie
     edited = only(app, Annotation)
     assert (edited.verdict, edited.note, edited.version) == ("false", "new note", 2)
     sources = sorted(rows(app, Source, Source.removed_at.is_(None)), key=lambda s: s.position)
-    assert [(s.url, s.title, s.excerpt) for s in sources] == [(ISW["url"], ISW["title"], "quoted"), (NATO["url"], "", "")]
+    assert [(s.url, s.title, s.excerpt) for s in sources] == [
+        (ISW["url"], ISW["title"], "quoted"),
+        (NATO["url"], "", ""),
+    ]
     assert [s.title for s in rows(app, Source, Source.removed_at.is_not(None))] == [NATO["title"]]
     assert len(rows(app, Span)) == 1
 
@@ -294,8 +325,13 @@ def test_edit_own_annotation_changes_verdict_note_and_sources(app, reviewer_clie
 def test_edit_without_htmx_redirects_to_the_claim(app, reviewer_client, demo_article):
     save(reviewer_client, demo_article)
     annotation = only(app, Annotation)
-    response = post_form(reviewer_client, f"/annotations/{annotation.id}", {"verdict": "true", "note": ""},
-                         token_from=f"/articles/{demo_article.id}", htmx=False)
+    response = post_form(
+        reviewer_client,
+        f"/annotations/{annotation.id}",
+        {"verdict": "true", "note": ""},
+        token_from=f"/articles/{demo_article.id}",
+        htmx=False,
+    )
     assert response.status_code == 303
     assert response.headers["Location"] == f"/articles/{demo_article.id}?span={annotation.span_id}"
 
@@ -303,9 +339,12 @@ def test_edit_without_htmx_redirects_to_the_claim(app, reviewer_client, demo_art
 def test_invalid_edit_answers_422_and_changes_nothing(app, reviewer_client, demo_article):
     save(reviewer_client, demo_article, verdict="true", note="kept", sources=[NATO])
     annotation = only(app, Annotation)
-    response = post_form(reviewer_client, f"/annotations/{annotation.id}",
-                         {"verdict": "bogus", "note": "changed", "sources-0-url": "javascript:alert(1)"},
-                         token_from=f"/articles/{demo_article.id}")
+    response = post_form(
+        reviewer_client,
+        f"/annotations/{annotation.id}",
+        {"verdict": "bogus", "note": "changed", "sources-0-url": "javascript:alert(1)"},
+        token_from=f"/articles/{demo_article.id}",
+    )
     assert response.status_code == 422
     root = page(response)
     assert root.by_id("verdict-errors") is not None and root.by_id("sources-0-url-errors") is not None
@@ -317,8 +356,9 @@ def test_invalid_edit_answers_422_and_changes_nothing(app, reviewer_client, demo
 def test_delete_own_annotation_hides_it_but_keeps_the_row(app, reviewer_client, demo_article):
     save(reviewer_client, demo_article, sources=[NATO])
     annotation = only(app, Annotation)
-    response = post_form(reviewer_client, f"/annotations/{annotation.id}/delete", {},
-                         token_from=f"/articles/{demo_article.id}")
+    response = post_form(
+        reviewer_client, f"/annotations/{annotation.id}/delete", {}, token_from=f"/articles/{demo_article.id}"
+    )
     assert response.status_code == 200
     root = page(response)
     [paragraph] = paragraphs(root)  # the claim's paragraph comes back without its highlight
@@ -341,8 +381,13 @@ def test_delete_own_annotation_hides_it_but_keeps_the_row(app, reviewer_client, 
 def test_delete_without_htmx_redirects_to_the_claim(app, reviewer_client, demo_article):
     save(reviewer_client, demo_article)
     annotation = only(app, Annotation)
-    response = post_form(reviewer_client, f"/annotations/{annotation.id}/delete", {},
-                         token_from=f"/articles/{demo_article.id}", htmx=False)
+    response = post_form(
+        reviewer_client,
+        f"/annotations/{annotation.id}/delete",
+        {},
+        token_from=f"/articles/{demo_article.id}",
+        htmx=False,
+    )
     assert response.status_code == 303
     assert only(app, Annotation).deleted_at is not None
 
@@ -372,8 +417,11 @@ def test_reviewer_cannot_edit_or_delete_others_annotation(app, reviewer_client, 
     headers = HX if htmx else {}
     assert alice.get(f"/annotations/{annotation.id}/edit", headers=headers).status_code == 403
     token = csrf_token(alice, f"/articles/{demo_article.id}")
-    update = alice.post(f"/annotations/{annotation.id}", headers=headers,
-                        data={"csrf_token": token, "verdict": "false", "note": "hijacked", "sources-0-url": ""})
+    update = alice.post(
+        f"/annotations/{annotation.id}",
+        headers=headers,
+        data={"csrf_token": token, "verdict": "false", "note": "hijacked", "sources-0-url": ""},
+    )
     assert update.status_code == 403
     delete = alice.post(f"/annotations/{annotation.id}/delete", data={"csrf_token": token}, headers=headers)
     assert delete.status_code == 403
@@ -401,13 +449,16 @@ def test_lead_cannot_edit_a_reviewers_annotation_either(app, reviewer_client, le
     assert only(app, Annotation).note == "mine"
 
 
-@pytest.mark.parametrize("method, path", [
-    ("get", "/annotations/999/edit"),
-    ("get", "/annotations/999"),
-    ("post", "/annotations/999"),
-    ("post", "/annotations/999/delete"),
-    ("get", "/articles/{article}/spans/999"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/annotations/999/edit"),
+        ("get", "/annotations/999"),
+        ("post", "/annotations/999"),
+        ("post", "/annotations/999/delete"),
+        ("get", "/articles/{article}/spans/999"),
+    ],
+)
 def test_unknown_annotation_or_span_is_404(reviewer_client, demo_article, method, path):
     path = path.format(article=demo_article.id)
     if method == "get":
@@ -428,6 +479,7 @@ def test_span_of_another_article_is_404(app, reviewer_client, demo_article):
 
 # --- The span panel ------------------------------------------------------------------------------------
 
+
 def test_span_panel_lists_every_reviewers_annotation(app, reviewer_client, make_user, lead_client, demo_article):
     save(reviewer_client, demo_article, verdict="mostly-true", note="Riley's note", sources=[NATO, ISW])
     alice = make_user("alice")
@@ -444,8 +496,10 @@ def test_span_panel_lists_every_reviewers_annotation(app, reviewer_client, make_
     assert riley.find(class_="badge").text().strip() == "Mostly true"
     assert riley.find(class_="note").text() == "Riley's note"
     links = riley.find("ol", class_="sources").find_all("a")
-    assert [(a.get("href"), a.text().strip()) for a in links] == [(NATO["url"], NATO["title"]),
-                                                                   (ISW["url"], ISW["title"])]
+    assert [(a.get("href"), a.text().strip()) for a in links] == [
+        (NATO["url"], NATO["title"]),
+        (ISW["url"], ISW["title"]),
+    ]
     assert all(a.get("target") == "_blank" and a.get("rel") == "noopener noreferrer" for a in links)
     assert riley.find("blockquote", class_="excerpt").text() == NATO["excerpt"]
     alice_card = by_author["Alice"]
@@ -480,15 +534,17 @@ def test_claims_panel_lists_annotated_claims(app, reviewer_client, demo_article)
 
 # --- User input is shown literally ------------------------------------------------------------------------
 
+
 def test_note_and_sources_with_markup_are_shown_literally(app, reviewer_client, lead_client, demo_article):
-    url = 'http://example.org/?q="><script>alert(1)</script>&a=\'b\''
-    save(reviewer_client, demo_article, note=XSS_ALL,
-         sources=[{"url": url, "title": XSS_ALL, "excerpt": XSS_ALL}])
+    url = "http://example.org/?q=\"><script>alert(1)</script>&a='b'"
+    save(reviewer_client, demo_article, note=XSS_ALL, sources=[{"url": url, "title": XSS_ALL, "excerpt": XSS_ALL}])
     assert only(app, Source).url == url
     span = only(app, Span)
     for client in (reviewer_client, lead_client):
-        for path, headers in ((f"/articles/{demo_article.id}/spans/{span.id}", HX),
-                              (f"/articles/{demo_article.id}?span={span.id}", {})):
+        for path, headers in (
+            (f"/articles/{demo_article.id}/spans/{span.id}", HX),
+            (f"/articles/{demo_article.id}?span={span.id}", {}),
+        ):
             response = client.get(path, headers=headers)
             body = response.get_data(as_text=True)
             assert XSS_SCRIPT not in body and "<img src=x" not in body
@@ -506,8 +562,9 @@ def test_note_and_sources_with_markup_are_shown_literally(app, reviewer_client, 
 
 def test_user_display_name_with_markup_is_shown_literally(app, client, lead_client, demo_article):
     with app.app_context():
-        create_or_update_user(session=db.session(), username="mallory", role="reviewer", password=PASSWORD,
-                              display_name=XSS_ALL)
+        create_or_update_user(
+            session=db.session(), username="mallory", role="reviewer", password=PASSWORD, display_name=XSS_ALL
+        )
     assert login(client, "mallory").status_code == 303
     own_page = client.get("/")
     assert XSS_SCRIPT not in own_page.get_data(as_text=True)
@@ -543,8 +600,7 @@ def test_panels_put_their_page_address_in_the_location_bar(app, reviewer_client,
     assert panel.headers["HX-Push-Url"] == claim_address
     claims = reviewer_client.get(f"/articles/{demo_article.id}/claims", headers=HX)
     assert claims.headers["HX-Push-Url"] == f"/articles/{demo_article.id}"
-    form = reviewer_client.get(f"/articles/{demo_article.id}/annotate",
-                               query_string={"quote": CLAIM}, headers=HX)
+    form = reviewer_client.get(f"/articles/{demo_article.id}/annotate", query_string={"quote": CLAIM}, headers=HX)
     assert "HX-Push-Url" not in form.headers  # a form is transient: no address of its own
     # The pushed address is a real page that opens the same claim.
     full = reviewer_client.get(claim_address)

@@ -1,5 +1,6 @@
 """What the page's live regions say after a save, a refused save and the other changes (htmx, out of band);
 and the keyboard shortcuts overlay that every page carries."""
+
 import json
 
 from annotator.db.models import Annotation
@@ -76,12 +77,16 @@ def test_a_refused_return_and_a_refused_settle_are_announced(app, reviewer_clien
     [annotation] = rows(app, Annotation)
     span = span_of(app, demo_article)
     token = csrf_token(lead_client, f"/articles/{demo_article.id}")
-    response = lead_client.post(f"/annotations/{annotation.id}/return", data={"csrf_token": token, "note": ""},
-                                headers=HX)
+    response = lead_client.post(
+        f"/annotations/{annotation.id}/return", data={"csrf_token": token, "note": ""}, headers=HX
+    )
     assert response.status_code == 422
     assert announced(response, "announce-alert").startswith("Not saved. ")
-    response = lead_client.post(f"/articles/{demo_article.id}/spans/{span.id}/final-verdict",
-                                data={"csrf_token": token, "verdict": "", "rationale": ""}, headers=HX)
+    response = lead_client.post(
+        f"/articles/{demo_article.id}/spans/{span.id}/final-verdict",
+        data={"csrf_token": token, "verdict": "", "rationale": ""},
+        headers=HX,
+    )
     assert response.status_code == 422
     assert announced(response, "announce-alert").startswith("Not saved. ")
 

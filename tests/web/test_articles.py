@@ -1,4 +1,5 @@
 """The article list, adding articles, and the article page's text and highlights."""
+
 import unicodedata
 
 import pytest
@@ -46,8 +47,14 @@ def test_add_article_form_has_labelled_fields(reviewer_client):
 
 def test_add_article_redirects_to_it_and_stores_canonical_text(app, reviewer_client):
     raw = "Line one: Zelenskyy cafe\u0301 said\r\nLine two\rLine three with Å\r\n"
-    response = add_article(reviewer_client, title="  Canonical test  ", text=raw, publisher="The Paper",
-                           source_url="https://example.org/story?id=1", published_on="2024-10-31")
+    response = add_article(
+        reviewer_client,
+        title="  Canonical test  ",
+        text=raw,
+        publisher="The Paper",
+        source_url="https://example.org/story?id=1",
+        published_on="2024-10-31",
+    )
     assert response.status_code == 303
     article = created_article(app, response)
     assert article.text == "Line one: Zelenskyy caf\u00e9 said\nLine two\nLine three with \u00c5"
@@ -68,20 +75,23 @@ def test_two_articles_with_the_same_title_are_both_kept(app, reviewer_client):
     assert first.id != second.id and first.slug != second.slug
 
 
-@pytest.mark.parametrize("fields, field_id, message", [
-    ({"title": ""}, "title", ""),
-    ({"title": "   "}, "title", ""),
-    ({"text": ""}, "text", ""),
-    ({"text": " \r\n \t "}, "text", ""),
-    ({"text": "\ufeff"}, "text", "empty"),
-    ({"source_url": "javascript:alert(1)"}, "source_url", "http"),
-    ({"source_url": "JavaScript:alert(document.cookie)"}, "source_url", "http"),
-    ({"source_url": "data:text/html,<script>alert(1)</script>"}, "source_url", "http"),
-    ({"source_url": "/relative/path"}, "source_url", "http"),
-    ({"source_url": "ftp://example.org/file"}, "source_url", "http"),
-    ({"published_on": "31/10/2024"}, "published_on", "date"),
-    ({"title": "x" * 301}, "title", "300"),
-])
+@pytest.mark.parametrize(
+    "fields, field_id, message",
+    [
+        ({"title": ""}, "title", ""),
+        ({"title": "   "}, "title", ""),
+        ({"text": ""}, "text", ""),
+        ({"text": " \r\n \t "}, "text", ""),
+        ({"text": "\ufeff"}, "text", "empty"),
+        ({"source_url": "javascript:alert(1)"}, "source_url", "http"),
+        ({"source_url": "JavaScript:alert(document.cookie)"}, "source_url", "http"),
+        ({"source_url": "data:text/html,<script>alert(1)</script>"}, "source_url", "http"),
+        ({"source_url": "/relative/path"}, "source_url", "http"),
+        ({"source_url": "ftp://example.org/file"}, "source_url", "http"),
+        ({"published_on": "31/10/2024"}, "published_on", "date"),
+        ({"title": "x" * 301}, "title", "300"),
+    ],
+)
 def test_invalid_article_answers_422_with_a_message_and_stores_nothing(app, reviewer_client, fields, field_id, message):
     before = len(rows(app, Article))
     data = {"title": "Kept title", "text": "Kept text."} | fields
@@ -103,9 +113,18 @@ def test_add_article_without_csrf_token_is_rejected(app, reviewer_client):
     assert len(rows(app, Article)) == before
 
 
-@pytest.mark.parametrize("path", ["/articles/999", "/articles/999/summary", "/articles/999/annotations.jsonld",
-                                  "/articles/999/annotations.csv", "/articles/999/spans/1", "/articles/999/claims",
-                                  "/articles/999/annotate?start=0&end=5&quote=Putin"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/articles/999",
+        "/articles/999/summary",
+        "/articles/999/annotations.jsonld",
+        "/articles/999/annotations.csv",
+        "/articles/999/spans/1",
+        "/articles/999/claims",
+        "/articles/999/annotate?start=0&end=5&quote=Putin",
+    ],
+)
 def test_unknown_article_is_404(reviewer_client, path):
     assert reviewer_client.get(path).status_code == 404
 
@@ -125,14 +144,15 @@ def test_article_page_span_parameter_of_another_article_is_404(app, reviewer_cli
     assert reviewer_client.get(f"/articles/{demo_article.id}?span={span.id}").status_code == 200
 
 
-def test_article_page_paragraphs_rebuild_the_text_with_overlapping_highlights(app, reviewer_client, demo_article,
-                                                                                make_user):
+def test_article_page_paragraphs_rebuild_the_text_with_overlapping_highlights(
+    app, reviewer_client, demo_article, make_user
+):
     text = demo_article.text
     claim_at = text.index(CLAIM)
     inner = "600,000 Russian soldiers"
     crossing = "killed or wounded in the conflict. Despite these losses"
     para_end = text.index("\n", claim_at)
-    across = text[para_end - 10:para_end + 15]  # crosses a paragraph break
+    across = text[para_end - 10 : para_end + 15]  # crosses a paragraph break
     for quote in (CLAIM, inner, crossing):
         assert post_annotation(reviewer_client, demo_article, annotation_data(text, quote)).status_code == 200
     start = para_end - 10
@@ -145,7 +165,7 @@ def test_article_page_paragraphs_rebuild_the_text_with_overlapping_highlights(ap
     assert article_text(root) == text
     for p in paragraphs(root):
         start = int(p.get("data-start"))
-        assert text[start:start + len(p.text())] == p.text()
+        assert text[start : start + len(p.text())] == p.text()
         assert start == 0 or text[start - 1] == "\n"
     spans = {s.quote: s.id for s in rows(app, Span)}
     assert highlighted_span_ids(root) == set(spans.values())
@@ -183,9 +203,11 @@ def test_article_title_and_text_with_markup_are_shown_literally(app, reviewer_cl
         assert "<img src=x" not in body, path
         assert "Title &lt;script&gt;" in body, path
         root = page(response)
-        assert any(el.text().strip() == title for el in root.find_all("a") + root.find_all("h1") + root.find_all("span")), path
-        assert "Title <script>alert(1)</script> \"><img src=x onerror=alert(1)> {{ 7*7 }}" in root.text(), path
-        assert "Title <script>alert(1)</script> \"><img src=x onerror=alert(1)> 49" not in root.text(), path
+        assert any(
+            el.text().strip() == title for el in root.find_all("a") + root.find_all("h1") + root.find_all("span")
+        ), path
+        assert 'Title <script>alert(1)</script> "><img src=x onerror=alert(1)> {{ 7*7 }}' in root.text(), path
+        assert 'Title <script>alert(1)</script> "><img src=x onerror=alert(1)> 49' not in root.text(), path
     root = page(reviewer_client.get(f"/articles/{article.id}"))
     assert root.find("h1").text() == title
     assert root.find("title").text().startswith(title)
@@ -194,7 +216,7 @@ def test_article_title_and_text_with_markup_are_shown_literally(app, reviewer_cl
 
 
 def test_article_source_url_with_quotes_stays_inside_its_attribute(app, reviewer_client):
-    url = 'https://example.org/?q="><script>alert(1)</script>&x=\'y\''
+    url = "https://example.org/?q=\"><script>alert(1)</script>&x='y'"
     article = created_article(app, add_article(reviewer_client, title="Quoted URL", text="Body.", source_url=url))
     response = reviewer_client.get(f"/articles/{article.id}")
     assert XSS_SCRIPT not in response.get_data(as_text=True)
@@ -249,4 +271,3 @@ def test_htmx_request_for_article_page_still_works(reviewer_client, demo_article
     response = reviewer_client.get(f"/articles/{demo_article.id}", headers=HX)
     assert response.status_code == 200
     assert article_text(page(response)) == demo_article.text
-

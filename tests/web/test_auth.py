@@ -70,7 +70,9 @@ def test_anonymous_visitor_is_redirected_to_login(client, path):
     assert response.headers["Location"].startswith("/login?next=")
 
 
-@pytest.mark.parametrize("path", ["/articles/1/annotations", "/annotations/1", "/annotations/1/delete", "/articles/new"])
+@pytest.mark.parametrize(
+    "path", ["/articles/1/annotations", "/annotations/1", "/annotations/1/delete", "/articles/new"]
+)
 def test_anonymous_post_with_valid_csrf_token_is_redirected_to_login_and_changes_nothing(client, path):
     token = csrf_token(client, "/login")
     response = client.post(path, data={"csrf_token": token, "quote": "Putin", "verdict": "true"})
@@ -85,8 +87,9 @@ def test_anonymous_htmx_request_gets_401_with_hx_redirect_to_login(client, path)
     assert response.headers["HX-Redirect"].startswith("/login")
 
 
-@pytest.mark.parametrize("path", ["/login", "/static/app.css", "/static/annotator.js", "/vendor/htmx/htmx.min.js",
-                                  "/verdicts.css"])
+@pytest.mark.parametrize(
+    "path", ["/login", "/static/app.css", "/static/annotator.js", "/vendor/htmx/htmx.min.js", "/verdicts.css"]
+)
 def test_login_page_and_assets_are_public(client, path):
     response = client.get(path)
     assert response.status_code == 200
@@ -94,8 +97,10 @@ def test_login_page_and_assets_are_public(client, path):
 
 def test_login_follows_next_to_a_page_of_this_site(client, demo_article):
     token = csrf_token(client, "/login")
-    response = client.post(f"/login?next=/articles/{demo_article.id}",
-                           data={"username": "reviewer", "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        f"/login?next=/articles/{demo_article.id}",
+        data={"username": "reviewer", "password": PASSWORD, "csrf_token": token},
+    )
     assert response.status_code == 303
     assert response.headers["Location"] == f"/articles/{demo_article.id}"
 
@@ -111,16 +116,38 @@ def test_login_redirect_keeps_the_next_page_through_the_form(client, demo_articl
     assert response.headers["Location"] == f"/articles/{demo_article.id}"
 
 
-@pytest.mark.parametrize("target", ["//evil.com", "https://evil.com", "http://evil.com/path", "//evil.com/articles/1",
-                                    "/\\evil.com", "\\\\evil.com", "/\t/evil.com", "javascript:alert(1)",
-                                    "https:evil.com", "evil.com", "/\r\nX:1", "/\nSet-Cookie: a=b", "/nowhere",
-                                    "/logout", "/articles/1\x00", "/articles/1 x", "/\u2028x", "/api/v1/articles"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.com",
+        "https://evil.com",
+        "http://evil.com/path",
+        "//evil.com/articles/1",
+        "/\\evil.com",
+        "\\\\evil.com",
+        "/\t/evil.com",
+        "javascript:alert(1)",
+        "https:evil.com",
+        "evil.com",
+        "/\r\nX:1",
+        "/\nSet-Cookie: a=b",
+        "/nowhere",
+        "/logout",
+        "/articles/1\x00",
+        "/articles/1 x",
+        "/\u2028x",
+        "/api/v1/articles",
+    ],
+)
 def test_login_next_that_is_no_page_of_this_site_is_refused_without_signing_in(client, target):
     """Another host, a scheme, control characters or white space (a header split), or no page of the
     app: 400 with the reason, the form again (without the bad next), and nobody signed in."""
     token = csrf_token(client, "/login")
-    response = client.post("/login", query_string={"next": target},
-                           data={"username": "reviewer", "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"username": "reviewer", "password": PASSWORD, "csrf_token": token},
+    )
     assert response.status_code == 400
     assert "Location" not in response.headers and "X" not in response.headers
     body = response.get_data(as_text=True)
@@ -141,8 +168,11 @@ def test_login_page_with_a_bad_next_leaves_it_out_of_the_form(client):
 def test_login_next_keeps_the_query_of_a_page_of_this_site(client, demo_article):
     token = csrf_token(client, "/login")
     target = f"/search?q=%22600%2C000%22&article={demo_article.id}"
-    response = client.post("/login", query_string={"next": target},
-                           data={"username": "reviewer", "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"username": "reviewer", "password": PASSWORD, "csrf_token": token},
+    )
     assert response.status_code == 303 and response.headers["Location"] == target
 
 

@@ -1,6 +1,7 @@
 """Input no browser sends but anyone can (outside test finding 5): a file where a form asks for text, a
 lone surrogate in JSON, a date at the end of the calendar. Each is 400 or 422 with a message, never a
 500, stores nothing, and every answer (errors too) carries the security headers."""
+
 from __future__ import annotations
 
 import io
@@ -13,11 +14,34 @@ from sqlmodel import select
 
 from annotator.extensions import db
 from annotator.web.forms import NOT_A_FILE_MESSAGE
-from annotator.db.models import Annotation, ApiToken, Article, Comment, Event, ExternalCheck, FinalVerdict, Source, Span, User
+from annotator.db.models import (
+    Annotation,
+    ApiToken,
+    Article,
+    Comment,
+    Event,
+    ExternalCheck,
+    FinalVerdict,
+    Source,
+    Span,
+    User,
+)
 from tests.fixtures.app import CLAIM, HX, PASSWORD, annotation_data, csrf_token, post_annotation
 from tests.fixtures.api_helpers import bearer, make_token, w3c
-from tests.fixtures.nasty import (CLAIM_REVIEW, QUERIES, SAMPLE, SAMPLE_JSON, W3C_ITEM, FilePart, api_token, form_body,
-                             json_paths, query_string, raw, replaced)
+from tests.fixtures.nasty import (
+    CLAIM_REVIEW,
+    QUERIES,
+    SAMPLE,
+    SAMPLE_JSON,
+    W3C_ITEM,
+    FilePart,
+    api_token,
+    form_body,
+    json_paths,
+    query_string,
+    raw,
+    replaced,
+)
 
 TABLES = (Article, Span, Annotation, Source, FinalVerdict, Comment, Event, User, ApiToken, ExternalCheck)
 
@@ -44,8 +68,18 @@ def world(app, reviewer_client, demo_article):
 TEXT_FORMS = [
     ("lead", "/articles/new", {"title": "T", "author": "", "publisher": "", "source_url": "", "text": "Some text."}),
     ("reviewer", "/articles/1/annotations", annotation_data(CLAIM + " x", CLAIM)),
-    ("reviewer", "/annotations/1", {"verdict": "true", "note": "n", "sources-0-url": "https://a.example/",
-                                     "sources-0-title": "t", "sources-0-excerpt": "e", "action": "save"}),
+    (
+        "reviewer",
+        "/annotations/1",
+        {
+            "verdict": "true",
+            "note": "n",
+            "sources-0-url": "https://a.example/",
+            "sources-0-title": "t",
+            "sources-0-excerpt": "e",
+            "action": "save",
+        },
+    ),
     ("reviewer", "/articles/1/spans/1/comments", {"body": "A comment"}),
     ("lead", "/articles/1/spans/1/final-verdict", {"verdict": "true", "rationale": "Because."}),
     ("lead", "/annotations/1/return", {"note": "Fix it"}),
@@ -61,8 +95,9 @@ HIDDEN_FIELDS = {"base_version", "start", "end", "quote", "prefix", "suffix", "a
 
 
 @pytest.mark.parametrize("role, path, fields", TEXT_FORMS, ids=[p for _, p, _ in TEXT_FORMS])
-def test_a_file_sent_for_a_text_field_is_refused_on_that_field(app, world, reviewer_client, lead_client, role, path,
-                                                                fields):
+def test_a_file_sent_for_a_text_field_is_refused_on_that_field(
+    app, world, reviewer_client, lead_client, role, path, fields
+):
     client = lead_client if role == "lead" else reviewer_client
     for name in fields:
         if name == "action":
@@ -82,8 +117,11 @@ def test_a_file_sent_for_a_text_field_is_refused_on_that_field(app, world, revie
 
 def test_a_username_sent_as_a_file_does_not_sign_in_and_says_why(client):
     token = csrf_token(client, "/login")
-    response = client.post("/login", data={"username": (io.BytesIO(b"reviewer"), "u.txt"), "password": PASSWORD,
-                                           "csrf_token": token}, content_type="multipart/form-data")
+    response = client.post(
+        "/login",
+        data={"username": (io.BytesIO(b"reviewer"), "u.txt"), "password": PASSWORD, "csrf_token": token},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     assert NOT_A_FILE_MESSAGE in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
@@ -91,8 +129,11 @@ def test_a_username_sent_as_a_file_does_not_sign_in_and_says_why(client):
 
 def test_a_password_sent_as_a_file_does_not_sign_in(client):
     token = csrf_token(client, "/login")
-    response = client.post("/login", data={"username": "reviewer", "password": (io.BytesIO(PASSWORD.encode()), "p"),
-                                           "csrf_token": token}, content_type="multipart/form-data")
+    response = client.post(
+        "/login",
+        data={"username": "reviewer", "password": (io.BytesIO(PASSWORD.encode()), "p"), "csrf_token": token},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422 and client.get("/").status_code == 302
 
 
@@ -128,8 +169,11 @@ def test_a_lone_surrogate_in_an_api_body_is_422_and_stores_nothing(app, world, w
         item["creator"] = {"name": LONE}
     before = counts(app)
     client = app.test_client()
-    response = client.post("/api/v1/articles/1/annotations", data=raw(item),
-                           headers={**bearer(token), "Content-Type": "application/ld+json"})
+    response = client.post(
+        "/api/v1/articles/1/annotations",
+        data=raw(item),
+        headers={**bearer(token), "Content-Type": "application/ld+json"},
+    )
     assert response.status_code in (400, 422), response.get_data(as_text=True)
     problem = response.get_json()
     assert "surrogate" in problem["detail"] or "Unicode" in problem["detail"]
@@ -138,16 +182,26 @@ def test_a_lone_surrogate_in_an_api_body_is_422_and_stores_nothing(app, world, w
 
 
 def test_a_lone_surrogate_in_a_claimreview_upload_is_refused_with_the_reason(app, lead_client, world):
-    review = {"@context": "https://schema.org", "@type": "ClaimReview", "url": "https://checks.example/1",
-              "claimReviewed": "A claim " + LONE, "reviewRating": {"@type": "Rating", "alternateName": "False"},
-              "author": {"@type": "Organization", "name": "Checks"}}
-    for field_value in (review, {**review, "claimReviewed": "ok", "url": "https://checks.example/" + LONE},
-                        {**review, "claimReviewed": "ok", "author": {"name": LONE}}):
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": "https://checks.example/1",
+        "claimReviewed": "A claim " + LONE,
+        "reviewRating": {"@type": "Rating", "alternateName": "False"},
+        "author": {"@type": "Organization", "name": "Checks"},
+    }
+    for field_value in (
+        review,
+        {**review, "claimReviewed": "ok", "url": "https://checks.example/" + LONE},
+        {**review, "claimReviewed": "ok", "author": {"name": LONE}},
+    ):
         token = csrf_token(lead_client, "/checks/import")
         before = counts(app)
-        response = lead_client.post("/checks/import", data={
-            "csrf_token": token, "file": (io.BytesIO(raw(field_value)), "checks.json")},
-            content_type="multipart/form-data")
+        response = lead_client.post(
+            "/checks/import",
+            data={"csrf_token": token, "file": (io.BytesIO(raw(field_value)), "checks.json")},
+            content_type="multipart/form-data",
+        )
         assert response.status_code == 422, response.get_data(as_text=True)[:300]
         assert "surrogate" in response.get_data(as_text=True)
         assert counts(app) == before
@@ -158,14 +212,17 @@ def test_a_lone_surrogate_in_an_annotations_upload_is_refused_with_the_reason(ap
     item = w3c(CLAIM, note="x" + LONE)
     token = csrf_token(reviewer_client, "/import")
     before = counts(app)
-    response = reviewer_client.post("/import", data={
-        "csrf_token": token, "article": "1", "author": "1", "file": (io.BytesIO(raw([item])), "a.json")},
-        content_type="multipart/form-data")
+    response = reviewer_client.post(
+        "/import",
+        data={"csrf_token": token, "article": "1", "author": "1", "file": (io.BytesIO(raw([item])), "a.json")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422 and "surrogate" in response.get_data(as_text=True)
     assert counts(app) == before
 
 
 # --- Errors keep the security headers --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("signed_in", [False, True])
 def test_a_500_keeps_the_security_headers(tmp_path, signed_in):
@@ -202,14 +259,26 @@ def test_a_500_keeps_the_security_headers(tmp_path, signed_in):
 
 # --- Queue cursors at the ends of the calendar ----------------------------------------------------------------
 
-@pytest.mark.parametrize("after", ["0-1-0001-01-01T00:00:00+14:00", "1-1-9999-12-31T23:59:59-14:00",
-                                   "0-1-0001-01-01T00:00:00+23:59", "0-99999999999999999999-2024-01-01T00:00:00+00:00",
-                                   "0--1-2024-01-01T00:00:00+00:00", "0-1-2024-01-01T00:00:00", "x",
-                                   "0-1-%ED%A0%80", "0-1-%FF"])
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "0-1-0001-01-01T00:00:00+14:00",
+        "1-1-9999-12-31T23:59:59-14:00",
+        "0-1-0001-01-01T00:00:00+23:59",
+        "0-99999999999999999999-2024-01-01T00:00:00+00:00",
+        "0--1-2024-01-01T00:00:00+00:00",
+        "0-1-2024-01-01T00:00:00",
+        "x",
+        "0-1-%ED%A0%80",
+        "0-1-%FF",
+    ],
+)
 def test_a_queue_cursor_off_the_calendar_is_answered_not_a_500(lead_client, world, after):
     """A cursor that names no moment the database can compare is no cursor: the answer is page 2 by position, as
     without one (here empty: the queue's one claim is on page 1), where a readable cursor from before the claim
     gives the claim. (Bytes that are no UTF-8, such as an encoded lone surrogate, go in the URL already escaped.)"""
+
     def claims(query: str) -> list[str]:
         response = lead_client.get(f"/review/queue?page=2{query}", headers=HX)
         assert response.status_code == 200, response.get_data(as_text=True)[:300]
@@ -223,16 +292,19 @@ def test_a_queue_cursor_off_the_calendar_is_answered_not_a_500(lead_client, worl
 # The fuzz tests (test_fuzz_forms) mix values at random; these send each kind to each place once, so that a
 # case such as a queue cursor at the end of the calendar cannot hide behind the odds.
 
-SWEPT_FORMS = [*TEXT_FORMS,
-               ("anonymous", "/login", {"username": "reviewer", "password": PASSWORD}),
-               ("lead", "/articles/1/settings", {"blind_review": "y"}),
-               ("reviewer", "/import", {"article": "1", "author": "1", "file": FilePart(raw([w3c(CLAIM)]), "a.json")}),
-               ("lead", "/checks/import", {"file": FilePart(b"[]", "c.json")})]
+SWEPT_FORMS = [
+    *TEXT_FORMS,
+    ("anonymous", "/login", {"username": "reviewer", "password": PASSWORD}),
+    ("lead", "/articles/1/settings", {"blind_review": "y"}),
+    ("reviewer", "/import", {"article": "1", "author": "1", "file": FilePart(raw([w3c(CLAIM)]), "a.json")}),
+    ("lead", "/checks/import", {"file": FilePart(b"[]", "c.json")}),
+]
 
 
 @pytest.mark.parametrize("role, path, fields", SWEPT_FORMS, ids=[f"{r}:{p}" for r, p, _ in SWEPT_FORMS])
-def test_every_form_field_takes_every_awkward_value(app, world, client, reviewer_client, lead_client, role, path,
-                                                    fields):
+def test_every_form_field_takes_every_awkward_value(
+    app, world, client, reviewer_client, lead_client, role, path, fields
+):
     """Each field of each form gets each kind of awkward value (and a file part): never a 500, and a refused
     request stores nothing."""
     browser = {"lead": lead_client, "reviewer": reviewer_client, "anonymous": client}[role]
@@ -267,8 +339,11 @@ def test_every_query_parameter_takes_every_awkward_value(app, world, reviewer_cl
                 assert_security_headers(response)
 
 
-API_WRITES = [("POST", "/api/v1/articles/1/annotations"), ("POST", "/api/v1/articles/1/annotations?submit=true"),
-              ("PUT", "/api/v1/annotations/2")]
+API_WRITES = [
+    ("POST", "/api/v1/articles/1/annotations"),
+    ("POST", "/api/v1/articles/1/annotations?submit=true"),
+    ("PUT", "/api/v1/annotations/2"),
+]
 
 
 @pytest.mark.parametrize("method, path", API_WRITES, ids=[f"{m} {p}" for m, p in API_WRITES])
@@ -276,14 +351,16 @@ def test_every_json_member_of_an_api_body_takes_every_awkward_value(app, world, 
     token = api_token(app)
     client = app.test_client()
     json_headers = {**bearer(token), "Content-Type": "application/ld+json"}
-    draft = client.post("/api/v1/articles/1/annotations", data=raw(w3c("Ukrainian President Volodymyr Zelenskyy")),
-                        headers=json_headers)
+    draft = client.post(
+        "/api/v1/articles/1/annotations", data=raw(w3c("Ukrainian President Volodymyr Zelenskyy")), headers=json_headers
+    )
     assert draft.status_code == 201  # the token user's draft, id 2, for PUT
     for where in json_paths(W3C_ITEM):
         for value in SAMPLE_JSON:
             before = counts(app)
-            response = client.open(path, method=method, data=raw(replaced(W3C_ITEM, where, value)),
-                                   headers=json_headers)
+            response = client.open(
+                path, method=method, data=raw(replaced(W3C_ITEM, where, value)), headers=json_headers
+            )
             assert response.status_code < 500, (where, value, response.get_data(as_text=True)[:300])
             if response.status_code >= 400:
                 assert counts(app) == before, (where, value)
@@ -291,21 +368,29 @@ def test_every_json_member_of_an_api_body_takes_every_awkward_value(app, world, 
             assert_security_headers(response)
 
 
-UPLOADED = [("lead", "/checks/import", CLAIM_REVIEW, {}),
-            ("reviewer", "/import", [W3C_ITEM], {"article": "1", "author": "1"})]
+UPLOADED = [
+    ("lead", "/checks/import", CLAIM_REVIEW, {}),
+    ("reviewer", "/import", [W3C_ITEM], {"article": "1", "author": "1"}),
+]
 
 
 @pytest.mark.parametrize("role, path, document, fields", UPLOADED, ids=[p for _, p, _, _ in UPLOADED])
-def test_every_json_member_of_an_uploaded_file_takes_every_awkward_value(app, world, reviewer_client, lead_client,
-                                                                         role, path, document, fields):
+def test_every_json_member_of_an_uploaded_file_takes_every_awkward_value(
+    app, world, reviewer_client, lead_client, role, path, document, fields
+):
     browser = lead_client if role == "lead" else reviewer_client
     for where in json_paths(document):
         for value in SAMPLE_JSON:
             before = counts(app)
-            response = browser.post(path, data={
-                **fields, "csrf_token": csrf_token(browser, path),
-                "file": (io.BytesIO(raw(replaced(document, where, value))), "upload.json")},
-                content_type="multipart/form-data")
+            response = browser.post(
+                path,
+                data={
+                    **fields,
+                    "csrf_token": csrf_token(browser, path),
+                    "file": (io.BytesIO(raw(replaced(document, where, value))), "upload.json"),
+                },
+                content_type="multipart/form-data",
+            )
             assert response.status_code < 500, (where, value, response.get_data(as_text=True)[:300])
             if response.status_code >= 400:
                 assert counts(app) == before, (where, value)

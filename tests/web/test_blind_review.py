@@ -3,6 +3,7 @@
 Every view is checked: the span panel, the claims list, the article's highlights,
 the summary, the W3C and CSV exports and the history view.
 """
+
 import csv
 import io
 import json
@@ -14,7 +15,17 @@ from annotator.db.models import Annotation, Span
 from tests.fixtures.app import CLAIM, HX, annotation_data, post_annotation, rows
 from tests.fixtures.htmltree import marks, page
 from tests.fixtures.review_helpers import (
-    annotation_of, badge_keys, comment, delete, panel, post, save, settle, span_of, submit, update,
+    annotation_of,
+    badge_keys,
+    comment,
+    delete,
+    panel,
+    post,
+    save,
+    settle,
+    span_of,
+    submit,
+    update,
 )
 
 SECRET_NOTE = "SECRET-NOTE-OF-THE-AUTHOR"
@@ -42,6 +53,7 @@ def write_secret(client, article, action="submit"):
 
 # --- What one viewer sees, view by view --------------------------------------------------------------
 
+
 def highlight(client, article, span_id):
     """The highlight of the span on the article page, or None when it is not highlighted."""
     root = page(client.get(f"/articles/{article.id}"))
@@ -63,14 +75,18 @@ def csv_rows(client, article):
 
 def export_authors(client, article) -> tuple[set[str], set[str]]:
     """Usernames in the W3C export and in the CSV export."""
-    return ({i["creator"]["nickname"] for i in w3c_items(client, article)},
-            {r["username"] for r in csv_rows(client, article)})
+    return (
+        {i["creator"]["nickname"] for i in w3c_items(client, article)},
+        {r["username"] for r in csv_rows(client, article)},
+    )
 
 
 def chart_counts(root) -> dict[str, int]:
     """The summary chart's bars: verdict label -> count."""
-    return {g.find("text", class_="chart-label").text().strip(): int(g.find("text", class_="chart-count").text())
-            for g in root.find("svg").find_all("g")}
+    return {
+        g.find("text", class_="chart-label").text().strip(): int(g.find("text", class_="chart-count").text())
+        for g in root.find("svg").find_all("g")
+    }
 
 
 def assert_sees_nothing_secret(client, article, span_id):
@@ -116,10 +132,12 @@ def assert_sees_the_secret(client, article, span_id):
 
 # --- Drafts ----------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("blind", [True, False])
 def test_a_draft_is_invisible_to_other_reviewers(app, author, bob, demo_article, blind):
     if not blind:
         from tests.fixtures.helpers import set_blind_review
+
         set_blind_review(app, demo_article, False)
     write_secret(author, demo_article, action="save")
     span = span_of(app, demo_article)
@@ -168,6 +186,7 @@ def test_a_lead_sees_a_submitted_annotation_at_once(app, author, lead_client, de
 
 # --- Blind review ------------------------------------------------------------------------------------------
 
+
 def test_blind_review_hides_others_verdicts_until_one_submits(app, author, bob, demo_article):
     assert demo_article.blind_review  # on by default
     write_secret(author, demo_article)
@@ -193,8 +212,12 @@ def test_a_returned_annotation_keeps_the_others_visible_to_its_author(app, autho
     write_secret(author, demo_article)
     save(bob, demo_article, verdict="true")
     span = span_of(app, demo_article)
-    post(lead_client, f"/annotations/{annotation_of(app, 'bob', demo_article).id}/return", {"note": "Redo"},
-         article_id=demo_article.id)
+    post(
+        lead_client,
+        f"/annotations/{annotation_of(app, 'bob', demo_article).id}/return",
+        {"note": "Redo"},
+        article_id=demo_article.id,
+    )
     assert_sees_the_secret(bob, demo_article, span.id)
 
 
@@ -206,10 +229,12 @@ def test_withdrawing_by_delete_hides_the_others_again(app, author, bob, demo_art
     assert_sees_nothing_secret(bob, demo_article, span.id)
 
 
-def test_blind_review_turned_off_by_a_lead_shows_submitted_verdicts_at_once(app, author, bob, lead_client,
-                                                                            demo_article):
-    response = post(lead_client, f"/articles/{demo_article.id}/settings", {}, article_id=demo_article.id,
-                    htmx=False)  # the blind_review checkbox left unticked
+def test_blind_review_turned_off_by_a_lead_shows_submitted_verdicts_at_once(
+    app, author, bob, lead_client, demo_article
+):
+    response = post(
+        lead_client, f"/articles/{demo_article.id}/settings", {}, article_id=demo_article.id, htmx=False
+    )  # the blind_review checkbox left unticked
     assert response.status_code == 303
     write_secret(author, demo_article)
     span = span_of(app, demo_article)
@@ -229,8 +254,7 @@ def test_a_reviewer_cannot_turn_blind_review_off(app, author, bob, demo_article)
     assert_sees_nothing_secret(bob, demo_article, span_of(app, demo_article).id)
 
 
-def test_a_settled_span_reveals_submitted_verdicts_to_everyone(app, author, bob, lead_client, make_user,
-                                                               demo_article):
+def test_a_settled_span_reveals_submitted_verdicts_to_everyone(app, author, bob, lead_client, make_user, demo_article):
     write_secret(author, demo_article)
     carol = make_user("carol")
     save(carol, demo_article, verdict="true", note="CAROL-DRAFT", action="save")
@@ -247,12 +271,19 @@ def test_a_settled_span_reveals_submitted_verdicts_to_everyone(app, author, bob,
 
 # --- History ----------------------------------------------------------------------------------------------
 
+
 def test_history_does_not_show_other_reviewers_changes_to_a_reviewer(app, author, bob, lead_client, demo_article):
     write_secret(author, demo_article)
     span = span_of(app, demo_article)
     annotation = annotation_of(app, "reviewer", demo_article)
-    update(author, demo_article, annotation.id, verdict=SECRET_VERDICT, note=SECRET_NOTE + " edited",
-           sources=[SECRET_SOURCE])
+    update(
+        author,
+        demo_article,
+        annotation.id,
+        verdict=SECRET_VERDICT,
+        note=SECRET_NOTE + " edited",
+        sources=[SECRET_SOURCE],
+    )
     save(bob, demo_article, verdict="true", note="Bob's own note")
     comment(bob, demo_article, span.id, "A question for everyone")
 
@@ -268,8 +299,7 @@ def test_history_does_not_show_other_reviewers_changes_to_a_reviewer(app, author
     assert SECRET_NOTE + " edited" in lead_body and "Bob's own note" in lead_body
 
 
-def test_history_of_a_draft_shows_a_lead_that_it_exists_but_not_its_content(app, author, lead_client,
-                                                                            demo_article):
+def test_history_of_a_draft_shows_a_lead_that_it_exists_but_not_its_content(app, author, lead_client, demo_article):
     write_secret(author, demo_article, action="save")
     span = span_of(app, demo_article)
     response = lead_client.get(f"/articles/{demo_article.id}/spans/{span.id}/history", headers=HX)
@@ -286,7 +316,11 @@ def test_a_claim_known_only_through_another_reviewers_draft_is_not_found(app, ma
     (span,) = rows(app, Span)
     (annotation,) = rows(app, Annotation)
     other = make_user("other")
-    for path in (f"/articles/{demo_article.id}/spans/{span.id}", f"/articles/{demo_article.id}?span={span.id}",
-                 f"/articles/{demo_article.id}/spans/{span.id}/history", f"/annotations/{annotation.id}"):
+    for path in (
+        f"/articles/{demo_article.id}/spans/{span.id}",
+        f"/articles/{demo_article.id}?span={span.id}",
+        f"/articles/{demo_article.id}/spans/{span.id}/history",
+        f"/annotations/{annotation.id}",
+    ):
         assert other.get(path).status_code == 404, path
     assert author.get(f"/articles/{demo_article.id}/spans/{span.id}").status_code == 200

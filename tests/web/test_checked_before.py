@@ -1,5 +1,6 @@
 """Checked before: earlier settled claims and external checks in the claim panel, a lead's
 "same claim as" links (panels and exports), and `flask import-claimreview`."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,10 @@ from tests.fixtures.htmltree import page
 from tests.fixtures.review_helpers import post, save, settle, span_of
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "claimreview"
-EARLIER_TEXT = ("Western estimates vary. Russia has lost more than 600,000 soldiers killed or wounded since "
-                "February 2022, officials said. Grain exports rose.")
+EARLIER_TEXT = (
+    "Western estimates vary. Russia has lost more than 600,000 soldiers killed or wounded since "
+    "February 2022, officials said. Grain exports rose."
+)
 EARLIER_CLAIM = "Russia has lost more than 600,000 soldiers killed or wounded since February 2022"
 DRAFTED = "Grain exports rose"
 NATO_CHECK = "https://factdesk.example/checks/2024/russian-casualties-600000"
@@ -65,7 +68,8 @@ def links(app) -> list[ClaimLink]:
 
 
 def test_panel_lists_the_settled_claim_of_another_article_and_external_checks(
-        app, reviewer_client, demo_article, earlier, external, claim):
+    app, reviewer_client, demo_article, earlier, external, claim
+):
     article, span = earlier
     root = checked(reviewer_client, demo_article, claim.id)
     section = root.by_id("checked-before")
@@ -104,37 +108,52 @@ def test_claims_of_the_same_article_are_not_listed(app, lead_client, reviewer_cl
 
 def test_a_new_selection_gets_its_matches_before_it_is_saved(reviewer_client, demo_article, earlier, external):
     start = demo_article.text.index(CLAIM)
-    form = reviewer_client.get(f"/articles/{demo_article.id}/annotate?start={start}&end={start + len(CLAIM)}",
-                               headers=HX)
+    form = reviewer_client.get(
+        f"/articles/{demo_article.id}/annotate?start={start}&end={start + len(CLAIM)}", headers=HX
+    )
     loader = page(form).by_id("checked-before")
     url = f"/articles/{demo_article.id}/checked-before?start={start}&end={start + len(CLAIM)}"
     assert loader.get("hx-get") == url and loader.get("hx-trigger") == "load"
     section = page(reviewer_client.get(url, headers=HX)).by_id("checked-before")
     assert EARLIER_CLAIM in section.text() and "Northern Fact Desk" in section.text()
-    assert reviewer_client.get(f"/articles/{demo_article.id}/checked-before?start=5&end=2",
-                               headers=HX).status_code == 422
+    assert (
+        reviewer_client.get(f"/articles/{demo_article.id}/checked-before?start=5&end=2", headers=HX).status_code == 422
+    )
 
 
 def test_reviewer_cannot_mark_same_claim(app, reviewer_client, demo_article, earlier, claim):
-    response = post(reviewer_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim",
-                    {"span": earlier[1].id}, article_id=demo_article.id)
+    response = post(
+        reviewer_client,
+        f"/articles/{demo_article.id}/spans/{claim.id}/same-claim",
+        {"span": earlier[1].id},
+        article_id=demo_article.id,
+    )
     assert response.status_code == 403
     assert links(app) == []
 
 
 def test_lead_marks_same_claim_seen_in_both_panels_then_removes_it(
-        app, lead_client, reviewer_client, demo_article, earlier, external, claim):
+    app, lead_client, reviewer_client, demo_article, earlier, external, claim
+):
     article, span = earlier
-    response = post(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim", {"span": span.id},
-                    article_id=demo_article.id)
+    response = post(
+        lead_client,
+        f"/articles/{demo_article.id}/spans/{claim.id}/same-claim",
+        {"span": span.id},
+        article_id=demo_article.id,
+    )
     assert response.status_code == 200
     section = page(response).by_id("checked-before")
     same = section.find("ul", class_="same-claims")
     assert same is not None and EARLIER_CLAIM in same.text()
     assert EARLIER_CLAIM not in section.find("ul", class_="check-matches").text()  # listed once
     # Marking it again changes nothing.
-    post(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim", {"span": span.id},
-         article_id=demo_article.id)
+    post(
+        lead_client,
+        f"/articles/{demo_article.id}/spans/{claim.id}/same-claim",
+        {"span": span.id},
+        article_id=demo_article.id,
+    )
     assert len(links(app)) == 1 and links(app)[0].span_id == min(span.id, claim.id)
     # The other claim's panel shows the link too, to the lead and to a reviewer.
     for client in (lead_client, reviewer_client):
@@ -142,27 +161,44 @@ def test_lead_marks_same_claim_seen_in_both_panels_then_removes_it(
         assert other_side is not None and CLAIM in other_side.text()
         assert other_side.find("a", href=f"/articles/{demo_article.id}?span={claim.id}") is not None
     link_id = links(app)[0].id
-    response = post(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim/{link_id}/remove",
-                    article_id=demo_article.id)
+    response = post(
+        lead_client,
+        f"/articles/{demo_article.id}/spans/{claim.id}/same-claim/{link_id}/remove",
+        article_id=demo_article.id,
+    )
     assert response.status_code == 200
     assert page(response).by_id("checked-before").find("ul", class_="same-claims") is None
     assert links(app)[0].removed_at is not None  # kept as a trace
     assert checked(lead_client, article, span.id).by_id("checked-before").find("ul", class_="same-claims") is None
     # Both claims' histories hold the link and its removal, naming the other side by ids only.
     for here, there in ((article.id, span.id), (demo_article.id, claim.id)):
-        history = " ".join(page(reviewer_client.get(f"/articles/{here}/spans/{there}/history", headers=HX))
-                           .text().split())
+        history = " ".join(
+            page(reviewer_client.get(f"/articles/{here}/spans/{there}/history", headers=HX)).text().split()
+        )
         assert "Lee Lead linked" in history and "Lee Lead unlinked" in history and "Same claim as" in history
     history = reviewer_client.get(f"/articles/{article.id}/spans/{span.id}/history", headers=HX).get_data(as_text=True)
-    assert f"claim {claim.id} of article {demo_article.id}" in history and CLAIM not in history.split("</blockquote>")[1]
+    assert (
+        f"claim {claim.id} of article {demo_article.id}" in history and CLAIM not in history.split("</blockquote>")[1]
+    )
     # Removing it again: no such active link.
-    assert post(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim/{link_id}/remove",
-                article_id=demo_article.id).status_code == 404
+    assert (
+        post(
+            lead_client,
+            f"/articles/{demo_article.id}/spans/{claim.id}/same-claim/{link_id}/remove",
+            article_id=demo_article.id,
+        ).status_code
+        == 404
+    )
 
 
 def test_lead_marks_an_external_check_without_htmx(app, lead_client, demo_article, external, claim):
-    response = post(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim",
-                    {"external": external_id(app)}, article_id=demo_article.id, htmx=False)
+    response = post(
+        lead_client,
+        f"/articles/{demo_article.id}/spans/{claim.id}/same-claim",
+        {"external": external_id(app)},
+        article_id=demo_article.id,
+        htmx=False,
+    )
     assert response.status_code == 303
     assert response.headers["Location"] == f"/articles/{demo_article.id}?span={claim.id}"
     same = checked(lead_client, demo_article, claim.id).by_id("checked-before").find("ul", class_="same-claims")
@@ -170,13 +206,19 @@ def test_lead_marks_an_external_check_without_htmx(app, lead_client, demo_articl
     assert links(app)[0].external_check_id == external_id(app)
 
 
-@pytest.mark.parametrize("data, status", [
-    ({"span": 999}, 404), ({"external": 999}, 404), ({}, 422), ({"span": "x"}, 422),
-])
-def test_unknown_or_missing_targets_are_refused(app, lead_client, demo_article, earlier, external, claim,
-                                                data, status):
-    response = post(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim", data,
-                    article_id=demo_article.id)
+@pytest.mark.parametrize(
+    "data, status",
+    [
+        ({"span": 999}, 404),
+        ({"external": 999}, 404),
+        ({}, 422),
+        ({"span": "x"}, 422),
+    ],
+)
+def test_unknown_or_missing_targets_are_refused(app, lead_client, demo_article, earlier, external, claim, data, status):
+    response = post(
+        lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim", data, article_id=demo_article.id
+    )
     assert response.status_code == status
     if status == 422:
         assert page(response).by_id("checked-before").find("ul", class_="errors") is not None
@@ -187,25 +229,40 @@ def test_a_claim_of_the_same_article_cannot_be_marked(app, lead_client, reviewer
     sentence = "Putin is unlikely"
     save(reviewer_client, demo_article, sentence)
     other = span_of(app, demo_article, sentence)
-    response = post(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim", {"span": other.id},
-                    article_id=demo_article.id)
+    response = post(
+        lead_client,
+        f"/articles/{demo_article.id}/spans/{claim.id}/same-claim",
+        {"span": other.id},
+        article_id=demo_article.id,
+    )
     assert response.status_code == 422 and "another article" in response.get_data(as_text=True)
     assert links(app) == []
 
 
 def test_unknown_claim_or_link_is_404(lead_client, demo_article, claim):
     assert lead_client.get(f"/articles/{demo_article.id}/spans/999/checked-before", headers=HX).status_code == 404
-    assert post(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim/999/remove",
-                article_id=demo_article.id).status_code == 404
+    assert (
+        post(
+            lead_client,
+            f"/articles/{demo_article.id}/spans/{claim.id}/same-claim/999/remove",
+            article_id=demo_article.id,
+        ).status_code
+        == 404
+    )
 
 
 def test_a_link_shows_only_claims_a_reviewer_may_know_of(app, lead_client, make_user, demo_article, earlier, claim):
     """The demo claim is not settled: a reviewer who cannot list its annotations does not see it linked."""
     article, span = earlier
-    post(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim", {"span": span.id},
-         article_id=demo_article.id)
+    post(
+        lead_client,
+        f"/articles/{demo_article.id}/spans/{claim.id}/same-claim",
+        {"span": span.id},
+        article_id=demo_article.id,
+    )
     outsider = make_user("outsider")
     from annotator.db.models import Annotation
+
     with app.app_context():  # the only annotation on the demo claim becomes a draft of its author
         session = db.session()
         for annotation in session.exec(select(Annotation).where(Annotation.span_id == claim.id)):
@@ -240,8 +297,12 @@ def test_exports_carry_the_links(app, lead_client, reviewer_client, demo_article
 
 
 def test_w3c_export_with_links_imports_back(app, lead_client, runner, tmp_path, demo_article, earlier, claim):
-    post(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim", {"span": earlier[1].id},
-         article_id=demo_article.id)
+    post(
+        lead_client,
+        f"/articles/{demo_article.id}/spans/{claim.id}/same-claim",
+        {"span": earlier[1].id},
+        article_id=demo_article.id,
+    )
     exported = tmp_path / "export.jsonld"
     exported.write_text(lead_client.get(f"/articles/{demo_article.id}/annotations.jsonld").get_data(as_text=True))
     assert "dcterms:relation" in exported.read_text()
@@ -252,9 +313,15 @@ def test_w3c_export_with_links_imports_back(app, lead_client, runner, tmp_path, 
 
 
 def test_checked_before_runs_a_fixed_number_of_queries(app, reviewer_client, demo_article, earlier, claim, runner):
-    many = [{"@type": "ClaimReview", "url": f"https://many.example/{i}", "author": {"name": f"Desk {i}"},
-             "claimReviewed": f"More than 600,000 Russian soldiers killed or wounded, report {i} says"}
-            for i in range(40)]
+    many = [
+        {
+            "@type": "ClaimReview",
+            "url": f"https://many.example/{i}",
+            "author": {"name": f"Desk {i}"},
+            "claimReviewed": f"More than 600,000 Russian soldiers killed or wounded, report {i} says",
+        }
+        for i in range(40)
+    ]
     path = Path(app.instance_path) / "many.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     checked(reviewer_client, demo_article, claim.id)  # warm up
@@ -269,6 +336,7 @@ def test_checked_before_runs_a_fixed_number_of_queries(app, reviewer_client, dem
 
 
 # --- flask import-claimreview ------------------------------------------------------------------------
+
 
 def checks_in(app) -> dict[str, ExternalCheck]:
     with app.app_context():
@@ -300,22 +368,28 @@ def test_import_is_idempotent_and_updates_a_changed_review(app, runner, tmp_path
     assert checks_in(app)[NATO_CHECK].rating == "True" and len(checks_in(app)) == 3
 
 
-@pytest.mark.parametrize("name, url", [
-    ("graph.json", "https://truthmeter.example/checks/casualty-figures"),
-    ("single.json", "https://verifica.example/fact-check/sanctions-gdp"),
-    ("page.html", "https://factdesk.example/checks/2024/russian-losses-page"),
-])
+@pytest.mark.parametrize(
+    "name, url",
+    [
+        ("graph.json", "https://truthmeter.example/checks/casualty-figures"),
+        ("single.json", "https://verifica.example/fact-check/sanctions-gdp"),
+        ("page.html", "https://factdesk.example/checks/2024/russian-losses-page"),
+    ],
+)
 def test_import_a_graph_a_single_review_or_a_saved_page(app, runner, name, url):
     result = runner.invoke(args=["import-claimreview", str(FIXTURES / name)])
     assert result.exit_code == 0, result.output
     assert "1 imported" in result.output and url in checks_in(app)
 
 
-@pytest.mark.parametrize("content, message", [
-    ("{not json", "not valid JSON"),
-    ('{"@type": "WebPage"}', "no ClaimReview found"),
-    (b"\xff\xfe\x00", "is not UTF-8 text"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("{not json", "not valid JSON"),
+        ('{"@type": "WebPage"}', "no ClaimReview found"),
+        (b"\xff\xfe\x00", "is not UTF-8 text"),
+    ],
+)
 def test_import_of_a_bad_file_fails_with_one_line(app, runner, tmp_path, content, message):
     bad = tmp_path / "bad.json"
     bad.write_bytes(content if isinstance(content, bytes) else content.encode())
@@ -330,8 +404,9 @@ def test_import_of_a_missing_file_fails_with_one_line(runner, tmp_path):
     assert result.exit_code != 0 and result.output.strip() == f"Error: no such file: {tmp_path / 'nope.json'}"
 
 
-def test_signed_in_as_reviewer_sees_external_checks_as_escaped_text(app, runner, tmp_path, reviewer_client,
-                                                                    demo_article, claim):
+def test_signed_in_as_reviewer_sees_external_checks_as_escaped_text(
+    app, runner, tmp_path, reviewer_client, demo_article, claim
+):
     hostile = tmp_path / "hostile.json"
     shutil.copy(FIXTURES / "single.json", hostile)
     review = json.loads(hostile.read_text())
@@ -339,20 +414,25 @@ def test_signed_in_as_reviewer_sees_external_checks_as_escaped_text(app, runner,
     review["author"]["name"] = '"><img src=x onerror=alert(1)>'
     hostile.write_text(json.dumps(review))
     assert runner.invoke(args=["import-claimreview", str(hostile)]).exit_code == 0
-    html = reviewer_client.get(f"/articles/{demo_article.id}/spans/{claim.id}/checked-before",
-                               headers=HX).get_data(as_text=True)
+    html = reviewer_client.get(f"/articles/{demo_article.id}/spans/{claim.id}/checked-before", headers=HX).get_data(
+        as_text=True
+    )
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html
 
 
 # --- The lead's upload page ---------------------------------------------------------------------------
 
+
 def upload(client, content: bytes, filename: str = "reviews.json"):
     from io import BytesIO
 
     token = csrf_token(client, "/checks/import")
-    return client.post("/checks/import", data={"csrf_token": token, "file": (BytesIO(content), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/checks/import",
+        data={"csrf_token": token, "file": (BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_lead_uploads_claimreviews_and_sees_the_counts(app, lead_client):
@@ -368,9 +448,14 @@ def test_lead_uploads_claimreviews_and_sees_the_counts(app, lead_client):
     assert "holds 4 external checks" in again.text()
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"{broken", "not valid JSON"), (b"\xff\xfe", "not UTF-8"), (b'{"@type": "WebPage"}', "no ClaimReview found"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"{broken", "not valid JSON"),
+        (b"\xff\xfe", "not UTF-8"),
+        (b'{"@type": "WebPage"}', "no ClaimReview found"),
+    ],
+)
 def test_a_bad_upload_answers_422_with_the_reason(app, lead_client, content, message):
     response = upload(lead_client, content)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
@@ -394,13 +479,18 @@ def test_a_claim_the_reviewer_no_longer_knows_loads_no_section(app, reviewer_cli
     response = delete(reviewer_client, demo_article, annotation_id)
     assert response.status_code == 200
     assert page(response).by_id("checked-before") is None
-    assert reviewer_client.get(f"/articles/{demo_article.id}/spans/{claim.id}/checked-before",
-                               headers=HX).status_code == 404
+    assert (
+        reviewer_client.get(f"/articles/{demo_article.id}/spans/{claim.id}/checked-before", headers=HX).status_code
+        == 404
+    )
 
 
 def test_removing_a_link_with_an_id_beyond_any_integer_is_404(lead_client, demo_article, claim):
-    response = post(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim/99999999999999999999/remove",
-                    article_id=demo_article.id)
+    response = post(
+        lead_client,
+        f"/articles/{demo_article.id}/spans/{claim.id}/same-claim/99999999999999999999/remove",
+        article_id=demo_article.id,
+    )
     assert response.status_code == 404
 
 
@@ -409,13 +499,21 @@ def test_the_database_holds_one_active_link_per_pair(app, lead_client, demo_arti
     from sqlalchemy.exc import IntegrityError
 
     article, span = earlier
-    assert post(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/same-claim", {"span": span.id},
-                article_id=demo_article.id).status_code == 200
+    assert (
+        post(
+            lead_client,
+            f"/articles/{demo_article.id}/spans/{claim.id}/same-claim",
+            {"span": span.id},
+            article_id=demo_article.id,
+        ).status_code
+        == 200
+    )
     first = links(app)[0]
     with app.app_context():
         session = db.session()
-        session.add(ClaimLink(span_id=first.span_id, other_span_id=first.other_span_id,
-                              created_by_id=first.created_by_id))
+        session.add(
+            ClaimLink(span_id=first.span_id, other_span_id=first.other_span_id, created_by_id=first.created_by_id)
+        )
         with pytest.raises(IntegrityError):
             session.commit()
         session.rollback()

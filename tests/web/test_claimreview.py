@@ -1,4 +1,5 @@
 """GET /articles/<id>/claimreview.jsonld and `flask export --format claimreview`."""
+
 import json
 
 from annotator.db.models import Source, Span
@@ -9,9 +10,15 @@ NATO = {"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excer
 
 def settle(lead_client, article, span, verdict="mostly-true", cite=()):
     token = csrf_token(lead_client, f"/articles/{article.id}")
-    return lead_client.post(f"/articles/{article.id}/spans/{span.id}/final-verdict",
-                            data={"csrf_token": token, "verdict": verdict, "rationale": "Checked against NATO.",
-                                  "cite": [str(c) for c in cite]})
+    return lead_client.post(
+        f"/articles/{article.id}/spans/{span.id}/final-verdict",
+        data={
+            "csrf_token": token,
+            "verdict": verdict,
+            "rationale": "Checked against NATO.",
+            "cite": [str(c) for c in cite],
+        },
+    )
 
 
 def test_claimreview_is_an_empty_json_array_when_nothing_is_settled(reviewer_client, demo_article):
@@ -32,8 +39,13 @@ def test_claimreview_holds_one_review_per_settled_claim(app, reviewer_client, le
     (review,) = reviews
     assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
     assert review["claimReviewed"] == CLAIM
-    assert review["reviewRating"] == {"@type": "Rating", "alternateName": "Mostly true", "ratingValue": 4,
-                                      "bestRating": 5, "worstRating": 1}
+    assert review["reviewRating"] == {
+        "@type": "Rating",
+        "alternateName": "Mostly true",
+        "ratingValue": 4,
+        "bestRating": 5,
+        "worstRating": 1,
+    }
     assert review["itemReviewed"]["@type"] == "Claim"
     assert review["itemReviewed"]["appearance"][0]["url"] == f"http://localhost/articles/{demo_article.id}"
     assert review["author"] == {"@type": "Organization", "name": app.config["ORGANISATION_NAME"]}

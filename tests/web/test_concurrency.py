@@ -6,6 +6,7 @@ production), so the two requests really race for the database's write lock. Wher
 test widens the race window, it slows the critical section down *after* the lock is
 taken, so that the other request is certain to arrive while the first is still saving.
 """
+
 import threading
 import time
 
@@ -16,7 +17,16 @@ from annotator.services import history
 from tests.fixtures.app import HX, csrf_token, login
 from tests.fixtures.htmltree import page
 from tests.fixtures.review_helpers import (
-    NATO, ISW, annotation_of, edit_version, events, final_form_version, final_of, save, source_fields, span_of,
+    NATO,
+    ISW,
+    annotation_of,
+    edit_version,
+    events,
+    final_form_version,
+    final_of,
+    save,
+    source_fields,
+    span_of,
 )
 
 ROUNDS = 3
@@ -49,11 +59,13 @@ def race(*requests):
 @pytest.fixture
 def slow_saves(monkeypatch):
     """Make every save linger 0.3 s inside its transaction, after the write lock is taken."""
+
     def slow(function):
         def wrapper(*args, **kwargs):
             result = function(*args, **kwargs)
             time.sleep(0.3)
             return result
+
         return wrapper
 
     monkeypatch.setattr(annotation_service, "_apply", slow(annotation_service._apply))
@@ -69,9 +81,16 @@ def second_session(app, username):
 
 # --- One annotation, two saves -----------------------------------------------------------------------------
 
+
 def edit_request(client, token, annotation_id, version, verdict, note, sources):
-    data = {"verdict": verdict, "note": note, "version": str(version), "action": "save", "csrf_token": token,
-            **source_fields(sources)}
+    data = {
+        "verdict": verdict,
+        "note": note,
+        "version": str(version),
+        "action": "save",
+        "csrf_token": token,
+        **source_fields(sources),
+    }
     return lambda: client.post(f"/annotations/{annotation_id}", data=data, headers=HX)
 
 
@@ -84,7 +103,8 @@ def check_one_winner(app, article, annotation_id, responses, mine):
     verdict, note, sources = mine[winner]
     assert (stored.verdict, stored.note) == (verdict, note)
     assert [(s.url, s.title, s.excerpt) for s in stored.sources] == [
-        (s["url"], s["title"], s["excerpt"]) for s in sources]
+        (s["url"], s["title"], s["excerpt"]) for s in sources
+    ]
     # The loser's work is not lost: the conflict view holds it, to re-apply.
     conflict = page(responses[loser])
     text = conflict.text()
@@ -98,8 +118,9 @@ def check_one_winner(app, article, annotation_id, responses, mine):
 
 
 @pytest.mark.parametrize("slow", [False, True], ids=["barrier", "barrier-with-slow-save"])
-def test_two_simultaneous_saves_of_one_annotation_never_overwrite_each_other(app, reviewer_client, demo_article,
-                                                                             request, slow):
+def test_two_simultaneous_saves_of_one_annotation_never_overwrite_each_other(
+    app, reviewer_client, demo_article, request, slow
+):
     if slow:
         request.getfixturevalue("slow_saves")
     save(reviewer_client, demo_article, verdict="true", note="original")
@@ -130,8 +151,10 @@ def test_reapplying_the_losers_version_after_a_race_saves_it(app, reviewer_clien
     opened = edit_version(reviewer_client, annotation.id)
     tokens = [csrf_token(c, f"/articles/{demo_article.id}") for c in (reviewer_client, tab_two)]
     mine = [("false", "tab one", [NATO]), ("mixed", "tab two", [ISW])]
-    responses = race(edit_request(reviewer_client, tokens[0], annotation.id, opened, *mine[0]),
-                     edit_request(tab_two, tokens[1], annotation.id, opened, *mine[1]))
+    responses = race(
+        edit_request(reviewer_client, tokens[0], annotation.id, opened, *mine[0]),
+        edit_request(tab_two, tokens[1], annotation.id, opened, *mine[1]),
+    )
     winner = check_one_winner(app, demo_article, annotation.id, responses, mine)
     loser = 1 - winner
     form = next(f for f in page(responses[loser]).find_all("form") if "Re-apply mine" in f.text())
@@ -148,6 +171,7 @@ def test_reapplying_the_losers_version_after_a_race_saves_it(app, reviewer_clien
 
 # --- One span, two leads ----------------------------------------------------------------------------------
 
+
 def settle_request(client, token, article, span_id, version, verdict, rationale):
     data = {"verdict": verdict, "rationale": rationale, "version": version, "csrf_token": token}
     return lambda: client.post(f"/articles/{article.id}/spans/{span_id}/final-verdict", data=data, headers=HX)
@@ -155,9 +179,9 @@ def settle_request(client, token, article, span_id, version, verdict, rationale)
 
 @pytest.mark.parametrize("slow", [False, True], ids=["barrier", "barrier-with-slow-save"])
 @pytest.mark.parametrize("settled_before", [False, True], ids=["first-ruling", "changing-the-ruling"])
-def test_two_leads_settling_one_span_at_once_never_overwrite_each_other(app, reviewer_client, lead_client,
-                                                                        make_user, demo_article, request, slow,
-                                                                        settled_before):
+def test_two_leads_settling_one_span_at_once_never_overwrite_each_other(
+    app, reviewer_client, lead_client, make_user, demo_article, request, slow, settled_before
+):
     save(reviewer_client, demo_article, verdict="true")
     span = span_of(app, demo_article)
     other_lead = make_user("lead2", "lead")
@@ -173,8 +197,10 @@ def test_two_leads_settling_one_span_at_once_never_overwrite_each_other(app, rev
         tokens = [csrf_token(c, f"/articles/{demo_article.id}") for c in (lead_client, other_lead)]
         mine = [("false", f"Lead one, round {round_}."), ("mostly-true", f"Lead two, round {round_}.")]
         settles_before = [e.action for e in events(app)].count("settled")
-        responses = race(settle_request(lead_client, tokens[0], demo_article, span.id, opened, *mine[0]),
-                         settle_request(other_lead, tokens[1], demo_article, span.id, opened, *mine[1]))
+        responses = race(
+            settle_request(lead_client, tokens[0], demo_article, span.id, opened, *mine[0]),
+            settle_request(other_lead, tokens[1], demo_article, span.id, opened, *mine[1]),
+        )
         statuses = sorted(r.status_code for r in responses)
         assert statuses == [200, 409], [r.get_data(as_text=True)[:300] for r in responses]
         winner = next(i for i, r in enumerate(responses) if r.status_code == 200)

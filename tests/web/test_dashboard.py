@@ -3,6 +3,7 @@
 The dataset is made through the app's own forms (annotate, submit, settle, return); the expected
 figures are worked out by hand in ``Scripted``'s docstring.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,7 +19,28 @@ from annotator.db.models import Annotation, Article, Event, Span, User
 from tests.fixtures.app import HX, annotation_data, count_queries, csrf_token, post_annotation
 from tests.fixtures.helpers import add_article, created_article
 from tests.fixtures.htmltree import Element, page
-from tests.fixtures.dashboard import EARLY, CLAIM, CLAIM_SHORT, LATE, GRAHAM, LOUGH, SECOND_TEXT, B1, B2, B3, save, annotation_id, post_as_page, settle, give_back, resubmit, Scripted, table, column, dashboard_page  # noqa: F401
+from tests.fixtures.dashboard import (
+    EARLY,
+    CLAIM,
+    CLAIM_SHORT,
+    LATE,
+    GRAHAM,
+    LOUGH,
+    SECOND_TEXT,
+    B1,
+    B2,
+    B3,
+    save,
+    annotation_id,
+    post_as_page,
+    settle,
+    give_back,
+    resubmit,
+    Scripted,
+    table,
+    column,
+    dashboard_page,
+)  # noqa: F401
 
 
 # --- Going through the app's forms ------------------------------------------------------------------
@@ -29,8 +51,14 @@ from tests.fixtures.dashboard import EARLY, CLAIM, CLAIM_SHORT, LATE, GRAHAM, LO
 
 # --- Permissions --------------------------------------------------------------------------------------
 
-LEAD_ONLY = ["/review", "/review/articles.csv", "/review/reviewers.csv", "/review/queue", "/review/queue.csv",
-             "/review/queue?status=agreed"]
+LEAD_ONLY = [
+    "/review",
+    "/review/articles.csv",
+    "/review/reviewers.csv",
+    "/review/queue",
+    "/review/queue.csv",
+    "/review/queue?status=agreed",
+]
 
 
 @pytest.mark.parametrize("path", LEAD_ONLY)
@@ -78,6 +106,7 @@ def test_page_links_review_css_and_uses_no_inline_styles(scripted, lead_client):
 
 # --- Figures ------------------------------------------------------------------------------------------
 
+
 def test_per_article_counts(scripted, lead_client):
     header, rows = table(dashboard_page(lead_client), "articles-table")
     wanted = ["Claims annotated", "Settled", "Awaiting review", "In disagreement"]
@@ -103,8 +132,7 @@ def test_undefined_alpha_shows_a_dash_and_why(scripted, lead_client):
     assert empty[column(header, "Alpha")] == "— undefined: no claim with two reviewers"
 
 
-def test_alpha_is_undefined_when_every_verdict_is_the_same(app, reviewer_client, make_user, lead_client,
-                                                           demo_article):
+def test_alpha_is_undefined_when_every_verdict_is_the_same(app, reviewer_client, make_user, lead_client, demo_article):
     alice = make_user("alice")
     for quote in (EARLY, CLAIM):
         save(reviewer_client, demo_article, quote, "false")
@@ -159,20 +187,32 @@ def chart(root: Element) -> dict[str, tuple[int, int]]:
     counts = {}
     for group in svg.find_all("g"):
         label = group.find("text", class_="chart-label").text().strip()
-        counts[label] = (int(group.find("text", class_="reviewers-count").text()),
-                         int(group.find("text", class_="finals-count").text()))
+        counts[label] = (
+            int(group.find("text", class_="reviewers-count").text()),
+            int(group.find("text", class_="finals-count").text()),
+        )
     return counts
 
 
 def test_verdict_chart_shows_submitted_and_final_verdicts(scripted, lead_client):
     root = dashboard_page(lead_client)
-    assert chart(root) == {"True": (7, 1), "Mostly true": (2, 0), "Mixed": (0, 0), "Misleading": (0, 0),
-                           "Mostly false": (0, 1), "False": (4, 0), "Unverifiable": (0, 0)}
+    assert chart(root) == {
+        "True": (7, 1),
+        "Mostly true": (2, 0),
+        "Mixed": (0, 0),
+        "Misleading": (0, 0),
+        "Mostly false": (0, 1),
+        "False": (4, 0),
+        "Unverifiable": (0, 0),
+    }
     svg = root.find("svg", class_="distribution")
     bars = svg.find_all("rect")
     assert all(any(c.startswith("verdict-") for c in rect.parent.classes) for rect in bars)
-    widths = {rect.parent.find("text", class_="chart-label").text(): float(rect.get("width"))
-              for rect in bars if "reviewers" in rect.classes}
+    widths = {
+        rect.parent.find("text", class_="chart-label").text(): float(rect.get("width"))
+        for rect in bars
+        if "reviewers" in rect.classes
+    }
     assert widths["True"] == 290.0 and widths["Mixed"] == 0.0  # the largest count spans the chart
 
 
@@ -182,8 +222,11 @@ def test_per_article_stacked_bars_are_svg_with_verdict_classes(scripted, lead_cl
     stacks = row.find_all("svg", class_="stack")
     assert len(stacks) == 2  # reviewers' verdicts, final verdicts
     segments = [(r.find("title").text(), r.classes) for r in stacks[0].find_all("rect") if r.find("title")]
-    assert [t for t, _ in segments] == ["Reviewers' verdicts: True 2", "Reviewers' verdicts: Mostly true 1",
-                                        "Reviewers' verdicts: False 2"]
+    assert [t for t, _ in segments] == [
+        "Reviewers' verdicts: True 2",
+        "Reviewers' verdicts: Mostly true 1",
+        "Reviewers' verdicts: False 2",
+    ]
     assert all(f"verdict-{key}" in classes for (_, classes), key in zip(segments, ["true", "mostly-true", "false"]))
 
 
@@ -204,6 +247,7 @@ def test_dashboard_without_any_annotation(lead_client, demo_article):
 
 # --- CSV ----------------------------------------------------------------------------------------------
 
+
 def read_csv(response) -> list[dict]:
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -212,8 +256,7 @@ def read_csv(response) -> list[dict]:
 
 
 def test_csv_links_are_on_the_page(lead_client):
-    links = {a.text().strip(): a.get("href") for a in dashboard_page(lead_client).find_all("a")
-             if "CSV" in a.text()}
+    links = {a.text().strip(): a.get("href") for a in dashboard_page(lead_client).find_all("a") if "CSV" in a.text()}
     assert set(links.values()) == {"/review/articles.csv", "/review/reviewers.csv"}
 
 
@@ -222,7 +265,12 @@ def test_articles_csv_holds_the_table_and_the_chart(scripted, lead_client):
     assert list(rows) == [scripted.c.title, scripted.b.title, scripted.a.title, "All articles"]
     a = rows[scripted.a.title]
     assert (a["article_id"], a["claims_annotated"], a["settled"], a["awaiting_review"], a["in_disagreement"]) == (
-        str(scripted.a.id), "5", "1", "4", "1")
+        str(scripted.a.id),
+        "5",
+        "1",
+        "4",
+        "1",
+    )
     assert (a["claims_compared"], a["full_agreement_share"], a["krippendorff_alpha"]) == ("3", "0.6667", "0.4")
     total = rows["All articles"]
     assert (total["article_id"], total["claims_compared"], total["full_agreement_share"]) == ("", "5", "0.6")
@@ -234,8 +282,19 @@ def test_articles_csv_holds_the_table_and_the_chart(scripted, lead_client):
 
 def test_reviewers_csv(scripted, lead_client):
     rows = read_csv(lead_client.get("/review/reviewers.csv"))
-    assert [(r["reviewer"], r["username"], r["submitted"], r["returned"], r["returned_share"],
-             r["submitted_on_settled"], r["matching_final"], r["final_agreement_share"]) for r in rows] == [
+    assert [
+        (
+            r["reviewer"],
+            r["username"],
+            r["submitted"],
+            r["returned"],
+            r["returned_share"],
+            r["submitted_on_settled"],
+            r["matching_final"],
+            r["final_agreement_share"],
+        )
+        for r in rows
+    ] == [
         ("Alice", "alice", "5", "0", "0.0", "1", "1", "1.0"),
         ("Bob", "bob", "3", "1", "0.3333", "1", "0", "0.0"),
         ("Riley Reviewer", "reviewer", "6", "1", "0.1667", "2", "1", "0.5"),
@@ -243,13 +302,14 @@ def test_reviewers_csv(scripted, lead_client):
 
 
 def test_csv_cells_cannot_run_as_formulas(app, lead_client, reviewer_client):
-    article = created_article(app, add_article(lead_client, title="=HYPERLINK(\"http://evil\")", text="Some text."))
+    article = created_article(app, add_article(lead_client, title='=HYPERLINK("http://evil")', text="Some text."))
     save(reviewer_client, article, "Some text", "true")
     rows = read_csv(lead_client.get("/review/articles.csv"))
-    assert "'=HYPERLINK(\"http://evil\")" in [r["article"] for r in rows]
+    assert '\'=HYPERLINK("http://evil")' in [r["article"] for r in rows]
 
 
 # --- Query count --------------------------------------------------------------------------------------
+
 
 def test_dashboard_runs_a_fixed_number_of_queries(app, scripted, lead_client, reviewer_client, make_user):
     paths = ["/review", "/review/articles.csv", "/review/reviewers.csv"]
@@ -275,6 +335,7 @@ def test_dashboard_runs_a_fixed_number_of_queries(app, scripted, lead_client, re
 
 # --- Pure helpers -------------------------------------------------------------------------------------
 
+
 def test_csv_text_escapes_text_but_keeps_negative_numbers_numeric():
     from annotator.formats.exports import csv_text
 
@@ -282,10 +343,20 @@ def test_csv_text_escapes_text_but_keeps_negative_numbers_numeric():
     assert body.splitlines() == ["'=name,alpha", "'-cmd,-0.25", "plain,"]
 
 
-@pytest.mark.parametrize("seconds, expected", [
-    (0, "just now"), (59, "just now"), (60, "1 minute"), (3599, "59 minutes"), (3600, "1 hour"),
-    (86399, "23 hours"), (86400, "1 day"), (10 * 86400 + 5, "10 days"), (-30, "just now"),
-])
+@pytest.mark.parametrize(
+    "seconds, expected",
+    [
+        (0, "just now"),
+        (59, "just now"),
+        (60, "1 minute"),
+        (3599, "59 minutes"),
+        (3600, "1 hour"),
+        (86399, "23 hours"),
+        (86400, "1 day"),
+        (10 * 86400 + 5, "10 days"),
+        (-30, "just now"),
+    ],
+)
 def test_age(seconds, expected):
     from annotator.web.queue import age
     from annotator.db.models import utcnow

@@ -1,4 +1,5 @@
 """Downloads: the W3C Web Annotation collection (JSON-LD) and CSV."""
+
 import csv
 import io
 import json
@@ -32,6 +33,7 @@ def parse_csv(response) -> list[list[str]]:
 
 
 # --- W3C Web Annotation --------------------------------------------------------------------------------
+
 
 def test_w3c_export_is_an_annotation_collection_in_json_ld(app, reviewer_client, lead_client, make_user, demo_article):
     save(reviewer_client, demo_article, verdict="mostly-true", note="NATO figure", sources=[NATO, ISW])
@@ -76,24 +78,33 @@ def test_w3c_items_carry_verdict_note_sources_and_selectors(app, reviewer_client
     selectors = {s["type"]: s for s in target["selector"]}
     start = demo_article.text.index(CLAIM)
     assert selectors["TextQuoteSelector"] == {
-        "type": "TextQuoteSelector", "exact": CLAIM,
-        "prefix": demo_article.text[start - 32:start],
-        "suffix": demo_article.text[start + len(CLAIM):start + len(CLAIM) + 32],
+        "type": "TextQuoteSelector",
+        "exact": CLAIM,
+        "prefix": demo_article.text[start - 32 : start],
+        "suffix": demo_article.text[start + len(CLAIM) : start + len(CLAIM) + 32],
     }
-    assert selectors["TextPositionSelector"] == {"type": "TextPositionSelector", "start": start,
-                                                 "end": start + len(CLAIM)}
+    assert selectors["TextPositionSelector"] == {
+        "type": "TextPositionSelector",
+        "start": start,
+        "end": start + len(CLAIM),
+    }
 
 
 def test_w3c_annotation_without_note_or_sources_has_only_the_verdict_body(app, reviewer_client, demo_article):
     save(reviewer_client, demo_article, verdict="unverifiable")
     item = w3c(reviewer_client, demo_article).get_json()["first"]["items"][0]
-    assert item["body"] == [{"type": "TextualBody", "purpose": "assessing", "value": "Unverifiable",
-                             "format": "text/plain"}]
+    assert item["body"] == [
+        {"type": "TextualBody", "purpose": "assessing", "value": "Unverifiable", "format": "text/plain"}
+    ]
 
 
 def test_w3c_target_is_the_articles_source_url_when_it_has_one(app, reviewer_client):
-    article = created_article(app, add_article(reviewer_client, title="Sourced", text="The sky is green today.",
-                                               source_url="https://news.example/story"))
+    article = created_article(
+        app,
+        add_article(
+            reviewer_client, title="Sourced", text="The sky is green today.", source_url="https://news.example/story"
+        ),
+    )
     save(reviewer_client, article, "The sky is green")
     item = w3c(reviewer_client, article).get_json()["first"]["items"][0]
     assert item["target"]["source"] == "https://news.example/story"
@@ -122,6 +133,7 @@ def test_w3c_export_keeps_user_text_verbatim(app, reviewer_client, demo_article)
 
 # --- CSV ---------------------------------------------------------------------------------------------------
 
+
 def test_csv_export_has_a_header_and_one_row_per_annotation(app, reviewer_client, make_user, demo_article):
     save(reviewer_client, demo_article, verdict="mostly-true", note="NATO figure", sources=[NATO, ISW])
     save(make_user("alice"), demo_article, verdict="false")
@@ -146,14 +158,24 @@ def test_csv_export_has_a_header_and_one_row_per_annotation(app, reviewer_client
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused(app, client, demo_article):
     article_text = "- minus claim starts here.\n+ plus claim too.\n=SUM(A1) formula line.\n@cmd at line."
     with app.app_context():
-        create_or_update_user(session=db.session(), username="=cmd|'/C calc'!A0", role="reviewer",
-                              password=PASSWORD, display_name="@evil =name")
+        create_or_update_user(
+            session=db.session(),
+            username="=cmd|'/C calc'!A0",
+            role="reviewer",
+            password=PASSWORD,
+            display_name="@evil =name",
+        )
     assert login(client, "=cmd|'/C calc'!A0").status_code == 303
     article = created_article(app, add_article(client, title="Formulas", text=article_text))
-    for quote, note in (("- minus claim", "=HYPERLINK(\"http://evil\",\"x\")"), ("+ plus claim", "+1+1"),
-                        ("=SUM(A1)", "-2"), ("@cmd", "@SUM(1)")):
-        save(client, article, quote, note=note,
-             sources=[{"url": "https://example.org/", "title": "=1+1", "excerpt": ""}])
+    for quote, note in (
+        ("- minus claim", '=HYPERLINK("http://evil","x")'),
+        ("+ plus claim", "+1+1"),
+        ("=SUM(A1)", "-2"),
+        ("@cmd", "@SUM(1)"),
+    ):
+        save(
+            client, article, quote, note=note, sources=[{"url": "https://example.org/", "title": "=1+1", "excerpt": ""}]
+        )
     table = parse_csv(client.get(f"/articles/{article.id}/annotations.csv"))
     assert len(table) == 5
     for row in table[1:]:
@@ -161,7 +183,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_defused(app, client, demo_ar
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (cell, row)
     header = table[0]
     notes = sorted(dict(zip(header, row))["note"] for row in table[1:])
-    assert notes == sorted(["'=HYPERLINK(\"http://evil\",\"x\")", "'+1+1", "'-2", "'@SUM(1)"])
+    assert notes == sorted(['\'=HYPERLINK("http://evil","x")', "'+1+1", "'-2", "'@SUM(1)"])
     quotes = {dict(zip(header, row))["quote"] for row in table[1:]}
     assert quotes == {"'- minus claim", "'+ plus claim", "'=SUM(A1)", "'@cmd"}
 
@@ -180,6 +202,7 @@ def test_csv_keeps_newlines_and_commas_inside_one_cell(app, reviewer_client, dem
 
 
 # --- Links ---------------------------------------------------------------------------------------------------
+
 
 def test_article_page_links_to_both_downloads(reviewer_client, demo_article):
     root = page(reviewer_client.get(f"/articles/{demo_article.id}"))

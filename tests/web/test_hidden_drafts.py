@@ -1,6 +1,7 @@
 """Another reviewer's private draft leaves no trace in what a reviewer is answered (outside test finding 4):
 the same status and the same page whether or not a hidden draft exists, 404 for what they may not see,
 and re-attaching onto words a draft holds neither reveals the draft nor changes it."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,9 @@ def bob(make_user):
 
 
 def bob_drafts(bob, article: Article, quote: str) -> Annotation:
-    response = post_annotation(bob, article, annotation_data(article.text, quote, verdict="mostly-false", note=SECRET,
-                                                             action="save"))
+    response = post_annotation(
+        bob, article, annotation_data(article.text, quote, verdict="mostly-false", note=SECRET, action="save")
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     return annotation_of(bob.application, "bob", article, quote)
 
@@ -43,8 +45,9 @@ def normalised(response) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_the_annotate_form_is_the_same_whether_or_not_a_hidden_draft_holds_the_words(app, reviewer_client, bob,
-                                                                                   demo_article, htmx):
+def test_the_annotate_form_is_the_same_whether_or_not_a_hidden_draft_holds_the_words(
+    app, reviewer_client, bob, demo_article, htmx
+):
     gone = annotate(reviewer_client, demo_article, SECOND)  # an orphan to offer once version 2 arrives
     new_version(reviewer_client, demo_article, edited(demo_article.text))
     article = rows(app, Article, Article.id == demo_article.id)[0]
@@ -59,13 +62,16 @@ def test_the_annotate_form_is_the_same_whether_or_not_a_hidden_draft_holds_the_w
     assert SECRET not in with_draft[1]
 
 
-@pytest.mark.parametrize("path, method", [
-    ("/annotations/{id}/edit", "get"),
-    ("/annotations/{id}", "post"),
-    ("/annotations/{id}/submit", "post"),
-    ("/annotations/{id}/delete", "post"),
-    ("/annotations/{id}", "get"),
-])
+@pytest.mark.parametrize(
+    "path, method",
+    [
+        ("/annotations/{id}/edit", "get"),
+        ("/annotations/{id}", "post"),
+        ("/annotations/{id}/submit", "post"),
+        ("/annotations/{id}/delete", "post"),
+        ("/annotations/{id}", "get"),
+    ],
+)
 def test_another_reviewers_draft_answers_404_like_an_unknown_id(app, reviewer_client, bob, demo_article, path, method):
     draft = bob_drafts(bob, demo_article, CLAIM)
     answers = []
@@ -100,12 +106,14 @@ def orphan_and_version_two(app, reviewer_client, demo_article) -> tuple[Span, Ar
 def reattach(client, article: Article, span: Span, quote: str):
     start = article.text.index(quote)
     fields = {"start": start, "end": start + len(quote), "quote": quote, "article_version": article.current_version}
-    return post_form(client, f"/articles/{article.id}/spans/{span.id}/reattach", fields,
-                     token_from=f"/articles/{article.id}")
+    return post_form(
+        client, f"/articles/{article.id}/spans/{span.id}/reattach", fields, token_from=f"/articles/{article.id}"
+    )
 
 
-def test_re_attaching_onto_words_a_hidden_draft_holds_answers_as_if_they_were_free(app, reviewer_client, bob,
-                                                                                   lead_client, demo_article):
+def test_re_attaching_onto_words_a_hidden_draft_holds_answers_as_if_they_were_free(
+    app, reviewer_client, bob, lead_client, demo_article
+):
     gone, article = orphan_and_version_two(app, reviewer_client, demo_article)
     draft = bob_drafts(bob, article, NEW_WORDS)
     hidden_span_id = draft.span_id
@@ -113,14 +121,22 @@ def test_re_attaching_onto_words_a_hidden_draft_holds_answers_as_if_they_were_fr
     assert response.status_code == 200 and response.headers["HX-Redirect"] == f"/articles/{article.id}?span={gone.id}"
     # The re-attacher sees their claim on the words, and nothing of the draft.
     panel = reviewer_client.get(f"/articles/{article.id}/spans/{gone.id}", headers=HX).get_data(as_text=True)
-    assert SECRET not in panel and "Mostly false" not in panel and "draft" not in panel.lower().replace(
-        "drafts only you", "")
+    assert (
+        SECRET not in panel
+        and "Mostly false" not in panel
+        and "draft" not in panel.lower().replace("drafts only you", "")
+    )
     history = reviewer_client.get(f"/articles/{article.id}/spans/{gone.id}/history", headers=HX).get_data(as_text=True)
     assert "moved" not in history and "bob" not in history.lower()
     # The draft is untouched and still private, now on the re-attached claim, with its history.
     moved = rows(app, Annotation, Annotation.id == draft.id)[0]
     assert (moved.span_id, moved.status, moved.verdict, moved.note, moved.version) == (
-        gone.id, "draft", "mostly-false", SECRET, draft.version)
+        gone.id,
+        "draft",
+        "mostly-false",
+        SECRET,
+        draft.version,
+    )
     assert {e.action for e in rows(app, Event, Event.annotation_id == draft.id)} == {"created", "moved"}
     assert all(e.span_id == gone.id for e in rows(app, Event, Event.annotation_id == draft.id))
     bob_panel = bob.get(f"/articles/{article.id}/spans/{gone.id}", headers=HX).get_data(as_text=True)
@@ -152,7 +168,8 @@ def test_the_re_attached_claim_keeps_its_words_in_the_next_version(app, reviewer
     claim, retired = (rows(app, Span, Span.id == span_id)[0] for span_id in (gone.id, retired_id))
     assert (claim.anchor_state, claim.quote) == ("kept", held) and retired.anchor_state == "orphaned"
     assert {a.user_id for a in rows(app, Annotation, Annotation.span_id == gone.id)} == {
-        u.id for u in rows(app, User) if u.username in ("reviewer", "bob")}
+        u.id for u in rows(app, User) if u.username in ("reviewer", "bob")
+    }
 
 
 def test_re_attach_answers_the_same_with_and_without_a_hidden_draft(app, make_user, demo_article, tmp_path):
@@ -181,15 +198,17 @@ def test_re_attach_answers_the_same_with_and_without_a_hidden_draft(app, make_us
         response = reattach(reviewer, article, gone, NEW_WORDS)
         panel = reviewer.get(f"/articles/{article.id}/spans/{gone.id}", headers=HX)
         text_page = reviewer.get(f"/articles/{article.id}")
-        answers.append((response.status_code, response.headers.get("HX-Redirect"), normalised(panel),
-                        normalised(text_page)[0]))
+        answers.append(
+            (response.status_code, response.headers.get("HX-Redirect"), normalised(panel), normalised(text_page)[0])
+        )
         run.extensions["engine"].dispose()
     assert answers[0][:2] == answers[1][:2] and answers[0][3] == answers[1][3]
     assert answers[0][2][1].splitlines() == answers[1][2][1].splitlines()
 
 
-def test_a_draft_whose_author_judged_the_re_attached_claim_stays_untouched_as_their_orphan(app, reviewer_client, bob,
-                                                                                         demo_article):
+def test_a_draft_whose_author_judged_the_re_attached_claim_stays_untouched_as_their_orphan(
+    app, reviewer_client, bob, demo_article
+):
     gone = annotate(reviewer_client, demo_article, SECOND)
     post_annotation(bob, demo_article, annotation_data(demo_article.text, SECOND, verdict="true"))
     new_version(reviewer_client, demo_article, edited(demo_article.text))

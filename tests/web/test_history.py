@@ -3,14 +3,28 @@
 Events are append-only (rows are only ever added, never changed), and no action
 removes a row from any table (a source replaced by an edit lives on in its event).
 """
+
 import pytest
 
 from annotator.db.models import DRAFT, RETURNED, SUBMITTED
 from tests.fixtures.app import HX
 from tests.fixtures.htmltree import page
 from tests.fixtures.review_helpers import (
-    ISW, NATO, annotation_of, comment, delete, dump, events, give_back, restore, save, settle,
-    span_of, submit, update, user_id,
+    ISW,
+    NATO,
+    annotation_of,
+    comment,
+    delete,
+    dump,
+    events,
+    give_back,
+    restore,
+    save,
+    settle,
+    span_of,
+    submit,
+    update,
+    user_id,
 )
 
 
@@ -46,12 +60,15 @@ def scripted(app, reviewer_client, lead_client, make_user, demo_article):
     step("create", save(reviewer_client, article, action="save", verdict="true", note="First look", sources=[NATO]))
     annotation = annotation_of(app, "reviewer", article)
     span = span_of(app, article)
-    step("edit", update(reviewer_client, article, annotation.id, verdict="mostly-true", note="Second look",
-                        sources=[NATO, ISW]))
+    step(
+        "edit",
+        update(reviewer_client, article, annotation.id, verdict="mostly-true", note="Second look", sources=[NATO, ISW]),
+    )
     step("submit", submit(reviewer_client, article, annotation.id))
     step("return", give_back(lead_client, article, annotation.id, note="Cite the report's page"))
-    step("edit again", update(reviewer_client, article, annotation.id, verdict="mixed", note="Third look",
-                              sources=[ISW]))
+    step(
+        "edit again", update(reviewer_client, article, annotation.id, verdict="mixed", note="Third look", sources=[ISW])
+    )
     step("resubmit", submit(reviewer_client, article, annotation.id))
     step("comment", comment(alice, article, span.id, "Which NATO briefing?"))
     step("delete", delete(reviewer_client, article, annotation.id))
@@ -65,20 +82,36 @@ def scripted(app, reviewer_client, lead_client, make_user, demo_article):
 EXPECTED = [
     # action, who, before (subset), after (subset)
     ("created", "reviewer", None, {"verdict": "true", "note": "First look", "status": DRAFT, "sources": [NATO]}),
-    ("edited", "reviewer", {"verdict": "true", "note": "First look", "sources": [NATO]},
-     {"verdict": "mostly-true", "note": "Second look", "status": DRAFT, "sources": [NATO, ISW]}),
+    (
+        "edited",
+        "reviewer",
+        {"verdict": "true", "note": "First look", "sources": [NATO]},
+        {"verdict": "mostly-true", "note": "Second look", "status": DRAFT, "sources": [NATO, ISW]},
+    ),
     ("submitted", "reviewer", {"status": DRAFT}, {"status": SUBMITTED, "verdict": "mostly-true"}),
     ("returned", "lead", {"status": SUBMITTED}, {"status": RETURNED, "return_note": "Cite the report's page"}),
-    ("edited", "reviewer", {"verdict": "mostly-true", "note": "Second look", "sources": [NATO, ISW]},
-     {"verdict": "mixed", "note": "Third look", "status": RETURNED, "sources": [ISW]}),
-    ("submitted", "reviewer", {"status": RETURNED, "return_note": "Cite the report's page"},
-     {"status": SUBMITTED, "verdict": "mixed"}),
+    (
+        "edited",
+        "reviewer",
+        {"verdict": "mostly-true", "note": "Second look", "sources": [NATO, ISW]},
+        {"verdict": "mixed", "note": "Third look", "status": RETURNED, "sources": [ISW]},
+    ),
+    (
+        "submitted",
+        "reviewer",
+        {"status": RETURNED, "return_note": "Cite the report's page"},
+        {"status": SUBMITTED, "verdict": "mixed"},
+    ),
     ("commented", "alice", None, {"comment": "Which NATO briefing?"}),
     ("deleted", "reviewer", {"verdict": "mixed", "note": "Third look", "status": SUBMITTED, "sources": [ISW]}, None),
     ("restored", "lead", None, {"verdict": "mixed", "note": "Third look", "status": SUBMITTED, "sources": [ISW]}),
     ("settled", "lead", None, {"verdict": "mixed", "rationale": "Partly supported.", "cited_sources": [ISW]}),
-    ("settled", "lead", {"verdict": "mixed", "rationale": "Partly supported.", "cited_sources": [ISW]},
-     {"verdict": "mostly-false", "rationale": "New figures.", "cited_sources": []}),
+    (
+        "settled",
+        "lead",
+        {"verdict": "mixed", "rationale": "Partly supported.", "cited_sources": [ISW]},
+        {"verdict": "mostly-false", "rationale": "New figures.", "cited_sources": []},
+    ),
 ]
 
 
@@ -127,11 +160,13 @@ def history_items(client, article, span):
 
 
 @pytest.mark.parametrize("viewer", ["reviewer_client", "lead_client"])
-def test_the_history_view_lists_every_event_in_order_with_who_what_before_and_after(request, scripted, demo_article,
-                                                                                    viewer):
+def test_the_history_view_lists_every_event_in_order_with_who_what_before_and_after(
+    request, scripted, demo_article, viewer
+):
     items = history_items(request.getfixturevalue(viewer), demo_article, scripted["span"])
     assert [next(c for c in item.classes if c.startswith("action-")) for item in items] == [
-        f"action-{action}" for action, *_ in EXPECTED]
+        f"action-{action}" for action, *_ in EXPECTED
+    ]
     for index, (item, (action, who, _, _), texts) in enumerate(zip(items, EXPECTED, SHOWN)):
         meta = item.find("p", class_="meta")
         assert NAMES[who] in meta.text() and action in meta.text() and meta.find("time") is not None, action
@@ -156,32 +191,53 @@ def test_the_history_view_of_the_full_page_holds_the_same_events(app, scripted, 
 
 def test_a_reviewer_sees_their_own_annotations_history_and_the_claims(app, scripted, reviewer_client, demo_article):
     span = scripted["span"]
-    items = page(reviewer_client.get(f"/articles/{demo_article.id}/spans/{span.id}/history", headers=HX)).find(
-        "ol", class_="history").find_all("li", class_="event")
+    items = (
+        page(reviewer_client.get(f"/articles/{demo_article.id}/spans/{span.id}/history", headers=HX))
+        .find("ol", class_="history")
+        .find_all("li", class_="event")
+    )
     assert len(items) == len(EXPECTED)  # everything here is theirs or the claim's
 
 
 def test_another_reviewer_sees_only_the_claims_own_events(app, scripted, demo_article):
     span = scripted["span"]
-    items = page(scripted["alice"].get(f"/articles/{demo_article.id}/spans/{span.id}/history", headers=HX)).find(
-        "ol", class_="history").find_all("li", class_="event")
+    items = (
+        page(scripted["alice"].get(f"/articles/{demo_article.id}/spans/{span.id}/history", headers=HX))
+        .find("ol", class_="history")
+        .find_all("li", class_="event")
+    )
     assert [next(c for c in item.classes if c.startswith("action-")) for item in items] == [
-        "action-commented", "action-settled", "action-settled"]
+        "action-commented",
+        "action-settled",
+        "action-settled",
+    ]
 
 
 def test_the_history_survives_everything_and_the_annotation_is_intact(app, scripted, demo_article):
     annotation = annotation_of(app, "reviewer", demo_article)
     assert annotation.id == scripted["annotation"].id
     assert (annotation.verdict, annotation.note, annotation.status, annotation.deleted_at) == (
-        "mixed", "Third look", SUBMITTED, None)
+        "mixed",
+        "Third look",
+        SUBMITTED,
+        None,
+    )
     assert [s.url for s in annotation.sources] == [ISW["url"]]
 
 
 def test_a_refused_action_writes_no_event(app, scripted, reviewer_client, demo_article):
     before = event_rows(app)
     annotation = scripted["annotation"]
-    assert update(reviewer_client, demo_article, annotation.id, verdict="true",
-                  version=annotation_of(app, "reviewer", demo_article).version).status_code == 403
+    assert (
+        update(
+            reviewer_client,
+            demo_article,
+            annotation.id,
+            verdict="true",
+            version=annotation_of(app, "reviewer", demo_article).version,
+        ).status_code
+        == 403
+    )
     assert give_back(reviewer_client, demo_article, annotation.id).status_code == 403
     assert settle(scripted["alice"], demo_article, scripted["span"].id, "true", version="2").status_code == 403
     assert event_rows(app) == before
@@ -196,4 +252,3 @@ def test_saving_with_unchanged_sources_keeps_their_rows(app, reviewer_client, de
     update(reviewer_client, demo_article, annotation.id, verdict="false", sources=[ISW, NATO])
     reordered = annotation_of(app, "reviewer", demo_article).sources
     assert [(s.id, s.position) for s in reordered] == [(ids[1], 0), (ids[0], 1)]
-

@@ -1,4 +1,5 @@
 """`flask import-annotations`: W3C JSON in, every item imported or rejected with its reason; a lossless round trip."""
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,12 @@ def populated(app, reviewer_client, make_user, demo_article):
     alice = make_user("alice")
     other = created_article(app, add_article(reviewer_client, title="Jobs", text=OTHER_TEXT, source_url=OTHER_URL))
     saves = [
-        (reviewer_client, demo_article, CLAIM, dict(verdict="mostly-true", note="NATO figure\n\n“quoted” — ok ✓",
-                                                    sources=[NATO, ISW])),
+        (
+            reviewer_client,
+            demo_article,
+            CLAIM,
+            dict(verdict="mostly-true", note="NATO figure\n\n“quoted” — ok ✓", sources=[NATO, ISW]),
+        ),
         (alice, demo_article, CLAIM, dict(verdict="false", note="")),
         (alice, demo_article, SECOND, dict(verdict="unverifiable", note="No source 🙃", sources=[ISW])),
         (reviewer_client, other, "unemployment fell to 3.9% in May", dict(verdict="true", sources=[NATO])),
@@ -80,8 +85,10 @@ def test_export_then_import_into_an_empty_instance_reproduces_every_annotation(a
     assert demo_import.output.splitlines()[-1] == "3 imported, 0 re-anchored, 0 orphaned, 0 rejected"
     assert other_import.output.splitlines()[-1] == "2 imported, 0 re-anchored, 0 orphaned, 0 rejected"
 
-    again = {demo.id: export(empty_runner, demo.id, tmp_path / "again-demo.jsonld"),
-             other.id: export(empty_runner, new_other_id, tmp_path / "again-other.jsonld")}
+    again = {
+        demo.id: export(empty_runner, demo.id, tmp_path / "again-demo.jsonld"),
+        other.id: export(empty_runner, new_other_id, tmp_path / "again-other.jsonld"),
+    }
     for article_id in first:
         assert without_ids(again[article_id]) == without_ids(first[article_id])
         assert again[article_id]["total"] == first[article_id]["total"]
@@ -105,21 +112,22 @@ def test_importing_the_same_file_twice_adds_nothing(app, runner, populated, tmp_
     assert (len(rows(app, Annotation)), len(rows(app, Source))) == before
 
 
-def test_each_item_is_imported_or_rejected_with_its_reason_and_bad_ones_store_nothing(app, runner, demo_article,
-                                                                                       tmp_path):
+def test_each_item_is_imported_or_rejected_with_its_reason_and_bad_ones_store_nothing(
+    app, runner, demo_article, tmp_path
+):
     text = demo_article.text
     at = text.index(CLAIM)
     items = [
-        item(CLAIM, start=at),                                                   # 1 imported
-        item(SECOND, start=3, verdict="mostly-false"),                           # 2 re-anchored: wrong hint
-        item("words that are not in the article"),                               # 3 orphaned
-        item(CLAIM, verdict="Pants on fire"),                                    # 4 rejected: off the scale
-        item(CLAIM, nickname="dave", sources=["javascript:alert(1)"]),           # 5 rejected: by the form
-        item(CLAIM, nickname="erin", note="x" * 10_001),                         # 6 rejected: note too long
-        item(CLAIM, nickname=""),                                                # 7 rejected: no author
-        {"type": "Annotation", "target": "nowhere"},                             # 8 rejected: no target
-        "not an annotation",                                                     # 9 rejected
-        item(CLAIM, nickname="frank", note="Fine", sources=[NATO["url"]]),       # 10 imported
+        item(CLAIM, start=at),  # 1 imported
+        item(SECOND, start=3, verdict="mostly-false"),  # 2 re-anchored: wrong hint
+        item("words that are not in the article"),  # 3 orphaned
+        item(CLAIM, verdict="Pants on fire"),  # 4 rejected: off the scale
+        item(CLAIM, nickname="dave", sources=["javascript:alert(1)"]),  # 5 rejected: by the form
+        item(CLAIM, nickname="erin", note="x" * 10_001),  # 6 rejected: note too long
+        item(CLAIM, nickname=""),  # 7 rejected: no author
+        {"type": "Annotation", "target": "nowhere"},  # 8 rejected: no target
+        "not an annotation",  # 9 rejected
+        item(CLAIM, nickname="frank", note="Fine", sources=[NATO["url"]]),  # 10 imported
     ]
     path = write(tmp_path, "items.json", items)
     before = {model: len(rows(app, model)) for model in (Annotation, Source, Span, Event, User)}
@@ -128,8 +136,18 @@ def test_each_item_is_imported_or_rejected_with_its_reason_and_bad_ones_store_no
     lines = result.output.splitlines()
     assert lines[-1] == "2 imported, 1 re-anchored, 1 orphaned, 6 rejected"
     outcomes = [line.split(":")[1].strip().split(" ")[0] for line in lines[:-1]]
-    assert outcomes == ["imported", "re-anchored", "orphaned", "rejected", "rejected", "rejected", "rejected",
-                        "rejected", "rejected", "imported"]
+    assert outcomes == [
+        "imported",
+        "re-anchored",
+        "orphaned",
+        "rejected",
+        "rejected",
+        "rejected",
+        "rejected",
+        "rejected",
+        "rejected",
+        "imported",
+    ]
     assert "not in the article's current text" in lines[2] and "annotation" in lines[2]
     assert "Pants on fire" in lines[3] and "not a verdict on the scale" in lines[3]
     assert "http://" in lines[4]  # the form's own message about web addresses
@@ -151,8 +169,20 @@ def test_each_item_is_imported_or_rejected_with_its_reason_and_bad_ones_store_no
 
 def test_items_go_to_the_article_with_their_source_url(app, runner, reviewer_client, tmp_path):
     article = created_article(app, add_article(reviewer_client, title="Jobs", text=OTHER_TEXT, source_url=OTHER_URL))
-    path = write(tmp_path, "a.json", {"type": "AnnotationCollection", "first": {"type": "AnnotationPage", "items": [
-        item("the figure was revised twice", source=OTHER_URL), item("the figure", source="https://elsewhere.example/")]}})
+    path = write(
+        tmp_path,
+        "a.json",
+        {
+            "type": "AnnotationCollection",
+            "first": {
+                "type": "AnnotationPage",
+                "items": [
+                    item("the figure was revised twice", source=OTHER_URL),
+                    item("the figure", source="https://elsewhere.example/"),
+                ],
+            },
+        },
+    )
     result = import_file(runner, path)
     lines = result.output.splitlines()
     assert lines[0] == f"item 1: imported: annotation {rows(app, Annotation)[-1].id} by carol on article {article.id}"
@@ -162,9 +192,15 @@ def test_items_go_to_the_article_with_their_source_url(app, runner, reviewer_cli
 def test_an_ambiguous_quote_needs_its_context_or_position(app, runner, reviewer_client, tmp_path):
     text = "Prices rose. Wages rose. Rents rose."
     article = created_article(app, add_article(reviewer_client, title="Twice", text=text, source_url=OTHER_URL))
-    path = write(tmp_path, "b.json", [item("rose", nickname="a1", source=OTHER_URL),
-                                      item("rose", nickname="a2", source=OTHER_URL, prefix="Wages "),
-                                      item("rose", nickname="a3", source=OTHER_URL, start=30)])
+    path = write(
+        tmp_path,
+        "b.json",
+        [
+            item("rose", nickname="a1", source=OTHER_URL),
+            item("rose", nickname="a2", source=OTHER_URL, prefix="Wages "),
+            item("rose", nickname="a3", source=OTHER_URL, start=30),
+        ],
+    )
     lines = import_file(runner, path).output.splitlines()
     assert "occurs 3 times" in lines[0]
     assert lines[1].startswith("item 2: imported")
@@ -173,19 +209,28 @@ def test_an_ambiguous_quote_needs_its_context_or_position(app, runner, reviewer_
     assert starts == [text.index("rose", 10), text.rindex("rose")]
 
 
-@pytest.mark.parametrize("content, message", [
-    ("{not json", "is not JSON"),
-    ('{"type": "Something"}', "not W3C Web Annotation JSON"),
-    ('{"type": "AnnotationCollection", "first": {"items": 3}}', "items are not a list"),
-    ("[]", "holds no annotations"),
-    ('{"type": "AnnotationCollection", "first": {"type": "AnnotationPage", "items": []}, "total": 0}',
-     "holds no annotations"),
-    ('{"type": "AnnotationCollection", "first": "https://a.example/page1", "total": 3}', "first page is a link"),
-    ('{"type": "AnnotationCollection", "first": {"items": [{"type": "Annotation"}]}, "total": 2}',
-     "one page of several"),
-    ('{"type": "AnnotationPage", "items": [{"type": "Annotation"}], "next": "https://a.example/page2"}',
-     "next page"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("{not json", "is not JSON"),
+        ('{"type": "Something"}', "not W3C Web Annotation JSON"),
+        ('{"type": "AnnotationCollection", "first": {"items": 3}}', "items are not a list"),
+        ("[]", "holds no annotations"),
+        (
+            '{"type": "AnnotationCollection", "first": {"type": "AnnotationPage", "items": []}, "total": 0}',
+            "holds no annotations",
+        ),
+        ('{"type": "AnnotationCollection", "first": "https://a.example/page1", "total": 3}', "first page is a link"),
+        (
+            '{"type": "AnnotationCollection", "first": {"items": [{"type": "Annotation"}]}, "total": 2}',
+            "one page of several",
+        ),
+        (
+            '{"type": "AnnotationPage", "items": [{"type": "Annotation"}], "next": "https://a.example/page2"}',
+            "next page",
+        ),
+    ],
+)
 def test_a_file_that_is_not_w3c_fails_in_one_line(runner, tmp_path, content, message):
     path = tmp_path / "bad.json"
     path.write_text(content)
@@ -213,8 +258,9 @@ def test_the_reviewer_option_makes_one_user_the_author(app, runner, demo_article
 def test_authors_named_by_a_file_are_cleaned_or_refused(app, runner, demo_article, tmp_path):
     named = item(CLAIM, nickname="gina")
     named["creator"]["name"] = "  Gina\x00 \u0007Gee\n\n" + "x" * 200
-    path = write(tmp_path, "e.json", [item(CLAIM, nickname="bell\x07"), item(CLAIM, nickname="zero\u200bwidth\u2028"),
-                                      named])
+    path = write(
+        tmp_path, "e.json", [item(CLAIM, nickname="bell\x07"), item(CLAIM, nickname="zero\u200bwidth\u2028"), named]
+    )
     lines = import_file(runner, path, "--article", str(demo_article.id)).output.splitlines()
     assert "username" in lines[0] and "username" in lines[1]
     assert lines[2].startswith("item 3: imported") and " by gina " in lines[2]
@@ -237,8 +283,7 @@ def test_settled_words_take_no_imported_verdicts(app, runner, lead_client, revie
     assert len(rows(app, Annotation, Annotation.span_id == span.id)) == 1
 
 
-def test_an_item_the_database_refuses_is_reported_and_the_rest_go_on(app, runner, demo_article, tmp_path,
-                                                                    monkeypatch):
+def test_an_item_the_database_refuses_is_reported_and_the_rest_go_on(app, runner, demo_article, tmp_path, monkeypatch):
     from annotator.services import history
 
     real_record, calls = history.record, []
@@ -258,20 +303,40 @@ def test_an_item_the_database_refuses_is_reported_and_the_rest_go_on(app, runner
     assert lines[0] == "item 1: rejected (not stored: RuntimeError)"
     assert lines[1].startswith("item 2: imported") and lines[-1] == "1 imported, 0 re-anchored, 0 orphaned, 1 rejected"
     after = {model: len(rows(app, model)) for model in (Annotation, Source, Span, User)}
-    assert after == {Annotation: before[Annotation] + 1, Source: before[Source], Span: before[Span] + 1,
-                     User: before[User] + 1}  # jo and her span; nothing of ivy's item
+    assert after == {
+        Annotation: before[Annotation] + 1,
+        Source: before[Source],
+        Span: before[Span] + 1,
+        User: before[User] + 1,
+    }  # jo and her span; nothing of ivy's item
 
 
 def test_hypothesis_json_imports_from_the_command_line(app, runner, demo_article, tmp_path):
     from tests.fixtures.imports import hypothesis_row
 
-    path = write(tmp_path, "hypothesis.json", {"total": 2, "rows": [
-        hypothesis_row(CLAIM, tags=["Misleading", "casualties"], text="Estimates vary.",
-                       start=demo_article.text.index(CLAIM)),
-        hypothesis_row(SECOND, tags=["misleading", "False"])]})
+    path = write(
+        tmp_path,
+        "hypothesis.json",
+        {
+            "total": 2,
+            "rows": [
+                hypothesis_row(
+                    CLAIM,
+                    tags=["Misleading", "casualties"],
+                    text="Estimates vary.",
+                    start=demo_article.text.index(CLAIM),
+                ),
+                hypothesis_row(SECOND, tags=["misleading", "False"]),
+            ],
+        },
+    )
     result = import_file(runner, path, "--article", str(demo_article.id))
     lines = result.output.splitlines()
-    assert result.exit_code == 0 and lines[0].startswith("item 1: imported: annotation") and " by hanna@hypothes.is " in lines[0]
+    assert (
+        result.exit_code == 0
+        and lines[0].startswith("item 1: imported: annotation")
+        and " by hanna@hypothes.is " in lines[0]
+    )
     assert "several verdicts" in lines[1] and lines[-1] == "1 imported, 0 re-anchored, 0 orphaned, 1 rejected"
     imported = rows(app, Annotation)[-1]
     assert (imported.verdict, imported.note) == ("misleading", "Estimates vary.\n\nTags: casualties")
@@ -299,8 +364,9 @@ def test_the_help_names_the_user_option_with_its_alias(runner):
 OTHER_TOOLS = Path(__file__).parents[1] / "fixtures" / "interchange" / "w3c-other-tools.jsonld"
 
 
-def test_creators_with_a_name_or_an_iri_but_no_nickname_become_users_and_never_merge(app, runner, reviewer_client,
-                                                                                     tmp_path):
+def test_creators_with_a_name_or_an_iri_but_no_nickname_become_users_and_never_merge(
+    app, runner, reviewer_client, tmp_path
+):
     article = created_article(app, add_article(reviewer_client, title="Jobs", text=OTHER_TEXT, source_url=OTHER_URL))
     users_before = {u.username for u in rows(app, User)}
     result = import_file(runner, OTHER_TOOLS)
@@ -309,17 +375,22 @@ def test_creators_with_a_name_or_an_iri_but_no_nickname_become_users_and_never_m
     assert lines[-1] == "7 imported, 0 re-anchored, 0 orphaned, 1 rejected"
     by = [re.search(r" by (\S+) on article", line).group(1) if " by " in line else None for line in lines[:-1]]
     assert by == ["jane-doe", "jane-doe-2", "m.okafor", "jose-nunez", "lead-2", "jane-doe-2", None, "lead"]
-    assert lines[1].endswith("(creator “Jane Doe” (https://other.example/jane) imported as jane-doe-2: "
-                             "jane-doe is another creator)")
+    assert lines[1].endswith(
+        "(creator “Jane Doe” (https://other.example/jane) imported as jane-doe-2: jane-doe is another creator)"
+    )
     assert lines[4].endswith("(creator “Lead” imported as lead-2: lead is another creator)")
-    assert lines[5].endswith("(creator “J. Doe” (https://other.example/jane) imported as jane-doe-2, as in an earlier import)")
+    assert lines[5].endswith(
+        "(creator “J. Doe” (https://other.example/jane) imported as jane-doe-2, as in an earlier import)"
+    )
     assert lines[6].startswith("item 7: rejected") and "李小龙" in lines[6] and "name a reviewer" in lines[6]
     assert "(" not in lines[0] and "(" not in lines[2] and "(" not in lines[7]  # nothing to say about these
     users = {u.username: u for u in rows(app, User)}
     assert set(users) - users_before == {"jane-doe", "jane-doe-2", "m.okafor", "jose-nunez", "lead-2"}
     assert (users["jane-doe"].display_name, users["jane-doe-2"].display_name) == ("Jane Doe", "Jane Doe")
     assert users["jose-nunez"].display_name == "José Núñez" and users["m.okafor"].display_name == "m.okafor"
-    assert all(users[name].password_hash is None and users[name].role == "reviewer" for name in set(users) - users_before)
+    assert all(
+        users[name].password_hash is None and users[name].role == "reviewer" for name in set(users) - users_before
+    )
     # The real account keeps only what the file attributes to it by its exact nickname.
     lead_annotations = rows(app, Annotation, Annotation.user_id == users["lead"].id)
     assert [a.verdict for a in lead_annotations] == ["misleading"] and users["lead"].creator_identity is None
@@ -339,6 +410,8 @@ def test_the_import_page_shows_why_a_creator_got_another_name(app, lead_client, 
     assert response.status_code == 200
     report = report_rows(response)
     assert report[1][1] == "imported" and "by jane-doe-2" in report[1][2]
-    assert "Creator “Jane Doe” (https://other.example/jane) imported as jane-doe-2: jane-doe is another creator" in \
-        report[1][2]
+    assert (
+        "Creator “Jane Doe” (https://other.example/jane) imported as jane-doe-2: jane-doe is another creator"
+        in report[1][2]
+    )
     assert report[6][1] == "rejected" and "李小龙" in report[6][2]

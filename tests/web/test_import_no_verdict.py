@@ -1,5 +1,6 @@
 """Hypothesis highlights with no verdict tag (how readers flag claims while reading) are imported as drafts
 awaiting a verdict (verdict ""), and every page, form, export and API answer copes with them."""
+
 from __future__ import annotations
 
 import csv
@@ -59,7 +60,12 @@ def test_untagged_highlights_are_imported_as_drafts_awaiting_a_verdict(app, runn
     lines = result.output.splitlines()
     # Hypothesis counts positions in the whole web page: the quotes are found away from them.
     assert outcomes(lines[:-1]) == [
-        "re-anchored", "imported, no verdict", "imported, no verdict", "rejected", "imported, no verdict"]
+        "re-anchored",
+        "imported, no verdict",
+        "imported, no verdict",
+        "rejected",
+        "imported, no verdict",
+    ]
     assert "Re-anchored: the quote was found away" in lines[1] and "several verdicts" in lines[3]
     assert "not in the article's current text" in lines[4]
     assert lines[-1] == "0 imported, 1 re-anchored, 0 orphaned, 1 rejected, 3 imported, no verdict"
@@ -72,7 +78,10 @@ def test_untagged_highlights_are_imported_as_drafts_awaiting_a_verdict(app, runn
     assert rows(app, Span, Span.quote == GONE)[0].anchor_state == "orphaned"
     judged = annotation_on(app, CLAIM)
     assert (judged.verdict, judged.status, judged.note) == (
-        "false", "submitted", "The MoD's own figure is lower; see the briefing.\n\nTags: casualties")
+        "false",
+        "submitted",
+        "The MoD's own figure is lower; see the briefing.\n\nTags: casualties",
+    )
 
 
 def test_the_user_option_owns_the_drafts_and_skip_keeps_rejecting_them(app, runner, demo_article):
@@ -91,21 +100,28 @@ def test_the_user_option_owns_the_drafts_and_skip_keeps_rejecting_them(app, runn
 
 def test_a_reviewers_upload_makes_the_drafts_theirs_and_the_report_says_so(app, reviewer_client, demo_article):
     reviewer = rows(app, User, User.username == "reviewer")[0]
-    response = upload(reviewer_client, json.loads(READING.read_text(encoding="utf-8")), article=demo_article.id,
-                      author=reviewer.id)
+    response = upload(
+        reviewer_client, json.loads(READING.read_text(encoding="utf-8")), article=demo_article.id, author=reviewer.id
+    )
     assert response.status_code == 200
     root = page(response)
     assert root.by_id("import-totals").text().split(" · ")[-1] == "3 imported, no verdict"
     report = report_rows(response)
-    assert [r[1] for r in report] == ["re-anchored", "imported, no verdict", "imported, no verdict", "rejected",
-                                      "imported, no verdict"]
+    assert [r[1] for r in report] == [
+        "re-anchored",
+        "imported, no verdict",
+        "imported, no verdict",
+        "rejected",
+        "imported, no verdict",
+    ]
     assert "by reviewer" in report[1][2]
     assert root.by_id("import-report").find("tbody").find_all("tr")[1].classes == {"outcome-imported-no-verdict"}
     assert {a.user_id for a in rows(app, Annotation, Annotation.verdict == "")} == {reviewer.id}
 
 
-def test_only_the_author_sees_a_draft_without_verdict_and_it_reads_as_pending(app, reviewer_client, lead_client,
-                                                                            make_user, demo_article, drafts):
+def test_only_the_author_sees_a_draft_without_verdict_and_it_reads_as_pending(
+    app, reviewer_client, lead_client, make_user, demo_article, drafts
+):
     span_id = drafts[FLAGGED].span_id
     own = panel(reviewer_client, demo_article, span_id)
     card = own.by_id(f"annotation-{drafts[FLAGGED].id}")
@@ -114,8 +130,9 @@ def test_only_the_author_sees_a_draft_without_verdict_and_it_reads_as_pending(ap
     assert "Choose a verdict before submitting" in card.text()
     article_page = page(reviewer_client.get(f"/articles/{demo_article.id}"))
     flagged_marks = [m for m in marks(article_page) if str(span_id) in m.get("data-span-ids").split()]
-    assert flagged_marks and all("pending" in m.classes and not any(c.startswith("verdict-") for c in m.classes)
-                                 for m in flagged_marks)
+    assert flagged_marks and all(
+        "pending" in m.classes and not any(c.startswith("verdict-") for c in m.classes) for m in flagged_marks
+    )
     claims = article_page.by_id("panel").text()
     assert "No verdict yet" in claims and "Hidden" not in claims
     bob = make_user("bob")
@@ -125,8 +142,7 @@ def test_only_the_author_sees_a_draft_without_verdict_and_it_reads_as_pending(ap
     assert "actually wrote" not in lead_view  # a lead knows a draft exists, not what it says
 
 
-def test_submitting_a_draft_without_verdict_is_refused_and_changes_nothing(app, reviewer_client, demo_article,
-                                                                         drafts):
+def test_submitting_a_draft_without_verdict_is_refused_and_changes_nothing(app, reviewer_client, demo_article, drafts):
     draft = drafts[FLAGGED]
     for htmx in (True, False):
         response = submit(reviewer_client, demo_article, draft.id, htmx=htmx)
@@ -169,18 +185,23 @@ def test_my_work_search_and_history_say_no_verdict_yet(app, reviewer_client, dem
     assert "\tNo verdict yet\tdraft\t" in result.output
 
 
-def test_the_authors_exports_leave_the_verdict_out_and_read_back_without_a_crash(app, reviewer_client, runner,
-                                                                               demo_article, drafts, tmp_path):
+def test_the_authors_exports_leave_the_verdict_out_and_read_back_without_a_crash(
+    app, reviewer_client, runner, demo_article, drafts, tmp_path
+):
     w3c = reviewer_client.get(f"/articles/{demo_article.id}/annotations.jsonld")
     items = {i["target"]["selector"][0]["exact"]: i for i in json.loads(w3c.get_data(as_text=True))["first"]["items"]}
     flagged, bare = items[FLAGGED], items[BARE]
     assert all(body.get("purpose") != "assessing" for body in flagged["body"])
-    assert flagged["body"] == [{"type": "TextualBody", "purpose": "commenting", "value": FLAGGED_NOTE,
-                                "format": "text/plain"}]
+    assert flagged["body"] == [
+        {"type": "TextualBody", "purpose": "commenting", "value": FLAGGED_NOTE, "format": "text/plain"}
+    ]
     assert "body" not in bare  # nothing to say yet: a bodiless annotation, as the model allows
     assert any(b.get("purpose") == "assessing" for b in items[CLAIM]["body"])
-    table = list(csv.DictReader(io.StringIO(reviewer_client.get(
-        f"/articles/{demo_article.id}/annotations.csv").get_data(as_text=True))))
+    table = list(
+        csv.DictReader(
+            io.StringIO(reviewer_client.get(f"/articles/{demo_article.id}/annotations.csv").get_data(as_text=True))
+        )
+    )
     row = next(r for r in table if r["quote"] == FLAGGED)
     assert (row["verdict"], row["verdict_label"], row["note"]) == ("", "", FLAGGED_NOTE)
     # A lead's export (the command line's) holds no one's drafts.
@@ -211,8 +232,9 @@ def test_the_api_gives_a_null_verdict_for_a_draft_without_one(app, client, demo_
         Draft202012Validator(schema).validate(value)
 
 
-def test_live_updates_show_the_imported_draft_to_its_author_as_pending(app, runner, reviewer_client, make_user,
-                                                                       demo_article):
+def test_live_updates_show_the_imported_draft_to_its_author_as_pending(
+    app, runner, reviewer_client, make_user, demo_article
+):
     from tests.fixtures.live import Poller
 
     mine, bobs = Poller(reviewer_client, demo_article.id), Poller(make_user("bob"), demo_article.id)
@@ -220,9 +242,11 @@ def test_live_updates_show_the_imported_draft_to_its_author_as_pending(app, runn
     body = mine.poll(claims=1).get_data(as_text=True)
     span_id = annotation_on(app, FLAGGED).span_id
     flagged = [m for m in marks(mine.root) if str(span_id) in m.get("data-span-ids").split()]
-    assert flagged and all("pending" in m.classes and not any(c.startswith("verdict-") for c in m.classes)
-                           for m in flagged)
+    assert flagged and all(
+        "pending" in m.classes and not any(c.startswith("verdict-") for c in m.classes) for m in flagged
+    )
     assert "No verdict yet" in body and "verdict- " not in body and 'verdict-"' not in body
     bob_body = bobs.poll(claims=1).get_data(as_text=True)
     assert "actually wrote" not in bob_body and str(span_id) not in " ".join(
-        m.get("data-span-ids") for m in marks(bobs.root))
+        m.get("data-span-ids") for m in marks(bobs.root)
+    )

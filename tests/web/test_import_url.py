@@ -1,4 +1,5 @@
 """Articles from the web: `flask import-url` and the Fetch control, against a local server of saved pages."""
+
 from __future__ import annotations
 
 import io
@@ -30,7 +31,11 @@ def test_import_url_adds_the_article_with_its_metadata(app, runner, pages):
     article = rows(app, Article)[-1]
     assert result.output.startswith(f"Imported article {article.id}: /articles/{article.id}")
     assert (article.title, article.author, article.publisher, article.published_on) == (
-        "Jobless rate falls to 3.9% in May", "Ann Writer", "Daily Example", date(2026, 11, 20))
+        "Jobless rate falls to 3.9% in May",
+        "Ann Writer",
+        "Daily Example",
+        date(2026, 11, 20),
+    )
     assert article.source_url == "https://news.example/economy/jobless-rate-may"  # the page's canonical address
     assert article.text.startswith("The minister for work said") and "bob77" not in article.text
 
@@ -48,17 +53,20 @@ def test_redirects_are_followed_five_times_at_most(app, runner, pages):
     assert result.exit_code == 1 and "More than 5 redirects" in result.output
 
 
-@pytest.mark.parametrize("path, message", [
-    ("/to-private", "10.1.2.3 cannot be fetched: it could not be found, or it is not a public web address"),
-    ("/to-ftp", "Only http:// and https://"),
-    ("/empty", "No article text was found"),
-    ("/pdf", "is not a web page (application/pdf)"),
-    ("/missing", "answered 404"),
-    ("/big", "larger than"),
-    ("/big-undeclared", "larger than"),
-    ("/slow", "in time"),
-    ("/drip", "took too long"),
-])
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        ("/to-private", "10.1.2.3 cannot be fetched: it could not be found, or it is not a public web address"),
+        ("/to-ftp", "Only http:// and https://"),
+        ("/empty", "No article text was found"),
+        ("/pdf", "is not a web page (application/pdf)"),
+        ("/missing", "answered 404"),
+        ("/big", "larger than"),
+        ("/big-undeclared", "larger than"),
+        ("/slow", "in time"),
+        ("/drip", "took too long"),
+    ],
+)
 def test_pages_that_cannot_be_imported_fail_in_one_line_and_add_nothing(app, runner, pages, path, message):
     before = len(rows(app, Article))
     result = import_url(runner, f"{pages.base}{path}")
@@ -91,8 +99,10 @@ def fetch(client, *, url: str = "", page_bytes: bytes | None = None, filename: s
 
 def form_values(response) -> dict:
     root = page(response)
-    values = {name: root.find("input", id=name).get("value") for name in ("title", "author", "publisher",
-                                                                          "source_url", "published_on")}
+    values = {
+        name: root.find("input", id=name).get("value")
+        for name in ("title", "author", "publisher", "source_url", "published_on")
+    }
     return values | {"text": root.find("textarea", id="text").text().lstrip("\r\n")}  # as a browser reads it
 
 
@@ -118,13 +128,16 @@ def test_fetch_reads_an_uploaded_page_offline(app, reviewer_client):
     assert response.status_code == 200 and form_values(response)["author"] == "Hélène Dupré"
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({}, "Give the article's web address, or choose a saved page."),
-    ({"url": "file:///etc/passwd"}, "Only http:// and https://"),
-    ({"url": "http://127.0.0.1:9/news"}, "is not a public web address"),
-    ({"page_bytes": (PAGES / "no-article.html").read_bytes()}, "No article text was found"),
-    ({"page_bytes": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "filename": "report.pdf"}, "report.pdf is a PDF file"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({}, "Give the article's web address, or choose a saved page."),
+        ({"url": "file:///etc/passwd"}, "Only http:// and https://"),
+        ({"url": "http://127.0.0.1:9/news"}, "is not a public web address"),
+        ({"page_bytes": (PAGES / "no-article.html").read_bytes()}, "No article text was found"),
+        ({"page_bytes": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "filename": "report.pdf"}, "report.pdf is a PDF file"),
+    ],
+)
 def test_fetch_problems_answer_422_with_the_reason(app, reviewer_client, kwargs, message):
     response = fetch(reviewer_client, **kwargs)
     assert response.status_code == 422
@@ -139,7 +152,8 @@ def test_a_binary_file_given_as_a_saved_page_is_refused_by_its_content(app, revi
     response = fetch(reviewer_client, page_bytes=PDF, filename="report.pdf")
     assert response.status_code == 422
     assert page(response).by_id("page-errors").text().strip() == (
-        "report.pdf is a PDF file, not text or a web page; reading PDFs is not supported yet.")
+        "report.pdf is a PDF file, not text or a web page; reading PDFs is not supported yet."
+    )
     for name, data, kind in SAMPLES:
         renamed = fetch(reviewer_client, page_bytes=data, filename="saved.html")
         assert renamed.status_code == 422 and f"saved.html is {kind}" in page(renamed).by_id("page-errors").text()

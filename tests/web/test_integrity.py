@@ -1,4 +1,5 @@
 """Nothing lost, nothing corrupted: history of changes, atomic saves, odd ids and odd characters."""
+
 import pytest
 from sqlmodel import select
 
@@ -19,21 +20,32 @@ def events(app):
 
 
 def test_every_change_is_recorded_with_the_value_before_and_after(app, reviewer_client, demo_article):
-    post_annotation(reviewer_client, demo_article, annotation_data(
-        demo_article.text, verdict="mostly-true", note="first", sources=[NATO], action="save"))
+    post_annotation(
+        reviewer_client,
+        demo_article,
+        annotation_data(demo_article.text, verdict="mostly-true", note="first", sources=[NATO], action="save"),
+    )
     (annotation,) = rows(app, Annotation)
-    post_form(reviewer_client, f"/annotations/{annotation.id}",
-              {"verdict": "false", "note": "second", "version": "1", "action": "save"},
-              token_from=f"/articles/{demo_article.id}")
+    post_form(
+        reviewer_client,
+        f"/annotations/{annotation.id}",
+        {"verdict": "false", "note": "second", "version": "1", "action": "save"},
+        token_from=f"/articles/{demo_article.id}",
+    )
     post_form(reviewer_client, f"/annotations/{annotation.id}/delete", {}, token_from=f"/articles/{demo_article.id}")
-    post_annotation(reviewer_client, demo_article, annotation_data(
-        demo_article.text, verdict="mixed", note="third", action="save"))
+    post_annotation(
+        reviewer_client, demo_article, annotation_data(demo_article.text, verdict="mixed", note="third", action="save")
+    )
 
     created, edited, deleted, restored = events(app)
     assert [e.action for e in (created, edited, deleted, restored)] == ["created", "edited", "deleted", "restored"]
     assert created.before is None
-    assert created.after == {"verdict": "mostly-true", "note": "first", "status": "draft",
-                             "sources": [{"url": NATO["url"], "title": NATO["title"], "excerpt": NATO["excerpt"]}]}
+    assert created.after == {
+        "verdict": "mostly-true",
+        "note": "first",
+        "status": "draft",
+        "sources": [{"url": NATO["url"], "title": NATO["title"], "excerpt": NATO["excerpt"]}],
+    }
     # The edit dropped the source, but the event keeps it.
     assert edited.before == created.after
     assert edited.after == {"verdict": "false", "note": "second", "status": "draft", "sources": []}
@@ -54,29 +66,40 @@ def test_a_save_that_fails_half_way_leaves_nothing_behind(app, demo_article, mon
         user = session.exec(select(User).where(User.username == "reviewer")).one()
         target = resolve_target(demo_article.text, start=None, end=None, quote=CLAIM)
         with pytest.raises(RuntimeError):
-            annotation_service.save_annotation(session=session, user=user, article=demo_article, target=target,
-                                  verdict="true", note="", sources=[{"url": "https://x.org", "title": "", "excerpt": ""}])
+            annotation_service.save_annotation(
+                session=session,
+                user=user,
+                article=demo_article,
+                target=target,
+                verdict="true",
+                note="",
+                sources=[{"url": "https://x.org", "title": "", "excerpt": ""}],
+            )
         session.rollback()
     # Checked on a fresh connection: the span inserted before the failure was not committed.
     assert counts(app) == (0, 0, 0)
 
 
-@pytest.mark.parametrize("path", [
-    "/articles/99999999999999999999999",
-    "/articles/2147483648",
-    "/articles/1?span=99999999999999999999",
-    "/articles/1/spans/99999999999999999999",
-    "/articles/1/summary/../99999999999999999999",
-    "/annotations/99999999999999999999/edit",
-    "/articles/99999999999999999999/annotations.jsonld",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/articles/99999999999999999999999",
+        "/articles/2147483648",
+        "/articles/1?span=99999999999999999999",
+        "/articles/1/spans/99999999999999999999",
+        "/articles/1/summary/../99999999999999999999",
+        "/annotations/99999999999999999999/edit",
+        "/articles/99999999999999999999/annotations.jsonld",
+    ],
+)
 def test_ids_too_large_for_any_table_are_404(reviewer_client, path):
     assert reviewer_client.get(path).status_code == 404
 
 
 def test_control_characters_are_removed_from_article_text_and_notes(app, reviewer_client):
-    article = created_article(app, add_article(reviewer_client, title="Nul\x00 title",
-                                               text="alpha\x00 beta\x07 gamma\r\ndelta \x1b[31m"))
+    article = created_article(
+        app, add_article(reviewer_client, title="Nul\x00 title", text="alpha\x00 beta\x07 gamma\r\ndelta \x1b[31m")
+    )
     assert article.text == "alpha beta gamma\ndelta [31m"
     assert article.title == "Nul title"
     root = page(reviewer_client.get(f"/articles/{article.id}"))
@@ -89,8 +112,13 @@ def test_control_characters_are_removed_from_article_text_and_notes(app, reviewe
 
 def test_annotate_form_reads_the_quote_from_the_offsets(reviewer_client, demo_article):
     start = demo_article.text.index(CLAIM)
-    root = page(reviewer_client.get(f"/articles/{demo_article.id}/annotate",
-                                    query_string={"start": start, "end": start + len(CLAIM)}, headers=HX))
+    root = page(
+        reviewer_client.get(
+            f"/articles/{demo_article.id}/annotate",
+            query_string={"start": start, "end": start + len(CLAIM)},
+            headers=HX,
+        )
+    )
     assert root.find("blockquote").text() == CLAIM
     assert root.find("input", name="quote").get("value") == CLAIM
 

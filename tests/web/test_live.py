@@ -1,5 +1,6 @@
 """Live updates: the article page's poller gets 304 for nothing new (one statement), and otherwise only
 what its reader may see changed: never another's draft, never a verdict blind review hides."""
+
 import json
 
 import pytest
@@ -77,8 +78,7 @@ def test_a_draft_of_another_reviewer_never_shows_in_the_poll(app, reviewer_clien
     assert SECRET_NOTE not in lead_body and SECRET_VERDICT not in lead_body
 
 
-def test_blind_review_hides_the_verdict_and_its_edits_until_the_viewer_submits(app, reviewer_client, bob,
-                                                                                 demo_article):
+def test_blind_review_hides_the_verdict_and_its_edits_until_the_viewer_submits(app, reviewer_client, bob, demo_article):
     poller = Poller(bob, demo_article.id)
     save(reviewer_client, demo_article, verdict=SECRET_VERDICT, note=SECRET_NOTE, action="submit")
     body = poller.poll().get_data(as_text=True)
@@ -92,8 +92,14 @@ def test_blind_review_hides_the_verdict_and_its_edits_until_the_viewer_submits(a
     # Once bob submits his own, the author's edits reach him.
     save(bob, demo_article, verdict="mostly-true", action="submit")
     poller.poll()
-    update(reviewer_client, demo_article, annotation.id, verdict="mixed", note="now visible",
-           version=annotation_of(app, "reviewer", demo_article).version)
+    update(
+        reviewer_client,
+        demo_article,
+        annotation.id,
+        verdict="mixed",
+        note="now visible",
+        version=annotation_of(app, "reviewer", demo_article).version,
+    )
     poller.poll()
     (mark,) = marks(poller.root)
     assert "disputed" in mark.get("class")  # mixed (theirs) against mostly-true (bob's)
@@ -144,9 +150,13 @@ def test_deleting_and_settling_reach_every_reader(app, reviewer_client, bob, lea
 
 def test_a_new_version_asks_to_reload(app, reviewer_client, bob, demo_article):
     poller = Poller(bob, demo_article.id)
-    response = post(reviewer_client, f"/articles/{demo_article.id}/versions",
-                    {"text": demo_article.text + "\nA new closing paragraph.", "base_version": "1"},
-                    article_id=demo_article.id, htmx=False)
+    response = post(
+        reviewer_client,
+        f"/articles/{demo_article.id}/versions",
+        {"text": demo_article.text + "\nA new closing paragraph.", "base_version": "1"},
+        article_id=demo_article.id,
+        htmx=False,
+    )
     assert response.status_code in (302, 303), response.get_data(as_text=True)
     poller.poll()
     status = poller.root.by_id("live-status")
@@ -162,8 +172,11 @@ def test_a_new_version_asks_to_reload(app, reviewer_client, bob, demo_article):
 def test_each_change_raises_the_counter_once_in_its_transaction(app, reviewer_client, demo_article):
     def revision():
         with app.app_context():
-            return db.session().exec(select(ArticleRevision.revision)
-                                     .where(ArticleRevision.article_id == demo_article.id)).one()
+            return (
+                db.session()
+                .exec(select(ArticleRevision.revision).where(ArticleRevision.article_id == demo_article.id))
+                .one()
+            )
 
     before = revision()
     save(reviewer_client, demo_article, action="submit")  # span, annotation, sources, history: one transaction
@@ -193,8 +206,9 @@ def test_a_poll_answer_parses_alone(app, reviewer_client, bob, demo_article):
     assert parse(response.get_data(as_text=True)).by_id("live-poll").get("hx-swap-oob") == "true"
 
 
-def test_turning_blind_review_off_redraws_the_whole_text_with_the_verdicts(app, reviewer_client, bob, lead_client,
-                                                                             demo_article):
+def test_turning_blind_review_off_redraws_the_whole_text_with_the_verdicts(
+    app, reviewer_client, bob, lead_client, demo_article
+):
     save(reviewer_client, demo_article, verdict=SECRET_VERDICT, action="submit")
     poller = Poller(bob, demo_article.id)
     (mark,) = marks(page(bob.get(f"/articles/{demo_article.id}")))
@@ -209,8 +223,13 @@ def test_turning_blind_review_off_redraws_the_whole_text_with_the_verdicts(app, 
 
 
 def test_an_older_version_has_no_poller(app, reviewer_client, demo_article):
-    post(reviewer_client, f"/articles/{demo_article.id}/versions",
-         {"text": demo_article.text + "\nMore.", "base_version": "1"}, article_id=demo_article.id, htmx=False)
+    post(
+        reviewer_client,
+        f"/articles/{demo_article.id}/versions",
+        {"text": demo_article.text + "\nMore.", "base_version": "1"},
+        article_id=demo_article.id,
+        htmx=False,
+    )
     old = page(reviewer_client.get(f"/articles/{demo_article.id}?version=1"))
     assert old.by_id("live-poll") is None and old.by_id("live-status") is None
     assert page(reviewer_client.get(f"/articles/{demo_article.id}")).by_id("live-poll") is not None

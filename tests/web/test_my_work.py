@@ -1,10 +1,27 @@
 """My work: a user's own annotations, returned first with the lead's note, then drafts, then submitted."""
+
 from __future__ import annotations
 
 from tests.fixtures.app import HX, count_queries
 from tests.fixtures.helpers import add_article, created_article
 from tests.fixtures.htmltree import Element, page
-from tests.fixtures.dashboard import B1, B2, B3, CLAIM, CLAIM_SHORT, EARLY, GRAHAM, LATE, LOUGH, SECOND_TEXT, annotation_id, give_back, save, settle, span_id
+from tests.fixtures.dashboard import (
+    B1,
+    B2,
+    B3,
+    CLAIM,
+    CLAIM_SHORT,
+    EARLY,
+    GRAHAM,
+    LATE,
+    LOUGH,
+    SECOND_TEXT,
+    annotation_id,
+    give_back,
+    save,
+    settle,
+    span_id,
+)
 
 
 def sections(client) -> dict[str, list[Element]]:
@@ -84,8 +101,9 @@ def test_deleted_annotations_are_not_listed(app, reviewer_client, demo_article):
     from tests.fixtures.dashboard import post_as_page
 
     save(reviewer_client, demo_article, EARLY, "true", action="save")
-    post_as_page(reviewer_client, f"/annotations/{annotation_id(app, 'reviewer', demo_article, EARLY)}/delete", {},
-                 demo_article)
+    post_as_page(
+        reviewer_client, f"/annotations/{annotation_id(app, 'reviewer', demo_article, EARLY)}/delete", {}, demo_article
+    )
     assert all(items == [] for items in sections(reviewer_client).values())
 
 
@@ -112,6 +130,7 @@ def test_my_work_runs_a_fixed_number_of_queries(app, scripted, reviewer_client, 
 
 
 # --- Feedback on corrections: status, differences, rationale, filters, agreement over time -------------
+
 
 def item_by_quote(items: list[Element], quote: str) -> Element:
     return next(item for item in items if item.find("a", class_="work-quote").text() == quote)
@@ -144,14 +163,18 @@ def test_a_matching_item_has_no_difference_marker_or_rationale(scripted, reviewe
     assert "differs" not in lough.get("class").split()
 
 
-def test_a_far_miss_differs_without_near_miss_and_the_rationale_is_escaped(app, reviewer_client, lead_client,
-                                                                            demo_article):
+def test_a_far_miss_differs_without_near_miss_and_the_rationale_is_escaped(
+    app, reviewer_client, lead_client, demo_article
+):
     from tests.fixtures.dashboard import post_as_page
 
     save(reviewer_client, demo_article, EARLY, "true")
-    post_as_page(lead_client, f"/articles/{demo_article.id}/spans/{span_id(app, demo_article, EARLY)}/final-verdict",
-                 {"verdict": "false", "rationale": "<script>alert(1)</script> See the record.", "cite": []},
-                 demo_article)
+    post_as_page(
+        lead_client,
+        f"/articles/{demo_article.id}/spans/{span_id(app, demo_article, EARLY)}/final-verdict",
+        {"verdict": "false", "rationale": "<script>alert(1)</script> See the record.", "cite": []},
+        demo_article,
+    )
     response = reviewer_client.get("/work")
     assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
     [item] = sections(reviewer_client)["Submitted"]
@@ -164,16 +187,21 @@ def test_only_differing_items_when_asked(scripted, reviewer_client):
     response = reviewer_client.get("/work?differs=y")
     assert response.status_code == 200
     root = page(response)
-    items = {h.find("h2").text(): item_quotes(h.find_all("li", class_="work-item"))
-             for h in root.find_all("section", class_="work-section")}
+    items = {
+        h.find("h2").text(): item_quotes(h.find_all("li", class_="work-item"))
+        for h in root.find_all("section", class_="work-section")
+    }
     assert items == {"Returned to you": [], "Drafts": [], "Submitted": [B1]}
     assert "checked" in root.find("input", id="differs").attrs
 
 
 def test_filter_by_article(scripted, reviewer_client):
     root = page(reviewer_client.get(f"/work?article={scripted.b.id}"))
-    quotes = [q for s in root.find_all("section", class_="work-section")
-              for q in item_quotes(s.find_all("li", class_="work-item"))]
+    quotes = [
+        q
+        for s in root.find_all("section", class_="work-section")
+        for q in item_quotes(s.find_all("li", class_="work-item"))
+    ]
     assert sorted(quotes) == sorted([B1, B2])
     options = root.find("select", id="article").find_all("option")
     assert [o.text() for o in options] == ["All articles", scripted.b.title, scripted.a.title]

@@ -1,4 +1,5 @@
 """Offsets are code points of the canonical text, from the form to the export."""
+
 import unicodedata
 
 import pytest
@@ -63,7 +64,7 @@ def test_saved_claim_exports_python_code_point_offsets(app, reviewer_client, uni
     assert selectors["TextPositionSelector"]["start"] == start
     assert selectors["TextPositionSelector"]["end"] == start + len(quote)
     assert selectors["TextQuoteSelector"]["exact"] == quote
-    assert CANONICAL[start:start + len(quote)] == quote
+    assert CANONICAL[start : start + len(quote)] == quote
     span = rows(app, Span)[0]
     assert (span.start, span.end, span.quote) == (start, start + len(quote), quote)
 
@@ -76,19 +77,23 @@ def test_quote_only_request_gives_the_same_offsets(app, reviewer_client, unicode
     start = CANONICAL.index(quote)
     selectors = export_items(reviewer_client, unicode_article)[quote]
     assert (selectors["TextPositionSelector"]["start"], selectors["TextPositionSelector"]["end"]) == (
-        start, start + len(quote))
+        start,
+        start + len(quote),
+    )
 
 
 def test_all_claims_together_highlight_exactly_their_text(app, reviewer_client, unicode_article):
     for quote in CLAIMS:
-        assert post_annotation(reviewer_client, unicode_article,
-                               annotation_data(unicode_article.text, quote)).status_code == 200
+        assert (
+            post_annotation(reviewer_client, unicode_article, annotation_data(unicode_article.text, quote)).status_code
+            == 200
+        )
     root = page(reviewer_client.get(f"/articles/{unicode_article.id}"))
     assert article_text(root) == CANONICAL
     assert sorted(m.text() for m in marks(root)) == sorted(CLAIMS)
     for p in root.by_id("article-text").find_all("p"):
         start = int(p.get("data-start"))
-        assert CANONICAL[start:start + len(p.text())] == p.text()
+        assert CANONICAL[start : start + len(p.text())] == p.text()
     items = export_items(reviewer_client, unicode_article)
     assert set(items) == set(CLAIMS)
 
@@ -114,14 +119,17 @@ def test_offsets_into_the_raw_crlf_text_are_rejected(app, reviewer_client, unico
 
 def test_claim_across_a_paragraph_break_keeps_its_newline(app, reviewer_client, unicode_article):
     first_break = CANONICAL.index("\n")
-    across = CANONICAL[first_break - 10:first_break + 9]
+    across = CANONICAL[first_break - 10 : first_break + 9]
     assert "\n" in across
     start = first_break - 10
     data = annotation_data(unicode_article.text, across, offsets=False, start=str(start), end=str(start + len(across)))
     assert post_annotation(reviewer_client, unicode_article, data).status_code == 200
     selectors = export_items(reviewer_client, unicode_article)[across]
-    assert selectors["TextPositionSelector"] == {"type": "TextPositionSelector", "start": start,
-                                                 "end": start + len(across)}
+    assert selectors["TextPositionSelector"] == {
+        "type": "TextPositionSelector",
+        "start": start,
+        "end": start + len(across),
+    }
     root = page(reviewer_client.get(f"/articles/{unicode_article.id}"))
     assert "".join(m.text() for m in marks(root)) == across.replace("\n", "")
     assert article_text(root) == CANONICAL

@@ -1,4 +1,5 @@
 """Operating the app: health check, request logs, gunicorn."""
+
 import logging
 import os
 import socket
@@ -21,8 +22,9 @@ def test_healthz_reports_a_reachable_database_without_sign_in(client):
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'missing-dir' / 'db.sqlite3'}"})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path / 'missing-dir' / 'db.sqlite3'}"}
+    )
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "database": "unreachable"}
@@ -46,11 +48,21 @@ def free_port() -> int:
 
 def test_the_app_serves_under_gunicorn(tmp_path):
     port = free_port()
-    env = {**os.environ, "ANNOTATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'g.sqlite3'}",
-           "ANNOTATOR_SECRET_KEY": "gunicorn-test", "ANNOTATOR_WORKERS": "2", "ANNOTATOR_BIND": f"127.0.0.1:{port}"}
+    env = {
+        **os.environ,
+        "ANNOTATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'g.sqlite3'}",
+        "ANNOTATOR_SECRET_KEY": "gunicorn-test",
+        "ANNOTATOR_WORKERS": "2",
+        "ANNOTATOR_BIND": f"127.0.0.1:{port}",
+    }
     gunicorn = Path(sys.executable).parent / "gunicorn"
-    server = subprocess.Popen([str(gunicorn), "-c", "gunicorn.conf.py", "app:app"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [str(gunicorn), "-c", "gunicorn.conf.py", "app:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz", server, "gunicorn")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as response:
@@ -73,20 +85,34 @@ def wait_for(url: str, server: subprocess.Popen, what: str) -> None:
             time.sleep(0.2)
 
 
-SECRET_QUERIES = ["/search?q=classified+source+words", "/login?next=%2Fsearch%3Fq%3Dclassified",
-                  "/articles/1/annotate?quote=classified%20quoted%20words", "/no/such/page?classified=1"]
+SECRET_QUERIES = [
+    "/search?q=classified+source+words",
+    "/login?next=%2Fsearch%3Fq%3Dclassified",
+    "/articles/1/annotate?quote=classified%20quoted%20words",
+    "/no/such/page?classified=1",
+]
 
 
 def test_flask_run_logs_requests_without_their_query_strings(tmp_path):
     """`make run` serves with `flask run`, whose access log quotes each request line; search words and quoted
     text in a query never reach it (nor does a malformed request line's query)."""
     port = free_port()
-    env = {**os.environ, "ANNOTATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
-           "ANNOTATOR_SECRET_KEY": "flask-run-test"}
+    env = {
+        **os.environ,
+        "ANNOTATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}",
+        "ANNOTATOR_SECRET_KEY": "flask-run-test",
+    }
     flask = Path(sys.executable).parent / "flask"
-    assert subprocess.run([str(flask), "--app", "app", "init-db"], cwd=ROOT, env=env, capture_output=True).returncode == 0
-    server = subprocess.Popen([str(flask), "--app", "app", "run", "--host", "127.0.0.1", "--port", str(port)],
-                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert (
+        subprocess.run([str(flask), "--app", "app", "init-db"], cwd=ROOT, env=env, capture_output=True).returncode == 0
+    )
+    server = subprocess.Popen(
+        [str(flask), "--app", "app", "run", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz?classified=0", server, "flask run")
         for path in SECRET_QUERIES:

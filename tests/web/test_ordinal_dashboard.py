@@ -15,6 +15,7 @@ Ordinal ranks: true 1, mostly-true 2, false 6 (mostly-false 5).
 Matrix (submitted verdicts on settled claims): LOUGH Riley true, Alice true, final true; B1 Riley false,
   Bob false, final mostly false: (true, true) 2, (false, mostly-false) 2; 2 exact, 2 near misses.
 """
+
 from __future__ import annotations
 
 import csv
@@ -54,6 +55,7 @@ def test_ordinal_alpha_and_near_misses_per_article_and_overall(scripted, lead_cl
 
 def test_tiles_say_the_pooled_figures_and_what_they_rest_on(scripted, lead_client):
     root = dashboard_page(lead_client)
+
     def tile(tile_id):
         found = root.by_id(tile_id)
         return [" ".join(found.find("span", class_=c).text().split()) for c in ("tile-value", "tile-note")]
@@ -100,8 +102,11 @@ def test_matrix_cells_are_shaded_by_class_with_the_count_as_text(scripted, lead_
     found = dashboard_page(lead_client).by_id("confusion-table")
     tds = found.find("tbody").find_all("td")
     assert all(td.get("style") is None for td in tds)
-    classes = {td.text().strip(): set(td.get("class").split()) for td in tds if td.text().strip() != "0"
-               and "total-col" not in td.get("class")}
+    classes = {
+        td.text().strip(): set(td.get("class").split())
+        for td in tds
+        if td.text().strip() != "0" and "total-col" not in td.get("class")
+    }
     assert classes["2"] >= {"shade-4"}
     zero = next(td for td in tds if td.text().strip() == "0")
     assert "shade-0" in zero.get("class")
@@ -147,11 +152,17 @@ def test_reviewers_cannot_see_the_matrix(reviewer_client):
 
 
 def test_articles_csv_has_the_ordinal_figures(scripted, lead_client):
-    rows = {r["article"]: r for r in csv.DictReader(io.StringIO(lead_client.get("/review/articles.csv")
-                                                                .get_data(as_text=True)))}
+    rows = {
+        r["article"]: r
+        for r in csv.DictReader(io.StringIO(lead_client.get("/review/articles.csv").get_data(as_text=True)))
+    }
     b, total = rows[scripted.b.title], rows["All articles"]
     assert (b["krippendorff_alpha_ordinal"], b["near_misses"], b["disagreeing_pairs"], b["near_miss_share"]) == (
-        "0.8", "2", "2", "1.0")
+        "0.8",
+        "2",
+        "2",
+        "1.0",
+    )
     assert (total["krippendorff_alpha_ordinal"], total["unverifiable_left_out"]) == ("0.5146", "0")
 
 

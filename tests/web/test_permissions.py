@@ -6,6 +6,7 @@ Reviewers create, edit, submit and delete their own annotations, comment and rea
 summaries; leads may also settle, return, restore and change article settings. Anything
 refused changes nothing in the database, and reading never writes.
 """
+
 from dataclasses import dataclass
 from typing import Callable
 
@@ -58,31 +59,74 @@ ACTIONS = [
     Action("csv export", "GET", "/articles/{aid}/annotations.csv", EVERYONE),
     Action("claimreview export", "GET", "/articles/{aid}/claimreview.jsonld", EVERYONE),
     Action("annotate form", "GET", "/articles/{aid}/annotate?start={start}&end={end}", EVERYONE),
-    Action("create or update own", "POST", "/articles/{aid}/annotations", EVERYONE,
-           data=lambda ctx: annotation_data(ctx["text"], verdict="false", note="by the visitor"),
-           effect=lambda ctx: _last_event(ctx).after.get("note") == "by the visitor"),
+    Action(
+        "create or update own",
+        "POST",
+        "/articles/{aid}/annotations",
+        EVERYONE,
+        data=lambda ctx: annotation_data(ctx["text"], verdict="false", note="by the visitor"),
+        effect=lambda ctx: _last_event(ctx).after.get("note") == "by the visitor",
+    ),
     Action("edit form", "GET", "/annotations/{id}/edit", OWNER),
-    Action("edit", "POST", "/annotations/{id}", OWNER,
-           data=lambda ctx: {"verdict": "false", "note": "changed", "version": str(ctx["version"]), "action": "save"},
-           effect=lambda ctx: (_annotation(ctx).verdict, _annotation(ctx).note) == ("false", "changed")),
-    Action("submit", "POST", "/annotations/{id}/submit", OWNER, state="draft",
-           effect=lambda ctx: _annotation(ctx).status == "submitted"),
-    Action("delete", "POST", "/annotations/{id}/delete", OWNER,
-           effect=lambda ctx: _annotation(ctx).deleted_at is not None),
-    Action("comment", "POST", "/articles/{aid}/spans/{sid}/comments", EVERYONE,
-           data=lambda ctx: {"body": "A comment"},
-           effect=lambda ctx: _one(ctx, select(Comment.body)) == "A comment"),
-    Action("settle", "POST", "/articles/{aid}/spans/{sid}/final-verdict", LEAD,
-           data=lambda ctx: {"verdict": "true", "rationale": "Checked.", "version": ""},
-           effect=lambda ctx: _one(ctx, select(FinalVerdict.verdict)) == "true"),
-    Action("return", "POST", "/annotations/{id}/return", LEAD,
-           data=lambda ctx: {"note": "Needs changes"},
-           effect=lambda ctx: _annotation(ctx).status == "returned"),
-    Action("restore", "POST", "/annotations/{id}/restore", LEAD, state="deleted",
-           effect=lambda ctx: _annotation(ctx).deleted_at is None),
-    Action("article settings", "POST", "/articles/{aid}/settings", LEAD,
-           data=lambda ctx: {},  # blind review unticked
-           effect=lambda ctx: _one(ctx, select(Article.blind_review).where(Article.id == ctx["aid"])) is False),
+    Action(
+        "edit",
+        "POST",
+        "/annotations/{id}",
+        OWNER,
+        data=lambda ctx: {"verdict": "false", "note": "changed", "version": str(ctx["version"]), "action": "save"},
+        effect=lambda ctx: (_annotation(ctx).verdict, _annotation(ctx).note) == ("false", "changed"),
+    ),
+    Action(
+        "submit",
+        "POST",
+        "/annotations/{id}/submit",
+        OWNER,
+        state="draft",
+        effect=lambda ctx: _annotation(ctx).status == "submitted",
+    ),
+    Action(
+        "delete", "POST", "/annotations/{id}/delete", OWNER, effect=lambda ctx: _annotation(ctx).deleted_at is not None
+    ),
+    Action(
+        "comment",
+        "POST",
+        "/articles/{aid}/spans/{sid}/comments",
+        EVERYONE,
+        data=lambda ctx: {"body": "A comment"},
+        effect=lambda ctx: _one(ctx, select(Comment.body)) == "A comment",
+    ),
+    Action(
+        "settle",
+        "POST",
+        "/articles/{aid}/spans/{sid}/final-verdict",
+        LEAD,
+        data=lambda ctx: {"verdict": "true", "rationale": "Checked.", "version": ""},
+        effect=lambda ctx: _one(ctx, select(FinalVerdict.verdict)) == "true",
+    ),
+    Action(
+        "return",
+        "POST",
+        "/annotations/{id}/return",
+        LEAD,
+        data=lambda ctx: {"note": "Needs changes"},
+        effect=lambda ctx: _annotation(ctx).status == "returned",
+    ),
+    Action(
+        "restore",
+        "POST",
+        "/annotations/{id}/restore",
+        LEAD,
+        state="deleted",
+        effect=lambda ctx: _annotation(ctx).deleted_at is None,
+    ),
+    Action(
+        "article settings",
+        "POST",
+        "/articles/{aid}/settings",
+        LEAD,
+        data=lambda ctx: {},  # blind review unticked
+        effect=lambda ctx: _one(ctx, select(Article.blind_review).where(Article.id == ctx["aid"])) is False,
+    ),
 ]
 
 
@@ -92,8 +136,17 @@ def world(app, reviewer_client, demo_article):
     save(reviewer_client, demo_article, verdict="true", note="the owner's")
     span = span_of(app, demo_article)
     annotation = annotation_of(app, "reviewer", demo_article)
-    return {"app": app, "aid": demo_article.id, "sid": span.id, "id": annotation.id, "annotation_id": annotation.id,
-            "start": span.start, "end": span.end, "text": demo_article.text, "article": demo_article}
+    return {
+        "app": app,
+        "aid": demo_article.id,
+        "sid": span.id,
+        "id": annotation.id,
+        "annotation_id": annotation.id,
+        "start": span.start,
+        "end": span.end,
+        "text": demo_article.text,
+        "article": demo_article,
+    }
 
 
 def put_in_state(app, reviewer_client, world, state):
@@ -108,8 +161,13 @@ def put_in_state(app, reviewer_client, world, state):
 
 
 def visitor(role, *, client, reviewer_client, make_user, lead_client):
-    return {"anonymous": client, "anonymous-htmx": client, "owner": reviewer_client, "other": make_user("alice"),
-            "lead": lead_client}[role]
+    return {
+        "anonymous": client,
+        "anonymous-htmx": client,
+        "owner": reviewer_client,
+        "other": make_user("alice"),
+        "lead": lead_client,
+    }[role]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -149,8 +207,11 @@ def test_permission(app, world, client, reviewer_client, make_user, lead_client,
 def test_reviewer_on_a_lead_only_url_with_htmx_gets_403_in_the_notice_area(app, world, reviewer_client):
     token = csrf_token(reviewer_client, f"/articles/{world['aid']}")
     before = dump(app)
-    response = reviewer_client.post(f"/articles/{world['aid']}/spans/{world['sid']}/final-verdict",
-                                    data={"verdict": "true", "rationale": "x", "csrf_token": token}, headers=HX)
+    response = reviewer_client.post(
+        f"/articles/{world['aid']}/spans/{world['sid']}/final-verdict",
+        data={"verdict": "true", "rationale": "x", "csrf_token": token},
+        headers=HX,
+    )
     assert response.status_code == 403
     assert response.headers["HX-Retarget"] == "#notice"
     assert "Only leads can do this." in response.get_data(as_text=True)
@@ -171,8 +232,11 @@ def test_lead_forms_are_only_in_a_leads_panel(app, world, reviewer_client, make_
 def test_others_see_no_edit_delete_or_submit_buttons(app, world, make_user, lead_client):
     for client in (make_user("alice"), lead_client):
         body = client.get(f"/articles/{world['aid']}/spans/{world['sid']}", headers=HX).get_data(as_text=True)
-        for path in (f"/annotations/{world['id']}/edit", f"/annotations/{world['id']}/delete",
-                     f"/annotations/{world['id']}/submit"):
+        for path in (
+            f"/annotations/{world['id']}/edit",
+            f"/annotations/{world['id']}/delete",
+            f"/annotations/{world['id']}/submit",
+        ):
             assert path not in body
 
 
@@ -180,7 +244,9 @@ def test_comment_and_summary_are_open_to_reviewers(world, make_user):
     alice = make_user("alice")
     assert alice.get(f"/articles/{world['aid']}/summary").status_code == 200
     token = csrf_token(alice, f"/articles/{world['aid']}")
-    response = alice.post(f"/articles/{world['aid']}/spans/{world['sid']}/comments",
-                          data={"body": "From alice", "csrf_token": token}, headers=HX)
+    response = alice.post(
+        f"/articles/{world['aid']}/spans/{world['sid']}/comments",
+        data={"body": "From alice", "csrf_token": token},
+        headers=HX,
+    )
     assert response.status_code == 200 and "From alice" in response.get_data(as_text=True)
-

@@ -1,5 +1,6 @@
 """Behind a reverse proxy (ANNOTATOR_TRUSTED_PROXIES): each client keeps its own sign-in bucket and the
 request log names the client, while a client that writes X-Forwarded-For itself chooses nothing."""
+
 import logging
 
 import pytest
@@ -13,8 +14,12 @@ PROXY = "127.0.0.1"  # the address every request comes from behind a proxy
 def failed_login(client, forwarded_for: str | None):
     headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
     token = csrf_token(client, "/login")
-    return client.post("/login", data={"username": "nobody", "password": "wrong password", "csrf_token": token},
-                       headers=headers, environ_base={"REMOTE_ADDR": PROXY})
+    return client.post(
+        "/login",
+        data={"username": "nobody", "password": "wrong password", "csrf_token": token},
+        headers=headers,
+        environ_base={"REMOTE_ADDR": PROXY},
+    )
 
 
 @pytest.fixture
@@ -44,8 +49,9 @@ def test_behind_a_trusted_proxy_a_client_cannot_choose_its_address(proxied_app):
 
 def test_behind_a_trusted_proxy_the_request_log_names_the_client(proxied_app, caplog):
     caplog.set_level(logging.INFO, logger="annotator.requests")
-    proxied_app.test_client().get("/login", headers={"X-Forwarded-For": "203.0.113.5"},
-                                  environ_base={"REMOTE_ADDR": PROXY})
+    proxied_app.test_client().get(
+        "/login", headers={"X-Forwarded-For": "203.0.113.5"}, environ_base={"REMOTE_ADDR": PROXY}
+    )
     (record,) = [r for r in caplog.records if r.name == "annotator.requests"]
     assert record.getMessage().endswith("address=203.0.113.5")
 

@@ -1,4 +1,5 @@
 """The article page runs a fixed number of SQL statements, however many annotations it shows."""
+
 from datetime import timedelta
 
 import pytest
@@ -22,9 +23,16 @@ def populate(app, title: str, text: str, annotation_count: int) -> tuple[int, li
     assert annotation_count % REVIEWERS == 0
     with app.app_context():
         session = db.session()
-        users = [create_or_update_user(session=session, username=f"{title}-user{n}", role="reviewer",
-                                       password=PASSWORD, display_name=f"User {n} of {title}")
-                 for n in range(REVIEWERS)]
+        users = [
+            create_or_update_user(
+                session=session,
+                username=f"{title}-user{n}",
+                role="reviewer",
+                password=PASSWORD,
+                display_name=f"User {n} of {title}",
+            )
+            for n in range(REVIEWERS)
+        ]
         article = create_article(session=session, title=title, raw_text=text)
         ranges, i = [], 0
         while len(ranges) < annotation_count // REVIEWERS:
@@ -38,18 +46,26 @@ def populate(app, title: str, text: str, annotation_count: int) -> tuple[int, li
         span_ids = []
         for n, (start, end) in enumerate(ranges):
             prefix, suffix = context_of(article.text, start, end)
-            span = Span(article_id=article.id, start=start, end=end, quote=article.text[start:end],
-                        prefix=prefix, suffix=suffix)
+            span = Span(
+                article_id=article.id, start=start, end=end, quote=article.text[start:end], prefix=prefix, suffix=suffix
+            )
             session.add(span)
             session.flush()
             span_ids.append(span.id)
             for k, user in enumerate(users):
-                annotation = Annotation(span_id=span.id, user_id=user.id, status="submitted",
-                                        verdict=scale[(n + k) % len(scale)],
-                                        note=f"note {n}/{k}", created_at=now + timedelta(seconds=n),
-                                        updated_at=now + timedelta(seconds=n))
-                annotation.all_sources = [Source(position=p, url=f"https://example.org/{n}/{k}/{p}", title=f"S{p}")
-                                      for p in range((n + k) % 3)]
+                annotation = Annotation(
+                    span_id=span.id,
+                    user_id=user.id,
+                    status="submitted",
+                    verdict=scale[(n + k) % len(scale)],
+                    note=f"note {n}/{k}",
+                    created_at=now + timedelta(seconds=n),
+                    updated_at=now + timedelta(seconds=n),
+                )
+                annotation.all_sources = [
+                    Source(position=p, url=f"https://example.org/{n}/{k}/{p}", title=f"S{p}")
+                    for p in range((n + k) % 3)
+                ]
                 session.add(annotation)
         session.commit()
         return article.id, span_ids
@@ -132,8 +148,9 @@ def test_exports_stream_in_batches_with_the_same_content(app, lead_client, artic
     assert len(sources_queries) == -(-1000 // 64)
 
 
-@pytest.mark.parametrize("path", ["/articles/{id}/annotations.jsonld", "/articles/{id}/annotations.csv",
-                                  "/articles/{id}/claimreview.jsonld"])
+@pytest.mark.parametrize(
+    "path", ["/articles/{id}/annotations.jsonld", "/articles/{id}/annotations.csv", "/articles/{id}/claimreview.jsonld"]
+)
 def test_downloads_give_their_connections_back(app, lead_client, articles, path):
     """A streamed download reads with its own session and closes it when the body ends or is
     dropped half-way: many downloads never exhaust the pool."""
@@ -183,10 +200,15 @@ def test_the_light_counts_agree_with_the_summaries_for_every_viewer(app, reviewe
 
     alice, bob = make_user("alice"), make_user("bob")
     second = "Putin appears willing to accept high casualties"
-    for client, quote, action in ((reviewer_client, CLAIM, "save"), (alice, CLAIM, "submit"),
-                                  (alice, second, "save"), (bob, second, "submit")):
-        response = post_annotation(client, demo_article,
-                                   annotation_data(demo_article.text, quote, verdict="true", action=action))
+    for client, quote, action in (
+        (reviewer_client, CLAIM, "save"),
+        (alice, CLAIM, "submit"),
+        (alice, second, "save"),
+        (bob, second, "submit"),
+    ):
+        response = post_annotation(
+            client, demo_article, annotation_data(demo_article.text, quote, verdict="true", action=action)
+        )
         assert response.status_code == 200
     with app.app_context():
         session = db.session()

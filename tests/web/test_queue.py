@@ -1,4 +1,5 @@
 """The review queue: unsettled claims with submitted annotations, disagreements first, then oldest; filters; CSV."""
+
 from __future__ import annotations
 
 import csv
@@ -13,7 +14,23 @@ from tests.fixtures.app import HX, count_queries
 from tests.fixtures.helpers import add_article, created_article
 from tests.fixtures.review_helpers import queued_claims
 from tests.fixtures.htmltree import Element, labelled, page
-from tests.fixtures.dashboard import B1, B2, B3, CLAIM, CLAIM_SHORT, EARLY, GRAHAM, LATE, LOUGH, SECOND_TEXT, age_submission, save, settle, span_id, user_id
+from tests.fixtures.dashboard import (
+    B1,
+    B2,
+    B3,
+    CLAIM,
+    CLAIM_SHORT,
+    EARLY,
+    GRAHAM,
+    LATE,
+    LOUGH,
+    SECOND_TEXT,
+    age_submission,
+    save,
+    settle,
+    span_id,
+    user_id,
+)
 
 
 def queue_rows(root: Element) -> list[Element]:
@@ -29,8 +46,13 @@ def quotes(response) -> list[str]:
 @pytest.fixture
 def aged(app, scripted):
     """GRAHAM waits longest (10 days), then CLAIM_SHORT (5), then B2 (3), EARLY (2), CLAIM (1)."""
-    for quote, article, days in ((GRAHAM, scripted.a, 10), (CLAIM_SHORT, scripted.a, 5), (B2, scripted.b, 3),
-                                 (EARLY, scripted.a, 2), (CLAIM, scripted.a, 1)):
+    for quote, article, days in (
+        (GRAHAM, scripted.a, 10),
+        (CLAIM_SHORT, scripted.a, 5),
+        (B2, scripted.b, 3),
+        (EARLY, scripted.a, 2),
+        (CLAIM, scripted.a, 1),
+    ):
         age_submission(app, article, quote, days)
     return scripted
 
@@ -52,8 +74,9 @@ def test_queue_rows_show_quote_article_verdicts_status_and_age(app, aged, lead_c
     link = b2.find("td").find("a")
     assert link.get("href") == f"/articles/{aged.b.id}?span={span_id(app, aged.b, B2)}"
     assert aged.b.title in b2.find("td").text()
-    verdicts = {li.find("span", class_="who").text(): li.find("span", class_="badge").text()
-                for li in b2.find_all("li")}
+    verdicts = {
+        li.find("span", class_="who").text(): li.find("span", class_="badge").text() for li in b2.find_all("li")
+    }
     assert verdicts == {"Alice": "Mostly true", "Bob": "True", "Riley Reviewer": "True"}
     assert "Disagreement" in b2.text()
     assert rows[2].find("td", class_="age").text().strip() == "10 days"
@@ -88,11 +111,14 @@ def test_filter_by_reviewer(app, aged, lead_client):
     assert quotes(lead_client.get(f"/review/queue?reviewer={user_id(app, 'reviewer')}")) == [B2, CLAIM, EARLY]
 
 
-@pytest.mark.parametrize("status, expected", [
-    ("disagreement", [B2, CLAIM]),
-    ("agreed", [EARLY]),
-    ("single", [GRAHAM, CLAIM_SHORT]),
-])
+@pytest.mark.parametrize(
+    "status, expected",
+    [
+        ("disagreement", [B2, CLAIM]),
+        ("agreed", [EARLY]),
+        ("single", [GRAHAM, CLAIM_SHORT]),
+    ],
+)
 def test_filter_by_status(aged, lead_client, status, expected):
     assert quotes(lead_client.get(f"/review/queue?status={status}")) == expected
 
@@ -104,8 +130,10 @@ def test_filters_combine(app, aged, lead_client):
     assert quotes(lead_client.get(f"/review/queue?reviewer={alice}&verdict=true&article={aged.b.id}")) == [B2]
 
 
-@pytest.mark.parametrize("query", ["article=abc", "article=999999", "verdict=bogus", "reviewer=-1", "status=open",
-                                   "article=99999999999999999999999"])
+@pytest.mark.parametrize(
+    "query",
+    ["article=abc", "article=999999", "verdict=bogus", "reviewer=-1", "status=open", "article=99999999999999999999999"],
+)
 def test_unknown_filter_values_mean_any(aged, lead_client, query):
     response = lead_client.get(f"/review/queue?{query}")
     assert quotes(response) == [B2, CLAIM, GRAHAM, CLAIM_SHORT, EARLY]
@@ -119,9 +147,12 @@ def test_filter_form_is_a_labelled_get_form_that_htmx_submits(app, aged, lead_cl
     assert form.get("hx-push-url") == "true"
     for label in ("Article", "Verdict", "Reviewer", "Status"):
         assert labelled(root, label).tag == "select"
-    selected = {labelled(root, label).get("name"): next(
-        (o.get("value") for o in labelled(root, label).find_all("option") if "selected" in o.attrs), "")
-        for label in ("Article", "Verdict", "Reviewer", "Status")}
+    selected = {
+        labelled(root, label).get("name"): next(
+            (o.get("value") for o in labelled(root, label).find_all("option") if "selected" in o.attrs), ""
+        )
+        for label in ("Article", "Verdict", "Reviewer", "Status")
+    }
     assert selected == {"article": "", "verdict": "", "reviewer": str(user_id(app, "alice")), "status": "single"}
     reviewer_names = [o.text() for o in labelled(root, "Reviewer").find_all("option")]
     assert reviewer_names == ["Any reviewer", "Alice", "Bob", "Riley Reviewer"]
@@ -155,6 +186,7 @@ def test_settling_from_the_queue_takes_the_claim_out(app, aged, lead_client):
 
 
 # --- CSV ----------------------------------------------------------------------------------------------
+
 
 def read_csv(response) -> list[dict]:
     assert response.status_code == 200
@@ -192,6 +224,7 @@ def test_queue_csv_escapes_formulas(app, lead_client, reviewer_client):
 
 # --- Query count --------------------------------------------------------------------------------------
 
+
 def test_queue_runs_a_fixed_number_of_queries(app, scripted, lead_client, reviewer_client, make_user):
     paths = ["/review/queue", "/review/queue?status=disagreement", "/review/queue.csv"]
     before = {}
@@ -213,6 +246,7 @@ def test_queue_runs_a_fixed_number_of_queries(app, scripted, lead_client, review
 
 
 # --- Long queues: a page at a time -----------------------------------------------------------------
+
 
 @pytest.fixture
 def long_queue(app, demo_article):
@@ -257,8 +291,12 @@ def test_show_more_skips_nothing_when_claims_leave_or_tie_meanwhile(app, demo_ar
 
     with app.app_context():
         session = db.session()
-        annotations = {span.start: annotation for annotation, span in
-                       session.exec(select(Annotation, Span).join(Span).where(Span.article_id == demo_article.id))}
+        annotations = {
+            span.start: annotation
+            for annotation, span in session.exec(
+                select(Annotation, Span).join(Span).where(Span.article_id == demo_article.id)
+            )
+        }
         tied = utcnow() - timedelta(days=30)
         for n in range(90, 110):  # one waiting time across the page boundary: the claim order decides
             annotations[n].created_at = tied
@@ -279,9 +317,16 @@ def test_show_more_skips_nothing_when_claims_leave_or_tie_meanwhile(app, demo_ar
 
 def test_show_more_links_from_before_cursors_and_bad_cursors_fall_back_to_the_page_number(long_queue, lead_client):
     assert row_quotes(page(lead_client.get("/review/queue?page=2", headers=HX))) == long_queue[100:200]
-    for bad in ("x", "1-abc-2020-01-01T00:00:00+00:00", "2-5-2020-01-01T00:00:00+00:00",
-                "1-5-2020-01-01T00:00:00", "1-0-2020-01-01T00:00:00+00:00", f"1-{10**30}-2020-01-01T00:00:00+00:00",
-                "1-5-not a date", "1-5-"):
+    for bad in (
+        "x",
+        "1-abc-2020-01-01T00:00:00+00:00",
+        "2-5-2020-01-01T00:00:00+00:00",
+        "1-5-2020-01-01T00:00:00",
+        "1-0-2020-01-01T00:00:00+00:00",
+        f"1-{10**30}-2020-01-01T00:00:00+00:00",
+        "1-5-not a date",
+        "1-5-",
+    ):
         response = lead_client.get("/review/queue", query_string={"page": 2, "after": bad}, headers=HX)
         assert row_quotes(page(response)) == long_queue[100:200], bad
 

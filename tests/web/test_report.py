@@ -1,4 +1,5 @@
 """The printable fact-check report: content, reading order, counts, open claims, versions, permissions, escaping."""
+
 from __future__ import annotations
 
 from sqlmodel import select
@@ -10,8 +11,10 @@ from tests.fixtures.helpers import add_article, created_article
 from tests.fixtures.htmltree import page
 from tests.fixtures.dashboard import post_as_page, save, settle, span_id
 
-TEXT = ("The council says accidents halved. Police records show 14 accidents in 2023 and 9 in 2024. "
-        "The mayor promised more lanes. Cycling rose by a third.")
+TEXT = (
+    "The council says accidents halved. Police records show 14 accidents in 2023 and 9 in 2024. "
+    "The mayor promised more lanes. Cycling rose by a third."
+)
 FIRST = "accidents halved"
 SECOND = "Police records show 14 accidents in 2023 and 9 in 2024"
 THIRD = "The mayor promised more lanes"
@@ -29,20 +32,40 @@ def settled_claims(root):
 
 
 def make_article(app, lead_client, title="Bike lanes halved accidents, council says"):
-    return created_article(app, add_article(lead_client, title=title, text=TEXT, publisher="Daily Example",
-                                            source_url="https://news.example/bikes"))
+    return created_article(
+        app,
+        add_article(
+            lead_client, title=title, text=TEXT, publisher="Daily Example", source_url="https://news.example/bikes"
+        ),
+    )
 
 
 def settle_with_source(app, reviewer_client, lead_client, article, quote, verdict, rationale):
     """The reviewer cites a source; the lead settles citing it."""
-    data = annotation_data(article.text, quote, verdict=verdict,
-                           sources=[{"url": "https://stats.example/police", "title": "Police statistics 2024"}])
+    data = annotation_data(
+        article.text,
+        quote,
+        verdict=verdict,
+        sources=[{"url": "https://stats.example/police", "title": "Police statistics 2024"}],
+    )
     assert post_annotation(reviewer_client, article, data).status_code == 200
     with app.app_context():
-        [source_id] = db.session().exec(select(Source.id).where(Source.url == "https://stats.example/police")
-                                        .order_by(Source.id.desc()).limit(1)).all()
-    post_as_page(lead_client, f"/articles/{article.id}/spans/{span_id(app, article, quote)}/final-verdict",
-                 {"verdict": verdict, "rationale": rationale, "cite": [str(source_id)]}, article)
+        [source_id] = (
+            db.session()
+            .exec(
+                select(Source.id)
+                .where(Source.url == "https://stats.example/police")
+                .order_by(Source.id.desc())
+                .limit(1)
+            )
+            .all()
+        )
+    post_as_page(
+        lead_client,
+        f"/articles/{article.id}/spans/{span_id(app, article, quote)}/final-verdict",
+        {"verdict": verdict, "rationale": rationale, "cite": [str(source_id)]},
+        article,
+    )
 
 
 def test_settled_claims_in_reading_order_with_verdict_rationale_and_sources(app, reviewer_client, lead_client):
@@ -92,8 +115,13 @@ def test_version_history(app, reviewer_client, lead_client):
     with app.app_context():
         session = db.session()
         lead = session.exec(select(User).where(User.username == "lead")).one()
-        add_version(session=session, article=session.get(Article, article.id), raw_text=TEXT + " Updated.",
-                    user=lead, origin="pasted")
+        add_version(
+            session=session,
+            article=session.get(Article, article.id),
+            raw_text=TEXT + " Updated.",
+            user=lead,
+            origin="pasted",
+        )
         session.commit()
     rows = report(lead_client, article).by_id("report-versions").find("tbody").find_all("tr")
     assert [r.find("th").text() for r in rows] == ["1", "2"]
@@ -124,8 +152,12 @@ def test_reviewers_may_not_open_it_and_missing_articles_404(app, reviewer_client
 def test_user_text_is_escaped(app, reviewer_client, lead_client):
     article = make_article(app, lead_client, title="<script>alert('t')</script> Title")
     save(reviewer_client, article, FIRST, "false")
-    post_as_page(lead_client, f"/articles/{article.id}/spans/{span_id(app, article, FIRST)}/final-verdict",
-                 {"verdict": "false", "rationale": "<img src=x onerror=alert(1)>", "cite": []}, article)
+    post_as_page(
+        lead_client,
+        f"/articles/{article.id}/spans/{span_id(app, article, FIRST)}/final-verdict",
+        {"verdict": "false", "rationale": "<img src=x onerror=alert(1)>", "cite": []},
+        article,
+    )
     body = lead_client.get(f"/articles/{article.id}/report").get_data(as_text=True)
     assert "<script>alert('t')</script>" not in body and "<img src=x" not in body
     assert "&lt;img src=x onerror=alert(1)&gt;" in body
@@ -146,7 +178,7 @@ def test_the_print_stylesheet_is_linked_for_print_media(app, lead_client):
     [link] = [el for el in root.find_all("link") if el.get("href", "").endswith("/print.css")]
     assert link.get("media") == "print"
     css = lead_client.get(link.get("href")).get_data(as_text=True)
-    assert ".topbar" in css and "break-inside: avoid" in css and 'attr(href)' in css
+    assert ".topbar" in css and "break-inside: avoid" in css and "attr(href)" in css
 
 
 def test_the_report_runs_a_fixed_number_of_queries(app, reviewer_client, lead_client, make_user):
@@ -176,13 +208,16 @@ def test_orphans_come_last_and_changed_wording_is_noted(app, reviewer_client, le
     for quote in (FIRST, SECOND, FOURTH):
         save(reviewer_client, article, quote, "false")
         settle(app, lead_client, article, quote, "false")
-    new_text = ("The council spoke. Police records show 15 accidents in 2023 and 9 in 2024. "
-                "The mayor promised more lanes. Cycling rose by a third.")  # FIRST gone, SECOND changed
+    new_text = (
+        "The council spoke. Police records show 15 accidents in 2023 and 9 in 2024. "
+        "The mayor promised more lanes. Cycling rose by a third."
+    )  # FIRST gone, SECOND changed
     with app.app_context():
         session = db.session()
         lead = session.exec(select(User).where(User.username == "lead")).one()
-        add_version(session=session, article=session.get(Article, article.id), raw_text=new_text, user=lead,
-                    origin="pasted")
+        add_version(
+            session=session, article=session.get(Article, article.id), raw_text=new_text, user=lead, origin="pasted"
+        )
         session.commit()
     claims = settled_claims(report(lead_client, article))
     texts = [" ".join(c.text().split()) for c in claims]

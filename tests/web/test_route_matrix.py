@@ -2,6 +2,7 @@
 
 A route added to the app without a row here fails `test_every_route_has_a_rule`.
 """
+
 import re
 
 import pytest
@@ -48,11 +49,17 @@ ROUTES = {
     ("annotations.delete", "POST"): ("/annotations/1/delete", {}, rule(other=403, lead=403, owner=303)),
     ("checks.span_checked", "GET"): ("/articles/1/spans/1/checked-before", None, SIGNED_IN),
     # Without htmx, a selection's earlier checks are shown on its annotation form's page.
-    ("checks.selection_checked", "GET"): ("/articles/1/checked-before?start=0&end=5", None,
-                                           rule(other=302, lead=302, owner=302)),
+    ("checks.selection_checked", "GET"): (
+        "/articles/1/checked-before?start=0&end=5",
+        None,
+        rule(other=302, lead=302, owner=302),
+    ),
     ("checks.mark_same", "POST"): ("/articles/1/spans/1/same-claim", {}, rule(other=403, lead=422, owner=403)),
-    ("checks.remove_same", "POST"): ("/articles/1/spans/1/same-claim/1/remove", {},
-                                      rule(other=403, lead=404, owner=403)),
+    ("checks.remove_same", "POST"): (
+        "/articles/1/spans/1/same-claim/1/remove",
+        {},
+        rule(other=403, lead=404, owner=403),
+    ),
     ("checks.import_checks", "GET"): ("/checks/import", None, LEAD_ONLY),
     ("checks.import_checks", "POST"): ("/checks/import", {}, rule(other=403, lead=422, owner=403)),
     ("summary.summary", "GET"): ("/articles/1/summary", None, SIGNED_IN),
@@ -61,8 +68,11 @@ ROUTES = {
     ("summary.settle", "POST"): ("/articles/1/spans/1/final-verdict", {}, rule(other=403, lead=422, owner=403)),
     ("summary.return_annotation", "POST"): ("/annotations/1/return", {}, rule(other=403, lead=422, owner=403)),
     ("summary.restore", "POST"): ("/annotations/1/restore", {}, rule(other=403, lead=303, owner=403)),
-    ("summary.article_settings", "POST"): ("/articles/1/settings", {"blind_review": "y"},
-                                         rule(other=403, lead=303, owner=403)),
+    ("summary.article_settings", "POST"): (
+        "/articles/1/settings",
+        {"blind_review": "y"},
+        rule(other=403, lead=303, owner=403),
+    ),
     ("exports.w3c", "GET"): ("/articles/1/annotations.jsonld", None, SIGNED_IN),
     ("exports.csv", "GET"): ("/articles/1/annotations.csv", None, SIGNED_IN),
     ("exports.claimreview", "GET"): ("/articles/1/claimreview.jsonld", None, SIGNED_IN),
@@ -170,12 +180,15 @@ def test_every_route_answers_another_reviewers_draft_as_if_it_did_not_exist(app,
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             answers = []
-            for ids in ({"annotation_id": draft_id, "span_id": span_id},
-                        {"annotation_id": UNKNOWN_ID, "span_id": UNKNOWN_ID}):
+            for ids in (
+                {"annotation_id": draft_id, "span_id": span_id},
+                {"annotation_id": UNKNOWN_ID, "span_id": UNKNOWN_ID},
+            ):
                 path = _fill(rule.rule, {**{arg: 1 for arg in rule.arguments}, **ids})
                 if rule.endpoint.startswith("api."):
-                    response = other.open(path, method=method, json={},
-                                          headers={"Authorization": f"Bearer {other_token}"})
+                    response = other.open(
+                        path, method=method, json={}, headers={"Authorization": f"Bearer {other_token}"}
+                    )
                 elif method == "GET":
                     response = other.get(path)
                 else:

@@ -3,6 +3,7 @@
 Annotations are made through the app's own forms, so these tests also prove that every path
 that writes one keeps its search document right (``stale_documents`` finds none).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,15 @@ from tests.fixtures.app import CLAIM, HX, count_queries
 from tests.fixtures.helpers import XSS_ALL, XSS_ATTR, XSS_SCRIPT, XSS_TEMPLATE, set_blind_review
 from tests.fixtures.htmltree import field_errors, page
 from tests.fixtures.review_helpers import (
-    annotation_of, delete, give_back, restore, save, settle, span_of, submit, update,
+    annotation_of,
+    delete,
+    give_back,
+    restore,
+    save,
+    settle,
+    span_of,
+    submit,
+    update,
 )
 
 SECOND = "Putin appears willing to accept high casualties"
@@ -38,11 +47,17 @@ def hits(response) -> list[dict]:
     for item in page(response).find_all("li", class_="search-hit"):
         link = item.find("a", class_="hit-claim")
         badge = item.find("span", class_="badge")
-        found.append({"quote": item.find("mark", class_="hit-quote").text(), "context": link.text(),
-                      "href": link.get("href"), "verdict": badge.text() if badge else None,
-                      "reviewer": item.find("span", class_="who").text(),
-                      "note": note.text() if (note := item.find("p", class_="hit-note")) else "",
-                      "annotation_id": int(item.get("data-annotation-id"))})
+        found.append(
+            {
+                "quote": item.find("mark", class_="hit-quote").text(),
+                "context": link.text(),
+                "href": link.get("href"),
+                "verdict": badge.text() if badge else None,
+                "reviewer": item.find("span", class_="who").text(),
+                "note": note.text() if (note := item.find("p", class_="hit-note")) else "",
+                "annotation_id": int(item.get("data-annotation-id")),
+            }
+        )
     return found
 
 
@@ -68,28 +83,44 @@ def bob(make_user):
 def three(app, reviewer_client, bob, demo_article):
     """Three submitted annotations: two by the reviewer, one by Bob (blind review off, so all see all)."""
     set_blind_review(app, demo_article, False)
-    save(reviewer_client, demo_article, CLAIM, verdict="mostly-true", note="Ministry of Defence estimate",
-         sources=[{"url": "https://www.nato.int/briefing", "title": "NATO briefing"}])
-    save(reviewer_client, demo_article, SECOND, verdict="false", note="No evidence of acceptance",
-         sources=[{"url": "https://understandingwar.org/report", "title": "ISW assessment"}])
+    save(
+        reviewer_client,
+        demo_article,
+        CLAIM,
+        verdict="mostly-true",
+        note="Ministry of Defence estimate",
+        sources=[{"url": "https://www.nato.int/briefing", "title": "NATO briefing"}],
+    )
+    save(
+        reviewer_client,
+        demo_article,
+        SECOND,
+        verdict="false",
+        note="No evidence of acceptance",
+        sources=[{"url": "https://understandingwar.org/report", "title": "ISW assessment"}],
+    )
     save(bob, demo_article, THIRD, verdict="mixed", note="Vucic paraphrase, unconfirmed")
     return demo_article
 
 
 # --- Matching each field ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("words, expected", [
-    ("soldiers", CLAIM),  # the quote
-    ("wounded", CLAIM),
-    ("Defence estimate", CLAIM),  # the note
-    ("acceptance", SECOND),
-    ("NATO briefing", CLAIM),  # a source's title
-    ("assessment", SECOND),
-    ("understandingwar.org", SECOND),  # a source's URL, and words in it
-    ("https://www.nato.int/briefing", CLAIM),
-    ("nato", CLAIM),
-    ("unconfirmed", THIRD),
-])
+
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        ("soldiers", CLAIM),  # the quote
+        ("wounded", CLAIM),
+        ("Defence estimate", CLAIM),  # the note
+        ("acceptance", SECOND),
+        ("NATO briefing", CLAIM),  # a source's title
+        ("assessment", SECOND),
+        ("understandingwar.org", SECOND),  # a source's URL, and words in it
+        ("https://www.nato.int/briefing", CLAIM),
+        ("nato", CLAIM),
+        ("unconfirmed", THIRD),
+    ],
+)
 def test_each_field_of_the_document_is_searched(three, reviewer_client, words, expected):
     assert quotes(search(reviewer_client, q=words)) == [expected]
 
@@ -126,6 +157,7 @@ def test_every_word_must_match_and_the_best_match_comes_first(three, reviewer_cl
 
 
 # --- Filters ------------------------------------------------------------------------------------------
+
 
 def test_each_filter_narrows_a_listing(app, three, reviewer_client):
     assert len(hits(search(reviewer_client))) == 3
@@ -165,8 +197,11 @@ def test_a_result_shows_the_quote_in_context_and_links_to_the_claim(app, three, 
     span = span_of(app, three, CLAIM)
     assert hit["href"] == f"/articles/{three.id}?span={span.id}"
     assert hit["context"] == f"…{span.prefix}{CLAIM}{span.suffix}…"
-    assert (hit["verdict"], hit["reviewer"], hit["note"]) == ("Mostly true", "Riley Reviewer",
-                                                              "Ministry of Defence estimate")
+    assert (hit["verdict"], hit["reviewer"], hit["note"]) == (
+        "Mostly true",
+        "Riley Reviewer",
+        "Ministry of Defence estimate",
+    )
     opened = reviewer_client.get(hit["href"])
     assert opened.status_code == 200 and "Ministry of Defence estimate" in opened.get_data(as_text=True)
 
@@ -184,6 +219,7 @@ def test_the_form_has_labelled_fields_and_keeps_the_search(three, reviewer_clien
 
 # --- Paging -----------------------------------------------------------------------------------------
 
+
 def many_annotations(app, article: Article, count: int, note: str = "bulk note") -> None:
     """``count`` submitted annotations by the demo reviewer on distinct spans (ORM rows: the listener indexes them)."""
     with app.app_context():
@@ -191,11 +227,20 @@ def many_annotations(app, article: Article, count: int, note: str = "bulk note")
         user_id = find_user(session, "reviewer").id
         now = utcnow()
         for n in range(count):
-            span = Span(article_id=article.id, start=n, end=n + 7, quote=article.text[n:n + 7])
+            span = Span(article_id=article.id, start=n, end=n + 7, quote=article.text[n : n + 7])
             session.add(span)
             session.flush()
-            session.add(Annotation(span_id=span.id, user_id=user_id, verdict="true", note=f"{note} {n}",
-                                   status="submitted", created_at=now, updated_at=now - timedelta(seconds=n)))
+            session.add(
+                Annotation(
+                    span_id=span.id,
+                    user_id=user_id,
+                    verdict="true",
+                    note=f"{note} {n}",
+                    status="submitted",
+                    created_at=now,
+                    updated_at=now - timedelta(seconds=n),
+                )
+            )
         session.commit()
 
 
@@ -250,9 +295,15 @@ def test_an_htmx_search_answers_the_form_and_results_and_pushes_a_tidy_address(t
 
 # --- Escaping and odd input -----------------------------------------------------------------------------
 
+
 def test_user_text_in_results_is_escaped(app, reviewer_client, demo_article):
-    save(reviewer_client, demo_article, CLAIM, note=XSS_ALL,
-         sources=[{"url": "https://example.org/x", "title": XSS_SCRIPT}])
+    save(
+        reviewer_client,
+        demo_article,
+        CLAIM,
+        note=XSS_ALL,
+        sources=[{"url": "https://example.org/x", "title": XSS_SCRIPT}],
+    )
     response = search(reviewer_client, q=XSS_ALL)
     body = response.get_data(as_text=True)
     assert XSS_SCRIPT not in body and XSS_ATTR not in body
@@ -263,12 +314,52 @@ def test_user_text_in_results_is_escaped(app, reviewer_client, demo_article):
     assert page(response).by_id("search-q").get("value") == XSS_ALL
 
 
-@pytest.mark.parametrize("words", [
-    '"', '"""', "*", "-", "- -", "OR", "OR OR", "a OR", "OR a", "AND", "NOT", "NEAR(a b)", "a:b", "quote:soldiers",
-    "^soldiers", "(soldiers", "soldiers)", "{soldiers}", "'", "\\", "%", "%%", "_", "' OR 1=1 --", "\x00", "😀",
-    "soldiers*", "*soldiers", '"soldiers', 'soldiers"', "-\"\"", "a & b | !c", "<->", "'a':*", "x" * 500,
-    " ".join(["word"] * 100), "ı", "ß", "Ⅻ", "\u0301", "\ue000",
-])
+@pytest.mark.parametrize(
+    "words",
+    [
+        '"',
+        '"""',
+        "*",
+        "-",
+        "- -",
+        "OR",
+        "OR OR",
+        "a OR",
+        "OR a",
+        "AND",
+        "NOT",
+        "NEAR(a b)",
+        "a:b",
+        "quote:soldiers",
+        "^soldiers",
+        "(soldiers",
+        "soldiers)",
+        "{soldiers}",
+        "'",
+        "\\",
+        "%",
+        "%%",
+        "_",
+        "' OR 1=1 --",
+        "\x00",
+        "😀",
+        "soldiers*",
+        "*soldiers",
+        '"soldiers',
+        'soldiers"',
+        '-""',
+        "a & b | !c",
+        "<->",
+        "'a':*",
+        "x" * 500,
+        " ".join(["word"] * 100),
+        "ı",
+        "ß",
+        "Ⅻ",
+        "\u0301",
+        "\ue000",
+    ],
+)
 def test_any_text_is_searched_safely(three, reviewer_client, words):
     response = search(reviewer_client, q=words)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
@@ -281,17 +372,20 @@ def test_operator_words_are_searched_as_text(three, reviewer_client):
     assert quotes(search(reviewer_client, q="NEAR(soldiers")) == []
 
 
-@pytest.mark.parametrize("args, field, message", [
-    ({"verdict": "bogus"}, "verdict", "Choose a verdict from the scale."),
-    ({"reviewer": "nobody"}, "reviewer", "Choose a reviewer from the list."),
-    ({"status": "deleted"}, "status", "Choose draft, submitted or returned."),
-    ({"article": "999"}, "article", "Choose an article from the list."),
-    ({"article": "one"}, "article", "Choose an article from the list."),
-    ({"from": "2024-13-45"}, "from", "Not a valid date value."),
-    ({"to": "yesterday"}, "to", "Not a valid date value."),
-    ({"from": "2024-05-02", "to": "2024-05-01"}, "to", "The end date comes before the start date."),
-    ({"q": "x" * 501}, "q", "Keep the search under 500 characters."),
-])
+@pytest.mark.parametrize(
+    "args, field, message",
+    [
+        ({"verdict": "bogus"}, "verdict", "Choose a verdict from the scale."),
+        ({"reviewer": "nobody"}, "reviewer", "Choose a reviewer from the list."),
+        ({"status": "deleted"}, "status", "Choose draft, submitted or returned."),
+        ({"article": "999"}, "article", "Choose an article from the list."),
+        ({"article": "one"}, "article", "Choose an article from the list."),
+        ({"from": "2024-13-45"}, "from", "Not a valid date value."),
+        ({"to": "yesterday"}, "to", "Not a valid date value."),
+        ({"from": "2024-05-02", "to": "2024-05-01"}, "to", "The end date comes before the start date."),
+        ({"q": "x" * 501}, "q", "Keep the search under 500 characters."),
+    ],
+)
 def test_bad_filter_values_answer_422_with_the_form_and_a_message(three, reviewer_client, args, field, message):
     for htmx in (False, True):
         response = search(reviewer_client, htmx=htmx, **args)
@@ -308,6 +402,7 @@ def test_extreme_dates_are_accepted(three, reviewer_client):
 
 # --- Visibility -----------------------------------------------------------------------------------------
 
+
 def test_drafts_are_found_by_their_author_only(app, reviewer_client, bob, lead_client, demo_article):
     set_blind_review(app, demo_article, False)
     save(reviewer_client, demo_article, CLAIM, note="zebra draft", action="save")
@@ -319,8 +414,9 @@ def test_drafts_are_found_by_their_author_only(app, reviewer_client, bob, lead_c
     assert quotes(search(lead_client)) == []
 
 
-def test_blind_review_hides_others_work_until_ones_own_is_submitted(app, reviewer_client, bob, lead_client,
-                                                                    demo_article):
+def test_blind_review_hides_others_work_until_ones_own_is_submitted(
+    app, reviewer_client, bob, lead_client, demo_article
+):
     save(reviewer_client, demo_article, CLAIM, verdict="false", note="giraffe")
     assert quotes(search(lead_client, q="giraffe")) == [CLAIM]  # leads see all submitted work
     assert quotes(search(bob, q="giraffe")) == []
@@ -344,8 +440,7 @@ def test_blind_review_off_or_a_settled_claim_shows_others_work(app, reviewer_cli
     assert quotes(search(bob, q="giraffe")) == [CLAIM]
 
 
-def test_deleted_annotations_are_not_found_and_come_back_when_restored(app, reviewer_client, lead_client,
-                                                                       demo_article):
+def test_deleted_annotations_are_not_found_and_come_back_when_restored(app, reviewer_client, lead_client, demo_article):
     save(reviewer_client, demo_article, CLAIM, note="okapi")
     annotation = annotation_of(app, "reviewer", demo_article)
     assert delete(reviewer_client, demo_article, annotation.id).status_code == 200
@@ -365,16 +460,30 @@ def test_the_reviewer_filter_reveals_nothing_hidden(app, reviewer_client, bob, d
 
 # --- Keeping the index current ----------------------------------------------------------------------------
 
-def test_every_path_that_writes_an_annotation_keeps_its_document_current(app, reviewer_client, lead_client,
-                                                                         demo_article):
-    save(reviewer_client, demo_article, CLAIM, note="first words", action="save",
-         sources=[{"url": "https://one.example/a", "title": "Alpha source"}])  # created (draft)
+
+def test_every_path_that_writes_an_annotation_keeps_its_document_current(
+    app, reviewer_client, lead_client, demo_article
+):
+    save(
+        reviewer_client,
+        demo_article,
+        CLAIM,
+        note="first words",
+        action="save",
+        sources=[{"url": "https://one.example/a", "title": "Alpha source"}],
+    )  # created (draft)
     assert_index_current(app)
     assert quotes(search(reviewer_client, q="alpha")) == [CLAIM]
     annotation = annotation_of(app, "reviewer", demo_article)
     # Edited: note and sources change, the dropped source is no longer found.
-    update(reviewer_client, demo_article, annotation.id, verdict="false", note="second words",
-           sources=[{"url": "https://two.example/b", "title": "Beta source"}])
+    update(
+        reviewer_client,
+        demo_article,
+        annotation.id,
+        verdict="false",
+        note="second words",
+        sources=[{"url": "https://two.example/b", "title": "Beta source"}],
+    )
     assert_index_current(app)
     assert quotes(search(reviewer_client, q="alpha")) == [] and quotes(search(reviewer_client, q="first")) == []
     assert quotes(search(reviewer_client, q="beta two.example second")) == [CLAIM]
@@ -393,8 +502,9 @@ def test_every_path_that_writes_an_annotation_keeps_its_document_current(app, re
     assert_index_current(app)
 
 
-def test_a_change_of_a_spans_quote_rewrites_the_documents_of_its_annotations(app, reviewer_client, bob,
-                                                                              lead_client, demo_article):
+def test_a_change_of_a_spans_quote_rewrites_the_documents_of_its_annotations(
+    app, reviewer_client, bob, lead_client, demo_article
+):
     set_blind_review(app, demo_article, False)
     save(reviewer_client, demo_article, CLAIM)
     save(bob, demo_article, CLAIM)
@@ -426,15 +536,34 @@ def test_core_statements_need_an_explicit_refresh(app, reviewer_client, demo_art
 
 
 def test_imported_annotations_are_indexed(app, lead_client, runner, demo_article, tmp_path):
-    document = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "AnnotationCollection", "total": 1,
-                "first": {"type": "AnnotationPage", "items": [{
-                    "type": "Annotation", "creator": {"type": "Person", "nickname": "imported", "name": "Imo"},
-                    "body": [{"type": "TextualBody", "purpose": "assessing", "value": "false"},
-                             {"type": "TextualBody", "purpose": "commenting", "value": "imported capybara note"},
-                             {"type": "SpecificResource", "purpose": "citing", "source": "https://cite.example/x",
-                              "label": "Quokka source"}],
-                    "target": {"source": "https://example.org/a", "selector": [
-                        {"type": "TextQuoteSelector", "exact": CLAIM}]}}]}}
+    document = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "AnnotationCollection",
+        "total": 1,
+        "first": {
+            "type": "AnnotationPage",
+            "items": [
+                {
+                    "type": "Annotation",
+                    "creator": {"type": "Person", "nickname": "imported", "name": "Imo"},
+                    "body": [
+                        {"type": "TextualBody", "purpose": "assessing", "value": "false"},
+                        {"type": "TextualBody", "purpose": "commenting", "value": "imported capybara note"},
+                        {
+                            "type": "SpecificResource",
+                            "purpose": "citing",
+                            "source": "https://cite.example/x",
+                            "label": "Quokka source",
+                        },
+                    ],
+                    "target": {
+                        "source": "https://example.org/a",
+                        "selector": [{"type": "TextQuoteSelector", "exact": CLAIM}],
+                    },
+                }
+            ],
+        },
+    }
     path = tmp_path / "w3c.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     result = runner.invoke(args=["import-annotations", str(path), "--article", str(demo_article.id)])
@@ -444,8 +573,13 @@ def test_imported_annotations_are_indexed(app, lead_client, runner, demo_article
 
 
 def test_the_migration_backfills_documents_of_existing_annotations(app, reviewer_client, demo_article):
-    save(reviewer_client, demo_article, CLAIM, note="backfilled tapir",
-         sources=[{"url": "https://b.example/1", "title": "First"}, {"url": "https://b.example/2", "title": "Second"}])
+    save(
+        reviewer_client,
+        demo_article,
+        CLAIM,
+        note="backfilled tapir",
+        sources=[{"url": "https://b.example/1", "title": "First"}, {"url": "https://b.example/2", "title": "Second"}],
+    )
     with app.app_context():
         from sqlalchemy import inspect
 
@@ -460,6 +594,7 @@ def test_the_migration_backfills_documents_of_existing_annotations(app, reviewer
 
 # --- A fixed number of queries -------------------------------------------------------------------------------
 
+
 def test_a_search_runs_the_same_queries_for_three_results_as_for_a_hundred(app, reviewer_client, demo_article):
     many_annotations(app, demo_article, 3, note="few")
     with app.app_context():  # a hundred more, with a source each, on spans past the first ones
@@ -469,8 +604,9 @@ def test_a_search_runs_the_same_queries_for_three_results_as_for_a_hundred(app, 
             span = Span(article_id=demo_article.id, start=200 + n, end=210 + n, quote=f"q{n}")
             session.add(span)
             session.flush()
-            annotation = Annotation(span_id=span.id, user_id=user_id, verdict="true", note=f"many {n}",
-                                    status="submitted")
+            annotation = Annotation(
+                span_id=span.id, user_id=user_id, verdict="true", note=f"many {n}", status="submitted"
+            )
             annotation.all_sources = [Source(position=0, url=f"https://s.example/{n}", title="t")]
             session.add(annotation)
         session.commit()
@@ -487,6 +623,7 @@ def test_a_search_runs_the_same_queries_for_three_results_as_for_a_hundred(app, 
 
 # --- The command line ---------------------------------------------------------------------------------------
 
+
 def test_flask_search_prints_a_line_per_result(app, three, runner):
     result = runner.invoke(args=["search", "Putin"])
     assert result.exit_code == 0, result.output
@@ -501,8 +638,21 @@ def test_flask_search_prints_a_line_per_result(app, three, runner):
 
 
 def test_flask_search_filters_and_limit(app, three, runner):
-    result = runner.invoke(args=["search", "--verdict", "false", "--reviewer", "reviewer", "--status", "submitted",
-                                 "--article", str(three.id), "--from", "2000-01-01"])
+    result = runner.invoke(
+        args=[
+            "search",
+            "--verdict",
+            "false",
+            "--reviewer",
+            "reviewer",
+            "--status",
+            "submitted",
+            "--article",
+            str(three.id),
+            "--from",
+            "2000-01-01",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert [line.split("\t")[-1] for line in result.stdout.splitlines()] == [SECOND]
     result = runner.invoke(args=["search", "--limit", "1"])
@@ -516,16 +666,19 @@ def test_flask_search_sees_what_a_lead_sees_or_what_a_user_sees(app, reviewer_cl
     assert result.exit_code == 0 and CLAIM in result.stdout
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["search", "--verdict", "bogus"], "--verdict: Choose a verdict from the scale."),
-    (["search", "--from", "2024-13-01"], "--from"),
-    (["search", "--from", "2024-05-02", "--to", "2024-05-01"], "--to: The end date"),
-    (["search", "--reviewer", "nobody"], "--reviewer"),
-    (["search", "--article", "x"], "--article"),
-    (["search", "--as", "nobody"], "no user named nobody"),
-    (["search", "--limit", "0"], "--limit"),
-    (["search", "x" * 501], "QUERY: Keep the search under 500 characters."),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["search", "--verdict", "bogus"], "--verdict: Choose a verdict from the scale."),
+        (["search", "--from", "2024-13-01"], "--from"),
+        (["search", "--from", "2024-05-02", "--to", "2024-05-01"], "--to: The end date"),
+        (["search", "--reviewer", "nobody"], "--reviewer"),
+        (["search", "--article", "x"], "--article"),
+        (["search", "--as", "nobody"], "no user named nobody"),
+        (["search", "--limit", "0"], "--limit"),
+        (["search", "x" * 501], "QUERY: Keep the search under 500 characters."),
+    ],
+)
 def test_flask_search_fails_with_one_line_on_bad_input(three, runner, args, fragment):
     result = runner.invoke(args=args)
     assert result.exit_code != 0 and "Traceback" not in result.output

@@ -1,4 +1,5 @@
 """Security headers, session handling and sign-in rate limits."""
+
 import re
 
 import pytest
@@ -6,12 +7,20 @@ import pytest
 from annotator import create_app
 from tests.fixtures.app import PASSWORD, csrf_token, login, make_app
 
-REQUIRED_CSP = ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'self'",
-                "frame-ancestors 'none'", "form-action 'self'"]
+REQUIRED_CSP = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+]
 
 
-@pytest.mark.parametrize("path", ["/login", "/", "/articles/1", "/articles/1/annotations.jsonld", "/verdicts.css",
-                                  "/static/app.css", "/nowhere"])
+@pytest.mark.parametrize(
+    "path",
+    ["/login", "/", "/articles/1", "/articles/1/annotations.jsonld", "/verdicts.css", "/static/app.css", "/nowhere"],
+)
 def test_every_response_carries_the_security_headers(reviewer_client, path):
     response = reviewer_client.get(path)
     policy = [d.strip() for d in response.headers["Content-Security-Policy"].split(";")]
@@ -24,8 +33,14 @@ def test_every_response_carries_the_security_headers(reviewer_client, path):
 
 
 def test_hsts_is_sent_when_configured(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path / 'h.sqlite3'}",
-                      "HSTS_SECONDS": 31536000})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'h.sqlite3'}",
+            "HSTS_SECONDS": 31536000,
+        }
+    )
     response = app.test_client().get("/login")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     app.extensions["engine"].dispose()
@@ -99,17 +114,19 @@ def test_htmx_sign_in_limit_answers_in_the_notice_area(app):
     for _ in range(5):
         failed_login(client, "lead")
     token = csrf_token(client, "/login")
-    response = client.post("/login", data={"username": "lead", "password": PASSWORD, "csrf_token": token},
-                           headers={"HX-Request": "true"})
+    response = client.post(
+        "/login", data={"username": "lead", "password": PASSWORD, "csrf_token": token}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 429 and response.headers["HX-Retarget"] == "#notice"
 
 
 def test_a_request_body_over_the_limit_is_413(app, reviewer_client, demo_article):
     app.config.update(MAX_CONTENT_LENGTH=10_000)
     token = csrf_token(reviewer_client, f"/articles/{demo_article.id}")
-    response = reviewer_client.post(f"/articles/{demo_article.id}/annotations",
-                                    data={"csrf_token": token, "note": "x" * 20_000, "verdict": "true",
-                                          "quote": "Putin"})
+    response = reviewer_client.post(
+        f"/articles/{demo_article.id}/annotations",
+        data={"csrf_token": token, "note": "x" * 20_000, "verdict": "true", "quote": "Putin"},
+    )
     assert response.status_code == 413
     assert re.search(r"Too large", response.get_data(as_text=True))
 
@@ -132,8 +149,12 @@ def test_control_characters_in_the_username_do_not_open_a_fresh_bucket_of_guesse
     for _ in range(5):
         assert failed_login(client, "reviewer").status_code == 422
     for character in CONTROL_CHARACTERS:
-        for variant in (character + "reviewer", "re" + character + "viewer", "reviewer" + character,
-                        "REVIEWER" + character):
+        for variant in (
+            character + "reviewer",
+            "re" + character + "viewer",
+            "reviewer" + character,
+            "REVIEWER" + character,
+        ):
             response = right_password_login(client, variant)
             assert response.status_code == 429, (repr(variant), response.status_code)
     assert client.get("/").status_code == 302  # never signed in
@@ -180,6 +201,7 @@ def test_an_account_named_before_names_were_normalised_still_signs_in_by_its_exa
 
 # --- Sessions that end (outside test finding 3) --------------------------------------------------------------
 
+
 def cookie_of(client) -> str:
     return client.get_cookie("session").value
 
@@ -209,13 +231,15 @@ def test_signing_out_ends_the_accounts_other_sessions_too(app):
     assert login(phone, "reviewer").status_code == 303 and phone.get("/").status_code == 200
 
 
-@pytest.mark.parametrize("command", [
-    ["create-user", "reviewer", "--password", "a new password"],
-    ["create-user", "reviewer", "--role", "lead", "--password", PASSWORD],
-    ["deactivate-user", "reviewer"],
-])
-def test_a_new_password_a_new_role_or_deactivation_ends_the_users_sessions(app, reviewer_client, lead_client,
-                                                                           command):
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["create-user", "reviewer", "--password", "a new password"],
+        ["create-user", "reviewer", "--role", "lead", "--password", PASSWORD],
+        ["deactivate-user", "reviewer"],
+    ],
+)
+def test_a_new_password_a_new_role_or_deactivation_ends_the_users_sessions(app, reviewer_client, lead_client, command):
     copied = cookie_of(reviewer_client)
     result = app.test_cli_runner().invoke(args=command)
     assert result.exit_code == 0, result.output

@@ -1,4 +1,5 @@
 """The settings page's API tokens (make one, see it once, revoke it) and the token commands."""
+
 import re
 
 import pytest
@@ -58,8 +59,9 @@ def test_with_htmx_the_answer_is_the_tokens_section_alone(reviewer_client):
     assert 'id="tokens"' in body and len(set(TOKEN.findall(body))) == 1
 
 
-@pytest.mark.parametrize("name, message", [("", "Name the token"), ("   ", "Name the token"),
-                                           ("x" * 101, "under 100 characters")])
+@pytest.mark.parametrize(
+    "name, message", [("", "Name the token"), ("   ", "Name the token"), ("x" * 101, "under 100 characters")]
+)
 def test_a_token_needs_a_name_of_reasonable_length(app, reviewer_client, name, message):
     response = create_token(reviewer_client, name)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
@@ -106,6 +108,7 @@ def test_another_users_token_cannot_be_revoked(app, make_user, reviewer_client):
 
 # --- Commands ------------------------------------------------------------------------------------------
 
+
 def test_create_token_prints_one_working_token(app, client, runner):
     result = runner.invoke(args=["create-token", "lead", "--name", "nightly export"])
     assert result.exit_code == 0, result.output
@@ -115,12 +118,15 @@ def test_create_token_prints_one_working_token(app, client, runner):
     assert client.get("/api/v1/articles", headers=bearer(lines[0])).status_code == 200
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["create-token", "nobody"], "no user named nobody"),
-    (["create-token", "reviewer", "--name", " "], "needs a name"),
-    (["revoke-token", "77"], "no API token with id 77"),
-    (["list-tokens", "nobody"], "no user named nobody"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["create-token", "nobody"], "no user named nobody"),
+        (["create-token", "reviewer", "--name", " "], "needs a name"),
+        (["revoke-token", "77"], "no API token with id 77"),
+        (["list-tokens", "nobody"], "no user named nobody"),
+    ],
+)
 def test_token_commands_fail_with_one_line(app, runner, args, fragment):
     assert_one_line_failure(runner.invoke(args=args), fragment)
 

@@ -1,5 +1,6 @@
 """Suggested claims on the article page: the ranked list, the underline, Annotate, Dismiss, Restore,
 the pluggable scorer, new versions and the flask suggest-claims command."""
+
 from __future__ import annotations
 
 import pytest
@@ -42,14 +43,18 @@ def underlined(root) -> dict[int, str]:
 
 def suggestion_id(app, article_id: int, quote: str) -> int:
     with app.app_context():
-        return db.session().exec(select(Suggestion.id).where(Suggestion.article_id == article_id,
-                                                              Suggestion.quote == quote)).one()
+        return (
+            db.session()
+            .exec(select(Suggestion.id).where(Suggestion.article_id == article_id, Suggestion.quote == quote))
+            .one()
+        )
 
 
 def dismiss(client, article_id: int, sid: int, *, htmx: bool = True, action: str = "dismiss"):
     token = csrf_token(client, f"/articles/{article_id}")
-    return client.post(f"/articles/{article_id}/suggestions/{sid}/{action}", data={"csrf_token": token},
-                       headers=HX if htmx else {})
+    return client.post(
+        f"/articles/{article_id}/suggestions/{sid}/{action}", data={"csrf_token": token}, headers=HX if htmx else {}
+    )
 
 
 def test_the_demo_article_lists_ranked_suggestions_with_the_nato_claim_in_the_top_three(reviewer_client, demo_article):
@@ -68,8 +73,7 @@ def test_the_demo_article_lists_ranked_suggestions_with_the_nato_claim_in_the_to
     assert "score 0.80" in why and "Numbers or quantities" in why and "+0.30" in why
 
 
-def test_suggestions_are_underlined_inside_the_paragraphs_without_changing_the_text(reviewer_client, demo_article,
-                                                                                    app):
+def test_suggestions_are_underlined_inside_the_paragraphs_without_changing_the_text(reviewer_client, demo_article, app):
     root = page(reviewer_client.get(f"/articles/{demo_article.id}"))
     assert article_text(root) == demo_article.text
     runs = underlined(root)
@@ -81,14 +85,16 @@ def test_suggestions_are_underlined_inside_the_paragraphs_without_changing_the_t
 
 def test_annotate_on_a_suggestion_opens_the_form_for_that_sentence(reviewer_client, demo_article):
     start = demo_article.text.index(NATO)
-    response = reviewer_client.get(f"/articles/{demo_article.id}/annotate?start={start}&end={start + len(NATO)}",
-                                   headers=HX)
+    response = reviewer_client.get(
+        f"/articles/{demo_article.id}/annotate?start={start}&end={start + len(NATO)}", headers=HX
+    )
     assert response.status_code == 200
     assert page(response).find("blockquote").text() == NATO
 
 
-def test_a_suggestion_covered_by_an_annotated_claim_is_no_longer_listed_or_underlined(app, reviewer_client,
-                                                                                      demo_article):
+def test_a_suggestion_covered_by_an_annotated_claim_is_no_longer_listed_or_underlined(
+    app, reviewer_client, demo_article
+):
     assert post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text, CLAIM)).status_code == 200
     root = page(reviewer_client.get(f"/articles/{demo_article.id}"))
     assert NATO not in quotes(root)
@@ -103,8 +109,9 @@ def test_after_a_save_the_refreshed_paragraph_keeps_its_other_underlines(reviewe
     assert NATO not in oob.values()
 
 
-def test_dismissing_removes_the_suggestion_for_everyone_and_records_who(app, reviewer_client, lead_client,
-                                                                         demo_article):
+def test_dismissing_removes_the_suggestion_for_everyone_and_records_who(
+    app, reviewer_client, lead_client, demo_article
+):
     sid = suggestion_id(app, demo_article.id, NATO)
     response = dismiss(reviewer_client, demo_article.id, sid)
     assert response.status_code == 200
@@ -127,8 +134,9 @@ def test_dismiss_without_htmx_redirects_to_the_article(reviewer_client, demo_art
     assert response.status_code == 303 and response.headers["Location"] == f"/articles/{demo_article.id}"
 
 
-def test_a_lead_sees_dismissed_suggestions_and_restores_them_a_reviewer_cannot(app, reviewer_client, lead_client,
-                                                                               demo_article):
+def test_a_lead_sees_dismissed_suggestions_and_restores_them_a_reviewer_cannot(
+    app, reviewer_client, lead_client, demo_article
+):
     sid = suggestion_id(app, demo_article.id, NATO)
     dismiss(reviewer_client, demo_article.id, sid)
     assert "Dismissed suggestions" not in reviewer_client.get(f"/articles/{demo_article.id}").get_data(as_text=True)
@@ -159,8 +167,14 @@ def test_dismissing_twice_keeps_one_row(app, reviewer_client, lead_client, demo_
         assert db.session().exec(select(func.count()).select_from(SuggestionDismissal)).one() == 1
 
 
-@pytest.mark.parametrize("path", ["/articles/1/suggestions/999999/dismiss", "/articles/2/suggestions/1/dismiss",
-                                  "/articles/1/suggestions/99999999999/dismiss"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/articles/1/suggestions/999999/dismiss",
+        "/articles/2/suggestions/1/dismiss",
+        "/articles/1/suggestions/99999999999/dismiss",
+    ],
+)
 def test_dismissing_a_missing_suggestion_is_404(reviewer_client, demo_article, path):
     token = csrf_token(reviewer_client, "/articles/1")
     assert reviewer_client.post(path, data={"csrf_token": token}, headers=HX).status_code == 404
@@ -217,8 +231,13 @@ def test_the_article_page_runs_the_same_queries_with_or_without_suggestions(app,
     with app.app_context():
         session = db.session()
         plain = create_article(session=session, title="Plain", raw_text="Nothing to see here")
-        rich = create_article(session=session, title="Rich", raw_text="\n".join(
-            f"The ministry said {n}% of {n * 100} roads were shut in 20{n:02d}." for n in range(1, 60)))
+        rich = create_article(
+            session=session,
+            title="Rich",
+            raw_text="\n".join(
+                f"The ministry said {n}% of {n * 100} roads were shut in 20{n:02d}." for n in range(1, 60)
+            ),
+        )
         ids = plain.id, rich.id
     reviewer_client.get(f"/articles/{ids[0]}")
     measured = []
@@ -245,6 +264,7 @@ def test_an_article_without_stored_suggestions_says_how_to_compute_them(app, rev
 
 # --- the command ----------------------------------------------------------------------------
 
+
 def test_suggest_claims_scores_every_article_again_and_keeps_dismissals(app, runner, reviewer_client, demo_article):
     dismiss(reviewer_client, demo_article.id, suggestion_id(app, demo_article.id, NATO))
     with app.app_context():
@@ -252,7 +272,9 @@ def test_suggest_claims_scores_every_article_again_and_keeps_dismissals(app, run
         db.session().commit()
     result = runner.invoke(args=["suggest-claims"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"Article {demo_article.id}: 25 sentences scored, 6 at or above 0.35 (default scorer)")
+    assert result.output.startswith(
+        f"Article {demo_article.id}: 25 sentences scored, 6 at or above 0.35 (default scorer)"
+    )
     found = quotes(page(reviewer_client.get(f"/articles/{demo_article.id}")))
     assert found and NATO not in found
     again = runner.invoke(args=["suggest-claims", "--article", str(demo_article.id)])
@@ -271,12 +293,16 @@ def test_load_demo_computes_suggestions_for_a_database_from_before_them(app):
         db.session().execute(delete(Suggestion))
         db.session().commit()
         article, _ = load_demo_data()
-        count = db.session().exec(select(func.count()).select_from(Suggestion)
-                                  .where(Suggestion.article_id == article.id)).one()
+        count = (
+            db.session()
+            .exec(select(func.count()).select_from(Suggestion).where(Suggestion.article_id == article.id))
+            .one()
+        )
     assert count == 25
 
 
 # --- plug-in scorers --------------------------------------------------------------------------
+
 
 def test_a_plug_in_scorer_scores_imported_articles(tmp_path, monkeypatch):
     from tests.fixtures import scorers
@@ -294,6 +320,7 @@ def test_a_plug_in_scorer_scores_imported_articles(tmp_path, monkeypatch):
             assert {r.score for r in rows if r.quote == NATO} == {round(len(NATO) / 200, 4)}
         client = app.test_client()
         from tests.fixtures.app import login
+
         assert login(client, "reviewer").status_code == 303
         root = page(client.get("/articles/1"))
         assert all(len(q) >= 100 or q.endswith("…") for q in quotes(root))  # only long ones reach 0.5
@@ -305,8 +332,14 @@ def test_a_plug_in_scorer_scores_imported_articles(tmp_path, monkeypatch):
 @pytest.mark.parametrize("spec", ["tests.fixtures.scorers:missing", "tests.fixtures.scorers:wrong_length", "nonsense"])
 def test_a_bad_scorer_setting_stops_the_app_at_start_up(tmp_path, spec):
     with pytest.raises(checkworthiness.ScorerError, match="ANNOTATOR_CLAIM_SCORER"):
-        create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
-                    "CLAIM_SCORER": spec})
+        create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "x",
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+                "CLAIM_SCORER": spec,
+            }
+        )
 
 
 def test_a_plug_in_failing_on_an_article_never_fails_the_import(tmp_path, monkeypatch):
@@ -318,6 +351,7 @@ def test_a_plug_in_failing_on_an_article_never_fails_the_import(tmp_path, monkey
             assert db.session().exec(select(func.count()).select_from(Suggestion)).one() == 0
         client = app.test_client()
         from tests.fixtures.app import login
+
         assert login(client, "reviewer").status_code == 303
         response = client.get("/articles/1")
         assert response.status_code == 200
@@ -337,24 +371,35 @@ def test_the_entry_point_stops_in_one_line_on_a_bad_scorer_setting(tmp_path):
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "ANNOTATOR_CLAIM_SCORER": "tests.fixtures.scorers:wrong_length",
-           "ANNOTATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "ANNOTATOR_SECRET_KEY": "x"}
-    done = subprocess.run([sys.executable, "-c", "import app"], cwd=root, env=env, capture_output=True, text=True,
-                          timeout=120)
+    env = {
+        **os.environ,
+        "ANNOTATOR_CLAIM_SCORER": "tests.fixtures.scorers:wrong_length",
+        "ANNOTATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        "ANNOTATOR_SECRET_KEY": "x",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import app"], cwd=root, env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 1
-    assert done.stderr.strip() == ("Error: ANNOTATOR_CLAIM_SCORER='tests.fixtures.scorers:wrong_length': "
-                                   "gave 1 scores for 2 sentences")
+    assert done.stderr.strip() == (
+        "Error: ANNOTATOR_CLAIM_SCORER='tests.fixtures.scorers:wrong_length': gave 1 scores for 2 sentences"
+    )
 
 
 def test_stored_suggestions_are_code_point_ranges_of_the_text_after_emoji(app, reviewer_client):
-    text = ("🇺🇦 Live 🔥 updates 😀 from Kyiv 👩🏽‍💻.\nOn the battlefield 🪖, according to NATO, more than 600,000 "
-            "Russian soldiers have been killed or wounded in the conflict 💥.\n𝐀 second 🎯 paragraph said 5% rose.")
+    text = (
+        "🇺🇦 Live 🔥 updates 😀 from Kyiv 👩🏽‍💻.\nOn the battlefield 🪖, according to NATO, more than 600,000 "
+        "Russian soldiers have been killed or wounded in the conflict 💥.\n𝐀 second 🎯 paragraph said 5% rose."
+    )
     article = created_article(app, add_article(reviewer_client, text=text))
     with app.app_context():
-        rows = db.session().exec(select(Suggestion).where(Suggestion.article_id == article.id)
-                                 .order_by(Suggestion.start)).all()
+        rows = (
+            db.session()
+            .exec(select(Suggestion).where(Suggestion.article_id == article.id).order_by(Suggestion.start))
+            .all()
+        )
     assert len(rows) == 3
-    assert all(article.text[r.start:r.end] == r.quote for r in rows)
+    assert all(article.text[r.start : r.end] == r.quote for r in rows)
     assert all(a.end <= b.start for a, b in zip(rows, rows[1:]))
     assert rows[1].start == article.text.index("On the battlefield")
     root = page(reviewer_client.get(f"/articles/{article.id}"))

@@ -1,4 +1,5 @@
 """The lead summary: claims side by side, disagreements first, a verdict chart."""
+
 import pytest
 
 from annotator.db.models import Annotation, Span
@@ -13,8 +14,9 @@ SOURCE_B = {"url": "https://example.org/b", "title": "B", "excerpt": ""}
 
 
 def save(client, article, quote, verdict, sources=()):
-    response = post_annotation(client, article, annotation_data(article.text, quote, verdict=verdict,
-                                                                sources=list(sources)))
+    response = post_annotation(
+        client, article, annotation_data(article.text, quote, verdict=verdict, sources=list(sources))
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
 
 
@@ -86,8 +88,15 @@ def test_summary_counts_sources_per_claim(judged, lead_client):
 
 def test_summary_chart_counts_annotations_per_verdict(judged, lead_client):
     counts = chart_counts(page(lead_client.get(f"/articles/{judged.id}/summary")))
-    assert counts == {"True": 3, "Mostly true": 0, "Mixed": 1, "Misleading": 0, "Mostly false": 0, "False": 1,
-                      "Unverifiable": 0}
+    assert counts == {
+        "True": 3,
+        "Mostly true": 0,
+        "Mixed": 1,
+        "Misleading": 0,
+        "Mostly false": 0,
+        "False": 1,
+        "Unverifiable": 0,
+    }
 
 
 def test_summary_figures(judged, lead_client):
@@ -151,13 +160,18 @@ def test_summary_runs_a_fixed_number_of_queries(app, judged, make_user, lead_cli
 
 # --- Final verdicts, blind review, drafts, the queue link, CSV ---------------------------------------
 
+
 def settle(app, lead_client, article, quote, verdict):
     """A lead records the final verdict through the panel's form."""
     start = article.text.index(quote)
     span = next(s for s in rows(app, Span) if s.start == start and s.end == start + len(quote))
-    response = post_form(lead_client, f"/articles/{article.id}/spans/{span.id}/final-verdict",
-                         {"verdict": verdict, "rationale": "Checked.", "cite": []},
-                         token_from=f"/articles/{article.id}", htmx=False)
+    response = post_form(
+        lead_client,
+        f"/articles/{article.id}/spans/{span.id}/final-verdict",
+        {"verdict": verdict, "rationale": "Checked.", "cite": []},
+        token_from=f"/articles/{article.id}",
+        htmx=False,
+    )
     assert response.status_code == 303, response.get_data(as_text=True)
 
 
@@ -189,8 +203,9 @@ def test_blind_review_hides_others_verdicts_until_the_reviewer_submits(app, judg
     assert by_quote[CLAIM][header.index("Alice")].text().strip() == "False"
 
 
-def test_others_drafts_are_not_shown_to_reviewers_and_show_as_draft_to_leads(app, judged, make_user, reviewer_client,
-                                                                            lead_client):
+def test_others_drafts_are_not_shown_to_reviewers_and_show_as_draft_to_leads(
+    app, judged, make_user, reviewer_client, lead_client
+):
     bob = make_user("bob")
     response = post_annotation(bob, judged, annotation_data(judged.text, EARLY, verdict="false", action="save"))
     assert response.status_code == 200
@@ -207,8 +222,10 @@ def test_others_drafts_are_not_shown_to_reviewers_and_show_as_draft_to_leads(app
 def test_leads_get_a_link_into_the_queue_for_this_article(judged, lead_client, reviewer_client):
     link = page(lead_client.get(f"/articles/{judged.id}/summary")).find("a", href=f"/review/queue?article={judged.id}")
     assert link is not None and "(3)" in link.text()
-    assert page(reviewer_client.get(f"/articles/{judged.id}/summary")).find(
-        "a", href=f"/review/queue?article={judged.id}") is None
+    assert (
+        page(reviewer_client.get(f"/articles/{judged.id}/summary")).find("a", href=f"/review/queue?article={judged.id}")
+        is None
+    )
 
 
 def summary_csv(client, article):
@@ -229,7 +246,7 @@ def test_summary_csv_holds_exactly_the_rows_shown(request, app, judged, who):
     assert link.get("href") == f"/articles/{judged.id}/summary.csv"
     header, body = table_rows(root)
     lines = summary_csv(client, judged)
-    assert lines[0][:len(header) - 1] == ["claim", "Alice", "Riley Reviewer", "final_verdict", "sources"]
+    assert lines[0][: len(header) - 1] == ["claim", "Alice", "Riley Reviewer", "final_verdict", "sources"]
     assert [line[0] for line in lines[1:]] == [cells[0].text().strip() for cells in body]
     for line, cells in zip(lines[1:], body):
         shown = [c.text().strip() for c in cells]

@@ -1,5 +1,6 @@
 """Article versions: a new text re-anchors every claim, older versions stay readable, orphans are
 re-attached, and the diff shows what changed (web pages and the CLI)."""
+
 from __future__ import annotations
 
 import re
@@ -12,12 +13,13 @@ from annotator.services import annotations as annotation_service
 from tests.fixtures.versions import SECOND, annotate, edited, new_version  # noqa: F401
 
 
-def test_a_pasted_version_re_anchors_claims_and_reports_what_became_of_them(app, reviewer_client, lead_client,
-                                                                            demo_article):
+def test_a_pasted_version_re_anchors_claims_and_reports_what_became_of_them(
+    app, reviewer_client, lead_client, demo_article
+):
     claim = annotate(reviewer_client, demo_article, CLAIM)
     gone = annotate(reviewer_client, demo_article, SECOND, verdict="true")
     kept_quote = "Ukraine"
-    kept = annotate(lead_client, demo_article, demo_article.text[demo_article.text.index("Ukraine"):][:7])
+    kept = annotate(lead_client, demo_article, demo_article.text[demo_article.text.index("Ukraine") :][:7])
     response = new_version(reviewer_client, demo_article, edited(demo_article.text))
     assert response.status_code == 303
     assert response.headers["Location"] == f"/articles/{demo_article.id}/versions/2"
@@ -31,9 +33,9 @@ def test_a_pasted_version_re_anchors_claims_and_reports_what_became_of_them(app,
     spans = {s.id: s for s in rows(app, Span, Span.article_id == article.id)}
     changed, orphan, moved = spans[claim.id], spans[gone.id], spans[kept.id]
     assert changed.anchor_state == "changed" and changed.quote == CLAIM.replace("600,000", "650,000")
-    assert article.text[changed.start:changed.end] == changed.quote
+    assert article.text[changed.start : changed.end] == changed.quote
     assert orphan.anchor_state == "orphaned" and orphan.quote == SECOND and orphan.anchored_version == 1
-    assert moved.anchor_state == "moved" and article.text[moved.start:moved.end] == kept_quote
+    assert moved.anchor_state == "moved" and article.text[moved.start : moved.end] == kept_quote
     # Every span's place in both versions is stored; no annotation was dropped.
     anchors = {(a.span_id, a.version): a for a in rows(app, SpanAnchor)}
     assert anchors[(claim.id, 1)].quote == CLAIM and anchors[(claim.id, 2)].state == "changed"
@@ -86,8 +88,9 @@ def test_an_older_version_shows_its_own_text_with_the_claims_where_they_stood(ap
     assert reviewer_client.get(f"/articles/{demo_article.id}?version=9").status_code == 404
 
 
-def test_annotations_made_on_a_later_version_are_not_shown_on_an_earlier_one(app, reviewer_client, lead_client,
-                                                                             demo_article):
+def test_annotations_made_on_a_later_version_are_not_shown_on_an_earlier_one(
+    app, reviewer_client, lead_client, demo_article
+):
     annotate(reviewer_client, demo_article, CLAIM)
     new_version(reviewer_client, demo_article, "Preface.\n" + demo_article.text)
     article = rows(app, Article, Article.id == demo_article.id)[0]
@@ -106,8 +109,11 @@ def test_an_orphan_is_re_attached_to_new_words_from_the_annotate_panel(app, revi
     article = rows(app, Article, Article.id == demo_article.id)[0]
     start = article.text.index("Talks remain out of reach")
     end = start + len("Talks remain out of reach")
-    panel = parse(reviewer_client.get(f"/articles/{article.id}/annotate?start={start}&end={end}",
-                                      headers=HX).get_data(as_text=True))
+    panel = parse(
+        reviewer_client.get(f"/articles/{article.id}/annotate?start={start}&end={end}", headers=HX).get_data(
+            as_text=True
+        )
+    )
     box = panel.by_id("reattach")
     assert SECOND in box.text()
     action = box.find("form").get("action")
@@ -118,8 +124,12 @@ def test_an_orphan_is_re_attached_to_new_words_from_the_annotate_panel(app, revi
     response = post_form(reviewer_client, action, fields, token_from=f"/articles/{article.id}")
     assert response.status_code == 200 and response.headers["HX-Redirect"] == f"/articles/{article.id}?span={gone.id}"
     span = rows(app, Span, Span.id == gone.id)[0]
-    assert (span.anchor_state, span.start, span.end, span.quote) == ("reattached", start, end,
-                                                                    "Talks remain out of reach")
+    assert (span.anchor_state, span.start, span.end, span.quote) == (
+        "reattached",
+        start,
+        end,
+        "Talks remain out of reach",
+    )
     assert rows(app, Annotation, Annotation.span_id == gone.id)[0].verdict == "false"
     event = rows(app, Event, Event.span_id == gone.id, Event.action == "reattached")[0]
     assert event.before == {"quote": SECOND} and event.after == {"quote": "Talks remain out of reach"}
@@ -131,8 +141,9 @@ def test_an_orphan_is_re_attached_to_new_words_from_the_annotate_panel(app, revi
     assert any(str(gone.id) in m.get("data-span-ids").split() for m in page.find_all("mark"))
 
 
-def test_re_attach_refuses_bad_ranges_words_of_another_claim_and_strangers(app, reviewer_client, make_user,
-                                                                           demo_article):
+def test_re_attach_refuses_bad_ranges_words_of_another_claim_and_strangers(
+    app, reviewer_client, make_user, demo_article
+):
     claim = annotate(reviewer_client, demo_article, CLAIM)
     gone = annotate(reviewer_client, demo_article, SECOND)
     new_version(reviewer_client, demo_article, edited(demo_article.text))
@@ -142,12 +153,16 @@ def test_re_attach_refuses_bad_ranges_words_of_another_claim_and_strangers(app, 
     token_page = f"/articles/{article.id}"
 
     def words(start, end, version=2, quote=None):
-        return {"start": start, "end": end, "article_version": version,
-                "quote": article.text[start:end] if quote is None else quote}
+        return {
+            "start": start,
+            "end": end,
+            "article_version": version,
+            "quote": article.text[start:end] if quote is None else quote,
+        }
 
     assert post_form(reviewer_client, path, words(5, 2, quote="x"), token_from=token_page).status_code == 422
     assert post_form(reviewer_client, path, {"start": "x"}, token_from=token_page).status_code == 422
-    assert post_form(reviewer_client, path, words(0, 10 ** 9, quote="x"), token_from=token_page).status_code == 422
+    assert post_form(reviewer_client, path, words(0, 10**9, quote="x"), token_from=token_page).status_code == 422
     # The words seen must be the words there, in the version they were selected in.
     assert post_form(reviewer_client, path, words(0, 6, quote="other"), token_from=token_page).status_code == 422
     assert post_form(reviewer_client, path, words(0, 6, version=1), token_from=token_page).status_code == 409
@@ -172,13 +187,17 @@ def test_a_text_file_or_saved_page_becomes_a_version(app, reviewer_client, demo_
 
     token = csrf_token(reviewer_client, f"/articles/{demo_article.id}/versions/new")
     data = {"csrf_token": token, "text": "", "file": (io.BytesIO(edited(demo_article.text).encode()), "v2.txt")}
-    response = reviewer_client.post(f"/articles/{demo_article.id}/versions", data=data,
-                                    content_type="multipart/form-data")
+    response = reviewer_client.post(
+        f"/articles/{demo_article.id}/versions", data=data, content_type="multipart/form-data"
+    )
     assert response.status_code == 303
     version = rows(app, ArticleVersion, ArticleVersion.number == 2)[0]
     assert (version.origin, version.source) == ("file", "v2.txt")
-    bad = reviewer_client.post(f"/articles/{demo_article.id}/versions", content_type="multipart/form-data",
-                               data={"csrf_token": token, "file": (io.BytesIO(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), "v3.pdf")})
+    bad = reviewer_client.post(
+        f"/articles/{demo_article.id}/versions",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "file": (io.BytesIO(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), "v3.pdf")},
+    )
     assert bad.status_code == 422 and "v3.pdf is a PDF file" in bad.get_data(as_text=True)
 
 
@@ -228,8 +247,9 @@ def test_a_save_made_on_an_old_text_is_refused_once_a_new_version_arrives(app, r
             target = resolve_target(stale.text, start=at, end=at + len(CLAIM), quote=CLAIM)
             assert new_version(reviewer_client, demo_article, "Preface.\n" + demo_article.text).status_code == 303
             try:
-                annotation_service.save_annotation(session=session, user=user, article=stale, target=target, verdict="true",
-                                      note="", sources=[])
+                annotation_service.save_annotation(
+                    session=session, user=user, article=stale, target=target, verdict="true", note="", sources=[]
+                )
             except annotation_service.TextChanged:
                 session.rollback()
             else:
@@ -268,14 +288,14 @@ def test_fetching_the_page_again_adds_a_version_only_when_it_changed(app, review
         figure = "unemployment fell to 3.9% in May"
         annotate(reviewer_client, article, figure)
         page = f"/articles/{article.id}/versions/new"
-        unchanged = post_form(reviewer_client, f"/articles/{article.id}/versions/fetch", {}, token_from=page,
-                              htmx=False)
+        unchanged = post_form(
+            reviewer_client, f"/articles/{article.id}/versions/fetch", {}, token_from=page, htmx=False
+        )
         assert unchanged.status_code == 200, re.findall(r"<li>[^<]*", unchanged.get_data(as_text=True))
         assert "same as version 1" in unchanged.get_data(as_text=True)
 
         Handler.edition = 2  # the publisher quietly corrects the figure
-        fetched = post_form(reviewer_client, f"/articles/{article.id}/versions/fetch", {}, token_from=page,
-                            htmx=False)
+        fetched = post_form(reviewer_client, f"/articles/{article.id}/versions/fetch", {}, token_from=page, htmx=False)
         assert fetched.status_code == 303 and fetched.headers["Location"].endswith("/versions/2")
         version = rows(app, ArticleVersion, ArticleVersion.article_id == article.id, ArticleVersion.number == 2)[0]
         assert version.origin == "web" and version.source == f"{server.base}/living"
@@ -291,8 +311,7 @@ def test_fetching_the_page_again_adds_a_version_only_when_it_changed(app, review
     assert gone.status_code == 422 and "fetch-errors" in gone.get_data(as_text=True)
 
 
-def test_an_orphan_travels_through_export_and_import_as_an_orphan(app, runner, reviewer_client, demo_article,
-                                                                  tmp_path):
+def test_an_orphan_travels_through_export_and_import_as_an_orphan(app, runner, reviewer_client, demo_article, tmp_path):
     import json
 
     from tests.fixtures.app import make_app
@@ -319,8 +338,10 @@ def test_an_orphan_travels_through_export_and_import_as_an_orphan(app, runner, r
     assert result.output.splitlines()[-1] == "1 imported, 0 re-anchored, 1 orphaned, 0 rejected", result.output
     again = tmp_path / "again.jsonld"
     assert other_runner.invoke(args=["export", str(article_id), "-o", str(again)]).exit_code == 0
-    strip = lambda doc: [{k: v for k, v in i.items() if k not in ("id", "target")} | {"selector": i["target"]["selector"]}
-                         for i in json.loads(doc.read_text())["first"]["items"]]
+    strip = lambda doc: [
+        {k: v for k, v in i.items() if k not in ("id", "target")} | {"selector": i["target"]["selector"]}
+        for i in json.loads(doc.read_text())["first"]["items"]
+    ]
     assert strip(again) == strip(first)
     other.extensions["engine"].dispose()
 
@@ -346,7 +367,7 @@ def test_a_claim_made_on_a_later_version_is_anchored_from_that_version(app, revi
     new_version(reviewer_client, article, article.text.replace("Preface.", "Foreword, rewritten."))
     span = rows(app, Span, Span.id == claim.id)[0]
     latest = rows(app, Article, Article.id == demo_article.id)[0].text
-    assert span.anchor_state == "moved" and latest[span.start:span.end] == CLAIM
+    assert span.anchor_state == "moved" and latest[span.start : span.end] == CLAIM
     page = parse(reviewer_client.get(f"/articles/{article.id}?version=2").get_data(as_text=True))
     assert "".join(m.text() for m in page.by_id("article-text").find_all("mark")) == CLAIM
     page = parse(reviewer_client.get(f"/articles/{article.id}?version=1").get_data(as_text=True))
@@ -368,16 +389,18 @@ def test_a_version_added_meanwhile_is_not_silently_undone(app, reviewer_client, 
     token = csrf_token(reviewer_client, f"/articles/{demo_article.id}/versions/new")
     new_version(lead_client, demo_article, demo_article.text + "\nThe lead's correction.")
     mine = demo_article.text + "\nMy correction."
-    response = reviewer_client.post(f"/articles/{demo_article.id}/versions",
-                                    data={"csrf_token": token, "text": mine, "base_version": 1})
+    response = reviewer_client.post(
+        f"/articles/{demo_article.id}/versions", data={"csrf_token": token, "text": mine, "base_version": 1}
+    )
     assert response.status_code == 409
     page = parse(response.get_data(as_text=True))
     assert "Version 2 was added" in page.by_id("version-conflict").text()
     assert page.by_id("text").text().strip().endswith("My correction.")  # the typed text is kept
     assert page.find("input", name="base_version").get("value") == "2"
     assert len(rows(app, ArticleVersion)) == 2
-    again = reviewer_client.post(f"/articles/{demo_article.id}/versions",
-                                 data={"csrf_token": token, "text": mine, "base_version": 2})
+    again = reviewer_client.post(
+        f"/articles/{demo_article.id}/versions", data={"csrf_token": token, "text": mine, "base_version": 2}
+    )
     assert again.status_code == 303 and len(rows(app, ArticleVersion)) == 3
 
 
@@ -386,19 +409,25 @@ def test_a_text_file_that_is_not_utf_8_is_refused_with_the_reason(app, reviewer_
 
     token = csrf_token(reviewer_client, f"/articles/{demo_article.id}/versions/new")
     data = {"csrf_token": token, "file": (io.BytesIO("Café crème".encode("latin-1")), "v2.txt")}
-    response = reviewer_client.post(f"/articles/{demo_article.id}/versions", data=data,
-                                    content_type="multipart/form-data")
+    response = reviewer_client.post(
+        f"/articles/{demo_article.id}/versions", data=data, content_type="multipart/form-data"
+    )
     assert response.status_code == 422 and "not UTF-8" in response.get_data(as_text=True)
 
 
-def test_the_published_review_keeps_the_words_the_lead_ruled_on(app, reviewer_client, lead_client, runner,
-                                                               demo_article):
+def test_the_published_review_keeps_the_words_the_lead_ruled_on(
+    app, reviewer_client, lead_client, runner, demo_article
+):
     import json
 
     claim = annotate(reviewer_client, demo_article, CLAIM)
     page = f"/articles/{demo_article.id}?span={claim.id}"
-    settled = post_form(lead_client, f"/articles/{demo_article.id}/spans/{claim.id}/final-verdict",
-                        {"verdict": "false", "rationale": "The figure is not supported."}, token_from=page)
+    settled = post_form(
+        lead_client,
+        f"/articles/{demo_article.id}/spans/{claim.id}/final-verdict",
+        {"verdict": "false", "rationale": "The figure is not supported."},
+        token_from=page,
+    )
     assert settled.status_code == 200, settled.get_data(as_text=True)[:300]
     new_version(reviewer_client, demo_article, demo_article.text.replace("600,000", "650,000"))
     assert rows(app, Span, Span.id == claim.id)[0].quote == CLAIM.replace("600,000", "650,000")
@@ -462,8 +491,11 @@ def post_file(client, article, name: str, data: bytes):
     import io
 
     token = csrf_token(client, f"/articles/{article.id}/versions/new")
-    return client.post(f"/articles/{article.id}/versions", content_type="multipart/form-data",
-                       data={"csrf_token": token, "text": "", "file": (io.BytesIO(data), name)})
+    return client.post(
+        f"/articles/{article.id}/versions",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "text": "", "file": (io.BytesIO(data), name)},
+    )
 
 
 def test_a_binary_file_is_refused_by_its_content_with_the_reason_on_the_file_field(app, reviewer_client, demo_article):

@@ -3,6 +3,7 @@
 draft -> submitted -> edited (still submitted) -> returned -> edited -> resubmitted;
 deleted -> restored by a lead; settled -> locked for authors, re-settled by a lead.
 """
+
 import pytest
 
 from annotator.extensions import db
@@ -10,8 +11,24 @@ from annotator.db.models import DRAFT, RETURNED, SUBMITTED, Source
 from tests.fixtures.app import CLAIM, HX
 from tests.fixtures.htmltree import highlighted_span_ids, marks, page
 from tests.fixtures.review_helpers import (
-    ISW, NATO, annotation_of, badge_keys, comment, delete, edit_version, events, final_of, give_back, panel,
-    restore, save, settle, span_of, submit, update, user_id,
+    ISW,
+    NATO,
+    annotation_of,
+    badge_keys,
+    comment,
+    delete,
+    edit_version,
+    events,
+    final_of,
+    give_back,
+    panel,
+    restore,
+    save,
+    settle,
+    span_of,
+    submit,
+    update,
+    user_id,
 )
 
 OTHER_CLAIM = "Putin is unlikely to engage in peace negotiations"
@@ -32,6 +49,7 @@ def lead2(make_user):
 
 
 # --- Draft and submit ----------------------------------------------------------------------------------
+
 
 def test_save_keeps_a_draft_that_its_author_can_submit(app, reviewer_client, demo_article):
     save(reviewer_client, demo_article, action="save", verdict="misleading")
@@ -89,14 +107,16 @@ def test_submitting_twice_changes_nothing_more(app, reviewer_client, demo_articl
 
 # --- Editing after submission --------------------------------------------------------------------------
 
+
 def test_editing_a_submitted_annotation_is_recorded_and_keeps_it_submitted(app, reviewer_client, demo_article):
     save(reviewer_client, demo_article, verdict="true", note="First look", sources=[NATO])
     annotation = annotation_of(app, "reviewer", demo_article)
     edit_form = page(reviewer_client.get(f"/annotations/{annotation.id}/edit", headers=HX))
     assert [b.text().strip() for b in edit_form.find_all("button", type="submit")] == ["Save"]
 
-    response = update(reviewer_client, demo_article, annotation.id, verdict="mostly-false", note="Second look",
-                      sources=[ISW])
+    response = update(
+        reviewer_client, demo_article, annotation.id, verdict="mostly-false", note="Second look", sources=[ISW]
+    )
     assert response.status_code == 200
     edited = annotation_of(app, "reviewer", demo_article)
     assert (edited.status, edited.verdict, edited.note) == (SUBMITTED, "mostly-false", "Second look")
@@ -117,8 +137,15 @@ def test_stale_edit_answers_409_with_both_versions_and_reapplying_saves_mine(app
     # Another tab saves first.
     assert update(reviewer_client, demo_article, annotation.id, verdict="false", note="From tab two").status_code == 200
 
-    response = update(reviewer_client, demo_article, annotation.id, verdict="mixed", note="From tab one",
-                      sources=[NATO], version=opened)
+    response = update(
+        reviewer_client,
+        demo_article,
+        annotation.id,
+        verdict="mixed",
+        note="From tab one",
+        sources=[NATO],
+        version=opened,
+    )
     assert response.status_code == 409
     root = page(response)
     body = root.text()
@@ -139,6 +166,7 @@ def test_stale_edit_answers_409_with_both_versions_and_reapplying_saves_mine(app
 
 # --- Returned by a lead --------------------------------------------------------------------------------
 
+
 def test_returned_annotation_is_edited_and_resubmitted(app, reviewer_client, lead_client, demo_article):
     save(reviewer_client, demo_article, verdict="true")
     annotation = annotation_of(app, "reviewer", demo_article)
@@ -153,11 +181,15 @@ def test_returned_annotation_is_edited_and_resubmitted(app, reviewer_client, lea
     assert "Submit" in [b.text().strip() for b in own.find_all("button")]
 
     # Editing keeps it returned (with the note) until it is submitted again.
-    assert update(reviewer_client, demo_article, annotation.id, verdict="mostly-true",
-                  sources=[NATO]).status_code == 200
+    assert (
+        update(reviewer_client, demo_article, annotation.id, verdict="mostly-true", sources=[NATO]).status_code == 200
+    )
     edited = annotation_of(app, "reviewer", demo_article)
-    assert (edited.status, edited.verdict, edited.return_note) == (RETURNED, "mostly-true",
-                                                                    "Cite the NATO briefing itself.")
+    assert (edited.status, edited.verdict, edited.return_note) == (
+        RETURNED,
+        "mostly-true",
+        "Cite the NATO briefing itself.",
+    )
 
     assert submit(reviewer_client, demo_article, annotation.id).status_code == 200
     resubmitted = annotation_of(app, "reviewer", demo_article)
@@ -209,6 +241,7 @@ def test_only_a_submitted_annotation_can_be_returned(app, reviewer_client, lead_
 
 # --- Delete and restore --------------------------------------------------------------------------------
 
+
 def test_deleted_annotation_is_hidden_and_a_lead_restores_it(app, reviewer_client, lead_client, demo_article):
     save(reviewer_client, demo_article, verdict="false", note="Keep me", sources=[NATO])
     annotation = annotation_of(app, "reviewer", demo_article)
@@ -245,6 +278,7 @@ def test_restoring_an_annotation_that_is_not_deleted_changes_nothing(app, review
 
 # --- Settling ------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def settled(app, reviewer_client, alice, lead_client, demo_article):
     """CLAIM: the reviewer submitted (True, NATO), alice saved a draft; the lead settled it as Mostly true."""
@@ -256,8 +290,9 @@ def settled(app, reviewer_client, alice, lead_client, demo_article):
     return span
 
 
-def test_settling_records_the_final_verdict_and_changes_the_highlight(app, settled, lead_client, reviewer_client,
-                                                                      demo_article):
+def test_settling_records_the_final_verdict_and_changes_the_highlight(
+    app, settled, lead_client, reviewer_client, demo_article
+):
     final = final_of(app, settled.id)
     assert (final.verdict, final.rationale, final.version) == ("mostly-true", "The NATO figure stands.", 1)
     assert final.lead_id is not None
@@ -279,13 +314,17 @@ def test_settle_without_htmx_redirects_to_the_claim(app, reviewer_client, lead_c
     assert final_of(app, span.id).verdict == "true"
 
 
-@pytest.mark.parametrize("verdict, rationale, message", [
-    ("", "Reasons", "Choose a verdict."),
-    ("not-a-verdict", "Reasons", "Choose a verdict from the scale."),
-    ("true", "   ", "Explain the verdict for readers."),
-])
-def test_settle_with_bad_input_answers_422_and_settles_nothing(app, reviewer_client, lead_client, demo_article,
-                                                               verdict, rationale, message):
+@pytest.mark.parametrize(
+    "verdict, rationale, message",
+    [
+        ("", "Reasons", "Choose a verdict."),
+        ("not-a-verdict", "Reasons", "Choose a verdict from the scale."),
+        ("true", "   ", "Explain the verdict for readers."),
+    ],
+)
+def test_settle_with_bad_input_answers_422_and_settles_nothing(
+    app, reviewer_client, lead_client, demo_article, verdict, rationale, message
+):
     save(reviewer_client, demo_article)
     span = span_of(app, demo_article)
     response = settle(lead_client, demo_article, span.id, verdict, rationale)
@@ -298,14 +337,20 @@ def test_author_can_no_longer_change_a_settled_annotation(app, settled, reviewer
     annotation = annotation_of(app, "reviewer", demo_article)
     before_events = len(events(app))
     assert reviewer_client.get(f"/annotations/{annotation.id}/edit", headers=HX).status_code == 403
-    assert update(reviewer_client, demo_article, annotation.id, verdict="false",
-                  version=annotation.version).status_code == 403
+    assert (
+        update(reviewer_client, demo_article, annotation.id, verdict="false", version=annotation.version).status_code
+        == 403
+    )
     assert delete(reviewer_client, demo_article, annotation.id).status_code == 403
     assert submit(reviewer_client, demo_article, annotation.id).status_code == 403
     save(reviewer_client, demo_article, verdict="false", status=403)  # through the annotate form
     after = annotation_of(app, "reviewer", demo_article)
     assert (after.verdict, after.status, after.version, after.deleted_at) == (
-        "true", SUBMITTED, annotation.version, None)
+        "true",
+        SUBMITTED,
+        annotation.version,
+        None,
+    )
     assert len(events(app)) == before_events
     own = panel(reviewer_client, demo_article, settled.id).by_id(f"annotation-{annotation.id}")
     assert own.find("div", class_="annotation-actions") is None
@@ -341,13 +386,17 @@ def test_resettling_changes_the_final_verdict(app, settled, lead_client, lead2, 
     assert settled_events[0].before is None and settled_events[0].after["verdict"] == "mostly-true"
     assert settled_events[1].before["verdict"] == "mostly-true"
     assert settled_events[1].after == {"verdict": "false", "rationale": "New evidence.", "cited_sources": []}
-    mark = next(m for m in marks(page(lead_client.get(f"/articles/{demo_article.id}")))
-                if m.get("data-span-ids") == str(settled.id))
+    mark = next(
+        m
+        for m in marks(page(lead_client.get(f"/articles/{demo_article.id}")))
+        if m.get("data-span-ids") == str(settled.id)
+    )
     assert "verdict-false" in mark.classes
 
 
-def test_resettling_from_a_stale_form_answers_409_and_keeps_the_newer_ruling(app, settled, lead_client, lead2,
-                                                                             demo_article):
+def test_resettling_from_a_stale_form_answers_409_and_keeps_the_newer_ruling(
+    app, settled, lead_client, lead2, demo_article
+):
     opened = int(final_of(app, settled.id).version)
     assert settle(lead2, demo_article, settled.id, "false", "Lead two first.", version=opened).status_code == 200
     response = settle(lead_client, demo_article, settled.id, "true", "Lead one late.", version=opened)
@@ -358,8 +407,9 @@ def test_resettling_from_a_stale_form_answers_409_and_keeps_the_newer_ruling(app
     assert (final.verdict, final.rationale, final.version) == ("false", "Lead two first.", 2)
 
 
-def test_settling_from_a_form_opened_before_another_lead_settled_answers_409(app, reviewer_client, lead_client,
-                                                                             lead2, demo_article):
+def test_settling_from_a_form_opened_before_another_lead_settled_answers_409(
+    app, reviewer_client, lead_client, lead2, demo_article
+):
     save(reviewer_client, demo_article)
     span = span_of(app, demo_article)
     # Both leads opened the panel while the claim was unsettled: their forms carry no version.
@@ -372,6 +422,7 @@ def test_settling_from_a_form_opened_before_another_lead_settled_answers_409(app
 
 
 # --- Cited sources -------------------------------------------------------------------------------------
+
 
 def source_ids(app, username, article, quote=CLAIM):
     return [s.id for s in annotation_of(app, username, article, quote).sources]
@@ -400,13 +451,14 @@ def test_cited_sources_are_copies_that_later_changes_do_not_touch(app, reviewer_
     assert ISW["title"] in section.text() and "Changed" not in section.text()
 
 
-def test_cited_sources_survive_the_reviewer_editing_before_a_resettle(app, reviewer_client, lead_client,
-                                                                      demo_article):
+def test_cited_sources_survive_the_reviewer_editing_before_a_resettle(app, reviewer_client, lead_client, demo_article):
     save(reviewer_client, demo_article, verdict="true", sources=[NATO])
     span = span_of(app, demo_article)
     # A first ruling cites NATO; the lead then changes only the rationale: the prefilled form keeps the citation.
-    assert settle(lead_client, demo_article, span.id, "true", cite=source_ids(app, "reviewer", demo_article)
-                  ).status_code == 200
+    assert (
+        settle(lead_client, demo_article, span.id, "true", cite=source_ids(app, "reviewer", demo_article)).status_code
+        == 200
+    )
     lead_view = panel(lead_client, demo_article, span.id)
     checked = [int(i.get("value")) for i in lead_view.find_all("input", name="cite") if "checked" in i.attrs]
     assert checked == source_ids(app, "reviewer", demo_article)
@@ -414,24 +466,34 @@ def test_cited_sources_survive_the_reviewer_editing_before_a_resettle(app, revie
     assert final_of(app, span.id).cited_sources == [NATO]
 
 
-def test_sources_of_drafts_and_of_other_claims_cannot_be_cited(app, reviewer_client, alice, lead_client,
-                                                               demo_article):
+def test_sources_of_drafts_and_of_other_claims_cannot_be_cited(app, reviewer_client, alice, lead_client, demo_article):
     save(reviewer_client, demo_article, verdict="true", sources=[NATO])
     save(alice, demo_article, verdict="false", sources=[ISW], action="save")  # a draft
-    save(alice, demo_article, OTHER_CLAIM, verdict="true",
-         sources=[{"url": "https://other.example/", "title": "Other", "excerpt": ""}])
+    save(
+        alice,
+        demo_article,
+        OTHER_CLAIM,
+        verdict="true",
+        sources=[{"url": "https://other.example/", "title": "Other", "excerpt": ""}],
+    )
     span = span_of(app, demo_article)
-    wanted = source_ids(app, "reviewer", demo_article) + source_ids(app, "alice", demo_article) + source_ids(
-        app, "alice", demo_article, OTHER_CLAIM)
+    wanted = (
+        source_ids(app, "reviewer", demo_article)
+        + source_ids(app, "alice", demo_article)
+        + source_ids(app, "alice", demo_article, OTHER_CLAIM)
+    )
     lead_view = panel(lead_client, demo_article, span.id)
     assert {int(i.get("value")) for i in lead_view.find_all("input", name="cite")} == set(
-        source_ids(app, "reviewer", demo_article))
+        source_ids(app, "reviewer", demo_article)
+    )
     # A forged form citing them is refused as a whole.
     response = settle(lead_client, demo_article, span.id, "true", cite=wanted)
     assert response.status_code == 422
     assert final_of(app, span.id) is None
-    assert settle(lead_client, demo_article, span.id, "true", cite=source_ids(app, "reviewer", demo_article)
-                  ).status_code == 200
+    assert (
+        settle(lead_client, demo_article, span.id, "true", cite=source_ids(app, "reviewer", demo_article)).status_code
+        == 200
+    )
     assert final_of(app, span.id).cited_sources == [NATO]
 
 
@@ -449,24 +511,30 @@ def test_comments_are_added_to_the_thread(app, reviewer_client, lead_client, dem
     assert span.id in highlighted_span_ids(page(reviewer_client.get(f"/articles/{demo_article.id}")))
 
 
-
-def test_a_reviewer_editing_only_the_note_keeps_the_sources_a_lead_is_citing(app, reviewer_client, lead_client,
-                                                                             demo_article):
+def test_a_reviewer_editing_only_the_note_keeps_the_sources_a_lead_is_citing(
+    app, reviewer_client, lead_client, demo_article
+):
     save(reviewer_client, demo_article, verdict="true", sources=[NATO, ISW])
     span = span_of(app, demo_article)
     annotation = annotation_of(app, "reviewer", demo_article)
     # The lead opens the panel and ticks NATO; meanwhile the reviewer rewords the note only.
     lead_view = panel(lead_client, demo_article, span.id)
-    nato_id = next(int(i.get("value")) for i in lead_view.find_all("input", name="cite")
-                   if NATO["title"] in i.parent.text())
-    assert update(reviewer_client, demo_article, annotation.id, verdict="true", note="Reworded",
-                  sources=[NATO, ISW]).status_code == 200
+    nato_id = next(
+        int(i.get("value")) for i in lead_view.find_all("input", name="cite") if NATO["title"] in i.parent.text()
+    )
+    assert (
+        update(
+            reviewer_client, demo_article, annotation.id, verdict="true", note="Reworded", sources=[NATO, ISW]
+        ).status_code
+        == 200
+    )
     assert settle(lead_client, demo_article, span.id, "true", cite=[nato_id]).status_code == 200
     assert final_of(app, span.id).cited_sources == [NATO]
 
 
-def test_citing_a_source_its_reviewer_has_removed_since_is_refused_not_dropped(app, reviewer_client, lead_client,
-                                                                              demo_article):
+def test_citing_a_source_its_reviewer_has_removed_since_is_refused_not_dropped(
+    app, reviewer_client, lead_client, demo_article
+):
     save(reviewer_client, demo_article, verdict="true", sources=[NATO, ISW])
     span = span_of(app, demo_article)
     annotation = annotation_of(app, "reviewer", demo_article)

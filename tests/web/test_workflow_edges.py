@@ -1,9 +1,17 @@
 """Edges of the review workflow found in review: stale saves through the Annotate form, repeated
 sources, what a settled claim still allows, and who may return what."""
+
 from annotator.db.models import Source
 from tests.fixtures.app import CLAIM, HX
 from tests.fixtures.review_helpers import (
-    annotation_of, delete, give_back, restore, save, settle, span_of, update,
+    annotation_of,
+    delete,
+    give_back,
+    restore,
+    save,
+    settle,
+    span_of,
+    update,
 )
 from tests.fixtures.app import rows
 
@@ -15,8 +23,9 @@ def test_the_annotate_form_opened_on_an_old_version_answers_409(app, reviewer_cl
     annotation = annotation_of(app, "reviewer", demo_article)
     start = demo_article.text.index(CLAIM)
     # Tab 1 opens the Annotate form on version 1; tab 2 edits the annotation meanwhile.
-    form = reviewer_client.get(f"/articles/{demo_article.id}/annotate", headers=HX,
-                               query_string={"start": start, "end": start + len(CLAIM)}).get_data(as_text=True)
+    form = reviewer_client.get(
+        f"/articles/{demo_article.id}/annotate", headers=HX, query_string={"start": start, "end": start + len(CLAIM)}
+    ).get_data(as_text=True)
     assert 'name="version" type="hidden" value="1"' in form
     assert update(reviewer_client, demo_article, annotation.id, verdict="false").status_code == 200
     response = save(reviewer_client, demo_article, verdict="mixed", action="save", version="1", status=409)
@@ -36,8 +45,9 @@ def test_a_source_cited_twice_can_be_dropped_once_and_then_entirely(app, reviewe
     assert len(rows(app, Source)) == 2  # both rows kept, marked removed
 
 
-def test_a_settled_claim_cannot_get_a_deleted_annotation_back(app, reviewer_client, lead_client, make_user,
-                                                              demo_article):
+def test_a_settled_claim_cannot_get_a_deleted_annotation_back(
+    app, reviewer_client, lead_client, make_user, demo_article
+):
     alice = make_user("alice")
     save(reviewer_client, demo_article, verdict="true")
     save(alice, demo_article, verdict="false")

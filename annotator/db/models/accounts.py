@@ -1,4 +1,5 @@
 """Accounts: users and their personal API tokens."""
+
 from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
@@ -62,7 +63,6 @@ class User(SQLModel, table=True):
 
     def check_password(self, password: str) -> bool:
         return self.password_hash is not None and check_password_hash(self.password_hash, password)
-
 
 
 class ApiToken(SQLModel, table=True):

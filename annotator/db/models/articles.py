@@ -1,4 +1,5 @@
 """Articles, their versions, their live-update counter and change log, and their suggested claims."""
+
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
@@ -34,7 +35,6 @@ class Article(SQLModel, table=True):
     created_by: Optional[User] = Relationship()
 
 
-
 class ArticleVersion(SQLModel, table=True):
     """One text an article has had: version 1 is the text it was added with; later ones came
     from pasted text, a file or its web page. Never changed or removed."""
@@ -54,7 +54,6 @@ class ArticleVersion(SQLModel, table=True):
     created_by: Optional[User] = Relationship()
 
 
-
 class ArticleRevision(SQLModel, table=True):
     """The article's change counter for live updates: raised in the transaction of every change to its
     claims, annotations, sources, comments, final verdicts, versions or settings (``live_marker``).
@@ -70,7 +69,6 @@ class ArticleRevision(SQLModel, table=True):
     article_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     revision: int = 0
     changed_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
-
 
 
 class LiveChange(SQLModel, table=True):
@@ -89,7 +87,6 @@ class LiveChange(SQLModel, table=True):
     annotation_id: Optional[int] = None
     private_to: Optional[int] = None
     actor_id: Optional[int] = None  # who made the change, when one user did (their own page shows it already)
-
 
 
 class Suggestion(SQLModel, table=True):
@@ -113,7 +110,6 @@ class Suggestion(SQLModel, table=True):
     quote_hash: str = Field(sa_column=Column(String(64), nullable=False))
     score: float
     features: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
-
 
 
 class SuggestionDismissal(SQLModel, table=True):

@@ -1,4 +1,5 @@
 """What every table shares: UTC timestamps, the roles, id bounds and annotation statuses."""
+
 from datetime import datetime, timezone
 
 from sqlalchemy import Column, DateTime
@@ -13,7 +14,6 @@ STATUSES = (DRAFT, SUBMITTED, RETURNED)
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
-
 
 
 class UTCDateTime(TypeDecorator):
@@ -34,7 +34,6 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value
-
 
 
 def _timestamp(nullable: bool = False) -> Column:

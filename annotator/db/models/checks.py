@@ -1,5 +1,6 @@
 """Checked before: other fact-checkers' reviews (imported ClaimReview) and the links a lead makes
 between claims that are the same."""
+
 from datetime import date, datetime
 from typing import Optional
 
@@ -30,7 +31,6 @@ class ExternalCheck(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 
 
-
 class ClaimLink(SQLModel, table=True):
     """A lead's "same claim as": this span states the same claim as another article's span
     (stored once, ``span_id`` < ``other_span_id``) or as an external check.
@@ -41,10 +41,22 @@ class ClaimLink(SQLModel, table=True):
     __tablename__ = "claim_links"
     # One active link per pair: a double click or two leads at once must not link twice.
     __table_args__ = (
-        Index("uq_claim_link_span", "span_id", "other_span_id", unique=True,
-              sqlite_where=sql_text("removed_at IS NULL"), postgresql_where=sql_text("removed_at IS NULL")),
-        Index("uq_claim_link_external", "span_id", "external_check_id", unique=True,
-              sqlite_where=sql_text("removed_at IS NULL"), postgresql_where=sql_text("removed_at IS NULL")),
+        Index(
+            "uq_claim_link_span",
+            "span_id",
+            "other_span_id",
+            unique=True,
+            sqlite_where=sql_text("removed_at IS NULL"),
+            postgresql_where=sql_text("removed_at IS NULL"),
+        ),
+        Index(
+            "uq_claim_link_external",
+            "span_id",
+            "external_check_id",
+            unique=True,
+            sqlite_where=sql_text("removed_at IS NULL"),
+            postgresql_where=sql_text("removed_at IS NULL"),
+        ),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

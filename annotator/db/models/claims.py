@@ -1,5 +1,6 @@
 """Claims (spans of an article's text) and what is said of them: annotations with their sources, final
 verdicts, comments, the history of events, and each annotation's search document."""
+
 from datetime import datetime
 from typing import Optional
 
@@ -23,9 +24,17 @@ class Span(SQLModel, table=True):
 
     __tablename__ = "spans"
     # One span per range of the latest text; orphans keep an old range, which a new span may reuse.
-    __table_args__ = (Index("uq_span_range", "article_id", "start", "end", unique=True,
-                            sqlite_where=sql_text("anchor_state != 'orphaned'"),
-                            postgresql_where=sql_text("anchor_state != 'orphaned'")),)
+    __table_args__ = (
+        Index(
+            "uq_span_range",
+            "article_id",
+            "start",
+            "end",
+            unique=True,
+            sqlite_where=sql_text("anchor_state != 'orphaned'"),
+            postgresql_where=sql_text("anchor_state != 'orphaned'"),
+        ),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="articles.id", index=True)
@@ -46,7 +55,6 @@ class Span(SQLModel, table=True):
     annotations: list["Annotation"] = Relationship(back_populates="span")
 
 
-
 class SpanAnchor(SQLModel, table=True):
     """Where a span lay in one version of its article, and how re-anchoring found it there
     (original, kept, moved, changed or orphaned; an orphan has no range)."""
@@ -64,7 +72,6 @@ class SpanAnchor(SQLModel, table=True):
     similarity: float = 100.0  # how like the previous wording the new one is (0-100), for changed ones
 
 
-
 class Annotation(SQLModel, table=True):
     """One reviewer's judgement of one span.
 
@@ -75,8 +82,10 @@ class Annotation(SQLModel, table=True):
 
     __tablename__ = "annotations"
     # The search page lists annotations newest first: this index gives the first page without a sort.
-    __table_args__ = (UniqueConstraint("span_id", "user_id", name="uq_annotation_reviewer"),
-                      Index("ix_annotations_updated_at_id", "updated_at", "id"))
+    __table_args__ = (
+        UniqueConstraint("span_id", "user_id", name="uq_annotation_reviewer"),
+        Index("ix_annotations_updated_at_id", "updated_at", "id"),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     span_id: int = Field(foreign_key="spans.id", index=True)
@@ -99,16 +108,17 @@ class Annotation(SQLModel, table=True):
     sources: list["Source"] = Relationship(
         sa_relationship_kwargs={
             "primaryjoin": "and_(Annotation.id == Source.annotation_id, Source.removed_at.is_(None))",
-            "order_by": "Source.position", "viewonly": True,
+            "order_by": "Source.position",
+            "viewonly": True,
         },
     )
     all_sources: list["Source"] = Relationship(
-        back_populates="annotation", sa_relationship_kwargs={"order_by": "Source.id", "overlaps": "sources"},
+        back_populates="annotation",
+        sa_relationship_kwargs={"order_by": "Source.id", "overlaps": "sources"},
     )
 
     def is_owned_by(self, user: User) -> bool:
         return self.user_id == user.id
-
 
 
 class Source(SQLModel, table=True):
@@ -125,7 +135,6 @@ class Source(SQLModel, table=True):
     removed_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
 
     annotation: Annotation = Relationship(back_populates="all_sources", sa_relationship_kwargs={"overlaps": "sources"})
-
 
 
 class FinalVerdict(SQLModel, table=True):
@@ -152,7 +161,6 @@ class FinalVerdict(SQLModel, table=True):
     lead: User = Relationship()
 
 
-
 class Comment(SQLModel, table=True):
     """A message in a span's discussion thread."""
 
@@ -165,7 +173,6 @@ class Comment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 
     user: User = Relationship()
-
 
 
 class Event(SQLModel, table=True):
@@ -193,7 +200,6 @@ class Event(SQLModel, table=True):
     user: User = Relationship()
 
 
-
 class SearchDocument(SQLModel, table=True):
     """What search reads for one annotation: its claim's quote, its note, its current sources.
 
@@ -205,7 +211,9 @@ class SearchDocument(SQLModel, table=True):
 
     __tablename__ = "search_documents"
 
-    annotation_id: int = Field(foreign_key="annotations.id", primary_key=True, sa_column_kwargs={"autoincrement": False})
+    annotation_id: int = Field(
+        foreign_key="annotations.id", primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
     quote: str = Field(sa_column=Column(Text, nullable=False))
     note: str = Field(sa_column=Column(Text, nullable=False))
     sources: str = Field(sa_column=Column(Text, nullable=False))  # each source's title and URL, a line each
