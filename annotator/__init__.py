@@ -11,10 +11,12 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from annotator.domain import checkworthiness, verdicts
-from annotator import config
+from annotator import (
+    config,
+    extensions,  # not `db` by name: it would hide the annotator.db package
+)
 from annotator.db import listeners
-from annotator import extensions  # not `db` by name: it would hide the annotator.db package
+from annotator.domain import checkworthiness, verdicts
 from annotator.extensions import csrf, htmx, limiter, login_manager
 from annotator.services import history
 
@@ -60,6 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.login_view = "auth.login"
 
+    from annotator import cli
+    from annotator.api import views as api
     from annotator.web import (
         annotations,
         articles,
@@ -79,8 +83,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         versions,
         work,
     )
-    from annotator.api import views as api
-    from annotator import cli
 
     for module in (
         auth,
@@ -122,8 +124,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 @login_manager.user_loader
 def _load_user(user_id: str):
     """The session's user, while the session is current (see ``auth``); otherwise the sign-in is dropped."""
-    from annotator.web import auth
     from annotator.db.models import User
+    from annotator.web import auth
 
     try:
         user = extensions.db.session().get(User, int(user_id))
@@ -264,7 +266,8 @@ def _register_error_handlers(app: Flask) -> None:
         from annotator.api import views as api
 
         if status == 500:
-            extensions.db.discard_changes()  # a failed write leaves the session unusable for the page and hooks that follow
+            # A failed write leaves the session unusable for the page and hooks that follow.
+            extensions.db.discard_changes()
 
         if api.is_api_request():
             return api.error_problem(status, error)  # errors no API view handled: unknown path, 405, 413, 500

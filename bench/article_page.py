@@ -17,9 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import event
-
 from data import add_article, bench_app, long_text, populate, reviewers, signed_in_client
+from sqlalchemy import event
 
 SIZES = (100, 1_000, 10_000)
 REVIEWERS = 5

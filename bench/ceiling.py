@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,8 +26,8 @@ from flask import Flask, Response, request  # noqa: E402
 from sqlalchemy import JSON, bindparam, text  # noqa: E402
 from sqlalchemy.exc import IntegrityError  # noqa: E402
 
-from annotator.db.sql import make_engine  # noqa: E402  (the app's engine: same pool, same SQLite pragmas)
 from annotator.db.models import UTCDateTime  # noqa: E402  (timestamps stored as the app stores them)
+from annotator.db.sql import make_engine  # noqa: E402  (the app's engine: same pool, same SQLite pragmas)
 
 app = Flask(__name__)
 engine = make_engine(os.environ.get("ANNOTATOR_DATABASE_URL", "sqlite:///instance/annotator.sqlite3"))
@@ -79,7 +79,7 @@ def save(article_id: int):
     start, end = int(form["start"]), int(form["end"])
     sources, submit = form_sources(), form.get("action") == "submit"
     snapshot = {"verdict": form["verdict"], "note": form.get("note", ""), "status": "draft", "sources": sources}
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with engine.connect() as connection:
         if SQLITE:
             connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock up front, as the app's begin_write

@@ -18,8 +18,6 @@ import statistics
 import tempfile
 import time
 
-from sqlalchemy import event, insert
-
 from data import (
     Mix,
     add_article,
@@ -32,12 +30,13 @@ from data import (
     reviewers,
     signed_in_client,
 )
+from sqlalchemy import event, insert
 
-from annotator.extensions import db  # noqa: E402  (data puts the project on the path)
-from annotator.domain.anchoring import resolve_target  # noqa: E402
-from annotator.services.users import find_user  # noqa: E402
 from annotator.db.models import Article, ExternalCheck, utcnow  # noqa: E402
+from annotator.domain.anchoring import resolve_target  # noqa: E402
+from annotator.extensions import db  # noqa: E402  (data puts the project on the path)
 from annotator.services import annotations as annotation_service
+from annotator.services.users import find_user  # noqa: E402
 
 TARGET_MS = 100
 CLAIM = "more than 600,000 Russian soldiers have been killed or wounded"
@@ -130,6 +129,7 @@ def main() -> None:
         database = "PostgreSQL" if args.postgres else "SQLite"
         with app.app_context():
             from sqlalchemy import func, select
+
             from annotator.db.models import FinalVerdict
 
             settled = db.session().execute(select(func.count()).select_from(FinalVerdict)).scalar_one()

@@ -18,8 +18,6 @@ import statistics
 import tempfile
 import time
 
-from sqlalchemy import event
-
 from data import (
     Mix,
     add_article,
@@ -32,6 +30,7 @@ from data import (
     reviewers,
     signed_in_client,
 )
+from sqlalchemy import event
 
 from annotator.extensions import db  # noqa: E402  (data puts the project on the path)
 from annotator.services.users import find_user  # noqa: E402

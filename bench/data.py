@@ -20,14 +20,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert  # noqa: E402
 
 from annotator import create_app
-
-from annotator.extensions import db  # noqa: E402
-from annotator.domain.anchoring import context_of  # noqa: E402
-from annotator.services.articles import create_article  # noqa: E402
-from annotator.services.users import create_or_update_user  # noqa: E402
 from annotator.cli.demo import load_demo_data  # noqa: E402
 from annotator.db.models import Annotation, Event, FinalVerdict, Source, Span, User, utcnow  # noqa: E402
+from annotator.domain.anchoring import context_of  # noqa: E402
 from annotator.domain.verdicts import KEYS  # noqa: E402
+from annotator.extensions import db  # noqa: E402
+from annotator.services.articles import create_article  # noqa: E402
+from annotator.services.users import create_or_update_user  # noqa: E402
 
 PASSWORD = "bench-password"
 EVENTS_BY_STATUS = {
@@ -139,7 +138,7 @@ def populate(
         session = db.session()
         span_ids = list(session.scalars(insert(Span).returning(Span.id, sort_by_parameter_order=True), span_rows))
         annotation_rows, settled_rows = [], []
-        for span_id, chosen in zip(span_ids, judges):
+        for span_id, chosen in zip(span_ids, judges, strict=False):
             for user in chosen:
                 roll = rng.random()
                 status = (
@@ -202,7 +201,7 @@ def populate(
                         "before": None,
                         "after": None,
                     }
-                    for annotation_id, row in zip(annotation_ids, annotation_rows)
+                    for annotation_id, row in zip(annotation_ids, annotation_rows, strict=False)
                     for action in EVENTS_BY_STATUS[row["status"]]
                 ],
             )

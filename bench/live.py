@@ -35,7 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text as sql  # noqa: E402
+from sqlalchemy import create_engine  # noqa: E402
+from sqlalchemy import text as sql  # noqa: E402  (after the project is put on the path)
 
 BIN = ROOT / ".venv" / "bin"
 PASSWORD = "bench-password"
@@ -181,7 +182,7 @@ class Server:
             "ANNOTATOR_LOGIN_LIMIT_PER_ACCOUNT": LOGIN_LIMIT,
         }
 
-    def start(self, timeout: float = 30) -> "Server":
+    def start(self, timeout: float = 30) -> Server:
         log = self.log_path.open("a")
         # A session of its own: crash_safety.py kills the whole group (master and workers) at once.
         self.process = subprocess.Popen(
@@ -460,7 +461,7 @@ def source_fields(sources: list[tuple[str, str, str]]) -> dict:
     return {
         f"sources-{i}-{key}": value
         for i, source in enumerate(sources)
-        for key, value in zip(("url", "title", "excerpt"), source)
+        for key, value in zip(("url", "title", "excerpt"), source, strict=False)
     }
 
 

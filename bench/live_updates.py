@@ -1,4 +1,5 @@
-"""Live updates across gunicorn workers: one reviewer saves, others poll; how soon do they see it, and what does a poll cost?
+"""Live updates across gunicorn workers: one reviewer saves, others poll; how soon do they see it, and what does
+a poll cost?
 
 Run:  .venv/bin/python bench/live_updates.py [--database sqlite|postgresql|both] [--workers 4]
                                              [--pollers 8] [--writes 10] [--interval 1.0] [--gap 2.0]

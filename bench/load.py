@@ -197,7 +197,7 @@ class Reviewer(User):
         if not self.ok(response):
             return
         returned = {int(i) for i in re.findall(r'class="work-item status-returned" id="work-(\d+)"', response.body)}
-        for key, (annotation_id, status) in self.own.items():
+        for key, (annotation_id, _status) in self.own.items():
             if annotation_id in returned:
                 self.own[key] = (annotation_id, "returned")
 

@@ -20,14 +20,13 @@ import statistics
 import tempfile
 import time
 
+from data import add_article, add_database_option, bench_app, database_url, long_text, populate, reviewers
 from sqlmodel import select
 
-from data import add_article, add_database_option, bench_app, database_url, long_text, populate, reviewers
-
-from annotator.extensions import db
-from annotator.domain import reanchoring
-from annotator.services import versioning
 from annotator.db.models import Article, Span
+from annotator.domain import reanchoring
+from annotator.extensions import db
+from annotator.services import versioning
 
 SPANS = 1_000
 RUNS = 7

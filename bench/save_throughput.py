@@ -139,7 +139,7 @@ def run_phase(base: str, setup: live.Setup, article_id: int, clients: int, secon
             n += 1
         finished.append(time.perf_counter())
 
-    threads = [threading.Thread(target=work, args=(c, u)) for c, u in zip(sessions, users)]
+    threads = [threading.Thread(target=work, args=(c, u)) for c, u in zip(sessions, users, strict=False)]
     for t in threads:
         t.start()
     for t in threads:
@@ -169,7 +169,7 @@ def measure_app(
     with live.serving(url, wsgi, workers=args.workers, log_dir=logs) as server:
         warm = run_phase(server.base, setup, articles[0], max(client_counts), min(2.0, args.seconds), ceiling)
         check_phase(url, articles[0], warm)
-        for clients, article_id in zip(client_counts, articles[1:]):
+        for clients, article_id in zip(client_counts, articles[1:], strict=False):
             phases[clients] = run_phase(server.base, setup, article_id, clients, args.seconds, ceiling)
             check_phase(url, article_id, phases[clients])
         phases[client_counts[-1]].errors += [f"warm-up: {e}" for e in warm.errors]

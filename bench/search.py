@@ -20,8 +20,6 @@ import statistics
 import tempfile
 import time
 
-from sqlalchemy import bindparam, event, update
-
 from data import (
     Mix,
     add_article,
@@ -34,11 +32,12 @@ from data import (
     reviewers,
     signed_in_client,
 )
+from sqlalchemy import bindparam, event, update
 
-from annotator.extensions import db
 from annotator.db import search_index  # noqa: E402  (data puts the project on the path)
-from annotator.services.users import find_user  # noqa: E402
 from annotator.db.models import Annotation  # noqa: E402
+from annotator.extensions import db
+from annotator.services.users import find_user  # noqa: E402
 
 TARGET_MS = 200
 RUNS = 20

@@ -8,12 +8,10 @@ import pytest
 from sqlmodel import select
 
 import tests.fixtures.profiles  # noqa: F401  (registers and loads the Hypothesis profiles first)
-
-from annotator.extensions import db
-from annotator.db.models import accounts
 from annotator.cli.demo import DEMO_TITLE
-from annotator.db.models import Annotation, Article, Source, Span, User
-from tests.fixtures.app import PASSWORD, HX, make_app, assert_connections_returned, login, CLAIM  # noqa: F401
+from annotator.db.models import Annotation, Article, Source, Span, User, accounts
+from annotator.extensions import db
+from tests.fixtures.app import CLAIM, HX, PASSWORD, assert_connections_returned, login, make_app  # noqa: F401
 
 accounts.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 

@@ -9,8 +9,9 @@ Query parameters are read from their raw strings with the API's rules and messag
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Callable, Protocol, Sequence
+from typing import Annotated, Any, Protocol
 
 from pydantic import (
     AfterValidator,

@@ -26,10 +26,11 @@ and needs nothing beyond pydantic, which the app already has through SQLModel.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
 from inspect import getdoc
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 from flask import Flask, current_app
 from pydantic import BaseModel

@@ -13,8 +13,8 @@ from annotator.domain import verdicts
 from annotator.extensions import db
 from annotator.formats import exports
 from annotator.services import versioning
-from annotator.services.spans import SpanSummary
 from annotator.services.exports import Addresses, article_iri
+from annotator.services.spans import SpanSummary
 
 
 def link(endpoint: str, **values: Any) -> str:

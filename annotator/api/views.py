@@ -12,7 +12,8 @@ declares its models with ``@operation``, from which ``openapi`` generates the Op
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from flask import Blueprint, Response, abort, g, request, stream_with_context, url_for
 from pydantic import BaseModel
@@ -43,9 +44,9 @@ from annotator.api.representations import (
 from annotator.db.models import Annotation, Article, FinalVerdict, Span
 from annotator.extensions import csrf, db
 from annotator.formats import exports
+from annotator.services import annotations as annotation_service
 from annotator.services import spans, tokens, versioning
 from annotator.services.exports import Addresses, article_iri, in_pieces, records
-from annotator.services import annotations as annotation_service
 
 bp = Blueprint("api", __name__, url_prefix=openapi.PREFIX)
 csrf.exempt(bp)

@@ -1,4 +1,5 @@
-"""Commands for articles and their versions: ``import-article``, ``import-url``, ``versions``, ``diff``, ``reattach``, ``suggest-claims``."""
+"""Commands for articles and their versions: ``import-article``, ``import-url``, ``versions``, ``diff``,
+``reattach``, ``suggest-claims``."""
 
 from __future__ import annotations
 
@@ -10,19 +11,17 @@ from flask import current_app
 from sqlmodel import select
 from wtforms.validators import ValidationError
 
-from annotator.extensions import db
-from annotator.cli.common import claim_scorer
-from annotator.cli.common import OneLineCommand, commands, echo_added, existing_article, one_line_errors
+from annotator.cli.common import OneLineCommand, claim_scorer, commands, echo_added, existing_article, one_line_errors
 from annotator.db.models import Article, Span
 from annotator.domain import checkworthiness, diffing, reanchoring
 from annotator.domain.anchoring import AnchorError, resolve_target
+from annotator.extensions import db
 from annotator.formats.exports import iso
 from annotator.net.extraction import article_of_file
-from annotator.services import versioning
-from annotator.services import suggestions
+from annotator.services import suggestions, versioning
 from annotator.services.articles import create_article, fetch_article
-from annotator.services.users import find_user
 from annotator.services.content import check_web_url
+from annotator.services.users import find_user
 
 
 def add_version(article_id: int, raw: str, *, origin: str, source: str) -> None:

@@ -10,8 +10,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
-from annotator.extensions import db
 from annotator.db.models import Article
+from annotator.extensions import db
 
 commands = AppGroup("annotator", help="The fact-check annotator's commands.")
 

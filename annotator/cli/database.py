@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from annotator.extensions import db
 from annotator.cli.common import OneLineCommand, commands, one_line_errors
 from annotator.db import migrations
+from annotator.extensions import db
 
 
 @commands.command("init-db", cls=OneLineCommand)

@@ -10,10 +10,9 @@ from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 
-from annotator.extensions import db
-from annotator.cli.common import claim_scorer
-from annotator.cli.common import OneLineCommand, commands, one_line_errors
+from annotator.cli.common import OneLineCommand, claim_scorer, commands, one_line_errors
 from annotator.db.models import Article
+from annotator.extensions import db
 from annotator.services import suggestions
 from annotator.services.articles import create_article
 from annotator.services.users import create_or_update_user, find_user
@@ -57,7 +56,8 @@ def demo_accounts_warning(app: Flask) -> str | None:
     if not names:
         return None
     return (
-        f"Warning: the demo account{'s' if len(names) > 1 else ''} {' and '.join(names)} still sign{'' if len(names) > 1 else 's'} "
+        f"Warning: the demo account{'s' if len(names) > 1 else ''} {' and '.join(names)} "
+        f"still sign{'' if len(names) > 1 else 's'} "
         "in with the demo password (ANNOTATOR_DEMO_PASSWORD or instance/demo-password). Before anyone else can "
         "reach this server, give each a password of its own (flask --app app create-user NAME --role ROLE) "
         "or remove its sign-in (flask --app app deactivate-user NAME)."

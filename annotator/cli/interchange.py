@@ -8,17 +8,17 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from annotator.extensions import db
 from annotator.cli.common import OneLineCommand, commands, existing_article, one_line_errors, read_utf8
 from annotator.db.models import Article
 from annotator.domain.text import loads_json
+from annotator.extensions import db
 from annotator.formats import claimreview_reader
 from annotator.formats.interchange import UNTAGGED_CHOICES, UNTAGGED_DRAFT, Rejected
 from annotator.services import checks
+from annotator.services.exports import FORMATS, Addresses
 from annotator.services.imports import ItemReport, import_document, totals_line
 from annotator.services.spans import OPERATOR
 from annotator.services.users import find_user
-from annotator.services.exports import FORMATS, Addresses
 
 
 def describe_import(report: ItemReport) -> str:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import click
 from werkzeug.datastructures import MultiDict
 
-from annotator.extensions import db
 from annotator.cli.common import OneLineCommand, commands, one_line_errors
-from annotator.services import search as search_service
 from annotator.domain import search_syntax, verdicts
 from annotator.domain.text import one_line
 from annotator.domain.verdicts import KEYS
+from annotator.extensions import db
+from annotator.services import search as search_service
+from annotator.services.search_form import form_filters, search_form
 from annotator.services.spans import OPERATOR
 from annotator.services.users import find_user
-from annotator.services.search_form import form_filters, search_form
 
 
 @commands.command("search", cls=OneLineCommand)

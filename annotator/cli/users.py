@@ -1,4 +1,5 @@
-"""Commands for accounts and API tokens: ``create-user``, ``deactivate-user``, ``create-token``, ``list-tokens``, ``revoke-token``."""
+"""Commands for accounts and API tokens: ``create-user``, ``deactivate-user``, ``create-token``,
+``list-tokens``, ``revoke-token``."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import unicodedata
 
 import click
 
-from annotator.extensions import db
 from annotator.cli.common import OneLineCommand, commands, one_line_errors
 from annotator.db.models import ROLES, ApiToken
+from annotator.extensions import db
 from annotator.formats.exports import iso
 from annotator.services import tokens
 from annotator.services.users import create_or_update_user, deactivate_user, find_user, login_name

@@ -18,8 +18,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import col
 
-from annotator.db.sql import table_of
-from annotator.domain.live_rules import Change, annotation_kind
 from annotator.db.models import (
     DRAFT,
     Annotation,
@@ -34,6 +32,8 @@ from annotator.db.models import (
     Span,
     utcnow,
 )
+from annotator.db.sql import table_of
+from annotator.domain.live_rules import Change, annotation_kind
 
 _PENDING = "live_marker_pending"
 

@@ -7,15 +7,14 @@ revision's schema) is stamped at that revision instead of being created again.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, create_engine, inspect
-
 from sqlalchemy.engine import Engine
 
 # Inside the package in an installed wheel (pyproject.toml maps it there), beside it in a checkout.

@@ -19,7 +19,7 @@ must call :func:`refresh` itself.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import delete, insert, inspect, select
 from sqlalchemy.orm import Session as OrmSession
@@ -35,7 +35,8 @@ CHUNK = 500  # ids per IN (...) list: well under every database's limit on bound
 
 
 def sources_text(sources: Iterable[tuple[str, str]]) -> str:
-    """The document's sources field: each ``(title, url)`` as ``title url``, a line each (as migration 0005 builds it)."""
+    """The document's sources field: each ``(title, url)`` as ``title url``, a line each (as migration 0005
+    builds it)."""
     return "\n".join(f"{title} {url}" for title, url in sources)
 
 

@@ -7,7 +7,6 @@ import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-
 DEFAULT_THRESHOLD = 0.5  # IoU at or above which two spans are the same claim
 
 

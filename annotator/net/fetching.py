@@ -16,8 +16,8 @@ import ipaddress
 import socket
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 from urllib.parse import urljoin, urlsplit
 
 import certifi
@@ -183,7 +183,7 @@ class Exchange:
                 return self.connection.getresponse()
             except urllib3.exceptions.NewConnectionError:  # (a subclass of the timeout error) next address
                 failure = "could not be reached"
-            except (urllib3.exceptions.TimeoutError, TimeoutError, socket.timeout):
+            except (urllib3.exceptions.TimeoutError, TimeoutError):
                 failure = "did not answer in time"
             except (urllib3.exceptions.HTTPError, OSError, ValueError) as error:
                 failure = f"could not be reached ({type(error).__name__})"

@@ -6,10 +6,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from annotator.db import sql
-from annotator.services import history
 from annotator.db.models import RETURNED, SUBMITTED, Annotation, FinalVerdict, Span, User
-from annotator.services.spans import final_verdict_of, is_settled
+from annotator.services import history
 from annotator.services.annotations import Locked, StaleEdit, lock_current, touch
+from annotator.services.spans import final_verdict_of, is_settled
 
 
 def cited_sources(annotations: list[Annotation], source_ids: list[int]) -> list[dict]:

@@ -10,12 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from annotator.db import sql
-from annotator.db.sql import stored_id
-from annotator.services import history
-from annotator.domain.anchoring import Target
 from annotator.db.models import DRAFT, SUBMITTED, Annotation, Article, Source, User, utcnow
-
-
+from annotator.db.sql import stored_id
+from annotator.domain.anchoring import Target
+from annotator.services import history
 from annotator.services.spans import get_or_create_span, is_settled, own_annotation
 
 

@@ -10,22 +10,22 @@ key word with the claim; its links cost two more.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from annotator.services import history
+from annotator.db.models import MAX_ID, Annotation, Article, ClaimLink, ExternalCheck, FinalVerdict, Span, User, utcnow
+from annotator.db.sql import id_col
 from annotator.domain import matching
 from annotator.formats.claimreview_reader import ExternalReview, Skipped
-from annotator.db.models import Annotation, Article, ClaimLink, ExternalCheck, FinalVerdict, Span, User, utcnow
+from annotator.services import history
 from annotator.services.spans import listed_to
-from annotator.db.models import MAX_ID
-from annotator.db.sql import id_col
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Link:
     """An active "same claim as" link seen from one claim: the other side and the link's id."""
 
     id: int
-    other: SettledClaim | External | "UnsettledClaim"
+    other: SettledClaim | External | UnsettledClaim
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from wtforms.validators import Length, Optional, ValidationError
 from annotator.domain import verdicts
 from annotator.domain.text import canonicalize_fragment
 
-
 NOTE_MAX_LENGTH = 10_000
 MAX_SOURCES = 20
 

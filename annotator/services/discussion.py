@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
+from annotator.db.models import Comment, Span, User, utcnow
 from annotator.db.sql import related
 from annotator.services import history
-from annotator.db.models import Comment, Span, User, utcnow
 
 
 def add_comment(*, session: Session, span: Span, user: User, body: str) -> Comment:

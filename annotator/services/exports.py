@@ -13,12 +13,11 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from annotator.db import sql
-from annotator.db.sql import select_columns
 from annotator.db.models import DRAFT, ORPHANED, Annotation, Article, FinalVerdict, Source, Span, User
+from annotator.db.sql import select_columns
 from annotator.formats import exports as formats
 from annotator.services import checks
 from annotator.services.spans import can_see_verdict, not_deleted
-
 
 EXPORT_BATCH = 1000
 

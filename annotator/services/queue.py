@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, distinct, func, or_, type_coerce
@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 from annotator.db import sql
-from annotator.db.sql import select_columns
 from annotator.db.models import RETURNED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span, User, UTCDateTime
+from annotator.db.sql import select_columns
 from annotator.services.spans import not_deleted
 
 QUEUE_STATUSES = {"disagreement": "Disagreement", "agreed": "Agreed", "single": "Single reviewer"}
@@ -90,7 +90,7 @@ class QueueCursor(NamedTuple):
             if waiting_since.tzinfo is None:
                 return None
             # In UTC here, as the database compares it: a moment at the ends of the calendar overflows.
-            cursor = cls(int(rank), waiting_since.astimezone(timezone.utc), int(span_id))
+            cursor = cls(int(rank), waiting_since.astimezone(UTC), int(span_id))
         except (ValueError, OverflowError):
             return None
         if cursor.rank not in (0, 1) or not 0 < cursor.span_id < 2**63:

@@ -12,8 +12,8 @@ from sqlalchemy import BigInteger, case, cast, func, literal
 from sqlmodel import Session, col, select
 
 from annotator.db import sql
-from annotator.db.sql import id_col, select_columns
 from annotator.db.models import DRAFT, ORPHANED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span, User
+from annotator.db.sql import id_col, select_columns
 from annotator.domain.review import AnnotationRow, DashboardData, ReviewerRow
 from annotator.services.spans import not_deleted
 

@@ -7,7 +7,7 @@ dates and deletion are read from the annotation itself. Every hit is one the vie
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnClause, ColumnElement, Select, and_, exists, func, literal_column, or_, select, table
@@ -93,7 +93,7 @@ def visible_to(viewer) -> ColumnElement[bool]:
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _filtered(statement: Select, filters: SearchFilters) -> Select:

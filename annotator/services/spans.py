@@ -25,11 +25,11 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
 from annotator.db import sql
+from annotator.db.models import DRAFT, ORPHANED, Annotation, Article, FinalVerdict, Source, Span, User
 from annotator.db.sql import related, select_columns, stored_id
 from annotator.domain import verdicts
 from annotator.domain.anchoring import Target
 from annotator.domain.reanchoring import CHANGED
-from annotator.db.models import DRAFT, ORPHANED, Annotation, Article, FinalVerdict, Source, Span, User
 from annotator.domain.text import SpanRef
 
 

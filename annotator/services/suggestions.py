@@ -19,9 +19,9 @@ from sqlalchemy import delete, exists, true
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from annotator.domain import checkworthiness
 from annotator.db.models import Article, Suggestion, SuggestionDismissal, User, utcnow
 from annotator.db.sql import select_columns, table_of
+from annotator.domain import checkworthiness
 from annotator.domain.text import SpanRef
 
 log = logging.getLogger("annotator.services.suggestions")

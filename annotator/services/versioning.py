@@ -16,17 +16,14 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from annotator.db import sql
-from annotator.db.sql import id_col, select_columns, table_of
-from annotator.domain import checkworthiness
-from annotator.services import history, spans
-from annotator.domain import reanchoring, text
-from annotator.db import search_index
-from annotator.services import suggestions
-from annotator.domain.anchoring import Target
+from annotator.db import search_index, sql
 from annotator.db.models import Annotation, Article, ArticleVersion, Event, Span, SpanAnchor, User
+from annotator.db.sql import id_col, select_columns, table_of
+from annotator.domain import checkworthiness, reanchoring, text
+from annotator.domain.anchoring import Target
 from annotator.domain.reanchoring import ORPHANED, REATTACHED, OldSpan, Placement
 from annotator.services import annotations as annotation_service
+from annotator.services import history, spans, suggestions
 
 ORIGINS = {"created": "Added", "pasted": "Pasted", "file": "From a file", "web": "Fetched from the web"}
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from annotator.extensions import db
-from annotator.services import discussion, history, spans
+from annotator.db.models import SUBMITTED, Annotation, Article, Span
 from annotator.domain.anchoring import AnchorError, Target, quote_at, resolve_target
+from annotator.extensions import db
+from annotator.services import annotations as annotation_service
+from annotator.services import discussion, history, spans
 from annotator.services.content import MAX_SOURCES
 from annotator.web.forms import AnnotationForm, CommentForm, NewAnnotationForm
-from annotator.db.models import SUBMITTED, Annotation, Article, Span
-from annotator.web.panel import article_context, claim_address, load_span, render_panel, span_panel_context
 from annotator.web.helpers import get_or_404, htmx_request
-from annotator.services import annotations as annotation_service
+from annotator.web.panel import article_context, claim_address, load_span, render_panel, span_panel_context
 
 bp = Blueprint("annotations", __name__)
 SETTLED_MESSAGE = "A lead has settled this claim; its annotations can no longer be changed."

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from annotator.extensions import db
-from annotator.services.articles import article_list, create_article, fetch_article
-from annotator.web.helpers import claim_scorer
-from annotator.services import versioning
-from annotator.net.extraction import article_of_file
-from annotator.web.forms import ArticleForm, FetchForm
 from annotator.db.models import Article
+from annotator.extensions import db
+from annotator.net.extraction import article_of_file
+from annotator.services import versioning
+from annotator.services.articles import article_list, create_article, fetch_article
+from annotator.web.forms import ArticleForm, FetchForm
+from annotator.web.helpers import claim_scorer, get_or_404
 from annotator.web.panel import load_span, render_article_page, span_panel_context, version_context
-from annotator.web.helpers import get_or_404
 
 bp = Blueprint("articles", __name__)
 

@@ -21,10 +21,10 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from annotator.extensions import db, limiter
-from annotator.web.forms import LoginForm
 from annotator.db.models import User
+from annotator.extensions import db, limiter
 from annotator.services.users import end_sessions, login_name, user_signing_in
+from annotator.web.forms import LoginForm
 
 DUMMY_HASH = generate_password_hash("not a password")
 

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-
 from sqlalchemy import func, select
 
-from annotator.services import checks as check_service
-from annotator.formats import claimreview_reader
-from annotator.extensions import db
+from annotator.db.models import Article, ExternalCheck, Span, User
 from annotator.domain import matching
 from annotator.domain.anchoring import quote_at
+from annotator.extensions import db
+from annotator.formats import claimreview_reader
+from annotator.services import checks as check_service
 from annotator.web.forms import ClaimReviewImportForm, RemoveLinkForm, SameClaimForm
-from annotator.db.models import Article, ExternalCheck, Span, User
-from annotator.web.panel import claim_address, load_span, render_panel, span_panel_context
 from annotator.web.helpers import get_or_404, htmx_request, lead_required, over_upload_cap
+from annotator.web.panel import claim_address, load_span, render_panel, span_panel_context
 
 bp = Blueprint("checks", __name__)
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-
 from flask import has_request_context, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from flask_wtf.form import _Auto, _is_submitted
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,16 +16,14 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
-    SelectMultipleField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from werkzeug.datastructures import CombinedMultiDict, MultiDict
-from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from annotator.services.users import login_name
 from annotator.services.content import (
     NOTE_MAX_LENGTH,
     CleanTextMeta,
@@ -36,6 +34,7 @@ from annotator.services.content import (
     verdict_field,
     web_url,
 )
+from annotator.services.users import login_name
 
 NOT_A_FILE_MESSAGE = "Send this as text typed into the form, not as a file."
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Iterable
+from collections.abc import Iterable
 
 from flask import Response, abort, current_app
 from flask_login import current_user

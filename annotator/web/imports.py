@@ -15,12 +15,12 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from sqlmodel import col, select
 
-from annotator.extensions import db
-from annotator.web.forms import ImportForm
-from annotator.services.imports import import_items, shown_outcomes
-from annotator.formats.interchange import HYPOTHESIS, Rejected, read_items
 from annotator.db.models import Article, User
 from annotator.domain.text import NotText, loads_json
+from annotator.extensions import db
+from annotator.formats.interchange import HYPOTHESIS, Rejected, read_items
+from annotator.services.imports import import_items, shown_outcomes
+from annotator.web.forms import ImportForm
 from annotator.web.helpers import over_upload_cap
 
 bp = Blueprint("imports", __name__)

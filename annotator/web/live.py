@@ -12,23 +12,22 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, g, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import func, literal, select
 from sqlmodel import col
 
-from annotator.web import auth
-from annotator.extensions import db
-from annotator.services import discussion, spans
 from annotator.db import live_marker
+from annotator.db.models import MAX_ID, Article, ArticleRevision, LiveChange, Span, User
 from annotator.domain import text
 from annotator.domain.live_rules import MAX_CHANGES, Change, Plan, candidate_spans, describe, etag, plan_for
-from annotator.db.models import ArticleRevision, Article, LiveChange, Span, User
-from annotator.web.panel import article_context
-from annotator.db.models import MAX_ID
+from annotator.extensions import db
+from annotator.services import discussion, spans
+from annotator.web import auth
 from annotator.web.helpers import get_or_404
+from annotator.web.panel import article_context
 
 bp = Blueprint("live", __name__)
 
@@ -43,8 +42,9 @@ def answer_unchanged() -> Response | None:
     """304 when the poll's entity tag is current, in one statement and without loading the user.
 
     The statement reads the article's counter joined to the session's user (who must still be
-    able to sign in, on a session of the user's current version that has not expired), so a signed-out or disabled account, a missing article or any change
-    falls through to the full view (None), which checks everything the usual way.
+    able to sign in, on a session of the user's current version that has not expired), so a signed-out or
+    disabled account, a missing article or any change falls through to the full view (None), which checks
+    everything the usual way.
     """
     article_id = (request.view_args or {}).get("article_id")
     assert isinstance(article_id, int)  # live.poll's <int:article_id>: the only endpoint this runs for
@@ -114,7 +114,7 @@ def poll(article_id: int):
         context["plan"] = Plan(new_version=True)  # the text changed under the page: offsets no longer match
     elif changes:
         context.update(_changed_fragments(article, changes, open_span, claims_open=request.args.get("claims") == "1"))
-    context["updated_at"] = datetime.now(timezone.utc)
+    context["updated_at"] = datetime.now(UTC)
     context["status"] = describe(context["plan"]) if "plan" in context else ""
     response = Response(render_template("articles/_live_response.html", **context))
     response.set_etag(etag(article.id, revision))

@@ -12,13 +12,12 @@ from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from sqlmodel import Session
 
-from annotator.extensions import db
-from annotator.services import discussion, spans, versioning
 from annotator.db import live_marker
-from annotator.services import suggestions
-from annotator.domain import text
-from annotator.web.forms import CommentForm, FinalVerdictForm, ReturnForm
 from annotator.db.models import DRAFT, Annotation, Article, ArticleVersion, FinalVerdict, Source, Span, User
+from annotator.domain import text
+from annotator.extensions import db
+from annotator.services import discussion, spans, suggestions, versioning
+from annotator.web.forms import CommentForm, FinalVerdictForm, ReturnForm
 from annotator.web.helpers import get_or_404, htmx_request
 
 

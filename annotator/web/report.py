@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template
 from sqlmodel import Session, col, select
 
-from annotator.extensions import db
-from annotator.domain import reporting
 from annotator.db.models import (
     ORPHANED,
     SUBMITTED,
@@ -26,6 +24,8 @@ from annotator.db.models import (
     utcnow,
 )
 from annotator.db.sql import select_columns
+from annotator.domain import reporting
+from annotator.extensions import db
 from annotator.services.spans import not_deleted
 from annotator.services.versioning import ORIGINS, versions_of
 from annotator.web.helpers import get_or_404, lead_required

@@ -12,9 +12,9 @@ from flask import Blueprint, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 
+from annotator.domain import search_syntax
 from annotator.extensions import db
 from annotator.services import search as search_service
-from annotator.domain import search_syntax
 from annotator.services.search_form import form_filters, search_form
 from annotator.web.helpers import htmx_request
 

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from annotator.services import adjudication, spans
-from annotator.extensions import db
-from annotator.domain import verdicts
-from annotator.formats.exports import csv_text
-from annotator.web.forms import ArticleSettingsForm, ReturnForm, add_error
 from annotator.db.models import DRAFT, RETURNED, SUBMITTED, Annotation, Article
-from annotator.web.panel import claim_address, final_verdict_form, load_span, render_panel, span_panel_context
-from annotator.web.helpers import attachment, get_or_404, htmx_request, lead_required
+from annotator.domain import verdicts
+from annotator.extensions import db
+from annotator.formats.exports import csv_text
+from annotator.services import adjudication, spans
 from annotator.services import annotations as annotation_service
+from annotator.web.forms import ArticleSettingsForm, ReturnForm, add_error
+from annotator.web.helpers import attachment, get_or_404, htmx_request, lead_required
+from annotator.web.panel import claim_address, final_verdict_form, load_span, render_panel, span_panel_context
 
 bp = Blueprint("summary", __name__)
 
@@ -58,7 +58,8 @@ def claim_status(summary: spans.SpanSummary) -> str:
 
 
 def judgement_text(judgement: spans.Judgement | None) -> str:
-    """A reviewer's cell as text: the verdict's label, Hidden (blind review), Draft (a lead sees it exists), or empty."""
+    """A reviewer's cell as text: the verdict's label, Hidden (blind review), Draft (a lead sees it exists), or
+    empty."""
     if judgement is None:
         return ""
     if judgement.verdict is None:  # hidden
@@ -121,7 +122,7 @@ def summary_csv(article_id: int):
             row.end,
             url_for("articles.show", article_id=context["article"].id, span=row.id, _external=True),
         ]
-        for row, cells in zip(context["rows"], context["cells"])
+        for row, cells in zip(context["rows"], context["cells"], strict=True)
     ]
     return attachment(csv_text(header, body), f"{context['article'].slug}-summary.csv")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
+from annotator.db.models import ApiToken
 from annotator.extensions import db
 from annotator.services import tokens as token_service
 from annotator.web.forms import TokenForm
-from annotator.db.models import ApiToken
 from annotator.web.helpers import get_or_404, htmx_request
 
 bp = Blueprint("tokens", __name__)

@@ -7,19 +7,18 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 
-from annotator.extensions import db
-from annotator.web.helpers import claim_scorer
+from annotator.db.models import Article
 from annotator.domain import diffing, reanchoring
-from annotator.services import spans, versioning
 from annotator.domain.anchoring import AnchorError, resolve_target
-from annotator.services.articles import fetch_article
+from annotator.extensions import db
 from annotator.net.extraction import ExtractionError, text_of_file
 from annotator.net.fetching import FetchError
-from annotator.web.forms import ReattachForm, VersionForm, add_error
-from annotator.db.models import Article
-from annotator.web.panel import claim_address, load_span
-from annotator.web.helpers import get_or_404, htmx_request
 from annotator.services import annotations as annotation_service
+from annotator.services import spans, versioning
+from annotator.services.articles import fetch_article
+from annotator.web.forms import ReattachForm, VersionForm, add_error
+from annotator.web.helpers import claim_scorer, get_or_404, htmx_request
+from annotator.web.panel import claim_address, load_span
 
 bp = Blueprint("versions", __name__)
 

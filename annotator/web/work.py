@@ -16,10 +16,10 @@ from flask_login import current_user
 from sqlmodel import Session, col, select
 from wtforms import BooleanField, Form, SelectField
 
-from annotator.extensions import db
-from annotator.domain import trends, verdicts
 from annotator.db.models import DRAFT, RETURNED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span, User
 from annotator.db.sql import select_columns
+from annotator.domain import trends, verdicts
+from annotator.extensions import db
 from annotator.services.spans import not_deleted
 from annotator.web.helpers import htmx_request
 

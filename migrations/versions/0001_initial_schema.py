@@ -5,11 +5,11 @@ Revises:
 Create Date: 2026-11-25 20:00:23.322169
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import annotator.db.models
+from alembic import op
 
+import annotator.db.models
 
 revision = "0001"
 down_revision = None

@@ -11,7 +11,6 @@ Create Date: 2026-11-25 21:53:45.558949
 
 from alembic import op
 
-
 revision = "0002"
 down_revision = "0001"
 branch_labels = None

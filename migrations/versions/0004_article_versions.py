@@ -12,12 +12,11 @@ Revises: 0003
 Create Date: 2026-11-26 05:20:00
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 
 from annotator.db.models import UTCDateTime
-
 
 revision = "0004"
 down_revision = "0003"

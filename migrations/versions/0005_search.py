@@ -19,9 +19,8 @@ Create Date: 2026-11-26 05:30:00
 
 import string
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0005"
 down_revision = "0004"
@@ -30,14 +29,16 @@ depends_on = None
 
 TRIGGERS = {
     "search_documents_ai": "AFTER INSERT ON search_documents BEGIN "
-    "INSERT INTO search_fts(rowid, quote, note, sources) VALUES (new.annotation_id, new.quote, new.note, new.sources); END",
+    "INSERT INTO search_fts(rowid, quote, note, sources) "
+    "VALUES (new.annotation_id, new.quote, new.note, new.sources); END",
     "search_documents_ad": "AFTER DELETE ON search_documents BEGIN "
     "INSERT INTO search_fts(search_fts, rowid, quote, note, sources) "
     "VALUES ('delete', old.annotation_id, old.quote, old.note, old.sources); END",
     "search_documents_au": "AFTER UPDATE ON search_documents BEGIN "
     "INSERT INTO search_fts(search_fts, rowid, quote, note, sources) "
     "VALUES ('delete', old.annotation_id, old.quote, old.note, old.sources); "
-    "INSERT INTO search_fts(rowid, quote, note, sources) VALUES (new.annotation_id, new.quote, new.note, new.sources); END",
+    "INSERT INTO search_fts(rowid, quote, note, sources) "
+    "VALUES (new.annotation_id, new.quote, new.note, new.sources); END",
 }
 
 

@@ -9,11 +9,11 @@ Revises: 0005
 Create Date: 2026-11-26 05:30:00.000000
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import annotator.db.models
+from alembic import op
 
+import annotator.db.models
 
 revision = "0006"
 down_revision = "0005"

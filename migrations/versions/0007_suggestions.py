@@ -10,10 +10,10 @@ Revises: 0006
 Create Date: 2026-11-26 09:30:00.000000
 """
 
-from alembic import op
 import sqlalchemy as sa
-import annotator.db.models
+from alembic import op
 
+import annotator.db.models
 
 revision = "0007"
 down_revision = "0006"

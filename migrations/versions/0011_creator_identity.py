@@ -9,10 +9,9 @@ Revises: 0010
 Create Date: 2026-12-05 11:00:00.000000
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = "0011"
 down_revision = "0010"

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from annotator.db.models import Annotation, ApiToken, Source, User
 from annotator.extensions import db
 from annotator.services.articles import create_article
-from annotator.db.models import Annotation, ApiToken, Source, User
-from tests.fixtures.app import CLAIM, csrf_token, rows
 from tests.fixtures.api_helpers import PROBLEM, W3C_TYPE, annotate, bearer, make_token, settle, w3c
+from tests.fixtures.app import CLAIM, csrf_token, rows
 from tests.fixtures.review_helpers import dump
 
 API = "/api/v1"
@@ -282,9 +282,9 @@ def test_an_article_comes_with_its_text_and_versions(client, reviewer, demo_arti
 
 
 def test_versions_are_listed_with_their_texts_and_claims_say_how_they_were_placed(app, client, reviewer, demo_article):
+    from annotator.db.models import Article
     from annotator.extensions import db
     from annotator.services import versioning
-    from annotator.db.models import Article
 
     gone = "Putin is unlikely to engage in peace negotiations"
     created_id(create(client, reviewer, demo_article.id, w3c(CLAIM), submit="true"))
@@ -320,9 +320,9 @@ def test_versions_are_listed_with_their_texts_and_claims_say_how_they_were_place
 
 
 def test_an_orphan_sent_back_as_get_gave_it_is_updated(app, client, reviewer, demo_article):
+    from annotator.db.models import Article
     from annotator.extensions import db
     from annotator.services import versioning
-    from annotator.db.models import Article
 
     gone = "Putin is unlikely to engage in peace negotiations"
     annotation_id = created_id(create(client, reviewer, demo_article.id, w3c(gone)))
@@ -346,9 +346,9 @@ def test_an_orphan_sent_back_as_get_gave_it_is_updated(app, client, reviewer, de
 
 
 def test_a_create_anchored_on_an_older_version_is_a_409(app, client, reviewer, demo_article):
+    from annotator.db.models import Article
     from annotator.extensions import db
     from annotator.services import versioning
-    from annotator.db.models import Article
 
     with app.app_context():
         article = db.session().get(Article, demo_article.id)

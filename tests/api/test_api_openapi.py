@@ -19,8 +19,8 @@ from annotator.api import openapi, schemas, standalone
 from annotator.api.reading import content_errors
 from annotator.domain import verdicts
 from annotator.services.content import content_form
-from tests.fixtures.app import CLAIM
 from tests.fixtures.api_helpers import bearer, make_token, w3c
+from tests.fixtures.app import CLAIM
 
 API = "/api/v1"
 VARIABLE = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")

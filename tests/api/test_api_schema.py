@@ -13,8 +13,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from annotator.extensions import db
 from annotator.api import standalone
+from annotator.extensions import db
 from tests.fixtures.api_helpers import bearer, make_token, seed_api_world
 
 

@@ -56,7 +56,7 @@ def browser():
         pytest.fail(CHROMIUM_REQUIRED, pytrace=False)
     if path is None:
         message = NO_CHROMIUM
-        warnings.warn(message)
+        warnings.warn(message, stacklevel=2)
         print(f"\n{'!' * 70}\n{message}\n{'!' * 70}")
         pytest.skip(message)
     from playwright.sync_api import sync_playwright

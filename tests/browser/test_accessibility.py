@@ -10,16 +10,16 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from annotator.services import adjudication, discussion, versioning
-from annotator.extensions import db
+from annotator.db.models import Annotation, Article, User
 from annotator.domain.anchoring import resolve_target
+from annotator.extensions import db
+from annotator.services import adjudication, discussion, versioning
+from annotator.services import annotations as annotation_service
 from annotator.services.articles import create_article
 from annotator.services.users import create_or_update_user
-from annotator.db.models import Annotation, Article, User
 from tests.fixtures.a11y import assert_accessible, describe, violations
-from tests.fixtures.browser import sign_in
 from tests.fixtures.app import CLAIM, PASSWORD
-from annotator.services import annotations as annotation_service
+from tests.fixtures.browser import sign_in
 
 SECOND = "Putin is unlikely to engage in peace negotiations"
 THIRD = "Russia maintains advantages in drones, aircraft, and vehicles"

@@ -5,13 +5,12 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlmodel import select
 
+from annotator.db.models import Annotation, Source, Span
 from annotator.extensions import db
 from annotator.services.articles import create_article
-from annotator.db.models import Annotation, Source, Span
 from tests.fixtures.a11y import assert_accessible
-from tests.fixtures.browser import sign_in
 from tests.fixtures.app import CLAIM
-from tests.fixtures.browser import annotate_claim, select_with_mouse, EMOJI_TEXT  # noqa: F401
+from tests.fixtures.browser import EMOJI_TEXT, annotate_claim, select_with_mouse, sign_in  # noqa: F401
 
 
 def stored_spans(app):

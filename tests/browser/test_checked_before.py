@@ -7,16 +7,16 @@ from pathlib import Path
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from annotator.services import adjudication, checks
-from annotator.formats import claimreview_reader
-from annotator.extensions import db
-from annotator.domain.anchoring import resolve_target
-from annotator.services.articles import create_article
 from annotator.db.models import Article, Span, User
-from tests.fixtures.a11y import assert_accessible
-from tests.fixtures.browser import sign_in
-from tests.fixtures.app import CLAIM
+from annotator.domain.anchoring import resolve_target
+from annotator.extensions import db
+from annotator.formats import claimreview_reader
+from annotator.services import adjudication, checks
 from annotator.services import annotations as annotation_service
+from annotator.services.articles import create_article
+from tests.fixtures.a11y import assert_accessible
+from tests.fixtures.app import CLAIM
+from tests.fixtures.browser import sign_in
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "claimreview"
 EARLIER_TITLE = "Casualty estimates, a year on"

@@ -2,9 +2,8 @@
 
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import sign_in
-from tests.fixtures.browser import annotate_claim
 from tests.fixtures.app import CLAIM
+from tests.fixtures.browser import annotate_claim, sign_in
 
 
 def test_every_page_runs_under_the_csp_without_a_console_error(page, live_app):

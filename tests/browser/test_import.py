@@ -6,11 +6,11 @@ import json
 
 from playwright.sync_api import expect
 
-from annotator.extensions import db
 from annotator.db.models import Article
+from annotator.extensions import db
 from tests.fixtures.a11y import assert_accessible
-from tests.fixtures.browser import sign_in
 from tests.fixtures.app import CLAIM
+from tests.fixtures.browser import sign_in
 
 
 def test_lead_uploads_annotations_reads_the_report_and_opens_a_claim(page, live_app, tmp_path):

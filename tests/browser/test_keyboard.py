@@ -6,15 +6,14 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from annotator.extensions import db
-from annotator.domain.anchoring import resolve_target
-from annotator.services.articles import create_article
 from annotator.db.models import Annotation, Article, Span, User
+from annotator.domain.anchoring import resolve_target
+from annotator.extensions import db
 from annotator.services.annotations import save_annotation
+from annotator.services.articles import create_article
 from tests.fixtures.a11y import assert_accessible
-from tests.fixtures.browser import sign_in
-from tests.fixtures.browser import EMOJI_TEXT
 from tests.fixtures.app import CLAIM
+from tests.fixtures.browser import EMOJI_TEXT, sign_in
 
 NOTE = "NATO's estimate; jsa?[] and 1 typed here are text, not shortcuts."
 
@@ -249,7 +248,8 @@ SWAP_PARAGRAPH_OOB = """() => {
   // What a live update does: the paragraph comes again from the server, out of band (same text here).
   const p = document.querySelectorAll('#article-text > p')[1];
   const copy = p.cloneNode(true);
-  copy.querySelectorAll('mark').forEach((m) => ['role', 'tabindex', 'aria-description'].forEach((a) => m.removeAttribute(a)));
+  copy.querySelectorAll('mark').forEach(
+    (m) => ['role', 'tabindex', 'aria-description'].forEach((a) => m.removeAttribute(a)));
   copy.setAttribute('hx-swap-oob', 'true');
   htmx.swap('#announce', copy.outerHTML, {swapStyle: 'innerHTML'});
 }"""

@@ -7,10 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import sign_in
-from tests.fixtures.browser import annotate_claim
-from tests.fixtures.browser import add_reviewer
 from tests.fixtures.app import CLAIM
+from tests.fixtures.browser import add_reviewer, annotate_claim, sign_in
 
 ARRIVES = 10_000  # ms: several polls at the tests' 1-second interval
 

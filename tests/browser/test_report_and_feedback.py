@@ -14,11 +14,10 @@ from playwright.sync_api import expect
 from annotator.extensions import db
 from annotator.services.users import create_or_update_user
 from tests.fixtures.a11y import assert_accessible
-from tests.fixtures.browser import sign_in
-from tests.fixtures.browser import annotate_claim
 from tests.fixtures.app import CLAIM, PASSWORD, login
-from tests.fixtures.helpers import add_article, created_article
+from tests.fixtures.browser import annotate_claim, sign_in
 from tests.fixtures.dashboard import B1, B2, B3, EARLY, LATE, LOUGH, SECOND_TEXT, give_back, save, settle
+from tests.fixtures.helpers import add_article, created_article
 
 TITLE = "Putin unlikely to negotiate regardless of US election outcome"
 

@@ -6,15 +6,16 @@ import re
 
 from playwright.sync_api import expect
 
-from annotator.extensions import db
-from annotator.services.users import create_or_update_user
 from annotator.db.models import Article
+from annotator.extensions import db
 from tests.fixtures.a11y import assert_accessible
-from tests.fixtures.browser import sign_in
-from tests.fixtures.browser import annotate_claim
+from tests.fixtures.app import CLAIM
+from tests.fixtures.browser import (
+    add_reviewer,  # noqa: F401
+    annotate_claim,
+    sign_in,
+)
 from tests.fixtures.review_helpers import queued_claims
-from tests.fixtures.app import CLAIM, PASSWORD
-from tests.fixtures.browser import add_reviewer  # noqa: F401
 
 TITLE = "Putin unlikely to negotiate regardless of US election outcome"
 

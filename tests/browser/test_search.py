@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from annotator.extensions import db
 from annotator.db.models import Article
+from annotator.extensions import db
 from tests.fixtures.a11y import assert_accessible
-from tests.fixtures.browser import sign_in
 from tests.fixtures.app import CLAIM, annotation_data, login, post_annotation
+from tests.fixtures.browser import sign_in
 
 
 def test_reviewer_searches_reads_the_quote_in_context_and_opens_the_claim(page, live_app):

@@ -12,14 +12,12 @@ import threading
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from annotator.extensions import db
-from annotator.domain.anchoring import resolve_target
 from annotator.db.models import Article, User
+from annotator.domain.anchoring import resolve_target
+from annotator.extensions import db
 from annotator.services.annotations import save_annotation
-from tests.fixtures.browser import sign_in
-from tests.fixtures.browser import select_with_mouse
-from tests.fixtures.browser import add_reviewer
 from tests.fixtures.app import CLAIM
+from tests.fixtures.browser import add_reviewer, select_with_mouse, sign_in
 
 OPENING = "Putin is unlikely to engage in peace negotiations"  # the demo article's first words
 DRAGGED = "regarding Ukraine regardless of who wins"  # the words after them, in the same paragraph

@@ -5,11 +5,10 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from annotator.extensions import db
 from annotator.db.models import Annotation, Span
+from annotator.extensions import db
 from tests.fixtures.a11y import assert_accessible
-from tests.fixtures.browser import sign_in
-from tests.fixtures.browser import select_with_mouse
+from tests.fixtures.browser import select_with_mouse, sign_in
 
 NATO = "According to NATO, more than 600,000 Russian soldiers have been killed or wounded in the conflict."
 VUCIC = "Earlier, Serbian President Aleksandar Vučić said Putin rules out negotiations"

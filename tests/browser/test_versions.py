@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from annotator.extensions import db
 from annotator.db.models import Article, Span
+from annotator.extensions import db
 from tests.fixtures.a11y import assert_accessible
-from tests.fixtures.browser import sign_in
-from tests.fixtures.browser import annotate_claim, select_with_mouse
 from tests.fixtures.app import CLAIM
+from tests.fixtures.browser import annotate_claim, select_with_mouse, sign_in
 
 SECOND = "Putin is unlikely to engage in peace negotiations"
 NEW_WORDING = "Talks remain out of reach, analysts say"

@@ -11,11 +11,12 @@ import pytest
 from sqlmodel import select
 
 from annotator.db.models import Article, User
-from tests.fixtures.binary_files import PDF, SAMPLES
 from tests.fixtures.app import CLAIM, annotation_data, login, post_annotation, rows
-from tests.fixtures.cli import assert_one_line_failure  # noqa: F401
-from tests.fixtures.cli import output_lines  # noqa: F401
-
+from tests.fixtures.binary_files import PDF, SAMPLES
+from tests.fixtures.cli import (
+    assert_one_line_failure,  # noqa: F401
+    output_lines,  # noqa: F401
+)
 
 # --- create-user -------------------------------------------------------------------------------------
 
@@ -196,7 +197,7 @@ def test_export_csv_writes_a_header_and_a_row_per_annotation(app, runner, annota
     assert result.exit_code == 0, result.output
     table = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert len(table) == 2
-    record = dict(zip(table[0], table[1]))
+    record = dict(zip(table[0], table[1], strict=True))
     assert record["quote"] == CLAIM and record["verdict_label"] == "False"
     assert record["note"] == "'=not a formula"
 
@@ -261,9 +262,7 @@ def test_backup_and_restore_bring_the_database_back(app, runner, reviewer_client
     import sqlite3
 
     from annotator.db.models import Annotation
-    from tests.fixtures.app import annotation_data, post_annotation, rows
-
-    from tests.fixtures.app import POSTGRES_URL
+    from tests.fixtures.app import POSTGRES_URL, annotation_data, post_annotation, rows
 
     post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text))
     backup = tmp_path / "backup.sqlite3"

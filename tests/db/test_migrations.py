@@ -7,11 +7,10 @@ from sqlalchemy import func, inspect, text
 from sqlmodel import SQLModel, select
 
 from annotator import create_app
-
-from annotator.extensions import db
-from annotator.db import migrations
 from annotator.cli.demo import load_demo_data
+from annotator.db import migrations
 from annotator.db.models import Article, Event, Span
+from annotator.extensions import db
 from tests.fixtures.app import POSTGRES_URL, empty_postgres
 
 

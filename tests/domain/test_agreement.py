@@ -257,7 +257,7 @@ units_strategy = st.lists(st.dictionaries(st.integers(0, 5), st.sampled_from(CAT
 
 @given(units_strategy, st.permutations(CATEGORIES))
 def test_alpha_is_invariant_to_relabelling_categories(units, permuted):
-    relabel = dict(zip(CATEGORIES, permuted))
+    relabel = dict(zip(CATEGORIES, permuted, strict=True))
     relabelled = [{coder: relabel[v] for coder, v in u.items()} for u in units]
     assert krippendorff_alpha_nominal(relabelled) == krippendorff_alpha_nominal(units)
 

@@ -41,7 +41,7 @@ def contrast(a, b) -> float:
 def over(colour, alpha: float, base: str = PAPER) -> tuple[int, int, int]:
     """``colour`` at ``alpha`` painted over ``base`` (what the eye sees)."""
     top = rgb(colour) if isinstance(colour, str) else colour
-    return tuple(round(t * alpha + b * (1 - alpha)) for t, b in zip(top, rgb(base)))
+    return tuple(round(t * alpha + b * (1 - alpha)) for t, b in zip(top, rgb(base), strict=True))
 
 
 def test_the_formula_matches_known_pairs():

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from annotator.domain.reporting import SettledClaim, open_claims, reading_order, verdict_counts
 
-NOW = datetime(2026, 11, 26, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
 
 def settled(span_id, start, end, verdict="true", orphaned=False, quote="q", ruled_quote=None):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from annotator.domain.trends import by_month
 
 
 def at(year, month, day=1):
-    return datetime(year, month, day, 12, tzinfo=timezone.utc)
+    return datetime(year, month, day, 12, tzinfo=UTC)
 
 
 def test_months_oldest_first_with_exact_and_near_counts():

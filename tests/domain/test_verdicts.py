@@ -93,7 +93,7 @@ def test_stylesheet_has_one_rule_per_verdict():
     css = stylesheet()
     rules = [line for line in css.splitlines() if line.strip()]
     assert len(rules) == len(SCALE)
-    for v, rule in zip(SCALE, rules):
+    for v, rule in zip(SCALE, rules, strict=True):
         assert rule.startswith(f".verdict-{v.key}{{")
         assert f"--verdict-bg:{v.colour};" in rule
         assert f"--verdict-fg:{v.text_colour};" in rule

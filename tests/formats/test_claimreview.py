@@ -1,11 +1,11 @@
 """schema.org ClaimReview serialisation of a settled claim (pure)."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from annotator.formats.exports import FinalVerdictRecord, SourceRecord, claim_review
 
-SETTLED = datetime(2024, 11, 2, 9, 30, tzinfo=timezone.utc)
-MODIFIED = datetime(2024, 11, 3, 10, 0, 5, tzinfo=timezone.utc)
+SETTLED = datetime(2024, 11, 2, 9, 30, tzinfo=UTC)
+MODIFIED = datetime(2024, 11, 3, 10, 0, 5, tzinfo=UTC)
 
 
 def record(verdict: str = "mostly-true", cited=()) -> FinalVerdictRecord:

@@ -1,7 +1,8 @@
-"""Reading W3C Web Annotation and Hypothesis JSON (annotator.formats.interchange): what an item says, or why it can't be imported."""
+"""Reading W3C Web Annotation and Hypothesis JSON (annotator.formats.interchange): what an item says, or why it
+can't be imported."""
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -22,8 +23,8 @@ RECORD = exports.AnnotationRecord(
     iri="https://desk.example/annotations/7",
     creator_name="Riley Reviewer",
     creator_username="riley",
-    created=datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc),
-    modified=datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc),
+    created=datetime(2026, 11, 1, 9, 30, tzinfo=UTC),
+    modified=datetime(2026, 11, 2, 10, 0, tzinfo=UTC),
     verdict="mostly-true",
     note="NATO figure",
     start=10,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from annotator.services.content import MAX_SOURCES, NOTE_MAX_LENGTH
 from annotator.db.models import Annotation, Source
+from annotator.services.content import MAX_SOURCES, NOTE_MAX_LENGTH
 from tests.fixtures.app import CLAIM, HX, annotation_data, csrf_token, post_annotation, rows
 from tests.fixtures.helpers import counts
 from tests.fixtures.htmltree import article_text, field_errors, page

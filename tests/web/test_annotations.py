@@ -2,9 +2,9 @@
 
 import pytest
 
+from annotator.db.models import Annotation, Source, Span
 from annotator.extensions import db
 from annotator.services.users import create_or_update_user
-from annotator.db.models import Annotation, Source, Span
 from tests.fixtures.app import CLAIM, HX, PASSWORD, annotation_data, csrf_token, login, post_annotation, rows
 from tests.fixtures.helpers import (
     XSS_ALL,

@@ -210,8 +210,8 @@ def test_signed_in_pages_show_who_is_signed_in_and_a_sign_out_button(reviewer_cl
 
 
 def test_user_without_password_cannot_sign_in(app, client):
-    from annotator.extensions import db
     from annotator.db.models import User
+    from annotator.extensions import db
 
     with app.app_context():
         session = db.session()

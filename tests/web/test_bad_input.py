@@ -12,8 +12,6 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from annotator.extensions import db
-from annotator.web.forms import NOT_A_FILE_MESSAGE
 from annotator.db.models import (
     Annotation,
     ApiToken,
@@ -26,8 +24,10 @@ from annotator.db.models import (
     Span,
     User,
 )
-from tests.fixtures.app import CLAIM, HX, PASSWORD, annotation_data, csrf_token, post_annotation
+from annotator.extensions import db
+from annotator.web.forms import NOT_A_FILE_MESSAGE
 from tests.fixtures.api_helpers import bearer, make_token, w3c
+from tests.fixtures.app import CLAIM, HX, PASSWORD, annotation_data, csrf_token, post_annotation
 from tests.fixtures.nasty import (
     CLAIM_REVIEW,
     QUERIES,

@@ -11,7 +11,6 @@ import json
 import pytest
 
 from annotator.db.models import Annotation, Span
-
 from tests.fixtures.app import CLAIM, HX, annotation_data, post_annotation, rows
 from tests.fixtures.htmltree import marks, page
 from tests.fixtures.review_helpers import (

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from annotator.extensions import db
 from annotator.db.models import ClaimLink, ExternalCheck
+from annotator.extensions import db
 from tests.fixtures.app import CLAIM, HX, count_queries, csrf_token
 from tests.fixtures.helpers import add_article, created_article
 from tests.fixtures.htmltree import page

@@ -17,8 +17,8 @@ from annotator.services import history
 from tests.fixtures.app import HX, csrf_token, login
 from tests.fixtures.htmltree import page
 from tests.fixtures.review_helpers import (
-    NATO,
     ISW,
+    NATO,
     annotation_of,
     edit_version,
     events,

@@ -8,40 +8,27 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
 
-from annotator.extensions import db
-from annotator.db.models import Annotation, Article, Event, Span, User
-from tests.fixtures.app import HX, annotation_data, count_queries, csrf_token, post_annotation
-from tests.fixtures.helpers import add_article, created_article
-from tests.fixtures.htmltree import Element, page
+from tests.fixtures.app import HX, count_queries
 from tests.fixtures.dashboard import (
-    EARLY,
-    CLAIM,
-    CLAIM_SHORT,
-    LATE,
-    GRAHAM,
-    LOUGH,
-    SECOND_TEXT,
     B1,
     B2,
-    B3,
-    save,
+    CLAIM,
+    EARLY,
+    SECOND_TEXT,
     annotation_id,
-    post_as_page,
-    settle,
-    give_back,
-    resubmit,
-    Scripted,
-    table,
     column,
     dashboard_page,
+    post_as_page,
+    save,
+    settle,
+    table,
 )  # noqa: F401
-
+from tests.fixtures.helpers import add_article, created_article
+from tests.fixtures.htmltree import Element, page
 
 # --- Going through the app's forms ------------------------------------------------------------------
 
@@ -227,7 +214,10 @@ def test_per_article_stacked_bars_are_svg_with_verdict_classes(scripted, lead_cl
         "Reviewers' verdicts: Mostly true 1",
         "Reviewers' verdicts: False 2",
     ]
-    assert all(f"verdict-{key}" in classes for (_, classes), key in zip(segments, ["true", "mostly-true", "false"]))
+    assert all(
+        f"verdict-{key}" in classes
+        for (_, classes), key in zip(segments, ["true", "mostly-true", "false"], strict=True)
+    )
 
 
 def test_dashboard_links_articles_to_summaries_and_the_queue(scripted, lead_client):
@@ -358,8 +348,8 @@ def test_csv_text_escapes_text_but_keeps_negative_numbers_numeric():
     ],
 )
 def test_age(seconds, expected):
-    from annotator.web.queue import age
     from annotator.db.models import utcnow
+    from annotator.web.queue import age
 
     now = utcnow()
     assert age(now - timedelta(seconds=seconds), now) == expected

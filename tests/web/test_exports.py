@@ -5,9 +5,9 @@ import io
 import json
 from datetime import datetime
 
+from annotator.db.models import Annotation, Span
 from annotator.extensions import db
 from annotator.services.users import create_or_update_user
-from annotator.db.models import Annotation, Span
 from tests.fixtures.app import CLAIM, PASSWORD, annotation_data, login, post_annotation, rows
 from tests.fixtures.helpers import add_article, created_article
 from tests.fixtures.htmltree import page
@@ -146,7 +146,7 @@ def test_csv_export_has_a_header_and_one_row_per_annotation(app, reviewer_client
     header, body = table[0], table[1:]
     assert {"quote", "reviewer", "verdict", "verdict_label", "note", "start", "end"} <= set(header)
     assert len(body) == 3 == len(rows(app, Annotation))
-    records = [dict(zip(header, row)) for row in body]
+    records = [dict(zip(header, row, strict=True)) for row in body]
     riley = next(r for r in records if r["reviewer"] == "Riley Reviewer" and r["quote"] == CLAIM)
     start = demo_article.text.index(CLAIM)
     assert (riley["start"], riley["end"]) == (str(start), str(start + len(CLAIM)))
@@ -182,9 +182,9 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_defused(app, client, demo_ar
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (cell, row)
     header = table[0]
-    notes = sorted(dict(zip(header, row))["note"] for row in table[1:])
+    notes = sorted(dict(zip(header, row, strict=True))["note"] for row in table[1:])
     assert notes == sorted(['\'=HYPERLINK("http://evil","x")', "'+1+1", "'-2", "'@SUM(1)"])
-    quotes = {dict(zip(header, row))["quote"] for row in table[1:]}
+    quotes = {dict(zip(header, row, strict=True))["quote"] for row in table[1:]}
     assert quotes == {"'- minus claim", "'+ plus claim", "'=SUM(A1)", "'@cmd"}
 
 
@@ -198,7 +198,7 @@ def test_csv_keeps_newlines_and_commas_inside_one_cell(app, reviewer_client, dem
     save(reviewer_client, demo_article, note=note)
     table = parse_csv(reviewer_client.get(f"/articles/{demo_article.id}/annotations.csv"))
     assert len(table) == 2
-    assert dict(zip(table[0], table[1]))["note"] == note
+    assert dict(zip(table[0], table[1], strict=True))["note"] == note
 
 
 # --- Links ---------------------------------------------------------------------------------------------------

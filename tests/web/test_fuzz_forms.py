@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from sqlalchemy import func
 from sqlmodel import select
 
-from annotator.extensions import db
 from annotator.db.models import (
     Annotation,
     ApiToken,
@@ -28,9 +27,9 @@ from annotator.db.models import (
     Span,
     User,
 )
-from tests.fixtures.profiles import FIXTURE_HEALTH_CHECKS
-from tests.fixtures.app import CLAIM, annotation_data, csrf_token, login, post_annotation
+from annotator.extensions import db
 from tests.fixtures.api_helpers import bearer, w3c
+from tests.fixtures.app import CLAIM, annotation_data, csrf_token, login, post_annotation
 from tests.fixtures.nasty import (
     AWKWARD,
     AWKWARD_JSON,
@@ -45,6 +44,7 @@ from tests.fixtures.nasty import (
     raw,
     replaced,
 )
+from tests.fixtures.profiles import FIXTURE_HEALTH_CHECKS
 
 FIELDS = [
     "start",

@@ -125,7 +125,7 @@ def test_every_action_wrote_one_event_with_who_what_before_and_after(app, script
     recorded = events(app, scripted["span"].id)
     assert [e.action for e in recorded] == [action for action, *_ in EXPECTED]
     users = {name: user_id(app, name) for name in ("reviewer", "lead", "alice")}
-    for event, (action, who, before, after) in zip(recorded, EXPECTED):
+    for event, (action, who, before, after) in zip(recorded, EXPECTED, strict=True):
         assert event.user_id == users[who], action
         assert subset(before, event.before), (action, event.before)
         assert subset(after, event.after), (action, event.after)
@@ -167,7 +167,7 @@ def test_the_history_view_lists_every_event_in_order_with_who_what_before_and_af
     assert [next(c for c in item.classes if c.startswith("action-")) for item in items] == [
         f"action-{action}" for action, *_ in EXPECTED
     ]
-    for index, (item, (action, who, _, _), texts) in enumerate(zip(items, EXPECTED, SHOWN)):
+    for index, (item, (action, who, _, _), texts) in enumerate(zip(items, EXPECTED, SHOWN, strict=True)):
         meta = item.find("p", class_="meta")
         assert NAMES[who] in meta.text() and action in meta.text() and meta.find("time") is not None, action
         text = " ".join(item.text().split())

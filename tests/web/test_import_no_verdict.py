@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from annotator.extensions import db
 from annotator.db.models import Annotation, Span, User
-from tests.fixtures.app import CLAIM, HX, rows
+from annotator.extensions import db
 from tests.fixtures.api_helpers import PROBLEM, bearer, make_token
+from tests.fixtures.app import CLAIM, HX, rows
 from tests.fixtures.htmltree import marks, page
-from tests.fixtures.review_helpers import panel, submit, update
 from tests.fixtures.imports import report_rows, upload
+from tests.fixtures.review_helpers import panel, submit, update
 
 READING = Path(__file__).parents[1] / "fixtures" / "interchange" / "hypothesis-reading.json"
 FLAGGED = "Putin is unlikely to engage in peace negotiations"  # tagged needs-check

@@ -1,20 +1,26 @@
-"""The Import page: upload W3C or Hypothesis JSON, see the report; leads choose authors, reviewers import as themselves."""
+"""The Import page: upload W3C or Hypothesis JSON, see the report; leads choose authors, reviewers import as
+themselves."""
 
 from __future__ import annotations
 
-import io
 import json
+from datetime import UTC
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.db.models import Annotation, Source, Span, User
-from tests.fixtures.profiles import FIXTURE_HEALTH_CHECKS
 from tests.fixtures.app import CLAIM, csrf_token, rows
 from tests.fixtures.htmltree import page
-from tests.fixtures.imports import SECOND, item
-from tests.fixtures.imports import report_rows, upload, hypothesis_row  # noqa: F401
-from tests.fixtures.imports import PATH  # noqa: F401
+from tests.fixtures.imports import (  # noqa: F401
+    PATH,  # noqa: F401
+    SECOND,
+    hypothesis_row,
+    item,
+    report_rows,
+    upload,
+)
+from tests.fixtures.profiles import FIXTURE_HEALTH_CHECKS
 
 
 def test_the_import_page_offers_articles_and_for_leads_every_author(app, lead_client, reviewer_client, demo_article):
@@ -89,15 +95,15 @@ def test_a_reviewer_imports_as_themselves_whatever_the_file_says(app, reviewer_c
 def test_leads_keep_the_files_times_reviewers_imports_are_dated_now_and_none_lie_in_the_future(
     app, lead_client, reviewer_client, demo_article
 ):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     old, future = "2020-05-01T10:00:00Z", "2999-01-01T00:00:00Z"
     upload(
         lead_client, [{**item(CLAIM, nickname="carol"), "created": old, "modified": future}], article=demo_article.id
     )
     carols = rows(app, Annotation)[-1]
-    assert carols.created_at == datetime(2020, 5, 1, 10, tzinfo=timezone.utc)
-    assert carols.updated_at <= datetime.now(timezone.utc)
+    assert carols.created_at == datetime(2020, 5, 1, 10, tzinfo=UTC)
+    assert carols.updated_at <= datetime.now(UTC)
     reviewer = rows(app, User, User.username == "reviewer")[0]
     assert (
         upload(
@@ -106,7 +112,7 @@ def test_leads_keep_the_files_times_reviewers_imports_are_dated_now_and_none_lie
         == 200
     )
     own = rows(app, Annotation, Annotation.user_id == reviewer.id)[0]
-    assert own.created_at > datetime(2026, 1, 1, tzinfo=timezone.utc)  # not backdated up the queue
+    assert own.created_at > datetime(2026, 1, 1, tzinfo=UTC)  # not backdated up the queue
 
 
 def test_bad_files_are_refused_with_the_form_and_store_nothing(app, lead_client, demo_article):

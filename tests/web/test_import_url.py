@@ -154,7 +154,7 @@ def test_a_binary_file_given_as_a_saved_page_is_refused_by_its_content(app, revi
     assert page(response).by_id("page-errors").text().strip() == (
         "report.pdf is a PDF file, not text or a web page; reading PDFs is not supported yet."
     )
-    for name, data, kind in SAMPLES:
+    for _name, data, kind in SAMPLES:
         renamed = fetch(reviewer_client, page_bytes=data, filename="saved.html")
         assert renamed.status_code == 422 and f"saved.html is {kind}" in page(renamed).by_id("page-errors").text()
     assert len(rows(app, Article)) == before

@@ -3,13 +3,13 @@
 import pytest
 from sqlmodel import select
 
-from annotator.extensions import db
-from annotator.domain.anchoring import resolve_target
 from annotator.db.models import Annotation, Event, Span, User
+from annotator.domain.anchoring import resolve_target
+from annotator.extensions import db
+from annotator.services import annotations as annotation_service
 from tests.fixtures.app import CLAIM, HX, annotation_data, post_annotation, rows
 from tests.fixtures.helpers import add_article, counts, created_article, post_form
 from tests.fixtures.htmltree import article_text, page
-from annotator.services import annotations as annotation_service
 
 NATO = {"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excerpt": "600,000"}
 

@@ -1,17 +1,15 @@
 """Live updates: the article page's poller gets 304 for nothing new (one statement), and otherwise only
 what its reader may see changed: never another's draft, never a verdict blind review hides."""
 
-import json
-
 import pytest
 from sqlmodel import select
 
-from annotator.extensions import db
 from annotator.db.models import ArticleRevision, LiveChange
+from annotator.extensions import db
 from tests.fixtures.app import HX, count_queries
 from tests.fixtures.htmltree import marks, page, parse
-from tests.fixtures.review_helpers import comment, delete, post, save, settle, span_of, update, annotation_of
 from tests.fixtures.live import Poller  # noqa: F401
+from tests.fixtures.review_helpers import annotation_of, comment, delete, post, save, settle, span_of, update
 
 SECRET_NOTE = "SECRET-NOTE-OF-THE-AUTHOR"
 SECRET_VERDICT = "mostly-false"  # no other annotation here uses it
@@ -236,8 +234,9 @@ def test_an_older_version_has_no_poller(app, reviewer_client, demo_article):
 
 
 def test_migration_0009_gives_every_article_a_counter_and_polls_work_after_it(app, reviewer_client, demo_article):
-    from annotator.db import migrations
     from sqlalchemy import text
+
+    from annotator.db import migrations
 
     with app.app_context():  # no session of the test's open: PostgreSQL's DDL would wait for its locks
         migrations.downgrade(db.engine(), "0006")

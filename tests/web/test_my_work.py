@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from tests.fixtures.app import HX, count_queries
-from tests.fixtures.helpers import add_article, created_article
-from tests.fixtures.htmltree import Element, page
 from tests.fixtures.dashboard import (
     B1,
     B2,
@@ -22,6 +20,8 @@ from tests.fixtures.dashboard import (
     settle,
     span_id,
 )
+from tests.fixtures.helpers import add_article, created_article
+from tests.fixtures.htmltree import Element, page
 
 
 def sections(client) -> dict[str, list[Element]]:
@@ -240,8 +240,8 @@ def test_agreement_over_time_per_month(scripted, reviewer_client):
 def test_agreement_over_time_counts_months_apart(app, scripted, reviewer_client):
     from datetime import timedelta
 
-    from annotator.extensions import db
     from annotator.db.models import FinalVerdict
+    from annotator.extensions import db
 
     with app.app_context():
         session = db.session()

@@ -22,9 +22,9 @@ import csv
 import io
 
 from tests.fixtures.app import HX, count_queries
+from tests.fixtures.dashboard import CLAIM, EARLY, column, dashboard_page, save, settle, table
 from tests.fixtures.helpers import add_article, created_article
 from tests.fixtures.htmltree import page
-from tests.fixtures.dashboard import CLAIM, EARLY, column, dashboard_page, save, settle, table
 
 
 def matrix_cells(root) -> dict[tuple[str, str], str]:
@@ -35,7 +35,7 @@ def matrix_cells(root) -> dict[tuple[str, str], str]:
     cells = {}
     for tr in found.find("tbody").find_all("tr"):
         label = " ".join(tr.find("th").text().split())
-        for name, td in zip(columns, tr.find_all("td")):
+        for name, td in zip(columns, tr.find_all("td"), strict=True):
             cells[label, name] = td.text().strip()
     return cells
 

@@ -7,14 +7,14 @@ summaries; leads may also settle, return, restore and change article settings. A
 refused changes nothing in the database, and reading never writes.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from sqlmodel import select
 
-from annotator.extensions import db
 from annotator.db.models import Annotation, Article, Comment, Event, FinalVerdict
+from annotator.extensions import db
 from tests.fixtures.app import HX, annotation_data, csrf_token
 from tests.fixtures.review_helpers import annotation_of, delete, dump, save, span_of
 

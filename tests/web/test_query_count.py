@@ -4,14 +4,14 @@ from datetime import timedelta
 
 import pytest
 
+from annotator.db.models import Annotation, Source, Span, utcnow
+from annotator.domain import verdicts
+from annotator.domain.anchoring import context_of
 from annotator.extensions import db
 from annotator.services import exports as export_service
 from annotator.services import spans
-from annotator.domain import verdicts
-from annotator.domain.anchoring import context_of
 from annotator.services.articles import create_article
 from annotator.services.users import create_or_update_user
-from annotator.db.models import Annotation, Source, Span, utcnow
 from tests.fixtures.app import PASSWORD, count_queries
 from tests.fixtures.htmltree import article_text, highlighted_span_ids, page
 

@@ -6,14 +6,10 @@ import csv
 import io
 
 import pytest
-
 from sqlmodel import select
 
 from annotator.extensions import db
 from tests.fixtures.app import HX, count_queries
-from tests.fixtures.helpers import add_article, created_article
-from tests.fixtures.review_helpers import queued_claims
-from tests.fixtures.htmltree import Element, labelled, page
 from tests.fixtures.dashboard import (
     B1,
     B2,
@@ -31,6 +27,9 @@ from tests.fixtures.dashboard import (
     span_id,
     user_id,
 )
+from tests.fixtures.helpers import add_article, created_article
+from tests.fixtures.htmltree import Element, labelled, page
+from tests.fixtures.review_helpers import queued_claims
 
 
 def queue_rows(root: Element) -> list[Element]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from annotator.extensions import db
 from annotator.db.models import Source
+from annotator.extensions import db
 from tests.fixtures.app import annotation_data, count_queries, post_annotation
+from tests.fixtures.dashboard import post_as_page, save, settle, span_id
 from tests.fixtures.helpers import add_article, created_article
 from tests.fixtures.htmltree import page
-from tests.fixtures.dashboard import post_as_page, save, settle, span_id
 
 TEXT = (
     "The council says accidents halved. Police records show 14 accidents in 2023 and 9 in 2024. "

@@ -8,8 +8,8 @@ import re
 import pytest
 from sqlmodel import select
 
-from tests.fixtures.app import CLAIM, annotation_data, csrf_token, login, post_annotation
 from tests.fixtures.api_helpers import make_token
+from tests.fixtures.app import CLAIM, annotation_data, csrf_token, login, post_annotation
 
 VISITORS = ("anonymous", "other", "lead", "owner")  # in this order: the owner's actions change state last
 
@@ -163,8 +163,8 @@ def test_every_route_answers_another_reviewers_draft_as_if_it_did_not_exist(app,
     """For every route that takes a claim or an annotation id, and every method: a reviewer gets the same
     status for another reviewer's private draft (and the claim only that draft holds) as for an id that
     does not exist; only leads may know that drafts exist."""
-    from annotator.extensions import db
     from annotator.db.models import Annotation
+    from annotator.extensions import db
 
     owner = make_user("owner")
     response = post_annotation(owner, demo_article, annotation_data(demo_article.text, CLAIM, action="save"))

@@ -12,11 +12,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from annotator.extensions import db
 from annotator.db import search_index
+from annotator.db.models import Annotation, Article, Source, Span, utcnow
+from annotator.extensions import db
 from annotator.services import search as search_service
 from annotator.services.users import find_user
-from annotator.db.models import Annotation, Article, Source, Span, utcnow
 from tests.fixtures.app import CLAIM, HX, count_queries
 from tests.fixtures.helpers import XSS_ALL, XSS_ATTR, XSS_SCRIPT, XSS_TEMPLATE, set_blind_review
 from tests.fixtures.htmltree import field_errors, page

@@ -1,6 +1,7 @@
 """Security headers, session handling and sign-in rate limits."""
 
 import re
+from datetime import UTC
 
 import pytest
 
@@ -311,10 +312,10 @@ def test_the_session_limits_are_settings(tmp_path, monkeypatch):
     assert app.config["SESSION_IDLE_SECONDS"] == 1800 and app.config["SESSION_LIFETIME_SECONDS"] == 8 * 3600
     response = login(app.test_client(), "reviewer")
     expires = re.search(r"Expires=([^;]+)", session_cookie(response)).group(1)
+    from datetime import datetime
     from email.utils import parsedate_to_datetime
-    from datetime import datetime, timezone
 
-    left = parsedate_to_datetime(expires) - datetime.now(timezone.utc)
+    left = parsedate_to_datetime(expires) - datetime.now(UTC)
     assert 7.9 * 3600 < left.total_seconds() <= 8 * 3600  # the browser drops it at the absolute limit too
     app.extensions["engine"].dispose()
     monkeypatch.setenv("ANNOTATOR_SESSION_IDLE_HOURS", "zero")

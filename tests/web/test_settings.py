@@ -5,10 +5,10 @@ import re
 import pytest
 
 from annotator.db.models import ApiToken
-from tests.fixtures.app import HX, csrf_token, rows
 from tests.fixtures.api_helpers import bearer, make_token
-from tests.fixtures.htmltree import page
+from tests.fixtures.app import HX, csrf_token, rows
 from tests.fixtures.cli import assert_one_line_failure
+from tests.fixtures.htmltree import page
 
 TOKEN = re.compile(r"fca_[A-Za-z0-9_-]{43}")
 
@@ -132,8 +132,8 @@ def test_token_commands_fail_with_one_line(app, runner, args, fragment):
 
 
 def test_an_account_that_cannot_sign_in_gets_no_token(app, runner):
-    from annotator.extensions import db
     from annotator.db.models import User
+    from annotator.extensions import db
 
     with app.app_context():
         db.session().add(User(username="imported", display_name="Imported"))

@@ -1,5 +1,5 @@
-from tests.fixtures.app import CLAIM, annotation_data, post_annotation, rows
 from annotator.db.models import Annotation, Source, Span
+from tests.fixtures.app import CLAIM, annotation_data, post_annotation, rows
 
 
 def test_reviewer_saves_annotation_and_sees_highlight(app, reviewer_client, demo_article):

@@ -7,16 +7,16 @@ import pytest
 from sqlalchemy import delete, func
 from sqlmodel import select
 
-from annotator.domain import checkworthiness
 from annotator import create_app
+from annotator.cli.demo import load_demo_data
+from annotator.db.models import Article, Suggestion, SuggestionDismissal, User
+from annotator.domain import checkworthiness
 from annotator.extensions import db
 from annotator.services import versioning
 from annotator.services.articles import create_article
-from annotator.cli.demo import load_demo_data
-from annotator.db.models import Article, Suggestion, SuggestionDismissal, User
 from tests.fixtures.app import CLAIM, HX, annotation_data, csrf_token, make_app, post_annotation
-from tests.fixtures.htmltree import article_text, page, paragraphs
 from tests.fixtures.helpers import XSS_ALL, add_article, created_article
+from tests.fixtures.htmltree import article_text, page, paragraphs
 
 NATO = "According to NATO, more than 600,000 Russian soldiers have been killed or wounded in the conflict."
 
@@ -400,7 +400,7 @@ def test_stored_suggestions_are_code_point_ranges_of_the_text_after_emoji(app, r
         )
     assert len(rows) == 3
     assert all(article.text[r.start : r.end] == r.quote for r in rows)
-    assert all(a.end <= b.start for a, b in zip(rows, rows[1:]))
+    assert all(a.end <= b.start for a, b in zip(rows, rows[1:], strict=True))
     assert rows[1].start == article.text.index("On the battlefield")
     root = page(reviewer_client.get(f"/articles/{article.id}"))
     assert article_text(root) == article.text

@@ -248,7 +248,7 @@ def test_summary_csv_holds_exactly_the_rows_shown(request, app, judged, who):
     lines = summary_csv(client, judged)
     assert lines[0][: len(header) - 1] == ["claim", "Alice", "Riley Reviewer", "final_verdict", "sources"]
     assert [line[0] for line in lines[1:]] == [cells[0].text().strip() for cells in body]
-    for line, cells in zip(lines[1:], body):
+    for line, cells in zip(lines[1:], body, strict=True):
         shown = [c.text().strip() for c in cells]
         assert line[1:3] == [s if s != "—" else "" for s in shown[1:3]]
         assert line[4:6] == shown[4:6]

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from annotator.db.models import Annotation, Article, ArticleVersion, Event, Span, SpanAnchor
+from annotator.services import annotations as annotation_service
 from tests.fixtures.app import CLAIM, HX, annotation_data, csrf_token, post_annotation, rows
 from tests.fixtures.helpers import XSS_SCRIPT, post_form
 from tests.fixtures.htmltree import parse
-from annotator.services import annotations as annotation_service
 from tests.fixtures.versions import SECOND, annotate, edited, new_version  # noqa: F401
 
 
@@ -235,9 +235,9 @@ def test_a_save_made_on_an_old_text_is_refused_once_a_new_version_arrives(app, r
     """The form was opened (and checked) on version 1; version 2 lands before the save commits."""
     from sqlmodel import Session, select
 
-    from annotator.extensions import db
-    from annotator.domain.anchoring import resolve_target
     from annotator.db.models import User
+    from annotator.domain.anchoring import resolve_target
+    from annotator.extensions import db
 
     with app.app_context():
         with Session(db.engine(), expire_on_commit=False) as session:  # the saving request's own session
@@ -338,17 +338,20 @@ def test_an_orphan_travels_through_export_and_import_as_an_orphan(app, runner, r
     assert result.output.splitlines()[-1] == "1 imported, 0 re-anchored, 1 orphaned, 0 rejected", result.output
     again = tmp_path / "again.jsonld"
     assert other_runner.invoke(args=["export", str(article_id), "-o", str(again)]).exit_code == 0
-    strip = lambda doc: [
-        {k: v for k, v in i.items() if k not in ("id", "target")} | {"selector": i["target"]["selector"]}
-        for i in json.loads(doc.read_text())["first"]["items"]
-    ]
+
+    def strip(doc):
+        return [
+            {k: v for k, v in i.items() if k not in ("id", "target")} | {"selector": i["target"]["selector"]}
+            for i in json.loads(doc.read_text())["first"]["items"]
+        ]
+
     assert strip(again) == strip(first)
     other.extensions["engine"].dispose()
 
 
 def test_search_finds_a_claim_by_its_new_wording_after_a_version_changed_it(app, reviewer_client, demo_article):
-    from annotator.extensions import db
     from annotator.db import search_index
+    from annotator.extensions import db
 
     annotate(reviewer_client, demo_article, CLAIM)
     new_version(reviewer_client, demo_article, edited(demo_article.text))
@@ -463,8 +466,8 @@ def test_an_orphan_is_a_claim_of_its_own_on_the_dashboard(app, reviewer_client, 
     annotate(lead_client, article, "Talks remain out of reach", verdict="false")  # the orphan's old place
     response = lead_client.get("/review/articles.csv")
     assert response.status_code == 200
-    from annotator.services import review as dashboard
     from annotator.extensions import db
+    from annotator.services import review as dashboard
 
     with app.app_context():
         data = dashboard.load_dashboard(session=db.session())

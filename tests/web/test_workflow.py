@@ -6,8 +6,8 @@ deleted -> restored by a lead; settled -> locked for authors, re-settled by a le
 
 import pytest
 
-from annotator.extensions import db
 from annotator.db.models import DRAFT, RETURNED, SUBMITTED, Source
+from annotator.extensions import db
 from tests.fixtures.app import CLAIM, HX
 from tests.fixtures.htmltree import highlighted_span_ids, marks, page
 from tests.fixtures.review_helpers import (

@@ -2,7 +2,7 @@
 sources, what a settled claim still allows, and who may return what."""
 
 from annotator.db.models import Source
-from tests.fixtures.app import CLAIM, HX
+from tests.fixtures.app import CLAIM, HX, rows
 from tests.fixtures.review_helpers import (
     annotation_of,
     delete,
@@ -13,7 +13,6 @@ from tests.fixtures.review_helpers import (
     span_of,
     update,
 )
-from tests.fixtures.app import rows
 
 NATO = {"url": "https://www.nato.int/briefing", "title": "NATO briefing", "excerpt": ""}
 

@@ -1,7 +1,7 @@
 """Accounts: users and their personal API tokens."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, Index, String
 from sqlmodel import Field, Relationship, SQLModel
@@ -22,19 +22,19 @@ class User(SQLModel, table=True):
     # One user per imported creator: the import finds the user it made for a creator by this.
     __table_args__ = (Index("uq_users_creator_identity", "creator_identity", unique=True),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     username: str = Field(sa_column=Column(String(80), unique=True, nullable=False))
     display_name: str = Field(max_length=120)
     role: str = Field(default="reviewer", max_length=20)
     # None: an account that cannot sign in (e.g. the author of imported annotations).
-    password_hash: Optional[str] = Field(default=None, max_length=256)
+    password_hash: str | None = Field(default=None, max_length=256)
     # Copied into the session cookie at sign-in; raising it (sign-out, new password or role,
     # deactivation) ends every session signed in before (annotator.web.auth).
     session_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     # For a user an import made for a file's creator: which creator it stands for (its IRI, or
     # "name:" and its name; see interchange.creator_identity). None for every other account.
-    creator_identity: Optional[str] = Field(default=None, max_length=500)
+    creator_identity: str | None = Field(default=None, max_length=500)
 
     annotations: list["Annotation"] = Relationship(back_populates="user")
 
@@ -71,7 +71,7 @@ class ApiToken(SQLModel, table=True):
 
     __tablename__ = "api_tokens"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)
     name: str = Field(max_length=100)
     # Hex SHA-256 of the whole token: what a request's token is looked up by.
@@ -79,8 +79,8 @@ class ApiToken(SQLModel, table=True):
     # The token's first characters, shown in lists so that its owner can tell tokens apart.
     prefix: str = Field(max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
-    last_used_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
-    revoked_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
+    last_used_at: datetime | None = Field(default=None, sa_column=_timestamp(nullable=True))
+    revoked_at: datetime | None = Field(default=None, sa_column=_timestamp(nullable=True))
 
     user: User = Relationship()
 

@@ -1,7 +1,7 @@
 """Articles, their versions, their live-update counter and change log, and their suggested claims."""
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
@@ -16,23 +16,23 @@ if TYPE_CHECKING:  # for the annotations only: the mapper finds the class by its
 class Article(SQLModel, table=True):
     __tablename__ = "articles"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(sa_column=Column(String(120), unique=True, nullable=False))
     title: str = Field(max_length=300)
-    author: Optional[str] = Field(default=None, max_length=200)  # the byline
-    publisher: Optional[str] = Field(default=None, max_length=200)
-    source_url: Optional[str] = Field(default=None, max_length=2000)
-    published_on: Optional[date] = None
+    author: str | None = Field(default=None, max_length=200)  # the byline
+    publisher: str | None = Field(default=None, max_length=200)
+    source_url: str | None = Field(default=None, max_length=2000)
+    published_on: date | None = None
     # The text of the latest version (a copy of ArticleVersion.text, which keeps every version).
     text: str = Field(sa_column=Column(Text, nullable=False))
     current_version: int = 1  # the number of the latest version
     # Reviewers see others' verdicts on a claim only after submitting their own.
     blind_review: bool = True
-    created_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 
     spans: list["Span"] = Relationship(back_populates="article")
-    created_by: Optional[User] = Relationship()
+    created_by: User | None = Relationship()
 
 
 class ArticleVersion(SQLModel, table=True):
@@ -42,16 +42,16 @@ class ArticleVersion(SQLModel, table=True):
     __tablename__ = "article_versions"
     __table_args__ = (UniqueConstraint("article_id", "number", name="uq_article_version_number"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="articles.id", index=True)
     number: int
     text: str = Field(sa_column=Column(Text, nullable=False))
     origin: str = Field(default="created", max_length=20)  # created, pasted, file, web
-    source: Optional[str] = Field(default=None, max_length=2000)  # the file name or web address
-    created_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
+    source: str | None = Field(default=None, max_length=2000)  # the file name or web address
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 
-    created_by: Optional[User] = Relationship()
+    created_by: User | None = Relationship()
 
 
 class ArticleRevision(SQLModel, table=True):
@@ -79,14 +79,14 @@ class LiveChange(SQLModel, table=True):
     __tablename__ = "live_changes"
     __table_args__ = (Index("ix_live_changes_article_revision", "article_id", "revision"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     article_id: int
     revision: int
     kind: str = Field(max_length=20)
-    span_id: Optional[int] = None
-    annotation_id: Optional[int] = None
-    private_to: Optional[int] = None
-    actor_id: Optional[int] = None  # who made the change, when one user did (their own page shows it already)
+    span_id: int | None = None
+    annotation_id: int | None = None
+    private_to: int | None = None
+    actor_id: int | None = None  # who made the change, when one user did (their own page shows it already)
 
 
 class Suggestion(SQLModel, table=True):
@@ -100,7 +100,7 @@ class Suggestion(SQLModel, table=True):
     __tablename__ = "suggestions"
     __table_args__ = (Index("ix_suggestions_article_version", "article_id", "version", "start"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="articles.id")
     version: int  # the article version's number
     start: int
@@ -120,13 +120,13 @@ class SuggestionDismissal(SQLModel, table=True):
     __tablename__ = "suggestion_dismissals"
     __table_args__ = (UniqueConstraint("article_id", "quote_hash", name="uq_suggestion_dismissal"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="articles.id")
     quote_hash: str = Field(sa_column=Column(String(64), nullable=False))
     quote: str = Field(sa_column=Column(Text, nullable=False))
     dismissed_by_id: int = Field(foreign_key="users.id")
     dismissed_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
-    restored_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
-    restored_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
+    restored_by_id: int | None = Field(default=None, foreign_key="users.id")
+    restored_at: datetime | None = Field(default=None, sa_column=_timestamp(nullable=True))
 
     dismissed_by: User = Relationship(sa_relationship_kwargs={"foreign_keys": "SuggestionDismissal.dismissed_by_id"})

@@ -2,7 +2,6 @@
 between claims that are the same."""
 
 from datetime import date, datetime
-from typing import Optional
 
 from sqlalchemy import Column, Index, String, Text
 from sqlalchemy import text as sql_text
@@ -18,13 +17,13 @@ class ExternalCheck(SQLModel, table=True):
 
     __tablename__ = "external_checks"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     url: str = Field(sa_column=Column(String(2000), unique=True, nullable=False))
     claim_reviewed: str = Field(sa_column=Column(Text, nullable=False))
     rating: str = Field(default="", max_length=200)  # reviewRating.alternateName (or its value)
-    rating_value: Optional[float] = None
+    rating_value: float | None = None
     publisher: str = Field(default="", max_length=300)  # the review's author (or publisher) name
-    published_on: Optional[date] = None
+    published_on: date | None = None
     claim_author: str = Field(default="", max_length=300)  # itemReviewed.author.name: who made the claim
     appearance_url: str = Field(default="", max_length=2000)  # itemReviewed.appearance: where it was made
     imported_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
@@ -59,14 +58,14 @@ class ClaimLink(SQLModel, table=True):
         ),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     span_id: int = Field(foreign_key="spans.id", index=True)
-    other_span_id: Optional[int] = Field(default=None, foreign_key="spans.id", index=True)
-    external_check_id: Optional[int] = Field(default=None, foreign_key="external_checks.id", index=True)
+    other_span_id: int | None = Field(default=None, foreign_key="spans.id", index=True)
+    external_check_id: int | None = Field(default=None, foreign_key="external_checks.id", index=True)
     created_by_id: int = Field(foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
-    removed_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
-    removed_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
+    removed_by_id: int | None = Field(default=None, foreign_key="users.id")
+    removed_at: datetime | None = Field(default=None, sa_column=_timestamp(nullable=True))
 
     @property
     def active(self) -> bool:

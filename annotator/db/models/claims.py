@@ -2,7 +2,6 @@
 verdicts, comments, the history of events, and each annotation's search document."""
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlalchemy import text as sql_text
@@ -36,7 +35,7 @@ class Span(SQLModel, table=True):
         ),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="articles.id", index=True)
     start: int
     end: int
@@ -62,13 +61,13 @@ class SpanAnchor(SQLModel, table=True):
     __tablename__ = "span_anchors"
     __table_args__ = (UniqueConstraint("span_id", "version", name="uq_span_anchor_version"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     span_id: int = Field(foreign_key="spans.id", index=True)
     version: int  # the article version's number
     state: str = Field(max_length=20)
-    start: Optional[int] = None
-    end: Optional[int] = None
-    quote: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    start: int | None = None
+    end: int | None = None
+    quote: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     similarity: float = 100.0  # how like the previous wording the new one is (0-100), for changed ones
 
 
@@ -87,7 +86,7 @@ class Annotation(SQLModel, table=True):
         Index("ix_annotations_updated_at_id", "updated_at", "id"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     span_id: int = Field(foreign_key="spans.id", index=True)
     user_id: int = Field(foreign_key="users.id", index=True)
     verdict: str = Field(max_length=40)
@@ -97,7 +96,7 @@ class Annotation(SQLModel, table=True):
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
-    deleted_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
+    deleted_at: datetime | None = Field(default=None, sa_column=_timestamp(nullable=True))
 
     made_on_version: int = 1  # the article version the reviewer was reading when creating it
 
@@ -126,13 +125,13 @@ class Source(SQLModel, table=True):
 
     __tablename__ = "sources"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     annotation_id: int = Field(foreign_key="annotations.id", index=True)
     position: int = 0
     url: str = Field(max_length=2000)
     title: str = Field(default="", max_length=500)
     excerpt: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    removed_at: Optional[datetime] = Field(default=None, sa_column=_timestamp(nullable=True))
+    removed_at: datetime | None = Field(default=None, sa_column=_timestamp(nullable=True))
 
     annotation: Annotation = Relationship(back_populates="all_sources", sa_relationship_kwargs={"overlaps": "sources"})
 
@@ -142,7 +141,7 @@ class FinalVerdict(SQLModel, table=True):
 
     __tablename__ = "final_verdicts"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     span_id: int = Field(foreign_key="spans.id", unique=True)
     verdict: str = Field(max_length=40)
     rationale: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
@@ -152,7 +151,7 @@ class FinalVerdict(SQLModel, table=True):
     lead_id: int = Field(foreign_key="users.id")
     # The words ruled on, as they read when the verdict was set: a later version may change the
     # claim's wording, and the published review must not rate words the lead never saw.
-    quote: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    quote: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
@@ -166,7 +165,7 @@ class Comment(SQLModel, table=True):
 
     __tablename__ = "comments"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     span_id: int = Field(foreign_key="spans.id", index=True)
     user_id: int = Field(foreign_key="users.id")
     body: str = Field(sa_column=Column(Text, nullable=False))
@@ -188,14 +187,14 @@ class Event(SQLModel, table=True):
     # that without reading the table (and serves every lookup by annotation too).
     __table_args__ = (Index("ix_events_annotation_action_at", "annotation_id", "action", "at"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     span_id: int = Field(foreign_key="spans.id", index=True)
-    annotation_id: Optional[int] = Field(default=None, foreign_key="annotations.id")
+    annotation_id: int | None = Field(default=None, foreign_key="annotations.id")
     user_id: int = Field(foreign_key="users.id")
     action: str = Field(max_length=20)
     at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
-    before: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
-    after: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    before: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
     user: User = Relationship()
 
