@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from itertools import pairwise
 
 import pytest
 from hypothesis import example, given, settings
@@ -248,7 +249,7 @@ def test_paragraph_bounds_split_on_newline(text, expected):
 def test_paragraph_bounds_match_str_split(text):
     bounds = paragraph_bounds(text)
     assert [text[a:b] for a, b in bounds] == text.split("\n")
-    for (_, end), (next_start, _) in zip(bounds, bounds[1:], strict=True):
+    for (_, end), (next_start, _) in pairwise(bounds):
         assert text[end] == "\n"
         assert next_start == end + 1
 
@@ -575,7 +576,7 @@ def test_segments_are_contiguous_and_join_back_to_the_text(case):
     assert "".join(s.text for s in segs) == text
     assert segs[0].start == 0
     assert segs[-1].end == len(text)
-    for a, b in zip(segs, segs[1:], strict=True):
+    for a, b in pairwise(segs):
         assert a.end == b.start
     for s in segs:
         assert s.start <= s.end
@@ -614,7 +615,7 @@ def test_adjacent_segments_have_different_span_sets(case):
     # position (start < end), so the covering set always changes at a cut.
     text, spans = case
     segs = segment(text, spans)
-    for a, b in zip(segs, segs[1:], strict=True):
+    for a, b in pairwise(segs):
         assert set(a.span_ids) != set(b.span_ids)
 
 
@@ -668,7 +669,7 @@ def test_paragraph_segments_are_the_text_segments_cut_at_newlines(case):
         for s in p.segments:
             for i in range(s.start, s.end):
                 assert ids_at[i] == s.span_ids  # same ids in the same order
-        for a, b in zip(p.segments, p.segments[1:], strict=True):
+        for a, b in pairwise(p.segments):
             assert set(a.span_ids) != set(b.span_ids)
 
 
@@ -711,9 +712,7 @@ def text_spans_and_suggestions(draw):
     """A text, spans that may overlap, and suggestions that never overlap one another."""
     text, spans = draw(text_and_spans())
     cuts = sorted(set(draw(st.lists(st.integers(min_value=0, max_value=len(text)), max_size=10))))
-    suggestions = [
-        SpanRef(100_000 + i, a, b) for i, (a, b) in enumerate(zip(cuts, cuts[1:], strict=True)) if draw(st.booleans())
-    ]
+    suggestions = [SpanRef(100_000 + i, a, b) for i, (a, b) in enumerate(pairwise(cuts)) if draw(st.booleans())]
     return text, spans, suggestions
 
 
@@ -733,7 +732,7 @@ def test_suggestions_cut_segments_without_changing_text_or_highlights(case):
             # A segment never straddles a suggestion's boundary.
             assert not any(seg.start < b < seg.end for s in suggestions for b in (s.start, s.end))
         ids = [sid for sid, _ in p.runs]
-        assert all(a != b for a, b in zip(ids, ids[1:], strict=True)), "neighbouring runs of one suggestion are merged"
+        assert all(a != b for a, b in pairwise(ids)), "neighbouring runs of one suggestion are merged"
 
 
 def test_a_suggestion_run_wraps_the_highlights_it_crosses():

@@ -3,6 +3,8 @@ the pluggable scorer, new versions and the flask suggest-claims command."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from sqlalchemy import delete, func
 from sqlmodel import select
@@ -400,7 +402,7 @@ def test_stored_suggestions_are_code_point_ranges_of_the_text_after_emoji(app, r
         )
     assert len(rows) == 3
     assert all(article.text[r.start : r.end] == r.quote for r in rows)
-    assert all(a.end <= b.start for a, b in zip(rows, rows[1:], strict=True))
+    assert all(a.end <= b.start for a, b in pairwise(rows))
     assert rows[1].start == article.text.index("On the battlefield")
     root = page(reviewer_client.get(f"/articles/{article.id}"))
     assert article_text(root) == article.text
