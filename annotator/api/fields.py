@@ -25,6 +25,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 from wtforms.validators import Length
 from wtforms.validators import ValidationError as FormValidationError
 
+from annotator.db.models import DRAFT, RETURNED, SUBMITTED
 from annotator.domain import verdicts
 from annotator.domain.text import canonicalize_fragment
 from annotator.formats.interchange import W3C_NO_QUOTE, Rejected, verdict_key
@@ -289,3 +290,13 @@ LinkedAddress = Annotated[
 SourceTitle = Annotated[str, Checked((MaxLength(SOURCE_TITLE_MAX),), skip_blank=True, strip=True)]
 SourceExcerpt = Annotated[str, Checked((MaxLength(SOURCE_EXCERPT_MAX),), skip_blank=True, strip=True)]
 Quote = Annotated[str, Checked((NotBlank(W3C_NO_QUOTE),))]
+
+
+# Plain strings with a format, for the schemas.
+Url = Annotated[str, WithJsonSchema({"type": "string", "format": "uri"})]
+DateTime = Annotated[
+    str, WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2024-05-01T09:30:00Z"]})
+]
+Day = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
+# An annotation's status.
+Status = Annotated[str, enum_of((DRAFT, SUBMITTED, RETURNED))]

@@ -45,7 +45,7 @@ from annotator.db.models import Annotation, Article, FinalVerdict, Span
 from annotator.extensions import csrf, db
 from annotator.formats import exports
 from annotator.services import annotations as annotation_service
-from annotator.services import spans, tokens, versioning
+from annotator.services import spans, tokens, versioning, visibility
 from annotator.services.exports import Addresses, article_iri, in_pieces, records
 
 bp = Blueprint("api", __name__, url_prefix=openapi.PREFIX)
@@ -264,7 +264,7 @@ def load_annotation(annotation_id: int, *, write: bool) -> Annotation:
     """An annotation the token's user may know of (404 otherwise); for ``write``, one of their own (403)."""
     annotation: Annotation = get_or_404(Annotation, annotation_id)
     user = api_user()
-    if annotation.deleted_at is not None or not spans.is_listed(
+    if annotation.deleted_at is not None or not visibility.is_listed(
         user, author_id=annotation.user_id, status=annotation.status
     ):
         abort(404)
@@ -278,7 +278,7 @@ def load_annotation(annotation_id: int, *, write: bool) -> Annotation:
 def annotation(annotation_id: int) -> Response:
     """One annotation, with its ETag."""
     found = load_annotation(annotation_id, write=False)
-    if not spans.may_read(session=db.session(), annotation=found, viewer=api_user()):
+    if not visibility.may_read(session=db.session(), annotation=found, viewer=api_user()):
         detail = (
             "A draft is seen by its author only."
             if found.status == "draft"

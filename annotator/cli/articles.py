@@ -18,7 +18,7 @@ from annotator.domain.anchoring import AnchorError, resolve_target
 from annotator.extensions import db
 from annotator.formats.exports import iso
 from annotator.net.extraction import article_of_file
-from annotator.services import suggestions, versioning
+from annotator.services import reattaching, suggestions, versioning
 from annotator.services.articles import create_article, fetch_article
 from annotator.services.content import check_web_url
 from annotator.services.users import find_user
@@ -203,14 +203,14 @@ def reattach(span_id, quote, prefix, suffix, username):
     article = span.article
     try:
         target = resolve_target(article.text, start=None, end=None, quote=quote, prefix=prefix, suffix=suffix)
-        versioning.reattach(
+        reattaching.reattach(
             session=session, span=span, target=target, user=user, article_version=article.current_version
         )
     except AnchorError as error:
         raise click.ClickException(str(error)) from None
-    except versioning.NotOrphaned:
+    except reattaching.NotOrphaned:
         raise click.ClickException(f"claim {span_id} is not orphaned") from None
-    except versioning.RangeTaken:
+    except reattaching.RangeTaken:
         raise click.ClickException("another claim already covers exactly these words") from None
     click.echo(
         f"Re-attached claim {span_id} to characters {target.start}-{target.end} of article {article.id}, "

@@ -17,8 +17,8 @@ from annotator.formats.interchange import UNTAGGED_CHOICES, UNTAGGED_DRAFT, Reje
 from annotator.services import checks
 from annotator.services.exports import FORMATS, Addresses
 from annotator.services.imports import ItemReport, import_document, totals_line
-from annotator.services.spans import OPERATOR
 from annotator.services.users import find_user
+from annotator.services.visibility import OPERATOR
 
 
 def describe_import(report: ItemReport) -> str:

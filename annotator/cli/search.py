@@ -12,8 +12,8 @@ from annotator.domain.verdicts import KEYS
 from annotator.extensions import db
 from annotator.services import search as search_service
 from annotator.services.search_form import form_filters, search_form
-from annotator.services.spans import OPERATOR
 from annotator.services.users import find_user
+from annotator.services.visibility import OPERATOR
 
 
 @commands.command("search", cls=OneLineCommand)

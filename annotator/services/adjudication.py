@@ -9,7 +9,8 @@ from annotator.db import sql
 from annotator.db.models import RETURNED, SUBMITTED, Annotation, FinalVerdict, Span, User
 from annotator.services import history
 from annotator.services.annotations import Locked, StaleEdit, lock_current, touch
-from annotator.services.spans import final_verdict_of, is_settled
+from annotator.services.spans import final_verdict_of
+from annotator.services.visibility import is_settled
 
 
 def cited_sources(annotations: list[Annotation], source_ids: list[int]) -> list[dict]:

@@ -14,7 +14,8 @@ from annotator.db.models import DRAFT, SUBMITTED, Annotation, Article, Source, U
 from annotator.db.sql import stored_id
 from annotator.domain.anchoring import Target
 from annotator.services import history
-from annotator.services.spans import get_or_create_span, is_settled, own_annotation
+from annotator.services.spans import get_or_create_span, own_annotation
+from annotator.services.visibility import is_settled
 
 
 class Locked(Exception):

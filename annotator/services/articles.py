@@ -15,7 +15,7 @@ from annotator.db.models import DRAFT, Annotation, Article, FinalVerdict, Span, 
 from annotator.domain import checkworthiness, text
 from annotator.net.extraction import ExtractedArticle, decode, extract_article
 from annotator.net.fetching import FetchRules, fetch
-from annotator.services import spans, suggestions, versioning
+from annotator.services import suggestions, versioning, visibility
 
 
 def slugify(title: str) -> str:
@@ -88,7 +88,7 @@ def article_list(*, session: Session) -> list[tuple[Article, int, int, int]]:
 
     Drafts and deleted annotations do not count: the list says what was checked.
     """
-    submitted = (col(Annotation.span_id) == Span.id) & spans.not_deleted() & (col(Annotation.status) != DRAFT)
+    submitted = (col(Annotation.span_id) == Span.id) & visibility.not_deleted() & (col(Annotation.status) != DRAFT)
     statement = (
         select(
             Article,

@@ -25,7 +25,7 @@ from annotator.db.sql import id_col
 from annotator.domain import matching
 from annotator.formats.claimreview_reader import ExternalReview, Skipped
 from annotator.services import history
-from annotator.services.spans import listed_to
+from annotator.services.visibility import listed_to
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from annotator.db.models import DRAFT, ORPHANED, Annotation, Article, FinalVerdi
 from annotator.db.sql import select_columns
 from annotator.formats import exports as formats
 from annotator.services import checks
-from annotator.services.spans import can_see_verdict, not_deleted
+from annotator.services.visibility import can_see_verdict, not_deleted
 
 EXPORT_BATCH = 1000
 

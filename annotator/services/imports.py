@@ -24,7 +24,7 @@ from annotator.domain.reanchoring import ORPHANED
 from annotator.domain.text import canonicalize_fragment, one_line
 from annotator.formats.creators import creator_identity, derived_username, describe_creator
 from annotator.formats.interchange import UNTAGGED_DRAFT, Incoming, Rejected, parse_item, read_items
-from annotator.services import history, spans
+from annotator.services import history, spans, visibility
 from annotator.services.content import content_form
 from annotator.services.users import find_user
 
@@ -153,7 +153,7 @@ def store(
     if awaiting:
         outcome, reason = NO_VERDICT, reason or (REANCHORED_REASON if moved else "")
     assert span.id is not None and author.id is not None  # stored rows (new ones were flushed)
-    if spans.is_settled(session, span.id):
+    if visibility.is_settled(session, span.id):
         raise Rejected("A lead has settled these words; their verdicts can no longer be added to.")
     existing = session.exec(
         select(Annotation.id).where(Annotation.span_id == span.id, Annotation.user_id == author.id)

@@ -14,7 +14,7 @@ from sqlmodel.sql.expression import Select
 from annotator.db import sql
 from annotator.db.models import RETURNED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span, User, UTCDateTime
 from annotator.db.sql import select_columns
-from annotator.services.spans import not_deleted
+from annotator.services.visibility import not_deleted
 
 QUEUE_STATUSES = {"disagreement": "Disagreement", "agreed": "Agreed", "single": "Single reviewer"}
 

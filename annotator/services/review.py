@@ -15,7 +15,7 @@ from annotator.db import sql
 from annotator.db.models import DRAFT, ORPHANED, SUBMITTED, Annotation, Article, Event, FinalVerdict, Span, User
 from annotator.db.sql import id_col, select_columns
 from annotator.domain.review import AnnotationRow, DashboardData, ReviewerRow
-from annotator.services.spans import not_deleted
+from annotator.services.visibility import not_deleted
 
 ORPHAN_OFFSETS = 1 << 40  # beyond any article's length (see load_dashboard)
 

@@ -17,7 +17,7 @@ from annotator.db import sql
 from annotator.db.models import DRAFT, Annotation, Article, FinalVerdict, SearchDocument, Span, User
 from annotator.db.sql import table_of
 from annotator.domain.search_syntax import SearchQuery, Term, fts5_any, fts5_match
-from annotator.services.spans import not_deleted
+from annotator.services.visibility import not_deleted
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class SearchResults:
 
 
 def visible_to(viewer) -> ColumnElement[bool]:
-    """SQL condition: the viewer may read the annotation (``spans.can_see_verdict``, as a WHERE clause).
+    """SQL condition: the viewer may read the annotation (``visibility.can_see_verdict``, as a WHERE clause).
 
     Their own annotations; others' when not drafts and the viewer is a lead, or the article is not
     under blind review, or the claim is settled, or the viewer submitted their own on it. Drafts of

@@ -1,15 +1,9 @@
-"""Spans (the claims reviewers annotate) and who may see what: the queries behind every page.
+"""Spans (the claims reviewers annotate): the queries behind every page that lists them.
 
-The reviewer's actions on annotations are ``services.annotations``; the export rows ``services.exports``.
+The reviewer's actions on annotations are ``services.annotations``; the export rows ``services.exports``;
+who may see which span, annotation and verdict is decided in ``services.visibility`` and nowhere else.
 
-Plain functions that take the session by keyword, so that they can be tested
-without a request. Visibility is decided here and nowhere else:
-
-- a draft is seen by its author only (a lead sees that it exists, not what it says);
-- under blind review (an article setting, on by default) a reviewer sees other
-  reviewers' verdicts on a span only once their own annotation on it is submitted,
-  or once the span is settled;
-- leads see every submitted annotation.
+Plain functions that take the session by keyword, so that they can be tested without a request.
 """
 
 from __future__ import annotations
@@ -19,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
@@ -31,42 +25,16 @@ from annotator.domain import verdicts
 from annotator.domain.anchoring import Target
 from annotator.domain.reanchoring import CHANGED
 from annotator.domain.text import SpanRef
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Someone who reads annotations without being a user (e.g. the operator at the command line)."""
-
-    id: int
-    is_lead: bool
-
-
-# Command-line exports see what a lead sees: everything submitted, no drafts.
-OPERATOR = Viewer(id=0, is_lead=True)
-
-# Whoever reads: a signed-in user, or the operator.
-Reader = User | Viewer
-
-
-def plain_viewer(viewer: Reader) -> Viewer:
-    """The reader as a plain object (not the request's user proxy), for loops run once per annotation."""
-    return Viewer(stored_id(viewer), viewer.is_lead)
-
-
-def can_see_verdict(
-    viewer: Reader, *, author_id: int, status: str, blind: bool, settled: bool, viewer_submitted: bool
-) -> bool:
-    """Whether ``viewer`` may read an annotation's verdict and content."""
-    if author_id == viewer.id:
-        return True
-    if status == DRAFT:
-        return False
-    return viewer.is_lead or not blind or settled or viewer_submitted
-
-
-def is_listed(viewer: Reader, *, author_id: int, status: str) -> bool:
-    """Whether ``viewer`` may know the annotation exists (leads know of drafts)."""
-    return author_id == viewer.id or status != DRAFT or viewer.is_lead
+from annotator.services.visibility import (
+    Reader,
+    can_see_verdict,
+    is_listed,
+    is_settled,
+    listed_to,
+    not_deleted,
+    placed,
+    plain_viewer,
+)
 
 
 @dataclass
@@ -147,22 +115,6 @@ class SpanSummary:
 
     def ref(self) -> SpanRef:
         return SpanRef(self.id, self.start, self.end)
-
-
-def not_deleted() -> ColumnElement[bool]:
-    return col(Annotation.deleted_at).is_(None)
-
-
-def placed() -> ColumnElement[bool]:
-    """Spans with a place in the latest text (not orphaned by a new version)."""
-    return col(Span.anchor_state) != ORPHANED
-
-
-def listed_to(viewer: Reader):
-    """``is_listed`` as SQL: live annotations the viewer may know exist (a reviewer: not others' drafts)."""
-    if viewer.is_lead:
-        return not_deleted()
-    return not_deleted() & ((col(Annotation.status) != DRAFT) | (col(Annotation.user_id) == viewer.id))
 
 
 def span_summaries(
@@ -347,79 +299,6 @@ def find_span(*, session: Session, article_id: int, start: int, end: int) -> Spa
 def final_verdict_of(session: Session, span_id: int) -> FinalVerdict | None:
     """The span's final verdict, if a lead has settled it."""
     return session.exec(select(FinalVerdict).where(col(FinalVerdict.span_id) == span_id)).first()
-
-
-def is_settled(session: Session, span_id: int) -> bool:
-    return session.exec(select(col(FinalVerdict.id)).where(col(FinalVerdict.span_id) == span_id)).first() is not None
-
-
-def knows_span(*, session: Session, span: Span, viewer: Reader) -> bool:
-    """Whether the viewer may know the span exists: it has an annotation listed for them, or a ruling.
-
-    Otherwise its address must not reveal which words another reviewer is drafting on.
-    """
-    if viewer.is_lead:
-        return True
-    listed = select(col(Annotation.id)).where(col(Annotation.span_id) == span.id, listed_to(viewer))
-    return session.exec(listed).first() is not None or is_settled(session, stored_id(span))
-
-
-def known_span_ids(*, session: Session, article: Article, viewer: Reader) -> set[int] | None:
-    """The article's spans the viewer may know of (see ``knows_span``); None for a lead: all of them."""
-    if viewer.is_lead:
-        return None
-    listed = (
-        select(col(Annotation.span_id))
-        .join(Span, col(Span.id) == Annotation.span_id)
-        .where(col(Span.article_id) == article.id, listed_to(viewer))
-    )
-    ruled = (
-        select(col(FinalVerdict.span_id))
-        .join(Span, col(Span.id) == FinalVerdict.span_id)
-        .where(col(Span.article_id) == article.id)
-    )
-    return {row[0] for row in session.execute(listed.union(ruled))}
-
-
-def known_orphans(*, session: Session, article: Article, viewer: Reader) -> list[Span]:
-    """The article's orphaned spans that the viewer may know of, in their old text order (one query)."""
-    statement = (
-        select(Span).where(col(Span.article_id) == article.id, ~placed()).order_by(col(Span.start), col(Span.id))
-    )
-    ruled = select(col(FinalVerdict.span_id))
-    if viewer.is_lead:  # every orphan with something on it (a claim retired by a re-attachment has nothing)
-        statement = statement.where(
-            col(Span.id).in_(select(col(Annotation.span_id)).where(not_deleted())) | col(Span.id).in_(ruled)
-        )
-    else:
-        listed = select(col(Annotation.span_id)).where(listed_to(viewer))
-        statement = statement.where(col(Span.id).in_(listed) | col(Span.id).in_(ruled))
-    return list(session.exec(statement))
-
-
-def may_read(*, session: Session, annotation: Annotation, viewer: Reader) -> bool:
-    """Whether ``viewer`` may read this one annotation (its verdict, note and sources), as every view decides."""
-    if annotation.user_id == viewer.id:
-        return True
-    viewer_submitted = (
-        session.exec(
-            select(col(Annotation.id)).where(
-                col(Annotation.span_id) == annotation.span_id,
-                col(Annotation.user_id) == viewer.id,
-                col(Annotation.status) != DRAFT,
-                not_deleted(),
-            )
-        ).first()
-        is not None
-    )
-    return can_see_verdict(
-        viewer,
-        author_id=annotation.user_id,
-        status=annotation.status,
-        blind=annotation.span.article.blind_review,
-        settled=is_settled(session, annotation.span_id),
-        viewer_submitted=viewer_submitted,
-    )
 
 
 def own_annotation(

@@ -9,7 +9,7 @@ from annotator.db.models import SUBMITTED, Annotation, Article, Span
 from annotator.domain.anchoring import AnchorError, Target, quote_at, resolve_target
 from annotator.extensions import db
 from annotator.services import annotations as annotation_service
-from annotator.services import discussion, history, spans
+from annotator.services import discussion, history, spans, visibility
 from annotator.services.content import MAX_SOURCES
 from annotator.web.forms import AnnotationForm, CommentForm, NewAnnotationForm
 from annotator.web.helpers import get_or_404, htmx_request
@@ -28,7 +28,7 @@ def load_own_annotation(annotation_id: int) -> Annotation:
     reviewer's draft: the answer must not tell that it exists), 403 when they know of it but it is
     not theirs."""
     annotation = get_or_404(Annotation, annotation_id)
-    if annotation.deleted_at is not None or not spans.is_listed(
+    if annotation.deleted_at is not None or not visibility.is_listed(
         current_user, author_id=annotation.user_id, status=annotation.status
     ):
         abort(404)
@@ -138,11 +138,11 @@ def annotate(article_id: int):
         return render_form(form, 422, article=article, action=action, quote=quote or "")
     session = db.session()
     span = spans.find_span(session=session, article_id=article.id, start=target.start, end=target.end)
-    if span is not None and not spans.knows_span(session=session, span=span, viewer=current_user):
+    if span is not None and not visibility.knows_span(session=session, span=span, viewer=current_user):
         span = None  # words only another reviewer's draft holds: answered as if no claim were there
     existing = spans.own_annotation(session=session, span=span, user=current_user)
     form = NewAnnotationForm(formdata=None, obj=existing, data=target_fields(target, article))
-    reattachable = () if span else spans.known_orphans(session=session, article=article, viewer=current_user)
+    reattachable = () if span else visibility.known_orphans(session=session, article=article, viewer=current_user)
     return render_form(
         form, article=article, action=action, quote=target.quote, existing=existing, reattachable=reattachable
     )
@@ -192,7 +192,7 @@ def create(article_id: int):
 def show(annotation_id: int):
     """An annotation's own address (used as its W3C id): its claim in the article."""
     annotation = get_or_404(Annotation, annotation_id)
-    if annotation.deleted_at is not None or not spans.is_listed(
+    if annotation.deleted_at is not None or not visibility.is_listed(
         current_user, author_id=annotation.user_id, status=annotation.status
     ):
         abort(404)
@@ -203,7 +203,7 @@ def show(annotation_id: int):
 def edit(annotation_id: int):
     """The form to change one's own annotation."""
     annotation = load_own_annotation(annotation_id)
-    if spans.is_settled(db.session(), annotation.span_id):
+    if visibility.is_settled(db.session(), annotation.span_id):
         abort(403, SETTLED_MESSAGE)  # saving it could only fail
     return render_form(
         AnnotationForm(formdata=None, obj=annotation),

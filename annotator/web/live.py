@@ -24,7 +24,7 @@ from annotator.db.models import MAX_ID, Article, ArticleRevision, LiveChange, Sp
 from annotator.domain import text
 from annotator.domain.live_rules import MAX_CHANGES, Change, Plan, candidate_spans, describe, etag, plan_for
 from annotator.extensions import db
-from annotator.services import discussion, spans
+from annotator.services import discussion, visibility
 from annotator.web import auth
 from annotator.web.helpers import get_or_404
 from annotator.web.panel import article_context
@@ -135,7 +135,7 @@ def _changed_fragments(article: Article, changes: list[Change], open_span: int |
             row.id: (row.start, row.end)
             for row in db_session.execute(
                 select(col(Span.id), col(Span.start), col(Span.end)).where(
-                    col(Span.id).in_(sorted(candidates)), spans.placed()
+                    col(Span.id).in_(sorted(candidates)), visibility.placed()
                 )
             )
         }
@@ -146,7 +146,7 @@ def _changed_fragments(article: Article, changes: list[Change], open_span: int |
         if (
             span is not None
             and span.article_id == article.id
-            and spans.knows_span(session=db_session, span=span, viewer=current_user)
+            and visibility.knows_span(session=db_session, span=span, viewer=current_user)
         ):
             known.add(span.id)
     plan = plan_for(

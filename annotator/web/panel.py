@@ -16,7 +16,7 @@ from annotator.db import live_marker
 from annotator.db.models import DRAFT, Annotation, Article, ArticleVersion, FinalVerdict, Source, Span, User
 from annotator.domain import text
 from annotator.extensions import db
-from annotator.services import discussion, spans, suggestions, versioning
+from annotator.services import discussion, spans, suggestions, versioning, visibility
 from annotator.web.forms import CommentForm, FinalVerdictForm, ReturnForm
 from annotator.web.helpers import get_or_404, htmx_request
 
@@ -134,7 +134,7 @@ def span_panel_context(
         "comments": discussion.span_comments(session=session, span_id=span.id),
         "previous_wording": versioning.previous_wording(session=session, span=span),
         "comment_form": comment_form or CommentForm(formdata=None),
-        # Whether the claim's own addresses answer this user (``spans.knows_span``): after a reviewer
+        # Whether the claim's own addresses answer this user (``visibility.knows_span``): after a reviewer
         # deletes their only annotation, the panel they get back must not load a section that 404s.
         "known": bool(user.is_lead or final or found.visible or found.hidden_count or found.draft_count),
     }
@@ -148,7 +148,7 @@ def load_span(article_id: int, span_id: int) -> tuple[Article, Span]:
     """The article and one of its spans the signed-in user may know of, or 404."""
     article = get_or_404(Article, article_id)
     span = get_or_404(Span, span_id)
-    if span.article_id != article.id or not spans.knows_span(session=db.session(), span=span, viewer=current_user):
+    if span.article_id != article.id or not visibility.knows_span(session=db.session(), span=span, viewer=current_user):
         abort(404)
     return article, span
 

@@ -14,7 +14,7 @@ from annotator.domain import verdicts
 from annotator.extensions import db
 from annotator.formats.exports import csv_text, iso
 from annotator.services.queue import QUEUE_STATUSES, QueueCursor, QueueFilters, load_queue
-from annotator.services.spans import not_deleted
+from annotator.services.visibility import not_deleted
 from annotator.web.helpers import attachment, htmx_request, lead_required
 
 bp = Blueprint("queue", __name__)

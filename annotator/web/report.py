@@ -26,8 +26,8 @@ from annotator.db.models import (
 from annotator.db.sql import select_columns
 from annotator.domain import reporting
 from annotator.extensions import db
-from annotator.services.spans import not_deleted
 from annotator.services.versioning import ORIGINS, versions_of
+from annotator.services.visibility import not_deleted
 from annotator.web.helpers import get_or_404, lead_required
 
 bp = Blueprint("report", __name__)

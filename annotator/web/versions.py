@@ -14,7 +14,7 @@ from annotator.extensions import db
 from annotator.net.extraction import ExtractionError, text_of_file
 from annotator.net.fetching import FetchError
 from annotator.services import annotations as annotation_service
-from annotator.services import spans, versioning
+from annotator.services import reattaching, versioning, visibility
 from annotator.services.articles import fetch_article
 from annotator.web.forms import ReattachForm, VersionForm, add_error
 from annotator.web.helpers import claim_scorer, get_or_404, htmx_request
@@ -37,7 +37,7 @@ def index(article_id: int):
     counts = versioning.state_counts(
         session=session,
         article=article,
-        known=spans.known_span_ids(session=session, article=article, viewer=current_user),
+        known=visibility.known_span_ids(session=session, article=article, viewer=current_user),
     )
     return render_template("versions/index.html", article=article, versions=list(reversed(versions)), counts=counts)
 
@@ -134,7 +134,7 @@ def show(article_id: int, number: int):
         session=session,
         article=article,
         number=number,
-        known=spans.known_span_ids(session=session, article=article, viewer=current_user),
+        known=visibility.known_span_ids(session=session, article=article, viewer=current_user),
     )
     return render_template("versions/show.html", article=article, version=version, changes=changes)
 
@@ -171,11 +171,11 @@ def reattach(article_id: int, span_id: int):
         abort(422, "Select the claim's new wording in the article first.")
     assert form.article_version.data is not None  # InputRequired passed
     assert span.id is not None  # a stored span
-    if spans.is_settled(db.session(), span.id) and not current_user.is_lead:
+    if visibility.is_settled(db.session(), span.id) and not current_user.is_lead:
         abort(403, "A lead has settled this claim; only a lead may re-attach it.")
     try:
         target = resolve_target(article.text, start=form.start.data, end=form.end.data, quote=form.quote.data)
-        versioning.reattach(
+        reattaching.reattach(
             session=db.session(), span=span, target=target, user=current_user, article_version=form.article_version.data
         )
     except AnchorError as error:
@@ -183,10 +183,10 @@ def reattach(article_id: int, span_id: int):
     except annotation_service.TextChanged:
         db.session().rollback()
         abort(409, "A new version of the article arrived since you selected these words; reload and select again.")
-    except versioning.NotOrphaned:
+    except reattaching.NotOrphaned:
         db.session().rollback()
         abort(409, "This claim is no longer orphaned: someone re-attached it already.")
-    except versioning.RangeTaken:
+    except reattaching.RangeTaken:
         db.session().rollback()
         abort(409, "Another claim already covers exactly these words; select the wording a little differently.")
     address = claim_address(span)

@@ -20,7 +20,7 @@ from annotator.db.models import DRAFT, RETURNED, SUBMITTED, Annotation, Article,
 from annotator.db.sql import select_columns
 from annotator.domain import trends, verdicts
 from annotator.extensions import db
-from annotator.services.spans import not_deleted
+from annotator.services.visibility import not_deleted
 from annotator.web.helpers import htmx_request
 
 bp = Blueprint("work", __name__)

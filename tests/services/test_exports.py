@@ -10,7 +10,7 @@ from sqlmodel import select
 from annotator.db.models import Article, User
 from annotator.extensions import db
 from annotator.services import exports
-from annotator.services.spans import OPERATOR
+from annotator.services.visibility import OPERATOR
 from tests.fixtures.app import annotation_data, post_annotation
 
 

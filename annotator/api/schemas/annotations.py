@@ -1,12 +1,4 @@
-"""The API's request and response bodies as pydantic models.
-
-They are the one description of what ``/api/v1`` takes and gives: the OpenAPI document
-(``annotator.api.openapi``) is generated from them, the views read queries and check what an
-annotation says with them, and write articles, versions and claims through them. W3C annotations
-are written by the export's own writer (``annotator.formats.exports``); ``Annotation`` and
-``AnnotationCollection`` describe what it writes, and the API's tests hold the two together.
-Field types with rules (lengths, verdicts, web addresses) are in ``fields``; parameters in ``parameters``.
-"""
+"""The bodies of the annotation operations: W3C annotations as the API writes them, and what a POST or PUT may say."""
 
 from __future__ import annotations
 
@@ -18,7 +10,6 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
-    WithJsonSchema,
     model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
@@ -28,33 +19,24 @@ from annotator.api.fields import (
     ADDRESS_MISSING,
     AtMost,
     CheckedVerdict,
+    DateTime,
     LinkedAddress,
     NoteText,
     Quote,
     SourceAddress,
     SourceExcerpt,
     SourceTitle,
-    VerdictKey,
+    Status,
+    Url,
     VerdictName,
-    enum_of,
     line_errors,
     raise_all,
     rule_error,
 )
-from annotator.api.parameters import MAX_PER_PAGE
-from annotator.db.models import DRAFT, RETURNED, SUBMITTED
-from annotator.domain.reanchoring import STATES
 from annotator.domain.text import canonicalize_fragment
 from annotator.formats.exports import W3C_CONTEXT
 from annotator.services.content import MAX_SOURCES
-from annotator.services.versioning import ORIGINS
 
-Url = Annotated[str, WithJsonSchema({"type": "string", "format": "uri"})]
-DateTime = Annotated[
-    str, WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2024-05-01T09:30:00Z"]})
-]
-Day = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
-Status = Annotated[str, enum_of((DRAFT, SUBMITTED, RETURNED))]
 W3CContext = Literal["http://www.w3.org/ns/anno.jsonld"]
 assert W3C_CONTEXT == "http://www.w3.org/ns/anno.jsonld"
 
@@ -281,126 +263,3 @@ class AnnotationContent(BaseModel):
     def source_rows(self) -> list[dict[str, str]]:
         """The sources given, in order, as the services take them (empty rows left out)."""
         return [source.model_dump() for source in self.sources if not source.is_empty()]
-
-
-# --- Articles and claims -----------------------------------------------------------------------------------
-
-
-class ArticleLinks(BaseModel):
-    self: Url = Field(description="This article in the API.")
-    html: Url = Field(description="Its page in the app.")
-    annotations: Url
-    claims: Url
-
-
-class Article(BaseModel):
-    id: int
-    title: str
-    author: str | None
-    publisher: str | None
-    source_url: str | None
-    published_on: Day | None
-    created_at: DateTime
-    blind_review: bool = Field(description="Reviewers see others' verdicts on a claim only after submitting their own.")
-    links: ArticleLinks
-
-
-class VersionLinks(BaseModel):
-    self: Url
-    html: Url
-
-
-class ArticleVersion(BaseModel):
-    number: int = Field(ge=1)
-    created_at: DateTime
-    origin: Annotated[str, enum_of(list(ORIGINS))]
-    source: str | None = Field(description="The file's name or the web address.")
-    text_length: int = Field(ge=0, description="In Unicode code points.")
-    current: bool = Field(description="The latest version, which annotations anchor on.")
-    links: VersionLinks
-
-
-class ArticleVersionText(ArticleVersion):
-    text: str
-
-
-class ArticleDetail(Article):
-    text: str = Field(description="The canonical text (NFC, \\n line endings); offsets count its Unicode code points.")
-    versions: list[ArticleVersion]
-
-
-class PageLinks(BaseModel):
-    self: Url
-    first: Url
-    last: Url
-    next: Url | None
-    prev: Url | None
-
-
-class ArticlePage(BaseModel):
-    """One page of articles, oldest first; the Link header has first, last, next and prev."""
-
-    items: list[Article]
-    page: int = Field(ge=1)
-    per_page: int = Field(ge=1, le=MAX_PER_PAGE)
-    total: int = Field(ge=0)
-    pages: int = Field(ge=1)
-    links: PageLinks
-
-
-class CitedSource(BaseModel):
-    url: str
-    title: str
-    excerpt: str
-
-
-class FinalVerdict(BaseModel):
-    """A lead's ruling on the claim."""
-
-    verdict: VerdictKey
-    label: str
-    rationale: str
-    cited_sources: list[CitedSource]
-    settled_at: DateTime
-    updated_at: DateTime
-
-
-class SelfLink(BaseModel):
-    self: Url
-
-
-class ClaimAnnotation(BaseModel):
-    id: int
-    reviewer: str = Field(description="The reviewer's display name.")
-    status: Status
-    verdict: VerdictKey | None = Field(
-        description="null when hidden from you (someone else's draft, or blind "
-        "review), or when your draft has no verdict yet (a highlight "
-        "imported without one)."
-    )
-    links: SelfLink
-
-
-class HtmlLink(BaseModel):
-    html: Url
-
-
-class Claim(BaseModel):
-    id: int
-    start: Annotated[int, Field(ge=0)] | None
-    end: Annotated[int, Field(ge=1)] | None
-    quote: str
-    anchor: Annotated[str, enum_of(STATES)] = Field(
-        description="How the latest version placed the claim; an orphan's words are not in it (start and end are null)."
-    )
-    final: FinalVerdict | None = Field(description="null until a lead settles it.")
-    annotations: list[ClaimAnnotation]
-    links: HtmlLink
-
-
-class ClaimList(BaseModel):
-    """Every claim with an annotation you may know of, or with a final verdict, in text order."""
-
-    article: int
-    items: list[Claim]
-    total: int = Field(ge=0)
