@@ -1,5 +1,6 @@
 """The suite's layout keeps its promises: tests mirror the package's layers, and no test module imports
-another test module (shared helpers live in tests/fixtures/, shared fixtures in conftest.py)."""
+another test module (shared helpers live in tests/fixtures/, shared fixtures in conftest.py), and the
+package's modules stay small enough to read."""
 
 import ast
 from pathlib import Path
@@ -36,3 +37,15 @@ def test_test_folders_are_the_layers_of_the_package():
     folders = {p.name for p in TESTS.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     assert folders <= LAYERS, folders - LAYERS
     assert {"domain", "services", "web", "api", "browser"} <= folders
+
+
+def test_no_module_of_the_package_is_over_400_lines():
+    """A module that grows past 400 lines holds more than one idea: split it where the seam is
+    (docs/architecture.md). Migrations are the exception: each is one step, however long."""
+    package = TESTS.parent / "annotator"
+    sizes = {
+        str(path.relative_to(package)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in package.rglob("*.py")
+    }
+    assert sizes, "no modules found"
+    assert {name: lines for name, lines in sizes.items() if lines > 400} == {}
