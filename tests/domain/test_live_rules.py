@@ -108,3 +108,52 @@ def test_describe_and_etag():
     assert describe(Plan(span_ids={1}, comment_span_ids={3})) == ""  # one's own changes: redrawn, no news
     assert "new version" in describe(Plan(new_version=True))
     assert etag(1, 7) == "a1r7" != etag(1, 8)
+
+
+def test_the_whole_text_is_redrawn_only_past_the_limit_of_changes():
+    at_limit = [Change("status", span_id=i) for i in range(MAX_CHANGES)]
+    assert not plan(at_limit).whole_text
+    assert plan(at_limit).span_ids == set(range(MAX_CHANGES))
+
+
+def test_a_change_without_a_claim_does_not_hide_the_changes_after_it():
+    changes = [Change("status", span_id=None), Change("status", span_id=10, actor_id=AUTHOR)]
+    assert plan(changes).span_ids == {10}
+
+
+def test_a_comment_by_someone_else_stays_news_after_ones_own():
+    changes = [Change("comment", span_id=10, actor_id=AUTHOR), Change("comment", span_id=10, actor_id=OTHER)]
+    assert plan(changes, viewer=OTHER, known={10}).new_comments
+    assert plan(list(reversed(changes)), viewer=OTHER, known={10}).new_comments
+
+
+def test_a_kind_of_change_this_version_does_not_know_reaches_nobody():
+    changes = [Change("something newer", span_id=10, annotation_id=5, private_to=LEAD)]
+    assert not plan(changes, viewer=LEAD, lead=True, known={10}, readable={5}).anything
+
+
+def test_candidate_spans_are_those_a_lead_who_reads_everything_is_sent():
+    changes = [
+        Change("status", span_id=1),
+        Change("content", span_id=2, annotation_id=5),
+        Change("draft", span_id=3, private_to=AUTHOR),
+        Change("ruling", span_id=4),
+        Change("span", span_id=5),
+        Change("comment", span_id=6),
+        Change("article"),
+        Change("version"),
+        Change("version", span_id=7),  # a new text is a notice to reload, never a redrawn paragraph
+        Change("status", span_id=None),
+    ]
+    assert candidate_spans(changes) == {1, 2, 3, 4, 5}
+    lead = plan(changes, viewer=LEAD, lead=True, known=range(10), readable={5})
+    assert lead.span_ids == candidate_spans(changes)
+
+
+def test_status_line_wording():
+    assert describe(Plan(new_version=True)) == "A new version of the article arrived"
+    assert describe(Plan(whole_text=True, news={1})) == "Highlights updated"
+    assert (
+        describe(Plan(new_version=True, whole_text=True, new_comments=True))
+        == "A new version of the article arrived · Highlights updated · new comment"
+    )

@@ -34,6 +34,7 @@ def test_verdict_counts_in_scale_order():
         ]
     )
     assert [(c.label, c.count) for c in counts] == [("True", 1), ("False", 2), ("Unverifiable", 1)]
+    assert [c.key for c in counts] == ["true", "false", "unverifiable"]
 
 
 def test_wording_changed():
@@ -65,3 +66,11 @@ def test_context_drops_words_cut_in_half():
     assert (claim.before, claim.after) == ("dysfunction and divisions. ", " fellow at Chatham House, ")
     claim.prefix, claim.suffix = "At the start: ", "."
     assert (claim.before, claim.after) == ("At the start: ", ".")
+
+
+def test_open_claims_keep_each_claims_place_and_orphan_flag():
+    claims = open_claims([(7, 12, 30, True, "gone words", "false"), (3, 4, 9, False, "here", "true")])
+    assert [(c.span_id, c.start, c.end, c.orphaned, c.quote) for c in claims] == [
+        (3, 4, 9, False, "here"),
+        (7, 12, 30, True, "gone words"),
+    ]
