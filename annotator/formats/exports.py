@@ -7,7 +7,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from annotator.domain import verdicts
@@ -50,7 +50,9 @@ RELATED = "dcterms:relation"
 
 
 def iso(moment: datetime) -> str:
-    """ISO 8601 in UTC with a Z, to the second."""
+    """ISO 8601 in UTC with a Z, to the second (an aware time in another zone is converted first)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 

@@ -58,5 +58,31 @@ def test_key_terms_put_numbers_and_long_words_first_and_drop_stopwords():
     assert len(key_terms(" ".join(f"word{i}x" for i in range(20)))) == matching.MAX_TERMS
 
 
+def test_key_terms_order_numbers_first_then_the_longest_words():
+    assert key_terms("Kyiv reported 42 attacks near Zaporizhzhia and 1500 drones") == [
+        "1500",
+        "42",
+        "zaporizhzhia",
+        "reported",
+        "attacks",
+        "drones",
+    ]
+
+
+def test_key_terms_keep_two_digit_numbers_and_four_letter_words():
+    assert key_terms("Kyiv 12 tax 7 war") == ["12", "kyiv"]
+
+
+def test_key_terms_drop_leading_zeros_of_a_number():
+    assert key_terms("agent 007 in room 0042") == ["42", "agent", "room"]
+
+
+def test_rank_keeps_a_candidate_scoring_exactly_the_threshold():
+    text = SAME[0]
+    exact = score(CLAIM, text)
+    assert [m.item for m in rank(CLAIM, [("same", text)], threshold=exact)] == ["same"]
+    assert rank(CLAIM, [("same", text)], threshold=exact + 0.01) == []
+
+
 def test_key_terms_of_text_without_words_are_empty():
     assert key_terms("?! … 0 1") == []

@@ -7,7 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.domain.search_syntax import SearchQuery, Term, describe, fts5_any, fts5_match, parse, words
+from annotator.domain.search_syntax import (
+    SearchQuery,
+    Term,
+    describe,
+    fts5_any,
+    fts5_match,
+    fts5_term,
+    parse,
+    words,
+)
 
 
 def test_words_are_runs_of_letters_and_digits():
@@ -45,6 +54,19 @@ def test_parse(text, expected):
     assert parse(text) == expected
 
 
+def test_private_use_characters_are_word_characters_as_in_sqlite():
+    assert words("a\ue000b \U000f0001") == ("a\ue000b", "\U000f0001")
+
+
+def test_a_term_without_words_is_dropped_and_the_terms_after_it_still_count():
+    assert parse('!!! putin "..." -?? soldiers') == SearchQuery(((Term(("putin",)),), (Term(("soldiers",)),)))
+
+
+def test_a_phrase_ending_in_a_star_and_spaces_is_still_a_prefix():
+    assert parse('"high casualt* "') == SearchQuery(((Term(("high", "casualt"), prefix=True),),))
+    assert parse('"* high casualties"') == SearchQuery(((Term(("high", "casualties")),),))
+
+
 def test_text_is_normalised_to_nfc():
     assert parse("Vuc\u030ci\u0107") == parse("Vučić")
 
@@ -59,6 +81,12 @@ def test_fts5_queries_quote_every_word():
     assert fts5_any(query.excluded) == '"talks"'
     assert fts5_match(()) is None and fts5_any(()) is None
     assert describe(query) == 'putin "high casualt*" (troops OR soldiers) -talks'
+    assert fts5_any(parse('-talks -ceasefire* -"peace deal"').excluded) == '"talks" OR "ceasefire"* OR "peace deal"'
+
+
+def test_a_double_quote_in_a_word_is_doubled_for_fts5():
+    # parse() never makes such a word; a Term built by hand is still quoted safely.
+    assert fts5_term(Term(('say"hi', "x"), prefix=True)) == '"say""hi x"*'
 
 
 @pytest.fixture(scope="module")

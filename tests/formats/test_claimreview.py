@@ -1,5 +1,7 @@
 """schema.org ClaimReview serialisation of a settled claim (pure)."""
 
+import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from annotator.formats.exports import FinalVerdictRecord, SourceRecord, claim_review
@@ -75,3 +77,26 @@ def test_optional_parts_are_left_out_when_unknown():
         "@type": "Claim",
         "appearance": [{"@type": "CreativeWork", "url": "https://news.example/story"}],
     }
+
+
+def test_a_cited_source_without_a_title_has_no_name():
+    review = claim_review(
+        record(cited=[SourceRecord("https://nato.int/x"), SourceRecord("https://gov.uk/y", "MoD")]),
+        organisation="D",
+        article_url="u",
+    )
+    assert review["citation"] == [
+        {"@type": "CreativeWork", "url": "https://nato.int/x"},
+        {"@type": "CreativeWork", "url": "https://gov.uk/y", "name": "MoD"},
+    ]
+
+
+def test_the_claim_is_the_same_as_the_related_claims_and_reviews():
+    same_as = ("https://desk.example/articles/2?span=4", "https://factcheck.example/review/9")
+    review = claim_review(replace(record(), same_as=same_as), organisation="D", article_url="u")
+    assert review["itemReviewed"] == {
+        "@type": "Claim",
+        "appearance": [{"@type": "CreativeWork", "url": "u"}],
+        "sameAs": ["https://desk.example/articles/2?span=4", "https://factcheck.example/review/9"],
+    }
+    assert json.loads(json.dumps(review)) == review  # a JSON list, not a tuple
