@@ -377,3 +377,28 @@ def test_tallies_of_articles_add_up_to_the_tally_of_all_their_claims(units_by_ar
 def test_a_span_built_from_checked_rows_equals_one_built_with_the_checks(start, length, verdicts):
     judgements = tuple(sorted(verdicts.items()))
     assert JudgedSpan.checked(7, start, start + length, judgements) == JudgedSpan(7, start, start + length, verdicts)
+
+
+# --------------------------------------------------------------------------
+# The threshold is passed on: to grouping and to the report
+
+
+def _two_overlapping_claims() -> list[JudgedSpan]:
+    # [0,10) and [4,14): inter 6, union 14, IoU 0.43: one claim at 0.4, two at 0.5 (the default).
+    return [JudgedSpan(1, 0, 10, {1: "true", 2: "true"}), JudgedSpan(2, 4, 14, {1: "false", 2: "false"})]
+
+
+def test_agreement_groups_with_the_threshold_it_is_given():
+    assert agreement(_two_overlapping_claims(), threshold=0.4).claims == 1
+    assert agreement(_two_overlapping_claims()).claims == 2
+
+
+def test_agreement_overall_groups_with_and_reports_the_threshold_it_is_given():
+    report = agreement_overall([_two_overlapping_claims(), _two_overlapping_claims()], threshold=0.4)
+    assert (report.claims, report.near_threshold) == (2, 0.4)
+    assert agreement_overall([_two_overlapping_claims()]).claims == 2
+
+
+def test_pooled_agreement_reports_the_threshold_it_is_given():
+    claims = group_claims(_two_overlapping_claims(), 0.8)
+    assert pooled_agreement([claims], threshold=0.8).near_threshold == 0.8

@@ -16,11 +16,13 @@ from hypothesis import strategies as st
 from annotator.domain.anchoring import (
     CONTEXT_LENGTH,
     AnchorError,
+    QuoteAbsent,
     Target,
     anchor,
     context_of,
     find_all,
     locate_quote,
+    quote_at,
     resolve_target,
     target_at,
 )
@@ -494,3 +496,142 @@ def test_an_anchor_error_names_the_selector_member_at_fault(start, end, quote, s
     with pytest.raises(AnchorError) as caught:
         resolve_target("abc abc def", start=start, end=end, quote=quote)
     assert caught.value.selector == selector
+
+
+# --------------------------------------------------------------------------
+# quote_at: the text a position selector points at, or nothing
+
+QUOTE_TEXT = "abc def"
+
+
+@pytest.mark.parametrize(
+    "start, end, expected",
+    [
+        (0, 3, "abc"),  # a range at the very start
+        (4, 7, "def"),  # a range ending at the text's end is valid
+        (0, 7, "abc def"),  # the whole text
+        (6, 7, "f"),
+    ],
+)
+def test_quote_at_gives_the_text_of_a_valid_range(start, end, expected):
+    assert quote_at(QUOTE_TEXT, start, end) == expected
+
+
+@pytest.mark.parametrize(
+    "start, end",
+    [
+        (None, 3),
+        (0, None),
+        (None, None),
+        (3, 3),  # empty
+        (5, 2),  # reversed
+        (-1, 3),  # before the text
+        (4, 8),  # past the text's end
+        (0, 99),
+    ],
+)
+def test_quote_at_of_a_missing_or_invalid_range_is_empty(start, end):
+    assert quote_at(QUOTE_TEXT, start, end) == ""
+
+
+# --------------------------------------------------------------------------
+# The messages a user sees when a target is refused
+
+
+def _message(call) -> str:
+    with pytest.raises(AnchorError) as caught:
+        call()
+    return str(caught.value)
+
+
+def test_locate_quote_messages():
+    assert _message(lambda: locate_quote("abc", "")) == "The quote is empty."
+    assert _message(lambda: locate_quote("abc", "x")) == "This quote does not occur in the article text."
+    assert _message(lambda: locate_quote("a X b a X c", "X", prefix="z ")) == (
+        "This quote does not occur in the article with the given prefix or suffix."
+    )
+    assert _message(lambda: locate_quote("X X X", "X")) == (
+        "This quote occurs 3 times in the article; select it in the text or give a prefix so that it is unambiguous."
+    )
+
+
+def test_resolve_target_messages():
+    text = "abc abc def"
+    assert _message(lambda: resolve_target(text, start=None, end=None, quote=" \n")) == (
+        "The selection holds only white space; select words of the article."
+    )
+    assert _message(lambda: resolve_target(text, start=0, end=None, quote="abc")) == (
+        "Give both the start and the end offset, or neither."
+    )
+    assert _message(lambda: resolve_target(text, start=0, end=12, quote="abc")) == (
+        "The offsets must lie within the article (0 to 11)."
+    )
+    assert _message(lambda: resolve_target(text, start=3, end=3, quote="abc")) == (
+        "The selection is empty: the start must come before the end."
+    )
+    assert _message(lambda: resolve_target(text, start=0, end=3, quote="")) == "The quote is missing."
+    assert _message(lambda: resolve_target(text, start=0, end=3, quote="abd")) == (
+        "The quote does not match the article text at these offsets; the article may have changed."
+    )
+
+
+def test_anchor_messages():
+    assert _message(lambda: anchor("abc", quote=" \t")) == "The quote is empty."
+    with pytest.raises(QuoteAbsent) as caught:
+        anchor("abc", quote="xyz", start=0)
+    assert str(caught.value) == "The quote does not occur in the article text."
+    assert _message(lambda: anchor("rose rose", quote="rose")) == (
+        "The quote occurs 2 times in the article and nothing says which."
+    )
+
+
+# --------------------------------------------------------------------------
+# Edges of locating a quote (survivors of a mutation run, and an outside audit)
+
+
+def test_a_unique_quote_is_found_even_when_its_prefix_and_suffix_are_stale():
+    # One occurrence needs no context: a prefix or suffix that no longer fits does not refuse it.
+    assert locate_quote("spam and eggs", "eggs", prefix="ham and ") == 9
+    assert locate_quote("spam and eggs", "spam", suffix=" or") == 0
+    assert resolve_target("spam and eggs", start=None, end=None, quote="eggs", prefix="ham and ").start == 9
+
+
+def test_a_quote_with_extra_white_space_is_not_accepted():
+    text = "The minister said unemployment fell."
+    start = text.index("unemployment")
+    end = start + len("unemployment")
+    for quote in (" unemployment", "unemployment ", "unemployment\n", "unemployment  fell"):
+        with pytest.raises(AnchorError, match="does not match"):
+            resolve_target(text, start=start, end=end, quote=quote)
+    with pytest.raises(AnchorError, match="does not occur"):
+        resolve_target(text, start=None, end=None, quote="unemployment  fell")
+    with pytest.raises(QuoteAbsent):
+        anchor(text, quote="said  unemployment", start=13)
+
+
+def test_anchor_with_a_quote_twice_and_no_hint_is_ambiguous():
+    with pytest.raises(AnchorError, match="occurs 2 times"):
+        anchor("rose and rose", quote="rose")
+
+
+def test_anchor_takes_the_nearer_of_two_occurrences_to_a_stale_hint():
+    target, moved = anchor("rose and rose", quote="rose", start=8)
+    assert (target.start, moved) == (9, True)
+    target, moved = anchor("rose and rose", quote="rose", start=3)
+    assert (target.start, moved) == (0, True)
+
+
+@pytest.mark.parametrize("text", ["XXXXrose rose", "rose roseXXXX", "rose XXXXroseXXXX"])
+def test_anchor_without_prefix_or_suffix_prefers_no_occurrence(text):
+    # No context given: nothing in the text around one occurrence may single it out.
+    with pytest.raises(AnchorError, match="occurs 2 times"):
+        anchor(text, quote="rose")
+
+
+def test_anchor_canonicalises_prefix_and_suffix_before_comparing_them():
+    # The text is NFC ("café"); the prefix and suffix come in NFD and with CRLF, as an import may give them.
+    text = "caf\u00e9 X tea\nbar X tea\nbar X beer"
+    target, moved = anchor(text, quote="X", prefix="cafe\u0301 ", start=20)
+    assert (target.start, moved) == (5, True)
+    target, moved = anchor(text, quote="X", suffix=" tea\r\nbar X b", start=0)
+    assert (target.start, moved) == (15, True)

@@ -8,6 +8,7 @@ alpha = 1 - (n - 1) * sum_{c != k} o_ck delta2 / sum_{c != k} n_c n_k delta2.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import krippendorff
 import numpy as np
@@ -211,3 +212,49 @@ def test_tallies_add_up():
     both.add_ranked_unit([3, 3])
     assert (a + b).ordinal_alpha() == both.ordinal_alpha()
     assert (a + b).unranked == 1
+
+
+# --- a tally's pair and missing-value counts, unit by unit ----------------------------------------
+# (Called directly as well as through agreement(): the report works each combination of verdicts
+# out once and reuses it, so these pin the counting itself.)
+
+
+def test_pairs_of_a_unit_are_counted_once_each_and_near_misses_among_them():
+    tally = Tally()
+    tally.add_pairs(["true", "mostly-true", "true", "false"])
+    # pairs: t-mt near, t-t same, t-f far, mt-t near, mt-f far, t-f far -> 5 disagree, 2 near
+    assert (tally.disagreeing_pairs, tally.near_misses) == (5, 2)
+    tally.add_pairs(["mixed", "misleading"])  # adjacent: one more disagreeing pair, a near miss
+    assert (tally.disagreeing_pairs, tally.near_misses) == (6, 3)
+    tally.add_pairs(["unverifiable", "false"])  # disagree, never near
+    assert (tally.disagreeing_pairs, tally.near_misses) == (7, 3)
+
+
+def test_pairs_of_a_unanimous_or_single_unit_are_none():
+    tally = Tally()
+    tally.add_pairs(["mixed", "mixed", "mixed"])
+    tally.add_pairs(["false"])
+    tally.add_pairs([])
+    assert (tally.disagreeing_pairs, tally.near_misses) == (0, 0)
+
+
+def test_unverifiable_is_counted_once_per_judgement_not_once_per_claim():
+    tally = Tally()
+    tally.add_ranked_unit([None, 2, None, None])
+    assert (tally.unranked, tally.ranked_units) == (3, 0)
+    tally.add_ranked_unit([1, None, 3])
+    assert (tally.unranked, tally.ranked_units) == (4, 1)
+    tally.add_ranked_unit([2, 2])
+    assert (tally.unranked, tally.ranked_units) == (4, 2)
+    report = agreement(spans_of([{1: "unverifiable", 2: "unverifiable", 3: "mixed"}, {1: "true", 2: "unverifiable"}]))
+    assert report.unranked == 3
+
+
+def test_ordinal_alpha_is_exact_even_when_every_unit_agrees():
+    # Units (1, 1) and (2, 2): no disagreement, two ranks: alpha is exactly 1, as a Fraction.
+    tally = Tally()
+    tally.add_ranked_unit([1, 1])
+    tally.add_ranked_unit([2, 2])
+    alpha = tally.ordinal_alpha()
+    assert isinstance(alpha, Fraction)
+    assert alpha == 1

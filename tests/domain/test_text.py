@@ -23,11 +23,14 @@ from annotator.domain.text import (
     canonicalize,
     canonicalize_fragment,
     check_text,
+    cut_at_suggestions,
     loads_json,
+    one_line,
     paragraph_bounds,
     paragraphs,
     paragraphs_touching,
     segment,
+    touched_bounds,
 )
 
 # --------------------------------------------------------------------------
@@ -163,6 +166,11 @@ def test_canonicalize_drops_repeated_leading_boms_so_that_it_is_idempotent():
     # was "\ufeffab" and canonicalizing that again gave "ab" (offsets shift by 1).
     assert canonicalize("\ufeff\ufeffab") == "ab"
     assert canonicalize("\ufeff\ufeff") == ""
+
+
+def test_canonicalize_drops_only_boms_at_the_start_not_other_characters():
+    assert canonicalize("XXL sizes run small") == "XXL sizes run small"
+    assert canonicalize("\ufeffXX\ufeff") == "XX\ufeff"
 
 
 def test_canonicalize_keeps_bom_that_is_not_leading():
@@ -809,3 +817,131 @@ def test_nan_and_infinity_are_not_json(constant):
 )
 def test_documents_of_text_pass_unchanged(document):
     check_text(document)
+
+
+# --------------------------------------------------------------------------
+# Control characters (an outside audit found DEL no longer stripped)
+
+
+def test_every_c0_control_character_and_del_is_dropped_but_tab_and_newline_stay():
+    controls = "".join(chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x0D), *range(0x0E, 0x20), 0x7F])
+    assert canonicalize_fragment("a" + controls + "b") == "ab"
+    assert canonicalize_fragment("a\x7fb") == "ab"  # DEL
+    assert canonicalize_fragment("\x00x\x1f") == "x"
+    assert canonicalize_fragment("a\tb\nc") == "a\tb\nc"
+    assert canonicalize("\x00\x7fTitle\x1b[0m\x7f") == "Title[0m"
+
+
+def test_c1_controls_and_unicode_line_separators_are_text_and_stay():
+    assert canonicalize_fragment("a\x80\x85\x9f\u2028b") == "a\x80\x85\x9f\u2028b"
+
+
+# --------------------------------------------------------------------------
+# one_line: names and bylines
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (None, None),
+        ("", None),
+        (" \n\t\r\n ", None),
+        ("\x00\x7f", None),  # only control characters: nothing is left
+        ("Jane Doe", "Jane Doe"),
+        ("  Jane \r\n  Doe\t", "Jane Doe"),
+        ("Jane\x00 \x7fDoe", "Jane Doe"),
+        ("Jose\u0301\nGarci\u0301a", "Jos\u00e9 Garc\u00eda"),  # NFC, one line
+    ],
+)
+def test_one_line_cleans_a_name_onto_one_line_or_gives_none(raw, expected):
+    assert one_line(raw) == expected
+
+
+# --------------------------------------------------------------------------
+# check_text: the whole message
+
+
+def test_a_lone_surrogate_message_is_the_whole_sentence():
+    with pytest.raises(NotText) as caught:
+        check_text({"title": "x\ud800"})
+    assert str(caught.value) == "title holds a lone surrogate (\\ud800), which is not Unicode text."
+
+
+# --------------------------------------------------------------------------
+# touched_bounds / paragraphs_touching: what a save refreshes
+# (an outside audit found only the first touched paragraph refreshed)
+
+THREE = "ab\ncd\nef"  # paragraphs (0, 2), (3, 5), (6, 8)
+
+
+@pytest.mark.parametrize(
+    "start, end, expected",
+    [
+        (0, 2, (0, 2)),
+        (1, 4, (0, 5)),  # crosses one line break: both paragraphs
+        (1, 7, (0, 8)),  # crosses two: all three
+        (0, 8, (0, 8)),
+        (0, 3, (0, 2)),  # ends just after the line break: the next paragraph is not touched
+        (2, 4, (3, 5)),  # starts on the line break: the paragraph before is not touched
+        (2, 3, None),  # only the line break
+        (3, 3, (3, 5)),  # a caret at a paragraph's start is in it
+        (4, 4, (3, 5)),
+        (5, 5, None),  # a caret on the line break is in no paragraph
+        (8, 8, None),  # nor one at the very end
+    ],
+)
+def test_touched_bounds_run_from_the_first_to_the_last_paragraph_a_range_touches(start, end, expected):
+    assert touched_bounds(THREE, start, end) == expected
+
+
+def test_paragraphs_touching_a_range_across_paragraphs_returns_all_of_them():
+    text = "one two\nthree\nfour five"
+    spans = [SpanRef(1, 4, 17), SpanRef(2, 0, 3)]
+    touched = paragraphs_touching(text, spans, 4, 17)
+    assert [(p.start, p.end) for p in touched] == [(0, 7), (8, 13), (14, 23)]
+    assert touched == paragraphs(text, spans)
+
+
+def test_paragraphs_touching_only_line_breaks_is_nothing():
+    assert paragraphs_touching("ab\ncd", [SpanRef(1, 2, 3)], 2, 3) == []
+    assert paragraphs_touching("a\n\nb", [], 1, 2) == []
+    # Across both line breaks, the empty paragraph between them is touched.
+    assert [(p.start, p.end) for p in paragraphs_touching("a\n\nb", [], 1, 3)] == [(2, 2)]
+
+
+# --------------------------------------------------------------------------
+# cut_at_suggestions: the pieces themselves
+
+
+def test_cut_at_suggestions_gives_pieces_with_their_text_and_no_empty_piece():
+    text = "abcdefghij"
+    segments = segment(text, [SpanRef(1, 6, 8)])
+    pieces = cut_at_suggestions(text, segments, [SpanRef(9, 0, 2), SpanRef(10, 3, 5)])
+    assert [(s.start, s.end, s.text, s.span_ids, s.suggestion_id) for s in pieces] == [
+        (0, 2, "ab", (), 9),
+        (2, 3, "c", (), None),
+        (3, 5, "de", (), 10),
+        (5, 6, "f", (), None),
+        (6, 8, "gh", (1,), None),
+        (8, 10, "ij", (), None),
+    ]
+
+
+def test_an_empty_suggestion_is_ignored():
+    (para,) = paragraphs("abcdefgh", [], [SpanRef(1, 4, 4)])
+    assert [(s.start, s.end, s.suggestion_id) for s in para.segments] == [(0, 8, None)]
+    (para,) = paragraphs("abcdefgh", [], [SpanRef(1, 4, 4), SpanRef(2, 4, 6)])
+    assert [(s.start, s.end, s.suggestion_id) for s in para.segments] == [(0, 4, None), (4, 6, 2), (6, 8, None)]
+
+
+def test_cut_at_suggestions_cuts_a_run_of_segments_that_starts_inside_the_text():
+    # paragraphs() hands over every segment of the text, but a run from later on cuts the same way.
+    text = "abcdefghij"
+    segments = segment(text, [SpanRef(1, 1, 2), SpanRef(2, 6, 8)])
+    suggestions = [SpanRef(9, 0, 2), SpanRef(10, 3, 5), SpanRef(11, 7, 9)]
+    whole = cut_at_suggestions(text, segments, suggestions)
+    tail = cut_at_suggestions(text, segments[2:], suggestions)
+    assert [(s.start, s.end, s.suggestion_id) for s in tail] == [
+        (s.start, s.end, s.suggestion_id) for s in whole if s.start >= segments[2].start
+    ]
+    assert [(s.start, s.end) for s in tail][:2] == [(2, 3), (3, 5)]
