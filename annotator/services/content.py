@@ -74,6 +74,22 @@ class SourceForm(SubForm):
         return not any((f.data or "").strip() for f in (self.url, self.title, self.excerpt))
 
 
+class RowList(FieldList):
+    """A FieldList of numbered rows (``sources-0-url``) that reads only ASCII digits as a row number.
+
+    WTForms takes any name part ``str.isdigit()`` accepts and hands it to ``int()``, which refuses some of
+    them (a superscript: ``sources-²-url``), so that such a field name was a 500. Here it is an unknown field,
+    ignored as ``sources-x-url`` is."""
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix):
+                number = key[offset:].split(self._field_separator, 1)[0]
+                if number.isascii() and number.isdigit():
+                    yield int(number)
+
+
 def verdict_field(label: str = "Verdict") -> SelectField:
     """A select of the verdict scale with an empty first choice (validated by ``check_verdict``)."""
     return SelectField(
@@ -97,7 +113,7 @@ class ContentFields:
     note = TextAreaField(
         "Note", validators=[Length(max=NOTE_MAX_LENGTH, message=f"Keep the note under {NOTE_MAX_LENGTH:,} characters.")]
     )
-    sources = FieldList(FormField(SourceForm), min_entries=1)
+    sources = RowList(FormField(SourceForm), min_entries=1)
     validate_verdict = check_verdict
 
     def validate_sources(self, field) -> None:

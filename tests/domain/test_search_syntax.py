@@ -172,8 +172,26 @@ def test_fts5_finds_what_people_type(fts, text, rows):
         max_size=12,
     ).map("".join)
 )
-def test_no_text_makes_an_fts5_query_fail(fts, text):
-    run(fts, text)  # raises sqlite3.OperationalError on a syntax error
+def test_no_text_makes_an_fts5_query_fail_and_each_finds_what_its_terms_find(fts, text):
+    """No text is an FTS5 syntax error (sqlite3.OperationalError), and what a query finds is what its parts find:
+    every clause (the documents any of its terms finds); the exclusion, what any excluded term finds; a phrase,
+    only documents holding each of its words."""
+    run(fts, text)
+    query = parse(text)
+
+    def found(expression):
+        return {r[0] for r in fts.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH ?", (expression,))}
+
+    by_term = {term: found(fts5_term(term)) for term in (*query.terms, *query.excluded)}
+    if query.clauses:
+        clauses = [set().union(*(by_term[term] for term in clause)) for clause in query.clauses]
+        assert found(fts5_match(query.clauses)) == set.intersection(*clauses) <= {1, 2, 3}
+    if query.excluded:
+        assert found(fts5_any(query.excluded)) == set().union(*(by_term[term] for term in query.excluded))
+    for term, rows in by_term.items():
+        for n, word in enumerate(term.words):
+            last = n == len(term.words) - 1
+            assert rows <= found(fts5_term(Term((word,), prefix=term.prefix and last))), (term, word)
 
 
 @given(

@@ -1,12 +1,14 @@
 """Bad annotation input: 422 with the form and a message next to the field, and nothing stored."""
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
-from annotator.db.models import Annotation, Source
+from annotator.db.models import Annotation, Source, Span
 from annotator.services.content import MAX_SOURCES, NOTE_MAX_LENGTH
 from tests.fixtures.app import CLAIM, HX, annotation_data, csrf_token, post_annotation, rows
 from tests.fixtures.helpers import counts
 from tests.fixtures.htmltree import article_text, field_errors, page
+from tests.fixtures.oracles import clean, source_rows
 
 SOURCE = {"url": "https://example.org/evidence", "title": "Evidence", "excerpt": ""}
 
@@ -289,14 +291,45 @@ def test_htmx_csrf_error_is_shown_in_the_notice_area(reviewer_client, demo_artic
         {"quote": CLAIM, "sources-abc-url": "https://example.org"},
         {"quote": CLAIM, "sources-0-url": "https://" + "a" * 3000 + ".org"},
         {"quote": "\x00"},
+        {"quote": CLAIM, "sources-²-url": "https://example.org"},  # a row number int() refuses: no row
+        {"quote": CLAIM, "sources-007-url": "https://example.org/7"},  # row 7, read from sources-7-url: empty
+        {
+            "quote": CLAIM + "\x07",
+            "note": " a\r\nnote ",
+            "sources-3-url": " https://example.org/x ",
+            "sources-3-title": "T\t",
+        },
     ],
 )
 def test_malformed_input_never_causes_a_server_error(app, reviewer_client, demo_article, fields):
+    """422 storing nothing, or 200 storing what was sent as the form reads it (``oracles.clean``: no control
+    characters, ``\n`` line endings, NFC; source fields stripped; rows by their ASCII number)."""
     data = {"verdict": "true", **fields}
     response = post_annotation(reviewer_client, demo_article, data)
     assert response.status_code in (200, 422), response.get_data(as_text=True)[:300]
     if response.status_code == 422:
         assert counts(app) == (0, 0, 0)
+        return
+    [annotation], [span] = rows(app, Annotation), rows(app, Span)
+    stored = [{"url": s.url, "title": s.title, "excerpt": s.excerpt} for s in annotation_sources(app, annotation)]
+    assert (annotation.verdict, annotation.note, annotation.status) == ("true", clean(fields.get("note", "")), "draft")
+    assert span.quote == clean(fields["quote"]) == demo_article.text[span.start : span.end]
+    assert stored == source_rows(MultiDict(data))
+    assert counts(app) == (1, 1, len(stored))
+
+
+def annotation_sources(app, annotation) -> list[Source]:
+    return sorted(rows(app, Source, Source.annotation_id == annotation.id), key=lambda s: s.position)
+
+
+def test_a_source_row_numbered_with_other_digits_than_ascii_is_an_unknown_field(app, reviewer_client, demo_article):
+    """WTForms read any name part ``str.isdigit()`` takes as a row number and gave it to ``int()``, which refuses
+    a superscript: ``sources-²-url`` was a 500. It is an unknown field now, as ``sources-x-url`` is."""
+    for number in ("²", "١", "𝟘"):
+        data = {**annotation_data(demo_article.text), f"sources-{number}-url": "https://example.org/"}
+        response = post_annotation(reviewer_client, demo_article, data)
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert counts(app) == (1, 1, 0)
 
 
 def test_invalid_utf8_in_the_form_body_never_causes_a_server_error(app, reviewer_client, demo_article):

@@ -1,6 +1,7 @@
 """Input no browser sends but anyone can (outside test finding 5): a file where a form asks for text, a
 lone surrogate in JSON, a date at the end of the calendar. Each is 400 or 422 with a message, never a
-500, stores nothing, and every answer (errors too) carries the security headers."""
+500, stores nothing, and every answer (errors too) carries the security headers. Where the sweeps' odd
+value is taken, what was stored (or found) is what was sent (the oracles of ``tests.fixtures.oracles``)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from annotator.extensions import db
 from annotator.web.forms import NOT_A_FILE_MESSAGE
 from tests.fixtures.api_helpers import bearer, make_token, w3c
 from tests.fixtures.app import CLAIM, HX, PASSWORD, annotation_data, csrf_token, post_annotation
+from tests.fixtures.imports import SECOND
 from tests.fixtures.nasty import (
     CLAIM_REVIEW,
     QUERIES,
@@ -37,10 +39,26 @@ from tests.fixtures.nasty import (
     FilePart,
     api_token,
     form_body,
+    fresh_author,
     json_paths,
+    poster_token,
     query_string,
     raw,
     replaced,
+)
+from tests.fixtures.oracles import (
+    assert_api_write_stored,
+    assert_claimreviews_stored,
+    assert_form_post_stored,
+    assert_import_stored,
+    assert_only,
+    assert_query_answer,
+    assert_w3c_stored,
+    changes,
+    received_form,
+    received_query,
+    snapshot,
+    w3c_expected,
 )
 
 TABLES = (Article, Span, Annotation, Source, FinalVerdict, Comment, Event, User, ApiToken, ExternalCheck)
@@ -296,8 +314,8 @@ SWEPT_FORMS = [
     *TEXT_FORMS,
     ("anonymous", "/login", {"username": "reviewer", "password": PASSWORD}),
     ("lead", "/articles/1/settings", {"blind_review": "y"}),
-    ("reviewer", "/import", {"article": "1", "author": "1", "file": FilePart(raw([w3c(CLAIM)]), "a.json")}),
-    ("lead", "/checks/import", {"file": FilePart(b"[]", "c.json")}),
+    ("reviewer", "/import", {"article": "1", "author": "1", "file": FilePart(raw([w3c(SECOND)]), "a.json")}),
+    ("lead", "/checks/import", {"file": FilePart(raw(CLAIM_REVIEW), "c.json")}),
 ]
 
 
@@ -305,18 +323,28 @@ SWEPT_FORMS = [
 def test_every_form_field_takes_every_awkward_value(
     app, world, client, reviewer_client, lead_client, role, path, fields
 ):
-    """Each field of each form gets each kind of awkward value (and a file part): never a 500, and a refused
-    request stores nothing."""
+    """Each field of each form gets each kind of awkward value (and a file part): never a 500, a refused
+    request changes nothing, and one taken stores what was sent (``oracles.assert_form_post_stored``: the
+    value as the form reads it, in the rows the form writes, nothing else changed)."""
     browser = {"lead": lead_client, "reviewer": reviewer_client, "anonymous": client}[role]
+    username = None if role == "anonymous" else role
     for name in [*fields, "unknown"]:
         for value in [*SAMPLE, FilePart(b"text in a file", "field.txt")]:
             data = {**fields, name: value, "csrf_token": csrf_token(browser, "/login")}
-            before = counts(app)
             body, content_type = form_body(list(data.items()))
+            before = snapshot(app)
             response = browser.post(path, data=body, content_type=content_type, headers=HX)
+            after = snapshot(app, since=before)
             assert response.status_code < 500, (path, name, value, response.get_data(as_text=True)[:300])
             if response.status_code >= 400:
-                assert counts(app) == before, (path, name, value)
+                assert_only(changes(before, after))
+            else:
+                form, files = received_form(body, content_type)
+                assert_form_post_stored(path, form, files, before, after, username)
+                if path == "/import":
+                    assert_import_stored(response, before, after)
+                elif path == "/checks/import":
+                    assert_claimreviews_stored(response, before, after)
             assert_security_headers(response)
             if path == "/login" and response.status_code == 303:
                 browser.post("/logout", data={"csrf_token": csrf_token(browser, "/")})
@@ -325,7 +353,8 @@ def test_every_form_field_takes_every_awkward_value(
 @pytest.mark.parametrize("path", sorted(QUERIES))
 def test_every_query_parameter_takes_every_awkward_value(app, world, reviewer_client, lead_client, path):
     """Each parameter a page or API list reads gets each kind of awkward value, as a lead and as a reviewer,
-    from htmx and not (the queue's cursor is read on page 2 of an htmx request only)."""
+    from htmx and not (the queue's cursor is read on page 2 of an htmx request only); what a 200 lists is what
+    the query asks for (``oracles.assert_query_answer``)."""
     token = api_token(app)
     base = {"/review/queue": [("page", "2")]}.get(path, [])
     for name in [*QUERIES[path], "unknown"]:
@@ -336,6 +365,7 @@ def test_every_query_parameter_takes_every_awkward_value(app, world, reviewer_cl
                 query = query_string([*[(k, v) for k, v in base if k != name], (name, value)])
                 response = browser.get(f"{path}?{query}", headers=headers)
                 assert response.status_code < 500, (path, name, value, response.get_data(as_text=True)[:300])
+                assert_query_answer(app, browser, path, received_query(query), response, headers)
                 assert_security_headers(response)
 
 
@@ -348,29 +378,41 @@ API_WRITES = [
 
 @pytest.mark.parametrize("method, path", API_WRITES, ids=[f"{m} {p}" for m, p in API_WRITES])
 def test_every_json_member_of_an_api_body_takes_every_awkward_value(app, world, method, path):
+    """POST by a user who had not annotated the claim (the first document taken stores their annotation; later
+    ones, once read and found valid, are 409: one annotation per reviewer and claim); PUT with ``If-Match: *``
+    on the token user's own annotation of the claim, so that every valid document is stored. A refused one
+    changes nothing; one taken stores what the document says (``oracles.assert_api_write_stored``)."""
     token = api_token(app)
     client = app.test_client()
-    json_headers = {**bearer(token), "Content-Type": "application/ld+json"}
+    json_headers = {"Content-Type": "application/ld+json"}
     draft = client.post(
-        "/api/v1/articles/1/annotations", data=raw(w3c("Ukrainian President Volodymyr Zelenskyy")), headers=json_headers
+        "/api/v1/articles/1/annotations", data=raw(w3c(CLAIM)), headers={**json_headers, **bearer(token)}
     )
-    assert draft.status_code == 201  # the token user's draft, id 2, for PUT
+    assert draft.status_code == 201  # the token user's draft on the claim, id 2, for PUT
     for where in json_paths(W3C_ITEM):
         for value in SAMPLE_JSON:
-            before = counts(app)
+            if method == "PUT":
+                username, writer = "fuzzer", {**bearer(token), "If-Match": "*"}
+            else:
+                username, poster = poster_token(app)
+                writer = bearer(poster)
+            before = snapshot(app)
             response = client.open(
-                path, method=method, data=raw(replaced(W3C_ITEM, where, value)), headers=json_headers
+                path, method=method, data=raw(replaced(W3C_ITEM, where, value)), headers={**json_headers, **writer}
             )
+            after = snapshot(app, since=before)
             assert response.status_code < 500, (where, value, response.get_data(as_text=True)[:300])
             if response.status_code >= 400:
-                assert counts(app) == before, (where, value)
+                assert_only(changes(before, after), change={"api_tokens": {"last_used_at"}})
                 assert response.mimetype == "application/problem+json"
+            else:
+                assert_api_write_stored(method, response, before, after, W3C_ITEM, where, value, username)
             assert_security_headers(response)
 
 
 UPLOADED = [
     ("lead", "/checks/import", CLAIM_REVIEW, {}),
-    ("reviewer", "/import", [W3C_ITEM], {"article": "1", "author": "1"}),
+    ("lead", "/import", [W3C_ITEM], {"article": "1"}),
 ]
 
 
@@ -378,19 +420,30 @@ UPLOADED = [
 def test_every_json_member_of_an_uploaded_file_takes_every_awkward_value(
     app, world, reviewer_client, lead_client, role, path, document, fields
 ):
+    """A refused file changes nothing; a file taken stores what its report says, as the file says it (annotations
+    are imported by a lead for an author who had imported nothing: the first good file stores its item, later
+    ones report it rejected, as that author judged the words already)."""
     browser = lead_client if role == "lead" else reviewer_client
     for where in json_paths(document):
         for value in SAMPLE_JSON:
-            before = counts(app)
+            author = {"author": str(fresh_author(app))} if path == "/import" else {}
+            before = snapshot(app)
             response = browser.post(
                 path,
                 data={
                     **fields,
+                    **author,
                     "csrf_token": csrf_token(browser, path),
                     "file": (io.BytesIO(raw(replaced(document, where, value))), "upload.json"),
                 },
                 content_type="multipart/form-data",
             )
+            after = snapshot(app, since=before)
             assert response.status_code < 500, (where, value, response.get_data(as_text=True)[:300])
             if response.status_code >= 400:
-                assert counts(app) == before, (where, value)
+                assert_only(changes(before, after))
+            elif path == "/import":
+                for annotation in assert_import_stored(response, before, after):
+                    assert_w3c_stored(after, annotation, w3c_expected(W3C_ITEM, where[1:], value))
+            else:
+                assert_claimreviews_stored(response, before, after, CLAIM, where)

@@ -1,9 +1,13 @@
-"""Hypothesis-made requests against every form, JSON body and query parameter: never a 500, and a rejected
-request stores nothing.
+"""Hypothesis-made requests against every form, JSON body and query parameter: never a 500, a rejected
+request stores nothing, and one that succeeds stores (or finds) what it asked for and nothing else
+(the oracles of ``tests.fixtures.oracles``).
 
-Besides random text, the values include what no browser sends but anyone can (outside test finding 5): a file
-part where a form asks for text, lone surrogates (sent as the bytes a careless encoder writes: CESU-8 in forms
-and queries, a \\ud800 escape in JSON), dates at the ends of the calendar and integers too large for any column.
+A form is sent either as random fields alone or as random fields in front of the fields that make it valid
+(the first value of a field is the one read), so that the success branch, where the oracles have work to do,
+is reached. Besides random text, the values include what no browser sends but anyone can (outside test
+finding 5): a file part where a form asks for text, lone surrogates (sent as the bytes a careless encoder
+writes: CESU-8 in forms and queries, a \\ud800 escape in JSON), dates at the ends of the calendar and integers
+too large for any column.
 """
 
 import io
@@ -12,7 +16,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from annotator.db.models import (
     Annotation,
@@ -29,7 +33,8 @@ from annotator.db.models import (
 )
 from annotator.extensions import db
 from tests.fixtures.api_helpers import bearer, w3c
-from tests.fixtures.app import CLAIM, annotation_data, csrf_token, login, post_annotation
+from tests.fixtures.app import CLAIM, PASSWORD, annotation_data, csrf_token, login, post_annotation
+from tests.fixtures.imports import SECOND
 from tests.fixtures.nasty import (
     AWKWARD,
     AWKWARD_JSON,
@@ -38,11 +43,29 @@ from tests.fixtures.nasty import (
     W3C_ITEM,
     FilePart,
     api_token,
+    author_used,
     form_body,
+    fresh_author,
     json_paths,
+    poster_token,
+    poster_used,
     query_string,
     raw,
     replaced,
+)
+from tests.fixtures.oracles import (
+    assert_api_write_stored,
+    assert_claimreviews_stored,
+    assert_form_post_stored,
+    assert_import_stored,
+    assert_only,
+    assert_query_answer,
+    assert_w3c_stored,
+    changes,
+    received_form,
+    received_query,
+    snapshot,
+    w3c_expected,
 )
 from tests.fixtures.profiles import FIXTURE_HEALTH_CHECKS
 
@@ -73,6 +96,7 @@ FIELDS = [
     "name",
     "span",
     "external",
+    "sources-²-url",  # a row number int() refuses (was a 500)
 ] + [f"sources-{i}-{k}" for i in (0, 1, 25) for k in ("url", "title", "excerpt")]
 TEXT = st.one_of(
     st.text(max_size=40),
@@ -112,6 +136,11 @@ VALUES = st.one_of(TEXT, FILE_PARTS)
 
 
 FORMS = st.lists(st.tuples(st.sampled_from(FIELDS), VALUES), max_size=12)
+# Random fields alone, or a few in front of the fields that make the form valid (``valid_fields``).
+REQUESTS = st.one_of(
+    st.tuples(FORMS, st.just(False)),
+    st.tuples(st.lists(st.tuples(st.sampled_from(FIELDS), VALUES), max_size=3), st.just(True)),
+)
 ENDPOINTS = [
     "/articles/1/annotations",
     "/annotations/1",
@@ -133,6 +162,9 @@ ENDPOINTS = [
     "/articles/1/suggestions/1/restore",
 ]
 TABLES = (Article, Span, Annotation, Source, FinalVerdict, Comment, Event, User, ApiToken, ClaimLink, ExternalCheck)
+SAVED_PAGE = (
+    b"<html><head><title>A page</title></head><body><article><p>Words of a saved page.</p></article></body></html>"
+)
 
 
 def table_counts(app) -> tuple[int, ...]:
@@ -141,24 +173,84 @@ def table_counts(app) -> tuple[int, ...]:
         return tuple(session.exec(select(func.count()).select_from(t)).one() for t in TABLES)
 
 
+def valid_fields(app, endpoint: str, username: str) -> list:
+    """Fields that make the endpoint's form valid in the test's world (some actions stay refused: a claim that
+    is not orphaned cannot be re-attached)."""
+    with app.app_context():
+        article = db.session().get(Article, 1)
+        text, version = article.text, article.current_version
+        user = db.session().exec(select(User.id).where(User.username == username)).one()
+    return {
+        "/articles/1/annotations": [
+            ("quote", CLAIM),
+            ("verdict", "mostly-false"),
+            ("note", "A note"),
+            ("sources-0-url", "https://a.example/"),
+            ("action", "submit"),
+        ],
+        "/annotations/1": [
+            ("verdict", "true"),
+            ("note", "n"),
+            ("sources-0-url", "https://b.example/"),
+            ("action", "save"),
+        ],
+        "/articles/1/spans/1/comments": [("body", "A comment")],
+        "/articles/1/spans/1/final-verdict": [("verdict", "false"), ("rationale", "Because.")],
+        "/annotations/1/return": [("note", "Fix it")],
+        "/articles/new": [("title", "T"), ("text", "Some text.")],
+        "/articles/1/settings": [("blind_review", "y")],
+        "/login": [("username", username), ("password", PASSWORD)],
+        "/import": [("article", "1"), ("author", str(user)), ("file", FilePart(raw([w3c(SECOND)]), "a.json"))],
+        "/articles/fetch": [("page", FilePart(SAVED_PAGE, "page.html"))],
+        "/articles/1/versions": [("text", f"{text}\n\nA paragraph added in version {version + 1}.")],
+        "/articles/1/spans/1/reattach": [("start", "0"), ("end", "5"), ("quote", text[:5]), ("article_version", "1")],
+        "/settings/tokens": [("name", "cms")],
+        "/articles/1/spans/1/same-claim": [("external", "1")],
+        "/articles/1/spans/1/same-claim/1/remove": [],
+        "/checks/import": [("file", FilePart(raw(CLAIM_REVIEW), "checks.json"))],
+        "/articles/1/suggestions/1/dismiss": [],
+        "/articles/1/suggestions/1/restore": [],
+    }[endpoint]
+
+
+def unsettle(app) -> None:
+    """Take the claim's final verdict away, so that later examples may still change its annotations."""
+    with app.app_context():
+        db.session().exec(delete(FinalVerdict))
+        db.session().commit()
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=FIXTURE_HEALTH_CHECKS)
-@given(endpoint=st.sampled_from(ENDPOINTS), fields=FORMS, htmx=st.booleans(), as_lead=st.booleans())
-def test_random_form_posts_never_fail_and_rejected_ones_store_nothing(
-    app, reviewer_client, lead_client, demo_article, endpoint, fields, htmx, as_lead
+@given(endpoint=st.sampled_from(ENDPOINTS), request=REQUESTS, htmx=st.booleans(), as_lead=st.booleans())
+def test_random_form_posts_never_fail_and_store_what_was_sent_or_nothing(
+    app, reviewer_client, lead_client, demo_article, endpoint, request, htmx, as_lead
 ):
+    fields, valid = request
     if not table_counts(app)[2]:  # one submitted annotation (id 1, span 1) for the endpoints that need it
         post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text))
+    username = "lead" if as_lead else "reviewer"
     client = lead_client if as_lead else reviewer_client
-    before = table_counts(app)
-    body, content_type = form_body([*fields, ("csrf_token", csrf_token(client, "/articles/1"))])
+    sent = [*fields, *(valid_fields(app, endpoint, username) if valid else [])]
+    body, content_type = form_body([*sent, ("csrf_token", csrf_token(client, "/articles/1"))])
+    before = snapshot(app)
     response = client.post(
         endpoint, data=body, content_type=content_type, headers={"HX-Request": "true"} if htmx else {}
     )
+    after = snapshot(app, since=before)
     assert response.status_code < 500, response.get_data(as_text=True)[:500]
     if response.status_code >= 400:
-        assert table_counts(app) == before, (endpoint, response.status_code)
+        assert_only(changes(before, after))
+    else:
+        form, files = received_form(body, content_type)
+        assert_form_post_stored(endpoint, form, files, before, after, username)
+        if endpoint == "/import":
+            assert_import_stored(response, before, after)
+        elif endpoint == "/checks/import":
+            assert_claimreviews_stored(response, before, after)
+        elif endpoint == "/articles/1/spans/1/final-verdict":
+            unsettle(app)
     if endpoint == "/login" and response.status_code == 303:
-        assert login(client, "lead" if as_lead else "reviewer").status_code == 303  # sign back in for the next example
+        assert login(client, username).status_code == 303  # sign back in for the next example
 
 
 QUERY_VALUES = st.one_of(TEXT, st.sampled_from(AWKWARD))
@@ -166,8 +258,11 @@ QUERY_VALUES = st.one_of(TEXT, st.sampled_from(AWKWARD))
 
 @settings(max_examples=200, deadline=None, suppress_health_check=FIXTURE_HEALTH_CHECKS)
 @given(data=st.data(), htmx=st.booleans(), as_lead=st.booleans())
-def test_random_query_strings_never_fail(app, reviewer_client, lead_client, demo_article, data, htmx, as_lead):
-    """Pages answer 200 or a 4xx (302 to sign in again after ?next=); the API answers 200 or 400."""
+def test_random_query_strings_never_fail_and_find_what_they_ask_for(
+    app, reviewer_client, lead_client, demo_article, data, htmx, as_lead
+):
+    """Pages answer 200 or a 4xx (302 to sign in again after ?next=); the API answers 200 or 400; what a 200
+    lists is what the query asks for (``oracles.assert_query_answer``)."""
     if not table_counts(app)[2]:
         post_annotation(reviewer_client, demo_article, annotation_data(demo_article.text))
     path = data.draw(st.sampled_from(sorted(QUERIES)), label="path")
@@ -177,8 +272,10 @@ def test_random_query_strings_never_fail(app, reviewer_client, lead_client, demo
     headers = {"HX-Request": "true"} if htmx else {}
     if path.startswith("/api/"):
         headers = {**headers, **bearer(api_token(app))}
-    response = client.get(f"{path}?{query_string(fields)}", headers=headers)
+    query = query_string(fields)
+    response = client.get(f"{path}?{query}", headers=headers)
     assert response.status_code < 500, (path, fields, response.get_data(as_text=True)[:500])
+    assert_query_answer(app, client, path, received_query(query), response, headers)
 
 
 # --- JSON bodies --------------------------------------------------------------------------------------------
@@ -187,14 +284,19 @@ NASTY_JSON = st.one_of(st.sampled_from(AWKWARD_JSON), st.text(alphabet=st.charac
 
 
 ITEM_PATHS = list(json_paths(W3C_ITEM))
-JSON_BODIES = st.builds(replaced, st.just(W3C_ITEM), st.sampled_from(ITEM_PATHS), NASTY_JSON)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=FIXTURE_HEALTH_CHECKS)
-@given(document=JSON_BODIES, target=st.sampled_from(["post", "put", "post-submit", "post-version"]))
-def test_random_api_bodies_never_fail_and_rejected_ones_store_nothing(
-    app, reviewer_client, demo_article, document, target
+@given(
+    where=st.sampled_from(ITEM_PATHS),
+    value=NASTY_JSON,
+    target=st.sampled_from(["post", "put", "post-submit", "post-version"]),
+)
+def test_random_api_bodies_never_fail_and_store_what_was_sent_or_nothing(
+    app, reviewer_client, demo_article, where, value, target
 ):
+    """POST by a user who has not annotated the claim yet (a second POST on the same words is 409), PUT with
+    ``If-Match: *`` on the token user's own annotation of it: the body is what decides."""
     token = api_token(app)
     client = app.test_client()
     if not table_counts(app)[2]:  # the token user's own draft (id 1) for PUT
@@ -206,41 +308,63 @@ def test_random_api_bodies_never_fail_and_rejected_ones_store_nothing(
             ).status_code
             == 201
         )
-    before = table_counts(app)
-    method, path = {
-        "post": ("POST", "/api/v1/articles/1/annotations"),
-        "post-submit": ("POST", "/api/v1/articles/1/annotations?submit=true"),
-        "post-version": ("POST", "/api/v1/articles/1/annotations?article_version=1"),
-        "put": ("PUT", "/api/v1/annotations/1"),
+    poster, poster_token_ = poster_token(app)
+    method, path, username, headers = {
+        "post": ("POST", "/api/v1/articles/1/annotations", poster, bearer(poster_token_)),
+        "post-submit": ("POST", "/api/v1/articles/1/annotations?submit=true", poster, bearer(poster_token_)),
+        "post-version": ("POST", "/api/v1/articles/1/annotations?article_version=1", poster, bearer(poster_token_)),
+        "put": ("PUT", "/api/v1/annotations/1", "fuzzer", {**bearer(token), "If-Match": "*"}),
     }[target]
+    document = replaced(W3C_ITEM, where, value)
+    before = snapshot(app)
     response = client.open(
-        path, method=method, data=raw(document), headers={**bearer(token), "Content-Type": "application/ld+json"}
+        path, method=method, data=raw(document), headers={**headers, "Content-Type": "application/ld+json"}
     )
+    after = snapshot(app, since=before)
     assert response.status_code < 500, (document, response.get_data(as_text=True)[:500])
     if response.status_code >= 400:
-        assert table_counts(app) == before, (target, response.status_code)
+        assert_only(changes(before, after), change={"api_tokens": {"last_used_at"}})
+    else:
+        assert response.status_code == (201 if method == "POST" else 200), response.status_code
+        assert_api_write_stored(method, response, before, after, W3C_ITEM, where, value, username)
+        if method == "POST":
+            poster_used(app)
 
 
 UPLOADS = {
-    "/checks/import": (CLAIM_REVIEW, list(json_paths(CLAIM_REVIEW)), "lead", {}),
-    "/import": ([W3C_ITEM], list(json_paths([W3C_ITEM])), "reviewer", {"article": "1"}),
+    "/checks/import": (CLAIM_REVIEW, list(json_paths(CLAIM_REVIEW))),
+    "/import": ([W3C_ITEM], list(json_paths([W3C_ITEM]))),
 }
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=FIXTURE_HEALTH_CHECKS)
 @given(data=st.data(), endpoint=st.sampled_from(sorted(UPLOADS)))
-def test_random_uploaded_json_never_fails_and_a_refused_file_stores_nothing(
-    app, reviewer_client, lead_client, demo_article, data, endpoint
+def test_random_uploaded_json_never_fails_and_stores_what_the_report_says(
+    app, lead_client, demo_article, data, endpoint
 ):
-    valid, paths, role, fields = UPLOADS[endpoint]
-    document = replaced(valid, data.draw(st.sampled_from(paths), label="path"), data.draw(NASTY_JSON, label="value"))
-    client = lead_client if role == "lead" else reviewer_client
-    before = table_counts(app)
-    response = client.post(
+    """Annotations are imported by a lead for an author who has imported nothing yet (an item's words are
+    imported once per author), so that a good file stores its item."""
+    valid, paths = UPLOADS[endpoint]
+    where, value = data.draw(st.sampled_from(paths), label="path"), data.draw(NASTY_JSON, label="value")
+    document = replaced(valid, where, value)
+    fields = {"article": "1", "author": str(fresh_author(app))} if endpoint == "/import" else {}
+    before = snapshot(app)
+    response = lead_client.post(
         endpoint,
-        data={**fields, "csrf_token": csrf_token(client, endpoint), "file": (io.BytesIO(raw(document)), "upload.json")},
+        data={
+            **fields,
+            "csrf_token": csrf_token(lead_client, endpoint),
+            "file": (io.BytesIO(raw(document)), "upload.json"),
+        },
         content_type="multipart/form-data",
     )
+    after = snapshot(app, since=before)
     assert response.status_code < 500, (document, response.get_data(as_text=True)[:500])
     if response.status_code >= 400:
-        assert table_counts(app) == before, (endpoint, response.status_code)
+        assert_only(changes(before, after))
+    elif endpoint == "/import":
+        for annotation in assert_import_stored(response, before, after):
+            assert_w3c_stored(after, annotation, w3c_expected(W3C_ITEM, where[1:], value))
+            author_used(app)
+    else:
+        assert_claimreviews_stored(response, before, after, CLAIM, where)
