@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -261,3 +262,64 @@ def test_an_orphan_found_again_never_takes_the_words_of_a_placed_span():
     # Without orphans the first keeps them, as before.
     spans = [OldSpan(1, 0, len(words), words), OldSpan(2, 0, len(words), words)]
     assert [p.state for p in reanchor_groups(new, [(old, spans)])] == [MOVED, ORPHANED]
+
+
+# --------------------------------------------------------------------------
+# The parts, each at its edges
+# --------------------------------------------------------------------------
+
+from annotator.domain.reanchoring import DiffMap, _trimmed, describe  # noqa: E402
+
+
+def test_a_versions_outcomes_are_described_in_report_order_with_zeros():
+    assert describe({"moved": 40, "kept": 3, "reattached": 9}) == "3 kept, 40 moved, 0 changed, 0 orphaned"
+    assert describe({}) == "0 kept, 0 moved, 0 changed, 0 orphaned"
+
+
+def test_only_text_carried_over_unchanged_counts_as_unchanged():
+    # "abc" kept, "XY" inserted, "def" kept: new text "abcXYdef"
+    mapping = DiffMap([(0, "abc"), (1, "XY"), (0, "def")])
+    inside = [(0, 3), (1, 2), (2, 3), (5, 8), (6, 8), (5, 7)]
+    across = [(0, 4), (3, 5), (4, 6), (2, 6)]
+    assert [mapping.in_unchanged(a, b) for a, b in inside] == [True] * len(inside)
+    assert [mapping.in_unchanged(a, b) for a, b in across] == [False] * len(across)
+
+
+@pytest.mark.parametrize(
+    "text, start, end, trimmed",
+    [
+        ("  ab  ", 0, 6, (2, 4)),
+        ("ab ", 0, 3, (0, 2)),
+        (" a", 0, 2, (1, 2)),
+        ("x  y z", 1, 5, (3, 4)),
+        ("a   ", 0, 4, (0, 1)),
+        ("   ", 0, 3, (3, 3)),
+    ],
+)
+def test_a_found_range_never_starts_or_ends_with_white_space(text, start, end, trimmed):
+    assert _trimmed(text, start, end) == trimmed
+
+
+def test_moved_and_edited_words_are_found_among_other_new_paragraphs():
+    old = "Intro line here.\nThe army said 600,000 soldiers were killed.\nOutro text follows."
+    claim = "The army said 600,000 soldiers were killed"
+    edited = "The army said 620,000 soldiers were killed"
+    for new in (
+        f"Intro line here.\nOutro text follows.\n{edited}.",
+        f"Intro line here.\nBreaking: markets fell sharply today.\nOutro text follows.\n{edited}.",
+        f"Intro line here.\nOK.\nOutro text follows.\n{edited}.",
+        f"Intro line here.\nThe navy said 900 sailors were hurt.\nOutro text follows.\n{edited}.",
+        f"Intro line here.\nOutro text follows.\n  {edited}  \nEnd.",
+    ):
+        placement = place(old, new, span_of(old, claim))
+        assert (placement.state, placement.quote) == (CHANGED, edited), new
+        assert new[placement.start : placement.end] == edited
+        assert placement.similarity == 97.6  # one character of 42 replaced: 2 * 41 / 84
+
+
+def test_an_orphan_reports_how_alike_the_closest_new_wording_was():
+    """The version page shows it ("62% alike"): here "army", 4 of the 9 characters of "said army"."""
+    old = "Officials: said army, in short."
+    for new in ("Officials: in short. army", "Officials: in short. said"):
+        placement = place(old, new, span_of(old, "said army"))
+        assert (placement.state, placement.similarity) == (ORPHANED, 61.5)  # 2 * 4 / 13
