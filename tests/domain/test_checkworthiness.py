@@ -276,21 +276,21 @@ def test_a_scorer_is_named_by_module_and_name():
 
 
 @pytest.mark.parametrize(
-    "text, quotes",
+    "text, found",
     [
-        ("Mr. Smith went. He said so.", ["Mr. Smith went.", "He said so."]),
-        # pysbd points its last piece back at an earlier copy with a space it added: the rest is one piece
-        ("A. “Quoted,” he said.A. A. A.", ["A. “Quoted,” he said.A.", "A. A."]),
+        ("Mr. Smith went. He said so.", [(0, "Mr. Smith went."), (16, "He said so.")]),
+        # pysbd points its last piece back at an earlier copy, with a space it added: the rest is one piece
+        ("A. “Quoted,” he said.A. A. A.", [(0, "A. “Quoted,” he said.A."), (24, "A. A.")]),
         # pysbd points a piece back into the one before: it is found again after it
-        ("Wait.Wait....  A. ...1.", ["Wait.Wait.", "...", "A. .", "..1."]),
-        ("First one.\n\nSecond one.", ["First one.", "Second one."]),
-        ("First one.\n \nSecond one.", ["First one.", "Second one."]),
-        ("Intro.\n- \nNext.", ["Intro.", "Next."]),
+        ("Wait.Wait....  A. ...1.", [(0, "Wait.Wait."), (10, "..."), (15, "A. ."), (19, "..1.")]),
+        ("First one.\n\nSecond one.", [(0, "First one."), (12, "Second one.")]),
+        ("First one.\n \nSecond one.", [(0, "First one."), (13, "Second one.")]),
+        ("Intro.\n- \nNext.", [(0, "Intro."), (10, "Next.")]),
         ("- ", []),
     ],
 )
-def test_sentences_are_the_texts_own_ranges_in_order(text, quotes, monkeypatch):
+def test_sentences_are_the_texts_own_ranges_in_order(text, found, monkeypatch):
     monkeypatch.setattr(cw, "_segmenter", None)  # made afresh, as on the first article after start-up
     sentences = cw.split_sentences(text)
-    assert [s.quote for s in sentences] == quotes
+    assert [(s.start, s.quote) for s in sentences] == found
     assert all(text[s.start : s.end] == s.quote for s in sentences)

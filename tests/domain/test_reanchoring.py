@@ -14,6 +14,7 @@ from annotator.domain.reanchoring import (
     MOVED,
     ORPHANED,
     OldSpan,
+    Placement,
     reanchor,
     reanchor_groups,
 )
@@ -323,3 +324,57 @@ def test_an_orphan_reports_how_alike_the_closest_new_wording_was():
     for new in ("Officials: in short. army", "Officials: in short. said"):
         placement = place(old, new, span_of(old, "said army"))
         assert (placement.state, placement.similarity) == (ORPHANED, 61.5)  # 2 * 4 / 13
+
+
+def test_the_image_of_deleted_words_is_what_replaced_them():
+    # old "abcdef" -> new "abXYef": "cd" deleted, "XY" put in their place
+    mapping = DiffMap([(0, "ab"), (-1, "cd"), (1, "XY"), (0, "ef")])
+    assert mapping.image(2, 4) == (2, 4)  # "cd" became "XY"
+    assert mapping.image(3, 4) == (2, 4)  # part of a deleted stretch: its whole replacement
+    assert mapping.image(2, 3) == (2, 4)
+    assert mapping.image(1, 5) == (1, 5)  # "bcde" became "bXYe"
+    assert mapping.image(5, 6) == (5, 6)  # "f", after the edit
+
+
+def test_of_several_re_inserted_copies_the_one_in_the_old_context_is_taken():
+    """With the whole text replaced (every copy newly inserted), the words before the quote pick the copy."""
+    old = "Intro. Officials said the claim holds. End."
+    new = "Readers wrote the claim holds. Officials said the claim holds."
+    (placement,) = reanchor(old, new, [span_of(old, "the claim holds")], diff=[(-1, old), (1, new)])
+    assert (placement.state, placement.start) == (MOVED, new.rindex("the claim holds"))
+
+
+CLAIM_43 = "The army said 600,000 soldiers were killed."  # 43 characters
+
+
+def _deleted_then_inserted(*inserted: str, before: str = "Intro. ") -> Placement:
+    """The claim deleted from "<before><claim> End. Fin.", and each of ``inserted`` put in after "End."
+    and after "Fin." (so never where the claim was)."""
+    old = before + CLAIM_43 + " End. Fin."
+    diff = [(0, before), (-1, CLAIM_43 + " "), (0, "End.")]
+    for text, equal in zip(inserted, [" Fin.", ""], strict=False):
+        diff += [(1, " " + text)] + ([(0, equal)] if equal else [])
+    new = "".join(text for op, text in diff if op != -1)
+    (placement,) = reanchor(old, new, [OldSpan(1, len(before), len(before) + len(CLAIM_43), CLAIM_43)], diff=diff)
+    return placement
+
+
+def test_of_two_equally_close_new_wordings_the_first_is_taken():
+    first, second = CLAIM_43.replace("600,000", "620,000"), CLAIM_43.replace("600,000", "600,001")
+    placement = _deleted_then_inserted(first, second)
+    assert (placement.state, placement.start, placement.quote) == (CHANGED, 12, first)
+    assert placement.similarity == 97.7  # 2 * 42 / 86
+
+
+def test_a_closer_new_wording_wins_wherever_the_first_one_lies():
+    far = "Intro. " + "x" * 150 + " "
+    edited = CLAIM_43.replace("600,000", "620,000")
+    placement = _deleted_then_inserted("The navy said 9 sailors were hurt.", edited, before=far)
+    assert (placement.state, placement.quote) == (CHANGED, edited)
+
+
+def test_new_passages_shorter_than_half_the_quote_are_not_candidates():
+    # 21 characters inserted (a space and 20 of the quote's): half of 43, rounded down, is enough
+    assert _deleted_then_inserted("army said 600,000 so").similarity == 63.5  # 2 * 20 / 63
+    # 16 are not
+    assert _deleted_then_inserted("army said 600,0").similarity == 0.0

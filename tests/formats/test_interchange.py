@@ -665,3 +665,9 @@ def test_a_hypothesis_row_keeps_its_update_time_and_only_a_textual_display_name(
     incoming = parse_hypothesis_annotation(hypothesis(updated="2026-01-03T04:05:06Z", user_info={"display_name": 5}))
     assert incoming.modified == datetime(2026, 1, 3, 4, 5, 6, tzinfo=UTC)
     assert incoming.creator_name is None
+
+
+def test_a_hypothesis_note_that_is_not_text_names_no_w3c_member():
+    with pytest.raises(Rejected) as caught:
+        parse_hypothesis_annotation(hypothesis(text=5))
+    assert (str(caught.value), caught.value.field) == ("The note is not text.", "")
