@@ -341,7 +341,7 @@ def test_of_several_re_inserted_copies_the_one_in_the_old_context_is_taken():
     old = "Intro. Officials said the claim holds. End."
     new = "Readers wrote the claim holds. Officials said the claim holds."
     (placement,) = reanchor(old, new, [span_of(old, "the claim holds")], diff=[(-1, old), (1, new)])
-    assert (placement.state, placement.start) == (MOVED, new.rindex("the claim holds"))
+    assert (placement.span_id, placement.state, placement.start) == (1, MOVED, new.rindex("the claim holds"))
 
 
 CLAIM_43 = "The army said 600,000 soldiers were killed."  # 43 characters
@@ -378,3 +378,51 @@ def test_new_passages_shorter_than_half_the_quote_are_not_candidates():
     assert _deleted_then_inserted("army said 600,000 so").similarity == 63.5  # 2 * 20 / 63
     # 16 are not
     assert _deleted_then_inserted("army said 600,0").similarity == 0.0
+
+
+def _through(diff: list[tuple[int, str]], start: int, quote: str = CLAIM_43) -> Placement:
+    """The span ``quote`` at ``start`` of the diff's old text, placed in its new text through that diff."""
+    old = "".join(text for op, text in diff if op != 1)
+    new = "".join(text for op, text in diff if op != -1)
+    assert old[start : start + len(quote)] == quote
+    (placement,) = reanchor(old, new, [OldSpan(7, start, start + len(quote), quote)], diff=diff)
+    return placement
+
+
+EDITED_43 = CLAIM_43.replace("600,000", "620,000")
+
+
+def test_a_close_new_wording_elsewhere_beats_an_unlike_replacement_in_place():
+    replaced = [(-1, CLAIM_43 + " "), (1, "Unrelated words here. ")]
+    early = _through([(0, "Intro. "), (1, EDITED_43 + " "), (0, "Mid. "), *replaced, (0, "End.")], 12)
+    far = "Intro. " + "x" * 150 + " "
+    late = _through([(0, far), *replaced, (0, "End."), (1, " " + EDITED_43), (0, " Fin.")], len(far))
+    for placement, at in ((early, 7), (late, len(far) + len("Unrelated words here. End. "))):
+        assert (placement.span_id, placement.state, placement.start, placement.quote) == (7, CHANGED, at, EDITED_43)
+
+
+def test_words_re_inserted_where_they_were_are_kept():
+    placement = _through([(-1, "Intro. " + CLAIM_43), (1, "Intro. " + CLAIM_43)], 7)
+    assert (placement.span_id, placement.state, placement.start) == (7, KEPT, 7)
+
+
+def test_a_replacement_exactly_at_the_threshold_is_the_changed_claim():
+    # "abcdefghij" -> "abcdefgxyz": 7 of 10 characters kept, 2 * 7 / 20 = 70 %
+    at_threshold = [(0, "Intro. abcdefg"), (-1, "hij"), (1, "xyz"), (0, " End.")]
+    placement = _through(at_threshold, 7, "abcdefghij")
+    assert (placement.state, placement.quote, placement.similarity) == (CHANGED, "abcdefgxyz", CHANGED_THRESHOLD)
+    # good enough in place: a closer passage inserted elsewhere is not looked for
+    placement = _through([*at_threshold, (1, " abcdefghik")], 7, "abcdefghij")
+    assert (placement.start, placement.quote) == (7, "abcdefgxyz")
+
+
+def test_an_orphan_keeps_its_span_id():
+    placement = _through([(0, "Intro. "), (-1, CLAIM_43), (1, "Nothing alike."), (0, " End.")], 7)
+    assert (placement.span_id, placement.state, placement.start, placement.quote) == (7, ORPHANED, None, None)
+
+
+def test_of_several_re_inserted_copies_the_earlier_one_in_the_old_context_is_taken():
+    old = "Intro. Officials said the claim holds. End."
+    new = "Officials said the claim holds. Readers wrote the claim holds."
+    (placement,) = reanchor(old, new, [span_of(old, "the claim holds")], diff=[(-1, old), (1, new)])
+    assert (placement.state, placement.start) == (MOVED, new.index("the claim holds"))
