@@ -426,3 +426,12 @@ def test_of_several_re_inserted_copies_the_earlier_one_in_the_old_context_is_tak
     new = "Officials said the claim holds. Readers wrote the claim holds."
     (placement,) = reanchor(old, new, [span_of(old, "the claim holds")], diff=[(-1, old), (1, new)])
     assert (placement.state, placement.start) == (MOVED, new.index("the claim holds"))
+
+
+def test_a_span_that_does_not_fit_its_old_text_is_looked_for_in_the_new_one():
+    old, new = "Intro. End.", "Intro. End. The claim holds."
+    placements = reanchor(old, new, [OldSpan(3, 0, 15, "The claim holds"), OldSpan(4, 0, 5, "Gone words")])
+    assert [(p.span_id, p.state, p.start, p.quote) for p in placements] == [
+        (3, MOVED, 12, "The claim holds"),
+        (4, ORPHANED, None, None),
+    ]
