@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,137 @@ def test_empty_and_blank_texts_have_no_sentences():
 def test_a_plug_in_score_that_is_not_finite_is_refused(bad):
     with pytest.raises(cw.ScorerError, match="not a finite number"):
         cw.scored_sentences("One. Two.", lambda sentences: [0.5, bad])
+
+
+# --- the edges of each rule ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, full",
+    [
+        ("Stop, the ministry said!", True),  # an exclamation ends a sentence
+        ("Did the ministry say that?", True),  # so does a question mark (the question feature weighs it)
+        ("The budget rose sharply.", True),  # four words are enough
+        ("Prices rose sharply.", False),  # three are a headline or a label
+        ("He said “prices rose.”", True),  # closing quotes and brackets after the full stop
+        ("Prices rose (as the data show.)", True),
+        ("The release is numbered 2.X", False),  # a full stop inside the last word is no ending
+        ("Ukraine has received only 10% of latest US aid package", False),
+    ],
+)
+def test_a_full_sentence_ends_with_a_stop_and_has_four_words_or_more(sentence, full):
+    assert ("not_a_sentence" not in dict(cw.explain(sentence))) == full
+
+
+def test_the_score_is_the_sum_of_the_weights_held_to_zero_and_one():
+    everything = "According to the IMF, the budget rose by more than 5% in 2023."
+    assert [key for key, _ in cw.explain(everything)] == [
+        "number",
+        "money_percent",
+        "comparison",
+        "attribution",
+        "named_source",
+        "time",
+    ]
+    assert cw.score_one(everything) == 1.0  # 1.1 held to 1
+    assert cw.score_one("Should we think it might rise?") == 0.0  # -0.7 held to 0
+    assert cw.score_one("The budget rose sharply.") == 0.35
+    assert cw.score([NATO, "Should we think it might rise?", "The budget rose sharply."]) == [0.8, 0.0, 0.35]
+
+
+def test_whole_word_alternatives_match_only_whole_words():
+    pattern = cw._words("per ?cent|dollars?")
+    assert pattern == r"\b(?:per ?cent|dollars?)\b"
+    assert [bool(re.search(pattern, s)) for s in ("5 percent", "ten dollars", "superdollars", "percentage")] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+
+
+def test_the_default_scorer_gives_each_sentence_its_features_and_place():
+    text = "Short one. " + NATO
+    scored = cw.scored_sentences(text)
+    assert [(s.start, s.end, s.quote, s.score) for s in scored] == [
+        (0, 10, "Short one.", 0.0),
+        (11, 11 + len(NATO), NATO, 0.8),
+    ]
+    assert scored[0].features == [["not_a_sentence", -0.70]]
+    assert scored[1].features == [["number", 0.30], ["comparison", 0.15], ["attribution", 0.20], ["named_source", 0.15]]
+
+
+def test_a_plug_in_score_is_kept_to_four_places_on_each_sentence():
+    scored = cw.scored_sentences("Short one. A much longer one.", lambda sentences: [0.123456, 1])
+    assert [(s.start, s.end, s.quote, s.score, s.features) for s in scored] == [
+        (0, 10, "Short one.", 0.1235, []),
+        (11, 29, "A much longer one.", 1.0, []),
+    ]
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (["high", "low"], "the scorer gave a score that is not a number"),
+        ([None, 0.5], "the scorer gave a score that is not a number"),
+        ([0.5, float("-inf")], "the scorer gave a score that is not a finite number"),
+        ([0.1, 0.2, 0.3], "the scorer gave 3 scores for 2 sentences"),
+    ],
+)
+def test_a_plug_in_that_answers_badly_is_told_exactly_what_is_wrong(answer, message):
+    with pytest.raises(cw.ScorerError) as raised:
+        cw.scored_sentences("One. Two.", lambda sentences: answer)
+    assert str(raised.value) == message
+
+
+def test_a_blank_setting_means_the_default_scorer():
+    assert cw.load_scorer("  ") is cw.score
+    assert cw.load_scorer(" default ") is cw.score
+
+
+def test_a_setting_splits_at_its_first_colon():
+    with pytest.raises(cw.ScorerError) as raised:
+        cw.load_scorer("tests.fixtures.scorers:by_length:x")
+    assert str(raised.value) == (
+        "ANNOTATOR_CLAIM_SCORER='tests.fixtures.scorers:by_length:x': "
+        "tests.fixtures.scorers has no callable 'by_length:x'"
+    )
+
+
+class _Model:
+    """A callable object (a loaded model, say): it has no __qualname__ of its own."""
+
+    def __call__(self, sentences):
+        return [0.5 for _ in sentences]
+
+    def __repr__(self):
+        return "Model()"
+
+
+def test_a_scorer_is_named_by_module_and_name():
+    assert cw.scorer_name(cw.score) == "default"
+    assert cw.scorer_name(_Model()) == f"{__name__}:Model()"
+
+
+# --- sentences: pysbd's pieces checked against the text ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Mr. Smith went. He said so.", [(0, "Mr. Smith went."), (16, "He said so.")]),
+        # pysbd points its last piece back at an earlier copy, with a space it added: the rest is one piece
+        ("A. “Quoted,” he said.A. A. A.", [(0, "A. “Quoted,” he said.A."), (24, "A. A.")]),
+        # pysbd points a piece back into the one before: it is found again after it
+        ("Wait.Wait....  A. ...1.", [(0, "Wait.Wait."), (10, "..."), (15, "A. ."), (19, "..1.")]),
+        ("First one.\n\nSecond one.", [(0, "First one."), (12, "Second one.")]),
+        ("First one.\n \nSecond one.", [(0, "First one."), (13, "Second one.")]),
+        ("Intro.\n- \nNext.", [(0, "Intro."), (10, "Next.")]),
+        ("- ", []),
+    ],
+)
+def test_sentences_are_the_texts_own_ranges_in_order(text, found, monkeypatch):
+    monkeypatch.setattr(cw, "_segmenter", None)  # made afresh, as on the first article after start-up
+    sentences = cw.split_sentences(text)
+    assert [(s.start, s.quote) for s in sentences] == found
+    assert all(text[s.start : s.end] == s.quote for s in sentences)

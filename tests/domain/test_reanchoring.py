@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,7 @@ from annotator.domain.reanchoring import (
     MOVED,
     ORPHANED,
     OldSpan,
+    Placement,
     reanchor,
     reanchor_groups,
 )
@@ -261,3 +263,175 @@ def test_an_orphan_found_again_never_takes_the_words_of_a_placed_span():
     # Without orphans the first keeps them, as before.
     spans = [OldSpan(1, 0, len(words), words), OldSpan(2, 0, len(words), words)]
     assert [p.state for p in reanchor_groups(new, [(old, spans)])] == [MOVED, ORPHANED]
+
+
+# --------------------------------------------------------------------------
+# The parts, each at its edges
+# --------------------------------------------------------------------------
+
+from annotator.domain.reanchoring import DiffMap, _trimmed, describe  # noqa: E402
+
+
+def test_a_versions_outcomes_are_described_in_report_order_with_zeros():
+    assert describe({"moved": 40, "kept": 3, "reattached": 9}) == "3 kept, 40 moved, 0 changed, 0 orphaned"
+    assert describe({}) == "0 kept, 0 moved, 0 changed, 0 orphaned"
+
+
+def test_only_text_carried_over_unchanged_counts_as_unchanged():
+    # "abc" kept, "XY" inserted, "def" kept: new text "abcXYdef"
+    mapping = DiffMap([(0, "abc"), (1, "XY"), (0, "def")])
+    inside = [(0, 3), (1, 2), (2, 3), (5, 8), (6, 8), (5, 7)]
+    across = [(0, 4), (3, 5), (4, 6), (2, 6)]
+    assert [mapping.in_unchanged(a, b) for a, b in inside] == [True] * len(inside)
+    assert [mapping.in_unchanged(a, b) for a, b in across] == [False] * len(across)
+
+
+@pytest.mark.parametrize(
+    "text, start, end, trimmed",
+    [
+        ("  ab  ", 0, 6, (2, 4)),
+        ("ab ", 0, 3, (0, 2)),
+        (" a", 0, 2, (1, 2)),
+        ("x  y z", 1, 5, (3, 4)),
+        ("a   ", 0, 4, (0, 1)),
+        ("   ", 0, 3, (3, 3)),
+    ],
+)
+def test_a_found_range_never_starts_or_ends_with_white_space(text, start, end, trimmed):
+    assert _trimmed(text, start, end) == trimmed
+
+
+def test_moved_and_edited_words_are_found_among_other_new_paragraphs():
+    old = "Intro line here.\nThe army said 600,000 soldiers were killed.\nOutro text follows."
+    claim = "The army said 600,000 soldiers were killed"
+    edited = "The army said 620,000 soldiers were killed"
+    for new in (
+        f"Intro line here.\nOutro text follows.\n{edited}.",
+        f"Intro line here.\nBreaking: markets fell sharply today.\nOutro text follows.\n{edited}.",
+        f"Intro line here.\nOK.\nOutro text follows.\n{edited}.",
+        f"Intro line here.\nThe navy said 900 sailors were hurt.\nOutro text follows.\n{edited}.",
+        f"Intro line here.\nOutro text follows.\n  {edited}  \nEnd.",
+    ):
+        placement = place(old, new, span_of(old, claim))
+        assert (placement.state, placement.quote) == (CHANGED, edited), new
+        assert new[placement.start : placement.end] == edited
+        assert placement.similarity == 97.6  # one character of 42 replaced: 2 * 41 / 84
+
+
+def test_an_orphan_reports_how_alike_the_closest_new_wording_was():
+    """The version page shows it ("62% alike"): here "army", 4 of the 9 characters of "said army"."""
+    old = "Officials: said army, in short."
+    for new in ("Officials: in short. army", "Officials: in short. said"):
+        placement = place(old, new, span_of(old, "said army"))
+        assert (placement.state, placement.similarity) == (ORPHANED, 61.5)  # 2 * 4 / 13
+
+
+def test_the_image_of_deleted_words_is_what_replaced_them():
+    # old "abcdef" -> new "abXYef": "cd" deleted, "XY" put in their place
+    mapping = DiffMap([(0, "ab"), (-1, "cd"), (1, "XY"), (0, "ef")])
+    assert mapping.image(2, 4) == (2, 4)  # "cd" became "XY"
+    assert mapping.image(3, 4) == (2, 4)  # part of a deleted stretch: its whole replacement
+    assert mapping.image(2, 3) == (2, 4)
+    assert mapping.image(1, 5) == (1, 5)  # "bcde" became "bXYe"
+    assert mapping.image(5, 6) == (5, 6)  # "f", after the edit
+
+
+def test_of_several_re_inserted_copies_the_one_in_the_old_context_is_taken():
+    """With the whole text replaced (every copy newly inserted), the words before the quote pick the copy."""
+    old = "Intro. Officials said the claim holds. End."
+    new = "Readers wrote the claim holds. Officials said the claim holds."
+    (placement,) = reanchor(old, new, [span_of(old, "the claim holds")], diff=[(-1, old), (1, new)])
+    assert (placement.span_id, placement.state, placement.start) == (1, MOVED, new.rindex("the claim holds"))
+
+
+CLAIM_43 = "The army said 600,000 soldiers were killed."  # 43 characters
+
+
+def _deleted_then_inserted(*inserted: str, before: str = "Intro. ") -> Placement:
+    """The claim deleted from "<before><claim> End. Fin.", and each of ``inserted`` put in after "End."
+    and after "Fin." (so never where the claim was)."""
+    old = before + CLAIM_43 + " End. Fin."
+    diff = [(0, before), (-1, CLAIM_43 + " "), (0, "End.")]
+    for text, equal in zip(inserted, [" Fin.", ""], strict=False):
+        diff += [(1, " " + text)] + ([(0, equal)] if equal else [])
+    new = "".join(text for op, text in diff if op != -1)
+    (placement,) = reanchor(old, new, [OldSpan(1, len(before), len(before) + len(CLAIM_43), CLAIM_43)], diff=diff)
+    return placement
+
+
+def test_of_two_equally_close_new_wordings_the_first_is_taken():
+    first, second = CLAIM_43.replace("600,000", "620,000"), CLAIM_43.replace("600,000", "600,001")
+    placement = _deleted_then_inserted(first, second)
+    assert (placement.state, placement.start, placement.quote) == (CHANGED, 12, first)
+    assert placement.similarity == 97.7  # 2 * 42 / 86
+
+
+def test_a_closer_new_wording_wins_wherever_the_first_one_lies():
+    far = "Intro. " + "x" * 150 + " "
+    edited = CLAIM_43.replace("600,000", "620,000")
+    placement = _deleted_then_inserted("The navy said 9 sailors were hurt.", edited, before=far)
+    assert (placement.state, placement.quote) == (CHANGED, edited)
+
+
+def test_new_passages_shorter_than_half_the_quote_are_not_candidates():
+    # 21 characters inserted (a space and 20 of the quote's): half of 43, rounded down, is enough
+    assert _deleted_then_inserted("army said 600,000 so").similarity == 63.5  # 2 * 20 / 63
+    # 16 are not
+    assert _deleted_then_inserted("army said 600,0").similarity == 0.0
+
+
+def _through(diff: list[tuple[int, str]], start: int, quote: str = CLAIM_43) -> Placement:
+    """The span ``quote`` at ``start`` of the diff's old text, placed in its new text through that diff."""
+    old = "".join(text for op, text in diff if op != 1)
+    new = "".join(text for op, text in diff if op != -1)
+    assert old[start : start + len(quote)] == quote
+    (placement,) = reanchor(old, new, [OldSpan(7, start, start + len(quote), quote)], diff=diff)
+    return placement
+
+
+EDITED_43 = CLAIM_43.replace("600,000", "620,000")
+
+
+def test_a_close_new_wording_elsewhere_beats_an_unlike_replacement_in_place():
+    replaced = [(-1, CLAIM_43 + " "), (1, "Unrelated words here. ")]
+    early = _through([(0, "Intro. "), (1, EDITED_43 + " "), (0, "Mid. "), *replaced, (0, "End.")], 12)
+    far = "Intro. " + "x" * 150 + " "
+    late = _through([(0, far), *replaced, (0, "End."), (1, " " + EDITED_43), (0, " Fin.")], len(far))
+    for placement, at in ((early, 7), (late, len(far) + len("Unrelated words here. End. "))):
+        assert (placement.span_id, placement.state, placement.start, placement.quote) == (7, CHANGED, at, EDITED_43)
+
+
+def test_words_re_inserted_where_they_were_are_kept():
+    placement = _through([(-1, "Intro. " + CLAIM_43), (1, "Intro. " + CLAIM_43)], 7)
+    assert (placement.span_id, placement.state, placement.start) == (7, KEPT, 7)
+
+
+def test_a_replacement_exactly_at_the_threshold_is_the_changed_claim():
+    # "abcdefghij" -> "abcdefgxyz": 7 of 10 characters kept, 2 * 7 / 20 = 70 %
+    at_threshold = [(0, "Intro. abcdefg"), (-1, "hij"), (1, "xyz"), (0, " End.")]
+    placement = _through(at_threshold, 7, "abcdefghij")
+    assert (placement.state, placement.quote, placement.similarity) == (CHANGED, "abcdefgxyz", CHANGED_THRESHOLD)
+    # good enough in place: a closer passage inserted elsewhere is not looked for
+    placement = _through([*at_threshold, (1, " abcdefghik")], 7, "abcdefghij")
+    assert (placement.start, placement.quote) == (7, "abcdefgxyz")
+
+
+def test_an_orphan_keeps_its_span_id():
+    placement = _through([(0, "Intro. "), (-1, CLAIM_43), (1, "Nothing alike."), (0, " End.")], 7)
+    assert (placement.span_id, placement.state, placement.start, placement.quote) == (7, ORPHANED, None, None)
+
+
+def test_of_several_re_inserted_copies_the_earlier_one_in_the_old_context_is_taken():
+    old = "Intro. Officials said the claim holds. End."
+    new = "Officials said the claim holds. Readers wrote the claim holds."
+    (placement,) = reanchor(old, new, [span_of(old, "the claim holds")], diff=[(-1, old), (1, new)])
+    assert (placement.state, placement.start) == (MOVED, new.index("the claim holds"))
+
+
+def test_a_span_that_does_not_fit_its_old_text_is_looked_for_in_the_new_one():
+    old, new = "Intro. End.", "Intro. End. The claim holds."
+    placements = reanchor(old, new, [OldSpan(3, 0, 15, "The claim holds"), OldSpan(4, 0, 5, "Gone words")])
+    assert [(p.span_id, p.state, p.start, p.quote) for p in placements] == [
+        (3, MOVED, 12, "The claim holds"),
+        (4, ORPHANED, None, None),
+    ]

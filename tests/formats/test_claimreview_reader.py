@@ -150,3 +150,136 @@ def test_control_characters_are_left_out_of_every_field():
         "Desk",
         "Someone",
     )
+
+
+# --- what each field is read from, and the edges of each rule ---------------------------------------------
+
+
+def _review(**fields):
+    return {"@type": "ClaimReview", "url": "https://x.example/r", "claimReviewed": "A claim", **fields}
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("just words", "neither JSON nor an HTML page"),
+        ('X{"@type": "ClaimReview"}', "neither JSON nor an HTML page"),  # text before the JSON
+        ("<html><![foo bar]><body></body></html>", "the page's HTML cannot be read"),
+        ("<html><body>no data</body></html>", "the page has no readable application/ld+json block"),
+        ('<script>{"@type": "ClaimReview"}</script>', "the page has no readable application/ld+json block"),
+        (
+            '<div type="application/ld+json">{"@type": "ClaimReview"}</div>',
+            "the page has no readable application/ld+json block",
+        ),
+        (json.dumps({"@type": "WebPage"}), "no ClaimReview found"),
+    ],
+)
+def test_files_without_claim_reviews_are_refused_with_the_whole_reason(text, message):
+    with pytest.raises(NotClaimReview) as refused:
+        read(text)
+    assert str(refused.value) == message
+
+
+def test_invalid_json_is_refused_with_the_parsers_reason():
+    with pytest.raises(NotClaimReview) as refused:
+        read("{not json")
+    assert str(refused.value).startswith("not valid JSON: ") and "line 1" in str(refused.value)
+
+
+@pytest.mark.parametrize("lead", ["\ufeff", "  \n\t\r\n", "\ufeff\n "])
+def test_json_after_a_byte_order_mark_or_blank_lines_is_read(lead):
+    reviews, _ = read(lead + json.dumps([_review()]) + "\n")
+    assert [r.url for r in reviews] == ["https://x.example/r"]
+
+
+def test_a_script_type_with_parameters_is_still_json_ld():
+    page = '<script type="Application/LD+JSON; charset=utf-8">{"@type": "ClaimReview"}</script>'
+    assert documents(page) == [{"@type": "ClaimReview"}]
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["ClaimReview", "schema:ClaimReview", "http://schema.org/ClaimReview", ["Thing", "https://schema.org/ClaimReview"]],
+)
+def test_a_claim_review_is_known_by_its_type_in_any_spelling(kind):
+    reviews, _ = read(json.dumps(_review(**{"@type": kind})))
+    assert len(reviews) == 1
+
+
+@pytest.mark.parametrize(
+    "kind", ["Review", "schema:Review", "https://schema.org/Review", ["Thing"], "ClaimReview/Other", 5]
+)
+def test_other_types_are_not_claim_reviews(kind):
+    with pytest.raises(NotClaimReview, match="no ClaimReview found"):
+        read(json.dumps(_review(**{"@type": kind})))
+
+
+def test_the_url_may_be_an_id_and_plain_http_is_accepted():
+    assert parse_review({"@id": "https://x.example/by-id", "claimReviewed": "x"}).url == "https://x.example/by-id"
+    assert parse_review(_review(url="HTTP://x.example/r")).url == "HTTP://x.example/r"
+    assert parse_review(_review(url={"@id": " https://x.example/node "})).url == "https://x.example/node"
+    with pytest.raises(ValueError) as rejected:
+        parse_review({"claimReviewed": "x"})
+    assert str(rejected.value) == "no http(s) url"
+
+
+def test_the_claim_may_be_the_reviewed_items_text():
+    review = parse_review(_review(claimReviewed=None, itemReviewed={"@type": "Claim", "text": "Said  in\nfull"}))
+    assert review.claim_reviewed == "Said in full"
+    with pytest.raises(ValueError) as rejected:
+        parse_review(_review(claimReviewed=None, itemReviewed={"@type": "Claim"}))
+    assert str(rejected.value) == "no claimReviewed text"
+
+
+@pytest.mark.parametrize(
+    "rating, label, value",
+    [
+        ({"name": "False"}, "False", None),
+        ({"alternateName": "Mostly false", "name": "2"}, "Mostly false", None),
+        ({"ratingValue": 2.5}, "2.5", 2.5),
+        ({}, "", None),
+        ("True", "", None),  # not a Rating object
+        ([{"name": "Mixed"}], "Mixed", None),
+    ],
+)
+def test_the_rating_is_its_name_else_its_number(rating, label, value):
+    review = parse_review(_review(reviewRating=rating))
+    assert (review.rating, review.rating_value) == (label, value)
+
+
+def test_the_first_appearance_is_read_when_no_appearance_is_given():
+    claimed = {"firstAppearance": {"@id": "https://tv.example/first"}}
+    assert parse_review(_review(itemReviewed=claimed)).appearance_url == "https://tv.example/first"
+    both = {"appearance": ["https://a.example/one"], "firstAppearance": "https://tv.example/first"}
+    assert parse_review(_review(itemReviewed=both)).appearance_url == "https://a.example/one"
+
+
+def test_long_fields_are_cut_to_what_the_corpus_stores():
+    long_url = "https://x.example/" + "a" * 3000
+    review = parse_review(
+        _review(
+            url=long_url,
+            reviewRating={"name": "r" * 500},
+            author={"name": "p" * 500},
+            itemReviewed={"author": "c" * 500, "appearance": long_url},
+        )
+    )
+    assert (len(review.url), len(review.rating), len(review.publisher)) == (2000, 200, 300)
+    assert (len(review.claim_author), len(review.appearance_url)) == (300, 2000)
+    assert review.url == long_url[:2000]
+
+
+@pytest.mark.parametrize(
+    "published, day",
+    [
+        ("2024-10-14", date(2024, 10, 14)),
+        ("2024-10-14T23:30:00Z", date(2024, 10, 14)),
+        ("20241014T080000Z", date(2024, 10, 14)),  # ISO 8601's basic format
+        ("2024-10-14, 09:00", date(2024, 10, 14)),  # a readable day before an unreadable time
+        ("14/10/2024", None),
+        ("  ", None),
+        (20241014, None),
+    ],
+)
+def test_the_publication_day_is_read_from_iso_dates_and_times(published, day):
+    assert parse_review(_review(datePublished=published)).published_on == day

@@ -349,3 +349,325 @@ def test_w3c_creators_as_other_tools_write_them():
     assert creator_identity(named) == "https://example.org/users/jdoe"
     assert creator_identity(parse_w3c_annotation({**item, "creator": {"name": " Jane  Doe "}})) == "name:Jane Doe"
     assert creator_identity(parse_w3c_annotation({**item, "creator": {"name": "x" * 600}})).startswith("sha256:")
+
+
+# --- what a user is told, word for word, and the edges of each rule ----------------------------------------
+
+from annotator.formats.interchange import parse_item, w3c_content  # noqa: E402
+
+SCALE_LABELS = "True, Mostly true, Mixed, Misleading, Mostly false, False, Unverifiable"
+ONE = {"type": "Annotation"}
+
+
+@pytest.mark.parametrize(
+    "document, message",
+    [
+        ("text", "The file is not W3C Web Annotation JSON: expected an object or a list."),
+        (
+            {"type": "Person"},
+            "The file is not W3C Web Annotation JSON: no AnnotationCollection, AnnotationPage or Annotation.",
+        ),
+        (
+            {"type": "AnnotationCollection", "first": "https://desk.example/page1"},
+            "The collection's first page is a link, not in the file; export it with its items.",
+        ),
+        ({"type": "AnnotationCollection", "items": "x"}, "The collection's items are not a list."),
+        ({"type": "AnnotationCollection"}, "The file holds no annotations."),
+        ([], "The file holds no annotations."),
+        (
+            {"type": "AnnotationCollection", "first": {"items": [ONE]}, "total": 2},
+            "The collection holds 2 annotations but the file only 1: it is one page of several; "
+            "export the whole collection.",
+        ),
+        (
+            {"type": "AnnotationPage", "items": [ONE], "next": "https://desk.example/page2"},
+            "The page has a next page, not in the file; export the whole collection.",
+        ),
+    ],
+)
+def test_a_w3c_file_that_cannot_be_read_says_why_in_full(document, message):
+    with pytest.raises(Rejected) as caught:
+        w3c_items(document)
+    assert str(caught.value) == message
+
+
+def test_a_collection_whose_total_matches_its_items_is_whole():
+    assert w3c_items({"type": "AnnotationCollection", "items": [ONE, ONE], "total": 2}) == [ONE, ONE]
+    assert w3c_items({"type": "AnnotationPage", "items": [ONE], "next": None}) == [ONE]
+
+
+def test_a_hypothesis_page_of_several_says_how_many_are_missing():
+    row = hypothesis()
+    with pytest.raises(Rejected) as caught:
+        read_items({"total": 3, "rows": [row]})
+    assert str(caught.value) == (
+        "The search found 3 annotations but the file holds 1: it is one page of several; "
+        "fetch them all (a larger limit, or every page) into one file."
+    )
+    assert read_items({"total": 1, "rows": [row]}) == (HYPOTHESIS, [row])
+
+
+def _item(target=None, body=None, **fields):
+    """A W3C annotation with one quote selector and a verdict, changed by the arguments."""
+    return {
+        "type": "Annotation",
+        "body": body if body is not None else [{"type": "TextualBody", "purpose": "assessing", "value": "True"}],
+        "target": target if target is not None else {"selector": {"type": "TextQuoteSelector", "exact": "x"}},
+        **fields,
+    }
+
+
+def _quote(**selector):
+    return {"selector": [{"type": "TextQuoteSelector", "exact": "x", **selector}]}
+
+
+def _position(start, end):
+    return {
+        "selector": [
+            {"type": "TextQuoteSelector", "exact": "x"},
+            {"type": "TextPositionSelector", "start": start, "end": end},
+        ]
+    }
+
+
+VERDICT = {"type": "TextualBody", "purpose": "assessing", "value": "True"}
+
+
+@pytest.mark.parametrize(
+    "item, message, field",
+    [
+        ("not an object", "The item is not an annotation object.", ""),
+        (_item(target=[]), "The annotation needs exactly one target with selectors.", "target"),
+        (_item(target=[_quote(), _quote()]), "The annotation needs exactly one target with selectors.", "target"),
+        (_item(target=_quote(exact=5)), "The quote is not text.", "target.selector.exact"),
+        (
+            _item(target={"source": "https://a.example"}),
+            "The target has no TextQuoteSelector with the quoted words.",
+            "target.selector.exact",
+        ),
+        (_item(target=_quote(prefix=1)), "The prefix is not text.", "target.selector.prefix"),
+        (_item(target=_quote(suffix=1)), "The suffix is not text.", "target.selector.suffix"),
+        (
+            _item(target=_position(-1, 2)),
+            "The position selector's start is not a whole number of 0 or more.",
+            "target.selector.start",
+        ),
+        (
+            _item(target=_position(0, -1)),
+            "The position selector's end is not a whole number of 0 or more.",
+            "target.selector.end",
+        ),
+        (
+            _item(target=_position("3", 4)),
+            "The position selector's start is not a whole number of 0 or more.",
+            "target.selector.start",
+        ),
+        (
+            _item(target=_position(True, 4)),
+            "The position selector's start is not a whole number of 0 or more.",
+            "target.selector.start",
+        ),
+        (_item(body=[{"purpose": "assessing", "value": 5}]), "The verdict is not text.", "body.verdict"),
+        (
+            _item(body=[{"purpose": "assessing", "value": "Pants on fire"}]),
+            f"“Pants on fire” is not a verdict on the scale ({SCALE_LABELS}).",
+            "body.verdict",
+        ),
+        (_item(body=[VERDICT, VERDICT]), "The annotation gives more than one verdict.", "body.verdict"),
+        (
+            _item(body=[{"purpose": "commenting", "value": "x"}]),
+            "The annotation has no verdict (a TextualBody with purpose “assessing”).",
+            "body.verdict",
+        ),
+        (_item(body=[VERDICT, {"purpose": "commenting", "value": 5}]), "The note is not text.", "body.note"),
+        (
+            _item(body=[VERDICT, {"purpose": "linking", "source": 5}]),
+            "The source address is not text.",
+            "body.sources[0].url",
+        ),
+        (
+            _item(body=[VERDICT, {"purpose": "linking", "source": "https://a.example", "label": 5}]),
+            "The source title is not text.",
+            "body.sources[0].title",
+        ),
+        (
+            _item(
+                body=[
+                    VERDICT,
+                    {"purpose": "linking", "source": "https://a.example"},
+                    {
+                        "purpose": "linking",
+                        "source": "https://b.example",
+                        "selector": {"type": "TextQuoteSelector", "exact": 5},
+                    },
+                ]
+            ),
+            "The source excerpt is not text.",
+            "body.sources[1].excerpt",
+        ),
+    ],
+)
+def test_every_rejection_of_a_w3c_annotation_says_why_in_full_and_names_the_member(item, message, field):
+    with pytest.raises(Rejected) as caught:
+        parse_w3c_annotation(item)
+    assert (str(caught.value), caught.value.field) == (message, field)
+
+
+def test_what_a_non_object_says_is_refused_too():
+    with pytest.raises(Rejected, match=r"^The item is not an annotation object\.$"):
+        w3c_content(["not", "an", "object"])
+
+
+def test_positions_from_zero_are_read_and_other_selectors_leave_them_out():
+    incoming = parse_w3c_annotation(_item(target=_position(0, 9)))
+    assert (incoming.start, incoming.end) == (0, 9)
+    plain = parse_w3c_annotation(_item())
+    assert (plain.start, plain.end, plain.prefix, plain.suffix) == (None, None, "", "")
+    assert (plain.target_source, plain.verdict, plain.note, plain.sources) == (None, "true", "", ())
+
+
+def test_a_source_that_is_not_an_address_string_is_left_out():
+    incoming = parse_w3c_annotation(_item(target={"source": {"id": "https://a.example"}, **_quote()}))
+    assert incoming.target_source is None
+    assert parse_w3c_annotation(_item(target={"source": "https://a.example", **_quote()})).target_source == (
+        "https://a.example"
+    )
+
+
+def test_bodies_are_sorted_into_verdict_notes_and_sources_by_purpose_and_type():
+    incoming = parse_w3c_annotation(
+        _item(
+            body=[
+                "a stray string",
+                {"type": "TextualBody", "purpose": "assessing", "value": "Mostly false"},
+                {"type": "SpecificResource", "purpose": "assessing", "source": "https://evidence.example"},
+                {"type": "SpecificResource", "id": "https://by-id.example", "label": "By id"},
+                {"purpose": "commenting", "value": ""},
+                {"type": "TextualBody", "value": "kept note"},
+                {"type": "Image", "value": "not a note"},
+                {
+                    "purpose": "linking",
+                    "source": "https://quoted.example",
+                    "selector": [
+                        "junk",
+                        {"type": "TextPositionSelector", "exact": "no"},
+                        {"type": "TextQuoteSelector", "exact": "yes"},
+                    ],
+                },
+            ]
+        )
+    )
+    assert (incoming.verdict, incoming.note) == ("mostly-false", "kept note")
+    assert incoming.sources == (
+        {"url": "https://evidence.example", "title": "", "excerpt": ""},
+        {"url": "https://by-id.example", "title": "By id", "excerpt": ""},
+        {"url": "https://quoted.example", "title": "", "excerpt": "yes"},
+    )
+
+
+def test_a_verdict_body_without_a_type_is_a_verdict():
+    assert parse_w3c_annotation(_item(body={"purpose": "assessing", "value": "false"})).verdict == "false"
+
+
+@pytest.mark.parametrize(
+    "creator, expected",
+    [
+        ([], (None, None, None)),
+        ("  ", (None, None, None)),
+        (" https://example.org/users/j\u0000doe ", (None, None, "https://example.org/users/jdoe")),
+        ({"@id": "https://example.org/users/jdoe"}, (None, None, "https://example.org/users/jdoe")),
+        (
+            {"name": "Jane\u0007 Doe", "id": " https://example.org/u\u0000/1 "},
+            (None, "Jane Doe", "https://example.org/u/1"),
+        ),
+        ({"type": "Person"}, (None, None, None)),
+        (7, (None, None, None)),
+    ],
+)
+def test_w3c_creators_are_read_blank_free_and_without_control_characters(creator, expected):
+    incoming = parse_w3c_annotation(_item(creator=creator))
+    assert (incoming.creator_username, incoming.creator_name, incoming.creator_id) == expected
+
+
+def test_times_are_given_in_utc_whatever_the_zone_they_were_written_in(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        incoming = parse_w3c_annotation(
+            _item(created="2026-01-02T05:00:00+02:00", modified="2026-01-02T03:00:00")  # the second one naive
+        )
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    for moment in (incoming.created, incoming.modified):
+        assert moment == datetime(2026, 1, 2, 3, 0, tzinfo=UTC)
+        assert moment.tzinfo is not None and moment.utcoffset().total_seconds() == 0 and moment.tzname() == "UTC"
+
+
+@pytest.mark.parametrize(
+    "document, file_format",
+    [
+        ({"user": "acct:ana@hypothes.is"}, HYPOTHESIS),
+        ({"uri": "https://a.example"}, HYPOTHESIS),
+        ([{"user": "acct:ana@hypothes.is"}], HYPOTHESIS),
+        ({"type": "Annotation", "uri": "https://a.example", "user": "ana"}, W3C),
+        ([{"type": "Annotation", "user": "ana"}], W3C),
+        ({"rows": [{"type": "Annotation"}]}, HYPOTHESIS),
+    ],
+)
+def test_a_file_is_hypothesis_when_its_rows_carry_uri_or_user_and_no_type(document, file_format):
+    assert read_items(document)[0] == file_format
+
+
+def test_parse_item_reads_each_format_by_its_own_rules():
+    row = hypothesis(tags=["economy"])
+    assert parse_item(HYPOTHESIS, row).verdict == ""
+    with pytest.raises(Rejected, match="No tag names a verdict"):
+        parse_item(HYPOTHESIS, row, untagged="skip")
+    assert parse_item(W3C, _item()).verdict == "true"
+    with pytest.raises(Rejected, match="no verdict"):
+        parse_item(W3C, row)
+
+
+def test_a_hypothesis_row_takes_its_page_from_the_target_else_from_uri():
+    untargeted = hypothesis(target=[{"selector": [{"type": "TextQuoteSelector", "exact": "words"}]}])
+    assert parse_hypothesis_annotation(untargeted).target_source == "https://a.example/story"
+    other = hypothesis(uri="https://elsewhere.example")
+    assert parse_hypothesis_annotation(other).target_source == "https://a.example/story"
+
+
+def test_hypothesis_rejections_say_why_in_full():
+    cases = [
+        (
+            {"tags": ["economy", "needs-check"]},
+            f"No tag names a verdict (tags: economy, needs-check); tag it with one of: {SCALE_LABELS}.",
+        ),
+        ({"tags": ["True", "False"]}, "Its tags name several verdicts (false, true); keep one."),
+        (
+            {"target": [{"source": "https://a.example/story"}]},
+            "The annotation quotes no words (a page note or a reply): nothing to anchor.",
+        ),
+    ]
+    for fields, message in cases:
+        with pytest.raises(Rejected) as caught:
+            parse_hypothesis_annotation(hypothesis(**fields), untagged="skip")
+        assert str(caught.value) == message
+
+
+def test_hypothesis_tags_that_are_not_text_or_blank_are_passed_over():
+    incoming = parse_hypothesis_annotation(hypothesis(tags=[5, "  ", None, "False", "economy"]))
+    assert (incoming.verdict, incoming.note) == ("false", "Tags: economy")
+
+
+def test_a_hypothesis_row_keeps_its_update_time_and_only_a_textual_display_name():
+    incoming = parse_hypothesis_annotation(hypothesis(updated="2026-01-03T04:05:06Z", user_info={"display_name": 5}))
+    assert incoming.modified == datetime(2026, 1, 3, 4, 5, 6, tzinfo=UTC)
+    assert incoming.creator_name is None
+
+
+def test_a_hypothesis_note_that_is_not_text_names_no_w3c_member():
+    with pytest.raises(Rejected) as caught:
+        parse_hypothesis_annotation(hypothesis(text=5))
+    assert (str(caught.value), caught.value.field) == ("The note is not text.", "")
