@@ -435,3 +435,64 @@ def test_a_span_that_does_not_fit_its_old_text_is_looked_for_in_the_new_one():
         (3, MOVED, 12, "The claim holds"),
         (4, ORPHANED, None, None),
     ]
+
+
+def test_of_copies_in_like_contexts_the_one_nearest_the_old_place_is_taken():
+    """No context to go by (none stored): the copy nearest where the span was wins, not the first or last."""
+    old, new = "Intro. End.", "claim one. claim two. claim three."
+    placement = place(old, new, OldSpan(3, 12, 17, "claim"))
+    assert (placement.state, placement.start) == (MOVED, 11)
+
+
+def test_an_overlapping_copy_in_the_old_context_is_found():
+    """Copies of "xx" at 4 and 5 of "Say xxx now.": the second one is followed by " now." as before."""
+    old, new = "Say xx now.", "Say xxx now."
+    (placement,) = reanchor(old, new, [span_of(old, "xx")], diff=[(-1, old), (1, new)])
+    assert (placement.state, placement.start) == (MOVED, 5)
+
+
+def test_the_words_after_a_copy_count_as_much_as_the_words_before_it():
+    old = "Officials said the claim holds today."
+    new = "Officials said the claim holds yesterday. Officials said the claim holds today."
+    (placement,) = reanchor(old, new, [span_of(old, "the claim holds")], diff=[(-1, old), (1, new)])
+    assert (placement.state, placement.start, placement.suffix) == (MOVED, new.rindex("the claim holds"), " today.")
+
+
+def test_a_kept_or_moved_span_is_wholly_alike_with_its_new_context():
+    new = "UPDATED: " + OLD
+    for text, state in ((OLD, KEPT), (new, MOVED)):
+        placement = place(OLD, text, span_of(OLD, CLAIM))
+        at = text.index(CLAIM)
+        assert (placement.state, placement.similarity) == (state, 100.0)
+        assert (placement.prefix, placement.suffix) == context_of(text, at, at + len(CLAIM))
+
+
+def test_a_span_orphaned_by_a_collision_keeps_its_similarity():
+    new = OLD.replace("600,000", "650,000")
+    first, second = reanchor(OLD, new, [span_of(OLD, CLAIM, 1), span_of(OLD, CLAIM, 2)])
+    assert (first.state, second.state) == (CHANGED, ORPHANED)
+    assert second.similarity == first.similarity < 100
+
+
+def test_collisions_after_an_orphan_are_still_settled():
+    spans = [OldSpan(1, 0, 10, "Gone words"), span_of(OLD, CLAIM, 2), span_of(OLD, CLAIM, 3)]
+    assert [p.state for p in reanchor(OLD, OLD, spans)] == [ORPHANED, KEPT, ORPHANED]
+
+
+def test_of_three_spans_on_one_range_only_the_most_certain_keeps_it():
+    old = "Talks remain out of reach, analysts say."
+    new = "UPDATE.\n" + old
+    words = "Talks remain out of reach"
+    spans = [OldSpan(span_id, 0, len(words), words) for span_id in (1, 2, 3)]
+    # 1 is an orphan found again: 2 takes the words from it, and 3 (as certain as 2, but later) does not
+    placements = reanchor_groups(new, [(old, spans)], orphans={1})
+    assert [p.state for p in placements] == [ORPHANED, MOVED, ORPHANED]
+    # without orphans the first of three keeps them
+    assert [p.state for p in reanchor_groups(new, [(old, spans)])] == [MOVED, ORPHANED, ORPHANED]
+
+
+def test_deleted_words_at_the_end_have_an_empty_image_after_the_new_text():
+    # old "abcd" -> new "Xab": "X" put in first, "cd" deleted at the end
+    mapping = DiffMap([(1, "X"), (0, "ab"), (-1, "cd")])
+    assert mapping.image(2, 4) == (3, 3)
+    assert mapping.unchanged(0, 2) == 1
