@@ -17,7 +17,7 @@ from annotator.db.models import Annotation, Article, Source, Span, utcnow
 from annotator.extensions import db
 from annotator.services import search as search_service
 from annotator.services.users import find_user
-from tests.fixtures.app import CLAIM, HX, count_queries
+from tests.fixtures.app import CLAIM, HX, POSTGRES_URL, count_queries
 from tests.fixtures.helpers import XSS_ALL, XSS_ATTR, XSS_SCRIPT, XSS_TEMPLATE, set_blind_review
 from tests.fixtures.htmltree import field_errors, page
 from tests.fixtures.review_helpers import (
@@ -355,7 +355,9 @@ ALL = (CLAIM, SECOND, THIRD)  # no word to search for: the listing of every anno
         ('-""', ALL),
         ("a & b | !c", ()),
         ("<->", ALL),
-        ("'a':*", (SECOND,)),  # words starting with a: appears, accept (and acceptance, assessment)
+        # words starting with a: appears, accept (and acceptance, assessment); PostgreSQL drops "a" as an English
+        # stop word before it can be a prefix (a documented difference, ADR 0005), and finds nothing
+        ("'a':*", () if POSTGRES_URL else (SECOND,)),
         ("x" * 500, ()),
         (" ".join(["word"] * 100), ()),
         ("ı", ()),
