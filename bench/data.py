@@ -108,14 +108,21 @@ def populate(
     rng: random.Random,
     mix: Mix = Mix(),
     lead_id: int | None = None,
+    spans: list[tuple[int, int]] | None = None,
 ) -> None:
-    """Spans of 20-200 characters (many overlapping), each judged by one to all of ``users``."""
+    """Spans of 20-200 characters (many overlapping), each judged by one to all of ``users``;
+    ``spans`` gives the ranges to use instead (in turn, while annotations are wanted)."""
     now = utcnow()
     span_rows, judges, seen = [], [], set()
     total = 0
     while total < annotations:
-        start = rng.randrange(0, len(text) - 201)
-        end = start + rng.randrange(20, 200)
+        if spans is not None:
+            start, end = spans[len(seen) % len(spans)]
+            if (start, end) in seen:
+                raise ValueError(f"{len(spans)} ranges hold fewer than {annotations} annotations")
+        else:
+            start = rng.randrange(0, len(text) - 201)
+            end = start + rng.randrange(20, 200)
         if (start, end) in seen:
             continue
         seen.add((start, end))

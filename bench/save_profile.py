@@ -1,0 +1,168 @@
+"""Where a save's time goes, in one process: statements per action, app time, and a cProfile summary.
+
+Run: ``.venv/bin/python bench/save_profile.py [--postgres] [--saves 300] [--profile] [--statements]``
+
+The app on a throwaway database (SQLite, or PostgreSQL with --postgres), a signed-in reviewer
+posting the save the browser sends (htmx headers, CSRF token, target, verdict, note, two sources,
+action=submit) on a new span of the demo article each time, through Flask's test client (no HTTP,
+no server: the app's own time). Prints, per action, the SQL statements it runs and the median of
+the app's Server-Timing. ``--paragraph`` also times saves in a paragraph that already holds 500
+annotations against saves in an empty one. ``--profile`` prints the 25 most expensive functions
+(cumulative) over the saves; ``--statements`` prints the statements of one save.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import random
+import re
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from data import add_article, bench_app, database_url, populate, reviewers, signed_in_client  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+
+from annotator.domain.anchoring import context_of  # noqa: E402
+
+HX = {"HX-Request": "true", "HX-Target": "panel", "HX-Current-URL": "http://localhost/articles/1"}
+PARAGRAPH_ANNOTATIONS = 500
+
+
+def csrf_of(client, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+
+
+def save_fields(text: str, start: int, end: int, n: int, token: str) -> dict:
+    prefix, suffix = context_of(text, start, end)
+    return {
+        "csrf_token": token,
+        "start": str(start),
+        "end": str(end),
+        "quote": text[start:end],
+        "prefix": prefix,
+        "suffix": suffix,
+        "verdict": ("true", "mostly-false", "misleading")[n % 3],
+        "note": f"Save {n}: the ministry’s figures match — see both sources. ✓",
+        "sources-0-url": f"https://example.org/evidence/{n}",
+        "sources-0-title": f"Evidence {n}",
+        "sources-0-excerpt": "The passage that supports it.",
+        "sources-1-url": f"https://example.com/report-{n}",
+        "sources-1-title": "Ministry report",
+        "sources-1-excerpt": "",
+        "action": "submit",
+    }
+
+
+def word_ranges(text: str, lo: int, hi: int, longest: int = 4) -> list[tuple[int, int]]:
+    """Every range of one to ``longest`` whole words inside ``[lo, hi)``."""
+    words = [(m.start() + lo, m.end() + lo) for m in re.finditer(r"\S+", text[lo:hi])]
+    return [(words[i][0], words[j][1]) for i in range(len(words)) for j in range(i, min(i + longest, len(words)))]
+
+
+class Meter:
+    """Counts the statements the engine runs."""
+
+    def __init__(self, app):
+        self.statements: list[str] = []
+        event.listen(app.extensions["engine"], "before_cursor_execute", self._record)
+
+    def _record(self, _conn, _cursor, statement, *_args) -> None:
+        self.statements.append(statement)
+
+
+def server_ms(response) -> float:
+    return float(response.headers["Server-Timing"].split("dur=")[1])
+
+
+def time_saves(client, article_id: int, text: str, ranges, token: str, meter: Meter, label: str):
+    times, counts = [], []
+    for n, (start, end) in enumerate(ranges):
+        meter.statements.clear()
+        response = client.post(
+            f"/articles/{article_id}/annotations", data=save_fields(text, start, end, n, token), headers=HX
+        )
+        assert response.status_code == 200, (label, response.status_code, response.get_data(as_text=True)[:300])
+        times.append(server_ms(response))
+        counts.append(len(meter.statements))
+    return times, counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--saves", type=int, default=300)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--statements", action="store_true")
+    parser.add_argument("--paragraph", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        app = bench_app(database_url(args.postgres, tmp))
+        users = reviewers(app, 6)
+        text = "\n".join(Path(app.config["SEED_ARTICLE"]).read_text(encoding="utf-8").split("\n") * 3)
+        article_id, text = add_article(app, "Save bench", text)
+        client = signed_in_client(app, users[0].username)
+        token = csrf_of(client, f"/articles/{article_id}")
+        meter = Meter(app)
+        bounds = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.end() - m.start() > 200]
+        ranges = [r for lo, hi in bounds for r in word_ranges(text, lo, hi)]
+        random.Random(7).shuffle(ranges)
+        ranges = ranges[: args.saves + 20]
+        time_saves(client, article_id, text, ranges[:20], token, meter, "warm-up")
+        profiler = cProfile.Profile() if args.profile else None
+        if profiler:
+            profiler.enable()
+        times, counts = time_saves(client, article_id, text, ranges[20:], token, meter, "save")
+        if profiler:
+            profiler.disable()
+        print(
+            f"save (new span, 2 sources, submit): {len(times)} saves, app p50 {statistics.median(times):.2f} ms, "
+            f"statements {min(counts)}–{max(counts)}"
+        )
+        if args.statements:
+            meter.statements.clear()
+            start, end = ranges[-1]
+            client.post(f"/articles/{article_id}/annotations", data=save_fields(text, start, end, 1, token), headers=HX)
+            print("\n".join(f"  {s[:150]}" for s in meter.statements))
+        if args.paragraph:
+            paragraph_row(app, client, users, token, meter, bounds)
+        if profiler:
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+            print(out.getvalue())
+        app.extensions["engine"].dispose()
+    return 0
+
+
+def paragraph_row(app, client, users, token, meter, bounds) -> None:
+    """Saves in a paragraph holding 500 annotations against saves in an empty one (new article each)."""
+    text = "\n".join(Path(app.config["SEED_ARTICLE"]).read_text(encoding="utf-8").split("\n") * 2)
+    full_id, full_text = add_article(app, "Full paragraph", text)
+    empty_id, empty_text = add_article(app, "Empty paragraph", text)
+    lo, hi = next((m.start(), m.end()) for m in re.finditer(r"[^\n]+", full_text) if m.end() - m.start() > 300)
+    ranges = word_ranges(full_text, lo, hi, longest=12)
+    random.Random(3).shuffle(ranges)
+    taken, free = ranges[60:], ranges[:60]
+    populate(app, full_id, full_text, PARAGRAPH_ANNOTATIONS, users[1:], random.Random(5), spans=taken)
+    results = {}
+    for label, article_id, article_text in (("empty", empty_id, empty_text), ("500", full_id, full_text)):
+        time_saves(client, article_id, article_text, free[:10], token, meter, label)
+        times, counts = time_saves(client, article_id, article_text, free[10:], token, meter, label)
+        results[label] = (statistics.median(times), max(counts))
+    ratio = results["500"][0] / results["empty"][0]
+    print(
+        f"paragraph: empty p50 {results['empty'][0]:.2f} ms ({results['empty'][1]} statements), "
+        f"500 annotations p50 {results['500'][0]:.2f} ms ({results['500'][1]} statements), ratio {ratio:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
