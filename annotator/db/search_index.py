@@ -86,6 +86,14 @@ def refresh(session: OrmSession, *, annotation_ids: Iterable[int] = (), span_ids
     return written
 
 
+def write_document(session: OrmSession, *, annotation_id: int, quote: str, note: str, sources: str) -> None:
+    """Write the document of a new annotation from the values it was stored with (one statement: the
+    fast save in ``services.saving``, which knows them all). ``sources`` is :func:`sources_text`."""
+    session.execute(
+        insert(SearchDocument), {"annotation_id": annotation_id, "quote": quote, "note": note, "sources": sources}
+    )
+
+
 def rebuild(session: Session) -> int:
     """Rewrite every document (after bulk loading, or to repair); returns how many were written."""
     session.execute(delete(SearchDocument))

@@ -161,28 +161,30 @@ def paragraph_bounds(text: str) -> list[tuple[int, int]]:
         start = newline + 1
 
 
-def segment(text: str, spans: Iterable[SpanRef]) -> list[Segment]:
-    """Split ``text`` at every span boundary into segments covering it all.
+def segment(text: str, spans: Iterable[SpanRef], lo: int = 0, hi: int | None = None) -> list[Segment]:
+    """Split ``text`` (or its window ``[lo, hi)``) at every span boundary into segments covering it all.
 
-    Spans may overlap and nest. Sorting the 2k boundary events costs
-    O(k log k); each event updates the ordered active set by binary search,
+    Spans may overlap and nest; those reaching out of the window are cut at its edges but keep
+    their place in the innermost-first order (by their whole length). Sorting the 2k boundary
+    events costs O(k log k); each event updates the ordered active set by binary search,
     and each segment copies the active set, so the work is
     O((n + k) log k) plus the size of the output.
     """
+    hi = len(text) if hi is None else hi
     ordered = sorted(
-        (s for s in spans if 0 <= s.start < s.end <= len(text)),
+        (s for s in spans if 0 <= s.start < s.end <= len(text) and s.start < hi and lo < s.end),
         key=lambda s: (s.length, s.id),
     )
     # Events: (position, kind, rank); ends (0) sort before starts (1) at a tie.
     events: list[tuple[int, int, int]] = []
     for rank, s in enumerate(ordered):
-        events.append((s.start, 1, rank))
-        events.append((s.end, 0, rank))
+        events.append((max(s.start, lo), 1, rank))
+        events.append((min(s.end, hi), 0, rank))
     events.sort()
 
     segments: list[Segment] = []
     active: list[int] = []  # ranks, sorted: innermost first
-    position = 0
+    position = lo
     for at, kind, rank in events:
         if at > position:
             ids = tuple(ordered[r].id for r in active)
@@ -192,8 +194,8 @@ def segment(text: str, spans: Iterable[SpanRef]) -> list[Segment]:
             bisect.insort(active, rank)
         else:
             del active[bisect.bisect_left(active, rank)]
-    if position < len(text) or not segments:
-        segments.append(Segment(position, len(text), text[position:], ()))
+    if position < hi or not segments:
+        segments.append(Segment(position, hi, text[position:hi], ()))
     return segments
 
 
@@ -226,17 +228,21 @@ def cut_at_suggestions(text: str, segments: list[Segment], suggestions: Iterable
     return result
 
 
-def paragraphs(text: str, spans: Iterable[SpanRef], suggestions: Iterable[SpanRef] = ()) -> list[Paragraph]:
+def paragraphs(
+    text: str, spans: Iterable[SpanRef], suggestions: Iterable[SpanRef] = (), window: tuple[int, int] | None = None
+) -> list[Paragraph]:
     """Paragraphs of ``text``, each holding its highlight segments (cut at suggested sentences too).
 
     Segments are cut at paragraph boundaries; the ``\\n`` between paragraphs
     belongs to no paragraph, so joining paragraph texts with ``\\n`` gives back
-    the text exactly.
+    the text exactly. ``window`` = (lo, hi), from the start of a paragraph to the end of
+    one, gives only the paragraphs in it, in time that does not depend on the rest of the text.
     """
-    bounds = paragraph_bounds(text)
+    lo, hi = window or (0, len(text))
+    bounds = [(start + lo, end + lo) for start, end in paragraph_bounds(text[lo:hi])]
     result = [Paragraph(start, end) for start, end in bounds]
     starts = [start for start, _ in bounds]
-    for seg in cut_at_suggestions(text, segment(text, spans), suggestions):
+    for seg in cut_at_suggestions(text, segment(text, spans, lo, hi), suggestions):
         index = bisect.bisect_right(starts, seg.start) - 1
         position = seg.start
         while position < seg.end:
@@ -257,19 +263,24 @@ def paragraphs_touching(
     """The paragraphs that ``[start, end)`` touches, with their highlights (as ``paragraphs`` gives them).
 
     After a change to one span, these are the only paragraphs whose highlights can
-    differ; only the spans that reach into them are segmented.
+    differ; only they are read and segmented, so the cost does not grow with the article.
     """
     bounds = touched_bounds(text, start, end)
     if bounds is None:
         return []
     lo, hi = bounds
-    nearby = [s for s in spans if s.start < hi and lo < s.end]
-    near_suggestions = [s for s in suggestions if s.start < hi and lo < s.end]
-    return [p for p in paragraphs(text, nearby, near_suggestions) if lo <= p.start and p.end <= hi]
+    return paragraphs(text, spans, [s for s in suggestions if s.start < hi and lo < s.end], window=bounds)
 
 
 def touched_bounds(text: str, start: int, end: int) -> tuple[int, int] | None:
     """From the start of the first to the end of the last paragraph that ``[start, end)`` touches
-    (None when it holds only line breaks)."""
-    touched = [(lo, hi) for lo, hi in paragraph_bounds(text) if lo < end and start < hi or lo <= start < hi]
+    (None when it holds only line breaks). Looks only at the text around the range."""
+    lo = text.rfind("\n", 0, max(0, min(start, len(text)))) + 1  # the start of the paragraph holding ``start``
+    hi = text.find("\n", max(lo, end))
+    hi = len(text) if hi == -1 else hi
+    touched = [
+        (a + lo, b + lo)
+        for a, b in paragraph_bounds(text[lo:hi])
+        if a + lo < end and start < b + lo or a + lo <= start < b + lo
+    ]
     return (touched[0][0], touched[-1][1]) if touched else None

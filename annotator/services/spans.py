@@ -8,14 +8,15 @@ Plain functions that take the session by keyword, so that they can be tested wit
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, col, select
 
 from annotator.db import sql
@@ -117,14 +118,9 @@ class SpanSummary:
         return SpanRef(self.id, self.start, self.end)
 
 
-def span_summaries(
-    *, session: Session, article: Article, viewer: Reader, within: tuple[int, int] | None = None
-) -> list[SpanSummary]:
-    """Every span of the article with an annotation the viewer may know of, in text order (one query).
-    Orphaned spans are among them (``orphaned``; their range is in an older version).
-
-    ``within`` = (lo, hi) keeps only the placed spans that reach into ``[lo, hi)`` of the latest text.
-    """
+@functools.cache
+def _summaries_statement(within: bool):
+    """The statement of ``span_summaries`` (built once; the article and window are bound at each run)."""
     statement = (
         select_columns(
             col(Span.id),
@@ -146,14 +142,27 @@ def span_summaries(
         .join(User, col(User.id) == Annotation.user_id)
         .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
         .outerjoin(Source, (col(Source.annotation_id) == Annotation.id) & col(Source.removed_at).is_(None))
-        .where(col(Span.article_id) == article.id, not_deleted())
+        .where(col(Span.article_id) == bindparam("article"), not_deleted())
         .group_by(col(Span.id), col(FinalVerdict.id), col(Annotation.id), col(User.id))
         .order_by(col(Span.start), col(Span.end), col(Span.id), col(User.display_name))
     )
-    if within is not None:
-        statement = statement.where(col(Span.start) < within[1], col(Span.end) > within[0], placed())
+    if within:
+        statement = statement.where(col(Span.start) < bindparam("hi"), col(Span.end) > bindparam("lo"), placed())
+    return statement
+
+
+def span_summaries(
+    *, session: Session, article: Article, viewer: Reader, within: tuple[int, int] | None = None
+) -> list[SpanSummary]:
+    """Every span of the article with an annotation the viewer may know of, in text order (one query).
+    Orphaned spans are among them (``orphaned``; their range is in an older version).
+
+    ``within`` = (lo, hi) keeps only the placed spans that reach into ``[lo, hi)`` of the latest text.
+    """
+    statement = _summaries_statement(within is not None)
+    lo, hi = within if within is not None else (0, 0)
     rows_by_span: dict[int, list[Any]] = defaultdict(list)
-    for row in session.exec(statement):
+    for row in session.execute(statement, {"article": article.id, "lo": lo, "hi": hi}):
         rows_by_span[row[0]].append(row)
     # A plain object, not the request's user proxy: this loop runs once per annotation.
     viewer = plain_viewer(viewer)
@@ -240,19 +249,24 @@ class SpanAnnotations:
     deleted: list[Annotation]  # hidden annotations a lead may restore
 
 
-def span_annotations(*, session: Session, span: Span, viewer: Reader) -> SpanAnnotations:
-    """The span's annotations with reviewers and sources, split by what the viewer may see (two queries)."""
+def span_annotations(
+    *, session: Session, span: Span, viewer: Reader, settled: bool | None = None, blind: bool | None = None
+) -> SpanAnnotations:
+    """The span's annotations with reviewers and sources, split by what the viewer may see: one query
+    (with ``settled`` and ``blind`` known already; otherwise one more for the ruling)."""
     statement = (
         select(Annotation)
         .where(col(Annotation.span_id) == span.id)
-        .options(selectinload(related(Annotation.user)), selectinload(related(Annotation.sources)))
+        .options(joinedload(related(Annotation.user)), joinedload(related(Annotation.sources)))
         .order_by(col(Annotation.created_at), col(Annotation.id))
     )
-    annotations = list(session.exec(statement))
+    annotations = list(session.exec(statement).unique())
     live = [a for a in annotations if a.deleted_at is None]
-    settled = is_settled(session, stored_id(span))
+    if settled is None:
+        settled = is_settled(session, stored_id(span))
     viewer_submitted = any(a.user_id == viewer.id and a.status != DRAFT for a in live)
-    blind = span.article.blind_review
+    if blind is None:
+        blind = span.article.blind_review
     visible, hidden, drafts = [], 0, 0
     for a in live:
         if can_see_verdict(

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, exists, true
+from sqlalchemy import JSON, Float, bindparam, delete, exists, func, literal_column, true, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -197,6 +197,48 @@ def suggestion_list(
         (dismissed if dismissed_at is not None else listed).append(item)
     listed.sort(key=lambda s: (-s.score, s.start))
     return SuggestionList(listed, dismissed, computed, threshold)
+
+
+def listed_json(dialect: str):
+    """The current version's sentences at or above the threshold (bound as ``threshold``) that nobody
+    dismissed, as one JSON array of ``[id, start, end, score, features]``: a column that the save's one
+    read of the article carries (``services.saving``), so that it needs no statement of its own.
+    An empty array when there are none. Read it back with :func:`from_json`."""
+    current = (col(Suggestion.article_id) == Article.id) & (col(Suggestion.version) == Article.current_version)
+    not_dismissed = ~(
+        exists()
+        .where(
+            col(SuggestionDismissal.article_id) == Suggestion.article_id,
+            col(SuggestionDismissal.quote_hash) == Suggestion.quote_hash,
+            col(SuggestionDismissal.restored_at).is_(None),
+        )
+        .correlate(Suggestion)
+    )
+    wanted = current & (col(Suggestion.score) >= bindparam("threshold", type_=Float)) & not_dismissed
+    if dialect == "postgresql":
+        item = func.json_build_array(Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.score, Suggestion.features)
+        rows = func.coalesce(func.json_agg(item), literal_column("'[]'::json"))
+    else:
+        item = func.json_array(Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.score, func.json(Suggestion.features))
+        rows = func.json_group_array(item)
+    return select(type_coerce(rows, JSON)).where(wanted).correlate(Article).scalar_subquery()
+
+
+def from_json(rows: list) -> list[Suggested]:
+    """The sentences of :func:`listed_json` (their quotes are not carried: the page shows none)."""
+    return [Suggested(sid, start, end, "", score, features or []) for sid, start, end, score, features in rows]
+
+
+def nearby_list(
+    suggested: list[Suggested], *, claims: list[SpanRef], within: tuple[int, int], threshold: float
+) -> SuggestionList:
+    """Of ``suggested`` (from :func:`from_json`), those reaching into ``within`` that no claim in
+    ``claims`` overlaps: what ``suggestion_list(within=...)`` gives, from rows already read."""
+    covered = _covered(claims)
+    lo, hi = within
+    listed = [s for s in suggested if s.start < hi and s.end > lo and not covered(s.start, s.end)]
+    listed.sort(key=lambda s: (-s.score, s.start))
+    return SuggestionList(listed, [], True, threshold)
 
 
 def set_dismissed(*, session: Session, suggestion: Suggestion, user: User, dismissed: bool) -> None:

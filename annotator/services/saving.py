@@ -1,0 +1,333 @@
+"""The reviewer's save on words of an article: the core action, in a fixed handful of statements.
+
+A save of a verdict on words the reviewer has not judged yet (new words, or a claim someone else
+judged) runs, in one write transaction, whatever the article already holds:
+
+1. :func:`lookup` -- the article (FOR SHARE on PostgreSQL: no new version is written meanwhile), the
+   placed span on the selection with its ruling and the reviewer's own annotation there, the
+   counters the page shows this viewer, and the suggested sentences (as one JSON column);
+2. the span (new words only), 3. the annotation, 4. its sources, 5. its history events, 6. its
+   search document, 7-8. the live marker's counter and log (:func:`live_marker.mark`);
+9. the claims of the paragraphs the selection touches, for their highlights (in ``web.panel``).
+
+Each write is a statement built once (SQLAlchemy Core), none is read back: the response is rendered
+from the values written (:class:`Saved`). A claim someone else judged adds the read of its panel.
+Saving over one's own annotation (an edit from the form, or a restore) takes the ORM way,
+``services.annotations.save_annotation``, in the same transaction: that path checks versions.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from types import SimpleNamespace
+
+from sqlalchemy import Integer, bindparam, exists, func, insert, select, true
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from annotator.db import live_marker, search_index, sql
+from annotator.db.models import (
+    DRAFT,
+    SUBMITTED,
+    Annotation,
+    Article,
+    Comment,
+    Event,
+    FinalVerdict,
+    Source,
+    Span,
+    User,
+    utcnow,
+)
+from annotator.db.search_index import sources_text
+from annotator.db.sql import table_of
+from annotator.domain.anchoring import Target
+from annotator.domain.live_rules import Change, annotation_kind
+from annotator.services import suggestions
+from annotator.services.visibility import listed_to, not_deleted, placed, plain_viewer
+
+
+@dataclass
+class Found:
+    """What :func:`lookup` read: the article, and what the selection already holds."""
+
+    article: Article
+    span: Span | None  # the placed span on exactly the selected range
+    settled: bool
+    own_id: int | None  # the reviewer's annotation on that span, deleted or not
+    knew_claim: bool  # whether the viewer's counters counted that span already
+    has_comments: bool
+    claim_count: int
+    annotation_count: int
+    suggested: list[suggestions.Suggested]
+
+
+@dataclass
+class SourceView:
+    id: int
+    url: str
+    title: str
+    excerpt: str
+
+
+@dataclass
+class AnnotationView:
+    """An annotation as the panel renders it, from the values just written (no row read back)."""
+
+    id: int
+    span_id: int
+    user_id: int
+    user: User
+    verdict: str
+    note: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    made_on_version: int
+    sources: list[SourceView] = field(default_factory=list)
+    version: int = 1
+    return_note: str = ""
+    deleted_at: datetime | None = None
+
+    def is_owned_by(self, user) -> bool:
+        return self.user_id == user.id
+
+
+@dataclass
+class Saved:
+    """A stored save: the span (a transient row when new: never added to the session) and the annotation."""
+
+    span: Span
+    annotation: AnnotationView
+    new_span: bool
+    claim_count: int
+    annotation_count: int
+
+
+@functools.cache
+def _lookup_statement(dialect: str, lead: bool):
+    """The lookup's statement for one database and kind of viewer (built once, then cached)."""
+    article_id, start, end, user_id = (bindparam(n, type_=Integer) for n in ("article", "start", "end", "user"))
+    viewer = SimpleNamespace(id=user_id, is_lead=lead)  # the viewer's id is bound at each run
+    on_range = (
+        (col(Span.article_id) == Article.id) & (col(Span.start) == start) & (col(Span.end) == end) & placed()
+    )
+    listed = listed_to(viewer)
+    counted = (
+        select(
+            func.count().filter(listed).label("annotations"),
+            func.count(func.distinct(col(Span.id))).filter(listed | col(FinalVerdict.id).is_not(None)).label("claims"),
+        )
+        .select_from(Annotation)
+        .join(Span, col(Span.id) == Annotation.span_id)
+        .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
+        .where(col(Span.article_id) == article_id, not_deleted(), placed())
+        .subquery("counted")
+    )
+    own = Annotation.__table__.alias("own")  # type: ignore[attr-defined]  # SQLModel sets __table__
+    knew = exists().where(col(Annotation.span_id) == Span.id, listed).correlate(Span)
+    statement = (
+        select(
+            Article,
+            Span,
+            col(FinalVerdict.id),
+            own.c.id,
+            knew,
+            exists().where(col(Comment.span_id) == Span.id).correlate(Span),
+            counted.c.claims,
+            counted.c.annotations,
+            suggestions.listed_json(dialect).label("suggested"),
+        )
+        .select_from(Article)
+        .join(counted, true())
+        .outerjoin(Span, on_range)
+        .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
+        .outerjoin(own, (own.c.span_id == Span.id) & (own.c.user_id == user_id))
+        .where(Article.id == article_id)
+    )
+    if dialect == "postgresql":
+        statement = statement.with_for_update(read=True, of=Article)  # type: ignore[arg-type]
+    return statement
+
+
+def lookup(*, session: Session, article_id: int, start: int, end: int, user: User, threshold: float) -> Found | None:
+    """What the save needs to know, read in the write transaction it starts (None: no such article)."""
+    sql.begin_write(session)
+    dialect = session.get_bind().dialect.name
+    viewer = plain_viewer(user)
+    statement = _lookup_statement(dialect, bool(viewer.is_lead))
+    row = session.execute(
+        statement, {"article": article_id, "start": start, "end": end, "user": viewer.id, "threshold": threshold}
+    ).first()
+    if row is None:
+        return None
+    article, span, final_id, own_id, knew, commented, claims, annotations, suggested = row
+    return Found(
+        article=article,
+        span=span,
+        settled=final_id is not None,
+        own_id=own_id,
+        knew_claim=bool(knew),
+        has_comments=bool(commented),
+        claim_count=claims,
+        annotation_count=annotations,
+        suggested=suggestions.from_json(suggested),
+    )
+
+
+# --- The writes ------------------------------------------------------------------------------------
+
+
+def _insert_span(dialect: str):
+    make_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = table_of(Span)
+    return (
+        make_insert(table)
+        .on_conflict_do_nothing(
+            index_elements=[table.c.article_id, table.c.start, table.c.end], index_where=placed()
+        )
+        .returning(table.c.id)
+    )
+
+
+def _insert_annotation(dialect: str):
+    make_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = table_of(Annotation)
+    return (
+        make_insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c.span_id, table.c.user_id])
+        .returning(table.c.id)
+    )
+
+
+class Raced(Exception):
+    """Another transaction stored the same span or annotation in the meantime (PostgreSQL): the ORM way
+    takes over, and reads what it stored."""
+
+
+def write_new(
+    *,
+    session: Session,
+    found: Found,
+    user: User,
+    target: Target,
+    verdict: str,
+    note: str,
+    sources: list[dict],
+    submit: bool,
+) -> Saved:
+    """Store a new annotation of ``user`` on the target (and the span when new); commits. Raced when the
+    span or the annotation appeared since :func:`lookup` (never on SQLite, which holds the write lock)."""
+    dialect = session.get_bind().dialect.name
+    article = found.article
+    article_id, user_id = sql.stored_id(article), sql.stored_id(user)
+    now = utcnow()
+    span_id, new_span = (found.span.id, False) if found.span is not None else (None, True)
+    if span_id is None:
+        span_id = session.execute(
+            _insert_span(dialect),
+            {
+                "article_id": article_id,
+                "start": target.start,
+                "end": target.end,
+                "quote": target.quote,
+                "prefix": target.prefix,
+                "suffix": target.suffix,
+                "anchor_state": "original",
+                "anchored_version": article.current_version,
+                "created_at": now,
+            },
+        ).scalar()
+        if span_id is None:
+            raise Raced()
+    status = SUBMITTED if submit else DRAFT
+    annotation_id = session.execute(
+        _insert_annotation(dialect),
+        {
+            "span_id": span_id,
+            "user_id": user_id,
+            "verdict": verdict,
+            "note": note,
+            "status": status,
+            "return_note": "",
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+            "deleted_at": None,
+            "made_on_version": article.current_version,
+        },
+    ).scalar()
+    if annotation_id is None:
+        raise Raced()
+    cited = [SourceView(0, row["url"], row["title"], row["excerpt"]) for row in sources]
+    if cited:
+        # One INSERT of every row (executemany with RETURNING would send one per row on SQLite).
+        stored = session.execute(
+            insert(Source)
+            .values(
+                [
+                    {"annotation_id": annotation_id, "position": n, "url": s.url, "title": s.title, "excerpt": s.excerpt}
+                    for n, s in enumerate(cited)
+                ]
+            )
+            .returning(col(Source.position), col(Source.id))
+        )
+        for position, source_id in stored:
+            cited[position].id = source_id
+    snapshot = {
+        "verdict": verdict,
+        "note": note,
+        "status": DRAFT,
+        "sources": [{"url": s.url, "title": s.title, "excerpt": s.excerpt} for s in cited],
+    }
+    events = [{"action": "created", "before": None, "after": snapshot}]
+    if submit:
+        events.append({"action": "submitted", "before": snapshot, "after": {**snapshot, "status": SUBMITTED}})
+    session.execute(
+        insert(Event),
+        [{"span_id": span_id, "annotation_id": annotation_id, "user_id": user_id, "at": now, **e} for e in events],
+    )
+    search_index.write_document(
+        session,
+        annotation_id=annotation_id,
+        quote=target.quote,
+        note=note,
+        sources=sources_text((s.title, s.url) for s in cited),
+    )
+    kind = annotation_kind(
+        new=True,
+        before_status=None,
+        before_deleted=False,
+        after_status=status,
+        after_deleted=False,
+        status_changed=False,
+    )
+    live_marker.mark(
+        session,
+        {article_id: {Change(kind, span_id, annotation_id, None if kind == "status" else user_id, user_id)}},
+    )
+    session.commit()
+    span = found.span or Span(
+        id=span_id,
+        article_id=article_id,
+        start=target.start,
+        end=target.end,
+        quote=target.quote,
+        prefix=target.prefix,
+        suffix=target.suffix,
+        anchored_version=article.current_version,
+        created_at=now,
+    )
+    annotation = AnnotationView(
+        annotation_id, span_id, user_id, user, verdict, note, status, now, now, article.current_version, cited
+    )
+    return Saved(
+        span=span,
+        annotation=annotation,
+        new_span=new_span,
+        claim_count=found.claim_count + (0 if found.knew_claim else 1),
+        annotation_count=found.annotation_count + 1,
+    )
