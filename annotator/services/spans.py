@@ -56,6 +56,17 @@ class Judgement:
         return self.verdict is None
 
 
+def tone_of(final_verdict: str | None, verdict_keys: set[str], state: str) -> str:
+    """CSS classes of a claim's highlight: settled, agreed (verdict colour), disputed, or pending; from its
+    ruling, the verdicts the viewer may read, and how the latest version placed it."""
+    changed = " changed" if state == CHANGED else ""
+    if final_verdict:
+        return f"settled verdict-{final_verdict}{changed}"
+    if len(verdict_keys) == 1:
+        return f"verdict-{next(iter(verdict_keys))}{changed}"
+    return ("disputed" if verdict_keys else "pending") + changed
+
+
 @dataclass
 class SpanSummary:
     """A span with every judgement on it that the viewer may know of."""
@@ -102,13 +113,7 @@ class SpanSummary:
     @property
     def tone(self) -> str:
         """CSS classes of the highlight: settled, agreed (verdict colour), disputed, or pending."""
-        changed = " changed" if self.state == CHANGED else ""
-        if self.final_verdict:
-            return f"settled verdict-{self.final_verdict}{changed}"
-        keys = self.verdict_keys
-        if len(keys) == 1:
-            return f"verdict-{next(iter(keys))}{changed}"
-        return ("disputed" if keys else "pending") + changed
+        return tone_of(self.final_verdict, self.verdict_keys, self.state)
 
     @property
     def source_count(self) -> int:
@@ -162,7 +167,7 @@ def span_summaries(
     statement = _summaries_statement(within is not None)
     lo, hi = within if within is not None else (0, 0)
     rows_by_span: dict[int, list[Any]] = defaultdict(list)
-    for row in session.execute(statement, {"article": article.id, "lo": lo, "hi": hi}):
+    for row in session.connection().execute(statement, {"article": article.id, "lo": lo, "hi": hi}):
         rows_by_span[row[0]].append(row)
     # A plain object, not the request's user proxy: this loop runs once per annotation.
     viewer = plain_viewer(viewer)

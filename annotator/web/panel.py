@@ -18,7 +18,7 @@ from annotator.db import live_marker
 from annotator.db.models import DRAFT, Annotation, Article, ArticleVersion, FinalVerdict, Source, Span, User
 from annotator.domain import text
 from annotator.extensions import db
-from annotator.services import discussion, saving, spans, suggestions, versioning, visibility
+from annotator.services import discussion, highlights, saving, spans, suggestions, versioning, visibility
 from annotator.web.forms import CommentForm, FinalVerdictForm, ReturnForm
 from annotator.web.helpers import get_or_404, htmx_request
 
@@ -82,7 +82,7 @@ def changed_text_context(
     suggestions and counters it read already (one statement instead of three).
     """
     bounds = text.touched_bounds(article.text, span.start, span.end) or (span.start, span.start)
-    nearby = spans.span_summaries(session=session, article=article, viewer=viewer, within=bounds)
+    nearby = highlights.highlights(session=session, article=article, viewer=viewer, within=bounds)
     refs = [s.ref() for s in nearby if not s.orphaned]
     threshold = current_app.config["SUGGESTION_THRESHOLD"]
     if found is None:
@@ -121,7 +121,7 @@ def saved_panel_context(*, session: Session, found: saving.Found, saved: saving.
     )
     span = saved.span
     overlapping = [
-        s for s in changed.pop("nearby") if s.id != span.id and s.judgements and s.start < span.end and s.end > span.start
+        s for s in changed.pop("nearby") if s.id != span.id and s.listed and s.start < span.end and s.end > span.start
     ]
     if saved.new_span:
         context = {
