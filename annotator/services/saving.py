@@ -22,8 +22,6 @@ import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from types import SimpleNamespace
-
 from sqlalchemy import Integer, bindparam, exists, func, insert, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
@@ -47,7 +45,7 @@ from annotator.db.sql import table_of
 from annotator.domain.anchoring import Target
 from annotator.domain.live_rules import Change, annotation_kind
 from annotator.services import suggestions
-from annotator.services.visibility import listed_to, not_deleted, placed, plain_viewer
+from annotator.services.visibility import listed_to_id, not_deleted, placed, plain_viewer
 
 
 @dataclass
@@ -111,11 +109,8 @@ class Saved:
 def _lookup_statement(dialect: str, lead: bool):
     """The lookup's statement for one database and kind of viewer (built once, then cached)."""
     article_id, start, end, user_id = (bindparam(n, type_=Integer) for n in ("article", "start", "end", "user"))
-    viewer = SimpleNamespace(id=user_id, is_lead=lead)  # the viewer's id is bound at each run
-    on_range = (
-        (col(Span.article_id) == Article.id) & (col(Span.start) == start) & (col(Span.end) == end) & placed()
-    )
-    listed = listed_to(viewer)
+    on_range = (col(Span.article_id) == Article.id) & (col(Span.start) == start) & (col(Span.end) == end) & placed()
+    listed = listed_to_id(user_id, lead=lead)  # the viewer's id is bound at each run
     counted = (
         select(
             func.count().filter(listed).label("annotations"),
@@ -146,7 +141,7 @@ def _lookup_statement(dialect: str, lead: bool):
         .outerjoin(Span, on_range)
         .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
         .outerjoin(own, (own.c.span_id == Span.id) & (own.c.user_id == user_id))
-        .where(Article.id == article_id)
+        .where(col(Article.id) == article_id)
     )
     if dialect == "postgresql":
         statement = statement.with_for_update(read=True, of=Article)  # type: ignore[arg-type]
@@ -186,9 +181,7 @@ def _insert_span(dialect: str):
     table = table_of(Span)
     return (
         make_insert(table)
-        .on_conflict_do_nothing(
-            index_elements=[table.c.article_id, table.c.start, table.c.end], index_where=placed()
-        )
+        .on_conflict_do_nothing(index_elements=[table.c.article_id, table.c.start, table.c.end], index_where=placed())
         .returning(table.c.id)
     )
 
@@ -269,8 +262,14 @@ def write_new(
             insert(Source)
             .values(
                 [
-                    {"annotation_id": annotation_id, "position": n, "url": s.url, "title": s.title, "excerpt": s.excerpt}
-                    for n, s in enumerate(cited)
+                    {
+                        "annotation_id": annotation_id,
+                        "position": n,
+                        "url": c.url,
+                        "title": c.title,
+                        "excerpt": c.excerpt,
+                    }
+                    for n, c in enumerate(cited)
                 ]
             )
             .returning(col(Source.position), col(Source.id))

@@ -14,8 +14,9 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, Float, bindparam, delete, exists, func, literal_column, true, type_coerce
+from sqlalchemy import JSON, ColumnElement, Float, bindparam, delete, exists, func, literal_column, true, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -215,11 +216,14 @@ def listed_json(dialect: str):
         .correlate(Suggestion)
     )
     wanted = current & (col(Suggestion.score) >= bindparam("threshold", type_=Float)) & not_dismissed
+    rows: ColumnElement[Any]
     if dialect == "postgresql":
-        item = func.json_build_array(Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.score, Suggestion.features)
+        columns = (Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.score)
+        item = func.json_build_array(*columns, Suggestion.features)
         rows = func.coalesce(func.json_agg(item), literal_column("'[]'::json"))
     else:
-        item = func.json_array(Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.score, func.json(Suggestion.features))
+        columns = (Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.score)
+        item = func.json_array(*columns, func.json(Suggestion.features))  # json(): the stored text as JSON
         rows = func.json_group_array(item)
     return select(type_coerce(rows, JSON)).where(wanted).correlate(Article).scalar_subquery()
 

@@ -69,9 +69,14 @@ def placed() -> ColumnElement[bool]:
 
 def listed_to(viewer: Reader):
     """``is_listed`` as SQL: live annotations the viewer may know exist (a reviewer: not others' drafts)."""
-    if viewer.is_lead:
+    return listed_to_id(stored_id(viewer), lead=viewer.is_lead)
+
+
+def listed_to_id(viewer_id: int | ColumnElement[int], *, lead: bool) -> ColumnElement[bool]:
+    """``listed_to`` for a viewer given by id, which may be a bound parameter (a statement built once)."""
+    if lead:
         return not_deleted()
-    return not_deleted() & ((col(Annotation.status) != DRAFT) | (col(Annotation.user_id) == viewer.id))
+    return not_deleted() & ((col(Annotation.status) != DRAFT) | (col(Annotation.user_id) == viewer_id))
 
 
 def is_settled(session: Session, span_id: int) -> bool:

@@ -178,7 +178,8 @@ def create(article_id: int):
     if found is None:
         session.rollback()
         abort(404)
-    target = form_target(form, found.article) if form.article_version.data in (None, found.article.current_version) else None
+    current = form.article_version.data in (None, found.article.current_version)
+    target = form_target(form, found.article) if current else None
     if target is None or found.own_id is not None or (target.start, target.end) != (form.start.data, form.end.data):
         return save_general(article_id, form, in_transaction=True)
     if found.settled:

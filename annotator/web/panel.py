@@ -8,6 +8,7 @@ that panel open, so each panel has a real address.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from flask import abort, current_app, render_template, url_for
 from flask_htmx import make_response as htmx_response
@@ -16,6 +17,7 @@ from sqlmodel import Session
 
 from annotator.db import live_marker
 from annotator.db.models import DRAFT, Annotation, Article, ArticleVersion, FinalVerdict, Source, Span, User
+from annotator.db.sql import stored_id
 from annotator.domain import text
 from annotator.extensions import db
 from annotator.services import discussion, highlights, saving, spans, suggestions, versioning, visibility
@@ -123,6 +125,7 @@ def saved_panel_context(*, session: Session, found: saving.Found, saved: saving.
     overlapping = [
         s for s in changed.pop("nearby") if s.id != span.id and s.listed and s.start < span.end and s.end > span.start
     ]
+    context: dict[str, Any]
     if saved.new_span:
         context = {
             "annotations": [saved.annotation],
@@ -141,7 +144,9 @@ def saved_panel_context(*, session: Session, found: saving.Found, saved: saving.
             "hidden_count": found_annotations.hidden_count,
             "draft_count": found_annotations.draft_count,
             "deleted": found_annotations.deleted,
-            "comments": discussion.span_comments(session=session, span_id=saved.span.id) if found.has_comments else [],
+            "comments": discussion.span_comments(session=session, span_id=stored_id(span))
+            if found.has_comments
+            else [],
             "previous_wording": versioning.previous_wording(session=session, span=span),
         }
     context |= {
@@ -238,10 +243,10 @@ def render_panel(
     """
     if htmx_request():
         if refresh_text:
-            context.update(
-                context.pop("text_context", None)
-                or changed_text_context(session=db.session(), article=article, viewer=current_user, span=context["span"])
+            text_context = context.pop("text_context", None) or changed_text_context(
+                session=db.session(), article=article, viewer=current_user, span=context["span"]
             )
+            context.update(text_context)
         body = render_template(
             "annotations/_panel_response.html",
             panel=panel,
