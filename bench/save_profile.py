@@ -87,7 +87,7 @@ def server_ms(response) -> float:
 def time_saves(client, article_id: int, text: str, ranges, token: str, meter: Meter, label: str):
     """Saves on ``ranges``: (CPU ms of each, statements of each). CPU time (of this thread: the test client
     and the app) rather than wall time, which other work on a shared machine inflates."""
-    times, counts = [], []
+    times, counts, size = [], [], 0
     for n, (start, end) in enumerate(ranges):
         meter.statements.clear()
         fields = save_fields(text, start, end, n, token)
@@ -97,6 +97,8 @@ def time_saves(client, article_id: int, text: str, ranges, token: str, meter: Me
         assert response.status_code == 200, (label, response.status_code, response.get_data(as_text=True)[:300])
         times.append(elapsed)
         counts.append(len([s for s in meter.statements if s != "BEGIN IMMEDIATE"]))
+        size = max(size, len(response.get_data()))
+    time_saves.largest = size  # type: ignore[attr-defined]  # the largest response, for the paragraph row
     return times, counts
 
 
@@ -166,6 +168,7 @@ def paragraph_row(app, client, users, token, meter, profiler) -> None:
         if profiler:
             profiler.disable()
         results[label] = (statistics.median(times), max(counts))
+        print(f"  {label}: largest response {time_saves.largest:,} bytes")  # type: ignore[attr-defined]
     ratio = results["500"][0] / results["empty"][0]
     print(
         f"paragraph: empty CPU p50 {results['empty'][0]:.2f} ms ({results['empty'][1]} statements), "

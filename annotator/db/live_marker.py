@@ -10,10 +10,11 @@ statements must call :func:`mark` itself.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import replace
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import col
@@ -30,6 +31,7 @@ from annotator.db.models import (
     LiveChange,
     Source,
     Span,
+    UTCDateTime,
     utcnow,
 )
 from annotator.db.sql import table_of
@@ -135,25 +137,32 @@ def _resolve(session, noted: set, sources: set, actors: dict[int, set[int]]) -> 
     return by_article
 
 
-def _raise_counter(session, article_id: int) -> int:
-    """Add one to the article's counter (creating it at 1) and return it; the row stays locked until commit."""
-    dialect = session.get_bind().dialect.name
+@functools.cache
+def _counter_statement(dialect: str):
+    """Add one to an article's counter (creating it at 1), returning it (built once per database)."""
     make_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = table_of(ArticleRevision)
-    statement = make_insert(table).values(article_id=article_id, revision=1, changed_at=utcnow())
-    upsert = statement.on_conflict_do_update(
+    statement = make_insert(table).values(
+        article_id=bindparam("article_id"), revision=1, changed_at=bindparam("now", type_=UTCDateTime())
+    )
+    return statement.on_conflict_do_update(
         index_elements=[table.c.article_id],
         set_={"revision": table.c.revision + 1, "changed_at": statement.excluded.changed_at},
     ).returning(table.c.revision)
-    return session.execute(upsert).scalar_one()
+
+
+_LOG = table_of(LiveChange).insert()
 
 
 def mark(session, changes: dict[int, set[Change]]) -> None:
-    """Raise each article's counter once and log its changes under the new revision."""
+    """Raise each article's counter once and log its changes under the new revision (two statements each,
+    run on the session's connection: the counter's row stays locked until the transaction ends)."""
+    connection = session.connection()
+    counter = _counter_statement(connection.dialect.name)
     for article_id in sorted(changes):  # a fixed order: two transactions never wait on each other's counters
-        revision = _raise_counter(session, article_id)
-        session.execute(
-            insert(LiveChange),
+        revision = connection.execute(counter, {"article_id": article_id, "now": utcnow()}).scalar_one()
+        connection.execute(
+            _LOG,
             [
                 {
                     "article_id": article_id,

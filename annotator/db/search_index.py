@@ -21,12 +21,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import delete, insert, inspect, select
+from sqlalchemy import Connection, delete, insert, inspect, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col
 
 from annotator.db.models import Annotation, SearchDocument, Source, Span
-from annotator.db.sql import id_col
+from annotator.db.sql import id_col, table_of
 
 CHUNK = 500  # ids per IN (...) list: well under every database's limit on bound values
 
@@ -86,11 +86,14 @@ def refresh(session: OrmSession, *, annotation_ids: Iterable[int] = (), span_ids
     return written
 
 
-def write_document(session: OrmSession, *, annotation_id: int, quote: str, note: str, sources: str) -> None:
+_INSERT_DOCUMENT = table_of(SearchDocument).insert()
+
+
+def write_document(connection: Connection, *, annotation_id: int, quote: str, note: str, sources: str) -> None:
     """Write the document of a new annotation from the values it was stored with (one statement: the
     fast save in ``services.saving``, which knows them all). ``sources`` is :func:`sources_text`."""
-    session.execute(
-        insert(SearchDocument), {"annotation_id": annotation_id, "quote": quote, "note": note, "sources": sources}
+    connection.execute(
+        _INSERT_DOCUMENT, {"annotation_id": annotation_id, "quote": quote, "note": note, "sources": sources}
     )
 
 

@@ -21,8 +21,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 
-from sqlalchemy import Integer, bindparam, exists, func, insert, select, true
+from sqlalchemy import Integer, bindparam, exists, func, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -43,7 +44,7 @@ from annotator.db.models import (
 from annotator.db.search_index import sources_text
 from annotator.db.sql import table_of
 from annotator.domain.anchoring import Target
-from annotator.domain.live_rules import Change, annotation_kind
+from annotator.domain.live_rules import Change
 from annotator.services import suggestions
 from annotator.services.visibility import listed_to_id, not_deleted, placed, plain_viewer
 
@@ -173,27 +174,42 @@ def lookup(*, session: Session, article_id: int, start: int, end: int, user: Use
     )
 
 
-# --- The writes ------------------------------------------------------------------------------------
+# --- The writes: each statement built once per database, run on the session's connection -------------
 
 
-def _insert_span(dialect: str):
+@functools.cache
+def _statements(dialect: str) -> SimpleNamespace:
+    """The save's writes for one database (PostgreSQL or SQLite: both have ON CONFLICT ... RETURNING)."""
     make_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = table_of(Span)
-    return (
-        make_insert(table)
-        .on_conflict_do_nothing(index_elements=[table.c.article_id, table.c.start, table.c.end], index_where=placed())
-        .returning(table.c.id)
+    spans, annotations = table_of(Span), table_of(Annotation)
+    return SimpleNamespace(
+        # Ranges are unique among placed spans (a partial index): the conflict target says so.
+        span=make_insert(spans)
+        .on_conflict_do_nothing(index_elements=[spans.c.article_id, spans.c.start, spans.c.end], index_where=placed())
+        .returning(spans.c.id),
+        annotation=make_insert(annotations)
+        .on_conflict_do_nothing(index_elements=[annotations.c.span_id, annotations.c.user_id])
+        .returning(annotations.c.id),
+        events=table_of(Event).insert(),
     )
 
 
-def _insert_annotation(dialect: str):
-    make_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = table_of(Annotation)
-    return (
-        make_insert(table)
-        .on_conflict_do_nothing(index_elements=[table.c.span_id, table.c.user_id])
-        .returning(table.c.id)
-    )
+@functools.cache
+def _insert_sources(count: int):
+    """One INSERT of ``count`` sources returning their ids (an executemany with RETURNING would send a
+    statement per row on SQLite); values bound as ``url_0``, ``title_0``, ... (built once per count)."""
+    table = table_of(Source)
+    rows = [
+        {
+            "annotation_id": bindparam("annotation_id"),
+            "position": n,
+            "url": bindparam(f"url_{n}"),
+            "title": bindparam(f"title_{n}"),
+            "excerpt": bindparam(f"excerpt_{n}"),
+        }
+        for n in range(count)
+    ]
+    return table.insert().values(rows).returning(table.c.position, table.c.id)
 
 
 class Raced(Exception):
@@ -214,14 +230,15 @@ def write_new(
 ) -> Saved:
     """Store a new annotation of ``user`` on the target (and the span when new); commits. Raced when the
     span or the annotation appeared since :func:`lookup` (never on SQLite, which holds the write lock)."""
-    dialect = session.get_bind().dialect.name
+    connection = session.connection()
+    statements = _statements(connection.dialect.name)
     article = found.article
     article_id, user_id = sql.stored_id(article), sql.stored_id(user)
     now = utcnow()
     span_id, new_span = (found.span.id, False) if found.span is not None else (None, True)
     if span_id is None:
-        span_id = session.execute(
-            _insert_span(dialect),
+        span_id = connection.execute(
+            statements.span,
             {
                 "article_id": article_id,
                 "start": target.start,
@@ -237,8 +254,8 @@ def write_new(
         if span_id is None:
             raise Raced()
     status = SUBMITTED if submit else DRAFT
-    annotation_id = session.execute(
-        _insert_annotation(dialect),
+    annotation_id = connection.execute(
+        statements.annotation,
         {
             "span_id": span_id,
             "user_id": user_id,
@@ -257,24 +274,10 @@ def write_new(
         raise Raced()
     cited = [SourceView(0, row["url"], row["title"], row["excerpt"]) for row in sources]
     if cited:
-        # One INSERT of every row (executemany with RETURNING would send one per row on SQLite).
-        stored = session.execute(
-            insert(Source)
-            .values(
-                [
-                    {
-                        "annotation_id": annotation_id,
-                        "position": n,
-                        "url": c.url,
-                        "title": c.title,
-                        "excerpt": c.excerpt,
-                    }
-                    for n, c in enumerate(cited)
-                ]
-            )
-            .returning(col(Source.position), col(Source.id))
-        )
-        for position, source_id in stored:
+        values: dict[str, object] = {"annotation_id": annotation_id}
+        for n, c in enumerate(cited):
+            values |= {f"url_{n}": c.url, f"title_{n}": c.title, f"excerpt_{n}": c.excerpt}
+        for position, source_id in connection.execute(_insert_sources(len(cited)), values):
             cited[position].id = source_id
     snapshot = {
         "verdict": verdict,
@@ -285,29 +288,22 @@ def write_new(
     events = [{"action": "created", "before": None, "after": snapshot}]
     if submit:
         events.append({"action": "submitted", "before": snapshot, "after": {**snapshot, "status": SUBMITTED}})
-    session.execute(
-        insert(Event),
+    connection.execute(
+        statements.events,
         [{"span_id": span_id, "annotation_id": annotation_id, "user_id": user_id, "at": now, **e} for e in events],
     )
     search_index.write_document(
-        session,
+        connection,
         annotation_id=annotation_id,
         quote=target.quote,
         note=note,
         sources=sources_text((s.title, s.url) for s in cited),
     )
-    kind = annotation_kind(
-        new=True,
-        before_status=None,
-        before_deleted=False,
-        after_status=status,
-        after_deleted=False,
-        status_changed=False,
-    )
-    live_marker.mark(
-        session,
-        {article_id: {Change(kind, span_id, annotation_id, None if kind == "status" else user_id, user_id)}},
-    )
+    # As the log tells it: made a draft (private to its author), then, when submitted, shown to all.
+    logged = {Change("draft", span_id, annotation_id, user_id, user_id)}
+    if submit:
+        logged.add(Change("status", span_id, annotation_id, None, user_id))
+    live_marker.mark(session, {article_id: logged})
     session.commit()
     span = found.span or Span(
         id=span_id,

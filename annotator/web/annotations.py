@@ -5,17 +5,30 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from annotator.db.models import MAX_ID, SUBMITTED, Annotation, Article, Span
-from annotator.domain.anchoring import AnchorError, Target, quote_at, resolve_target
+from annotator.db.models import MAX_ID, SUBMITTED, Annotation, Article
+from annotator.domain.anchoring import AnchorError, quote_at, resolve_target
 from annotator.extensions import db
 from annotator.services import annotations as annotation_service
 from annotator.services import discussion, history, saving, spans, visibility
 from annotator.services.content import MAX_SOURCES
+from annotator.web.annotation_forms import (
+    SETTLED_MESSAGE,
+    TEXT_CHANGED_MESSAGE,
+    after_change,
+    form_target,
+    load_own_annotation,
+    render_conflict,
+    render_form,
+    saved_message,
+    target_fields,
+    wants_submit,
+)
 from annotator.web.forms import AnnotationForm, CommentForm, NewAnnotationForm
 from annotator.web.helpers import get_or_404, htmx_request
 from annotator.web.panel import (
     article_context,
     claim_address,
+    load_claim,
     load_span,
     render_panel,
     saved_panel_context,
@@ -23,76 +36,6 @@ from annotator.web.panel import (
 )
 
 bp = Blueprint("annotations", __name__)
-SETTLED_MESSAGE = "A lead has settled this claim; its annotations can no longer be changed."
-TEXT_CHANGED_MESSAGE = (
-    "A new version of the article arrived while you were annotating. Reload the article and "
-    "select the words again; nothing was saved."
-)
-
-
-def load_own_annotation(annotation_id: int) -> Annotation:
-    """An annotation the signed-in user may change: 404 when missing or hidden from them (another
-    reviewer's draft: the answer must not tell that it exists), 403 when they know of it but it is
-    not theirs."""
-    annotation = get_or_404(Annotation, annotation_id)
-    if annotation.deleted_at is not None or not visibility.is_listed(
-        current_user, author_id=annotation.user_id, status=annotation.status
-    ):
-        abort(404)
-    if not annotation.is_owned_by(current_user):
-        abort(403)
-    return annotation
-
-
-def target_fields(target: Target, article: Article) -> dict:
-    return {
-        "start": target.start,
-        "end": target.end,
-        "quote": target.quote,
-        "prefix": target.prefix,
-        "suffix": target.suffix,
-        "article_version": article.current_version,
-    }
-
-
-def form_target(form: NewAnnotationForm, article: Article) -> Target | None:
-    """The target the form asks for, checked against the text; errors go on the quote field."""
-    try:
-        return resolve_target(
-            article.text,
-            start=form.start.data,
-            end=form.end.data,
-            quote=form.quote.data,
-            prefix=form.prefix.data or "",
-            suffix=form.suffix.data or "",
-        )
-    except AnchorError as error:
-        form.quote.errors = [*form.quote.errors, str(error)]
-        return None
-
-
-def render_form(
-    form,
-    status: int = 200,
-    *,
-    article: Article,
-    action: str,
-    quote: str,
-    existing: Annotation | None = None,
-    reattachable=(),
-):
-    """The annotation form in the panel (for new words, with the orphans that could move there)."""
-    return render_panel(
-        "annotations/_form.html",
-        status,
-        article=article,
-        form=form,
-        action=action,
-        quote=quote,
-        existing=existing,
-        max_sources=MAX_SOURCES,
-        reattachable=reattachable,
-    )
 
 
 @bp.get("/articles/<int:article_id>/claims")
@@ -109,12 +52,12 @@ def claims(article_id: int):
 @bp.get("/articles/<int:article_id>/spans/<int:span_id>")
 def span_panel(article_id: int, span_id: int):
     """A claim with every reviewer's annotation on it."""
-    article, span = load_span(article_id, span_id)
+    claim = load_claim(article_id, span_id)
     return render_panel(
         "annotations/_span_panel.html",
-        article=article,
-        address=claim_address(span),
-        **span_panel_context(session=db.session(), span=span, user=current_user),
+        article=claim.article,
+        address=claim_address(claim.span),
+        **span_panel_context(session=db.session(), span=claim.span, user=current_user, claim=claim),
     )
 
 
@@ -164,7 +107,13 @@ def create(article_id: int):
     selection placed by its quote alone, and invalid forms take the general one (:func:`save_general`).
     """
     form = NewAnnotationForm()
-    if not form.validate() or form.start.data is None or form.end.data is None or not 0 < article_id <= MAX_ID:
+    start, end = form.start.data, form.end.data
+    if (
+        not form.validate()
+        or start is None
+        or end is None
+        or not (0 < article_id <= MAX_ID and 0 <= start < end <= MAX_ID)
+    ):
         return save_general(article_id, form)
     session = db.session()
     found = saving.lookup(
@@ -315,19 +264,6 @@ def update(annotation_id: int):
     return after_change(article, annotation.span, saved_message(annotation))
 
 
-def render_conflict(form: AnnotationForm, current: Annotation, *, article: Article):
-    """409: the user's version beside the stored one, to re-apply or discard."""
-    return render_panel(
-        "annotations/_conflict.html",
-        409,
-        article=article,
-        form=form,
-        current=current,
-        mine=form.source_rows(),
-        span=current.span,
-    )
-
-
 @bp.post("/annotations/<int:annotation_id>/submit")
 def submit(annotation_id: int):
     """Submit one's draft (or returned) annotation: leads see it, and blind review counts it. A draft
@@ -402,31 +338,6 @@ def span_history(article_id: int, span_id: int):
         span=span,
         events=events,
         address=url_for("annotations.span_history", article_id=article.id, span_id=span.id),
-    )
-
-
-def wants_submit() -> bool:
-    """Whether the form was sent with its Submit button (rather than Save)."""
-    return request.form.get("action") == "submit"
-
-
-def saved_message(annotation: Annotation) -> str:
-    """What the live region says after a save: whether the annotation is a draft or submitted."""
-    return "Annotation submitted." if annotation.status == SUBMITTED else f"Annotation saved ({annotation.status})."
-
-
-def after_change(article: Article, span: Span, announce: str = ""):
-    """After a save or delete: the claim panel and fresh highlights, or a redirect without htmx.
-    ``announce`` is said by the page's live region."""
-    if not htmx_request():
-        return redirect(claim_address(span), code=303)
-    return render_panel(
-        "annotations/_span_panel.html",
-        article=article,
-        refresh_text=True,
-        address=claim_address(span),
-        announce=announce,
-        **span_panel_context(session=db.session(), span=span, user=current_user),
     )
 
 

@@ -12,7 +12,7 @@ from annotator.services import versioning
 from annotator.services.articles import article_list, create_article, fetch_article
 from annotator.web.forms import ArticleForm, FetchForm
 from annotator.web.helpers import claim_scorer, get_or_404
-from annotator.web.panel import load_span, render_article_page, span_panel_context, version_context
+from annotator.web.panel import load_claim, render_article_page, span_panel_context, version_context
 
 bp = Blueprint("articles", __name__)
 
@@ -95,9 +95,9 @@ def show(article_id: int):
             return render_template("articles/show.html", panel="annotations/_claims.html", **context)
     if span_id is None:
         return render_article_page("annotations/_claims.html", article=get_or_404(Article, article_id))
-    article, span = load_span(article_id, span_id)
+    claim = load_claim(article_id, span_id)
     return render_article_page(
         "annotations/_span_panel.html",
-        article=article,
-        **span_panel_context(session=db.session(), span=span, user=current_user),
+        article=claim.article,
+        **span_panel_context(session=db.session(), span=claim.span, user=current_user, claim=claim),
     )

@@ -16,13 +16,13 @@ from flask_login import current_user
 from sqlmodel import Session
 
 from annotator.db import live_marker
-from annotator.db.models import DRAFT, Annotation, Article, ArticleVersion, FinalVerdict, Source, Span, User
+from annotator.db.models import DRAFT, MAX_ID, Annotation, Article, ArticleVersion, FinalVerdict, Source, Span, User
 from annotator.db.sql import stored_id
 from annotator.domain import text
 from annotator.extensions import db
-from annotator.services import discussion, highlights, saving, spans, suggestions, versioning, visibility
+from annotator.services import claims, discussion, highlights, saving, spans, suggestions, versioning
 from annotator.web.forms import CommentForm, FinalVerdictForm, ReturnForm
-from annotator.web.helpers import get_or_404, htmx_request
+from annotator.web.helpers import htmx_request
 
 
 def article_context(*, session: Session, article: Article, viewer: User) -> dict:
@@ -181,12 +181,26 @@ def final_verdict_form(final: FinalVerdict | None, annotations: list[Annotation]
 
 
 def span_panel_context(
-    *, session: Session, span: Span, user: User, final_form=None, return_form=None, comment_form=None
+    *,
+    session: Session,
+    span: Span,
+    user: User,
+    final_form=None,
+    return_form=None,
+    comment_form=None,
+    claim: claims.Claim | None = None,
 ) -> dict:
-    """What the claim panel renders for this user: ruling, annotations, discussion, overlaps."""
+    """What the claim panel renders for this user: ruling, annotations, discussion, overlaps.
+    ``claim`` (from :func:`load_claim`) holds what is known already: the ruling, and whether there is a thread."""
     assert span.id is not None  # a stored span
-    found = spans.span_annotations(session=session, span=span, viewer=user)
-    final = spans.final_verdict_of(session, span.id)
+    if claim is None:
+        final = spans.final_verdict_of(session, span.id)
+        found = spans.span_annotations(session=session, span=span, viewer=user, settled=final is not None)
+    else:
+        final = claim.final
+        found = spans.span_annotations(
+            session=session, span=span, viewer=user, settled=final is not None, blind=claim.article.blind_review
+        )
     context = {
         "span": span,
         "final": final,
@@ -197,7 +211,9 @@ def span_panel_context(
         "own": next((a for a in found.visible if a.user_id == user.id), None),
         # An orphan's range is in an older text: nothing in the latest one overlaps it.
         "overlapping": [] if span.orphaned else spans.overlapping_spans(session=session, span=span, viewer=user),
-        "comments": discussion.span_comments(session=session, span_id=span.id),
+        "comments": discussion.span_comments(session=session, span_id=span.id)
+        if claim is None or claim.has_comments
+        else [],
         "previous_wording": versioning.previous_wording(session=session, span=span),
         "comment_form": comment_form or CommentForm(formdata=None),
         # Whether the claim's own addresses answer this user (``visibility.knows_span``): after a reviewer
@@ -210,13 +226,20 @@ def span_panel_context(
     return context
 
 
+def load_claim(article_id: int, span_id: int) -> claims.Claim:
+    """The claim (article, span, ruling) the signed-in user may know of, in one read; or 404."""
+    if not (0 < article_id <= MAX_ID and 0 < span_id <= MAX_ID):
+        abort(404)
+    claim = claims.open_claim(session=db.session(), article_id=article_id, span_id=span_id, viewer=current_user)
+    if claim is None or not claim.known:
+        abort(404)
+    return claim
+
+
 def load_span(article_id: int, span_id: int) -> tuple[Article, Span]:
     """The article and one of its spans the signed-in user may know of, or 404."""
-    article = get_or_404(Article, article_id)
-    span = get_or_404(Span, span_id)
-    if span.article_id != article.id or not visibility.knows_span(session=db.session(), span=span, viewer=current_user):
-        abort(404)
-    return article, span
+    claim = load_claim(article_id, span_id)
+    return claim.article, claim.span
 
 
 def claim_address(span: Span) -> str:
