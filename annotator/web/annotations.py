@@ -119,8 +119,8 @@ def create(article_id: int):
     found = saving.lookup(
         session=session,
         article_id=article_id,
-        start=form.start.data,
-        end=form.end.data,
+        start=start,
+        end=end,
         user=current_user,
         threshold=current_app.config["SUGGESTION_THRESHOLD"],
     )
@@ -129,7 +129,7 @@ def create(article_id: int):
         abort(404)
     current = form.article_version.data in (None, found.article.current_version)
     target = form_target(form, found.article) if current else None
-    if target is None or found.own_id is not None or (target.start, target.end) != (form.start.data, form.end.data):
+    if target is None or found.own_id is not None or (target.start, target.end) != (start, end):
         return save_general(article_id, form, in_transaction=True)
     if found.settled:
         session.rollback()
