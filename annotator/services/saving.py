@@ -191,25 +191,10 @@ def _statements(dialect: str) -> SimpleNamespace:
         .on_conflict_do_nothing(index_elements=[annotations.c.span_id, annotations.c.user_id])
         .returning(annotations.c.id),
         events=table_of(Event).insert(),
+        # Run with every row at once: one INSERT ... VALUES (...), (...) RETURNING (SQLAlchemy's
+        # "insertmanyvalues"); the position tells which id is which.
+        sources=table_of(Source).insert().returning(table_of(Source).c.position, table_of(Source).c.id),
     )
-
-
-@functools.cache
-def _insert_sources(count: int):
-    """One INSERT of ``count`` sources returning their ids (an executemany with RETURNING would send a
-    statement per row on SQLite); values bound as ``url_0``, ``title_0``, ... (built once per count)."""
-    table = table_of(Source)
-    rows = [
-        {
-            "annotation_id": bindparam("annotation_id"),
-            "position": n,
-            "url": bindparam(f"url_{n}"),
-            "title": bindparam(f"title_{n}"),
-            "excerpt": bindparam(f"excerpt_{n}"),
-        }
-        for n in range(count)
-    ]
-    return table.insert().values(rows).returning(table.c.position, table.c.id)
 
 
 class Raced(Exception):
@@ -274,10 +259,11 @@ def write_new(
         raise Raced()
     cited = [SourceView(0, row["url"], row["title"], row["excerpt"]) for row in sources]
     if cited:
-        values: dict[str, object] = {"annotation_id": annotation_id}
-        for n, c in enumerate(cited):
-            values |= {f"url_{n}": c.url, f"title_{n}": c.title, f"excerpt_{n}": c.excerpt}
-        for position, source_id in connection.execute(_insert_sources(len(cited)), values):
+        rows = [
+            {"annotation_id": annotation_id, "position": n, "url": c.url, "title": c.title, "excerpt": c.excerpt}
+            for n, c in enumerate(cited)
+        ]
+        for position, source_id in connection.execute(statements.sources, rows):
             cited[position].id = source_id
     snapshot = {
         "verdict": verdict,
