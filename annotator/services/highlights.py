@@ -1,18 +1,19 @@
 """The highlights of a few paragraphs: each claim's range, quote and tone as one viewer sees them.
 
-What the page swaps in after a save (``web.panel.changed_text_context``) and what the live poll
-redraws need no reviewer names, dates or source counts: this read leaves them out (no join of users or
-sources, no grouping), so that a paragraph holding hundreds of annotations costs little more than an
-empty one. The whole page's claims, with all of that, are ``services.spans.span_summaries``.
+What the page swaps in after a save (``web.panel.changed_text_context``) needs no reviewer names, dates
+or source counts: this read leaves them out and sums up each claim's annotations in the database, so
+that it returns a row per claim, not per annotation, and a paragraph holding hundreds of annotations
+costs little more than an empty one. The whole page's claims, with all of that, are
+``services.spans.span_summaries``; ``tests/services/test_highlights.py`` checks that both give every
+viewer the same tones.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from itertools import groupby
 
-from sqlalchemy import bindparam
+from sqlalchemy import Integer, bindparam, case, func
 from sqlmodel import Session, col
 
 from annotator.db.models import DRAFT, Annotation, Article, FinalVerdict, Span
@@ -20,7 +21,7 @@ from annotator.db.sql import select_columns
 from annotator.domain.reanchoring import ORPHANED
 from annotator.domain.text import SpanRef
 from annotator.services.spans import tone_of
-from annotator.services.visibility import Reader, can_see_verdict, is_listed, not_deleted, placed, plain_viewer
+from annotator.services.visibility import Reader, listed_to_id, not_deleted, placed, plain_viewer
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,18 @@ class Highlight:
 
 
 @functools.cache
-def _statement():
-    """One row per live annotation on a placed span reaching into ``[lo, hi)`` (built once)."""
+def _statement(lead: bool):
+    """One row per placed span reaching into ``[lo, hi)`` with a live annotation, for a lead or a reviewer
+    (built once; the article, window and viewer are bound at each run). What the viewer may read of its
+    annotations is summed up in the database, so the rows are as many as the claims, not the annotations:
+
+    - ``listed``: an annotation is listed to the viewer (``visibility.listed_to``);
+    - ``submitted``: the viewer submitted one (under blind review, others' verdicts show after that);
+    - ``low``, ``high``: the least and greatest verdict submitted by anyone: the same when all agree;
+    - ``own``: the viewer's own verdict, draft or not (its author always reads it).
+    """
+    viewer = bindparam("viewer", type_=Integer)
+    shared = case(((col(Annotation.status) != DRAFT) & (col(Annotation.verdict) != ""), Annotation.verdict))
     return (
         select_columns(
             col(Span.id),
@@ -54,9 +65,11 @@ def _statement():
             col(Span.quote),
             col(Span.anchor_state),
             col(FinalVerdict.verdict),
-            col(Annotation.user_id),
-            col(Annotation.status),
-            col(Annotation.verdict),
+            func.max(case((listed_to_id(viewer, lead=lead), 1), else_=0)),
+            func.max(case(((col(Annotation.user_id) == viewer) & (col(Annotation.status) != DRAFT), 1), else_=0)),
+            func.min(shared),
+            func.max(shared),
+            func.max(case(((col(Annotation.user_id) == viewer) & (col(Annotation.verdict) != ""), Annotation.verdict))),
         )
         .join(Annotation, col(Annotation.span_id) == Span.id)
         .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
@@ -67,35 +80,31 @@ def _statement():
             placed(),
             not_deleted(),
         )
+        .group_by(col(Span.id), col(FinalVerdict.id))
         .order_by(col(Span.start), col(Span.end), col(Span.id))
     )
 
 
 def highlights(*, session: Session, article: Article, viewer: Reader, within: tuple[int, int]) -> list[Highlight]:
     """The claims reaching into ``within`` that the viewer knows of (an annotation listed to them, or a
-    ruling), in text order, with the tone ``SpanSummary.tone`` gives them (one query)."""
-    viewer = plain_viewer(viewer)
+    ruling), in text order, with the tone ``SpanSummary.tone`` gives them (one query, a row per claim).
+
+    The verdicts the viewer reads (``visibility.can_see_verdict``): their own, and everyone's submitted
+    ones when they lead, when review is not blind, or once they submitted theirs (a ruling settles the
+    tone by itself). For the tone only their number matters (one, or more) and the one: the least and
+    greatest submitted verdict stand for all of them.
+    """
+    reader = plain_viewer(viewer)
     lo, hi = within
-    rows = session.connection().execute(_statement(), {"article": article.id, "lo": lo, "hi": hi})
+    rows = session.connection().execute(
+        _statement(reader.is_lead), {"article": article.id, "lo": lo, "hi": hi, "viewer": reader.id}
+    )
     found = []
-    for span_id, group in groupby(rows, key=lambda row: row[0]):
-        annotations = list(group)
-        _, start, end, quote, state, final, *_ = annotations[0]
-        viewer_submitted = any(author == viewer.id and status != DRAFT for *_, author, status, _ in annotations)
-        listed = False
-        keys = set()
-        for *_, author, status, verdict in annotations:
-            listed = listed or is_listed(viewer, author_id=author, status=status)
-            seen = can_see_verdict(
-                viewer,
-                author_id=author,
-                status=status,
-                blind=article.blind_review,
-                settled=final is not None,
-                viewer_submitted=viewer_submitted,
-            )
-            if seen and verdict:
-                keys.add(verdict)
-        if listed or final is not None:
-            found.append(Highlight(span_id, start, end, quote, tone_of(final, keys, state), state, listed))
+    for span_id, start, end, quote, state, final, listed, submitted, low, high, own in rows:
+        if not (listed or final is not None):
+            continue
+        keys = {own} if own else set()
+        if low is not None and (reader.is_lead or not article.blind_review or submitted):
+            keys |= {low, high}
+        found.append(Highlight(span_id, start, end, quote, tone_of(final, keys, state), state, bool(listed)))
     return found
