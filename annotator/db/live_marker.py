@@ -17,6 +17,7 @@ from dataclasses import replace
 from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import col
 
 from annotator.db.models import (
@@ -120,13 +121,17 @@ def _resolve(session, noted: set, sources: set, actors: dict[int, set[int]]) -> 
             shown = status != DRAFT and deleted_at is None
             noted.add((None, Change("content" if shown else "draft", span_id, annotation_id, user_id)))
     span_ids = {change.span_id for article_id, change in noted if article_id is None}
-    article_of = (
-        dict(
-            session.execute(select(col(Span.id), col(Span.article_id)).where(col(Span.id).in_(sorted(span_ids)))).all()
+    # Spans the session holds already (the change's own, mostly) need no query.
+    article_of = {}
+    for span_id in span_ids:
+        held = session.identity_map.get(identity_key(Span, span_id))
+        if held is not None:
+            article_of[span_id] = held.article_id
+    missing = sorted(span_ids - article_of.keys())
+    if missing:
+        article_of |= dict(
+            session.execute(select(col(Span.id), col(Span.article_id)).where(col(Span.id).in_(missing))).all()
         )
-        if span_ids
-        else {}
-    )
     by_article: dict[int, set[Change]] = defaultdict(set)
     for article_id, change in noted:
         article_id = article_id if article_id is not None else article_of.get(change.span_id)

@@ -11,13 +11,16 @@ from annotator.db.models import DRAFT, Annotation, Event, FinalVerdict, User
 from annotator.db.sql import related
 
 
-def annotation_snapshot(annotation: Annotation) -> dict:
-    """What a reviewer entered, as history keeps it."""
+def annotation_snapshot(annotation: Annotation, sources: list[dict] | None = None) -> dict:
+    """What a reviewer entered, as history keeps it. ``sources`` (url, title, excerpt each): the list
+    just stored, when the caller has it (the annotation's own is then read again from the database)."""
     return {
         "verdict": annotation.verdict,
         "note": annotation.note,
         "status": annotation.status,
-        "sources": [{"url": s.url, "title": s.title, "excerpt": s.excerpt} for s in annotation.sources],
+        "sources": [{"url": s.url, "title": s.title, "excerpt": s.excerpt} for s in annotation.sources]
+        if sources is None
+        else [{"url": s["url"], "title": s["title"], "excerpt": s["excerpt"]} for s in sources],
         **({"return_note": annotation.return_note} if annotation.return_note else {}),
     }
 

@@ -107,7 +107,7 @@ class Saved:
 
 
 @functools.cache
-def _lookup_statement(dialect: str, lead: bool):
+def _lookup_statement(dialect: str, lead: bool, locking: bool = True):
     """The lookup's statement for one database and kind of viewer (built once, then cached)."""
     article_id, start, end, user_id = (bindparam(n, type_=Integer) for n in ("article", "start", "end", "user"))
     on_range = (col(Span.article_id) == Article.id) & (col(Span.start) == start) & (col(Span.end) == end) & placed()
@@ -144,17 +144,21 @@ def _lookup_statement(dialect: str, lead: bool):
         .outerjoin(own, (own.c.span_id == Span.id) & (own.c.user_id == user_id))
         .where(col(Article.id) == article_id)
     )
-    if dialect == "postgresql":
+    if dialect == "postgresql" and locking:
         statement = statement.with_for_update(read=True, of=Article)  # type: ignore[arg-type]
     return statement
 
 
-def lookup(*, session: Session, article_id: int, start: int, end: int, user: User, threshold: float) -> Found | None:
-    """What the save needs to know, read in the write transaction it starts (None: no such article)."""
-    sql.begin_write(session)
+def lookup(
+    *, session: Session, article_id: int, start: int, end: int, user: User, threshold: float, write: bool = True
+) -> Found | None:
+    """What the save needs to know, read in the write transaction it starts (None: no such article).
+    ``write=False``: the same read without starting one (the panel after an edit, which has committed)."""
+    if write:
+        sql.begin_write(session)
     dialect = session.get_bind().dialect.name
     viewer = plain_viewer(user)
-    statement = _lookup_statement(dialect, bool(viewer.is_lead))
+    statement = _lookup_statement(dialect, bool(viewer.is_lead), write)
     row = session.execute(
         statement, {"article": article_id, "start": start, "end": end, "user": viewer.id, "threshold": threshold}
     ).first()

@@ -107,6 +107,31 @@ def changed_text_context(
     }
 
 
+def changed_panel_context(*, session: Session, article: Article, span: Span, user: User) -> dict:
+    """The claim panel and the changed paragraphs after an edit, a submission or a deletion (the general
+    way, which has committed): the fast save's read of the claim (``saving.lookup``, without a lock)
+    gives the ruling's presence, the thread's, the counters and the suggestions; the touched
+    paragraphs' claims give the overlapping ones. Three statements, four with a thread."""
+    found = saving.lookup(
+        session=session,
+        article_id=stored_id(article),
+        start=span.start,
+        end=span.end,
+        user=user,
+        threshold=current_app.config["SUGGESTION_THRESHOLD"],
+        write=False,
+    )
+    assert found is not None  # the article of a stored span
+    changed = changed_text_context(session=session, article=article, viewer=user, span=span, found=found)
+    nearby = changed.pop("nearby")
+    placed_here = found.span is not None and found.span.id == span.id  # not when the span is an orphan
+    final = spans.final_verdict_of(session, stored_id(span)) if found.settled or not placed_here else None
+    claim = claims.Claim(article, span, final, True, found.has_comments or not placed_here)
+    overlapping = [s for s in nearby if s.id != span.id and s.listed and s.start < span.end and s.end > span.start]
+    context = span_panel_context(session=session, span=span, user=user, claim=claim, overlapping=overlapping)
+    return context | {"text_context": changed}
+
+
 def saved_panel_context(*, session: Session, found: saving.Found, saved: saving.Saved, user: User) -> dict:
     """The claim panel and the changed paragraphs after a fast save (``services.saving``).
 
@@ -189,6 +214,7 @@ def span_panel_context(
     return_form=None,
     comment_form=None,
     claim: claims.Claim | None = None,
+    overlapping: list | None = None,
 ) -> dict:
     """What the claim panel renders for this user: ruling, annotations, discussion, overlaps.
     ``claim`` (from :func:`load_claim`) holds what is known already: the ruling, and whether there is a thread."""
@@ -210,7 +236,11 @@ def span_panel_context(
         "deleted": found.deleted,
         "own": next((a for a in found.visible if a.user_id == user.id), None),
         # An orphan's range is in an older text: nothing in the latest one overlaps it.
-        "overlapping": [] if span.orphaned else spans.overlapping_spans(session=session, span=span, viewer=user),
+        "overlapping": []
+        if span.orphaned
+        else overlapping
+        if overlapping is not None
+        else spans.overlapping_spans(session=session, span=span, viewer=user),
         "comments": discussion.span_comments(session=session, span_id=span.id)
         if claim is None or claim.has_comments
         else [],
