@@ -1,7 +1,8 @@
 """Writing a planned batch of imported items (``services.import_batch``): the new spans, the annotations
-and their sources with one INSERT per table, ids in file order; a history event per item through
-``history.record``; then the search documents (``search_index.refresh``) and the live marker
-(``live_marker.mark``), whose listeners see no ORM flush of these rows. In the caller's transaction."""
+and their sources with one INSERT per table, ids in file order; a history event per item, made by
+``history.record`` and written with one more INSERT; then the search documents (``search_index.refresh``)
+and the live marker (``live_marker.mark``), whose listeners see no ORM flush of these rows. In the
+caller's transaction."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from annotator.db import live_marker, search_index
-from annotator.db.models import Annotation, Source, Span, User, utcnow
+from annotator.db.models import Annotation, Event, Source, Span, User, utcnow
 from annotator.db.sql import stored_id, table_of
 from annotator.domain.anchoring import Target
 from annotator.domain.live_rules import Change, annotation_kind
@@ -102,10 +103,11 @@ def write(session: Session, new_claims: list[Claim], planned: list[Planned]) -> 
     if sources:
         session.execute(insert(table_of(Source)), sources)
     changes: dict[int, set[Change]] = defaultdict(set)
+    events = []
     for p in planned:
         assert p.claim.id is not None and p.annotation_id is not None  # inserted above
         try:
-            history.record(
+            event = history.record(
                 session,
                 span_id=p.claim.id,
                 annotation_id=p.annotation_id,
@@ -121,8 +123,16 @@ def write(session: Session, new_claims: list[Claim], planned: list[Planned]) -> 
             )
         except Exception as error:
             raise ItemFailed(p.item, error) from error
+        events.append(event)
         changes[p.article.id].add(_change(p))
-    session.flush()  # the events
+    # history.record makes each event and adds it to the session, where the flush would insert them as
+    # ORM objects, a fifth of an import's time in their bookkeeping: they are taken back out of the
+    # session and written with one INSERT, as made.
+    table = table_of(Event)
+    columns = [column.key for column in table.columns if column.key != "id"]
+    for event in events:
+        session.expunge(event)
+    session.execute(insert(table), [{key: getattr(event, key) for key in columns} for event in events])
     search_index.refresh(session, annotation_ids=annotation_ids)
     live_marker.mark(session, changes)
 
