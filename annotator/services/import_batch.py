@@ -81,8 +81,13 @@ class Batch:
         given = self._article_by_id(self.options.article_id) if self.options.article_id is not None else None
         anchored = [found for item in self.items if (found := self._place(item, given)) is not None]
         self._read_stored(anchored)
-        reviewer = self.session.get(User, self.options.reviewer_id) if self.options.reviewer_id is not None else None
-        authors = None if reviewer else Authors(self.session, (item.incoming for item, *_ in anchored if item.incoming))
+        reviewer, authors = None, None
+        if self.options.reviewer_id is not None:
+            reviewer = self.session.get(User, self.options.reviewer_id)
+            if reviewer is None:  # gone since the import began: no item may fall to its creator instead
+                raise LookupError(f"no user with id {self.options.reviewer_id}")
+        else:
+            authors = Authors(self.session, (item.incoming for item, *_ in anchored if item.incoming))
         for item, article, target, moved in anchored:
             try:
                 self._plan(item, article, target, moved, reviewer, authors)

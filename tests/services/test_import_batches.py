@@ -344,3 +344,20 @@ def test_the_command_line_reports_items_across_batch_boundaries(app, runner, dem
     with app.app_context():
         assert search_index.stale_documents(db.session()) == []
         assert len(db.session().exec(select(Event)).all()) == 501
+
+
+def test_items_for_a_reviewer_gone_since_the_import_began_are_not_given_to_their_creators(app, demo_article):
+    with app.app_context():
+        session = db.session()
+        gone = User(username="gone", display_name="Gone")
+        session.add(gone)
+        session.commit()
+        article = session.get(Article, demo_article.id)
+        reports = imports.import_items(
+            session=session, file_format=W3C, items=[item(CLAIM, nickname="ann")], article=article, reviewer=gone
+        )
+        session.delete(gone)
+        session.commit()
+        assert [(r.outcome, r.reason) for r in reports] == [("rejected", "not stored: LookupError")]
+        assert not session.exec(select(User).where(User.username == "ann")).all()
+        assert not session.exec(select(Annotation)).all()
