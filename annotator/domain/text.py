@@ -52,11 +52,17 @@ def check_text(value: object, where: str = "") -> None:
             stack.extend((inner, f"{path}[{n}]") for n, inner in enumerate(item))
 
 
+# A JSON escape of a surrogate code point (\uD800 to \uDFFF, any case): the only way a JSON text
+# that holds no surrogate itself can give one. A text with neither needs no walk through its values.
+ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 def loads_json(data: str | bytes) -> object:
     """``json.loads``, refusing (NotText) a document that holds a string that is not Unicode text, and
     (ValueError) the NaN and Infinity that Python writes but JSON does not have."""
     value = json.loads(data, parse_constant=_not_json)
-    check_text(value)
+    if isinstance(data, bytes) or SURROGATES.search(data) or ESCAPED_SURROGATE.search(data):
+        check_text(value)  # walk the document for the surrogate, to say where it is (if a pair did not hold it)
     return value
 
 

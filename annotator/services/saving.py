@@ -45,7 +45,7 @@ from annotator.db.search_index import sources_text
 from annotator.db.sql import table_of
 from annotator.domain.anchoring import Target
 from annotator.domain.live_rules import Change
-from annotator.services import suggestions
+from annotator.services import history, suggestions
 from annotator.services.visibility import listed_to_id, not_deleted, placed, plain_viewer
 
 
@@ -269,12 +269,7 @@ def write_new(
         ]
         for position, source_id in connection.execute(statements.sources, rows):
             cited[position].id = source_id
-    snapshot = {
-        "verdict": verdict,
-        "note": note,
-        "status": DRAFT,
-        "sources": [{"url": s.url, "title": s.title, "excerpt": s.excerpt} for s in cited],
-    }
+    snapshot = history.content_snapshot(verdict=verdict, note=note, status=DRAFT, sources=sources)
     events = [{"action": "created", "before": None, "after": snapshot}]
     if submit:
         events.append({"action": "submitted", "before": snapshot, "after": {**snapshot, "status": SUBMITTED}})

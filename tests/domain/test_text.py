@@ -6,6 +6,7 @@ Offsets are Python str indices (Unicode code points) into canonical text
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import unicodedata
@@ -800,6 +801,52 @@ def test_a_lone_surrogate_anywhere_in_json_is_refused_with_its_place(document, w
 
 def test_a_surrogate_pair_is_text():
     assert loads_json('"\\ud83d\\ude00"') == "\U0001f600"
+
+
+@pytest.mark.parametrize(
+    "document",
+    ['"\\uD800"', '["\\uDbFf"]', '{"a": "x\\udc00"}', '"\ud800"', '{"\udfff": 1}'],
+)
+def test_a_lone_surrogate_escaped_in_any_case_or_written_out_is_refused(document):
+    with pytest.raises(NotText):
+        loads_json(document)
+    with pytest.raises(NotText):
+        loads_json(document.encode("utf-8", "surrogatepass"))
+
+
+@pytest.mark.parametrize("document", ['"\\\\ud800"', '"\\u00e9 \\ud7ff \\ue000"', '"plain"'])
+def test_text_that_only_looks_like_a_surrogate_escape_is_text(document):
+    assert loads_json(document) == json.loads(document)
+
+
+SURROGATE_PIECES = st.sampled_from(["\ud800", "\udfff", "\ud83d", "\ude00", "\\", "u", "D", "8"])
+
+
+@given(
+    document=st.recursive(
+        st.none() | st.integers() | st.text(st.characters() | SURROGATE_PIECES, max_size=6),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(st.text(st.characters() | SURROGATE_PIECES, max_size=3), inner, max_size=3)
+        ),
+        max_leaves=10,
+    ),
+    ensure_ascii=st.booleans(),
+)
+def test_loads_json_refuses_exactly_what_a_walk_of_the_values_refuses(document, ensure_ascii):
+    """Skipping the walk when the text holds no surrogate and no escape of one changes nothing."""
+    raw = json.dumps(document, ensure_ascii=ensure_ascii)
+
+    def refusal(read):
+        try:
+            read()
+        except NotText as error:
+            return str(error)
+        return None
+
+    expected = refusal(lambda: check_text(json.loads(raw)))
+    assert refusal(lambda: loads_json(raw)) == expected
+    assert refusal(lambda: loads_json(raw.encode("utf-8", "surrogatepass"))) == expected
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity", '{"start": NaN}'])
