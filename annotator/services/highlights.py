@@ -1,11 +1,12 @@
 """The highlights of a few paragraphs: each claim's range, quote and tone as one viewer sees them.
 
-What the page swaps in after a save (``web.panel.changed_text_context``) needs no reviewer names, dates
-or source counts: this read leaves them out and sums up each claim's annotations in the database, so
-that it returns a row per claim, not per annotation, and a paragraph holding hundreds of annotations
-costs little more than an empty one. The whole page's claims, with all of that, are
-``services.spans.span_summaries``; ``tests/services/test_highlights.py`` checks that both give every
-viewer the same tones.
+What the page swaps in after a change (``web.panel.changed_text_context``) needs no reviewer names,
+dates or source counts: this read leaves them out and sums up each claim's annotations in the
+database, so that it returns a row per claim, not per annotation, and a paragraph holding hundreds of
+annotations costs little more than an empty one. The same statement carries the page's counters and
+the suggested sentences, which the swapped paragraphs and counters need too. The whole page's claims,
+with all of that, are ``services.spans.span_summaries``; ``tests/services/test_highlights.py`` checks
+that both give every viewer the same tones and counts.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, bindparam, case, func
+from sqlalchemy import Integer, bindparam, case, func, select, true
 from sqlmodel import Session, col
 
 from annotator.db.models import DRAFT, Annotation, Article, FinalVerdict, Span
-from annotator.db.sql import select_columns
 from annotator.domain.reanchoring import ORPHANED
 from annotator.domain.text import SpanRef
+from annotator.services import suggestions
 from annotator.services.spans import tone_of
 from annotator.services.visibility import Reader, listed_to_id, not_deleted, placed, plain_viewer
 
@@ -45,9 +46,9 @@ class Highlight:
 
 
 @functools.cache
-def _statement(lead: bool):
+def _claims(lead: bool):
     """One row per placed span reaching into ``[lo, hi)`` with a live annotation, for a lead or a reviewer
-    (built once; the article, window and viewer are bound at each run). What the viewer may read of its
+    (the article, window and viewer are bound at each run). What the viewer may read of its
     annotations is summed up in the database, so the rows are as many as the claims, not the annotations:
 
     - ``listed``: an annotation is listed to the viewer (``visibility.listed_to``);
@@ -58,36 +59,86 @@ def _statement(lead: bool):
     viewer = bindparam("viewer", type_=Integer)
     shared = case(((col(Annotation.status) != DRAFT) & (col(Annotation.verdict) != ""), Annotation.verdict))
     return (
-        select_columns(
-            col(Span.id),
-            col(Span.start),
-            col(Span.end),
-            col(Span.quote),
-            col(Span.anchor_state),
-            col(FinalVerdict.verdict),
-            func.max(case((listed_to_id(viewer, lead=lead), 1), else_=0)),
-            func.max(case(((col(Annotation.user_id) == viewer) & (col(Annotation.status) != DRAFT), 1), else_=0)),
-            func.min(shared),
-            func.max(shared),
-            func.max(case(((col(Annotation.user_id) == viewer) & (col(Annotation.verdict) != ""), Annotation.verdict))),
+        select(
+            col(Span.id).label("id"),
+            col(Span.start).label("start"),
+            col(Span.end).label("end"),
+            col(Span.quote).label("quote"),
+            col(Span.anchor_state).label("state"),
+            col(FinalVerdict.verdict).label("final"),
+            func.max(case((listed_to_id(viewer, lead=lead), 1), else_=0)).label("listed"),
+            func.max(case(((col(Annotation.user_id) == viewer) & (col(Annotation.status) != DRAFT), 1), else_=0)).label(
+                "submitted"
+            ),
+            func.min(shared).label("low"),
+            func.max(shared).label("high"),
+            func.max(
+                case(((col(Annotation.user_id) == viewer) & (col(Annotation.verdict) != ""), Annotation.verdict))
+            ).label("own"),
         )
         .join(Annotation, col(Annotation.span_id) == Span.id)
         .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
         .where(
-            col(Span.article_id) == bindparam("article"),
-            col(Span.start) < bindparam("hi"),
-            col(Span.end) > bindparam("lo"),
+            col(Span.article_id) == bindparam("article", type_=Integer),
+            col(Span.start) < bindparam("hi", type_=Integer),
+            col(Span.end) > bindparam("lo", type_=Integer),
             placed(),
             not_deleted(),
         )
         .group_by(col(Span.id), col(FinalVerdict.id))
-        .order_by(col(Span.start), col(Span.end), col(Span.id))
+        .subquery("claims")
     )
 
 
-def highlights(*, session: Session, article: Article, viewer: Reader, within: tuple[int, int]) -> list[Highlight]:
+@functools.cache
+def _counted(lead: bool):
+    """How many claims and annotations the article shows the viewer (``spans.listed_counts`` in SQL)."""
+    listed = listed_to_id(bindparam("viewer", type_=Integer), lead=lead)
+    return (
+        select(
+            func.count().filter(listed).label("annotations"),
+            func.count(func.distinct(col(Span.id))).filter(listed | col(FinalVerdict.id).is_not(None)).label("claims"),
+        )
+        .select_from(Annotation)
+        .join(Span, col(Span.id) == Annotation.span_id)
+        .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
+        .where(col(Span.article_id) == bindparam("article", type_=Integer), not_deleted(), placed())
+        .subquery("counted")
+    )
+
+
+@functools.cache
+def _statement(dialect: str, lead: bool):
+    """The paragraphs' read: the article's counters and suggested sentences (as one JSON column, bound
+    ``threshold``), beside each claim of the window (none: one row of NULLs). Built once per database
+    and kind of viewer."""
+    claims, counted = _claims(lead), _counted(lead)
+    return (
+        select(counted.c.claims, counted.c.annotations, suggestions.listed_json(dialect), claims)
+        .select_from(Article)
+        .join(counted, true())
+        .outerjoin(claims, true())
+        .where(col(Article.id) == bindparam("article", type_=Integer))
+        .order_by(claims.c.start, claims.c.end, claims.c.id)
+    )
+
+
+@dataclass
+class Paragraphs:
+    """What the touched paragraphs hold for the viewer, and what the page's counters say now."""
+
+    claims: list[Highlight]
+    claim_count: int
+    annotation_count: int
+    suggested: list[suggestions.Suggested]  # the article's, at or above the threshold; not dismissed
+
+
+def paragraphs(
+    *, session: Session, article: Article, viewer: Reader, within: tuple[int, int], threshold: float
+) -> Paragraphs:
     """The claims reaching into ``within`` that the viewer knows of (an annotation listed to them, or a
-    ruling), in text order, with the tone ``SpanSummary.tone`` gives them (one query, a row per claim).
+    ruling), in text order, with the tone ``SpanSummary.tone`` gives them; the page's counters; and the
+    suggested sentences: one query, a row per claim.
 
     The verdicts the viewer reads (``visibility.can_see_verdict``): their own, and everyone's submitted
     ones when they lead, when review is not blind, or once they submitted theirs (a ruling settles the
@@ -96,15 +147,23 @@ def highlights(*, session: Session, article: Article, viewer: Reader, within: tu
     """
     reader = plain_viewer(viewer)
     lo, hi = within
-    rows = session.connection().execute(
-        _statement(reader.is_lead), {"article": article.id, "lo": lo, "hi": hi, "viewer": reader.id}
-    )
+    connection = session.connection()
+    rows = connection.execute(
+        _statement(connection.dialect.name, reader.is_lead),
+        {"article": article.id, "lo": lo, "hi": hi, "viewer": reader.id, "threshold": threshold},
+    ).all()
     found = []
-    for span_id, start, end, quote, state, final, listed, submitted, low, high, own in rows:
-        if not (listed or final is not None):
+    for _, _, _, span_id, start, end, quote, state, final, listed, submitted, low, high, own in rows:
+        if span_id is None or not (listed or final is not None):
             continue
         keys = {own} if own else set()
         if low is not None and (reader.is_lead or not article.blind_review or submitted):
             keys |= {low, high}
         found.append(Highlight(span_id, start, end, quote, tone_of(final, keys, state), state, bool(listed)))
-    return found
+    claim_count, annotation_count, suggested, *_ = rows[0]
+    return Paragraphs(found, claim_count, annotation_count, suggestions.from_json(suggested))
+
+
+def highlights(*, session: Session, article: Article, viewer: Reader, within: tuple[int, int]) -> list[Highlight]:
+    """The claims of :func:`paragraphs` alone."""
+    return paragraphs(session=session, article=article, viewer=viewer, within=within, threshold=1.0).claims

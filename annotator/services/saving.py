@@ -4,14 +4,15 @@ A save of a verdict on words the reviewer has not judged yet (new words, or a cl
 judged) runs, in one write transaction, whatever the article already holds:
 
 1. :func:`lookup` -- the article (FOR SHARE on PostgreSQL: no new version is written meanwhile), the
-   placed span on the selection with its ruling and the reviewer's own annotation there, the
-   counters the page shows this viewer, and the suggested sentences (as one JSON column);
+   placed span on the selection with its ruling, the reviewer's own annotation there, and whether
+   the claim has a thread;
 2. the span (new words only), 3. the annotation, 4. its sources, 5. its history events, 6. its
-   search document, 7-8. the live marker's counter and log (:func:`live_marker.mark`);
-9. the claims of the paragraphs the selection touches, for their highlights (in ``web.panel``).
+   search document, 7-8. the live marker's counter and log (:func:`live_marker.mark`); the commit.
 
 Each write is a statement built once (SQLAlchemy Core), none is read back: the response is rendered
-from the values written (:class:`Saved`). A claim someone else judged adds the read of its panel.
+from the values written (:class:`Saved`), and, once the write lock is let go, from one read of the
+touched paragraphs' claims with the page's counters and suggestions (``services.highlights``). A
+claim someone else judged adds the read of its panel.
 Saving over one's own annotation (an edit from the form, or a restore) takes the ORM way,
 ``services.annotations.save_annotation``, in the same transaction: that path checks versions.
 """
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
 
-from sqlalchemy import Integer, bindparam, exists, func, select, true
+from sqlalchemy import Integer, bindparam, exists
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -42,11 +43,11 @@ from annotator.db.models import (
     utcnow,
 )
 from annotator.db.search_index import sources_text
-from annotator.db.sql import table_of
+from annotator.db.sql import select_columns, table_of
 from annotator.domain.anchoring import Target
 from annotator.domain.live_rules import Change
-from annotator.services import history, suggestions
-from annotator.services.visibility import listed_to_id, not_deleted, placed, plain_viewer
+from annotator.services import history
+from annotator.services.visibility import placed
 
 
 @dataclass
@@ -57,11 +58,7 @@ class Found:
     span: Span | None  # the placed span on exactly the selected range
     settled: bool
     own_id: int | None  # the reviewer's annotation on that span, deleted or not
-    knew_claim: bool  # whether the viewer's counters counted that span already
     has_comments: bool
-    claim_count: int
-    annotation_count: int
-    suggested: list[suggestions.Suggested]
 
 
 @dataclass
@@ -102,43 +99,23 @@ class Saved:
     span: Span
     annotation: AnnotationView
     new_span: bool
-    claim_count: int
-    annotation_count: int
 
 
 @functools.cache
-def _lookup_statement(dialect: str, lead: bool, locking: bool = True):
-    """The lookup's statement for one database and kind of viewer (built once, then cached)."""
+def _lookup_statement(dialect: str, locking: bool = True):
+    """The lookup's statement for one database (built once, then cached; ids bound at each run)."""
     article_id, start, end, user_id = (bindparam(n, type_=Integer) for n in ("article", "start", "end", "user"))
     on_range = (col(Span.article_id) == Article.id) & (col(Span.start) == start) & (col(Span.end) == end) & placed()
-    listed = listed_to_id(user_id, lead=lead)  # the viewer's id is bound at each run
-    counted = (
-        select(
-            func.count().filter(listed).label("annotations"),
-            func.count(func.distinct(col(Span.id))).filter(listed | col(FinalVerdict.id).is_not(None)).label("claims"),
-        )
-        .select_from(Annotation)
-        .join(Span, col(Span.id) == Annotation.span_id)
-        .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
-        .where(col(Span.article_id) == article_id, not_deleted(), placed())
-        .subquery("counted")
-    )
     own = Annotation.__table__.alias("own")  # type: ignore[attr-defined]  # SQLModel sets __table__
-    knew = exists().where(col(Annotation.span_id) == Span.id, listed).correlate(Span)
     statement = (
-        select(
+        select_columns(
             Article,
             Span,
             col(FinalVerdict.id),
             own.c.id,
-            knew,
             exists().where(col(Comment.span_id) == Span.id).correlate(Span),
-            counted.c.claims,
-            counted.c.annotations,
-            suggestions.listed_json(dialect).label("suggested"),
         )
         .select_from(Article)
-        .join(counted, true())
         .outerjoin(Span, on_range)
         .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
         .outerjoin(own, (own.c.span_id == Span.id) & (own.c.user_id == user_id))
@@ -149,33 +126,17 @@ def _lookup_statement(dialect: str, lead: bool, locking: bool = True):
     return statement
 
 
-def lookup(
-    *, session: Session, article_id: int, start: int, end: int, user: User, threshold: float, write: bool = True
-) -> Found | None:
+def lookup(*, session: Session, article_id: int, start: int, end: int, user: User, write: bool = True) -> Found | None:
     """What the save needs to know, read in the write transaction it starts (None: no such article).
     ``write=False``: the same read without starting one (the panel after an edit, which has committed)."""
     if write:
         sql.begin_write(session)
-    dialect = session.get_bind().dialect.name
-    viewer = plain_viewer(user)
-    statement = _lookup_statement(dialect, bool(viewer.is_lead), write)
-    row = session.execute(
-        statement, {"article": article_id, "start": start, "end": end, "user": viewer.id, "threshold": threshold}
-    ).first()
+    statement = _lookup_statement(session.get_bind().dialect.name, write)
+    row = session.execute(statement, {"article": article_id, "start": start, "end": end, "user": user.id}).first()
     if row is None:
         return None
-    article, span, final_id, own_id, knew, commented, claims, annotations, suggested = row
-    return Found(
-        article=article,
-        span=span,
-        settled=final_id is not None,
-        own_id=own_id,
-        knew_claim=bool(knew),
-        has_comments=bool(commented),
-        claim_count=claims,
-        annotation_count=annotations,
-        suggested=suggestions.from_json(suggested),
-    )
+    article, span, final_id, own_id, commented = row
+    return Found(article=article, span=span, settled=final_id is not None, own_id=own_id, has_comments=bool(commented))
 
 
 # --- The writes: each statement built once per database, run on the session's connection -------------
@@ -304,10 +265,4 @@ def write_new(
     annotation = AnnotationView(
         annotation_id, span_id, user_id, user, verdict, note, status, now, now, article.current_version, cited
     )
-    return Saved(
-        span=span,
-        annotation=annotation,
-        new_span=new_span,
-        claim_count=found.claim_count + (0 if found.knew_claim else 1),
-        annotation_count=found.annotation_count + 1,
-    )
+    return Saved(span=span, annotation=annotation, new_span=new_span)

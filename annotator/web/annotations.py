@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from annotator.db.models import MAX_ID, SUBMITTED, Annotation, Article
@@ -116,14 +116,7 @@ def create(article_id: int):
     ):
         return save_general(article_id, form)
     session = db.session()
-    found = saving.lookup(
-        session=session,
-        article_id=article_id,
-        start=start,
-        end=end,
-        user=current_user,
-        threshold=current_app.config["SUGGESTION_THRESHOLD"],
-    )
+    found = saving.lookup(session=session, article_id=article_id, start=start, end=end, user=current_user)
     if found is None:
         session.rollback()
         abort(404)

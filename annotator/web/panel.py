@@ -7,7 +7,6 @@ that panel open, so each panel has a real address.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from flask import abort, current_app, render_template, url_for
@@ -74,60 +73,44 @@ def version_context(*, session: Session, article: Article, viewer: User, version
     }
 
 
-def changed_text_context(
-    *, session: Session, article: Article, viewer: User, span: Span, found: saving.Found | None = None
-) -> dict:
+def changed_text_context(*, session: Session, article: Article, viewer: User, span: Span) -> dict:
     """What changes on the article page when ``span`` does: its paragraphs' highlights and the counters.
 
-    Reads only the spans that reach into those paragraphs, so a save costs the same
-    in an article with ten annotations or ten thousand. After a fast save, ``found`` holds the
-    suggestions and counters it read already (one statement instead of three).
+    One read (``highlights.paragraphs``) of only the claims that reach into those paragraphs, beside
+    the counters and the suggested sentences, so a save costs the same in an article with ten
+    annotations or ten thousand but for the counting itself. ``nearby`` holds those claims.
     """
     bounds = text.touched_bounds(article.text, span.start, span.end) or (span.start, span.start)
-    nearby = highlights.highlights(session=session, article=article, viewer=viewer, within=bounds)
-    refs = [s.ref() for s in nearby if not s.orphaned]
     threshold = current_app.config["SUGGESTION_THRESHOLD"]
-    if found is None:
-        suggested = suggestions.suggestion_list(
-            threshold=threshold, session=session, article=article, claims=refs, within=bounds
-        )
-        claim_count, annotation_count = spans.listed_counts(session=session, article=article, viewer=viewer)
-    else:
-        suggested = suggestions.nearby_list(found.suggested, claims=refs, within=bounds, threshold=threshold)
-        claim_count, annotation_count = found.claim_count, found.annotation_count
+    read = highlights.paragraphs(session=session, article=article, viewer=viewer, within=bounds, threshold=threshold)
+    refs = [s.ref() for s in read.claims]
+    suggested = suggestions.nearby_list(read.suggested, claims=refs, within=bounds, threshold=threshold)
     return {
         "paragraphs": text.paragraphs_touching(
             article.text, refs, span.start, span.end, [s.ref() for s in suggested.listed]
         ),
-        "tones": {s.id: s.tone for s in nearby},
+        "tones": {s.id: s.tone for s in read.claims},
         "suggested": suggested,
-        "claim_count": claim_count,
-        "annotation_count": annotation_count,
-        "nearby": nearby,
+        "claim_count": read.claim_count,
+        "annotation_count": read.annotation_count,
+        "nearby": read.claims,
     }
+
+
+def overlapping_of(span: Span, nearby: list[highlights.Highlight]) -> list[highlights.Highlight]:
+    """The claims of ``nearby`` that share words with ``span`` and have an annotation listed to the viewer
+    (``spans.overlapping_spans``, from the touched paragraphs' read)."""
+    return [s for s in nearby if s.id != span.id and s.listed and s.start < span.end and s.end > span.start]
 
 
 def changed_panel_context(*, session: Session, article: Article, span: Span, user: User) -> dict:
     """The claim panel and the changed paragraphs after an edit, a submission or a deletion (the general
-    way, which has committed): the fast save's read of the claim (``saving.lookup``, without a lock)
-    gives the ruling's presence, the thread's, the counters and the suggestions; the touched
-    paragraphs' claims give the overlapping ones. Three statements, four with a thread."""
-    found = saving.lookup(
-        session=session,
-        article_id=stored_id(article),
-        start=span.start,
-        end=span.end,
-        user=user,
-        threshold=current_app.config["SUGGESTION_THRESHOLD"],
-        write=False,
-    )
-    assert found is not None  # the article of a stored span
-    changed = changed_text_context(session=session, article=article, viewer=user, span=span, found=found)
-    nearby = changed.pop("nearby")
-    placed_here = found.span is not None and found.span.id == span.id  # not when the span is an orphan
-    final = spans.final_verdict_of(session, stored_id(span)) if found.settled or not placed_here else None
-    claim = claims.Claim(article, span, final, True, found.has_comments or not placed_here)
-    overlapping = [s for s in nearby if s.id != span.id and s.listed and s.start < span.end and s.end > span.start]
+    way, which has committed): the claim's read (``claims.open_claim``: ruling, thread), the touched
+    paragraphs' read (highlights, counters, suggestions, the overlapping claims) and the annotations."""
+    claim = claims.open_claim(session=session, article_id=stored_id(article), span_id=stored_id(span), viewer=user)
+    assert claim is not None  # a stored span of this article
+    changed = changed_text_context(session=session, article=article, viewer=user, span=span)
+    overlapping = overlapping_of(span, changed.pop("nearby"))
     context = span_panel_context(session=session, span=span, user=user, claim=claim, overlapping=overlapping)
     return context | {"text_context": changed}
 
@@ -135,21 +118,13 @@ def changed_panel_context(*, session: Session, article: Article, span: Span, use
 def saved_panel_context(*, session: Session, found: saving.Found, saved: saving.Saved, user: User) -> dict:
     """The claim panel and the changed paragraphs after a fast save (``services.saving``).
 
-    On new words, all of it comes from the values just written and the touched paragraphs' claims:
+    On new words, all of it comes from the values just written and the touched paragraphs' read:
     nobody else has judged or discussed them. On a claim someone else judged, its annotations are
     read (one statement), and its thread when it has one.
     """
-    changed = changed_text_context(
-        session=session,
-        article=found.article,
-        viewer=user,
-        span=saved.span,
-        found=replace(found, claim_count=saved.claim_count, annotation_count=saved.annotation_count),
-    )
     span = saved.span
-    overlapping = [
-        s for s in changed.pop("nearby") if s.id != span.id and s.listed and s.start < span.end and s.end > span.start
-    ]
+    changed = changed_text_context(session=session, article=found.article, viewer=user, span=span)
+    overlapping = overlapping_of(span, changed.pop("nearby"))
     context: dict[str, Any]
     if saved.new_span:
         context = {
