@@ -26,7 +26,7 @@ EDIT_BUDGET = 13
 SUBMIT_BUDGET = 17
 DELETE_BUDGET = 16
 COMMENT_BUDGET = 8
-SETTLE_BUDGET = 22
+SETTLE_BUDGET = 20
 
 TEXT = (
     "The ministry said 4,000 homes were built last year, twice the year before.\n"
