@@ -109,16 +109,16 @@ def _counted(lead: bool):
 
 @functools.cache
 def _statement(dialect: str, lead: bool):
-    """The paragraphs' read: the article's counters and suggested sentences (as one JSON column, bound
-    ``threshold``), beside each claim of the window (none: one row of NULLs). Built once per database
-    and kind of viewer."""
-    claims, counted = _claims(lead), _counted(lead)
+    """The paragraphs' read: the article's counters and the window's suggested sentences (as one JSON
+    column, at or above the bound ``threshold``), beside each claim of the window (none: one row of
+    NULLs). Built once per database and kind of viewer."""
+    claims, counted, suggested = _claims(lead), _counted(lead), suggestions.listed_json(dialect)
+    # Three derived tables, each computed once: two of one row, and the claims (none: one row of NULLs).
     return (
-        select(counted.c.claims, counted.c.annotations, suggestions.listed_json(dialect), claims)
-        .select_from(Article)
-        .join(counted, true())
+        select(counted.c.claims, counted.c.annotations, suggested.c.suggested, claims)
+        .select_from(counted)
+        .join(suggested, true())
         .outerjoin(claims, true())
-        .where(col(Article.id) == bindparam("article", type_=Integer))
         .order_by(claims.c.start, claims.c.end, claims.c.id)
     )
 

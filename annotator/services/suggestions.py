@@ -16,7 +16,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Float, bindparam, delete, exists, func, literal_column, true, type_coerce
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Float,
+    Integer,
+    bindparam,
+    delete,
+    exists,
+    func,
+    literal_column,
+    true,
+    type_coerce,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -201,11 +213,16 @@ def suggestion_list(
 
 
 def listed_json(dialect: str):
-    """The current version's sentences at or above the threshold (bound as ``threshold``) that nobody
-    dismissed, as one JSON array of ``[id, start, end, score, features]``: a column that the save's one
-    read of the article carries (``services.saving``), so that it needs no statement of its own.
-    An empty array when there are none. Read it back with :func:`from_json`."""
+    """The current version's sentences at or above the threshold that nobody dismissed and that reach
+    into ``[lo, hi)``, as a one-row table whose column ``suggested`` holds them as one JSON array of
+    ``[id, start, end, score, features]`` (an empty array when there are none): what the touched
+    paragraphs' read carries (``services.highlights``), so that it needs no statement of its own. The
+    article, threshold and window are bound as ``article``, ``threshold``, ``lo`` and ``hi``. Read it
+    back with :func:`from_json`."""
     current = (col(Suggestion.article_id) == Article.id) & (col(Suggestion.version) == Article.current_version)
+    reach = (col(Suggestion.start) < bindparam("hi", type_=Integer)) & (
+        col(Suggestion.end) > bindparam("lo", type_=Integer)
+    )
     not_dismissed = ~(
         exists()
         .where(
@@ -215,7 +232,12 @@ def listed_json(dialect: str):
         )
         .correlate(Suggestion)
     )
-    wanted = current & (col(Suggestion.score) >= bindparam("threshold", type_=Float)) & not_dismissed
+    wanted = (
+        (col(Article.id) == bindparam("article", type_=Integer))
+        & (col(Suggestion.score) >= bindparam("threshold", type_=Float))
+        & reach
+        & not_dismissed
+    )
     rows: ColumnElement[Any]
     if dialect == "postgresql":
         columns = (Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.score)
@@ -225,7 +247,13 @@ def listed_json(dialect: str):
         columns = (Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.score)
         item = func.json_array(*columns, func.json(Suggestion.features))  # json(): the stored text as JSON
         rows = func.json_group_array(item)
-    return select(type_coerce(rows, JSON)).where(wanted).correlate(Article).scalar_subquery()
+    return (
+        select(type_coerce(rows, JSON).label("suggested"))
+        .select_from(Suggestion)
+        .join(Article, current)
+        .where(wanted)
+        .subquery("suggested")
+    )
 
 
 def from_json(rows: list) -> list[Suggested]:
