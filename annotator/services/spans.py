@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import Integer, bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, col, select
@@ -31,7 +31,7 @@ from annotator.services.visibility import (
     can_see_verdict,
     is_listed,
     is_settled,
-    listed_to,
+    listed_to_id,
     not_deleted,
     placed,
     plain_viewer,
@@ -254,18 +254,23 @@ class SpanAnnotations:
     deleted: list[Annotation]  # hidden annotations a lead may restore
 
 
+@functools.cache
+def _annotations_statement():
+    """A span's annotations with their reviewers and current sources (built once; the span bound)."""
+    return (
+        select(Annotation)
+        .where(col(Annotation.span_id) == bindparam("span", type_=Integer))
+        .options(joinedload(related(Annotation.user)), joinedload(related(Annotation.sources)))
+        .order_by(col(Annotation.created_at), col(Annotation.id))
+    )
+
+
 def span_annotations(
     *, session: Session, span: Span, viewer: Reader, settled: bool | None = None, blind: bool | None = None
 ) -> SpanAnnotations:
     """The span's annotations with reviewers and sources, split by what the viewer may see: one query
     (with ``settled`` and ``blind`` known already; otherwise one more for the ruling)."""
-    statement = (
-        select(Annotation)
-        .where(col(Annotation.span_id) == span.id)
-        .options(joinedload(related(Annotation.user)), joinedload(related(Annotation.sources)))
-        .order_by(col(Annotation.created_at), col(Annotation.id))
-    )
-    annotations = list(session.exec(statement).unique())
+    annotations = list(session.scalars(_annotations_statement(), {"span": span.id}).unique())
     live = [a for a in annotations if a.deleted_at is None]
     if settled is None:
         settled = is_settled(session, stored_id(span))
@@ -292,20 +297,32 @@ def span_annotations(
 
 def overlapping_spans(*, session: Session, span: Span, viewer: Reader) -> list[Span]:
     """Other spans of the same article that share text with ``span`` and that the viewer knows of."""
-    known = select(col(Annotation.span_id)).where(listed_to(viewer))
-    statement = (
+    parameters = {
+        "article": span.article_id,
+        "span": span.id,
+        "start": span.start,
+        "end": span.end,
+        "viewer": stored_id(viewer),
+    }
+    return list(session.scalars(_overlapping_statement(bool(viewer.is_lead)), parameters))
+
+
+@functools.cache
+def _overlapping_statement(lead: bool):
+    """``overlapping_spans``'s statement for a lead or a reviewer (built once; values bound at each run)."""
+    known = select(col(Annotation.span_id)).where(listed_to_id(bindparam("viewer", type_=Integer), lead=lead))
+    return (
         select(Span)
         .where(
-            col(Span.article_id) == span.article_id,
-            col(Span.id) != span.id,
+            col(Span.article_id) == bindparam("article", type_=Integer),
+            col(Span.id) != bindparam("span", type_=Integer),
             placed(),
-            col(Span.start) < span.end,
-            col(Span.end) > span.start,
+            col(Span.start) < bindparam("end", type_=Integer),
+            col(Span.end) > bindparam("start", type_=Integer),
             col(Span.id).in_(known),
         )
         .order_by(col(Span.start), col(Span.end))
     )
-    return list(session.exec(statement))
 
 
 def find_span(*, session: Session, article_id: int, start: int, end: int) -> Span | None:
