@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from flask import abort, redirect, request
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
-from annotator.db.models import MAX_ID, SUBMITTED, Annotation, Article, Span
-from annotator.db.sql import related
+from annotator.db.models import SUBMITTED, Annotation, Article, Span
 from annotator.domain.anchoring import AnchorError, Target, resolve_target
 from annotator.extensions import db
 from annotator.services import visibility
 from annotator.services.content import MAX_SOURCES
 from annotator.web.forms import AnnotationForm, NewAnnotationForm
-from annotator.web.helpers import htmx_request
+from annotator.web.helpers import get_or_404, htmx_request
 from annotator.web.panel import changed_panel_context, claim_address, render_panel
 
 SETTLED_MESSAGE = "A lead has settled this claim; its annotations can no longer be changed."
@@ -29,14 +27,10 @@ def load_own_annotation(annotation_id: int) -> Annotation:
     """An annotation the signed-in user may change: 404 when missing or hidden from them (another
     reviewer's draft: the answer must not tell that it exists), 403 when they know of it but it is
     not theirs."""
-    if not 0 < annotation_id <= MAX_ID:
-        abort(404)
-    # With its span and article in the same statement: every caller reads them.
-    annotation = db.session().get(
-        Annotation, annotation_id, options=[joinedload(related(Annotation.span)).joinedload(related(Span.article))]
-    )
-    if annotation is None:
-        abort(404)
+    # Its span and article load when first read: as loader options of this query they would come back
+    # with the write lock's refresh (FOR UPDATE, which PostgreSQL refuses on an outer join), and as
+    # rows of a joined query the session, which holds rows weakly, may drop them before they are read.
+    annotation = get_or_404(Annotation, annotation_id)
     if annotation.deleted_at is not None or not visibility.is_listed(
         current_user, author_id=annotation.user_id, status=annotation.status
     ):
