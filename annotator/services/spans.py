@@ -9,6 +9,7 @@ Plain functions that take the session by keyword, so that they can be tested wit
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -35,6 +36,21 @@ from annotator.services.visibility import (
     placed,
     plain_viewer,
 )
+
+
+def tone_of(final_verdict: str | None, verdicts: Iterable[str], state: str) -> str:
+    """CSS classes of a claim's highlight: settled, agreed (verdict colour), disputed, or pending;
+    ``verdicts`` are those the viewer may read ("" awaits one), ``state`` how the latest version placed it."""
+    changed = " changed" if state == CHANGED else ""
+    if final_verdict:
+        return f"settled verdict-{final_verdict}{changed}"
+    agreed = ""
+    for verdict in verdicts:
+        if verdict and verdict != agreed:
+            if agreed:
+                return "disputed" + changed
+            agreed = verdict
+    return (f"verdict-{agreed}" if agreed else "pending") + changed
 
 
 @dataclass
@@ -100,14 +116,7 @@ class SpanSummary:
 
     @property
     def tone(self) -> str:
-        """CSS classes of the highlight: settled, agreed (verdict colour), disputed, or pending."""
-        changed = " changed" if self.state == CHANGED else ""
-        if self.final_verdict:
-            return f"settled verdict-{self.final_verdict}{changed}"
-        keys = self.verdict_keys
-        if len(keys) == 1:
-            return f"verdict-{next(iter(keys))}{changed}"
-        return ("disputed" if keys else "pending") + changed
+        return tone_of(self.final_verdict, self.verdict_keys, self.state)
 
     @property
     def source_count(self) -> int:

@@ -12,9 +12,10 @@ from annotator.services import versioning
 from annotator.services.articles import article_list, create_article, fetch_article
 from annotator.web.forms import ArticleForm, FetchForm
 from annotator.web.helpers import claim_scorer, get_or_404
-from annotator.web.panel import load_span, render_article_page, span_panel_context, version_context
+from annotator.web.panel import highlight_runs, load_span, render_article_page, span_panel_context, version_context
 
 bp = Blueprint("articles", __name__)
+bp.add_app_template_filter(highlight_runs, "highlight_runs")
 
 
 @bp.get("/")

@@ -17,29 +17,59 @@ from annotator.db.models import DRAFT, Annotation, Article, ArticleVersion, Fina
 from annotator.domain import text
 from annotator.extensions import db
 from annotator.services import discussion, spans, suggestions, versioning, visibility
+from annotator.services.claims import ListedClaim, listed_claims
 from annotator.web.forms import CommentForm, FinalVerdictForm, ReturnForm
 from annotator.web.helpers import get_or_404, htmx_request
 
 
 def article_context(*, session: Session, article: Article, viewer: User) -> dict:
     """What the article text, its counters, the claims list and the orphans render for this user."""
-    summaries = spans.span_summaries(session=session, article=article, viewer=viewer)
-    placed = [s for s in summaries if not s.orphaned]
-    refs = [s.ref() for s in placed]
+    placed: list[ListedClaim] = []
+    orphans: list[ListedClaim] = []
+    for claim in listed_claims(session=session, article=article, viewer=viewer):
+        (orphans if claim.orphaned else placed).append(claim)
+    refs = [c.ref() for c in placed]
     suggested = suggestions.suggestion_list(
         threshold=current_app.config["SUGGESTION_THRESHOLD"], session=session, article=article, claims=refs
     )
     return {
         "article": article,
         "paragraphs": text.paragraphs(article.text, refs, [s.ref() for s in suggested.listed]),
-        "tones": {s.id: s.tone for s in placed},
+        "tones": {c.id: c.tone for c in placed},
         "suggested": suggested,
         "claims": placed,
-        "orphans": [s for s in summaries if s.orphaned],
+        "orphans": orphans,
         "claim_count": len(placed),
-        "annotation_count": sum(len(s.judgements) for s in placed),
-        "settled_count": sum(1 for s in placed if s.settled),
+        "annotation_count": sum(c.listed for c in placed),
+        "settled_count": sum(1 for c in placed if c.settled),
     }
+
+
+_NO_RUN = object()  # the run before the first: unequal to any suggestion id and to None
+
+
+def highlight_runs(
+    paragraph: text.Paragraph, tones: dict[int, str]
+) -> list[tuple[int | None, list[tuple[str, str, str]]]]:
+    """A paragraph's runs (``text.Paragraph.runs``) as ``articles/_paragraph.html`` writes them: per
+    segment its text, and when highlighted its span ids (``data-span-ids``) and its classes (``hl``, the
+    innermost claim's tone, ``depth-1`` to ``depth-3``). The template filter ``highlight_runs``:
+    worked out here once per segment, the page's longest loop has little left to look up."""
+    runs: list[tuple[int | None, list[tuple[str, str, str]]]] = []
+    pieces: list[tuple[str, str, str]] = []
+    run: object = _NO_RUN
+    for _, _, words, ids, suggestion in paragraph.segments:
+        if suggestion != run:
+            run, pieces = suggestion, []
+            runs.append((suggestion, pieces))
+        if not ids:
+            pieces.append((words, "", ""))
+        elif len(ids) == 1:
+            pieces.append((words, str(ids[0]), f"hl {tones[ids[0]]} depth-1"))
+        else:
+            depth = 2 if len(ids) == 2 else 3
+            pieces.append((words, " ".join(map(str, ids)), f"hl {tones[ids[0]]} depth-{depth}"))
+    return runs
 
 
 def version_context(*, session: Session, article: Article, viewer: User, version: ArticleVersion) -> dict:
