@@ -7,7 +7,7 @@ that panel open, so each panel has a real address.
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from sqlmodel import Session
@@ -20,6 +20,19 @@ from annotator.services import discussion, spans, suggestions, versioning, visib
 from annotator.services.claims import ListedClaim, listed_claims
 from annotator.web.forms import CommentForm, FinalVerdictForm, ReturnForm
 from annotator.web.helpers import get_or_404, htmx_request
+
+# The claims list shows the first 20 claims (like the suggestions below it: two screenfuls of the
+# panel), and each "Show more" 100 more: a long article has thousands, which the page would not
+# need to render and send on every load.
+CLAIMS_FIRST = 20
+CLAIMS_MORE = 100
+
+
+def claims_shown(total: int) -> int:
+    """How many claims the list shows: ``?claims_shown=N`` (the article page's address after "Show more",
+    and the live poll, which sends it back), else the first ones."""
+    wanted = request.args.get("claims_shown", CLAIMS_FIRST, type=int)
+    return min(max(wanted, CLAIMS_FIRST), total)
 
 
 def article_context(*, session: Session, article: Article, viewer: User) -> dict:
@@ -38,6 +51,9 @@ def article_context(*, session: Session, article: Article, viewer: User) -> dict
         "tones": {c.id: c.tone for c in placed},
         "suggested": suggested,
         "claims": placed,
+        "claims_shown": claims_shown(len(placed)),
+        "claims_more": CLAIMS_MORE,
+        "claims_paged": len(placed) > CLAIMS_FIRST,
         "orphans": orphans,
         "claim_count": len(placed),
         "annotation_count": sum(c.listed for c in placed),
@@ -228,3 +244,20 @@ def render_article_page(panel: str, status: int = 200, *, article: Article, **co
     page = article_context(session=db.session(), article=article, viewer=current_user) | context
     page["live_revision"] = revision
     return render_template("articles/show.html", panel=panel, **page), status
+
+
+def render_claims_page(article: Article):
+    """The claims list's next page, for its "Show more" (``?claims_from=N&claims_shown=M`` with htmx):
+    claims N to M, the next "Show more", and M out of band for the live poll. The text is not read."""
+    placed = [c for c in listed_claims(session=db.session(), article=article, viewer=current_user) if not c.orphaned]
+    shown = claims_shown(len(placed))
+    first = min(max(request.args.get("claims_from", 0, type=int), 0), shown)
+    return render_template(
+        "annotations/_claim_items.html",
+        article=article,
+        items=placed[first:shown],
+        shown=shown,
+        total=len(placed),
+        claims_more=CLAIMS_MORE,
+        fragment=True,
+    )
