@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run serve test test-pg lint lock docs bench bench-live audit mutate clean
+.PHONY: run serve test test-pg lint lock docs bench bench-live bench-save audit mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,13 +70,24 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/checked_before.py --postgres
 	$(BIN)/python bench/suggestions.py
 
-# Benchmarks against gunicorn on SQLite and PostgreSQL: save throughput vs the ceiling, load, crash safety,
-# and live updates (a save seen by pollers on other workers; the cost of a poll).
+# Benchmarks against gunicorn on SQLite and PostgreSQL: save throughput vs the ceiling and doccano, load, crash
+# safety, and live updates (a save seen by pollers on other workers; the cost of a poll).
+# DOCCANO_VENV=PATH: doccano's virtualenv, for the save bench's doccano column (skipped, with a message, without
+# one; bench/RESULTS.md says how to make it). BEFORE=REF: the save and load benches also run the code at REF (a
+# temporary git worktree) in the same run, e.g. `make bench-live DOCCANO_VENV=/tmp/doccano-venv BEFORE=9c7dea7`.
+BENCH_SAVE_ARGS = $(if $(DOCCANO_VENV),--doccano-venv $(DOCCANO_VENV)) $(if $(BEFORE),--before $(BEFORE))
+BENCH_LOAD_ARGS = $(if $(BEFORE),--before $(BEFORE))
+
 bench-live: $(VENV)/.dev-installed
-	$(BIN)/python bench/save_throughput.py
-	$(BIN)/python bench/load.py
+	$(BIN)/python bench/save_throughput.py $(BENCH_SAVE_ARGS)
+	$(BIN)/python bench/load.py $(BENCH_LOAD_ARGS)
 	$(BIN)/python bench/crash_safety.py --database both
 	$(BIN)/python bench/live_updates.py
+
+# Issue 14's save and load figures alone (the first two of bench-live), with the same DOCCANO_VENV and BEFORE.
+bench-save: $(VENV)/.dev-installed
+	$(BIN)/python bench/save_throughput.py $(BENCH_SAVE_ARGS)
+	$(BIN)/python bench/load.py $(BENCH_LOAD_ARGS)
 
 # The checks CI runs before the tests (and pre-commit runs on each commit, see .pre-commit-config.yaml);
 # every check runs, and the target fails if any failed. Settings are in pyproject.toml.

@@ -27,7 +27,7 @@ from sqlalchemy import JSON, bindparam, text  # noqa: E402
 from sqlalchemy.exc import IntegrityError  # noqa: E402
 
 from annotator.db.models import UTCDateTime  # noqa: E402  (timestamps stored as the app stores them)
-from annotator.db.sql import make_engine  # noqa: E402  (the app's engine: same pool, same SQLite pragmas)
+from annotator.db.sql import begin_immediate, make_engine  # noqa: E402  (the app's engine, pool, pragmas, lock wait)
 
 app = Flask(__name__)
 engine = make_engine(os.environ.get("ANNOTATOR_DATABASE_URL", "sqlite:///instance/annotator.sqlite3"))
@@ -82,7 +82,8 @@ def save(article_id: int):
     now = datetime.now(UTC)
     with engine.connect() as connection:
         if SQLITE:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock up front, as the app's begin_write
+            # The write lock up front, waiting for it as the app's begin_write does.
+            begin_immediate(connection.connection.dbapi_connection)
         span_id = connection.execute(
             INSERT_SPAN,
             {

@@ -4,7 +4,9 @@
 - ``prepare(url, ...)``: demo data, bench users and articles through the app's own commands;
 - ``Server`` / ``serving(url, app)``: gunicorn on a free port of 127.0.0.1, healthy on /healthz, stopped;
 - ``Client``: one simulated user with its own cookie jar, acting as the browser does (htmx headers, CSRF);
-- ``Saved`` / ``check_saved``: what an acknowledged save sent, compared with the database afterwards.
+- ``Saved`` / ``check_saved``: what an acknowledged save sent, compared with the database afterwards;
+- ``checkout(ref)`` / ``prepare_at(root, ...)`` / ``Server(..., root=)``: older code of this repository in a
+  temporary git worktree, its database prepared and its app served by that code (``--before REF``).
 
 Every request goes to 127.0.0.1 only, with a timeout.
 """
@@ -15,9 +17,11 @@ import html.parser
 import http.client
 import http.cookiejar
 import importlib.util
+import json
 import os
 import random
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -120,7 +124,7 @@ class Setup:
     leads: list[str]
 
 
-def prepare(url: str, *, reviewers: int = 0, leads: int = 0, articles: int = 1) -> Setup:
+def prepare(url: str, *, reviewers: int = 0, leads: int = 0, articles: int = 1, seed: Path = SEED_ARTICLE) -> Setup:
     """The app's own commands (load-demo, create-user, import-article), run in this process with the
     app's CLI runner: the same code as `flask --app app ...`, without a Python start-up per user."""
     from annotator import create_app
@@ -144,7 +148,7 @@ def prepare(url: str, *, reviewers: int = 0, leads: int = 0, articles: int = 1) 
             int(
                 re.search(
                     r"Imported article (\d+)",
-                    flask("import-article", str(SEED_ARTICLE), "--title", f"Bench article {n}"),
+                    flask("import-article", str(seed), "--title", f"Bench article {n}"),
                 ).group(1)
             )
         )
@@ -157,14 +161,71 @@ def prepare(url: str, *, reviewers: int = 0, leads: int = 0, articles: int = 1) 
     )
 
 
+def prepare_at(root: Path, url: str, **counts) -> Setup:
+    """``prepare`` by the code in ``root``: here for this checkout, else in a Python of its own whose
+    ``annotator`` package is imported from ``root`` first (schema, demo and commands of that code)."""
+    if root == ROOT:
+        return prepare(url, **counts)
+    code = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(root)!r})\n"
+        "import annotator\n"  # from root: the bench module below finds it imported already
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from pathlib import Path\n"
+        "from bench import live\n"
+        f"setup = live.prepare({url!r}, seed=Path({str(root / SEED_ARTICLE.relative_to(ROOT))!r}), **{counts!r})\n"
+        "print(json.dumps(setup.__dict__))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        env=os.environ | {"PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"preparing the database with the code in {root} failed:\n{done.stderr[-2000:]}")
+    return Setup(**json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+@contextmanager
+def checkout(ref: str):
+    """The repository at ``ref`` in a temporary git worktree (detached), removed afterwards; yields its path."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{ref}^{{commit}}"], cwd=ROOT, capture_output=True, text=True
+    )
+    if commit.returncode != 0:
+        raise SystemExit(f"--before {ref}: not a commit of this repository")
+    parent = tempfile.mkdtemp(prefix="annotator-before-")
+    path = Path(parent) / "code"
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", "--quiet", str(path), commit.stdout.strip()], cwd=ROOT, check=True
+    )
+    try:
+        yield path
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(path)], cwd=ROOT, check=False)
+        subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=False)
+        shutil.rmtree(parent, ignore_errors=True)
+
+
+def describe(ref: str) -> str:
+    """A commit's short hash and subject, for the report."""
+    done = subprocess.run(["git", "log", "-1", "--format=%h %s", ref], cwd=ROOT, capture_output=True, text=True)
+    return done.stdout.strip() or ref
+
+
 # ---------------------------------------------------------------- gunicorn
 
 
 class Server:
-    """gunicorn serving ``app`` (a WSGI path such as app:app) in its own process group, logging to a file."""
+    """gunicorn serving ``app`` (a WSGI path such as app:app) in its own process group, logging to a file.
 
-    def __init__(self, url: str, app: str = "app:app", *, workers: int | None = None, log_dir: str):
-        self.url, self.app, self.workers = url, app, workers or default_workers()
+    ``root``: the checkout whose code it serves (its gunicorn.conf.py, on PYTHONPATH); this one by default.
+    """
+
+    def __init__(self, url: str, app: str = "app:app", *, workers: int | None = None, log_dir: str, root: Path = ROOT):
+        self.url, self.app, self.workers, self.root = url, app, workers or default_workers(), root
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(log_dir) / f"gunicorn-{self.port}.log"
@@ -180,6 +241,7 @@ class Server:
             "ANNOTATOR_WORKERS": str(self.workers),
             "ANNOTATOR_LOGIN_LIMIT_PER_ADDRESS": LOGIN_LIMIT,
             "ANNOTATOR_LOGIN_LIMIT_PER_ACCOUNT": LOGIN_LIMIT,
+            "PYTHONPATH": str(self.root),  # ahead of the editable install, which points at one checkout
         }
 
     def start(self, timeout: float = 30) -> Server:
@@ -187,7 +249,7 @@ class Server:
         # A session of its own: crash_safety.py kills the whole group (master and workers) at once.
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", self.app],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.environment(),
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -244,8 +306,8 @@ class Server:
 
 
 @contextmanager
-def serving(url: str, app: str = "app:app", *, workers: int | None = None, log_dir: str):
-    server = Server(url, app, workers=workers, log_dir=log_dir).start()
+def serving(url: str, app: str = "app:app", *, workers: int | None = None, log_dir: str, root: Path = ROOT):
+    server = Server(url, app, workers=workers, log_dir=log_dir, root=root).start()
     try:
         yield server
     finally:

@@ -1,7 +1,7 @@
 """Mixed load: reviewers and leads at work on the app under gunicorn, then a check of every acknowledged write.
 
 Run:  .venv/bin/python bench/load.py [--database sqlite|postgresql|both] [--seconds 60]
-                                     [--reviewers 20] [--leads 2] [--workers N] [--think-ms 0]
+                                     [--reviewers 20] [--leads 2] [--workers N] [--think-ms 0] [--before REF]
 
 For each database (a throwaway SQLite file; a throwaway PostgreSQL cluster, skipped with a message when
 initdb is missing), gunicorn serves the app and every simulated user signs in and works, one request at
@@ -23,6 +23,12 @@ each return; and a history event for every annotation.
 Prints requests/s overall, a per-endpoint table (count, errors, expected non-2xx, p50/p95/p99 ms),
 the expected outcomes, the server log's problem lines, and the check. Exit status 1 on any error or
 anything missing.
+
+--before REF: the same load, first against the code at REF (checked out in a temporary git worktree,
+removed afterwards; that code prepares its own fresh database of the same kind, and gunicorn serves it
+from the worktree), then against this checkout's code on another fresh database; both are reported
+and checked as above, then compared: requests/s of each and their ratio (issue 14's target: now >=
+1.5x before), errors and the acknowledged-writes check of each. The ratio alone never fails the run.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,6 +55,7 @@ from bench import live  # noqa: E402
 ARTICLES = 2
 HOT_SPANS = 60  # claims per article to start with, that several reviewers judge
 FRESH_SHARE = 0.3  # share of new selections, added to the claims others pick from
+TARGET_BEFORE = 1.5  # issue 14: throughput now / the code before it, same load, same run
 MAX_STEPS = 100_000  # per user: a bound on every loop besides the clock
 VERDICTS = ("true", "mostly-true", "mixed", "misleading", "mostly-false", "false", "unverifiable")
 
@@ -431,10 +439,26 @@ def check_database(url: str, ledger: Ledger) -> list[str]:
     return problems
 
 
-def run_load(kind: str, args) -> bool:
-    """One database: serve, load, stop, check, report. True when clean."""
+@dataclass
+class Outcome:
+    """What one load run came to: its throughput, its errors and the problems the check found."""
+
+    label: str
+    requests_per_s: float
+    errors: int
+    problems: int
+
+    @property
+    def clean(self) -> bool:
+        return not self.errors and not self.problems
+
+
+def run_load(kind: str, args, root: Path = live.ROOT, label: str = "") -> Outcome:
+    """One database: serve, load, stop, check, report. ``root``: the checkout whose code serves it, and
+    prepares its fresh database (this one by default); ``label`` names that code in the report."""
+    heading = f"{kind} ({label})" if label else kind
     with live.database(kind) as url, tempfile.TemporaryDirectory(prefix="annotator-bench-logs-") as logs:
-        setup = live.prepare(url, reviewers=args.reviewers, leads=args.leads, articles=ARTICLES)
+        setup = live.prepare_at(root, url, reviewers=args.reviewers, leads=args.leads, articles=ARTICLES)
         rng = random.Random(1)
         hot = {a: hot_spans(setup.text, HOT_SPANS, rng) for a in setup.articles}
         ledger, clock = Ledger(), {}
@@ -445,9 +469,9 @@ def run_load(kind: str, args) -> bool:
 
         users = [(Reviewer, name) for name in setup.reviewers] + [(Lead, name) for name in setup.leads]
         barrier = threading.Barrier(len(users), action=start_clock)
-        with live.serving(url, workers=args.workers, log_dir=logs) as server:
+        with live.serving(url, workers=args.workers, log_dir=logs, root=root) as server:
             print(
-                f"{kind}: {args.reviewers} reviewers and {args.leads} leads for {args.seconds:g} s "
+                f"{heading}: {args.reviewers} reviewers and {args.leads} leads for {args.seconds:g} s "
                 f"on {server.workers} gunicorn workers ...",
                 flush=True,
             )
@@ -463,8 +487,20 @@ def run_load(kind: str, args) -> bool:
             hung = [t.name for t in threads if t.is_alive()]
             log_problems = server.log_problems()
         problems = check_database(url, ledger) + [f"user still running at the end: {name}" for name in hung]
-    report(kind, ledger, elapsed, log_problems, problems)
-    return not problems and not sum(ledger.errors.values())
+    report(heading, ledger, elapsed, log_problems, problems)
+    rate = ledger.timed_requests / elapsed if elapsed else 0.0
+    return Outcome(label or "now", rate, sum(ledger.errors.values()), len(problems))
+
+
+def compare(kind: str, before: Outcome, now: Outcome) -> None:
+    """The code before and now, side by side: throughput, its ratio to the target, errors, the writes check."""
+    ratio = now.requests_per_s / before.requests_per_s if before.requests_per_s else 0.0
+    print(f"\n{kind}: throughput under the same load, the code at {before.label} and now, in this run")
+    print(f"{'':<8}{'requests/s':>12}{'errors':>8}  acknowledged writes")
+    for outcome in (before, now):
+        check = "all present as sent" if not outcome.problems else f"{outcome.problems} problem(s)"
+        print(f"{outcome.label:<8}{outcome.requests_per_s:>12.1f}{outcome.errors:>8}  {check}")
+    print(f"now / before: {ratio:.2f} ({'met' if ratio >= TARGET_BEFORE else 'under'} the target >= {TARGET_BEFORE})")
 
 
 def report(kind: str, ledger: Ledger, elapsed: float, log_problems: list[str], problems: list[str]) -> None:
@@ -515,10 +551,28 @@ def main() -> int:
     parser.add_argument("--leads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=live.default_workers())
     parser.add_argument("--think-ms", type=float, default=0.0, help="mean pause between a user's steps (default 0)")
+    parser.add_argument(
+        "--before",
+        metavar="REF",
+        help="also run the same load against the code at this commit (a temporary worktree), first",
+    )
     args = parser.parse_args()
     kinds = live.database_kinds(args.database)
-    results = [run_load(kind, args) for kind in kinds]
-    return 0 if results and all(results) else 1
+    if not args.before:
+        results = [run_load(kind, args) for kind in kinds]
+        return 0 if results and all(r.clean for r in results) else 1
+    label = live.describe(args.before)
+    results, pairs = [], []
+    with live.checkout(args.before) as before_root:
+        for kind in kinds:
+            before = run_load(kind, args, before_root, label.split()[0])
+            now = run_load(kind, args)
+            results += [before, now]
+            pairs.append((kind, before, now))
+    print(f"\nbefore: {label}")
+    for kind, before, now in pairs:
+        compare(kind, before, now)
+    return 0 if results and all(r.clean for r in results) else 1
 
 
 if __name__ == "__main__":

@@ -10,12 +10,14 @@ statements must call :func:`mark` itself.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import replace
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import col
 
 from annotator.db.models import (
@@ -30,6 +32,7 @@ from annotator.db.models import (
     LiveChange,
     Source,
     Span,
+    UTCDateTime,
     utcnow,
 )
 from annotator.db.sql import table_of
@@ -118,13 +121,17 @@ def _resolve(session, noted: set, sources: set, actors: dict[int, set[int]]) -> 
             shown = status != DRAFT and deleted_at is None
             noted.add((None, Change("content" if shown else "draft", span_id, annotation_id, user_id)))
     span_ids = {change.span_id for article_id, change in noted if article_id is None}
-    article_of = (
-        dict(
-            session.execute(select(col(Span.id), col(Span.article_id)).where(col(Span.id).in_(sorted(span_ids)))).all()
+    # Spans the session holds already (the change's own, mostly) need no query.
+    article_of = {}
+    for span_id in span_ids:
+        held = session.identity_map.get(identity_key(Span, span_id))
+        if held is not None:
+            article_of[span_id] = held.article_id
+    missing = sorted(span_ids - article_of.keys())
+    if missing:
+        article_of |= dict(
+            session.execute(select(col(Span.id), col(Span.article_id)).where(col(Span.id).in_(missing))).all()
         )
-        if span_ids
-        else {}
-    )
     by_article: dict[int, set[Change]] = defaultdict(set)
     for article_id, change in noted:
         article_id = article_id if article_id is not None else article_of.get(change.span_id)
@@ -135,25 +142,32 @@ def _resolve(session, noted: set, sources: set, actors: dict[int, set[int]]) -> 
     return by_article
 
 
-def _raise_counter(session, article_id: int) -> int:
-    """Add one to the article's counter (creating it at 1) and return it; the row stays locked until commit."""
-    dialect = session.get_bind().dialect.name
+@functools.cache
+def _counter_statement(dialect: str):
+    """Add one to an article's counter (creating it at 1), returning it (built once per database)."""
     make_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = table_of(ArticleRevision)
-    statement = make_insert(table).values(article_id=article_id, revision=1, changed_at=utcnow())
-    upsert = statement.on_conflict_do_update(
+    statement = make_insert(table).values(
+        article_id=bindparam("article_id"), revision=1, changed_at=bindparam("now", type_=UTCDateTime())
+    )
+    return statement.on_conflict_do_update(
         index_elements=[table.c.article_id],
         set_={"revision": table.c.revision + 1, "changed_at": statement.excluded.changed_at},
     ).returning(table.c.revision)
-    return session.execute(upsert).scalar_one()
+
+
+_LOG = table_of(LiveChange).insert()
 
 
 def mark(session, changes: dict[int, set[Change]]) -> None:
-    """Raise each article's counter once and log its changes under the new revision."""
+    """Raise each article's counter once and log its changes under the new revision (two statements each,
+    run on the session's connection: the counter's row stays locked until the transaction ends)."""
+    connection = session.connection()
+    counter = _counter_statement(connection.dialect.name)
     for article_id in sorted(changes):  # a fixed order: two transactions never wait on each other's counters
-        revision = _raise_counter(session, article_id)
-        session.execute(
-            insert(LiveChange),
+        revision = connection.execute(counter, {"article_id": article_id, "now": utcnow()}).scalar_one()
+        connection.execute(
+            _LOG,
             [
                 {
                     "article_id": article_id,

@@ -52,11 +52,17 @@ def check_text(value: object, where: str = "") -> None:
             stack.extend((inner, f"{path}[{n}]") for n, inner in enumerate(item))
 
 
+# A JSON escape of a surrogate code point (\uD800 to \uDFFF, any case): the only way a JSON text
+# that holds no surrogate itself can give one. A text with neither needs no walk through its values.
+ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 def loads_json(data: str | bytes) -> object:
     """``json.loads``, refusing (NotText) a document that holds a string that is not Unicode text, and
     (ValueError) the NaN and Infinity that Python writes but JSON does not have."""
     value = json.loads(data, parse_constant=_not_json)
-    check_text(value)
+    if isinstance(data, bytes) or SURROGATES.search(data) or ESCAPED_SURROGATE.search(data):
+        check_text(value)  # walk the document for the surrogate, to say where it is (if a pair did not hold it)
     return value
 
 
@@ -160,28 +166,30 @@ def paragraph_bounds(text: str) -> list[tuple[int, int]]:
         start = newline + 1
 
 
-def segment(text: str, spans: Iterable[SpanRef]) -> list[Segment]:
-    """Split ``text`` at every span boundary into segments covering it all.
+def segment(text: str, spans: Iterable[SpanRef], lo: int = 0, hi: int | None = None) -> list[Segment]:
+    """Split ``text`` (or its window ``[lo, hi)``) at every span boundary into segments covering it all.
 
-    Spans may overlap and nest. Sorting the 2k boundary events costs
-    O(k log k); each event updates the ordered active set by binary search,
+    Spans may overlap and nest; those reaching out of the window are cut at its edges but keep
+    their place in the innermost-first order (by their whole length). Sorting the 2k boundary
+    events costs O(k log k); each event updates the ordered active set by binary search,
     and each segment copies the active set, so the work is
     O((n + k) log k) plus the size of the output.
     """
+    hi = len(text) if hi is None else hi
     ordered = sorted(
-        (s for s in spans if 0 <= s.start < s.end <= len(text)),
+        (s for s in spans if 0 <= s.start < s.end <= len(text) and s.start < hi and lo < s.end),
         key=lambda s: (s.length, s.id),
     )
     # Events: (position, kind, rank); ends (0) sort before starts (1) at a tie.
     events: list[tuple[int, int, int]] = []
     for rank, s in enumerate(ordered):
-        events.append((s.start, 1, rank))
-        events.append((s.end, 0, rank))
+        events.append((max(s.start, lo), 1, rank))
+        events.append((min(s.end, hi), 0, rank))
     events.sort()
 
     segments: list[Segment] = []
     active: list[int] = []  # ranks, sorted: innermost first
-    position = 0
+    position = lo
     for at, kind, rank in events:
         if at > position:
             ids = tuple(ordered[r].id for r in active)
@@ -191,8 +199,8 @@ def segment(text: str, spans: Iterable[SpanRef]) -> list[Segment]:
             bisect.insort(active, rank)
         else:
             del active[bisect.bisect_left(active, rank)]
-    if position < len(text) or not segments:
-        segments.append(Segment(position, len(text), text[position:], ()))
+    if position < hi or not segments:
+        segments.append(Segment(position, hi, text[position:hi], ()))
     return segments
 
 
@@ -231,17 +239,23 @@ def cut_at_suggestions(text: str, segments: list[Segment], suggestions: Iterable
     return result
 
 
-def paragraphs(text: str, spans: Iterable[SpanRef], suggestions: Iterable[SpanRef] = ()) -> list[Paragraph]:
+def paragraphs(
+    text: str, spans: Iterable[SpanRef], suggestions: Iterable[SpanRef] = (), window: tuple[int, int] | None = None
+) -> list[Paragraph]:
     """Paragraphs of ``text``, each holding its highlight segments (cut at suggested sentences too).
 
     The segments are those of ``segment`` cut at paragraph boundaries and then by
     ``cut_at_suggestions``, made in one sweep: the span boundaries are sorted once, and a
     position moves through the paragraphs, cutting where the next boundary, suggestion edge or
     paragraph end comes first. The ``\\n`` between paragraphs belongs to no paragraph, so joining
-    paragraph texts with ``\\n`` gives back the text exactly.
+    paragraph texts with ``\\n`` gives back the text exactly. ``window`` = (lo, hi), from the start
+    of a paragraph to the end of one, gives only the paragraphs in it, in time that does not
+    depend on the rest of the text; spans reaching out of it are cut at its edges but keep their
+    place in the innermost-first order (by their whole length), as in ``segment``.
     """
+    start, end = window or (0, len(text))
     ordered = sorted(
-        (s for s in spans if 0 <= s.start < s.end <= len(text)),
+        (s for s in spans if 0 <= s.start < s.end <= len(text) and s.start < end and start < s.end),
         key=lambda s: (s.end - s.start, s.id),
     )
     ids = [s.id for s in ordered]
@@ -250,8 +264,8 @@ def paragraphs(text: str, spans: Iterable[SpanRef], suggestions: Iterable[SpanRe
     # whose events at or before it have been applied (a start inserts its rank, an end removes it).
     width = len(ordered) + 1
     stride = 2 * width  # the packed events of one position
-    events = [(2 * s.start + 1) * width + rank for rank, s in enumerate(ordered)]
-    events += [2 * s.end * width + rank for rank, s in enumerate(ordered)]
+    events = [(2 * max(s.start, start) + 1) * width + rank for rank, s in enumerate(ordered)]
+    events += [2 * min(s.end, end) * width + rank for rank, s in enumerate(ordered)]
     events.sort()
     events.append((len(text) + 1) * stride)
     chosen = _chosen_suggestions(text, suggestions)
@@ -263,7 +277,8 @@ def paragraphs(text: str, spans: Iterable[SpanRef], suggestions: Iterable[SpanRe
     e = k = 0
     following = events[0] // stride  # the position of the next event
     suggestion = chosen[0]
-    for lo, hi in paragraph_bounds(text):
+    for lo, hi in paragraph_bounds(text[start:end]):
+        lo, hi = lo + start, hi + start
         segments: list[Segment] = []
         position = lo
         while position < hi:
@@ -301,19 +316,24 @@ def paragraphs_touching(
     """The paragraphs that ``[start, end)`` touches, with their highlights (as ``paragraphs`` gives them).
 
     After a change to one span, these are the only paragraphs whose highlights can
-    differ; only the spans that reach into them are segmented.
+    differ; only they are read and segmented, so the cost does not grow with the article.
     """
     bounds = touched_bounds(text, start, end)
     if bounds is None:
         return []
     lo, hi = bounds
-    nearby = [s for s in spans if s.start < hi and lo < s.end]
-    near_suggestions = [s for s in suggestions if s.start < hi and lo < s.end]
-    return [p for p in paragraphs(text, nearby, near_suggestions) if lo <= p.start and p.end <= hi]
+    return paragraphs(text, spans, [s for s in suggestions if s.start < hi and lo < s.end], window=bounds)
 
 
 def touched_bounds(text: str, start: int, end: int) -> tuple[int, int] | None:
     """From the start of the first to the end of the last paragraph that ``[start, end)`` touches
-    (None when it holds only line breaks)."""
-    touched = [(lo, hi) for lo, hi in paragraph_bounds(text) if lo < end and start < hi or lo <= start < hi]
+    (None when it holds only line breaks). Looks only at the text around the range."""
+    lo = text.rfind("\n", 0, max(0, min(start, len(text)))) + 1  # the start of the paragraph holding ``start``
+    hi = text.find("\n", max(lo, end))
+    hi = len(text) if hi == -1 else hi
+    touched = [
+        (a + lo, b + lo)
+        for a, b in paragraph_bounds(text[lo:hi])
+        if a + lo < end and start < b + lo or a + lo <= start < b + lo
+    ]
     return (touched[0][0], touched[-1][1]) if touched else None

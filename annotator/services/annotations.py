@@ -9,7 +9,7 @@ from collections import defaultdict
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from annotator.db import sql
+from annotator.db import search_index, sql
 from annotator.db.models import DRAFT, SUBMITTED, Annotation, Article, Source, User, utcnow
 from annotator.db.sql import stored_id
 from annotator.domain.anchoring import Target
@@ -81,8 +81,16 @@ def _apply(session: Session, annotation: Annotation, *, verdict: str, note: str,
     session.expire(annotation, ["sources"])  # read the current list back on next use
 
 
-def _record(session: Session, annotation: Annotation, user: User, action: str, before: dict | None) -> None:
-    after = None if annotation.deleted_at is not None else history.annotation_snapshot(annotation)
+def _record(
+    session: Session,
+    annotation: Annotation,
+    user: User,
+    action: str,
+    before: dict | None,
+    sources: list[dict] | None = None,
+) -> None:
+    """Record ``action`` with the annotation as it is now (``sources``: the list just stored, if known)."""
+    after = None if annotation.deleted_at is not None else history.annotation_snapshot(annotation, sources)
     history.record(
         session,
         span_id=annotation.span_id,
@@ -95,11 +103,11 @@ def _record(session: Session, annotation: Annotation, user: User, action: str, b
     )
 
 
-def _submit(session: Session, annotation: Annotation, user: User) -> None:
-    before = history.annotation_snapshot(annotation)
+def _submit(session: Session, annotation: Annotation, user: User, sources: list[dict] | None = None) -> None:
+    before = history.annotation_snapshot(annotation, sources)
     annotation.status = SUBMITTED
     annotation.return_note = ""
-    _record(session, annotation, user, "submitted", before)
+    _record(session, annotation, user, "submitted", before, sources)
 
 
 def save_annotation(
@@ -183,9 +191,16 @@ def update_annotation(
     before = history.annotation_snapshot(annotation)
     touch(annotation)
     _apply(session, annotation, verdict=verdict, note=note, sources=sources)
-    _record(session, annotation, user, "edited", before)
+    search_index.rewrite_document(
+        session,
+        annotation_id=stored_id(annotation),
+        quote=annotation.span.quote,
+        note=note,
+        sources=search_index.sources_text((s["title"], s["url"]) for s in sources),
+    )
+    _record(session, annotation, user, "edited", before, sources)
     if submit and annotation.status != SUBMITTED:
-        _submit(session, annotation, user)
+        _submit(session, annotation, user, sources)
     session.commit()
     return annotation
 

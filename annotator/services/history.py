@@ -11,14 +11,30 @@ from annotator.db.models import DRAFT, Annotation, Event, FinalVerdict, User
 from annotator.db.sql import related
 
 
-def annotation_snapshot(annotation: Annotation) -> dict:
-    """What a reviewer entered, as history keeps it."""
+def annotation_snapshot(annotation: Annotation, sources: list[dict] | None = None) -> dict:
+    """What a reviewer entered, as history keeps it. ``sources`` (url, title, excerpt each): the list
+    just stored, when the caller has it (the annotation's own is then read again from the database)."""
+    return content_snapshot(
+        verdict=annotation.verdict,
+        note=annotation.note,
+        status=annotation.status,
+        sources=[{"url": s.url, "title": s.title, "excerpt": s.excerpt} for s in annotation.sources]
+        if sources is None
+        else sources,
+        return_note=annotation.return_note,
+    )
+
+
+def content_snapshot(*, verdict: str, note: str, status: str, sources: list[dict], return_note: str = "") -> dict:
+    """``annotation_snapshot`` of an annotation not read back as a row (a bulk import writes its rows
+    with plain INSERTs, the fast save in ``services.saving`` too): ``sources`` as
+    ``{"url", "title", "excerpt"}`` in their order."""
     return {
-        "verdict": annotation.verdict,
-        "note": annotation.note,
-        "status": annotation.status,
-        "sources": [{"url": s.url, "title": s.title, "excerpt": s.excerpt} for s in annotation.sources],
-        **({"return_note": annotation.return_note} if annotation.return_note else {}),
+        "verdict": verdict,
+        "note": note,
+        "status": status,
+        "sources": [{"url": s["url"], "title": s["title"], "excerpt": s["excerpt"]} for s in sources],
+        **({"return_note": return_note} if return_note else {}),
     }
 
 
@@ -40,11 +56,17 @@ def record(
 ) -> Event:
     """Add an event to the session (it is committed with the change it describes)."""
     assert user.id is not None  # the user acting is a stored one
+    # ``at`` given to the constructor, not set after it: SQLModel calls a default factory with an
+    # inspect.signature() of it each time, a third of the cost of the event (and of a bulk import).
     event = Event(
-        span_id=span_id, annotation_id=annotation_id, user_id=user.id, action=action, before=before, after=after
+        span_id=span_id,
+        annotation_id=annotation_id,
+        user_id=user.id,
+        action=action,
+        before=before,
+        after=after,
+        **({"at": at} if at is not None else {}),
     )
-    if at is not None:
-        event.at = at
     session.add(event)
     return event
 

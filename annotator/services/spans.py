@@ -8,15 +8,16 @@ Plain functions that take the session by keyword, so that they can be tested wit
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Integer, bindparam, func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, col, select
 
 from annotator.db import sql
@@ -31,7 +32,7 @@ from annotator.services.visibility import (
     can_see_verdict,
     is_listed,
     is_settled,
-    listed_to,
+    listed_to_id,
     not_deleted,
     placed,
     plain_viewer,
@@ -116,6 +117,7 @@ class SpanSummary:
 
     @property
     def tone(self) -> str:
+        """CSS classes of the highlight: settled, agreed (verdict colour), disputed, or pending."""
         return tone_of(self.final_verdict, self.verdict_keys, self.state)
 
     @property
@@ -126,14 +128,9 @@ class SpanSummary:
         return SpanRef(self.id, self.start, self.end)
 
 
-def span_summaries(
-    *, session: Session, article: Article, viewer: Reader, within: tuple[int, int] | None = None
-) -> list[SpanSummary]:
-    """Every span of the article with an annotation the viewer may know of, in text order (one query).
-    Orphaned spans are among them (``orphaned``; their range is in an older version).
-
-    ``within`` = (lo, hi) keeps only the placed spans that reach into ``[lo, hi)`` of the latest text.
-    """
+@functools.cache
+def _summaries_statement(within: bool):
+    """The statement of ``span_summaries`` (built once; the article and window are bound at each run)."""
     statement = (
         select_columns(
             col(Span.id),
@@ -155,14 +152,27 @@ def span_summaries(
         .join(User, col(User.id) == Annotation.user_id)
         .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
         .outerjoin(Source, (col(Source.annotation_id) == Annotation.id) & col(Source.removed_at).is_(None))
-        .where(col(Span.article_id) == article.id, not_deleted())
+        .where(col(Span.article_id) == bindparam("article"), not_deleted())
         .group_by(col(Span.id), col(FinalVerdict.id), col(Annotation.id), col(User.id))
         .order_by(col(Span.start), col(Span.end), col(Span.id), col(User.display_name))
     )
-    if within is not None:
-        statement = statement.where(col(Span.start) < within[1], col(Span.end) > within[0], placed())
+    if within:
+        statement = statement.where(col(Span.start) < bindparam("hi"), col(Span.end) > bindparam("lo"), placed())
+    return statement
+
+
+def span_summaries(
+    *, session: Session, article: Article, viewer: Reader, within: tuple[int, int] | None = None
+) -> list[SpanSummary]:
+    """Every span of the article with an annotation the viewer may know of, in text order (one query).
+    Orphaned spans are among them (``orphaned``; their range is in an older version).
+
+    ``within`` = (lo, hi) keeps only the placed spans that reach into ``[lo, hi)`` of the latest text.
+    """
+    statement = _summaries_statement(within is not None)
+    lo, hi = within if within is not None else (0, 0)
     rows_by_span: dict[int, list[Any]] = defaultdict(list)
-    for row in session.exec(statement):
+    for row in session.connection().execute(statement, {"article": article.id, "lo": lo, "hi": hi}):
         rows_by_span[row[0]].append(row)
     # A plain object, not the request's user proxy: this loop runs once per annotation.
     viewer = plain_viewer(viewer)
@@ -249,19 +259,29 @@ class SpanAnnotations:
     deleted: list[Annotation]  # hidden annotations a lead may restore
 
 
-def span_annotations(*, session: Session, span: Span, viewer: Reader) -> SpanAnnotations:
-    """The span's annotations with reviewers and sources, split by what the viewer may see (two queries)."""
-    statement = (
+@functools.cache
+def _annotations_statement():
+    """A span's annotations with their reviewers and current sources (built once; the span bound)."""
+    return (
         select(Annotation)
-        .where(col(Annotation.span_id) == span.id)
-        .options(selectinload(related(Annotation.user)), selectinload(related(Annotation.sources)))
+        .where(col(Annotation.span_id) == bindparam("span", type_=Integer))
+        .options(joinedload(related(Annotation.user)), joinedload(related(Annotation.sources)))
         .order_by(col(Annotation.created_at), col(Annotation.id))
     )
-    annotations = list(session.exec(statement))
+
+
+def span_annotations(
+    *, session: Session, span: Span, viewer: Reader, settled: bool | None = None, blind: bool | None = None
+) -> SpanAnnotations:
+    """The span's annotations with reviewers and sources, split by what the viewer may see: one query
+    (with ``settled`` and ``blind`` known already; otherwise one more for the ruling)."""
+    annotations = list(session.scalars(_annotations_statement(), {"span": span.id}).unique())
     live = [a for a in annotations if a.deleted_at is None]
-    settled = is_settled(session, stored_id(span))
+    if settled is None:
+        settled = is_settled(session, stored_id(span))
     viewer_submitted = any(a.user_id == viewer.id and a.status != DRAFT for a in live)
-    blind = span.article.blind_review
+    if blind is None:
+        blind = span.article.blind_review
     visible, hidden, drafts = [], 0, 0
     for a in live:
         if can_see_verdict(
@@ -282,20 +302,32 @@ def span_annotations(*, session: Session, span: Span, viewer: Reader) -> SpanAnn
 
 def overlapping_spans(*, session: Session, span: Span, viewer: Reader) -> list[Span]:
     """Other spans of the same article that share text with ``span`` and that the viewer knows of."""
-    known = select(col(Annotation.span_id)).where(listed_to(viewer))
-    statement = (
+    parameters = {
+        "article": span.article_id,
+        "span": span.id,
+        "start": span.start,
+        "end": span.end,
+        "viewer": stored_id(viewer),
+    }
+    return list(session.scalars(_overlapping_statement(bool(viewer.is_lead)), parameters))
+
+
+@functools.cache
+def _overlapping_statement(lead: bool):
+    """``overlapping_spans``'s statement for a lead or a reviewer (built once; values bound at each run)."""
+    known = select(col(Annotation.span_id)).where(listed_to_id(bindparam("viewer", type_=Integer), lead=lead))
+    return (
         select(Span)
         .where(
-            col(Span.article_id) == span.article_id,
-            col(Span.id) != span.id,
+            col(Span.article_id) == bindparam("article", type_=Integer),
+            col(Span.id) != bindparam("span", type_=Integer),
             placed(),
-            col(Span.start) < span.end,
-            col(Span.end) > span.start,
+            col(Span.start) < bindparam("end", type_=Integer),
+            col(Span.end) > bindparam("start", type_=Integer),
             col(Span.id).in_(known),
         )
         .order_by(col(Span.start), col(Span.end))
     )
-    return list(session.exec(statement))
 
 
 def find_span(*, session: Session, article_id: int, start: int, end: int) -> Span | None:

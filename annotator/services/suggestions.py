@@ -14,8 +14,21 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, exists, true
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Float,
+    Integer,
+    bindparam,
+    delete,
+    exists,
+    func,
+    literal_column,
+    true,
+    type_coerce,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -197,6 +210,67 @@ def suggestion_list(
         (dismissed if dismissed_at is not None else listed).append(item)
     listed.sort(key=lambda s: (-s.score, s.start))
     return SuggestionList(listed, dismissed, computed, threshold)
+
+
+def listed_json(dialect: str):
+    """The current version's sentences at or above the threshold that nobody dismissed and that reach
+    into ``[lo, hi)``, as a one-row table whose column ``suggested`` holds them as one JSON array of
+    ``[id, start, end, score, features]`` (an empty array when there are none): what the touched
+    paragraphs' read carries (``services.highlights``), so that it needs no statement of its own. The
+    article, threshold and window are bound as ``article``, ``threshold``, ``lo`` and ``hi``. Read it
+    back with :func:`from_json`."""
+    current = (col(Suggestion.article_id) == Article.id) & (col(Suggestion.version) == Article.current_version)
+    reach = (col(Suggestion.start) < bindparam("hi", type_=Integer)) & (
+        col(Suggestion.end) > bindparam("lo", type_=Integer)
+    )
+    not_dismissed = ~(
+        exists()
+        .where(
+            col(SuggestionDismissal.article_id) == Suggestion.article_id,
+            col(SuggestionDismissal.quote_hash) == Suggestion.quote_hash,
+            col(SuggestionDismissal.restored_at).is_(None),
+        )
+        .correlate(Suggestion)
+    )
+    wanted = (
+        (col(Article.id) == bindparam("article", type_=Integer))
+        & (col(Suggestion.score) >= bindparam("threshold", type_=Float))
+        & reach
+        & not_dismissed
+    )
+    rows: ColumnElement[Any]
+    if dialect == "postgresql":
+        columns = (Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.score)
+        item = func.json_build_array(*columns, Suggestion.features)
+        rows = func.coalesce(func.json_agg(item), literal_column("'[]'::json"))
+    else:
+        columns = (Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.score)
+        item = func.json_array(*columns, func.json(Suggestion.features))  # json(): the stored text as JSON
+        rows = func.json_group_array(item)
+    return (
+        select(type_coerce(rows, JSON).label("suggested"))
+        .select_from(Suggestion)
+        .join(Article, current)
+        .where(wanted)
+        .subquery("suggested")
+    )
+
+
+def from_json(rows: list) -> list[Suggested]:
+    """The sentences of :func:`listed_json` (their quotes are not carried: the page shows none)."""
+    return [Suggested(sid, start, end, "", score, features or []) for sid, start, end, score, features in rows]
+
+
+def nearby_list(
+    suggested: list[Suggested], *, claims: list[SpanRef], within: tuple[int, int], threshold: float
+) -> SuggestionList:
+    """Of ``suggested`` (from :func:`from_json`), those reaching into ``within`` that no claim in
+    ``claims`` overlaps: what ``suggestion_list(within=...)`` gives, from rows already read."""
+    covered = _covered(claims)
+    lo, hi = within
+    listed = [s for s in suggested if s.start < hi and s.end > lo and not covered(s.start, s.end)]
+    listed.sort(key=lambda s: (-s.score, s.start))
+    return SuggestionList(listed, [], True, threshold)
 
 
 def set_dismissed(*, session: Session, suggestion: Suggestion, user: User, dismissed: bool) -> None:

@@ -13,9 +13,10 @@ Plain functions that take the session by keyword, like the other services.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Integer, bindparam
 from sqlmodel import Session, col, select
 
 from annotator.db.models import DRAFT, ORPHANED, Annotation, Article, FinalVerdict, Span, User
@@ -69,9 +70,14 @@ def placed() -> ColumnElement[bool]:
 
 def listed_to(viewer: Reader):
     """``is_listed`` as SQL: live annotations the viewer may know exist (a reviewer: not others' drafts)."""
-    if viewer.is_lead:
+    return listed_to_id(stored_id(viewer), lead=viewer.is_lead)
+
+
+def listed_to_id(viewer_id: int | ColumnElement[int], *, lead: bool) -> ColumnElement[bool]:
+    """``listed_to`` for a viewer given by id, which may be a bound parameter (a statement built once)."""
+    if lead:
         return not_deleted()
-    return not_deleted() & ((col(Annotation.status) != DRAFT) | (col(Annotation.user_id) == viewer.id))
+    return not_deleted() & ((col(Annotation.status) != DRAFT) | (col(Annotation.user_id) == viewer_id))
 
 
 def is_settled(session: Session, span_id: int) -> bool:
@@ -106,20 +112,24 @@ def known_span_ids(*, session: Session, article: Article, viewer: Reader) -> set
     return {row[0] for row in session.execute(listed.union(ruled))}
 
 
-def known_orphans(*, session: Session, article: Article, viewer: Reader) -> list[Span]:
-    """The article's orphaned spans that the viewer may know of, in their old text order (one query)."""
+@functools.cache
+def _orphans_statement(lead: bool):
+    """``known_orphans``'s statement for a lead or a reviewer (built once; ids bound at each run)."""
     statement = (
-        select(Span).where(col(Span.article_id) == article.id, ~placed()).order_by(col(Span.start), col(Span.id))
+        select(Span)
+        .where(col(Span.article_id) == bindparam("article", type_=Integer), ~placed())
+        .order_by(col(Span.start), col(Span.id))
     )
     ruled = select(col(FinalVerdict.span_id))
-    if viewer.is_lead:  # every orphan with something on it (a claim retired by a re-attachment has nothing)
-        statement = statement.where(
-            col(Span.id).in_(select(col(Annotation.span_id)).where(not_deleted())) | col(Span.id).in_(ruled)
-        )
-    else:
-        listed = select(col(Annotation.span_id)).where(listed_to(viewer))
-        statement = statement.where(col(Span.id).in_(listed) | col(Span.id).in_(ruled))
-    return list(session.exec(statement))
+    # A lead: every orphan with something on it (a claim retired by a re-attachment has nothing).
+    listed = select(col(Annotation.span_id)).where(listed_to_id(bindparam("viewer", type_=Integer), lead=lead))
+    return statement.where(col(Span.id).in_(listed) | col(Span.id).in_(ruled))
+
+
+def known_orphans(*, session: Session, article: Article, viewer: Reader) -> list[Span]:
+    """The article's orphaned spans that the viewer may know of, in their old text order (one query)."""
+    parameters = {"article": article.id, "viewer": stored_id(viewer)}
+    return list(session.scalars(_orphans_statement(bool(viewer.is_lead)), parameters))
 
 
 def may_read(*, session: Session, annotation: Annotation, viewer: Reader) -> bool:

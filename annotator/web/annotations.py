@@ -5,87 +5,37 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from annotator.db.models import SUBMITTED, Annotation, Article, Span
-from annotator.domain.anchoring import AnchorError, Target, quote_at, resolve_target
+from annotator.db.models import MAX_ID, SUBMITTED, Annotation, Article
+from annotator.domain.anchoring import AnchorError, quote_at, resolve_target
 from annotator.extensions import db
 from annotator.services import annotations as annotation_service
-from annotator.services import discussion, history, spans, visibility
+from annotator.services import discussion, history, saving, spans, visibility
 from annotator.services.content import MAX_SOURCES
+from annotator.web.annotation_forms import (
+    SETTLED_MESSAGE,
+    TEXT_CHANGED_MESSAGE,
+    after_change,
+    form_target,
+    load_own_annotation,
+    render_conflict,
+    render_form,
+    saved_message,
+    target_fields,
+    wants_submit,
+)
 from annotator.web.forms import AnnotationForm, CommentForm, NewAnnotationForm
 from annotator.web.helpers import get_or_404, htmx_request
-from annotator.web.panel import article_context, claim_address, load_span, render_panel, span_panel_context
-
-bp = Blueprint("annotations", __name__)
-SETTLED_MESSAGE = "A lead has settled this claim; its annotations can no longer be changed."
-TEXT_CHANGED_MESSAGE = (
-    "A new version of the article arrived while you were annotating. Reload the article and "
-    "select the words again; nothing was saved."
+from annotator.web.panel import (
+    article_context,
+    claim_address,
+    load_claim,
+    load_span,
+    render_panel,
+    saved_panel_context,
+    span_panel_context,
 )
 
-
-def load_own_annotation(annotation_id: int) -> Annotation:
-    """An annotation the signed-in user may change: 404 when missing or hidden from them (another
-    reviewer's draft: the answer must not tell that it exists), 403 when they know of it but it is
-    not theirs."""
-    annotation = get_or_404(Annotation, annotation_id)
-    if annotation.deleted_at is not None or not visibility.is_listed(
-        current_user, author_id=annotation.user_id, status=annotation.status
-    ):
-        abort(404)
-    if not annotation.is_owned_by(current_user):
-        abort(403)
-    return annotation
-
-
-def target_fields(target: Target, article: Article) -> dict:
-    return {
-        "start": target.start,
-        "end": target.end,
-        "quote": target.quote,
-        "prefix": target.prefix,
-        "suffix": target.suffix,
-        "article_version": article.current_version,
-    }
-
-
-def form_target(form: NewAnnotationForm, article: Article) -> Target | None:
-    """The target the form asks for, checked against the text; errors go on the quote field."""
-    try:
-        return resolve_target(
-            article.text,
-            start=form.start.data,
-            end=form.end.data,
-            quote=form.quote.data,
-            prefix=form.prefix.data or "",
-            suffix=form.suffix.data or "",
-        )
-    except AnchorError as error:
-        form.quote.errors = [*form.quote.errors, str(error)]
-        return None
-
-
-def render_form(
-    form,
-    status: int = 200,
-    *,
-    article: Article,
-    action: str,
-    quote: str,
-    existing: Annotation | None = None,
-    reattachable=(),
-):
-    """The annotation form in the panel (for new words, with the orphans that could move there)."""
-    return render_panel(
-        "annotations/_form.html",
-        status,
-        article=article,
-        form=form,
-        action=action,
-        quote=quote,
-        existing=existing,
-        max_sources=MAX_SOURCES,
-        reattachable=reattachable,
-    )
+bp = Blueprint("annotations", __name__)
 
 
 @bp.get("/articles/<int:article_id>/claims")
@@ -102,12 +52,12 @@ def claims(article_id: int):
 @bp.get("/articles/<int:article_id>/spans/<int:span_id>")
 def span_panel(article_id: int, span_id: int):
     """A claim with every reviewer's annotation on it."""
-    article, span = load_span(article_id, span_id)
+    claim = load_claim(article_id, span_id)
     return render_panel(
         "annotations/_span_panel.html",
-        article=article,
-        address=claim_address(span),
-        **span_panel_context(session=db.session(), span=span, user=current_user),
+        article=claim.article,
+        address=claim_address(claim.span),
+        **span_panel_context(session=db.session(), span=claim.span, user=current_user, claim=claim),
     )
 
 
@@ -150,14 +100,70 @@ def annotate(article_id: int):
 
 @bp.post("/articles/<int:article_id>/annotations")
 def create(article_id: int):
-    """Save the signed-in reviewer's annotation on a selection (creating the span if new)."""
-    article = get_or_404(Article, article_id)
+    """Save the signed-in reviewer's annotation on a selection (creating the span if new).
+
+    A verdict on words the reviewer has not judged yet takes the fast way (``services.saving``: one
+    read, the writes, the highlights of the touched paragraphs); saving over their own annotation, a
+    selection placed by its quote alone, and invalid forms take the general one (:func:`save_general`).
+    """
     form = NewAnnotationForm()
+    start, end = form.start.data, form.end.data
+    if (
+        not form.validate()
+        or start is None
+        or end is None
+        or not (0 < article_id <= MAX_ID and 0 <= start < end <= MAX_ID)
+    ):
+        return save_general(article_id, form)
+    session = db.session()
+    found = saving.lookup(session=session, article_id=article_id, start=start, end=end, user=current_user)
+    if found is None:
+        session.rollback()
+        abort(404)
+    current = form.article_version.data in (None, found.article.current_version)
+    target = form_target(form, found.article) if current else None
+    if target is None or found.own_id is not None or (target.start, target.end) != (start, end):
+        return save_general(article_id, form, in_transaction=True)
+    if found.settled:
+        session.rollback()
+        abort(403, SETTLED_MESSAGE)
+    try:
+        saved = saving.write_new(
+            session=session,
+            found=found,
+            user=current_user,
+            target=target,
+            verdict=form.verdict.data,
+            note=form.note.data or "",
+            sources=form.source_rows(),
+            submit=wants_submit(),
+        )
+    except saving.Raced:
+        session.rollback()
+        return save_general(article_id, form)
+    announce = "Annotation submitted." if saved.annotation.status == SUBMITTED else "Annotation saved (draft)."
+    if not htmx_request():
+        return redirect(claim_address(saved.span), code=303)
+    return render_panel(
+        "annotations/_span_panel.html",
+        article=found.article,
+        refresh_text=True,
+        address=claim_address(saved.span),
+        announce=announce,
+        **saved_panel_context(session=session, found=found, saved=saved, user=current_user),
+    )
+
+
+def save_general(article_id: int, form: NewAnnotationForm, *, in_transaction: bool = False):
+    """The save through the ORM: 404, 409 on a new version, 422 with the form and its messages,
+    StaleEdit's 409 and the settled claim's 403, for every case the fast way leaves to it."""
+    if in_transaction:
+        db.session().rollback()  # the fast way's read: this way reads again, in its own transaction
+    article = get_or_404(Article, article_id)
     if form.article_version.data not in (None, article.current_version):
         abort(409, TEXT_CHANGED_MESSAGE)
-    valid = form.validate()
     target = form_target(form, article) if form.quote.data else None
-    if not valid or target is None:
+    if form.errors or target is None:
         return render_form(
             form,
             422,
@@ -251,19 +257,6 @@ def update(annotation_id: int):
     return after_change(article, annotation.span, saved_message(annotation))
 
 
-def render_conflict(form: AnnotationForm, current: Annotation, *, article: Article):
-    """409: the user's version beside the stored one, to re-apply or discard."""
-    return render_panel(
-        "annotations/_conflict.html",
-        409,
-        article=article,
-        form=form,
-        current=current,
-        mine=form.source_rows(),
-        span=current.span,
-    )
-
-
 @bp.post("/annotations/<int:annotation_id>/submit")
 def submit(annotation_id: int):
     """Submit one's draft (or returned) annotation: leads see it, and blind review counts it. A draft
@@ -338,31 +331,6 @@ def span_history(article_id: int, span_id: int):
         span=span,
         events=events,
         address=url_for("annotations.span_history", article_id=article.id, span_id=span.id),
-    )
-
-
-def wants_submit() -> bool:
-    """Whether the form was sent with its Submit button (rather than Save)."""
-    return request.form.get("action") == "submit"
-
-
-def saved_message(annotation: Annotation) -> str:
-    """What the live region says after a save: whether the annotation is a draft or submitted."""
-    return "Annotation submitted." if annotation.status == SUBMITTED else f"Annotation saved ({annotation.status})."
-
-
-def after_change(article: Article, span: Span, announce: str = ""):
-    """After a save or delete: the claim panel and fresh highlights, or a redirect without htmx.
-    ``announce`` is said by the page's live region."""
-    if not htmx_request():
-        return redirect(claim_address(span), code=303)
-    return render_panel(
-        "annotations/_span_panel.html",
-        article=article,
-        refresh_text=True,
-        address=claim_address(span),
-        announce=announce,
-        **span_panel_context(session=db.session(), span=span, user=current_user),
     )
 
 

@@ -14,7 +14,7 @@ from annotator.web.forms import ArticleForm, FetchForm
 from annotator.web.helpers import claim_scorer, get_or_404, htmx_request
 from annotator.web.panel import (
     highlight_runs,
-    load_span,
+    load_claim,
     render_article_page,
     render_claims_page,
     span_panel_context,
@@ -107,9 +107,9 @@ def show(article_id: int):
         if htmx_request() and "claims_from" in request.args:
             return render_claims_page(article)
         return render_article_page("annotations/_claims.html", article=article)
-    article, span = load_span(article_id, span_id)
+    claim = load_claim(article_id, span_id)
     return render_article_page(
         "annotations/_span_panel.html",
-        article=article,
-        **span_panel_context(session=db.session(), span=span, user=current_user),
+        article=claim.article,
+        **span_panel_context(session=db.session(), span=claim.span, user=current_user, claim=claim),
     )

@@ -7,19 +7,22 @@ that panel open, so each panel has a real address.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, current_app, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from sqlmodel import Session
 
 from annotator.db import live_marker
-from annotator.db.models import DRAFT, Annotation, Article, ArticleVersion, FinalVerdict, Source, Span, User
+from annotator.db.models import DRAFT, MAX_ID, Annotation, Article, ArticleVersion, FinalVerdict, Source, Span, User
+from annotator.db.sql import stored_id
 from annotator.domain import text
 from annotator.extensions import db
-from annotator.services import discussion, spans, suggestions, versioning, visibility
-from annotator.services.claims import ListedClaim, listed_claims
+from annotator.services import claims, discussion, highlights, saving, spans, suggestions, versioning
+from annotator.services.page_claims import ListedClaim, listed_claims
 from annotator.web.forms import CommentForm, FinalVerdictForm, ReturnForm
-from annotator.web.helpers import get_or_404, htmx_request
+from annotator.web.helpers import htmx_request
 
 # The claims list shows the first 20 claims (like the suggestions below it: two screenfuls of the
 # panel), and each "Show more" 100 more: a long article has thousands, which the page would not
@@ -119,29 +122,92 @@ def version_context(*, session: Session, article: Article, viewer: User, version
 def changed_text_context(*, session: Session, article: Article, viewer: User, span: Span) -> dict:
     """What changes on the article page when ``span`` does: its paragraphs' highlights and the counters.
 
-    Reads only the spans that reach into those paragraphs, so a save costs the same
-    in an article with ten annotations or ten thousand.
+    One read (``highlights.paragraphs``) of only the claims that reach into those paragraphs, beside
+    the counters and the suggested sentences, so a save costs the same in an article with ten
+    annotations or ten thousand but for the counting itself. ``nearby`` holds those claims.
     """
     bounds = text.touched_bounds(article.text, span.start, span.end) or (span.start, span.start)
-    nearby = spans.span_summaries(session=session, article=article, viewer=viewer, within=bounds)
-    refs = [s.ref() for s in nearby if not s.orphaned]
-    suggested = suggestions.suggestion_list(
-        threshold=current_app.config["SUGGESTION_THRESHOLD"],
-        session=session,
-        article=article,
-        claims=refs,
-        within=bounds,
-    )
-    claim_count, annotation_count = spans.listed_counts(session=session, article=article, viewer=viewer)
+    threshold = current_app.config["SUGGESTION_THRESHOLD"]
+    read = highlights.paragraphs(session=session, article=article, viewer=viewer, within=bounds, threshold=threshold)
+    refs = [s.ref() for s in read.claims]
+    suggested = suggestions.nearby_list(read.suggested, claims=refs, within=bounds, threshold=threshold)
     return {
         "paragraphs": text.paragraphs_touching(
             article.text, refs, span.start, span.end, [s.ref() for s in suggested.listed]
         ),
-        "tones": {s.id: s.tone for s in nearby},
+        "tones": {s.id: s.tone for s in read.claims},
         "suggested": suggested,
-        "claim_count": claim_count,
-        "annotation_count": annotation_count,
+        "claim_count": read.claim_count,
+        "annotation_count": read.annotation_count,
+        "nearby": read.claims,
     }
+
+
+def overlapping_of(span: Span, nearby: list[highlights.Highlight]) -> list[highlights.Highlight]:
+    """The claims of ``nearby`` that share words with ``span`` and have an annotation listed to the viewer
+    (``spans.overlapping_spans``, from the touched paragraphs' read)."""
+    return [s for s in nearby if s.id != span.id and s.listed and s.start < span.end and s.end > span.start]
+
+
+def changed_panel_context(*, session: Session, article: Article, span: Span, user: User) -> dict:
+    """The claim panel and the changed paragraphs after an edit, a submission or a deletion (the general
+    way, which has committed): the claim's read (``claims.open_claim``: ruling, thread), the touched
+    paragraphs' read (highlights, counters, suggestions, the overlapping claims) and the annotations."""
+    claim = claims.open_claim(session=session, article_id=stored_id(article), span_id=stored_id(span), viewer=user)
+    assert claim is not None  # a stored span of this article
+    changed = changed_text_context(session=session, article=article, viewer=user, span=span)
+    overlapping = overlapping_of(span, changed.pop("nearby"))
+    context = span_panel_context(session=session, span=span, user=user, claim=claim, overlapping=overlapping)
+    return context | {"text_context": changed}
+
+
+def saved_panel_context(*, session: Session, found: saving.Found, saved: saving.Saved, user: User) -> dict:
+    """The claim panel and the changed paragraphs after a fast save (``services.saving``).
+
+    On new words, all of it comes from the values just written and the touched paragraphs' read:
+    nobody else has judged or discussed them. On a claim someone else judged, its annotations are
+    read (one statement), and its thread when it has one.
+    """
+    span = saved.span
+    changed = changed_text_context(session=session, article=found.article, viewer=user, span=span)
+    overlapping = overlapping_of(span, changed.pop("nearby"))
+    context: dict[str, Any]
+    if saved.new_span:
+        context = {
+            "annotations": [saved.annotation],
+            "hidden_count": 0,
+            "draft_count": 0,
+            "deleted": [],
+            "comments": [],
+            "previous_wording": None,
+        }
+    else:
+        found_annotations = spans.span_annotations(
+            session=session, span=span, viewer=user, settled=False, blind=found.article.blind_review
+        )
+        context = {
+            "annotations": found_annotations.visible,
+            "hidden_count": found_annotations.hidden_count,
+            "draft_count": found_annotations.draft_count,
+            "deleted": found_annotations.deleted,
+            "comments": discussion.span_comments(session=session, span_id=stored_id(span))
+            if found.has_comments
+            else [],
+            "previous_wording": versioning.previous_wording(session=session, span=span),
+        }
+    context |= {
+        "span": span,
+        "final": None,
+        "own": next((a for a in context["annotations"] if a.user_id == user.id), None),
+        "overlapping": overlapping,
+        "comment_form": CommentForm(formdata=None),
+        "known": True,
+        "text_context": changed,
+    }
+    if user.is_lead:
+        context["final_form"] = final_verdict_form(None, context["annotations"])
+        context["return_form"] = ReturnForm(formdata=None)
+    return context
 
 
 def citable(annotations: list[Annotation]) -> list[tuple[Annotation, Source]]:
@@ -161,12 +227,27 @@ def final_verdict_form(final: FinalVerdict | None, annotations: list[Annotation]
 
 
 def span_panel_context(
-    *, session: Session, span: Span, user: User, final_form=None, return_form=None, comment_form=None
+    *,
+    session: Session,
+    span: Span,
+    user: User,
+    final_form=None,
+    return_form=None,
+    comment_form=None,
+    claim: claims.Claim | None = None,
+    overlapping: list | None = None,
 ) -> dict:
-    """What the claim panel renders for this user: ruling, annotations, discussion, overlaps."""
+    """What the claim panel renders for this user: ruling, annotations, discussion, overlaps.
+    ``claim`` (from :func:`load_claim`) holds what is known already: the ruling, and whether there is a thread."""
     assert span.id is not None  # a stored span
-    found = spans.span_annotations(session=session, span=span, viewer=user)
-    final = spans.final_verdict_of(session, span.id)
+    if claim is None:
+        final = spans.final_verdict_of(session, span.id)
+        found = spans.span_annotations(session=session, span=span, viewer=user, settled=final is not None)
+    else:
+        final = claim.final
+        found = spans.span_annotations(
+            session=session, span=span, viewer=user, settled=final is not None, blind=claim.article.blind_review
+        )
     context = {
         "span": span,
         "final": final,
@@ -176,8 +257,14 @@ def span_panel_context(
         "deleted": found.deleted,
         "own": next((a for a in found.visible if a.user_id == user.id), None),
         # An orphan's range is in an older text: nothing in the latest one overlaps it.
-        "overlapping": [] if span.orphaned else spans.overlapping_spans(session=session, span=span, viewer=user),
-        "comments": discussion.span_comments(session=session, span_id=span.id),
+        "overlapping": []
+        if span.orphaned
+        else overlapping
+        if overlapping is not None
+        else spans.overlapping_spans(session=session, span=span, viewer=user),
+        "comments": discussion.span_comments(session=session, span_id=span.id)
+        if claim is None or claim.has_comments
+        else [],
         "previous_wording": versioning.previous_wording(session=session, span=span),
         "comment_form": comment_form or CommentForm(formdata=None),
         # Whether the claim's own addresses answer this user (``visibility.knows_span``): after a reviewer
@@ -190,13 +277,20 @@ def span_panel_context(
     return context
 
 
+def load_claim(article_id: int, span_id: int) -> claims.Claim:
+    """The claim (article, span, ruling) the signed-in user may know of, in one read; or 404."""
+    if not (0 < article_id <= MAX_ID and 0 < span_id <= MAX_ID):
+        abort(404)
+    claim = claims.open_claim(session=db.session(), article_id=article_id, span_id=span_id, viewer=current_user)
+    if claim is None or not claim.known:
+        abort(404)
+    return claim
+
+
 def load_span(article_id: int, span_id: int) -> tuple[Article, Span]:
     """The article and one of its spans the signed-in user may know of, or 404."""
-    article = get_or_404(Article, article_id)
-    span = get_or_404(Span, span_id)
-    if span.article_id != article.id or not visibility.knows_span(session=db.session(), span=span, viewer=current_user):
-        abort(404)
-    return article, span
+    claim = load_claim(article_id, span_id)
+    return claim.article, claim.span
 
 
 def claim_address(span: Span) -> str:
@@ -223,9 +317,10 @@ def render_panel(
     """
     if htmx_request():
         if refresh_text:
-            context.update(
-                changed_text_context(session=db.session(), article=article, viewer=current_user, span=context["span"])
+            text_context = context.pop("text_context", None) or changed_text_context(
+                session=db.session(), article=article, viewer=current_user, span=context["span"]
             )
+            context.update(text_context)
         body = render_template(
             "annotations/_panel_response.html",
             panel=panel,

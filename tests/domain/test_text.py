@@ -7,6 +7,7 @@ Offsets are Python str indices (Unicode code points) into canonical text
 from __future__ import annotations
 
 import bisect
+import json
 import random
 import re
 import unicodedata
@@ -803,6 +804,52 @@ def test_a_surrogate_pair_is_text():
     assert loads_json('"\\ud83d\\ude00"') == "\U0001f600"
 
 
+@pytest.mark.parametrize(
+    "document",
+    ['"\\uD800"', '["\\uDbFf"]', '{"a": "x\\udc00"}', '"\ud800"', '{"\udfff": 1}'],
+)
+def test_a_lone_surrogate_escaped_in_any_case_or_written_out_is_refused(document):
+    with pytest.raises(NotText):
+        loads_json(document)
+    with pytest.raises(NotText):
+        loads_json(document.encode("utf-8", "surrogatepass"))
+
+
+@pytest.mark.parametrize("document", ['"\\\\ud800"', '"\\u00e9 \\ud7ff \\ue000"', '"plain"'])
+def test_text_that_only_looks_like_a_surrogate_escape_is_text(document):
+    assert loads_json(document) == json.loads(document)
+
+
+SURROGATE_PIECES = st.sampled_from(["\ud800", "\udfff", "\ud83d", "\ude00", "\\", "u", "D", "8"])
+
+
+@given(
+    document=st.recursive(
+        st.none() | st.integers() | st.text(st.characters() | SURROGATE_PIECES, max_size=6),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(st.text(st.characters() | SURROGATE_PIECES, max_size=3), inner, max_size=3)
+        ),
+        max_leaves=10,
+    ),
+    ensure_ascii=st.booleans(),
+)
+def test_loads_json_refuses_exactly_what_a_walk_of_the_values_refuses(document, ensure_ascii):
+    """Skipping the walk when the text holds no surrogate and no escape of one changes nothing."""
+    raw = json.dumps(document, ensure_ascii=ensure_ascii)
+
+    def refusal(read):
+        try:
+            read()
+        except NotText as error:
+            return str(error)
+        return None
+
+    expected = refusal(lambda: check_text(json.loads(raw)))
+    assert refusal(lambda: loads_json(raw)) == expected
+    assert refusal(lambda: loads_json(raw.encode("utf-8", "surrogatepass"))) == expected
+
+
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity", '{"start": NaN}'])
 def test_nan_and_infinity_are_not_json(constant):
     with pytest.raises(ValueError, match="is not a JSON value"):
@@ -953,13 +1000,15 @@ def test_cut_at_suggestions_cuts_a_run_of_segments_that_starts_inside_the_text()
 # --------------------------------------------------------------------------
 
 
-def two_pass_paragraphs(text, spans, suggestions):
-    """The segmentation before paragraphs() cut in one sweep: ``segment``, then ``cut_at_suggestions``,
-    then each piece cut at the paragraph boundaries (the reference the sweep must equal)."""
-    bounds = paragraph_bounds(text)
+def two_pass_paragraphs(text, spans, suggestions, window=None):
+    """The segmentation before paragraphs() cut in one sweep: ``segment`` (in the window), then
+    ``cut_at_suggestions``, then each piece cut at the paragraph boundaries (the reference the
+    sweep must equal)."""
+    lo, hi = window or (0, len(text))
+    bounds = [(start + lo, end + lo) for start, end in paragraph_bounds(text[lo:hi])]
     result = [Paragraph(start, end) for start, end in bounds]
     starts = [start for start, _ in bounds]
-    for seg in cut_at_suggestions(text, segment(text, spans), suggestions):
+    for seg in cut_at_suggestions(text, segment(text, spans, lo, hi), suggestions):
         index = bisect.bisect_right(starts, seg.start) - 1
         position = seg.start
         while position < seg.end:
@@ -988,3 +1037,16 @@ def text_spans_and_any_suggestions(draw):
 def test_paragraphs_in_one_sweep_equal_segments_cut_at_suggestions_and_newlines(case):
     text, spans, suggestions = case
     assert paragraphs(text, spans, suggestions) == two_pass_paragraphs(text, spans, suggestions)
+
+
+@settings(deadline=None, max_examples=400)
+@given(st.one_of(text_spans_and_suggestions(), text_spans_and_any_suggestions()), st.data())
+def test_paragraphs_of_a_window_in_one_sweep_equal_the_two_passes(case, data):
+    text, spans, suggestions = case
+    bounds = paragraph_bounds(text)
+    first = data.draw(st.integers(0, len(bounds) - 1))
+    last = data.draw(st.integers(first, len(bounds) - 1))
+    window = (bounds[first][0], bounds[last][1])
+    assert paragraphs(text, spans, suggestions, window=window) == two_pass_paragraphs(
+        text, spans, suggestions, window
+    )

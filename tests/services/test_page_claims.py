@@ -1,4 +1,4 @@
-"""services.claims.listed_claims, the article page's lean read of its claims, says of every span what
+"""services.page_claims.listed_claims, the article page's lean read of its claims, says of every span what
 spans.span_summaries says, for every kind of viewer: the same claims in the same order, the same
 readable verdicts, hidden and draft counts, tones and quotes."""
 
@@ -12,7 +12,7 @@ from annotator.domain.anchoring import context_of
 from annotator.domain.reanchoring import CHANGED, MOVED, ORPHANED
 from annotator.extensions import db
 from annotator.services import spans
-from annotator.services.claims import listed_claims
+from annotator.services.page_claims import listed_claims
 from annotator.services.users import create_or_update_user
 from annotator.services.visibility import OPERATOR
 from tests.fixtures.app import PASSWORD

@@ -1,0 +1,169 @@
+"""The highlights of a few paragraphs: each claim's range, quote and tone as one viewer sees them.
+
+What the page swaps in after a change (``web.panel.changed_text_context``) needs no reviewer names,
+dates or source counts: this read leaves them out and sums up each claim's annotations in the
+database, so that it returns a row per claim, not per annotation, and a paragraph holding hundreds of
+annotations costs little more than an empty one. The same statement carries the page's counters and
+the suggested sentences, which the swapped paragraphs and counters need too. The whole page's claims,
+with all of that, are ``services.spans.span_summaries``; ``tests/services/test_highlights.py`` checks
+that both give every viewer the same tones and counts.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, bindparam, case, func, select, true
+from sqlmodel import Session, col
+
+from annotator.db.models import DRAFT, Annotation, Article, FinalVerdict, Span
+from annotator.domain.reanchoring import ORPHANED
+from annotator.domain.text import SpanRef
+from annotator.services import suggestions
+from annotator.services.spans import tone_of
+from annotator.services.visibility import Reader, listed_to_id, not_deleted, placed, plain_viewer
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A claim in the paragraphs read: its range and quote, and its tone for the viewer."""
+
+    id: int
+    start: int
+    end: int
+    quote: str
+    tone: str
+    state: str = "original"
+    listed: bool = True  # an annotation on it is listed to the viewer (False: known by its ruling alone)
+
+    @property
+    def orphaned(self) -> bool:
+        return self.state == ORPHANED
+
+    def ref(self) -> SpanRef:
+        return SpanRef(self.id, self.start, self.end)
+
+
+@functools.cache
+def _claims(lead: bool):
+    """One row per placed span reaching into ``[lo, hi)`` with a live annotation, for a lead or a reviewer
+    (the article, window and viewer are bound at each run). What the viewer may read of its
+    annotations is summed up in the database, so the rows are as many as the claims, not the annotations:
+
+    - ``listed``: an annotation is listed to the viewer (``visibility.listed_to``);
+    - ``submitted``: the viewer submitted one (under blind review, others' verdicts show after that);
+    - ``low``, ``high``: the least and greatest verdict submitted by anyone: the same when all agree;
+    - ``own``: the viewer's own verdict, draft or not (its author always reads it).
+    """
+    viewer = bindparam("viewer", type_=Integer)
+    shared = case(((col(Annotation.status) != DRAFT) & (col(Annotation.verdict) != ""), Annotation.verdict))
+    return (
+        select(
+            col(Span.id).label("id"),
+            col(Span.start).label("start"),
+            col(Span.end).label("end"),
+            col(Span.quote).label("quote"),
+            col(Span.anchor_state).label("state"),
+            col(FinalVerdict.verdict).label("final"),
+            func.max(case((listed_to_id(viewer, lead=lead), 1), else_=0)).label("listed"),
+            func.max(case(((col(Annotation.user_id) == viewer) & (col(Annotation.status) != DRAFT), 1), else_=0)).label(
+                "submitted"
+            ),
+            func.min(shared).label("low"),
+            func.max(shared).label("high"),
+            func.max(
+                case(((col(Annotation.user_id) == viewer) & (col(Annotation.verdict) != ""), Annotation.verdict))
+            ).label("own"),
+        )
+        .join(Annotation, col(Annotation.span_id) == Span.id)
+        .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
+        .where(
+            col(Span.article_id) == bindparam("article", type_=Integer),
+            col(Span.start) < bindparam("hi", type_=Integer),
+            col(Span.end) > bindparam("lo", type_=Integer),
+            placed(),
+            not_deleted(),
+        )
+        .group_by(col(Span.id), col(FinalVerdict.id))
+        .subquery("claims")
+    )
+
+
+@functools.cache
+def _counted(lead: bool):
+    """How many claims and annotations the article shows the viewer (``spans.listed_counts`` in SQL)."""
+    listed = listed_to_id(bindparam("viewer", type_=Integer), lead=lead)
+    return (
+        select(
+            func.count().filter(listed).label("annotations"),
+            func.count(func.distinct(col(Span.id))).filter(listed | col(FinalVerdict.id).is_not(None)).label("claims"),
+        )
+        .select_from(Annotation)
+        .join(Span, col(Span.id) == Annotation.span_id)
+        .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
+        .where(col(Span.article_id) == bindparam("article", type_=Integer), not_deleted(), placed())
+        .subquery("counted")
+    )
+
+
+@functools.cache
+def _statement(dialect: str, lead: bool):
+    """The paragraphs' read: the article's counters and the window's suggested sentences (as one JSON
+    column, at or above the bound ``threshold``), beside each claim of the window (none: one row of
+    NULLs). Built once per database and kind of viewer."""
+    claims, counted, suggested = _claims(lead), _counted(lead), suggestions.listed_json(dialect)
+    # Three derived tables, each computed once: two of one row, and the claims (none: one row of NULLs).
+    return (
+        select(counted.c.claims, counted.c.annotations, suggested.c.suggested, claims)
+        .select_from(counted)
+        .join(suggested, true())
+        .outerjoin(claims, true())
+        .order_by(claims.c.start, claims.c.end, claims.c.id)
+    )
+
+
+@dataclass
+class Paragraphs:
+    """What the touched paragraphs hold for the viewer, and what the page's counters say now."""
+
+    claims: list[Highlight]
+    claim_count: int
+    annotation_count: int
+    suggested: list[suggestions.Suggested]  # the article's, at or above the threshold; not dismissed
+
+
+def paragraphs(
+    *, session: Session, article: Article, viewer: Reader, within: tuple[int, int], threshold: float
+) -> Paragraphs:
+    """The claims reaching into ``within`` that the viewer knows of (an annotation listed to them, or a
+    ruling), in text order, with the tone ``SpanSummary.tone`` gives them; the page's counters; and the
+    suggested sentences: one query, a row per claim.
+
+    The verdicts the viewer reads (``visibility.can_see_verdict``): their own, and everyone's submitted
+    ones when they lead, when review is not blind, or once they submitted theirs (a ruling settles the
+    tone by itself). For the tone only their number matters (one, or more) and the one: the least and
+    greatest submitted verdict stand for all of them.
+    """
+    reader = plain_viewer(viewer)
+    lo, hi = within
+    connection = session.connection()
+    rows = connection.execute(
+        _statement(connection.dialect.name, reader.is_lead),
+        {"article": article.id, "lo": lo, "hi": hi, "viewer": reader.id, "threshold": threshold},
+    ).all()
+    found = []
+    for _, _, _, span_id, start, end, quote, state, final, listed, submitted, low, high, own in rows:
+        if span_id is None or not (listed or final is not None):
+            continue
+        keys = {own} if own else set()
+        if low is not None and (reader.is_lead or not article.blind_review or submitted):
+            keys |= {low, high}
+        found.append(Highlight(span_id, start, end, quote, tone_of(final, keys, state), state, bool(listed)))
+    claim_count, annotation_count, suggested, *_ = rows[0]
+    return Paragraphs(found, claim_count, annotation_count, suggestions.from_json(suggested))
+
+
+def highlights(*, session: Session, article: Article, viewer: Reader, within: tuple[int, int]) -> list[Highlight]:
+    """The claims of :func:`paragraphs` alone."""
+    return paragraphs(session=session, article=article, viewer=viewer, within=within, threshold=1.0).claims
