@@ -1047,6 +1047,4 @@ def test_paragraphs_of_a_window_in_one_sweep_equal_the_two_passes(case, data):
     first = data.draw(st.integers(0, len(bounds) - 1))
     last = data.draw(st.integers(first, len(bounds) - 1))
     window = (bounds[first][0], bounds[last][1])
-    assert paragraphs(text, spans, suggestions, window=window) == two_pass_paragraphs(
-        text, spans, suggestions, window
-    )
+    assert paragraphs(text, spans, suggestions, window=window) == two_pass_paragraphs(text, spans, suggestions, window)
