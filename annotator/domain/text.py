@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 # C0 control characters other than tab and newline, and DEL. HTML parsers drop
 # or mangle some of them (NUL), which would make the page's text differ from
@@ -94,9 +94,9 @@ def canonicalize(raw: str) -> str:
     return text.lstrip("\ufeff").rstrip()  # all leading BOMs, so that canonicalize is idempotent
 
 
-@dataclass(frozen=True)
-class SpanRef:
-    """What segmentation needs to know of a span: its id and range."""
+class SpanRef(NamedTuple):
+    """What segmentation needs to know of a span: its id and range. A plain tuple: the article page
+    makes one per claim, thousands on a long article."""
 
     id: int
     start: int
@@ -107,12 +107,11 @@ class SpanRef:
         return self.end - self.start
 
 
-@dataclass
-class Segment:
+class Segment(NamedTuple):
     """A run of text covered by exactly the same set of spans.
 
     ``span_ids`` is ordered innermost (shortest) span first, so a click on the
-    segment can open the most specific claim.
+    segment can open the most specific claim. A plain tuple, like ``SpanRef``.
     """
 
     start: int
@@ -205,14 +204,20 @@ def segment(text: str, spans: Iterable[SpanRef], lo: int = 0, hi: int | None = N
     return segments
 
 
-def cut_at_suggestions(text: str, segments: list[Segment], suggestions: Iterable[SpanRef]) -> list[Segment]:
-    """``segments`` cut again at the boundaries of ``suggestions``, each piece knowing the suggestion
-    it lies in. Suggestions are sentences and do not overlap; one that overlaps an earlier one (by
-    start) is left out. One pass over both sorted lists: O(n + s log s)."""
+def _chosen_suggestions(text: str, suggestions: Iterable[SpanRef]) -> list[SpanRef]:
+    """The suggestions in range, by start; one that overlaps an earlier one is left out."""
     chosen: list[SpanRef] = []
     for s in sorted((s for s in suggestions if 0 <= s.start < s.end <= len(text)), key=lambda s: (s.start, s.end)):
         if not chosen or s.start >= chosen[-1].end:
             chosen.append(s)
+    return chosen
+
+
+def cut_at_suggestions(text: str, segments: list[Segment], suggestions: Iterable[SpanRef]) -> list[Segment]:
+    """``segments`` cut again at the boundaries of ``suggestions``, each piece knowing the suggestion
+    it lies in. Suggestions are sentences and do not overlap; one that overlaps an earlier one (by
+    start) is left out. One pass over both sorted lists: O(n + s log s)."""
+    chosen = _chosen_suggestions(text, suggestions)
     if not chosen:
         return segments
     cuts = sorted({b for s in chosen for b in (s.start, s.end)})
@@ -239,27 +244,69 @@ def paragraphs(
 ) -> list[Paragraph]:
     """Paragraphs of ``text``, each holding its highlight segments (cut at suggested sentences too).
 
-    Segments are cut at paragraph boundaries; the ``\\n`` between paragraphs
-    belongs to no paragraph, so joining paragraph texts with ``\\n`` gives back
-    the text exactly. ``window`` = (lo, hi), from the start of a paragraph to the end of
-    one, gives only the paragraphs in it, in time that does not depend on the rest of the text.
+    The segments are those of ``segment`` cut at paragraph boundaries and then by
+    ``cut_at_suggestions``, made in one sweep: the span boundaries are sorted once, and a
+    position moves through the paragraphs, cutting where the next boundary, suggestion edge or
+    paragraph end comes first. The ``\\n`` between paragraphs belongs to no paragraph, so joining
+    paragraph texts with ``\\n`` gives back the text exactly. ``window`` = (lo, hi), from the start
+    of a paragraph to the end of one, gives only the paragraphs in it, in time that does not
+    depend on the rest of the text; spans reaching out of it are cut at its edges but keep their
+    place in the innermost-first order (by their whole length), as in ``segment``.
     """
-    lo, hi = window or (0, len(text))
-    bounds = [(start + lo, end + lo) for start, end in paragraph_bounds(text[lo:hi])]
-    result = [Paragraph(start, end) for start, end in bounds]
-    starts = [start for start, _ in bounds]
-    for seg in cut_at_suggestions(text, segment(text, spans, lo, hi), suggestions):
-        index = bisect.bisect_right(starts, seg.start) - 1
-        position = seg.start
-        while position < seg.end:
-            para = result[index]
-            if position >= para.end:  # on the newline itself
-                index += 1
-                position = result[index].start
-                continue
-            stop = min(seg.end, para.end)
-            para.segments.append(Segment(position, stop, text[position:stop], seg.span_ids, seg.suggestion_id))
+    start, end = window or (0, len(text))
+    ordered = sorted(
+        (s for s in spans if 0 <= s.start < s.end <= len(text) and s.start < end and start < s.end),
+        key=lambda s: (s.end - s.start, s.id),
+    )
+    ids = [s.id for s in ordered]
+    # Events as sortable ints: (position, kind, rank) packed as (2 * position + kind) * width + rank, ends
+    # (kind 0) before starts; then a sentinel past the end. The spans covering a position are those
+    # whose events at or before it have been applied (a start inserts its rank, an end removes it).
+    width = len(ordered) + 1
+    stride = 2 * width  # the packed events of one position
+    events = [(2 * max(s.start, start) + 1) * width + rank for rank, s in enumerate(ordered)]
+    events += [2 * min(s.end, end) * width + rank for rank, s in enumerate(ordered)]
+    events.sort()
+    events.append((len(text) + 1) * stride)
+    chosen = _chosen_suggestions(text, suggestions)
+    chosen.append(SpanRef(0, len(text) + 1, len(text) + 2))  # a sentinel past the end
+    result: list[Paragraph] = []
+    active: list[int] = []  # ranks, sorted: innermost first
+    covering: tuple[int, ...] = ()
+    new = tuple.__new__  # Segment(...) without its Python-level __new__: this loop runs once per segment
+    e = k = 0
+    following = events[0] // stride  # the position of the next event
+    suggestion = chosen[0]
+    for lo, hi in paragraph_bounds(text[start:end]):
+        lo, hi = lo + start, hi + start
+        segments: list[Segment] = []
+        position = lo
+        while position < hi:
+            if following <= position:
+                while following <= position:
+                    kind_rank = events[e] % stride
+                    if kind_rank >= width:
+                        bisect.insort(active, kind_rank - width)
+                    else:
+                        del active[bisect.bisect_left(active, kind_rank)]
+                    e += 1
+                    following = events[e] // stride
+                covering = tuple(map(ids.__getitem__, active))
+            stop = following if following < hi else hi
+            while suggestion.end <= position:
+                k += 1
+                suggestion = chosen[k]
+            if suggestion.start <= position:
+                inside = suggestion.id
+                if suggestion.end < stop:
+                    stop = suggestion.end
+            else:
+                inside = None
+                if suggestion.start < stop:
+                    stop = suggestion.start
+            segments.append(new(Segment, (position, stop, text[position:stop], covering, inside)))
             position = stop
+        result.append(Paragraph(lo, hi, segments))
     return result
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -38,6 +39,21 @@ from annotator.services.visibility import (
 )
 
 
+def tone_of(final_verdict: str | None, verdicts: Iterable[str], state: str) -> str:
+    """CSS classes of a claim's highlight: settled, agreed (verdict colour), disputed, or pending;
+    ``verdicts`` are those the viewer may read ("" awaits one), ``state`` how the latest version placed it."""
+    changed = " changed" if state == CHANGED else ""
+    if final_verdict:
+        return f"settled verdict-{final_verdict}{changed}"
+    agreed = ""
+    for verdict in verdicts:
+        if verdict and verdict != agreed:
+            if agreed:
+                return "disputed" + changed
+            agreed = verdict
+    return (f"verdict-{agreed}" if agreed else "pending") + changed
+
+
 @dataclass
 class Judgement:
     """One reviewer's annotation on a span as the overview pages show it; ``verdict`` None when hidden."""
@@ -54,17 +70,6 @@ class Judgement:
     @property
     def hidden(self) -> bool:
         return self.verdict is None
-
-
-def tone_of(final_verdict: str | None, verdict_keys: set[str], state: str) -> str:
-    """CSS classes of a claim's highlight: settled, agreed (verdict colour), disputed, or pending; from its
-    ruling, the verdicts the viewer may read, and how the latest version placed it."""
-    changed = " changed" if state == CHANGED else ""
-    if final_verdict:
-        return f"settled verdict-{final_verdict}{changed}"
-    if len(verdict_keys) == 1:
-        return f"verdict-{next(iter(verdict_keys))}{changed}"
-    return ("disputed" if verdict_keys else "pending") + changed
 
 
 @dataclass

@@ -11,10 +11,18 @@ from annotator.net.extraction import article_of_file
 from annotator.services import versioning
 from annotator.services.articles import article_list, create_article, fetch_article
 from annotator.web.forms import ArticleForm, FetchForm
-from annotator.web.helpers import claim_scorer, get_or_404
-from annotator.web.panel import load_claim, render_article_page, span_panel_context, version_context
+from annotator.web.helpers import claim_scorer, get_or_404, htmx_request
+from annotator.web.panel import (
+    highlight_runs,
+    load_claim,
+    render_article_page,
+    render_claims_page,
+    span_panel_context,
+    version_context,
+)
 
 bp = Blueprint("articles", __name__)
+bp.add_app_template_filter(highlight_runs, "highlight_runs")
 
 
 @bp.get("/")
@@ -82,7 +90,8 @@ def fetch_page():
 @bp.get("/articles/<int:article_id>")
 def show(article_id: int):
     """The article with its highlights; ``?span=ID`` opens that claim in the panel, ``?version=N``
-    shows an older version (read only)."""
+    shows an older version (read only), ``?claims_shown=N`` lists N claims in the panel (with htmx and
+    ``claims_from``, only the claims list's next page)."""
     span_id = request.args.get("span", type=int)
     number = request.args.get("version", type=int)
     if number is not None:
@@ -94,7 +103,10 @@ def show(article_id: int):
             context = version_context(session=db.session(), article=article, viewer=current_user, version=version)
             return render_template("articles/show.html", panel="annotations/_claims.html", **context)
     if span_id is None:
-        return render_article_page("annotations/_claims.html", article=get_or_404(Article, article_id))
+        article = get_or_404(Article, article_id)
+        if htmx_request() and "claims_from" in request.args:
+            return render_claims_page(article)
+        return render_article_page("annotations/_claims.html", article=article)
     claim = load_claim(article_id, span_id)
     return render_article_page(
         "annotations/_span_panel.html",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, render_template, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 from sqlmodel import Session
@@ -20,29 +20,75 @@ from annotator.db.sql import stored_id
 from annotator.domain import text
 from annotator.extensions import db
 from annotator.services import claims, discussion, highlights, saving, spans, suggestions, versioning
+from annotator.services.page_claims import ListedClaim, listed_claims
 from annotator.web.forms import CommentForm, FinalVerdictForm, ReturnForm
 from annotator.web.helpers import htmx_request
+
+# The claims list shows the first 20 claims (like the suggestions below it: two screenfuls of the
+# panel), and each "Show more" 100 more: a long article has thousands, which the page would not
+# need to render and send on every load.
+CLAIMS_FIRST = 20
+CLAIMS_MORE = 100
+
+
+def claims_shown(total: int) -> int:
+    """How many claims the list shows: ``?claims_shown=N`` (the article page's address after "Show more",
+    and the live poll, which sends it back), else the first ones."""
+    wanted = request.args.get("claims_shown", CLAIMS_FIRST, type=int)
+    return min(max(wanted, CLAIMS_FIRST), total)
 
 
 def article_context(*, session: Session, article: Article, viewer: User) -> dict:
     """What the article text, its counters, the claims list and the orphans render for this user."""
-    summaries = spans.span_summaries(session=session, article=article, viewer=viewer)
-    placed = [s for s in summaries if not s.orphaned]
-    refs = [s.ref() for s in placed]
+    placed: list[ListedClaim] = []
+    orphans: list[ListedClaim] = []
+    for claim in listed_claims(session=session, article=article, viewer=viewer):
+        (orphans if claim.orphaned else placed).append(claim)
+    refs = [c.ref() for c in placed]
     suggested = suggestions.suggestion_list(
         threshold=current_app.config["SUGGESTION_THRESHOLD"], session=session, article=article, claims=refs
     )
     return {
         "article": article,
         "paragraphs": text.paragraphs(article.text, refs, [s.ref() for s in suggested.listed]),
-        "tones": {s.id: s.tone for s in placed},
+        "tones": {c.id: c.tone for c in placed},
         "suggested": suggested,
         "claims": placed,
-        "orphans": [s for s in summaries if s.orphaned],
+        "claims_shown": claims_shown(len(placed)),
+        "claims_more": CLAIMS_MORE,
+        "claims_paged": len(placed) > CLAIMS_FIRST,
+        "orphans": orphans,
         "claim_count": len(placed),
-        "annotation_count": sum(len(s.judgements) for s in placed),
-        "settled_count": sum(1 for s in placed if s.settled),
+        "annotation_count": sum(c.listed for c in placed),
+        "settled_count": sum(1 for c in placed if c.settled),
     }
+
+
+_NO_RUN = object()  # the run before the first: unequal to any suggestion id and to None
+
+
+def highlight_runs(
+    paragraph: text.Paragraph, tones: dict[int, str]
+) -> list[tuple[int | None, list[tuple[str, str, str]]]]:
+    """A paragraph's runs (``text.Paragraph.runs``) as ``articles/_paragraph.html`` writes them: per
+    segment its text, and when highlighted its span ids (``data-span-ids``) and its classes (``hl``, the
+    innermost claim's tone, ``depth-1`` to ``depth-3``). The template filter ``highlight_runs``:
+    worked out here once per segment, the page's longest loop has little left to look up."""
+    runs: list[tuple[int | None, list[tuple[str, str, str]]]] = []
+    pieces: list[tuple[str, str, str]] = []
+    run: object = _NO_RUN
+    for _, _, words, ids, suggestion in paragraph.segments:
+        if suggestion != run:
+            run, pieces = suggestion, []
+            runs.append((suggestion, pieces))
+        if not ids:
+            pieces.append((words, "", ""))
+        elif len(ids) == 1:
+            pieces.append((words, str(ids[0]), f"hl {tones[ids[0]]} depth-1"))
+        else:
+            depth = 2 if len(ids) == 2 else 3
+            pieces.append((words, " ".join(map(str, ids)), f"hl {tones[ids[0]]} depth-{depth}"))
+    return runs
 
 
 def version_context(*, session: Session, article: Article, viewer: User, version: ArticleVersion) -> dict:
@@ -293,3 +339,20 @@ def render_article_page(panel: str, status: int = 200, *, article: Article, **co
     page = article_context(session=db.session(), article=article, viewer=current_user) | context
     page["live_revision"] = revision
     return render_template("articles/show.html", panel=panel, **page), status
+
+
+def render_claims_page(article: Article):
+    """The claims list's next page, for its "Show more" (``?claims_from=N&claims_shown=M`` with htmx):
+    claims N to M, the next "Show more", and M out of band for the live poll. The text is not read."""
+    placed = [c for c in listed_claims(session=db.session(), article=article, viewer=current_user) if not c.orphaned]
+    shown = claims_shown(len(placed))
+    first = min(max(request.args.get("claims_from", 0, type=int), 0), shown)
+    return render_template(
+        "annotations/_claim_items.html",
+        article=article,
+        items=placed[first:shown],
+        shown=shown,
+        total=len(placed),
+        claims_more=CLAIMS_MORE,
+        fragment=True,
+    )

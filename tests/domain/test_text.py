@@ -6,6 +6,7 @@ Offsets are Python str indices (Unicode code points) into canonical text
 
 from __future__ import annotations
 
+import bisect
 import json
 import random
 import re
@@ -992,3 +993,58 @@ def test_cut_at_suggestions_cuts_a_run_of_segments_that_starts_inside_the_text()
         (s.start, s.end, s.suggestion_id) for s in whole if s.start >= segments[2].start
     ]
     assert [(s.start, s.end) for s in tail][:2] == [(2, 3), (3, 5)]
+
+
+# --------------------------------------------------------------------------
+# paragraphs() in one sweep gives what the two passes gave
+# --------------------------------------------------------------------------
+
+
+def two_pass_paragraphs(text, spans, suggestions, window=None):
+    """The segmentation before paragraphs() cut in one sweep: ``segment`` (in the window), then
+    ``cut_at_suggestions``, then each piece cut at the paragraph boundaries (the reference the
+    sweep must equal)."""
+    lo, hi = window or (0, len(text))
+    bounds = [(start + lo, end + lo) for start, end in paragraph_bounds(text[lo:hi])]
+    result = [Paragraph(start, end) for start, end in bounds]
+    starts = [start for start, _ in bounds]
+    for seg in cut_at_suggestions(text, segment(text, spans, lo, hi), suggestions):
+        index = bisect.bisect_right(starts, seg.start) - 1
+        position = seg.start
+        while position < seg.end:
+            para = result[index]
+            if position >= para.end:  # on the newline itself
+                index += 1
+                position = result[index].start
+                continue
+            stop = min(seg.end, para.end)
+            para.segments.append(Segment(position, stop, text[position:stop], seg.span_ids, seg.suggestion_id))
+            position = stop
+    return result
+
+
+@st.composite
+def text_spans_and_any_suggestions(draw):
+    """A text, spans (some out of range) and suggestions that may overlap or lie out of range."""
+    text, spans = draw(text_and_spans(allow_invalid=True))
+    ends = st.integers(min_value=-2, max_value=len(text) + 2)
+    pairs = draw(st.lists(st.tuples(ends, ends), max_size=6))
+    return text, spans, [SpanRef(100_000 + i, a, b) for i, (a, b) in enumerate(pairs)]
+
+
+@settings(deadline=None, max_examples=400)
+@given(st.one_of(text_spans_and_suggestions(), text_spans_and_any_suggestions()))
+def test_paragraphs_in_one_sweep_equal_segments_cut_at_suggestions_and_newlines(case):
+    text, spans, suggestions = case
+    assert paragraphs(text, spans, suggestions) == two_pass_paragraphs(text, spans, suggestions)
+
+
+@settings(deadline=None, max_examples=400)
+@given(st.one_of(text_spans_and_suggestions(), text_spans_and_any_suggestions()), st.data())
+def test_paragraphs_of_a_window_in_one_sweep_equal_the_two_passes(case, data):
+    text, spans, suggestions = case
+    bounds = paragraph_bounds(text)
+    first = data.draw(st.integers(0, len(bounds) - 1))
+    last = data.draw(st.integers(first, len(bounds) - 1))
+    window = (bounds[first][0], bounds[last][1])
+    assert paragraphs(text, spans, suggestions, window=window) == two_pass_paragraphs(text, spans, suggestions, window)
