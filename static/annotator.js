@@ -253,6 +253,17 @@
     }
   });
 
+  // ---- Signing out ----
+  // Once the sign-out form is sent, this page is leaving: an answer to a request still in flight (a
+  // panel section loading) must not move it elsewhere. It would be a 401 whose redirect, to the sign-in
+  // page with that section's address as where to go next, would win over the sign-out's own.
+  let leaving = false;
+  document.addEventListener("submit", (event) => {
+    if (event.target.matches("form[data-sign-out]")) leaving = true;
+  }, true);
+  document.addEventListener("htmx:beforeRequest", (event) => { if (leaving) event.preventDefault(); });
+  document.addEventListener("htmx:beforeOnLoad", (event) => { if (leaving) event.preventDefault(); });
+
   // ---- Keyboard shortcuts ----
 
   const isField = (el) => !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
