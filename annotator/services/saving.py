@@ -47,6 +47,7 @@ from annotator.db.sql import select_columns, table_of
 from annotator.domain.anchoring import Target
 from annotator.domain.live_rules import Change
 from annotator.services import history
+from annotator.services.spans import span_on
 from annotator.services.visibility import placed
 
 
@@ -251,17 +252,7 @@ def write_new(
         logged.add(Change("status", span_id, annotation_id, None, user_id))
     live_marker.mark(session, {article_id: logged})
     session.commit()
-    span = found.span or Span(
-        id=span_id,
-        article_id=article_id,
-        start=target.start,
-        end=target.end,
-        quote=target.quote,
-        prefix=target.prefix,
-        suffix=target.suffix,
-        anchored_version=article.current_version,
-        created_at=now,
-    )
+    span = found.span or span_on(article, target, id=span_id, created_at=now)
     annotation = AnnotationView(
         annotation_id, span_id, user_id, user, verdict, note, status, now, now, article.current_version, cited
     )

@@ -354,6 +354,21 @@ def own_annotation(
     return session.exec(statement.options(selectinload(related(Annotation.sources)))).first()
 
 
+def span_on(article: Article, target: Target, **stored) -> Span:
+    """A span row on ``target`` in the article's latest text (not added to any session); ``stored``: the
+    columns of a row already written (the fast save renders from one)."""
+    return Span(
+        article_id=stored_id(article),
+        start=target.start,
+        end=target.end,
+        quote=target.quote,
+        prefix=target.prefix,
+        suffix=target.suffix,
+        anchored_version=article.current_version,
+        **stored,
+    )
+
+
 def get_or_create_span(*, session: Session, article: Article, target: Target) -> Span:
     """The span with exactly these offsets, created when new.
 
@@ -364,15 +379,7 @@ def get_or_create_span(*, session: Session, article: Article, target: Target) ->
     span = find_span(session=session, article_id=article_id, start=target.start, end=target.end)
     if span is not None:
         return span
-    span = Span(
-        article_id=article_id,
-        start=target.start,
-        end=target.end,
-        quote=target.quote,
-        prefix=target.prefix,
-        suffix=target.suffix,
-        anchored_version=article.current_version,
-    )
+    span = span_on(article, target)
     try:
         with session.begin_nested():
             session.add(span)
