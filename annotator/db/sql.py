@@ -6,9 +6,10 @@ import sqlite3
 import time
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, event, inspect
+from sqlalchemy import Table, Text, event, func, inspect, literal_column, type_coerce
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, QueryableAttribute
+from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import Session, SQLModel, col, create_engine
 from sqlmodel.sql.expression import Select
 
@@ -40,6 +41,16 @@ def rows(db_session: Session, statement):
     thousands of rows that the lead's pages and the exports read.
     """
     return db_session.connection().execute(statement)
+
+
+def json_rows(dialect: str, *items: Any) -> ColumnElement[str]:
+    """An aggregate gathering ``items`` of each row into one JSON array of arrays, as text (``[]`` for no
+    rows): a many-row result read as one value and decoded once with ``json.loads``, in whatever order
+    the rows come (sort them after). A JSON column stored as text on SQLite goes in as ``func.json(column)``."""
+    if dialect == "postgresql":
+        gathered = func.coalesce(func.json_agg(func.json_build_array(*items)), literal_column("'[]'::json"))
+        return type_coerce(gathered.cast(Text), Text)
+    return type_coerce(func.json_group_array(func.json_array(*items)), Text)
 
 
 def select_columns(*columns: Any) -> Select[*tuple[Any, ...]]:

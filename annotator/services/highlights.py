@@ -12,12 +12,14 @@ that both give every viewer the same tones and counts.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, bindparam, case, func, select, true
 from sqlmodel import Session, col
 
 from annotator.db.models import DRAFT, Annotation, Article, FinalVerdict, Span
+from annotator.db.sql import json_rows
 from annotator.domain.reanchoring import ORPHANED
 from annotator.domain.text import SpanRef
 from annotator.services import suggestions
@@ -109,17 +111,18 @@ def _counted(lead: bool):
 
 @functools.cache
 def _statement(dialect: str, lead: bool):
-    """The paragraphs' read: the article's counters and the window's suggested sentences (as one JSON
-    column, at or above the bound ``threshold``), beside each claim of the window (none: one row of
-    NULLs). Built once per database and kind of viewer."""
-    claims, counted, suggested = _claims(lead), _counted(lead), suggestions.listed_json(dialect)
-    # Three derived tables, each computed once: two of one row, and the claims (none: one row of NULLs).
+    """The paragraphs' read, one row: the article's counters, the window's claims (as one JSON column of
+    ``[id, start, end, quote, state, final, listed, submitted, low, high, own]`` arrays) and its
+    suggested sentences at or above the bound ``threshold`` (another). One row decoded once, however
+    many claims the paragraphs hold. Built once per database and kind of viewer."""
+    claims = _claims(lead)
+    gathered = select(json_rows(dialect, *claims.c).label("claims")).select_from(claims).subquery("gathered")
+    counted, suggested = _counted(lead), suggestions.listed_json(dialect)
     return (
-        select(counted.c.claims, counted.c.annotations, suggested.c.suggested, claims)
+        select(counted.c.claims, counted.c.annotations, gathered.c.claims, suggested.c.suggested)
         .select_from(counted)
+        .join(gathered, true())
         .join(suggested, true())
-        .outerjoin(claims, true())
-        .order_by(claims.c.start, claims.c.end, claims.c.id)
     )
 
 
@@ -148,19 +151,19 @@ def paragraphs(
     reader = plain_viewer(viewer)
     lo, hi = within
     connection = session.connection()
-    rows = connection.execute(
+    claim_count, annotation_count, gathered, suggested = connection.execute(
         _statement(connection.dialect.name, reader.is_lead),
         {"article": article.id, "lo": lo, "hi": hi, "viewer": reader.id, "threshold": threshold},
-    ).all()
+    ).one()
     found = []
-    for _, _, _, span_id, start, end, quote, state, final, listed, submitted, low, high, own in rows:
-        if span_id is None or not (listed or final is not None):
+    for span_id, start, end, quote, state, final, listed, submitted, low, high, own in json.loads(gathered):
+        if not (listed or final is not None):
             continue
         keys = {own} if own else set()
         if low is not None and (reader.is_lead or not article.blind_review or submitted):
             keys |= {low, high}
         found.append(Highlight(span_id, start, end, quote, tone_of(final, keys, state), state, bool(listed)))
-    claim_count, annotation_count, suggested, *_ = rows[0]
+    found.sort(key=lambda claim: (claim.start, claim.end, claim.id))
     return Paragraphs(found, claim_count, annotation_count, suggestions.from_json(suggested))
 
 

@@ -11,29 +11,25 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    ColumnElement,
     Float,
     Integer,
     bindparam,
     delete,
     exists,
     func,
-    literal_column,
     true,
-    type_coerce,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from annotator.db.models import Article, Suggestion, SuggestionDismissal, User, utcnow
-from annotator.db.sql import select_columns, table_of
+from annotator.db.sql import json_rows, select_columns, table_of
 from annotator.domain import checkworthiness
 from annotator.domain.text import SpanRef
 
@@ -238,17 +234,11 @@ def listed_json(dialect: str):
         & reach
         & not_dismissed
     )
-    rows: ColumnElement[Any]
-    if dialect == "postgresql":
-        columns = (Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.score)
-        item = func.json_build_array(*columns, Suggestion.features)
-        rows = func.coalesce(func.json_agg(item), literal_column("'[]'::json"))
-    else:
-        columns = (Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.score)
-        item = func.json_array(*columns, func.json(Suggestion.features))  # json(): the stored text as JSON
-        rows = func.json_group_array(item)
+    # json(): on SQLite the features are stored as JSON text, to be nested as JSON.
+    features = Suggestion.features if dialect == "postgresql" else func.json(Suggestion.features)
+    rows = json_rows(dialect, Suggestion.id, Suggestion.start, Suggestion.end, Suggestion.score, features)
     return (
-        select(type_coerce(rows, JSON).label("suggested"))
+        select(rows.label("suggested"))
         .select_from(Suggestion)
         .join(Article, current)
         .where(wanted)
@@ -256,8 +246,9 @@ def listed_json(dialect: str):
     )
 
 
-def from_json(rows: list) -> list[Suggested]:
+def from_json(text: str) -> list[Suggested]:
     """The sentences of :func:`listed_json` (their quotes are not carried: the page shows none)."""
+    rows = json.loads(text)
     return [Suggested(sid, start, end, "", score, features or []) for sid, start, end, score, features in rows]
 
 
