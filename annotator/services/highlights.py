@@ -60,14 +60,17 @@ def _claims(lead: bool):
     """
     viewer = bindparam("viewer", type_=Integer)
     shared = case(((col(Annotation.status) != DRAFT) & (col(Annotation.verdict) != ""), Annotation.verdict))
-    return (
+    window = select(col(Span.id)).where(
+        col(Span.article_id) == bindparam("article", type_=Integer),
+        col(Span.start) < bindparam("hi", type_=Integer),
+        col(Span.end) > bindparam("lo", type_=Integer),
+        placed(),
+    )
+    # Summed up per span first, from the annotations index in span order: no sort of the rows, which
+    # are as many as the annotations, and the spans' quotes are joined to the sums alone.
+    judged = (
         select(
-            col(Span.id).label("id"),
-            col(Span.start).label("start"),
-            col(Span.end).label("end"),
-            col(Span.quote).label("quote"),
-            col(Span.anchor_state).label("state"),
-            col(FinalVerdict.verdict).label("final"),
+            col(Annotation.span_id).label("span_id"),
             func.max(case((listed_to_id(viewer, lead=lead), 1), else_=0)).label("listed"),
             func.max(case(((col(Annotation.user_id) == viewer) & (col(Annotation.status) != DRAFT), 1), else_=0)).label(
                 "submitted"
@@ -78,16 +81,26 @@ def _claims(lead: bool):
                 case(((col(Annotation.user_id) == viewer) & (col(Annotation.verdict) != ""), Annotation.verdict))
             ).label("own"),
         )
-        .join(Annotation, col(Annotation.span_id) == Span.id)
-        .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
-        .where(
-            col(Span.article_id) == bindparam("article", type_=Integer),
-            col(Span.start) < bindparam("hi", type_=Integer),
-            col(Span.end) > bindparam("lo", type_=Integer),
-            placed(),
-            not_deleted(),
+        .where(col(Annotation.span_id).in_(window), not_deleted())
+        .group_by(col(Annotation.span_id))
+        .subquery("judged")
+    )
+    return (
+        select(
+            col(Span.id).label("id"),
+            col(Span.start).label("start"),
+            col(Span.end).label("end"),
+            col(Span.quote).label("quote"),
+            col(Span.anchor_state).label("state"),
+            col(FinalVerdict.verdict).label("final"),
+            judged.c.listed,
+            judged.c.submitted,
+            judged.c.low,
+            judged.c.high,
+            judged.c.own,
         )
-        .group_by(col(Span.id), col(FinalVerdict.id))
+        .join(judged, judged.c.span_id == Span.id)
+        .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
         .subquery("claims")
     )
 

@@ -13,7 +13,7 @@ from annotator.services.articles import article_list, create_article, fetch_arti
 from annotator.web.forms import ArticleForm, FetchForm
 from annotator.web.helpers import claim_scorer, get_or_404, htmx_request
 from annotator.web.panel import (
-    highlight_runs,
+    highlighted,
     load_claim,
     render_article_page,
     render_claims_page,
@@ -22,7 +22,7 @@ from annotator.web.panel import (
 )
 
 bp = Blueprint("articles", __name__)
-bp.add_app_template_filter(highlight_runs, "highlight_runs")
+bp.add_app_template_filter(highlighted, "highlighted")
 
 
 @bp.get("/")
