@@ -11,7 +11,15 @@ import tests.fixtures.profiles  # noqa: F401  (registers and loads the Hypothesi
 from annotator.cli.demo import DEMO_TITLE
 from annotator.db.models import Annotation, Article, Source, Span, User, accounts
 from annotator.extensions import db
-from tests.fixtures.app import CLAIM, HX, PASSWORD, assert_connections_returned, login, make_app  # noqa: F401
+from tests.fixtures.app import (
+    CLAIM,
+    HX,
+    PASSWORD,
+    assert_connections_returned,
+    assert_counters_agree,
+    login,
+    make_app,
+)  # noqa: F401
 
 accounts.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
@@ -21,6 +29,7 @@ def app(tmp_path: Path):
     app = make_app(tmp_path / "test.sqlite3")
     yield app
     assert_connections_returned(app)
+    assert_counters_agree(app)
     app.extensions["engine"].dispose()
 
 

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple, NoReturn
+from typing import NamedTuple, NoReturn, Protocol
 
 # C0 control characters other than tab and newline, and DEL. HTML parsers drop
 # or mangle some of them (NUL), which would make the page's text differ from
@@ -92,6 +92,20 @@ def canonicalize(raw: str) -> str:
     """
     text = canonicalize_fragment(raw)
     return text.lstrip("\ufeff").rstrip()  # all leading BOMs, so that canonicalize is idempotent
+
+
+class Ranged(Protocol):
+    """What segmentation reads of a span: a ``SpanRef``, or a row that begins with one's fields (the
+    changed paragraphs' claims, ``services.highlights.Highlight``), passed as it is."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
 
 
 class SpanRef(NamedTuple):
@@ -204,16 +218,16 @@ def segment(text: str, spans: Iterable[SpanRef], lo: int = 0, hi: int | None = N
     return segments
 
 
-def _chosen_suggestions(text: str, suggestions: Iterable[SpanRef]) -> list[SpanRef]:
+def _chosen_suggestions(text: str, suggestions: Iterable[Ranged]) -> list[Ranged]:
     """The suggestions in range, by start; one that overlaps an earlier one is left out."""
-    chosen: list[SpanRef] = []
+    chosen: list[Ranged] = []
     for s in sorted((s for s in suggestions if 0 <= s.start < s.end <= len(text)), key=lambda s: (s.start, s.end)):
         if not chosen or s.start >= chosen[-1].end:
             chosen.append(s)
     return chosen
 
 
-def cut_at_suggestions(text: str, segments: list[Segment], suggestions: Iterable[SpanRef]) -> list[Segment]:
+def cut_at_suggestions(text: str, segments: list[Segment], suggestions: Iterable[Ranged]) -> list[Segment]:
     """``segments`` cut again at the boundaries of ``suggestions``, each piece knowing the suggestion
     it lies in. Suggestions are sentences and do not overlap; one that overlaps an earlier one (by
     start) is left out. One pass over both sorted lists: O(n + s log s)."""
@@ -240,7 +254,7 @@ def cut_at_suggestions(text: str, segments: list[Segment], suggestions: Iterable
 
 
 def paragraphs(
-    text: str, spans: Iterable[SpanRef], suggestions: Iterable[SpanRef] = (), window: tuple[int, int] | None = None
+    text: str, spans: Iterable[Ranged], suggestions: Iterable[Ranged] = (), window: tuple[int, int] | None = None
 ) -> list[Paragraph]:
     """Paragraphs of ``text``, each holding its highlight segments (cut at suggested sentences too).
 
@@ -311,7 +325,7 @@ def paragraphs(
 
 
 def paragraphs_touching(
-    text: str, spans: Iterable[SpanRef], start: int, end: int, suggestions: Iterable[SpanRef] = ()
+    text: str, spans: Iterable[Ranged], start: int, end: int, suggestions: Iterable[Ranged] = ()
 ) -> list[Paragraph]:
     """The paragraphs that ``[start, end)`` touches, with their highlights (as ``paragraphs`` gives them).
 

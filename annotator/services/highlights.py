@@ -1,12 +1,13 @@
 """The highlights of a few paragraphs: each claim's range, quote and tone as one viewer sees them.
 
 What the page swaps in after a change (``web.panel.changed_text_context``) needs no reviewer names,
-dates or source counts: this read leaves them out and sums up each claim's annotations in the
-database, so that it returns a row per claim, not per annotation, and a paragraph holding hundreds of
-annotations costs little more than an empty one. The same statement carries the page's counters and
-the suggested sentences, which the swapped paragraphs and counters need too. The whole page's claims,
-with all of that, are ``services.spans.span_summaries``; ``tests/services/test_highlights.py`` checks
-that both give every viewer the same tones and counts.
+dates or source counts: this read leaves them out and takes each claim's tone from what the database's
+triggers keep on its span (counters, the range of shared verdicts, whether ruled) and the viewer's own
+annotation, so that it reads a row per claim, not per annotation, and a paragraph holding hundreds of
+annotations costs little more than an empty one. The same statement carries the page's counters (sums
+over the spans) and the suggested sentences, which the swapped paragraphs and counters need too. The
+whole page's claims, with all of that, are ``services.spans.span_summaries``;
+``tests/services/test_highlights.py`` checks that both give every viewer the same tones and counts.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Integer, bindparam, case, func, select, true
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from annotator.db.models import DRAFT, Annotation, Article, FinalVerdict, Span
@@ -24,12 +27,13 @@ from annotator.domain.reanchoring import ORPHANED
 from annotator.domain.text import SpanRef
 from annotator.services import suggestions
 from annotator.services.spans import tone_of
-from annotator.services.visibility import Reader, listed_to_id, not_deleted, placed, plain_viewer
+from annotator.services.visibility import Reader, not_deleted, placed, plain_viewer
 
 
-@dataclass(frozen=True)
-class Highlight:
-    """A claim in the paragraphs read: its range and quote, and its tone for the viewer."""
+class Highlight(NamedTuple):
+    """A claim in the paragraphs read: its range and quote, and its tone for the viewer. A plain tuple
+    whose first fields are a ``text.SpanRef``'s, so that segmentation takes it as it is (a busy
+    paragraph has hundreds)."""
 
     id: int
     start: int
@@ -50,41 +54,24 @@ class Highlight:
 @functools.cache
 def _claims(lead: bool):
     """One row per placed span reaching into ``[lo, hi)`` with a live annotation, for a lead or a reviewer
-    (the article, window and viewer are bound at each run). What the viewer may read of its
-    annotations is summed up in the database, so the rows are as many as the claims, not the annotations:
+    (the article, window and viewer are bound at each run). What the tone needs of the span's
+    annotations is kept on the span by the database's triggers (``models.Span``: counters and the range
+    of shared verdicts), and what is the viewer's own comes from their annotation on it (the unique
+    index on span and reviewer): the rows are as many as the claims, and no annotation of others is read.
 
-    - ``listed``: an annotation is listed to the viewer (``visibility.listed_to``);
+    - ``listed``: an annotation is listed to the viewer (``visibility.listed_to``): for a lead any live
+      one; for a reviewer a shared one, or their own;
     - ``submitted``: the viewer submitted one (under blind review, others' verdicts show after that);
     - ``low``, ``high``: the least and greatest verdict submitted by anyone: the same when all agree;
     - ``own``: the viewer's own verdict, draft or not (its author always reads it).
     """
-    viewer = bindparam("viewer", type_=Integer)
-    shared = case(((col(Annotation.status) != DRAFT) & (col(Annotation.verdict) != ""), Annotation.verdict))
-    window = select(col(Span.id)).where(
-        col(Span.article_id) == bindparam("article", type_=Integer),
-        col(Span.start) < bindparam("hi", type_=Integer),
-        col(Span.end) > bindparam("lo", type_=Integer),
-        placed(),
+    own = aliased(Annotation, name="own")
+    mine = (
+        (col(own.span_id) == Span.id)
+        & (col(own.user_id) == bindparam("viewer", type_=Integer))
+        & col(own.deleted_at).is_(None)
     )
-    # Summed up per span first, from the annotations index in span order: no sort of the rows, which
-    # are as many as the annotations, and the spans' quotes are joined to the sums alone.
-    judged = (
-        select(
-            col(Annotation.span_id).label("span_id"),
-            func.max(case((listed_to_id(viewer, lead=lead), 1), else_=0)).label("listed"),
-            func.max(case(((col(Annotation.user_id) == viewer) & (col(Annotation.status) != DRAFT), 1), else_=0)).label(
-                "submitted"
-            ),
-            func.min(shared).label("low"),
-            func.max(shared).label("high"),
-            func.max(
-                case(((col(Annotation.user_id) == viewer) & (col(Annotation.verdict) != ""), Annotation.verdict))
-            ).label("own"),
-        )
-        .where(col(Annotation.span_id).in_(window), not_deleted())
-        .group_by(col(Annotation.span_id))
-        .subquery("judged")
-    )
+    listed = true() if lead else (col(Span.shared_annotations) > 0) | col(own.id).is_not(None)
     return (
         select(
             col(Span.id).label("id"),
@@ -93,31 +80,75 @@ def _claims(lead: bool):
             col(Span.quote).label("quote"),
             col(Span.anchor_state).label("state"),
             col(FinalVerdict.verdict).label("final"),
-            judged.c.listed,
-            judged.c.submitted,
-            judged.c.low,
-            judged.c.high,
-            judged.c.own,
+            case((listed, 1), else_=0).label("listed"),
+            case((col(own.status) != DRAFT, 1), else_=0).label("submitted"),
+            col(Span.verdict_low).label("low"),
+            col(Span.verdict_high).label("high"),
+            case((col(own.verdict) != "", own.verdict)).label("own"),
         )
-        .join(judged, judged.c.span_id == Span.id)
+        .outerjoin(own, mine)
         .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
+        .where(
+            col(Span.article_id) == bindparam("article", type_=Integer),
+            col(Span.start) < bindparam("hi", type_=Integer),
+            col(Span.end) > bindparam("lo", type_=Integer),
+            placed(),
+            col(Span.live_annotations) > 0,
+        )
         .subquery("claims")
     )
 
 
 @functools.cache
 def _counted(lead: bool):
-    """How many claims and annotations the article shows the viewer (``spans.listed_counts`` in SQL)."""
-    listed = listed_to_id(bindparam("viewer", type_=Integer), lead=lead)
-    return (
+    """How many claims and annotations the article shows the viewer (``spans.listed_counts``), from the
+    spans' counters (kept by triggers, see ``models.Span``): a sum over the article's spans, not its
+    annotations. A lead knows of every live annotation; a reviewer of those not drafts, and of their own
+    drafts (from the index on ``annotations (user_id, status)``), whose claims count when nothing else
+    on them is listed to the reviewer (no annotation others shared, no ruling)."""
+    article = bindparam("article", type_=Integer)
+    placed_spans = (col(Span.article_id) == article) & placed()
+    if lead:
+        return (
+            select(
+                func.coalesce(func.sum(Span.live_annotations), 0).label("annotations"),
+                func.count().filter(col(Span.live_annotations) > 0).label("claims"),
+            )
+            .where(placed_spans)
+            .subquery("counted")
+        )
+    shared = (
         select(
-            func.count().filter(listed).label("annotations"),
-            func.count(func.distinct(col(Span.id))).filter(listed | col(FinalVerdict.id).is_not(None)).label("claims"),
+            func.coalesce(func.sum(Span.shared_annotations), 0).label("annotations"),
+            func.count()
+            .filter((col(Span.shared_annotations) > 0) | ((col(Span.live_annotations) > 0) & col(Span.settled)))
+            .label("claims"),
+        )
+        .where(placed_spans)
+        .subquery("shared")
+    )
+    drafts = (
+        select(
+            func.count().label("annotations"),
+            func.count().filter((col(Span.shared_annotations) == 0) & ~col(Span.settled)).label("claims"),
         )
         .select_from(Annotation)
         .join(Span, col(Span.id) == Annotation.span_id)
-        .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
-        .where(col(Span.article_id) == bindparam("article", type_=Integer), not_deleted(), placed())
+        .where(
+            col(Annotation.user_id) == bindparam("viewer", type_=Integer),
+            col(Annotation.status) == DRAFT,
+            not_deleted(),
+            placed_spans,
+        )
+        .subquery("drafts")
+    )
+    return (
+        select(
+            (shared.c.annotations + drafts.c.annotations).label("annotations"),
+            (shared.c.claims + drafts.c.claims).label("claims"),
+        )
+        .select_from(shared)
+        .join(drafts, true())
         .subquery("counted")
     )
 

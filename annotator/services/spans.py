@@ -226,7 +226,8 @@ def span_summaries(
 
 def listed_counts(*, session: Session, article: Article, viewer: Reader) -> tuple[int, int]:
     """How many claims and annotations the article shows this viewer: the counts of ``span_summaries``
-    from a lighter query (no reviewers, no sources), for the counters refreshed after every save."""
+    from a lighter query (no reviewers, no sources), annotation by annotation. What a save returns
+    comes from the spans' counters instead (``highlights.paragraphs``); tests hold the two equal."""
     statement = (
         select(col(Annotation.span_id), col(Annotation.user_id), col(Annotation.status), col(FinalVerdict.id))
         .join(Span, col(Span.id) == Annotation.span_id)

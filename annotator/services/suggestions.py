@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,7 +32,7 @@ from sqlmodel import Session, col, select
 from annotator.db.models import Article, Suggestion, SuggestionDismissal, User, utcnow
 from annotator.db.sql import json_rows, select_columns, table_of
 from annotator.domain import checkworthiness
-from annotator.domain.text import SpanRef
+from annotator.domain.text import Ranged, SpanRef
 
 log = logging.getLogger("annotator.services.suggestions")
 
@@ -132,7 +133,7 @@ class SuggestionList:
         return {s.id: s.explanation for s in self.listed}
 
 
-def _covered(claims: list[SpanRef]):
+def _covered(claims: Sequence[Ranged]):
     """A test of whether a range overlaps any of ``claims`` (by bisection on their starts)."""
     ordered = sorted(claims, key=lambda c: c.start)
     starts = [c.start for c in ordered]
@@ -253,7 +254,7 @@ def from_json(text: str) -> list[Suggested]:
 
 
 def nearby_list(
-    suggested: list[Suggested], *, claims: list[SpanRef], within: tuple[int, int], threshold: float
+    suggested: list[Suggested], *, claims: Sequence[Ranged], within: tuple[int, int], threshold: float
 ) -> SuggestionList:
     """Of ``suggested`` (from :func:`from_json`), those reaching into ``within`` that no claim in
     ``claims`` overlaps: what ``suggestion_list(within=...)`` gives, from rows already read."""

@@ -4,6 +4,7 @@ verdicts, comments, the history of events, and each annotation's search document
 from datetime import datetime
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import false as sql_false
 from sqlalchemy import text as sql_text
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -45,6 +46,15 @@ class Span(SQLModel, table=True):
     anchor_state: str = Field(default="original", max_length=20)  # see reanchoring.STATES
     anchored_version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    # Kept by the database's triggers (migration 0012) in the statement that changes one of the span's
+    # annotations or its ruling; the app reads them (services.highlights) and never writes them. Live
+    # annotations, those of them not drafts, the least and greatest verdict of those (the same when all
+    # agree), and whether a final verdict exists.
+    live_annotations: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    shared_annotations: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    verdict_low: str | None = Field(default=None, max_length=40)
+    verdict_high: str | None = Field(default=None, max_length=40)
+    settled: bool = Field(default=False, sa_column_kwargs={"server_default": sql_false()})
 
     @property
     def orphaned(self) -> bool:
@@ -84,6 +94,8 @@ class Annotation(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("span_id", "user_id", name="uq_annotation_reviewer"),
         Index("ix_annotations_updated_at_id", "updated_at", "id"),
+        # A reviewer's own drafts in an article, for its counters (services.highlights).
+        Index("ix_annotations_user_status", "user_id", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
