@@ -1,6 +1,7 @@
-"""services.highlights reads each claim's tone from its span's counters, kept by the database's triggers,
-and the viewer's own annotation (one row per claim); the tones it gives must be those of services.spans.span_summaries, which reads every annotation, for every viewer,
-and its counters and suggestions those of spans.listed_counts and suggestions.suggestion_list.
+"""services.highlights reads each claim's tone from its span's counters, kept by the database's
+triggers, and the viewer's own annotation (one row per claim); the tones it gives must be those of
+services.spans.span_summaries, which reads every annotation, for every viewer, and its counters
+and suggestions those of spans.listed_counts and suggestions.suggestion_list.
 
 Random articles: spans judged by up to four reviewers with drafts, submissions, returned and deleted
 annotations, empty verdicts (imported highlights), rulings and orphans, under blind review or not.
