@@ -77,7 +77,6 @@ def _claims(lead: bool):
             col(Span.id).label("id"),
             col(Span.start).label("start"),
             col(Span.end).label("end"),
-            col(Span.quote).label("quote"),
             col(Span.anchor_state).label("state"),
             col(FinalVerdict.verdict).label("final"),
             case((listed, 1), else_=0).label("listed"),
@@ -154,20 +153,21 @@ def _counted(lead: bool):
 
 
 @functools.cache
-def _statement(dialect: str, lead: bool):
+def _statement(dialect: str, lead: bool, suggested: bool = True):
     """The paragraphs' read, one row: the article's counters, the window's claims (as one JSON column of
-    ``[id, start, end, quote, state, final, listed, submitted, low, high, own]`` arrays) and its
-    suggested sentences at or above the bound ``threshold`` (another). One row decoded once, however
-    many claims the paragraphs hold. Built once per database and kind of viewer."""
+    ``[id, start, end, state, final, listed, submitted, low, high, own]`` arrays) and, unless
+    ``suggested`` is False, its suggested sentences at or above the bound ``threshold`` (another). One
+    row decoded once, however many claims the paragraphs hold. Built once per database, kind of viewer
+    and with or without the suggestions."""
     claims = _claims(lead)
     gathered = select(json_rows(dialect, *claims.c).label("claims")).select_from(claims).subquery("gathered")
-    counted, suggested = _counted(lead), suggestions.listed_json(dialect)
-    return (
-        select(counted.c.claims, counted.c.annotations, gathered.c.claims, suggested.c.suggested)
-        .select_from(counted)
-        .join(gathered, true())
-        .join(suggested, true())
-    )
+    counted = _counted(lead)
+    statement = select(counted.c.claims, counted.c.annotations, gathered.c.claims).select_from(counted)
+    statement = statement.join(gathered, true())
+    if suggested:
+        sentences = suggestions.listed_json(dialect)
+        statement = statement.add_columns(sentences.c.suggested).join(sentences, true())
+    return statement
 
 
 @dataclass
@@ -192,23 +192,38 @@ def paragraphs(
     tone by itself). For the tone only their number matters (one, or more) and the one: the least and
     greatest submitted verdict stand for all of them.
     """
+    return _read(session=session, article=article, viewer=viewer, within=within, threshold=threshold)
+
+
+def whole_article(*, session: Session, article: Article, viewer: Reader) -> Paragraphs:
+    """:func:`paragraphs` over the whole text, without the suggested sentences (``suggested`` is
+    empty): the article page's highlights and counters, a row per claim. The page reads its
+    suggestions with the dismissed ones and their names (``suggestions.suggestion_list``)."""
+    return _read(session=session, article=article, viewer=viewer, within=(0, len(article.text)), threshold=None)
+
+
+def _read(
+    *, session: Session, article: Article, viewer: Reader, within: tuple[int, int], threshold: float | None
+) -> Paragraphs:
+    """:func:`paragraphs`; ``threshold=None``: without the suggested sentences."""
     reader = plain_viewer(viewer)
     lo, hi = within
     connection = session.connection()
-    claim_count, annotation_count, gathered, suggested = connection.execute(
-        _statement(connection.dialect.name, reader.is_lead),
-        {"article": article.id, "lo": lo, "hi": hi, "viewer": reader.id, "threshold": threshold},
-    ).one()
+    values = {"article": article.id, "lo": lo, "hi": hi, "viewer": reader.id, "threshold": threshold}
+    row = connection.execute(_statement(connection.dialect.name, reader.is_lead, threshold is not None), values).one()
+    claim_count, annotation_count, gathered = row[:3]
     found = []
-    for span_id, start, end, quote, state, final, listed, submitted, low, high, own in json.loads(gathered):
+    text = article.text  # a placed span's quote is the text at its range (the data model's invariant)
+    for span_id, start, end, state, final, listed, submitted, low, high, own in json.loads(gathered):
         if not (listed or final is not None):
             continue
         keys = {own} if own else set()
         if low is not None and (reader.is_lead or not article.blind_review or submitted):
             keys |= {low, high}
-        found.append(Highlight(span_id, start, end, quote, tone_of(final, keys, state), state, bool(listed)))
+        found.append(Highlight(span_id, start, end, text[start:end], tone_of(final, keys, state), state, bool(listed)))
     found.sort(key=lambda claim: (claim.start, claim.end, claim.id))
-    return Paragraphs(found, claim_count, annotation_count, suggestions.from_json(suggested))
+    suggested = suggestions.from_json(row[3]) if threshold is not None else []
+    return Paragraphs(found, claim_count, annotation_count, suggested)
 
 
 def highlights(*, session: Session, article: Article, viewer: Reader, within: tuple[int, int]) -> list[Highlight]:

@@ -12,14 +12,16 @@ The rules of who may see what are ``services.visibility``'s, applied to each ann
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import case
+from sqlalchemy import Integer, bindparam, case, or_
 from sqlmodel import Session, col
 
 from annotator.db import sql
 from annotator.db.models import DRAFT, ORPHANED, Annotation, Article, FinalVerdict, Span, User
-from annotator.domain.text import SpanRef
+from annotator.domain.text import Ranged, SpanRef
 from annotator.services.spans import tone_of
 from annotator.services.visibility import Reader, Viewer, can_see_verdict, is_listed, not_deleted, plain_viewer
 
@@ -73,15 +75,14 @@ class ListedClaim(NamedTuple):
         return SpanRef(self.id, self.start, self.end)
 
 
-def listed_claims(*, session: Session, article: Article, viewer: Reader) -> list[ListedClaim]:
-    """Every span of the article with an annotation the viewer may know of, or a ruling, in text order
-    (one query); orphaned spans among them (``orphaned``). Agrees with ``spans.span_summaries``.
-
-    A placed span's quote is the article's text at its range (the data model's invariant), so only
-    orphans' quotes, whose range is in an older text, are read: a quote per annotation row would
-    double the rows' size.
-    """
-    statement = (
+@functools.cache
+def _statement(bounded: bool):
+    """The claims' rows, a row per live annotation (the article bound as ``article``); ``bounded``: only
+    orphans and the spans that start at ``last`` or before. Built once."""
+    wanted = not_deleted()
+    if bounded:
+        wanted = wanted & or_(col(Span.anchor_state) == ORPHANED, col(Span.start) <= bindparam("last", type_=Integer))
+    return (
         sql.select_columns(
             col(Span.id),
             col(Span.start),
@@ -97,15 +98,35 @@ def listed_claims(*, session: Session, article: Article, viewer: Reader) -> list
         .join(Annotation, col(Annotation.span_id) == Span.id)
         .join(User, col(User.id) == Annotation.user_id)
         .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
-        .where(col(Span.article_id) == article.id, not_deleted())
+        .where(col(Span.article_id) == bindparam("article", type_=Integer), wanted)
         .order_by(col(Span.start), col(Span.end), col(Span.id), col(User.display_name), col(Annotation.id))
     )
+
+
+def listed_claims(
+    *, session: Session, article: Article, viewer: Reader, only: Sequence[Ranged] | None = None
+) -> list[ListedClaim]:
+    """Every span of the article with an annotation the viewer may know of, or a ruling, in text order
+    (one query); orphaned spans among them (``orphaned``). Agrees with ``spans.span_summaries``.
+
+    ``only``: of the placed spans, these alone (the first claims in text order, which the claims list
+    shows: the rows read stop at the last one's start); orphans are all read.
+
+    A placed span's quote is the article's text at its range (the data model's invariant), so only
+    orphans' quotes, whose range is in an older text, are read: a quote per annotation row would
+    double the rows' size.
+    """
+    kept: set[int] | None = None
+    values = {"article": article.id}
+    if only is not None:
+        kept = {claim.id for claim in only}
+        values["last"] = max((claim.start for claim in only), default=-1)
     reader = plain_viewer(viewer)  # a plain object, not the request's user proxy: read once per annotation
     claims: list[ListedClaim] = []
     span: list[Any] = []  # the rows of one span, one per annotation
     submitted = False  # whether the viewer submitted an annotation of that span
     blind, text = article.blind_review, article.text
-    for row in sql.rows(session, statement):
+    for row in session.connection().execute(_statement(only is not None), values):
         if span and row[0] != span[0][0]:
             _fold(span, submitted, reader, blind, text, claims)
             span, submitted = [], False
@@ -114,6 +135,8 @@ def listed_claims(*, session: Session, article: Article, viewer: Reader) -> list
             submitted = True
     if span:
         _fold(span, submitted, reader, blind, text, claims)
+    if kept is not None:  # spans that start where the last one wanted does, or before, and are not wanted
+        claims = [claim for claim in claims if claim.id in kept or claim.orphaned]
     return claims
 
 

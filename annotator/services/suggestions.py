@@ -153,7 +153,7 @@ def suggestion_list(
     *,
     session: Session,
     article: Article,
-    claims: list[SpanRef],
+    claims: Sequence[Ranged],
     threshold: float,
     within: tuple[int, int] | None = None,
 ) -> SuggestionList:

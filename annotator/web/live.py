@@ -130,7 +130,7 @@ def _changed_fragments(article: Article, changes: list[Change], open_span: int |
     if candidates or whole:
         # One query for the viewer's view of the whole article: what they may know and read decides
         # which changes they learn of, and the same view renders the paragraphs, counters and list.
-        page = article_context(session=db_session, article=article, viewer=current_user)
+        page = article_context(session=db_session, article=article, viewer=current_user, every_claim=True)
         places = {
             row.id: (row.start, row.end)
             for row in db_session.execute(

@@ -39,29 +39,38 @@ def claims_shown(total: int) -> int:
     return min(max(wanted, CLAIMS_FIRST), total)
 
 
-def article_context(*, session: Session, article: Article, viewer: User) -> dict:
-    """What the article text, its counters, the claims list and the orphans render for this user."""
+def article_context(*, session: Session, article: Article, viewer: User, every_claim: bool = False) -> dict:
+    """What the article text, its counters, the claims list and the orphans render for this user.
+
+    The highlights and counters come a row per claim (``highlights.whole_article``: tones and counts
+    kept on the spans), the lines of the claims list (each reviewer's verdict, hidden and draft
+    counts) only for the claims it shows and the orphans (``listed_claims``), so an article with
+    thousands of annotations reads them once per claim shown, not for every claim. ``every_claim``:
+    the list's lines for every claim (the live poll reads which annotations the viewer may read).
+    """
+    read = highlights.whole_article(session=session, article=article, viewer=viewer)
+    shown = claims_shown(len(read.claims))
     placed: list[ListedClaim] = []
     orphans: list[ListedClaim] = []
-    for claim in listed_claims(session=session, article=article, viewer=viewer):
+    only = None if every_claim else read.claims[:shown]
+    for claim in listed_claims(session=session, article=article, viewer=viewer, only=only):
         (orphans if claim.orphaned else placed).append(claim)
-    refs = [c.ref() for c in placed]
     suggested = suggestions.suggestion_list(
-        threshold=current_app.config["SUGGESTION_THRESHOLD"], session=session, article=article, claims=refs
+        threshold=current_app.config["SUGGESTION_THRESHOLD"], session=session, article=article, claims=read.claims
     )
     return {
         "article": article,
-        "paragraphs": text.paragraphs(article.text, refs, [s.ref() for s in suggested.listed]),
-        "tones": {c.id: c.tone for c in placed},
+        "paragraphs": text.paragraphs(article.text, read.claims, [s.ref() for s in suggested.listed]),
+        "tones": {c.id: c.tone for c in read.claims},
         "suggested": suggested,
         "claims": placed,
-        "claims_shown": claims_shown(len(placed)),
+        "claims_total": len(read.claims),
+        "claims_shown": shown,
         "claims_more": CLAIMS_MORE,
-        "claims_paged": len(placed) > CLAIMS_FIRST,
+        "claims_paged": len(read.claims) > CLAIMS_FIRST,
         "orphans": orphans,
-        "claim_count": len(placed),
-        "annotation_count": sum(c.listed for c in placed),
-        "settled_count": sum(1 for c in placed if c.settled),
+        "claim_count": read.claim_count,
+        "annotation_count": read.annotation_count,
     }
 
 
