@@ -1,12 +1,13 @@
-"""The highlights of a few paragraphs: each claim's range, quote and tone as one viewer sees them.
+"""The highlights of some paragraphs or of the whole article: each claim's range and tone as one
+viewer sees them, a row per claim.
 
-What the page swaps in after a change (``web.panel.changed_text_context``) needs no reviewer names,
-dates or source counts: this read leaves them out and takes each claim's tone from what the database's
-triggers keep on its span (counters, the range of shared verdicts, whether ruled) and the viewer's own
-annotation, so that it reads a row per claim, not per annotation, and a paragraph holding hundreds of
-annotations costs little more than an empty one. The same statement carries the page's counters (sums
-over the spans) and the suggested sentences, which the swapped paragraphs and counters need too. The
-whole page's claims, with all of that, are ``services.spans.span_summaries``;
+What the page swaps in after a change (``web.panel.changed_text_context``) and the article page's
+text (``whole_article``) need no reviewer names, dates or source counts: this read leaves them out and
+takes each claim's tone from what the database's triggers keep on its span (counters, the range of
+shared verdicts, whether ruled) and the viewer's own annotation, so that it reads a row per claim, not
+per annotation, and a paragraph holding hundreds of annotations costs little more than an empty one.
+The same statement carries the page's counters (sums over the spans) and, for changed paragraphs, the
+suggested sentences. Every claim with all of that is ``services.spans.span_summaries``;
 ``tests/services/test_highlights.py`` checks that both give every viewer the same tones and counts.
 """
 

@@ -1,11 +1,12 @@
-"""The claims of an article as its page shows them to one viewer: each highlight's tone, the counters,
-and the lines of the claims list.
+"""The lines of an article's claims list as one viewer sees them: the verdicts they may read, how many
+are hidden, and each claim's tone.
 
-What ``spans.span_summaries`` says of each span, from a leaner query: the page needs no reviewer
+What ``spans.span_summaries`` says of each span, from a leaner query: the list needs no reviewer
 names, source counts or dates, only the verdicts the viewer may read and how many are hidden. Rows
 come as plain rows (no ORM loading) and are folded span by span as they arrive into one tuple per
-claim, so an article with 10,000 annotations costs a few thousand small objects, not tens of
-thousands.
+claim. The article page reads them only for the claims its list shows and the orphans (its
+highlights and counters come a row per claim from ``services.highlights``); the live poll, which
+decides which annotations the viewer may read, for every claim.
 
 The rules of who may see what are ``services.visibility``'s, applied to each annotation here as there.
 """

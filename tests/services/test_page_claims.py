@@ -1,17 +1,19 @@
 """services.page_claims.listed_claims, the article page's lean read of its claims, says of every span what
 spans.span_summaries says, for every kind of viewer: the same claims in the same order, the same
-readable verdicts, hidden and draft counts, tones and quotes."""
+readable verdicts, hidden and draft counts, tones and quotes. The page reads it for the claims its list
+shows (``only``, the first of ``highlights.whole_article``'s): those lines are the full read's."""
 
 import random
 
 import pytest
+from sqlmodel import select
 
 from annotator.db.models import Annotation, Article, FinalVerdict, Span, User, utcnow
 from annotator.domain import verdicts
 from annotator.domain.anchoring import context_of
 from annotator.domain.reanchoring import CHANGED, MOVED, ORPHANED
 from annotator.extensions import db
-from annotator.services import spans
+from annotator.services import highlights, spans
 from annotator.services.page_claims import listed_claims
 from annotator.services.users import create_or_update_user
 from annotator.services.visibility import OPERATOR
@@ -104,6 +106,42 @@ def test_listed_claims_agree_with_the_span_summaries_for_every_viewer(app, demo_
             assert [c.ref() for c in claims] == [s.ref() for s in summaries]
         kinds = {(c.orphaned, c.settled, c.disputed, c.hidden_count > 0) for c in claims}
         assert len(kinds) >= 3, "the data mixes orphaned, settled, disputed and hidden claims"
+
+
+@pytest.mark.parametrize("blind", [True, False])
+def test_the_page_reads_the_lines_of_the_claims_it_shows_as_the_full_read_gives_them(app, demo_article, blind):
+    """``listed_claims(only=the first n highlights)``: the full read's first n placed claims and every
+    orphan, for every n and viewer, also where the n-th claim shares its first character with the next;
+    and the highlights' quotes and tones are the claims'."""
+    reviewers, lead = mixed_article(app, demo_article, 4)
+    with app.app_context():
+        session = db.session()
+        article = session.get(Article, demo_article.id)
+        article.blind_review = blind
+        placed_start = session.exec(select(Span.start).where(Span.anchor_state == "original")).first()
+        for end in (placed_start + 2, placed_start + 70, placed_start + 71):  # claims starting together
+            span = Span(article_id=article.id, start=placed_start, end=end, quote=article.text[placed_start:end])
+            session.add(span)
+            session.flush()
+            session.add(Annotation(span_id=span.id, user_id=reviewers[0].id, status="submitted", verdict="true"))
+        session.commit()
+        for viewer in [*reviewers, lead, OPERATOR]:
+            full = listed_claims(session=session, article=article, viewer=viewer)
+            placed = [c for c in full if not c.orphaned]
+            orphans = [c for c in full if c.orphaned]
+            whole = highlights.whole_article(session=session, article=article, viewer=viewer)
+            assert [(h.id, h.start, h.end, h.quote, h.tone) for h in whole.claims] == [
+                (c.id, c.start, c.end, c.quote, c.tone) for c in placed
+            ]
+            assert (whole.claim_count, whole.annotation_count) == (len(placed), sum(c.listed for c in placed))
+            assert whole.suggested == []
+            assert orphans, "the data holds an orphan"
+            for n in range(len(placed) + 1):
+                page = listed_claims(session=session, article=article, viewer=viewer, only=whole.claims[:n])
+                assert [described(c) for c in page if not c.orphaned] == [described(c) for c in placed[:n]], n
+                assert [described(c) for c in page if c.orphaned] == [described(c) for c in orphans]
+            shared = [a.start == b.start for a, b in zip(placed, placed[1:], strict=False)]
+            assert any(shared), "two claims start on the same character"
 
 
 def test_an_article_without_annotations_lists_no_claims(app, demo_article, make_user):
