@@ -110,8 +110,8 @@ def listed_claims(
     """Every span of the article with an annotation the viewer may know of, or a ruling, in text order
     (one query); orphaned spans among them (``orphaned``). Agrees with ``spans.span_summaries``.
 
-    ``only``: of the placed spans, these alone (the first claims in text order, which the claims list
-    shows: the rows read stop at the last one's start); orphans are all read.
+    ``only``: of the placed spans, these alone (the claims a page of the claims list shows: the rows
+    read stop at the last one's start); orphans are all read.
 
     A placed span's quote is the article's text at its range (the data model's invariant), so only
     orphans' quotes, whose range is in an older text, are read: a quote per annotation row would

@@ -40,7 +40,7 @@ bp = Blueprint("annotations", __name__)
 
 @bp.get("/articles/<int:article_id>/claims")
 def claims(article_id: int):
-    """The panel's default view: every annotated claim of the article."""
+    """The panel's default view: the article's annotated claims (the first ones; "Show more" brings the rest)."""
     article = get_or_404(Article, article_id)
     return render_panel(
         "annotations/_claims.html",

@@ -355,16 +355,20 @@ def render_article_page(panel: str, status: int = 200, *, article: Article, **co
 
 def render_claims_page(article: Article):
     """The claims list's next page, for its "Show more" (``?claims_from=N&claims_shown=M`` with htmx):
-    claims N to M, the next "Show more", and M out of band for the live poll. The text is not read."""
-    placed = [c for c in listed_claims(session=db.session(), article=article, viewer=current_user) if not c.orphaned]
-    shown = claims_shown(len(placed))
+    claims N to M, the next "Show more", and M out of band for the live poll. The text is not read: the
+    claims come a row each (``highlights.whole_article``), and the lines of N to M alone."""
+    session = db.session()
+    read = highlights.whole_article(session=session, article=article, viewer=current_user)
+    shown = claims_shown(len(read.claims))
     first = min(max(request.args.get("claims_from", 0, type=int), 0), shown)
+    wanted = read.claims[first:shown]
+    lines = listed_claims(session=session, article=article, viewer=current_user, only=wanted)
     return render_template(
         "annotations/_claim_items.html",
         article=article,
-        items=placed[first:shown],
+        items=[c for c in lines if not c.orphaned],
         shown=shown,
-        total=len(placed),
+        total=len(read.claims),
         claims_more=CLAIMS_MORE,
         fragment=True,
     )
