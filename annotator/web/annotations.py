@@ -45,7 +45,7 @@ def claims(article_id: int):
     return render_panel(
         "annotations/_claims.html",
         address=url_for("articles.show", article_id=article.id),
-        **article_context(session=db.session(), article=article, viewer=current_user),
+        **article_context(session=db.session(), article=article, viewer=current_user, text_too=False),
     )
 
 

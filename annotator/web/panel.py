@@ -39,7 +39,9 @@ def claims_shown(total: int) -> int:
     return min(max(wanted, CLAIMS_FIRST), total)
 
 
-def article_context(*, session: Session, article: Article, viewer: User, every_claim: bool = False) -> dict:
+def article_context(
+    *, session: Session, article: Article, viewer: User, every_claim: bool = False, text_too: bool = True
+) -> dict:
     """What the article text, its counters, the claims list and the orphans render for this user.
 
     The highlights and counters come a row per claim (``highlights.whole_article``: tones and counts
@@ -47,6 +49,7 @@ def article_context(*, session: Session, article: Article, viewer: User, every_c
     counts) only for the claims it shows and the orphans (``listed_claims``), so an article with
     thousands of annotations reads them once per claim shown, not for every claim. ``every_claim``:
     the list's lines for every claim (the live poll reads which annotations the viewer may read).
+    ``text_too=False``: without the text's paragraphs and tones (the claims panel alone).
     """
     read = highlights.whole_article(session=session, article=article, viewer=viewer)
     shown = claims_shown(len(read.claims))
@@ -58,10 +61,8 @@ def article_context(*, session: Session, article: Article, viewer: User, every_c
     suggested = suggestions.suggestion_list(
         threshold=current_app.config["SUGGESTION_THRESHOLD"], session=session, article=article, claims=read.claims
     )
-    return {
+    context = {
         "article": article,
-        "paragraphs": text.paragraphs(article.text, read.claims, [s.ref() for s in suggested.listed]),
-        "tones": {c.id: c.tone for c in read.claims},
         "suggested": suggested,
         "claims": placed,
         "claims_total": len(read.claims),
@@ -72,6 +73,10 @@ def article_context(*, session: Session, article: Article, viewer: User, every_c
         "claim_count": read.claim_count,
         "annotation_count": read.annotation_count,
     }
+    if text_too:
+        context["paragraphs"] = text.paragraphs(article.text, read.claims, [s.ref() for s in suggested.listed])
+        context["tones"] = {c.id: c.tone for c in read.claims}
+    return context
 
 
 def highlighted(paragraph: text.Paragraph, tones: dict[int, str], tips: dict[int, str]) -> Markup:
