@@ -79,10 +79,11 @@ class ListedClaim(NamedTuple):
 @functools.cache
 def _statement(bounded: bool):
     """The claims' rows, a row per live annotation (the article bound as ``article``); ``bounded``: only
-    orphans and the spans that start at ``last`` or before. Built once."""
+    orphans and the spans that start from ``first`` to ``last``. Built once."""
     wanted = not_deleted()
     if bounded:
-        wanted = wanted & or_(col(Span.anchor_state) == ORPHANED, col(Span.start) <= bindparam("last", type_=Integer))
+        window = col(Span.start).between(bindparam("first", type_=Integer), bindparam("last", type_=Integer))
+        wanted = wanted & or_(col(Span.anchor_state) == ORPHANED, window)
     return (
         sql.select_columns(
             col(Span.id),
@@ -111,7 +112,8 @@ def listed_claims(
     (one query); orphaned spans among them (``orphaned``). Agrees with ``spans.span_summaries``.
 
     ``only``: of the placed spans, these alone (the claims a page of the claims list shows: the rows
-    read stop at the last one's start); orphans are all read.
+    read are those of the spans starting from the first one's start to the last one's); orphans are
+    all read.
 
     A placed span's quote is the article's text at its range (the data model's invariant), so only
     orphans' quotes, whose range is in an older text, are read: a quote per annotation row would
@@ -121,7 +123,8 @@ def listed_claims(
     values = {"article": article.id}
     if only is not None:
         kept = {claim.id for claim in only}
-        values["last"] = max((claim.start for claim in only), default=-1)
+        starts = [claim.start for claim in only]
+        values["first"], values["last"] = (min(starts), max(starts)) if starts else (0, -1)
     reader = plain_viewer(viewer)  # a plain object, not the request's user proxy: read once per annotation
     claims: list[ListedClaim] = []
     span: list[Any] = []  # the rows of one span, one per annotation
@@ -136,7 +139,7 @@ def listed_claims(
             submitted = True
     if span:
         _fold(span, submitted, reader, blind, text, claims)
-    if kept is not None:  # spans that start where the last one wanted does, or before, and are not wanted
+    if kept is not None:  # spans in the window that are not wanted (sharing a start with a wanted one)
         claims = [claim for claim in claims if claim.id in kept or claim.orphaned]
     return claims
 

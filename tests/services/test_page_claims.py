@@ -140,6 +140,9 @@ def test_the_page_reads_the_lines_of_the_claims_it_shows_as_the_full_read_gives_
                 page = listed_claims(session=session, article=article, viewer=viewer, only=whole.claims[:n])
                 assert [described(c) for c in page if not c.orphaned] == [described(c) for c in placed[:n]], n
                 assert [described(c) for c in page if c.orphaned] == [described(c) for c in orphans]
+            for first in range(0, len(placed), 3):  # a later page of the list ("Show more")
+                page = listed_claims(session=session, article=article, viewer=viewer, only=whole.claims[first:])
+                assert [c.id for c in page if not c.orphaned] == [c.id for c in placed[first:]], first
             shared = [a.start == b.start for a, b in zip(placed, placed[1:], strict=False)]
             assert any(shared), "two claims start on the same character"
 
