@@ -17,6 +17,7 @@ from tests.fixtures.app import (
     PASSWORD,
     assert_connections_returned,
     assert_counters_agree,
+    assert_search_documents_current,
     login,
     make_app,
 )  # noqa: F401
@@ -30,6 +31,7 @@ def app(tmp_path: Path):
     yield app
     assert_connections_returned(app)
     assert_counters_agree(app)
+    assert_search_documents_current(app)
     app.extensions["engine"].dispose()
 
 

@@ -139,11 +139,16 @@ _PENDING = "search_index_pending"
 
 
 def note_changes(session: OrmSession, _context) -> None:
-    """Note the annotations whose documents the flushed changes touch (ids are known after a flush)."""
+    """Note the annotations whose documents the flushed changes touch (ids are known after a flush).
+
+    An annotation counts when it is new, or when its note or its span changed: a change of status,
+    verdict or deletion alone (a submission, a return, a deletion) leaves its document as it was. In
+    ``after_flush`` the rows still carry the history of what the flush wrote."""
     annotations, spans = session.info.setdefault(_PENDING, (set(), set()))
     for row in (*session.new, *session.dirty, *session.deleted):
         if isinstance(row, Annotation) and row.id is not None and row not in session.deleted:
-            annotations.add(row.id)
+            if row in session.new or _document_changed(row):
+                annotations.add(row.id)
         elif isinstance(row, Source):
             annotation_id = (
                 row.annotation_id
@@ -155,6 +160,12 @@ def note_changes(session: OrmSession, _context) -> None:
         elif isinstance(row, Span) and row.id is not None and row not in session.new and row not in session.deleted:
             if inspect(row).attrs.quote.history.has_changes():
                 spans.add(row.id)
+
+
+def _document_changed(annotation: Annotation) -> bool:
+    """Whether a flushed change of this stored annotation touched what its document holds of it."""
+    attrs = inspect(annotation).attrs
+    return attrs.note.history.has_changes() or attrs.span_id.history.has_changes()
 
 
 _WRITTEN = "search_index_written"

@@ -97,6 +97,17 @@ def begin_write(session: Session) -> None:
             begin_immediate(dbapi_connection)
 
 
+def holds_write_lock(session: Session) -> bool:
+    """Whether the session's transaction holds the database's write lock, so that no other transaction can
+    write until it ends: SQLite after :func:`begin_write`. A savepoint guarding an INSERT against a concurrent
+    one is then not needed. PostgreSQL locks rows, not the database: False there."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return False
+    dbapi_connection = connection.connection.dbapi_connection
+    return dbapi_connection is not None and dbapi_connection.in_transaction
+
+
 def begin_immediate(dbapi_connection) -> None:
     """``BEGIN IMMEDIATE`` on a SQLite connection, waiting for another writer's lock in short steps.
 

@@ -37,27 +37,33 @@ def set_final_verdict(
     any ruling found then is newer than what the lead saw.
     """
     assert span.id is not None and lead.id is not None  # both are stored rows
-    final = final_verdict_of(session, span.id)
-    if final is None:
-        sql.begin_write(session)
-        final = final_verdict_of(session, span.id)
-        if final is not None:
-            raise StaleEdit(final)  # another lead settled it a moment ago
-    else:
-        lock_current(session, final, expected_version or 0)  # versions start at 1: None is always stale
-    before = history.final_verdict_snapshot(final) if final else None
-    if final is None:
-        final = FinalVerdict(span_id=span.id, lead_id=lead.id, verdict=verdict)
-        try:
-            with session.begin_nested():  # PostgreSQL: another lead may insert the same ruling meanwhile
-                session.add(final)
-        except IntegrityError:
-            raise StaleEdit(final_verdict_of(session, span.id)) from None
-    else:
+    sql.begin_write(session)
+    final = final_verdict_of(session, span.id)  # under the write lock on SQLite
+    if final is not None:
+        # Versions start at 1: a form opened on an unsettled claim (None) is stale once another lead settled it.
+        lock_current(session, final, expected_version or 0)
+        before: dict | None = history.final_verdict_snapshot(final)
         touch(final)
         final.lead_id = lead.id
-    final.verdict, final.rationale, final.cited_sources = verdict, rationale, sources
-    final.quote = span.quote
+        final.verdict, final.rationale, final.cited_sources, final.quote = verdict, rationale, sources, span.quote
+    else:
+        before = None
+        final = FinalVerdict(
+            span_id=span.id,
+            lead_id=lead.id,
+            verdict=verdict,
+            rationale=rationale,
+            cited_sources=sources,
+            quote=span.quote,
+        )
+        if sql.holds_write_lock(session):  # SQLite: no other lead can insert a ruling meanwhile
+            session.add(final)
+        else:
+            try:
+                with session.begin_nested():  # PostgreSQL: another lead may insert the same ruling meanwhile
+                    session.add(final)
+            except IntegrityError:
+                raise StaleEdit(final_verdict_of(session, span.id)) from None
     history.record(
         session,
         span_id=span.id,

@@ -103,8 +103,12 @@ def _record(
     )
 
 
-def _submit(session: Session, annotation: Annotation, user: User, sources: list[dict] | None = None) -> None:
-    before = history.annotation_snapshot(annotation, sources)
+def _submit(
+    session: Session, annotation: Annotation, user: User, sources: list[dict] | None = None, before: dict | None = None
+) -> None:
+    """Submit the annotation and record it; ``before``: its snapshot, when the caller took it already."""
+    if before is None:
+        before = history.annotation_snapshot(annotation, sources)
     annotation.status = SUBMITTED
     annotation.return_note = ""
     _record(session, annotation, user, "submitted", before, sources)
@@ -216,8 +220,11 @@ def submit_annotation(
     if not annotation.verdict:
         raise NoVerdict()
     if annotation.status != SUBMITTED:
+        # Its sources are read for the snapshot before anything changes, so that the change is one UPDATE
+        # (reading them after would flush the new version first).
+        before = history.annotation_snapshot(annotation)
         touch(annotation)
-        _submit(session, annotation, user)
+        _submit(session, annotation, user, before=before)
     session.commit()
     return annotation
 

@@ -30,12 +30,13 @@ class Claim:
 
 
 @functools.cache
-def _statement(lead: bool):
-    """The claim's read for a lead or a reviewer (built once; ids bound at each run)."""
+def _statement(lead: bool, by_article: bool = True):
+    """The claim's read for a lead or a reviewer (built once; ids bound at each run), of the span in the
+    bound article, or (``by_article`` False) in whichever article holds it."""
     ruler = aliased(User, name="ruler")
     viewer_id = bindparam("viewer", type_=Integer)
     listed = exists().where(col(Annotation.span_id) == Span.id, listed_to_id(viewer_id, lead=lead)).correlate(Span)
-    return (
+    statement = (
         select_columns(
             Article, Span, FinalVerdict, ruler, listed, exists().where(col(Comment.span_id) == Span.id).correlate(Span)
         )
@@ -43,19 +44,27 @@ def _statement(lead: bool):
         .join(Article, col(Article.id) == Span.article_id)
         .outerjoin(FinalVerdict, col(FinalVerdict.span_id) == Span.id)
         .outerjoin(ruler, col(ruler.id) == FinalVerdict.lead_id)
-        .where(
-            col(Span.id) == bindparam("span", type_=Integer),
-            col(Span.article_id) == bindparam("article", type_=Integer),
-        )
+        .where(col(Span.id) == bindparam("span", type_=Integer))
     )
+    if by_article:
+        statement = statement.where(col(Span.article_id) == bindparam("article", type_=Integer))
+    return statement
 
 
 def open_claim(*, session: Session, article_id: int, span_id: int, viewer: Reader) -> Claim | None:
     """The claim ``span_id`` of article ``article_id``; None when there is no such span in that article."""
+    return _read(session, {"span": span_id, "article": article_id}, viewer)
+
+
+def claim_of_span(*, session: Session, span_id: int, viewer: Reader) -> Claim | None:
+    """The claim ``span_id``, in whichever article holds it (a span the caller has just changed: its article
+    comes with it, in the same read); None when there is no such span."""
+    return _read(session, {"span": span_id}, viewer)
+
+
+def _read(session: Session, ids: dict[str, int], viewer: Reader) -> Claim | None:
     reader = plain_viewer(viewer)
-    row = session.execute(
-        _statement(reader.is_lead), {"span": span_id, "article": article_id, "viewer": reader.id}
-    ).first()
+    row = session.execute(_statement(reader.is_lead, "article" in ids), ids | {"viewer": reader.id}).first()
     if row is None:
         return None
     article, span, final, _ruler, listed, commented = row  # the ruler is in the identity map: final.lead reads it

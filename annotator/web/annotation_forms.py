@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask import abort, redirect, request
 from flask_login import current_user
 
-from annotator.db.models import SUBMITTED, Annotation, Article, Span
+from annotator.db.models import SUBMITTED, Annotation, Article
 from annotator.domain.anchoring import AnchorError, Target, resolve_target
 from annotator.extensions import db
-from annotator.services import visibility
+from annotator.services import claims, visibility
 from annotator.services.content import MAX_SOURCES
 from annotator.web.forms import AnnotationForm, NewAnnotationForm
 from annotator.web.helpers import get_or_404, htmx_request
@@ -114,16 +114,20 @@ def saved_message(annotation: Annotation) -> str:
     return "Annotation submitted." if annotation.status == SUBMITTED else f"Annotation saved ({annotation.status})."
 
 
-def after_change(article: Article, span: Span, announce: str = ""):
-    """After a save or delete: the claim panel and fresh highlights, or a redirect without htmx.
-    ``announce`` is said by the page's live region."""
+def after_change(span_id: int, announce: str = ""):
+    """After a save or delete on the claim ``span_id``: the claim panel and fresh highlights, or a redirect
+    without htmx. ``announce`` is said by the page's live region. The claim's read brings its article
+    and span (what the change left loaded of them is not read again)."""
+    session = db.session()
+    claim = claims.claim_of_span(session=session, span_id=span_id, viewer=current_user)
+    assert claim is not None  # the span just changed: spans are never deleted
     if not htmx_request():
-        return redirect(claim_address(span), code=303)
+        return redirect(claim_address(claim.span), code=303)
     return render_panel(
         "annotations/_span_panel.html",
-        article=article,
+        article=claim.article,
         refresh_text=True,
-        address=claim_address(span),
+        address=claim_address(claim.span),
         announce=announce,
-        **changed_panel_context(session=db.session(), article=article, span=span, user=current_user),
+        **changed_panel_context(session=session, claim=claim, user=current_user),
     )

@@ -191,7 +191,7 @@ def save_general(article_id: int, form: NewAnnotationForm, *, in_transaction: bo
     except annotation_service.TextChanged:
         db.session().rollback()
         abort(409, TEXT_CHANGED_MESSAGE)
-    return after_change(article, annotation.span, saved_message(annotation))
+    return after_change(annotation.span_id, saved_message(annotation))
 
 
 @bp.get("/annotations/<int:annotation_id>")
@@ -222,15 +222,15 @@ def edit(annotation_id: int):
 
 @bp.post("/annotations/<int:annotation_id>")
 def update(annotation_id: int):
-    """Save changes to one's own annotation."""
+    """Save changes to one's own annotation. Its span and article are read for a refused form alone:
+    an accepted one is answered from the claim's read (``after_change``)."""
     annotation = load_own_annotation(annotation_id)
-    article = annotation.span.article
     form = AnnotationForm()
     if not form.validate():
         return render_form(
             form,
             422,
-            article=article,
+            article=annotation.span.article,
             action=url_for("annotations.update", annotation_id=annotation.id),
             quote=annotation.span.quote,
             existing=annotation,
@@ -248,13 +248,13 @@ def update(annotation_id: int):
         )
     except annotation_service.StaleEdit as stale:
         db.session().rollback()
-        return render_conflict(form, stale.current, article=article)
+        return render_conflict(form, stale.current, article=annotation.span.article)
     except annotation_service.Locked:
         abort(403, SETTLED_MESSAGE)
     except annotation_service.TextChanged:
         db.session().rollback()
         abort(409, TEXT_CHANGED_MESSAGE)
-    return after_change(article, annotation.span, saved_message(annotation))
+    return after_change(annotation.span_id, saved_message(annotation))
 
 
 @bp.post("/annotations/<int:annotation_id>/submit")
@@ -291,7 +291,7 @@ def change_own(annotation_id: int, action, announce: str):
         action(session=db.session(), annotation=annotation, user=current_user)
     except annotation_service.Locked:
         abort(403, SETTLED_MESSAGE)
-    return after_change(annotation.span.article, annotation.span, announce)
+    return after_change(annotation.span_id, announce)
 
 
 @bp.post("/articles/<int:article_id>/spans/<int:span_id>/comments")

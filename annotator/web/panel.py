@@ -166,13 +166,13 @@ def overlapping_of(span: Span, nearby: list[highlights.Highlight]) -> list[highl
     return [s for s in nearby if s.id != span_id and s.listed and s.start < end and s.end > start]
 
 
-def changed_panel_context(*, session: Session, article: Article, span: Span, user: User) -> dict:
+def changed_panel_context(*, session: Session, claim: claims.Claim, user: User) -> dict:
     """The claim panel and the changed paragraphs after an edit, a submission or a deletion (the general
-    way, which has committed): the claim's read (``claims.open_claim``: ruling, thread), the touched
-    paragraphs' read (highlights, counters, suggestions, the overlapping claims) and the annotations."""
-    claim = claims.open_claim(session=session, article_id=stored_id(article), span_id=stored_id(span), viewer=user)
-    assert claim is not None  # a stored span of this article
-    changed = changed_text_context(session=session, article=article, viewer=user, span=span)
+    way, which has committed), from the claim's read (``claims.claim_of_span``: article, span, ruling,
+    thread): the touched paragraphs' read (highlights, counters, suggestions, the overlapping claims)
+    and the annotations."""
+    span = claim.span
+    changed = changed_text_context(session=session, article=claim.article, viewer=user, span=span)
     overlapping = overlapping_of(span, changed.pop("nearby"))
     context = span_panel_context(session=session, span=span, user=user, claim=claim, overlapping=overlapping)
     return context | {"text_context": changed}

@@ -13,9 +13,10 @@ from annotator.extensions import db
 from annotator.formats.exports import csv_text
 from annotator.services import adjudication, spans
 from annotator.services import annotations as annotation_service
+from annotator.web.annotation_forms import after_change
 from annotator.web.forms import ArticleSettingsForm, ReturnForm, add_error
-from annotator.web.helpers import attachment, get_or_404, htmx_request, lead_required
-from annotator.web.panel import claim_address, final_verdict_form, load_span, render_panel, span_panel_context
+from annotator.web.helpers import attachment, get_or_404, lead_required
+from annotator.web.panel import claim_address, final_verdict_form, load_claim, render_panel, span_panel_context
 
 bp = Blueprint("summary", __name__)
 
@@ -143,11 +144,14 @@ def render_span_panel(article, span, status: int = 200, announce: str = "", **fo
 @lead_required
 def settle(article_id: int, span_id: int):
     """Record (or change) the span's final verdict: the claim is settled."""
-    article, span = load_span(article_id, span_id)
+    claim = load_claim(article_id, span_id)
+    article, span = claim.article, claim.span
     assert span.id is not None  # a stored span
-    visible = spans.span_annotations(session=db.session(), span=span, viewer=current_user).visible
-    final = spans.final_verdict_of(db.session(), span.id)
-    form = final_verdict_form(final, visible, formdata=request.form)
+    settled, blind = claim.final is not None, article.blind_review
+    visible = spans.span_annotations(
+        session=db.session(), span=span, viewer=current_user, settled=settled, blind=blind
+    ).visible
+    form = final_verdict_form(claim.final, visible, formdata=request.form)
     valid = form.validate()
     if valid and not any(a.status == SUBMITTED for a in visible):
         add_error(form.verdict, "Nothing has been submitted on this claim yet: there is no check to settle.")
@@ -184,9 +188,7 @@ def settle(article_id: int, span_id: int):
             current=stale.current,
             mine_sources=sources,
         )
-    if not htmx_request():
-        return redirect(claim_address(span), code=303)
-    return render_span_panel(article, span, announce="Final verdict saved: the claim is settled.")
+    return after_change(span.id, "Final verdict saved: the claim is settled.")
 
 
 @bp.post("/annotations/<int:annotation_id>/return")
@@ -196,10 +198,9 @@ def return_annotation(annotation_id: int):
     annotation = get_or_404(Annotation, annotation_id)
     if annotation.user_id == current_user.id:
         abort(403, "Your own annotation cannot be returned to you.")
-    span = annotation.span
     form = ReturnForm()
     if not form.validate():
-        return render_span_panel(span.article, span, 422, return_form=form)
+        return render_span_panel(annotation.span.article, annotation.span, 422, return_form=form)
     assert form.note.data is not None  # DataRequired passed
     try:
         adjudication.return_annotation(
@@ -209,9 +210,7 @@ def return_annotation(annotation_id: int):
         abort(409, "This claim is settled; its annotations can no longer be returned.")
     except ValueError:
         abort(409, "Only a submitted annotation can be returned.")
-    if not htmx_request():
-        return redirect(claim_address(span), code=303)
-    return render_span_panel(span.article, span)
+    return after_change(annotation.span_id)
 
 
 @bp.post("/annotations/<int:annotation_id>/restore")
@@ -223,9 +222,7 @@ def restore(annotation_id: int):
         adjudication.restore_annotation(session=db.session(), annotation=annotation, lead=current_user)
     except annotation_service.Locked:
         abort(409, "This claim is settled; restoring an annotation would change what was ruled on.")
-    if not htmx_request():
-        return redirect(claim_address(annotation.span), code=303)
-    return render_span_panel(annotation.span.article, annotation.span)
+    return after_change(annotation.span_id)
 
 
 @bp.post("/articles/<int:article_id>/settings")

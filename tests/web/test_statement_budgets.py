@@ -22,11 +22,14 @@ SAVE_BUDGET = 10  # the issue's target for a save
 PANEL_BUDGET = 4
 # The other actions go the ORM way (see docs/development/performance.md): what they take today, a
 # ceiling that a change may lower and must not raise.
-EDIT_BUDGET = 16
-SUBMIT_BUDGET = 20
-DELETE_BUDGET = 19
+EDIT_BUDGET = 14
+SUBMIT_BUDGET = 13
+DELETE_BUDGET = 13
 COMMENT_BUDGET = 8
-SETTLE_BUDGET = 20
+SETTLE_BUDGET = 13
+# PostgreSQL guards a new ruling's INSERT with a savepoint (another lead may insert it meanwhile); SQLite
+# holds the write lock, so nobody can, and runs no savepoint.
+SETTLE_SAVEPOINT = 2
 
 TEXT = (
     "The ministry said 4,000 homes were built last year, twice the year before.\n"
@@ -170,7 +173,8 @@ def test_commenting_and_settling_have_budgets(app, lead_client, articles):
             {"csrf_token": token, "verdict": "true", "rationale": "The register agrees."},
         )
         assert response.status_code == 200
-        assert count <= SETTLE_BUDGET, "\n".join(seen)
+        savepoint = SETTLE_SAVEPOINT if app.extensions["engine"].dialect.name == "postgresql" else 0
+        assert count <= SETTLE_BUDGET + savepoint, "\n".join(seen)
 
 
 def test_opening_a_claims_panel_has_a_budget(app, reviewer_client, articles):
