@@ -26,12 +26,13 @@ accounts.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 @pytest.fixture
-def app(tmp_path: Path):
+def app(tmp_path: Path, request):
     app = make_app(tmp_path / "test.sqlite3")
     yield app
     assert_connections_returned(app)
     assert_counters_agree(app)
-    assert_search_documents_current(app)
+    if request.node.get_closest_marker("raw_annotation_rows") is None:
+        assert_search_documents_current(app)
     app.extensions["engine"].dispose()
 
 

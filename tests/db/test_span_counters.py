@@ -9,6 +9,7 @@ rows in one UPDATE).
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -20,6 +21,9 @@ from annotator.extensions import db
 from annotator.services import highlights, spans
 from annotator.services.users import create_or_update_user
 from tests.fixtures.app import counters_disagreeing
+
+# Annotations here are rows written with raw SQL, without the search documents the app writes with them.
+pytestmark = pytest.mark.raw_annotation_rows
 
 STATUSES = ("draft", "submitted", "returned")
 VERDICTS = ("true", "misleading", "false", "")  # a reviewer may keep a draft without a verdict
