@@ -84,6 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         auth,
         checks,
         exports,
+        form_rendering,
         health,
         imports,
         live,
@@ -126,6 +127,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_request_hooks(app)
     _register_error_handlers(app)
     app.jinja_env.template_class = MacroTemplate
+    form_rendering.install()  # WTForms' attributes, without a string.Formatter each (same markup)
     app.jinja_env.globals["verdict_scale"] = verdicts.SCALE
     app.jinja_env.globals["verdict_label"] = verdicts.label
     app.jinja_env.globals["history_changes"] = history.changes
