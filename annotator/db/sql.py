@@ -97,6 +97,31 @@ def begin_write(session: Session) -> None:
             begin_immediate(dbapi_connection)
 
 
+_READ_FOR_CHANGE = "rows_read_for_change"  # session.info: (the transaction, identity keys read in it)
+
+
+def get_for_change(session: Session, model: type[SQLModel], ident: int):
+    """The row ``ident`` of ``model`` (or None), read in a write transaction started now: under SQLite's
+    write lock (:func:`begin_write`), or FOR UPDATE on PostgreSQL. A change that then takes the lock on it
+    (``services.annotations.lock_current``) needs no second read: :func:`read_for_change` says so."""
+    begin_write(session)
+    row = session.get(model, ident, with_for_update=True, populate_existing=True)
+    if row is not None:
+        transaction = session.get_transaction()
+        held, keys = session.info.get(_READ_FOR_CHANGE, (None, set()))
+        keys = keys if held is transaction else set()
+        keys.add(inspect(row).identity_key)
+        session.info[_READ_FOR_CHANGE] = (transaction, keys)
+    return row
+
+
+def read_for_change(session: Session, row: object) -> bool:
+    """Whether ``row`` was read by :func:`get_for_change` in the session's current transaction (not in one
+    that has ended since: a commit or a rollback starts another)."""
+    held, keys = session.info.get(_READ_FOR_CHANGE, (None, set()))
+    return held is not None and held is session.get_transaction() and inspect(row).identity_key in keys
+
+
 def holds_write_lock(session: Session) -> bool:
     """Whether the session's transaction holds the database's write lock, so that no other transaction can
     write until it ends: SQLite after :func:`begin_write`. A savepoint guarding an INSERT against a concurrent

@@ -10,7 +10,7 @@ from annotator.db.models import RETURNED, SUBMITTED, Annotation, FinalVerdict, S
 from annotator.services import history
 from annotator.services.annotations import Locked, StaleEdit, lock_current, touch
 from annotator.services.spans import final_verdict_of
-from annotator.services.visibility import is_settled
+from annotator.services.visibility import annotation_claim_settled
 
 
 def cited_sources(annotations: list[Annotation], source_ids: list[int]) -> list[dict]:
@@ -82,7 +82,7 @@ def return_annotation(*, session: Session, annotation: Annotation, lead: User, n
     lock_current(session, annotation, None)
     if annotation.status != SUBMITTED or annotation.deleted_at is not None:
         raise ValueError("only a submitted annotation can be returned")
-    if is_settled(session, annotation.span_id):
+    if annotation_claim_settled(session, annotation):
         raise Locked()
     before = history.annotation_snapshot(annotation)
     touch(annotation)
@@ -106,7 +106,7 @@ def restore_annotation(*, session: Session, annotation: Annotation, lead: User) 
     lock_current(session, annotation, None)
     if annotation.deleted_at is None:
         return annotation
-    if is_settled(session, annotation.span_id):
+    if annotation_claim_settled(session, annotation):
         raise Locked()
     touch(annotation)
     annotation.deleted_at = None

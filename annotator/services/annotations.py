@@ -15,7 +15,7 @@ from annotator.db.sql import stored_id
 from annotator.domain.anchoring import Target
 from annotator.services import history
 from annotator.services.spans import get_or_create_span, own_annotation
-from annotator.services.visibility import is_settled
+from annotator.services.visibility import annotation_claim_settled, is_settled
 
 
 class Locked(Exception):
@@ -52,8 +52,9 @@ def lock_current(session: Session, row, expected_version: int | None) -> None:
     Two saves of the same version therefore never both succeed: the second
     waits for the first's lock, then sees the new version and gets StaleEdit.
     """
-    sql.begin_write(session)
-    session.refresh(row, with_for_update=True)
+    if not sql.read_for_change(session, row):  # read under the lock already: no second read
+        sql.begin_write(session)
+        session.refresh(row, with_for_update=True)
     if expected_version is not None and row.version != expected_version:
         raise StaleEdit(row)
 
@@ -190,7 +191,7 @@ def update_annotation(
 ) -> Annotation:
     """Change one's annotation; StaleEdit if it changed since ``expected_version``, Locked once settled."""
     lock_current(session, annotation, expected_version)
-    if is_settled(session, annotation.span_id):
+    if annotation_claim_settled(session, annotation):
         raise Locked()
     before = history.annotation_snapshot(annotation)
     touch(annotation)
@@ -215,7 +216,7 @@ def submit_annotation(
     """Make a draft (or returned) annotation visible to leads and, after their own submission, to reviewers.
     NoVerdict (nothing changed) for a draft awaiting a verdict."""
     lock_current(session, annotation, expected_version)
-    if is_settled(session, annotation.span_id):
+    if annotation_claim_settled(session, annotation):
         raise Locked()
     if not annotation.verdict:
         raise NoVerdict()
@@ -234,7 +235,7 @@ def delete_annotation(
 ) -> None:
     """Hide one's annotation; its row, sources and history stay in the database."""
     lock_current(session, annotation, expected_version)
-    if is_settled(session, annotation.span_id):
+    if annotation_claim_settled(session, annotation):
         raise Locked()
     before = history.annotation_snapshot(annotation)
     touch(annotation)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Integer, bindparam
+from sqlalchemy import ColumnElement, Integer, bindparam, exists
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from annotator.db.models import DRAFT, ORPHANED, Annotation, Article, FinalVerdict, Span, User
@@ -82,6 +83,21 @@ def listed_to_id(viewer_id: int | ColumnElement[int], *, lead: bool) -> ColumnEl
 
 def is_settled(session: Session, span_id: int) -> bool:
     return session.exec(select(col(FinalVerdict.id)).where(col(FinalVerdict.span_id) == span_id)).first() is not None
+
+
+@functools.cache
+def _span_and_ruling():
+    return select(Span, exists().where(col(FinalVerdict.span_id) == Span.id)).where(
+        col(Span.id) == bindparam("span", type_=Integer)
+    )
+
+
+def annotation_claim_settled(session: Session, annotation: Annotation) -> bool:
+    """:func:`is_settled` for the annotation's claim, read with its span in one statement: the annotation
+    then holds the span (a change's search document and live marker read it, without a statement more)."""
+    span, settled = session.execute(_span_and_ruling(), {"span": annotation.span_id}).one()
+    set_committed_value(annotation, "span", span)
+    return bool(settled)
 
 
 def knows_span(*, session: Session, span: Span, viewer: Reader) -> bool:

@@ -23,14 +23,14 @@ TEXT_CHANGED_MESSAGE = (
 )
 
 
-def load_own_annotation(annotation_id: int) -> Annotation:
+def load_own_annotation(annotation_id: int, *, for_change: bool = False) -> Annotation:
     """An annotation the signed-in user may change: 404 when missing or hidden from them (another
     reviewer's draft: the answer must not tell that it exists), 403 when they know of it but it is
-    not theirs."""
+    not theirs. ``for_change``: read in the write transaction the change takes (``get_or_404``)."""
     # Its span and article load when first read: as loader options of this query they would come back
     # with the write lock's refresh (FOR UPDATE, which PostgreSQL refuses on an outer join), and as
     # rows of a joined query the session, which holds rows weakly, may drop them before they are read.
-    annotation = get_or_404(Annotation, annotation_id)
+    annotation = get_or_404(Annotation, annotation_id, for_change=for_change)
     if annotation.deleted_at is not None or not visibility.is_listed(
         current_user, author_id=annotation.user_id, status=annotation.status
     ):

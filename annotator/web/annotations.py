@@ -224,9 +224,10 @@ def edit(annotation_id: int):
 def update(annotation_id: int):
     """Save changes to one's own annotation. Its span and article are read for a refused form alone:
     an accepted one is answered from the claim's read (``after_change``)."""
-    annotation = load_own_annotation(annotation_id)
     form = AnnotationForm()
-    if not form.validate():
+    valid = form.validate()  # before the write lock: nobody waits on it meanwhile
+    annotation = load_own_annotation(annotation_id, for_change=valid)
+    if not valid:
         return render_form(
             form,
             422,
@@ -286,7 +287,7 @@ def delete(annotation_id: int):
 
 def change_own(annotation_id: int, action, announce: str):
     """Run a reviewer's action on their own annotation; 403 once the claim is settled."""
-    annotation = load_own_annotation(annotation_id)
+    annotation = load_own_annotation(annotation_id, for_change=True)
     try:
         action(session=db.session(), annotation=annotation, user=current_user)
     except annotation_service.Locked:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from flask import Response, abort, current_app
 from flask_login import current_user
 
+from annotator.db import sql
 from annotator.db.models import MAX_ID
 from annotator.extensions import db
 
@@ -18,11 +19,13 @@ def htmx_request() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def get_or_404(model, ident: int | None):
-    """The row of ``model`` with primary key ``ident``, or a 404 (also for ids no table can hold)."""
+def get_or_404(model, ident: int | None, *, for_change: bool = False):
+    """The row of ``model`` with primary key ``ident``, or a 404 (also for ids no table can hold).
+    ``for_change``: read in the write transaction the change takes (``sql.get_for_change``), which then
+    reads it no second time."""
     if ident is None or not 0 < ident <= MAX_ID:
         abort(404)
-    row = db.session().get(model, ident)
+    row = sql.get_for_change(db.session(), model, ident) if for_change else db.session().get(model, ident)
     if row is None:
         abort(404)
     return row

@@ -195,11 +195,12 @@ def settle(article_id: int, span_id: int):
 @lead_required
 def return_annotation(annotation_id: int):
     """Send a submitted annotation back to its reviewer with what needs changing."""
-    annotation = get_or_404(Annotation, annotation_id)
+    form = ReturnForm()
+    valid = form.validate()  # before the write lock: nobody waits on it meanwhile
+    annotation = get_or_404(Annotation, annotation_id, for_change=valid)
     if annotation.user_id == current_user.id:
         abort(403, "Your own annotation cannot be returned to you.")
-    form = ReturnForm()
-    if not form.validate():
+    if not valid:
         return render_span_panel(annotation.span.article, annotation.span, 422, return_form=form)
     assert form.note.data is not None  # DataRequired passed
     try:
@@ -217,7 +218,7 @@ def return_annotation(annotation_id: int):
 @lead_required
 def restore(annotation_id: int):
     """Bring back a deleted annotation."""
-    annotation = get_or_404(Annotation, annotation_id)
+    annotation = get_or_404(Annotation, annotation_id, for_change=True)
     try:
         adjudication.restore_annotation(session=db.session(), annotation=annotation, lead=current_user)
     except annotation_service.Locked:

@@ -22,9 +22,9 @@ SAVE_BUDGET = 10  # the issue's target for a save
 PANEL_BUDGET = 4
 # The other actions go the ORM way (see docs/development/performance.md): what they take today, a
 # ceiling that a change may lower and must not raise.
-EDIT_BUDGET = 14
-SUBMIT_BUDGET = 13
-DELETE_BUDGET = 13
+EDIT_BUDGET = 12
+SUBMIT_BUDGET = 11
+DELETE_BUDGET = 11
 COMMENT_BUDGET = 8
 SETTLE_BUDGET = 13
 # PostgreSQL guards a new ruling's INSERT with a savepoint (another lead may insert it meanwhile); SQLite
