@@ -9,6 +9,7 @@ from annotator.db.models import MAX_ID, SUBMITTED, Annotation, Article
 from annotator.domain.anchoring import AnchorError, quote_at, resolve_target
 from annotator.extensions import db
 from annotator.services import annotations as annotation_service
+from annotator.services import claims as claim_service
 from annotator.services import discussion, history, saving, spans, visibility
 from annotator.services.content import MAX_SOURCES
 from annotator.web.annotation_forms import (
@@ -207,15 +208,17 @@ def show(annotation_id: int):
 
 @bp.get("/annotations/<int:annotation_id>/edit")
 def edit(annotation_id: int):
-    """The form to change one's own annotation."""
+    """The form to change one's own annotation. Its claim (article, span, ruling) is one read."""
     annotation = load_own_annotation(annotation_id)
-    if visibility.is_settled(db.session(), annotation.span_id):
+    claim = claim_service.claim_of_span(session=db.session(), span_id=annotation.span_id, viewer=current_user)
+    assert claim is not None  # the annotation's own span
+    if claim.final is not None:
         abort(403, SETTLED_MESSAGE)  # saving it could only fail
     return render_form(
         AnnotationForm(formdata=None, obj=annotation),
-        article=annotation.span.article,
+        article=claim.article,
         action=url_for("annotations.update", annotation_id=annotation.id),
-        quote=annotation.span.quote,
+        quote=claim.span.quote,
         existing=annotation,
     )
 

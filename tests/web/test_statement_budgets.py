@@ -20,6 +20,10 @@ SAVE_BUDGET = 10  # the issue's target for a save
 # Opening a claim: the user, the claim (article, span, ruling, what the viewer may know), its
 # annotations and the claims overlapping it; its thread, when it has one, is a fifth.
 PANEL_BUDGET = 4
+# Opening a form: the user, the article, the selection's span, and (new words) the orphans that could move
+# there; editing: the user, the annotation, its claim (article, span, ruling) and its sources.
+ANNOTATE_FORM_BUDGET = 4
+EDIT_FORM_BUDGET = 4
 # The other actions go the ORM way (see docs/development/performance.md): what they take today, a
 # ceiling that a change may lower and must not raise.
 EDIT_BUDGET = 12
@@ -188,4 +192,23 @@ def test_opening_a_claims_panel_has_a_budget(app, reviewer_client, articles):
         assert response.status_code == 200
         counts.append(count)
         assert count <= PANEL_BUDGET, "\n".join(seen)
+    assert counts[0] == counts[1]
+
+
+def test_opening_the_annotation_forms_has_a_budget(app, reviewer_client, articles):
+    counts = []
+    for article in articles:
+        start = article.text.index("Critics counted")
+        path = f"/articles/{article.id}/annotate?start={start}&end={start + len('Critics counted')}"
+        count, seen, response = statements(app, reviewer_client, "get", path)
+        assert response.status_code == 200
+        assert "Annotate this claim" in response.get_data(as_text=True)
+        assert count <= ANNOTATE_FORM_BUDGET, "\n".join(seen)
+        post_annotation(reviewer_client, article, annotation_data(article.text, "twice the year before", action="save"))
+        annotation = own_annotation(app, span_of(app, article, "twice the year before"))
+        count, seen, response = statements(app, reviewer_client, "get", f"/annotations/{annotation.id}/edit")
+        assert response.status_code == 200
+        assert "Edit your annotation" in response.get_data(as_text=True)
+        assert count <= EDIT_FORM_BUDGET, "\n".join(seen)
+        counts.append(count)
     assert counts[0] == counts[1]
