@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, col, select
 
 from annotator.db.models import Comment, Span, User, utcnow
@@ -23,10 +23,11 @@ def add_comment(*, session: Session, span: Span, user: User, body: str) -> Comme
 
 
 def span_comments(*, session: Session, span_id: int) -> list[Comment]:
+    """The claim's thread, oldest first, with each comment's author (one statement: a join)."""
     statement = (
         select(Comment)
         .where(Comment.span_id == span_id)
-        .options(selectinload(related(Comment.user)))
+        .options(joinedload(related(Comment.user), innerjoin=True))
         .order_by(col(Comment.created_at), col(Comment.id))
     )
     return list(session.exec(statement))

@@ -29,7 +29,7 @@ EDIT_FORM_BUDGET = 4
 EDIT_BUDGET = 12
 SUBMIT_BUDGET = 11
 DELETE_BUDGET = 11
-COMMENT_BUDGET = 8
+COMMENT_BUDGET = 7
 SETTLE_BUDGET = 13
 # PostgreSQL guards a new ruling's INSERT with a savepoint (another lead may insert it meanwhile); SQLite
 # holds the write lock, so nobody can, and runs no savepoint.
