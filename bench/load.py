@@ -2,6 +2,7 @@
 
 Run:  .venv/bin/python bench/load.py [--database sqlite|postgresql|both] [--seconds 60]
                                      [--reviewers 20] [--leads 2] [--workers N] [--think-ms 0] [--before REF]
+                                     [--rounds 1]
 
 For each database (a throwaway SQLite file; a throwaway PostgreSQL cluster, skipped with a message when
 initdb is missing), gunicorn serves the app and every simulated user signs in and works, one request at
@@ -29,6 +30,10 @@ removed afterwards; that code prepares its own fresh database of the same kind, 
 from the worktree), then against this checkout's code on another fresh database; both are reported
 and checked as above, then compared: requests/s of each and their ratio (issue 14's target: now >=
 1.5x before), errors and the acknowledged-writes check of each. The ratio alone never fails the run.
+
+--rounds N (with --before): N pairs per database, the code before first in odd rounds and this code
+first in even ones, so that the machine's drift over the run (which moves throughput by 20 % and more
+from one half-minute to the next on shared cores) weighs on both alike; each pair's ratio, and their median.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ import html
 import json
 import random
 import re
+import statistics
 import sys
 import tempfile
 import threading
@@ -556,6 +562,9 @@ def main() -> int:
         metavar="REF",
         help="also run the same load against the code at this commit (a temporary worktree), first",
     )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="with --before: pairs per database, alternating which runs first"
+    )
     args = parser.parse_args()
     kinds = live.database_kinds(args.database)
     if not args.before:
@@ -565,14 +574,33 @@ def main() -> int:
     results, pairs = [], []
     with live.checkout(args.before) as before_root:
         for kind in kinds:
-            before = run_load(kind, args, before_root, label.split()[0])
-            now = run_load(kind, args)
-            results += [before, now]
-            pairs.append((kind, before, now))
+            for round_number in range(1, args.rounds + 1):
+                if round_number % 2:
+                    before = run_load(kind, args, before_root, label.split()[0])
+                    now = run_load(kind, args)
+                else:
+                    now = run_load(kind, args)
+                    before = run_load(kind, args, before_root, label.split()[0])
+                results += [before, now]
+                pairs.append((kind, before, now))
     print(f"\nbefore: {label}")
     for kind, before, now in pairs:
         compare(kind, before, now)
+    if args.rounds > 1:
+        summarize_rounds(kinds, pairs)
     return 0 if results and all(r.clean for r in results) else 1
+
+
+def summarize_rounds(kinds: list[str], pairs: list[tuple[str, Outcome, Outcome]]) -> None:
+    """Each round's ratio per database, and their median (the figure to compare with the target)."""
+    print("\nnow / before, round by round (odd rounds ran the code before first, even ones this code first):")
+    for kind in kinds:
+        mine = [(before, now) for k, before, now in pairs if k == kind and before.requests_per_s]
+        ratios = [now.requests_per_s / before.requests_per_s for before, now in mine]
+        median = statistics.median(ratios) if ratios else 0.0
+        verdict = "met" if median >= TARGET_BEFORE else "under"
+        rounds = ", ".join(f"{r:.2f}" for r in ratios)
+        print(f"{kind:<11} {rounds}; median {median:.2f} ({verdict} the target >= {TARGET_BEFORE})")
 
 
 if __name__ == "__main__":
