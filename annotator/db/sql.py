@@ -101,23 +101,36 @@ _READ_FOR_CHANGE = "rows_read_for_change"  # session.info: (the transaction, ide
 
 
 def get_for_change(session: Session, model: type[SQLModel], ident: int):
-    """The row ``ident`` of ``model`` (or None), read in a write transaction started now: under SQLite's
-    write lock (:func:`begin_write`), or FOR UPDATE on PostgreSQL. A change that then takes the lock on it
-    (``services.annotations.lock_current``) needs no second read: :func:`read_for_change` says so."""
+    """The row ``ident`` of ``model`` (or None), read for a change the caller may make after checking it.
+
+    On SQLite the write lock is taken first (:func:`begin_write`) and the row read under it, once: the
+    change's ``services.annotations.lock_current`` then reads it no second time (:func:`read_for_change`).
+    PostgreSQL locks rows, not the database: the row is read plainly, and locked (FOR UPDATE) only by
+    ``lock_current``, once the caller knows the user may change it. A lock taken before that check
+    would make a request wait on a row the user may not know exists (another reviewer's draft being
+    saved), and its wait would tell that it exists.
+    """
+    if session.connection().dialect.name != "sqlite":
+        return session.get(model, ident)
     begin_write(session)
-    row = session.get(model, ident, with_for_update=True, populate_existing=True)
+    row = session.get(model, ident, populate_existing=True)
     if row is not None:
-        transaction = session.get_transaction()
-        held, keys = session.info.get(_READ_FOR_CHANGE, (None, set()))
-        keys = keys if held is transaction else set()
-        keys.add(inspect(row).identity_key)
-        session.info[_READ_FOR_CHANGE] = (transaction, keys)
+        mark_read_for_change(session, row)
     return row
 
 
+def mark_read_for_change(session: Session, row: object) -> None:
+    """Remember that ``row`` was read under SQLite's write lock in the session's current transaction."""
+    transaction = session.get_transaction()
+    held, keys = session.info.get(_READ_FOR_CHANGE, (None, set()))
+    keys = keys if held is transaction else set()
+    keys.add(inspect(row).identity_key)
+    session.info[_READ_FOR_CHANGE] = (transaction, keys)
+
+
 def read_for_change(session: Session, row: object) -> bool:
-    """Whether ``row`` was read by :func:`get_for_change` in the session's current transaction (not in one
-    that has ended since: a commit or a rollback starts another)."""
+    """Whether ``row`` was read under SQLite's write lock in the session's current transaction (not in one that
+    has ended since: a commit or a rollback starts another; a savepoint's rollback keeps the lock on SQLite)."""
     held, keys = session.info.get(_READ_FOR_CHANGE, (None, set()))
     return held is not None and held is session.get_transaction() and inspect(row).identity_key in keys
 

@@ -38,8 +38,10 @@ def set_final_verdict(
     """
     assert span.id is not None and lead.id is not None  # both are stored rows
     sql.begin_write(session)
-    final = final_verdict_of(session, span.id)  # under the write lock on SQLite
+    final = final_verdict_of(session, span.id, fresh=True)  # the panel's read came before the lock
     if final is not None:
+        if sql.holds_write_lock(session):
+            sql.mark_read_for_change(session, final)  # read under SQLite's lock: lock_current reads it no more
         # Versions start at 1: a form opened on an unsettled claim (None) is stale once another lead settled it.
         lock_current(session, final, expected_version or 0)
         before: dict | None = history.final_verdict_snapshot(final)
@@ -105,6 +107,7 @@ def restore_annotation(*, session: Session, annotation: Annotation, lead: User) 
     """Bring back a deleted annotation as it was."""
     lock_current(session, annotation, None)
     if annotation.deleted_at is None:
+        session.commit()  # nothing to restore: end the transaction, and SQLite's write lock with it
         return annotation
     if annotation_claim_settled(session, annotation):
         raise Locked()

@@ -338,9 +338,13 @@ def find_span(*, session: Session, article_id: int, start: int, end: int) -> Spa
     ).first()
 
 
-def final_verdict_of(session: Session, span_id: int) -> FinalVerdict | None:
-    """The span's final verdict, if a lead has settled it."""
-    return session.exec(select(FinalVerdict).where(col(FinalVerdict.span_id) == span_id)).first()
+def final_verdict_of(session: Session, span_id: int, *, fresh: bool = False) -> FinalVerdict | None:
+    """The span's final verdict, if a lead has settled it. ``fresh``: its values as the database holds them
+    now, even when the session holds the row already (read before a lock, say)."""
+    statement = select(FinalVerdict).where(col(FinalVerdict.span_id) == span_id)
+    if fresh:
+        statement = statement.execution_options(populate_existing=True)
+    return session.exec(statement).first()
 
 
 def own_annotation(

@@ -4,7 +4,7 @@ The views that use them are ``web.annotations``."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, request
+from flask import redirect, request
 from flask_login import current_user
 
 from annotator.db.models import SUBMITTED, Annotation, Article
@@ -13,7 +13,7 @@ from annotator.extensions import db
 from annotator.services import claims, visibility
 from annotator.services.content import MAX_SOURCES
 from annotator.web.forms import AnnotationForm, NewAnnotationForm
-from annotator.web.helpers import get_or_404, htmx_request
+from annotator.web.helpers import get_or_404, htmx_request, refuse
 from annotator.web.panel import changed_panel_context, claim_address, render_panel
 
 SETTLED_MESSAGE = "A lead has settled this claim; its annotations can no longer be changed."
@@ -34,9 +34,9 @@ def load_own_annotation(annotation_id: int, *, for_change: bool = False) -> Anno
     if annotation.deleted_at is not None or not visibility.is_listed(
         current_user, author_id=annotation.user_id, status=annotation.status
     ):
-        abort(404)
+        refuse(404, for_change=for_change)
     if not annotation.is_owned_by(current_user):
-        abort(403)
+        refuse(403, for_change=for_change)
     return annotation
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from typing import NoReturn
 
 from flask import Response, abort, current_app
 from flask_login import current_user
@@ -27,8 +28,16 @@ def get_or_404(model, ident: int | None, *, for_change: bool = False):
         abort(404)
     row = sql.get_for_change(db.session(), model, ident) if for_change else db.session().get(model, ident)
     if row is None:
-        abort(404)
+        refuse(404, for_change=for_change)
     return row
+
+
+def refuse(status: int, description: str | None = None, *, for_change: bool = False) -> NoReturn:
+    """``abort(status)``; after a read ``for_change``, the transaction ends first, so that SQLite's write lock
+    is let go before the error page renders."""
+    if for_change:
+        db.discard_changes()
+    abort(status, description)
 
 
 def lead_required(view):

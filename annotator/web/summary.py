@@ -15,7 +15,7 @@ from annotator.services import adjudication, spans
 from annotator.services import annotations as annotation_service
 from annotator.web.annotation_forms import after_change
 from annotator.web.forms import ArticleSettingsForm, ReturnForm, add_error
-from annotator.web.helpers import attachment, get_or_404, lead_required
+from annotator.web.helpers import attachment, get_or_404, lead_required, refuse
 from annotator.web.panel import claim_address, final_verdict_form, load_claim, render_panel, span_panel_context
 
 bp = Blueprint("summary", __name__)
@@ -199,7 +199,7 @@ def return_annotation(annotation_id: int):
     valid = form.validate()  # before the write lock: nobody waits on it meanwhile
     annotation = get_or_404(Annotation, annotation_id, for_change=valid)
     if annotation.user_id == current_user.id:
-        abort(403, "Your own annotation cannot be returned to you.")
+        refuse(403, "Your own annotation cannot be returned to you.", for_change=valid)
     if not valid:
         return render_span_panel(annotation.span.article, annotation.span, 422, return_form=form)
     assert form.note.data is not None  # DataRequired passed

@@ -34,6 +34,10 @@ SETTLE_BUDGET = 13
 # PostgreSQL guards a new ruling's INSERT with a savepoint (another lead may insert it meanwhile); SQLite
 # holds the write lock, so nobody can, and runs no savepoint.
 SETTLE_SAVEPOINT = 2
+# PostgreSQL reads the annotation, then locks its row (FOR UPDATE) only once the user may change it: a lock
+# taken first would make a request wait on a row the user may not know of. SQLite reads it once, under
+# its write lock.
+LOCKING_READ = 1
 
 TEXT = (
     "The ministry said 4,000 homes were built last year, twice the year before.\n"
@@ -129,6 +133,7 @@ def test_a_save_on_a_claim_others_judged_runs_at_most_ten_statements(app, review
 
 
 def test_editing_submitting_and_deleting_have_budgets(app, reviewer_client, articles):
+    locking = LOCKING_READ if app.extensions["engine"].dialect.name == "postgresql" else 0
     for article in articles:
         post_annotation(reviewer_client, article, annotation_data(article.text, "twice the year before", action="save"))
         annotation = own_annotation(app, span_of(app, article, "twice the year before"))
@@ -142,17 +147,17 @@ def test_editing_submitting_and_deleting_have_budgets(app, reviewer_client, arti
         }
         count, seen, response = statements(app, reviewer_client, "post", f"/annotations/{annotation.id}", edit)
         assert response.status_code == 200
-        assert count <= EDIT_BUDGET, "\n".join(seen)
+        assert count <= EDIT_BUDGET + locking, "\n".join(seen)
         count, seen, response = statements(
             app, reviewer_client, "post", f"/annotations/{annotation.id}/submit", {"csrf_token": token}
         )
         assert response.status_code == 200
-        assert count <= SUBMIT_BUDGET, "\n".join(seen)
+        assert count <= SUBMIT_BUDGET + locking, "\n".join(seen)
         count, seen, response = statements(
             app, reviewer_client, "post", f"/annotations/{annotation.id}/delete", {"csrf_token": token}
         )
         assert response.status_code == 200
-        assert count <= DELETE_BUDGET, "\n".join(seen)
+        assert count <= DELETE_BUDGET + locking, "\n".join(seen)
 
 
 def test_commenting_and_settling_have_budgets(app, lead_client, articles):
