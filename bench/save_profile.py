@@ -8,7 +8,9 @@ action=submit) on a new span of the demo article each time, through Flask's test
 no server: the app's own time). Prints, per action, the SQL statements it runs and the median of
 the app's Server-Timing. ``--paragraph`` also times saves in a paragraph that already holds 500
 annotations against saves in an empty one. ``--profile`` prints the 25 most expensive functions
-(cumulative) over the saves; ``--statements`` prints the statements of one save.
+(cumulative) over the saves; ``--statements`` prints the statements of one save. ``--idle MS``
+also times the same saves with MS milliseconds of idle before each (as a server waits between one
+client's requests), by the app's Server-Timing, against saves back to back.
 """
 
 from __future__ import annotations
@@ -84,21 +86,26 @@ def server_ms(response) -> float:
     return float(response.headers["Server-Timing"].split("dur=")[1])
 
 
-def time_saves(client, article_id: int, text: str, ranges, token: str, meter: Meter, label: str):
+def time_saves(client, article_id: int, text: str, ranges, token: str, meter: Meter, label: str, idle: float = 0):
     """Saves on ``ranges``: (CPU ms of each, statements of each). CPU time (of this thread: the test client
-    and the app) rather than wall time, which other work on a shared machine inflates."""
-    times, counts, size = [], [], 0
+    and the app) rather than wall time, which other work on a shared machine inflates. ``idle``: seconds
+    of sleep before each; the app's Server-Timing of each is kept in ``time_saves.server``."""
+    times, counts, size, server = [], [], 0, []
     for n, (start, end) in enumerate(ranges):
         meter.statements.clear()
+        if idle:
+            time.sleep(idle)
         fields = save_fields(text, start, end, n, token)
         started = time.thread_time()
         response = client.post(f"/articles/{article_id}/annotations", data=fields, headers=HX)
         elapsed = (time.thread_time() - started) * 1000
         assert response.status_code == 200, (label, response.status_code, response.get_data(as_text=True)[:300])
         times.append(elapsed)
+        server.append(server_ms(response))
         counts.append(len([s for s in meter.statements if s != "BEGIN IMMEDIATE"]))
         size = max(size, len(response.get_data()))
     time_saves.largest = size  # type: ignore[attr-defined]  # the largest response, for the paragraph row
+    time_saves.server = server  # type: ignore[attr-defined]
     return times, counts
 
 
@@ -108,6 +115,7 @@ def main() -> int:
     parser.add_argument("--saves", type=int, default=300)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--statements", action="store_true")
+    parser.add_argument("--idle", type=float, default=0, metavar="MS", help="also time saves after MS ms idle each")
     parser.add_argument("--paragraph", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -133,6 +141,8 @@ def main() -> int:
             f"save (new span, 2 sources, submit): {len(times)} saves, CPU p50 {statistics.median(times):.2f} ms, "
             f"statements {min(counts)}–{max(counts)}"
         )
+        if args.idle:
+            idle_row(client, article_id, text, ranges[20:], token, meter, args.idle)
         if args.statements:
             meter.statements.clear()
             start, end = spare
@@ -147,6 +157,23 @@ def main() -> int:
             print(out.getvalue())
         app.extensions["engine"].dispose()
     return 0
+
+
+def idle_row(client, article_id: int, text: str, ranges, token: str, meter: Meter, idle_ms: float) -> None:
+    """The same saves back to back and after idle, alternating in batches of 25: a reviewer's second
+    save on a range takes the general way, so this row saves on a fresh copy of the article."""
+    copy_id, copy_text = add_article(client.application, "Idle bench", text)
+    busy: list[float] = []
+    rested: list[float] = []
+    for n in range(0, len(ranges) - 49, 50):
+        for pause, into in ((0.0, busy), (idle_ms / 1000, rested)):
+            batch = ranges[n : n + 25] if pause == 0 else ranges[n + 25 : n + 50]
+            time_saves(client, copy_id, copy_text, batch, token, meter, "idle", idle=pause)
+            into.extend(time_saves.server)  # type: ignore[attr-defined]
+    print(
+        f"idle: app p50 {statistics.median(busy):.2f} ms back to back, {statistics.median(rested):.2f} ms after "
+        f"{idle_ms:g} ms idle each ({len(busy)} and {len(rested)} saves)"
+    )
 
 
 def paragraph_row(app, client, users, token, meter, profiler) -> None:
