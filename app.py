@@ -4,8 +4,9 @@ import sys
 
 from annotator import create_app
 from annotator.domain.checkworthiness import ScorerError
+from annotator.domain.verdicts import ScaleError
 
 try:
     app = create_app()
-except ScorerError as error:  # a bad ANNOTATOR_CLAIM_SCORER: say why in one line and stop
+except (ScorerError, ScaleError) as error:  # a bad ANNOTATOR_CLAIM_SCORER or scale file: say why and stop
     sys.exit(f"Error: {error}")

@@ -10,6 +10,7 @@ import jinja2
 from flask import Flask, Response, g, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from annotator import (
@@ -21,11 +22,7 @@ from annotator.domain import checkworthiness, verdicts
 from annotator.extensions import csrf, htmx, limiter, login_manager
 from annotator.services import history
 
-PACKAGE = Path(__file__).resolve().parent
-# An installed wheel carries templates/ and static/ inside the package (pyproject.toml maps them there)
-# and keeps instance/ in the working directory; a checkout has all three beside the package.
-INSTALLED = (PACKAGE / "templates").is_dir()
-ROOT = PACKAGE if INSTALLED else PACKAGE.parent
+PACKAGE, INSTALLED, ROOT = config.PACKAGE, config.INSTALLED, config.ROOT  # where templates/, static/ and instance/ are
 # Endpoints reachable without signing in.
 PUBLIC_ENDPOINTS = {"auth.login", "static", "vendor", "verdict_styles", "health.healthz"}
 request_log = logging.getLogger("annotator.requests")
@@ -53,13 +50,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app; ``test_config`` overrides settings read from the environment."""
     app = Flask(
         __name__,
-        instance_path=str((Path.cwd() if INSTALLED else ROOT) / "instance"),
+        instance_path=str(config.instance_dir()),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
     app.config.update(config.from_environment(Path(app.instance_path), test_config))
     # A bad ANNOTATOR_CLAIM_SCORER stops the app here (ScorerError says why), not mid-request.
     app.extensions["claim_scorer"] = checkworthiness.load_scorer(app.config["CLAIM_SCORER"])
+    # So does a scale file the app cannot use (ScaleError, one line); checked against the stored
+    # verdicts once the database is bound, below.
+    scale = verdicts.read(app.config["SCALE_FILE"]) if app.config["SCALE_FILE"] else verdicts.DEFAULT
 
     if app.config["TRUSTED_PROXIES"]:
         # The client's address (the sign-in limit's key, the log) and scheme as the proxies closest to the
@@ -68,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Flask's documented way to add WSGI middleware; mypy forbids assigning to a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     extensions.db.init_app(app)
+    _use_scale(app, scale)
     listeners.install()  # the search index and the live marker follow every session's writes
     csrf.init_app(app)
     htmx.init_app(app)
@@ -130,12 +131,40 @@ def create_app(test_config: dict | None = None) -> Flask:
     form_rendering.install()  # WTForms' attributes, without a string.Formatter each (same markup)
     app.jinja_env.globals["verdict_scale"] = verdicts.SCALE
     app.jinja_env.globals["verdict_label"] = verdicts.label
+    app.jinja_env.globals["scale_order_labels"] = verdicts.order_labels
+    app.jinja_env.globals["scale_outside_labels"] = verdicts.outside_labels
     app.jinja_env.globals["history_changes"] = history.changes
     app.jinja_env.globals["field_labels"] = history.FIELD_LABELS
     from annotator.domain import shortcuts
 
     app.jinja_env.globals["shortcut_groups"] = shortcuts.groups
     return app
+
+
+def _use_scale(app: Flask, scale: verdicts.Scale) -> None:
+    """Put the desk's scale in use, once the stored verdicts agree with it: ScaleError (a line per
+    rating they use that the file drops without mapping) stops the app; mapped keys are renamed."""
+    from annotator.services import scale as stored
+
+    renamed: dict[str, int] = {}
+    with app.app_context():
+        session = extensions.db.session()
+        try:
+            problems = stored.problems(session=session, scale=scale)
+        except OperationalError as error:  # the database is not up yet: the next start checks
+            session.rollback()
+            logging.getLogger("annotator").warning("Scale: the stored verdicts were not checked: %s", error.orig)
+        else:
+            if problems:
+                session.rollback()
+                raise verdicts.ScaleError("\n".join(problems))
+            renamed = stored.apply_renames(session=session, scale=scale)
+    for old, n in renamed.items():
+        logging.getLogger("annotator").warning(
+            "Scale: %s stored verdict(s) renamed from %s to %s", n, old, scale.renamed[old]
+        )
+    verdicts.use(scale)
+    app.extensions["scale"] = scale
 
 
 @login_manager.user_loader

@@ -13,6 +13,18 @@ from pathlib import Path
 
 from annotator.domain.checkworthiness import DEFAULT_THRESHOLD
 
+PACKAGE = Path(__file__).resolve().parent
+# An installed wheel carries templates/ and static/ inside the package (pyproject.toml maps them there)
+# and keeps instance/ in the working directory; a checkout has all three beside the package.
+INSTALLED = (PACKAGE / "templates").is_dir()
+ROOT = PACKAGE if INSTALLED else PACKAGE.parent
+
+
+def instance_dir() -> Path:
+    """Where the app keeps its SQLite file and secret key: instance/ in the checkout (or, installed,
+    in the working directory)."""
+    return (Path.cwd() if INSTALLED else ROOT) / "instance"
+
 
 def _secret_key(instance_path: Path) -> str:
     """ANNOTATOR_SECRET_KEY, or a random key generated once and kept in instance/."""
@@ -46,10 +58,20 @@ def _proxy_hops() -> int:
     return int(value or 0)
 
 
+def database_url_of(instance_path: Path) -> str:
+    """ANNOTATOR_DATABASE_URL, or the SQLite file under instance/."""
+    return os.environ.get("ANNOTATOR_DATABASE_URL") or f"sqlite:///{instance_path / 'annotator.sqlite3'}"
+
+
+def scale_file() -> str | None:
+    """ANNOTATOR_SCALE_FILE: the desk's rating scale (None: the default, annotator/data/scale.toml)."""
+    return os.environ.get("ANNOTATOR_SCALE_FILE", "").strip() or None
+
+
 def from_environment(instance_path: Path, overrides: dict | None = None) -> dict:
     """The app's configuration as read from the environment, then ``overrides``."""
     overrides = overrides or {}
-    database_url = os.environ.get("ANNOTATOR_DATABASE_URL") or (f"sqlite:///{instance_path / 'annotator.sqlite3'}")
+    database_url = database_url_of(instance_path)
     secure = os.environ.get("ANNOTATOR_SECURE_COOKIES") == "1"
     settings = {
         "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_path),
@@ -97,6 +119,8 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "CLAIM_SCORER": os.environ.get("ANNOTATOR_CLAIM_SCORER", ""),
         "SUGGESTION_THRESHOLD": float(os.environ.get("ANNOTATOR_SUGGESTION_THRESHOLD", "") or DEFAULT_THRESHOLD),
         "SEED_ARTICLE": Path(__file__).parent / "data" / "seed-article.txt",
+        # The desk's rating scale (TOML; annotator/data/scale.toml, the 7-level scale, when unset).
+        "SCALE_FILE": scale_file(),
     } | overrides
     settings.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(seconds=settings["SESSION_LIFETIME_SECONDS"]))
     return settings

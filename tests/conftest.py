@@ -10,6 +10,7 @@ from sqlmodel import select
 import tests.fixtures.profiles  # noqa: F401  (registers and loads the Hypothesis profiles first)
 from annotator.cli.demo import DEMO_TITLE
 from annotator.db.models import Annotation, Article, Source, Span, User, accounts
+from annotator.domain import verdicts
 from annotator.extensions import db
 from tests.fixtures.app import (
     CLAIM,
@@ -23,6 +24,15 @@ from tests.fixtures.app import (
 )  # noqa: F401
 
 accounts.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+@pytest.fixture(autouse=True)
+def _default_scale():
+    """Every test starts and ends on the default scale: an app made with another scale file puts that
+    scale in use for the process (``verdicts.use``), as a server does for its desk."""
+    verdicts.use(verdicts.DEFAULT)
+    yield
+    verdicts.use(verdicts.DEFAULT)
 
 
 @pytest.fixture

@@ -269,15 +269,25 @@ def enum_of(values: Sequence[str], **extra: Any) -> WithJsonSchema:
     return WithJsonSchema({"type": "string", "enum": list(values), **extra})
 
 
-VERDICT_KEYS = [v.key for v in verdicts.SCALE]
-VERDICT_NAMES = [v.label for v in verdicts.SCALE] + VERDICT_KEYS
+@dataclass(frozen=True)
+class ScaleEnum:
+    """JSON Schema of a verdict: a string among the keys (and with ``labels``, the labels) of the
+    desk's scale in use when the schema is made (the app's OpenAPI document is made once, after the
+    scale file is read), not when this module is imported."""
+
+    labels: bool = False
+
+    def __get_pydantic_json_schema__(self, _core_schema: Any, _handler: Any) -> dict[str, Any]:
+        keys = [v.key for v in verdicts.SCALE]
+        return {"type": "string", "enum": [v.label for v in verdicts.SCALE] + keys if self.labels else keys}
+
 
 # A verdict as the API writes it: a key of the scale (annotator.domain.verdicts).
-VerdictKey = Annotated[str, enum_of(VERDICT_KEYS)]
+VerdictKey = Annotated[str, ScaleEnum()]
 # A verdict as a request gives it to be saved: a key of the scale, checked.
-CheckedVerdict = Annotated[str, AfterValidator(_known_verdict), enum_of(VERDICT_KEYS)]
+CheckedVerdict = Annotated[str, AfterValidator(_known_verdict), ScaleEnum()]
 # A verdict in a W3C body: its label or its key (any case is accepted; the schema lists the usual spellings).
-VerdictName = Annotated[str, AfterValidator(_verdict_name), enum_of(VERDICT_NAMES)]
+VerdictName = Annotated[str, AfterValidator(_verdict_name), ScaleEnum(labels=True)]
 
 NOTE_TOO_LONG = f"Keep the note under {NOTE_MAX_LENGTH:,} characters."
 NoteText = Annotated[str, Checked((MaxLength(NOTE_MAX_LENGTH, NOTE_TOO_LONG),))]

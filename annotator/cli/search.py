@@ -8,7 +8,6 @@ from werkzeug.datastructures import MultiDict
 from annotator.cli.common import OneLineCommand, commands, one_line_errors
 from annotator.domain import search_syntax, verdicts
 from annotator.domain.text import one_line
-from annotator.domain.verdicts import KEYS
 from annotator.extensions import db
 from annotator.services import search as search_service
 from annotator.services.search_form import form_filters, search_form
@@ -18,7 +17,7 @@ from annotator.services.visibility import OPERATOR
 
 @commands.command("search", cls=OneLineCommand)
 @click.argument("words", nargs=-1)
-@click.option("--verdict", help="A verdict key: " + ", ".join(KEYS) + ".")
+@click.option("--verdict", help="A verdict key of the desk's scale (`annotator scale show` lists them).")
 @click.option("--reviewer", help="The reviewer's username.")
 @click.option("--status", help="draft, submitted or returned.")
 @click.option("--article", help="The article's id.")

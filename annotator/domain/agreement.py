@@ -230,8 +230,9 @@ _OrdinalEffect = tuple[int, tuple[tuple[int, int], ...], tuple[tuple[tuple[int, 
 
 
 @functools.lru_cache(maxsize=8192)
-def _ordinal_effect(values: tuple[str, ...]) -> _OrdinalEffect:
-    """What a unit of these verdicts (sorted) adds to the ordinal and pair counts. Units repeat
+def _ordinal_effect(values: tuple[str, ...], scale: verdicts.Scale) -> _OrdinalEffect:
+    """What a unit of these verdicts (sorted) adds to the ordinal and pair counts on ``scale`` (the
+    one in use: part of the key, so that another scale's figures are never reused). Units repeat
     (seven verdicts, a few reviewers each): worked out once per combination, then added."""
     ranks = [verdicts.ORDINAL_RANK.get(v) for v in values]
     part = Tally()
@@ -255,7 +256,7 @@ def tally_of(claims: list[Claim]) -> Tally:
         if len(claim.judgements) >= 2:
             values = [verdict for _, verdict in claim.judgements]
             tally.add_unit(values)
-            units, totals, pairs, unranked, disagreeing, near = _ordinal_effect(tuple(sorted(values)))
+            units, totals, pairs, unranked, disagreeing, near = _ordinal_effect(tuple(sorted(values)), verdicts.CURRENT)
             tally.ranked_units += units
             for rank, count in totals:
                 rank_totals[rank] += count

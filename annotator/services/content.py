@@ -94,7 +94,10 @@ def verdict_field(label: str = "Verdict") -> SelectField:
     """A select of the verdict scale with an empty first choice (validated by ``check_verdict``)."""
     return SelectField(
         label,
-        choices=[SelectChoice("", "Choose a verdict…")] + [SelectChoice(key, name) for key, name in verdicts.choices()],
+        # A callable: each form made takes the scale in use then (the desk's file, read at start-up).
+        choices=lambda: (
+            [SelectChoice("", "Choose a verdict…")] + [SelectChoice(k, name) for k, name in verdicts.choices()]
+        ),
         validate_choice=False,  # check_verdict gives a clearer message
     )
 

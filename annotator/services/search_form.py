@@ -46,7 +46,7 @@ class SearchForm(Form):
     verdict = SelectField(
         "Verdict",
         id="search-verdict",
-        choices=[SelectChoice("", "Any verdict"), *(SelectChoice(k, name) for k, name in verdicts.choices())],
+        choices=lambda: [SelectChoice("", "Any verdict"), *(SelectChoice(k, name) for k, name in verdicts.choices())],
         validate_choice=False,
         validators=[listed_choice("Choose a verdict from the scale.")],
     )

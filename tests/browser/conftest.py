@@ -68,8 +68,9 @@ def browser():
 
 
 @pytest.fixture
-def live_app(tmp_path):
-    app = make_app(tmp_path / "browser.sqlite3")
+def live_app(tmp_path, request):
+    """The app served on a free loopback port; ``indirect`` parameters are settings (e.g. SCALE_FILE)."""
+    app = make_app(tmp_path / "browser.sqlite3", **getattr(request, "param", {}))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

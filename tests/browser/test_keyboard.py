@@ -3,6 +3,9 @@ choose a verdict, save and close, with no mouse. Real headless Chromium."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
@@ -275,3 +278,35 @@ def test_the_focus_and_the_selection_survive_a_paragraph_swapped_out_of_band(pag
     expect(page.get_by_role("button", name="Annotate")).to_be_visible()
     press(page, "BracketLeft")  # and the keys go on from there
     assert selection(page) == sentence[: sentence.index(" 💥.")]
+
+
+FIVE = str(Path(__file__).parents[1] / "fixtures" / "scales" / "five-level.toml")
+
+
+@pytest.mark.parametrize("live_app", [{"SCALE_FILE": FIVE}], indirect=True)
+def test_the_digit_keys_follow_the_desks_own_scale(page, live_app):
+    """On a 5-level scale with two ratings outside the order, 4 chooses Satire; the highlight, the
+    badge and the shortcuts list all speak the desk's scale."""
+    article_id = emoji_article(live_app)
+    sign_in(page)
+    page.goto(f"/articles/{article_id}")
+    page.wait_for_load_state("load")
+    open_form_with_keys(page)
+    expect(page.get_by_label("Verdict").locator("option")).to_have_text(
+        ["Choose a verdict…", "Accurate", "Needs context", "Inaccurate", "Satire", "No evidence"]
+    )
+    press(page, "4")
+    expect(page.get_by_label("Verdict")).to_have_value("satire")
+    page.keyboard.type("A parody account.")
+    press(page, "Control+Enter")
+    mark = page.locator("#article-text mark[data-span-ids]")
+    expect(mark).to_have_attribute("aria-description", "Claim: Satire")
+    badge = page.locator("#panel .badge.verdict-satire")
+    expect(badge).to_have_text("Satire")
+    assert badge.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(107, 63, 160)"  # #6b3fa0, from the file
+    assert_accessible(page, "claim panel on the desk's own scale")
+    press(page, "Escape")
+    press(page, "?")
+    expect(page.locator("#shortcuts")).to_contain_text("Choose the verdict (1 Accurate, 2 Needs context")
+    with live_app.app_context():
+        assert db.session().exec(select(Annotation.verdict)).one() == "satire"
