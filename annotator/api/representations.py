@@ -10,6 +10,7 @@ from flask import request, url_for
 from annotator.api import schemas
 from annotator.db.models import Annotation, Article, ArticleVersion, FinalVerdict
 from annotator.domain import verdicts
+from annotator.domain.claim_record import ORGANIZATION
 from annotator.extensions import db
 from annotator.formats import exports
 from annotator.services import versioning
@@ -123,6 +124,19 @@ def final_json(final: FinalVerdict | None) -> schemas.FinalVerdict | None:
         ],
         settled_at=exports.iso(final.created_at),
         updated_at=exports.iso(final.updated_at),
+        on_record=schemas.ClaimOnRecord(
+            summary=final.summary,
+            claimant=schemas.Claimant(
+                name=final.claimant,
+                kind="organization" if final.claimant_kind == ORGANIZATION else "person",
+                url=final.claimant_url,
+            )
+            if final.claimant
+            else None,
+            claim_date=final.claim_date.isoformat() if final.claim_date else None,
+            first_appeared=final.first_appeared,
+            tags=list(final.tags),
+        ),
     )
 
 

@@ -219,6 +219,22 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the sentences of ``text`` that ``[start, end)`` reaches into (within its paragraph):
+    from the start of the one holding ``start`` to the end of the one holding ``end``'s last character."""
+    for p_start, p_end in paragraph_bounds(text):
+        if p_start <= start <= p_end:
+            lo, hi = p_start, max(p_end, end)
+            for s_start, s_end in _pieces(text[p_start:p_end]):
+                if p_start + s_start <= start:
+                    lo = p_start + s_start
+                if p_start + s_end >= end:
+                    hi = max(p_start + s_end, end)
+                    break
+            return lo, hi
+    return start, end
+
+
 @dataclass(frozen=True)
 class Scored:
     start: int

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from annotator.domain import verdicts
+from annotator.domain.claim_record import CLAIMANT_KINDS, ClaimRecord
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
@@ -197,6 +198,7 @@ class FinalVerdictRecord:
     modified: datetime
     cited: tuple[SourceRecord, ...] = field(default_factory=tuple)
     same_as: tuple[str, ...] = ()  # other settled claims here, or other fact-checkers' reviews, of the same claim
+    record: ClaimRecord = ClaimRecord()  # the claim on record: claimant, claim date, first appearance, ...
 
 
 def claim_review(
@@ -209,9 +211,11 @@ def claim_review(
 ) -> dict[str, Any]:
     """One schema.org ClaimReview (with its own @context) for a settled claim.
 
-    The rating comes from the verdict scale: ratingValue 1 (worst) to 5 (best),
-    with the verdict's label as alternateName. A verdict outside the scale's
-    order (Unverifiable) has no ratingValue, only its alternateName.
+    The rating comes from the desk's scale: its ratingValue, bestRating and worstRating,
+    with the verdict's label as alternateName; a rating without a ratingValue (Unverifiable,
+    by default) has its alternateName only. The claim on record gives the claim's author (the
+    claimant; otherwise the article's publisher), date and first appearance, the claim as a
+    reader would search for it (otherwise the quote) and the keywords.
     """
     verdict = verdicts.get(record.verdict)
     rating: dict[str, Any] = {"@type": "Rating", "alternateName": verdicts.label(record.verdict)}
@@ -221,8 +225,17 @@ def claim_review(
     if article_date:
         appearance["datePublished"] = article_date
     claim: dict[str, Any] = {"@type": "Claim", "appearance": [appearance]}
-    if publisher:
+    on_record = record.record
+    if on_record.claimant:
+        claim["author"] = {"@type": CLAIMANT_KINDS[on_record.claimant_kind], "name": on_record.claimant}
+        if on_record.claimant_url:
+            claim["author"]["url"] = on_record.claimant_url
+    elif publisher:
         claim["author"] = {"@type": "Organization", "name": publisher}
+    if on_record.claim_date:
+        claim["datePublished"] = on_record.claim_date.isoformat()
+    if on_record.first_appeared:
+        claim["firstAppearance"] = {"@type": "CreativeWork", "url": on_record.first_appeared}
     if record.same_as:
         # The claim reviewed is the same claim as these: schema.org's sameAs on the Claim.
         claim["sameAs"] = list(record.same_as)
@@ -230,7 +243,7 @@ def claim_review(
         "@context": SCHEMA_CONTEXT,
         "@type": "ClaimReview",
         "url": record.url,
-        "claimReviewed": record.quote,
+        "claimReviewed": on_record.summary or record.quote,
         "reviewRating": rating,
         "itemReviewed": claim,
         "author": {"@type": "Organization", "name": organisation},
@@ -238,6 +251,8 @@ def claim_review(
         "dateModified": iso(record.modified),
         "reviewBody": record.rationale,
     }
+    if on_record.tags:
+        review["keywords"] = ", ".join(on_record.tags)
     if record.cited:
         review["citation"] = [
             {"@type": "CreativeWork", "url": s.url, **({"name": s.title} if s.title else {})} for s in record.cited

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from annotator.db import sql
 from annotator.db.models import RETURNED, SUBMITTED, Annotation, FinalVerdict, Span, User
+from annotator.domain.claim_record import ClaimRecord
 from annotator.services import history
 from annotator.services.annotations import Locked, StaleEdit, lock_current, touch
 from annotator.services.spans import final_verdict_of
@@ -30,11 +31,13 @@ def set_final_verdict(
     rationale: str,
     sources: list[dict],
     expected_version: int | None,
+    record: ClaimRecord | None = None,
 ) -> FinalVerdict:
     """Settle the span, or change its final verdict (StaleEdit when it moved since ``expected_version``).
 
     ``expected_version`` is None when the lead's form was opened on an unsettled span:
-    any ruling found then is newer than what the lead saw.
+    any ruling found then is newer than what the lead saw. ``record``: the claim on record
+    (None keeps the one the ruling has, or none).
     """
     assert span.id is not None and lead.id is not None  # both are stored rows
     sql.begin_write(session)
@@ -48,6 +51,8 @@ def set_final_verdict(
         touch(final)
         final.lead_id = lead.id
         final.verdict, final.rationale, final.cited_sources, final.quote = verdict, rationale, sources, span.quote
+        if record is not None:
+            final.set_record(record)
     else:
         before = None
         final = FinalVerdict(
@@ -58,6 +63,8 @@ def set_final_verdict(
             cited_sources=sources,
             quote=span.quote,
         )
+        if record is not None:
+            final.set_record(record)
         if sql.holds_write_lock(session):  # SQLite: no other lead can insert a ruling meanwhile
             session.add(final)
         else:

@@ -242,6 +242,7 @@ def claimreview_document(
                 formats.SourceRecord(c["url"], c.get("title", ""), c.get("excerpt", "")) for c in final.cited_sources
             ),
             same_as=related.get(final.span_id, ()),
+            record=final.record,
         )
         reviews.append(
             formats.claim_review(

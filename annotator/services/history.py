@@ -40,7 +40,8 @@ def content_snapshot(*, verdict: str, note: str, status: str, sources: list[dict
 
 def final_verdict_snapshot(final: FinalVerdict) -> dict:
     """What a lead ruled, as history keeps it."""
-    return {"verdict": final.verdict, "rationale": final.rationale, "cited_sources": list(final.cited_sources)}
+    ruling = {"verdict": final.verdict, "rationale": final.rationale, "cited_sources": list(final.cited_sources)}
+    return ruling | final.record.snapshot()  # the claim on record: only the fields that hold something
 
 
 def record(
@@ -130,6 +131,12 @@ FIELD_LABELS = {
     "comment": "Comment",
     "same_claim": "Same claim as",
     "claim": "Claim",
+    "claimant": "Claimant",
+    "claimant_url": "Claimant's web page",
+    "claim_date": "Claim date",
+    "first_appeared": "First appeared at",
+    "summary": "Claim summary",
+    "tags": "Tags",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask import has_request_context, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -21,9 +23,19 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms (3.2) lacks it
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from annotator.domain.claim_record import (
+    CLAIMANT_KINDS,
+    CLAIMANT_MAX,
+    ORGANIZATION,
+    PERSON,
+    SUMMARY_MAX,
+    ClaimRecord,
+    read_tags,
+)
 from annotator.services.content import (
     NOTE_MAX_LENGTH,
     CleanTextMeta,
@@ -153,7 +165,47 @@ class FinalVerdictForm(AppForm):
         option_widget=CheckboxInput(),
     )
     version = IntegerField("Version", validators=[Optional()])
+    # The claim on record (``domain.claim_record``): all optional when settling; publishing shows them.
+    claimant = StringField(
+        "Claimant",
+        validators=[Optional(), Length(max=CLAIMANT_MAX, message=f"Keep the name under {CLAIMANT_MAX} characters.")],
+    )
+    claimant_kind = SelectField(
+        "Claimant is",
+        choices=[SelectChoice(PERSON, "A person"), SelectChoice(ORGANIZATION, "An organisation")],
+        default=PERSON,
+    )
+    claimant_url = StringField("Claimant's web page", validators=[Optional(), Length(max=2000), web_url])
+    claim_date = DateField("Claim date", validators=[Optional()], render_kw={"type": "date"})
+    first_appeared = StringField("First appeared at", validators=[Optional(), Length(max=2000), web_url])
+    summary = StringField(
+        "Claim summary",
+        validators=[Optional(), Length(max=SUMMARY_MAX, message=f"Keep the summary under {SUMMARY_MAX} characters.")],
+    )
+    tags = StringField("Tags", validators=[Optional(), Length(max=2000)])
     validate_verdict = check_verdict
+
+    def validate_claim_date(self, field) -> None:
+        if field.data and field.data > date.today() + timedelta(days=1):  # a day's grace for time zones
+            raise ValidationError("A claim date cannot be in the future.")
+
+    def validate_tags(self, field) -> None:
+        try:
+            read_tags(field.data or "")
+        except ValueError as reason:
+            raise ValidationError(str(reason)) from None
+
+    def claim_record(self) -> ClaimRecord:
+        """The claim on record as the form gives it (valid)."""
+        return ClaimRecord(
+            claimant=" ".join((self.claimant.data or "").split()),
+            claimant_kind=self.claimant_kind.data if self.claimant_kind.data in CLAIMANT_KINDS else PERSON,
+            claimant_url=(self.claimant_url.data or "").strip(),
+            claim_date=self.claim_date.data,
+            first_appeared=(self.first_appeared.data or "").strip(),
+            summary=" ".join((self.summary.data or "").split()),
+            tags=read_tags(self.tags.data or ""),
+        )
 
 
 class ReturnForm(AppForm):

@@ -19,6 +19,7 @@ from annotator.db import live_marker
 from annotator.db.models import DRAFT, MAX_ID, Annotation, Article, ArticleVersion, FinalVerdict, Source, Span, User
 from annotator.db.sql import stored_id
 from annotator.domain import text
+from annotator.domain.claim_record import attributed_claimant
 from annotator.extensions import db
 from annotator.services import claims, discussion, highlights, saving, spans, suggestions, versioning
 from annotator.services.page_claims import ListedClaim, listed_claims
@@ -222,7 +223,9 @@ def saved_panel_context(*, session: Session, found: saving.Found, saved: saving.
         "text_context": changed,
     }
     if user.is_lead:
-        context["final_form"] = final_verdict_form(None, context["annotations"])
+        context["final_form"] = final_verdict_form(
+            None, context["annotations"], article_text=found.article.text, span=span
+        )
         context["return_form"] = ReturnForm(formdata=None)
     return context
 
@@ -232,14 +235,26 @@ def citable(annotations: list[Annotation]) -> list[tuple[Annotation, Source]]:
     return [(a, s) for a in annotations if a.status != DRAFT for s in a.sources]
 
 
-def final_verdict_form(final: FinalVerdict | None, annotations: list[Annotation], formdata=None) -> FinalVerdictForm:
-    """The lead's form, prefilled from the current ruling (sources matched by URL)."""
+def final_verdict_form(
+    final: FinalVerdict | None,
+    annotations: list[Annotation],
+    formdata=None,
+    *,
+    article_text: str | None = None,
+    span: Span | None = None,
+) -> FinalVerdictForm:
+    """The lead's form, prefilled from the current ruling (sources matched by URL, the claim on
+    record); on a claim not settled yet, the claimant is the one ``article_text`` names
+    around the ``span`` ("X said", "according to X"), when it names one."""
     form = FinalVerdictForm(formdata=formdata, obj=final)
     sources = citable(annotations)
     form.cite.choices = [(s.id, s.title or s.url) for _, s in sources]
     if formdata is None and final is not None:
         cited = {c["url"] for c in final.cited_sources}
         form.cite.data = [s.id for _, s in sources if s.url in cited]
+        form.tags.data = ", ".join(final.tags)
+    elif formdata is None and article_text is not None and span is not None and not span.orphaned:
+        form.claimant.data = attributed_claimant(article_text, span.start, span.end) or ""
     return form
 
 
@@ -289,7 +304,9 @@ def span_panel_context(
         "known": bool(user.is_lead or final or found.visible or found.hidden_count or found.draft_count),
     }
     if user.is_lead:
-        context["final_form"] = final_form or final_verdict_form(final, found.visible)
+        context["final_form"] = final_form or final_verdict_form(
+            final, found.visible, article_text=claim.article.text if claim else None, span=span
+        )
         context["return_form"] = return_form or ReturnForm(formdata=None)
     return context
 

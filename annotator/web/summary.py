@@ -176,6 +176,7 @@ def settle(article_id: int, span_id: int):
             rationale=form.rationale.data.strip(),
             sources=sources,
             expected_version=form.version.data,
+            record=form.claim_record(),
         )
     except annotation_service.StaleEdit as stale:
         db.session().rollback()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -87,6 +87,22 @@ class CitedSource(BaseModel):
     excerpt: str
 
 
+class Claimant(BaseModel):
+    name: str
+    kind: Literal["person", "organization"]
+    url: str = Field(description="Empty when the lead gave none.")
+
+
+class ClaimOnRecord(BaseModel):
+    """What the lead recorded of the claim for its publication (each field empty when not given)."""
+
+    summary: str = Field(description="The claim as a reader would search for it (at most 120 characters).")
+    claimant: Claimant | None = Field(description="Who made the claim; null when not recorded.")
+    claim_date: str | None = Field(description="When the claim was made (YYYY-MM-DD), or null.")
+    first_appeared: str = Field(description="Where the claim first appeared (a URL).")
+    tags: list[str]
+
+
 class FinalVerdict(BaseModel):
     """A lead's ruling on the claim."""
 
@@ -96,6 +112,7 @@ class FinalVerdict(BaseModel):
     cited_sources: list[CitedSource]
     settled_at: DateTime
     updated_at: DateTime
+    on_record: ClaimOnRecord
 
 
 class SelfLink(BaseModel):

@@ -1,7 +1,7 @@
 """Claims (spans of an article's text) and what is said of them: annotations with their sources, final
 verdicts, comments, the history of events, and each annotation's search document."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlalchemy import false as sql_false
@@ -11,6 +11,7 @@ from sqlmodel import Field, Relationship, SQLModel
 from annotator.db.models.accounts import User
 from annotator.db.models.articles import Article
 from annotator.db.models.base import DRAFT, _timestamp, utcnow
+from annotator.domain.claim_record import ClaimRecord
 from annotator.domain.reanchoring import ORPHANED  # a span state the unique range index leaves out
 
 
@@ -167,9 +168,40 @@ class FinalVerdict(SQLModel, table=True):
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    # The claim on record (``domain.claim_record``), what a published fact-check says of the claim:
+    # who made it (a person or an organisation), when, where it first appeared, the claim as a reader
+    # would search for it (the quote stays above), and tags.
+    claimant: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    claimant_kind: str = Field(default="person", max_length=20, sa_column_kwargs={"server_default": "person"})
+    claimant_url: str = Field(default="", max_length=2000, sa_column_kwargs={"server_default": ""})
+    claim_date: date | None = None
+    first_appeared: str = Field(default="", max_length=2000, sa_column_kwargs={"server_default": ""})
+    summary: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
+    tags: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list, server_default="[]"))
 
     span: Span = Relationship()
     lead: User = Relationship()
+
+    @property
+    def record(self) -> ClaimRecord:
+        return ClaimRecord(
+            self.claimant,
+            self.claimant_kind,
+            self.claimant_url,
+            self.claim_date,
+            self.first_appeared,
+            self.summary,
+            tuple(self.tags),
+        )
+
+    def set_record(self, record: ClaimRecord) -> None:
+        self.claimant, self.claimant_kind, self.claimant_url = (
+            record.claimant,
+            record.claimant_kind,
+            record.claimant_url,
+        )
+        self.claim_date, self.first_appeared, self.summary = record.claim_date, record.first_appeared, record.summary
+        self.tags = list(record.tags)
 
 
 class Comment(SQLModel, table=True):
