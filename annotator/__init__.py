@@ -89,6 +89,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         health,
         imports,
         live,
+        public,
+        publishing,
         queue,
         report,
         review,
@@ -119,6 +121,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         api,
         live,
         report,
+        publishing,
+        public,
     ):
         app.register_blueprint(module.bp)
     cli.register(app)
@@ -241,7 +245,11 @@ def _register_request_hooks(app: Flask) -> None:
             if unchanged is not None:
                 return unchanged
         # The API authenticates each request by its token (annotator.api.views), never by the session.
-        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None or request.blueprint == "api":
+        if (
+            request.endpoint in PUBLIC_ENDPOINTS
+            or request.endpoint is None
+            or request.blueprint in ("api", "public")  # the API by its token; published pages need no one
+        ):
             return None
         if not current_user.is_authenticated:
             login_url = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
@@ -290,6 +298,8 @@ def _request_user_id() -> str:
 
     if "live_user_id" in g:  # a poll answered 304 without loading the user
         return str(g.live_user_id)
+    if request.blueprint == "public":  # the same page for everyone: no user read, no session touched
+        return "-"
     if api.is_api_request():
         user = g.get("api_user")
         return str(user.id) if user is not None else "-"

@@ -89,6 +89,10 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "SESSION_REFRESH_EACH_REQUEST": False,  # the cookie is re-sent when it changes, not on every answer
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "ORGANISATION_NAME": os.environ.get("ANNOTATOR_ORGANISATION", "Fact-check desk"),
+        # The desk's own site: the ClaimReview author's url, and the public pages' link home.
+        "ORGANISATION_URL": os.environ.get("ANNOTATOR_ORGANISATION_URL", "").strip(),
+        # Published fact-checks name who checked each claim only when this is set (to 1).
+        "PUBLIC_BYLINE": os.environ.get("ANNOTATOR_PUBLIC_BYLINE", "").strip() not in ("", "0"),
         # Strict-Transport-Security max-age in seconds; 0 (the default) sends none. Set it behind HTTPS.
         "HSTS_SECONDS": int(os.environ.get("ANNOTATOR_HSTS_SECONDS", "0") or 0),
         # Failed sign-ins allowed per account and per client address (Flask-Limiter syntax), and where

@@ -208,6 +208,7 @@ def claim_review(
     article_url: str,
     publisher: str | None = None,
     article_date: str | None = None,
+    organisation_url: str = "",
 ) -> dict[str, Any]:
     """One schema.org ClaimReview (with its own @context) for a settled claim.
 
@@ -246,7 +247,11 @@ def claim_review(
         "claimReviewed": on_record.summary or record.quote,
         "reviewRating": rating,
         "itemReviewed": claim,
-        "author": {"@type": "Organization", "name": organisation},
+        "author": {
+            "@type": "Organization",
+            "name": organisation,
+            **({"url": organisation_url} if organisation_url else {}),
+        },
         "datePublished": record.settled.date().isoformat(),
         "dateModified": iso(record.modified),
         "reviewBody": record.rationale,

@@ -13,7 +13,18 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from annotator.db import sql
-from annotator.db.models import DRAFT, ORPHANED, Annotation, Article, FinalVerdict, Source, Span, User
+from annotator.db.models import (
+    DRAFT,
+    ORPHANED,
+    Annotation,
+    Article,
+    FinalVerdict,
+    Publication,
+    PublishedClaim,
+    Source,
+    Span,
+    User,
+)
 from annotator.db.sql import select_columns
 from annotator.formats import exports as formats
 from annotator.services import checks
@@ -157,6 +168,10 @@ class Addresses:
     def collection(self, article_id: int) -> str:
         return f"{self.root}articles/{article_id}/annotations.jsonld"
 
+    def public_claim(self, slug: str, number: int) -> str:
+        """A published claim's public page (``web.public``)."""
+        return f"{self.root}p/{slug}/claims/{number}"
+
 
 def article_iri(article: Article, addresses: Addresses) -> str:
     """The article's public address: its source URL, or its page here."""
@@ -230,9 +245,11 @@ def claimreview_document(
     reviews = []
     # A published review points only to settled claims (and to other fact-checkers' reviews).
     related = related_addresses(session, article, addresses, settled_only=True)
+    public = published_addresses(session, article, addresses)
     for final, span in session.exec(statement):
         record = formats.FinalVerdictRecord(
-            url=addresses.claim(article.id, final.span_id),  # the span's id: the join's condition
+            # Its public page once published (or the desk's own page); else its address here.
+            url=public.get(final.span_id) or addresses.claim(article.id, final.span_id),
             quote=final.quote or span.quote,
             verdict=final.verdict,
             rationale=final.rationale,
@@ -254,6 +271,16 @@ def claimreview_document(
             )
         )
     return reviews
+
+
+def published_addresses(session: Session, article: Article, addresses: Addresses) -> dict[int, str]:
+    """The public address of each of the article's claims that is published now (span id -> url)."""
+    rows = session.exec(
+        select(PublishedClaim.span_id, PublishedClaim.number, Publication.slug, Publication.canonical_url)
+        .join(Publication, col(Publication.id) == PublishedClaim.publication_id)
+        .where(Publication.article_id == article.id, col(Publication.live), col(PublishedClaim.public))
+    )
+    return {span_id: canonical or addresses.public_claim(slug, number) for span_id, number, slug, canonical in rows}
 
 
 def claimreview_json(**kwargs) -> Iterator[str]:

@@ -137,6 +137,8 @@ FIELD_LABELS = {
     "first_appeared": "First appeared at",
     "summary": "Claim summary",
     "tags": "Tags",
+    "publication": "Public page",
+    "correction": "Correction",
 }
 
 

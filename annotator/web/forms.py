@@ -313,3 +313,33 @@ class ClaimReviewImportForm(AppForm):
         "ClaimReview file (JSON-LD or a saved HTML page)",
         validators=[FileRequired(message="Choose a JSON-LD or HTML file to import.")],
     )
+
+
+class PublishForm(AppForm):
+    """The lead's publish: which settled claims go public, and the desk's own address for the page."""
+
+    claims = SelectMultipleField(
+        "Claims to publish",
+        coerce=int,
+        choices=[],
+        validate_choice=False,  # services.publishing says which claim is not settled (any more)
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    canonical_url = StringField("Published at (your site)", validators=[Optional(), Length(max=2000), web_url])
+
+
+class CorrectionForm(AppForm):
+    """A dated correction to a published fact-check."""
+
+    note = TextAreaField(
+        "Correction",
+        validators=[
+            DataRequired(message="Write the correction readers will see."),
+            Length(max=2000, message="Keep the correction under 2,000 characters."),
+        ],
+    )
+
+
+class ConfirmForm(AppForm):
+    """A button's form: the CSRF token alone (unpublishing)."""

@@ -297,3 +297,12 @@ def test_a_database_not_up_yet_leaves_the_check_to_the_next_start(tmp_path, capl
     assert "Scale: the stored verdicts were not checked: unable to open database file" in caplog.text
     assert verdicts.KEYS[0] == "accurate" and app.extensions["scale"].name == "Five-level desk scale"
     app.extensions["engine"].dispose()
+
+
+def test_the_public_methodology_shows_the_desks_scale(desk):
+    app, _, _ = desk
+    text = " ".join(page(app.test_client().get("/p/methodology")).text().split())
+    assert "Five-level desk scale. From the most accurate to the least: Accurate, Needs context, Inaccurate." in text
+    assert "Satire and No evidence stand outside that order." in text
+    assert "Written as a joke; not a claim of fact." in text and "Mostly true" not in text
+    assert "from 1 (worst) to 3 (best)" in text

@@ -22,6 +22,7 @@ SIGNED_IN = rule()
 LEAD_ONLY = rule(other=403, owner=403)
 OWNER_ONLY = rule(other=403, lead=403)
 PUBLIC = rule(anonymous=200)
+NOWHERE = rule(anonymous=404, other=404, lead=404, owner=404)
 # The JSON API takes a bearer token only: a session cookie counts for nothing (its own tests use tokens).
 TOKEN_ONLY = rule(anonymous=401, other=401, lead=401, owner=401)
 
@@ -101,6 +102,25 @@ ROUTES = {
     ("static", "GET"): ("/static/app.css", None, PUBLIC),
     ("vendor", "GET"): ("/vendor/htmx/htmx.min.js", None, PUBLIC),
     ("verdict_styles", "GET"): ("/verdicts.css", None, PUBLIC),
+    ("publishing.index", "GET"): ("/articles/1/publication", None, LEAD_ONLY),
+    ("publishing.publish", "POST"): ("/articles/1/publication", {}, rule(other=403, lead=422, owner=403)),
+    ("publishing.unpublish", "POST"): ("/articles/1/publication/unpublish", {}, rule(other=403, lead=409, owner=403)),
+    ("publishing.correct", "POST"): ("/articles/1/publication/corrections", {}, rule(other=403, lead=422, owner=403)),
+    # Published pages need no sign-in; nothing is published here, so each fact-check answers 404 to all.
+    ("public.fact_check", "GET"): ("/p/putin-unlikely-to-negotiate-regardless-of-us-election-outcome", None, NOWHERE),
+    ("public.claim", "GET"): (
+        "/p/putin-unlikely-to-negotiate-regardless-of-us-election-outcome/claims/1",
+        None,
+        NOWHERE,
+    ),
+    ("public.embed", "GET"): (
+        "/p/putin-unlikely-to-negotiate-regardless-of-us-election-outcome/claims/1/embed",
+        None,
+        NOWHERE,
+    ),
+    ("public.methodology", "GET"): ("/p/methodology", None, PUBLIC),
+    ("public.feed", "GET"): ("/p/feed.xml", None, PUBLIC),
+    ("public.sitemap", "GET"): ("/sitemap.xml", None, PUBLIC),
     ("tokens.token_list", "GET"): ("/settings/tokens", None, SIGNED_IN),
     ("tokens.create_token", "POST"): ("/settings/tokens", {}, rule(other=422, lead=422, owner=422)),
     ("tokens.revoke_token", "POST"): ("/settings/tokens/1/revoke", {}, rule(other=404, lead=404, owner=303)),

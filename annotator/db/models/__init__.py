@@ -1,4 +1,4 @@
-"""The SQLModel tables, by area (accounts, articles, claims, checks), all importable from here.
+"""The SQLModel tables, by area (accounts, articles, claims, checks, publishing), all importable from here.
 
 Nothing a user entered is removed by the app: a deleted annotation keeps its row with
 ``deleted_at`` set.
@@ -35,6 +35,7 @@ from annotator.db.models.claims import (
     Span,
     SpanAnchor,
 )
+from annotator.db.models.publishing import Publication, PublishedClaim
 
 __all__ = [
     "DRAFT",
@@ -55,6 +56,8 @@ __all__ = [
     "ExternalCheck",
     "FinalVerdict",
     "LiveChange",
+    "Publication",
+    "PublishedClaim",
     "SearchDocument",
     "Source",
     "Span",
