@@ -102,6 +102,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         work,
     )
 
+    app.session_interface = public.SessionInterface()  # public pages: no cookie, no Vary: Cookie
     for module in (
         auth,
         articles,

@@ -21,6 +21,7 @@ CLAIMANT_MAX = 200
 TAG_MAX = 40
 TAGS_MAX = 20
 PERSON, ORGANIZATION = "person", "organization"
+ATTRIBUTION_REACH = 240  # characters read each side of a claim for "X said", "according to X"
 CLAIMANT_KINDS = {PERSON: "Person", ORGANIZATION: "Organization"}  # key -> schema.org type
 
 
@@ -139,7 +140,9 @@ def attributed_claimant(text: str, start: int, end: int) -> str | None:
     "according to X" in the claim's sentence, before the claim (the nearest) or right after it;
     None when the sentence attributes it to no one by name."""
     lo, hi = sentence_around(text, start, end)
-    before, after = text[lo:start], text[end:hi]
+    # An attribution sits near the claim: the words just before and after it are enough, and a run of
+    # text with no punctuation (which the patterns scan in quadratic time) is cut short.
+    before, after = text[max(lo, start - ATTRIBUTION_REACH) : start], text[end : min(hi, end + ATTRIBUTION_REACH)]
     candidates = []
     for pattern in _BEFORE:
         for found in pattern.finditer(before):

@@ -27,7 +27,7 @@ from annotator.db.models import (
 )
 from annotator.db.sql import select_columns
 from annotator.formats import exports as formats
-from annotator.services import checks
+from annotator.services import checks, publishing
 from annotator.services.visibility import can_see_verdict, not_deleted
 
 EXPORT_BATCH = 1000
@@ -280,7 +280,10 @@ def published_addresses(session: Session, article: Article, addresses: Addresses
         .join(Publication, col(Publication.id) == PublishedClaim.publication_id)
         .where(Publication.article_id == article.id, col(Publication.live), col(PublishedClaim.public))
     )
-    return {span_id: canonical or addresses.public_claim(slug, number) for span_id, number, slug, canonical in rows}
+    return {
+        span_id: publishing.on_desk_page(canonical, number) or addresses.public_claim(slug, number)
+        for span_id, number, slug, canonical in rows
+    }
 
 
 def claimreview_json(**kwargs) -> Iterator[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -52,11 +53,28 @@ class Settled:
     quote: str
     verdict: str
     number: int | None  # its public number, when it has been published
-    public: bool  # chosen in the publication as it stands
+    public: bool  # public now: chosen, and the publication is live
+    chosen: bool  # chosen the last time the lead published (live or taken down since)
 
 
 def publication_of(*, session: Session, article_id: int) -> Publication | None:
-    return session.exec(select(Publication).where(Publication.article_id == article_id)).first()
+    statement = select(Publication).where(Publication.article_id == article_id)
+    return session.exec(statement.execution_options(populate_existing=True)).first()
+
+
+def _lock(session: Session, article: Article) -> None:
+    """One change to an article's publication at a time: SQLite's write lock (taken here), or on
+    PostgreSQL the article's row, locked until the commit. A publish and a correction made at once
+    then both keep their part; two first publishes cannot both create the publication."""
+    sql.begin_write(session)
+    if not sql.holds_write_lock(session):
+        session.execute(sql_select(col(Article.id)).where(col(Article.id) == article.id).with_for_update())
+
+
+def on_desk_page(canonical_url: str, number: int) -> str:
+    """A claim's address on the desk's own page, when the lead gave one: the page and the claim's
+    anchor (each ClaimReview keeps a url of its own, as Google allows: the page plus an anchor)."""
+    return f"{canonical_url.split('#')[0]}#claim-{number}" if canonical_url else ""
 
 
 def settled_claims(*, session: Session, article: Article) -> list[Settled]:
@@ -86,6 +104,7 @@ def settled_claims(*, session: Session, article: Article) -> list[Settled]:
                 final.verdict,
                 chosen.number if chosen else None,
                 bool(chosen and chosen.public and publication and publication.live),
+                bool(chosen and chosen.public),
             )
         )
     return found
@@ -103,7 +122,7 @@ def publish(
     """Publish the article's fact-check with the settled claims ``span_ids`` (or publish it again,
     with the rulings as they are now); NotPublishable when none is chosen or one is not settled."""
     assert article.id is not None and lead.id is not None
-    sql.begin_write(session)
+    _lock(session, article)
     settled = {s.span_id: s for s in settled_claims(session=session, article=article)}
     chosen = [span_id for span_id in dict.fromkeys(span_ids)]
     if not settled:
@@ -115,8 +134,9 @@ def publish(
     now = utcnow()
     publication = publication_of(session=session, article_id=article.id)
     if publication is None:
-        slug = article.slug if article.slug not in RESERVED_SLUGS else f"{article.slug}-fact-check"
-        publication = Publication(article_id=article.id, slug=slug, published_by=lead.id, first_published_at=now)
+        publication = Publication(
+            article_id=article.id, slug=_free_slug(session, article.slug), published_by=lead.id, first_published_at=now
+        )
         session.add(publication)
         session.flush()
     rows = {
@@ -164,9 +184,17 @@ def publish(
     return publication
 
 
+def _free_slug(session: Session, slug: str) -> str:
+    """The article's slug, unless a public address of its own (``methodology``) or another
+    publication has it: then with ``-fact-check``, and a number if that is taken too."""
+    taken = set(session.exec(select(Publication.slug).where(col(Publication.slug).startswith(slug))))
+    candidates = [slug, f"{slug}-fact-check", *(f"{slug}-fact-check-{n}" for n in range(2, len(taken) + 3))]
+    return next(c for c in candidates if c not in taken and c not in RESERVED_SLUGS)
+
+
 def unpublish(*, session: Session, article: Article, lead: User) -> Publication:
     """Take the article's fact-check down: every public address answers 404 until it is published again."""
-    sql.begin_write(session)
+    _lock(session, article)
     publication = publication_of(session=session, article_id=article.id or 0)
     if publication is None or not publication.live:
         raise NotPublishable("This fact-check is not published.")
@@ -194,7 +222,7 @@ def correct(*, session: Session, article: Article, lead: User, note: str) -> Pub
         raise NotPublishable("Write the correction readers will see.")
     if len(note) > CORRECTION_MAX:
         raise NotPublishable(f"Keep the correction under {CORRECTION_MAX:,} characters.")
-    sql.begin_write(session)
+    _lock(session, article)
     publication = publication_of(session=session, article_id=article.id or 0)
     if publication is None or not publication.live:
         raise NotPublishable("Publish the fact-check before correcting it.")
@@ -290,6 +318,35 @@ def _bylines(session: Session, span_ids: list[int]) -> dict[int, list[str]]:
         if name not in names[span_id]:
             names[span_id].append(name)
     return names
+
+
+def snapshot_keys(*, session: Session) -> Counter[str]:
+    """How many published claims use each rating key (in every publication's snapshot)."""
+    counts: Counter[str] = Counter()
+    for (content,) in session.execute(sql_select(col(Publication.content))):
+        counts.update(claim["verdict"] for claim in content.get("claims", []))
+    return counts
+
+
+def rename_in_snapshots(*, session: Session, scale: verdicts.Scale) -> int:
+    """Give published claims under a key the ``scale`` renames the new rating (key, label,
+    definition): a rename says the old rating is the new one. How many claims changed; the caller
+    commits."""
+    changed = 0
+    ratings = scale.by_key
+    for publication in session.exec(select(Publication)):
+        content = dict(publication.content)
+        claims = []
+        for claim in content.get("claims", []):
+            rating = ratings.get(scale.renamed.get(claim["verdict"], ""))
+            if rating is not None:
+                claim = claim | {"verdict": rating.key, "label": rating.label, "definition": rating.description}
+                changed += 1
+            claims.append(claim)
+        if claims != content.get("claims", []):
+            publication.content = content | {"claims": claims}
+            publication.etag = digest(publication.content, publication.canonical_url)
+    return changed
 
 
 def digest(content: dict[str, Any], canonical_url: str) -> str:

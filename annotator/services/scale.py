@@ -15,11 +15,12 @@ from sqlmodel import Session, func, select
 from annotator.db.models import Annotation, FinalVerdict
 from annotator.db.sql import table_of
 from annotator.domain.verdicts import Scale
+from annotator.services import publishing
 
 
 def stored_counts(*, session: Session) -> Counter[str]:
-    """How many stored verdicts use each key: reviewers' (deleted ones too: they can be restored)
-    and final verdicts. Empty when the database has no tables yet."""
+    """How many stored verdicts use each key: reviewers' (deleted ones too: they can be restored),
+    final verdicts, and published claims. Empty when the database has no tables yet."""
     if not inspect(session.connection()).has_table("annotations"):
         return Counter()
     counts: Counter[str] = Counter()
@@ -28,6 +29,8 @@ def stored_counts(*, session: Session) -> Counter[str]:
         for key, n in session.exec(statement):
             if key:  # "" is an annotation awaiting a verdict
                 counts[key] += n
+    if inspect(session.connection()).has_table("publications"):
+        counts.update(publishing.snapshot_keys(session=session))  # what published pages rate
     return counts
 
 
@@ -37,8 +40,9 @@ def problems(*, session: Session, scale: Scale) -> list[str]:
 
 
 def apply_renames(*, session: Session, scale: Scale) -> dict[str, int]:
-    """Give the verdicts stored under each key of ``[renamed]`` its new key, and commit; how many of
-    each changed (the database's triggers keep the spans' counters). Nothing when none are stored."""
+    """Give the verdicts stored under each key of ``[renamed]`` its new key, and the published claims
+    their new rating, and commit; how many verdicts of each changed (the database's triggers keep the
+    spans' counters). Nothing when none are stored."""
     changed: dict[str, int] = {}
     if not scale.renamed or not inspect(session.connection()).has_table("annotations"):
         return changed
@@ -49,5 +53,7 @@ def apply_renames(*, session: Session, scale: Scale) -> dict[str, int]:
             )
             if result.rowcount:
                 changed[old] = changed.get(old, 0) + result.rowcount
+    if inspect(session.connection()).has_table("publications"):
+        publishing.rename_in_snapshots(session=session, scale=scale)  # the published pages follow
     session.commit()
     return changed

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, g, make_response, render_template, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 
 from annotator.domain import claim_record, text, verdicts
 from annotator.extensions import db, login_manager
@@ -21,6 +22,19 @@ from annotator.formats import exports as formats
 from annotator.services import publishing
 
 bp = Blueprint("public", __name__)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that a public page, which is the same for everyone,
+    neither sends the cookie again nor says it varies by it (Flask-Login reads the session after
+    every request, which would add ``Vary: Cookie`` and keep shared caches from keeping the page)."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.blueprint == bp.name and not session.modified:
+            return
+        super().save_session(app, session, response)
+
+
 CACHE_CONTROL = "public, max-age=60"
 # The embed card is pasted into other sites: its look travels in style attributes, which this
 # response (its preview) alone allows; it holds no script and loads nothing.
@@ -36,14 +50,47 @@ def _as_anyone() -> None:
     g._login_user = login_manager.anonymous_user()
 
 
+def settings_fingerprint() -> str:
+    """What a public page takes from outside its snapshot: the desk's name and site, whether it names
+    who checked, and the scale (ratings, values, colours). Part of every public ETag, so that changing
+    one of them is never answered 304 with the page as it was."""
+    scale = verdicts.CURRENT
+    config = current_app.config
+    settings = [config["ORGANISATION_NAME"], config["ORGANISATION_URL"], config["PUBLIC_BYLINE"], scale.name]
+    rows = [[v.key, v.label, v.rank, v.rating, v.colour, v.text_colour, v.description] for v in scale.ratings]
+    return repr([settings, rows, scale.best_rating, scale.worst_rating])
+
+
+def _etag(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join([*parts, settings_fingerprint()]).encode()).hexdigest()[:32]
+
+
 def _cached(etag: str, render) -> Response:
-    """304 when the client holds this version, else the page; either way the ETag and caching headers."""
+    """304 when the client holds this version, else the page; either way the ETag and caching headers.
+    ``etag``: what the page's own data gives (the publication's digest); the settings are added here."""
+    etag = _etag(etag)
     if request.if_none_match.contains(etag):
         response = Response(status=304)
     else:
         response = make_response(render())
     response.set_etag(etag)
     response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+@bp.errorhandler(404)
+def _not_found(_error) -> Response:
+    """A fact-check that is not (or no longer) published: the public layout, not the app's, so that
+    no session or form is touched; kept by no cache, so that publishing again shows at once."""
+    response = make_response(
+        render_template(
+            "public/not_found.html",
+            organisation=current_app.config["ORGANISATION_NAME"],
+            organisation_url=current_app.config["ORGANISATION_URL"],
+        ),
+        404,
+    )
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -65,6 +112,11 @@ def claim_url(found: publishing.Public, number: int) -> str:
     return url_for("public.claim", slug=found.slug, number=number, _external=True)
 
 
+def public_address(found: publishing.Public, number: int) -> str:
+    """Where readers find the claim: its page here, or its anchor on the desk's own page."""
+    return publishing.on_desk_page(found.canonical_url, number) or claim_url(found, number)
+
+
 def claim_reviews(found: publishing.Public, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The ClaimReview JSON-LD of published claims: ``url`` the public claim page, or the desk's own
     page when the lead gave one."""
@@ -73,7 +125,7 @@ def claim_reviews(found: publishing.Public, claims: list[dict[str, Any]]) -> lis
     reviews = []
     for claim in claims:
         record = formats.FinalVerdictRecord(
-            url=found.canonical_url or claim_url(found, claim["number"]),
+            url=public_address(found, claim["number"]),
             quote=claim["quote"],
             verdict=claim["verdict"],
             rationale=claim["rationale"],
@@ -127,6 +179,7 @@ def fact_check(slug: str):
             by_number={c["number"]: c for c in found.content["claims"]},
             jsonld=claim_reviews(found, found.content["claims"]),
             highlighted=highlighted,
+            byline=current_app.config["PUBLIC_BYLINE"],
             organisation=current_app.config["ORGANISATION_NAME"],
             organisation_url=current_app.config["ORGANISATION_URL"],
         ),
@@ -146,6 +199,7 @@ def claim(slug: str, number: int):
             content=found.content,
             claim=chosen,
             jsonld=claim_reviews(found, [chosen]),
+            byline=current_app.config["PUBLIC_BYLINE"],
             organisation=current_app.config["ORGANISATION_NAME"],
             organisation_url=current_app.config["ORGANISATION_URL"],
         ),
@@ -158,7 +212,7 @@ def embed_card(found: publishing.Public, claim: dict[str, Any]) -> str:
     return render_template(
         "public/_embed_card.html",
         claim=claim,
-        url=found.canonical_url or claim_url(found, claim["number"]),
+        url=public_address(found, claim["number"]),
         colour=rating.colour if rating else "#5b6472",
         text_colour=rating.text_colour if rating else "#ffffff",
         organisation=current_app.config["ORGANISATION_NAME"],
@@ -175,18 +229,11 @@ def embed(slug: str, number: int):
     return response
 
 
-def _scale_etag() -> str:
-    scale = verdicts.CURRENT
-    settings = [current_app.config["ORGANISATION_NAME"], current_app.config["ORGANISATION_URL"], scale.name]
-    rows = [[v.key, v.label, v.rank, v.rating, v.colour, v.text_colour, v.description] for v in scale.ratings]
-    return hashlib.sha256(repr([settings, rows, scale.best_rating, scale.worst_rating]).encode()).hexdigest()[:32]
-
-
 @bp.get("/p/methodology")
 def methodology():
     """How the desk checks claims, and its rating scale (from the scale file and the settings)."""
     return _cached(
-        _scale_etag(),
+        "methodology",
         lambda: render_template(
             "public/methodology.html",
             scale=verdicts.CURRENT,
@@ -200,7 +247,7 @@ def methodology():
 
 
 def _listing_etag(found: list[publishing.Public]) -> str:
-    return hashlib.sha256(" ".join(f"{p.slug}:{p.etag}" for p in found).encode()).hexdigest()[:32]
+    return " ".join(f"{p.slug}:{p.etag}" for p in found) or "none"
 
 
 @bp.get("/p/feed.xml")

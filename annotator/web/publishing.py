@@ -21,10 +21,8 @@ def _page(article: Article, status: int = 200, *, form=None, correction=None, pr
     session = db.session()
     claims = publishing.settled_claims(session=session, article=article)
     publication = publishing.publication_of(session=session, article_id=article.id or 0)
-    if form is None:
-        chosen = (
-            [c.span_id for c in claims if c.public] if publication and publication.live else [c.span_id for c in claims]
-        )
+    if form is None:  # ticked: what was chosen the last time (nothing, before the first publish)
+        chosen = [c.span_id for c in claims if c.chosen]
         form = PublishForm(
             formdata=None, data={"claims": chosen, "canonical_url": publication.canonical_url if publication else ""}
         )

@@ -161,7 +161,7 @@ def test_every_public_page_carries_claimreview_that_validates(app, client, lead_
     )
     again = jsonld_of(client.get(f"/p/{slug}/claims/2"))
     jsonschema.validate(again, SCHEMA)
-    assert again["url"] == "https://news.example/checks/putin"
+    assert again["url"] == "https://news.example/checks/putin#claim-2"  # the desk's page, and the claim's anchor
 
 
 def test_a_schema_that_cannot_fail_would_be_useless():
@@ -371,3 +371,109 @@ def test_the_exported_claimreview_points_to_the_public_pages_validates_and_round
     assert (check.claim_reviewed, check.rating, check.rating_value) == (RECORD["summary"], "Mostly true", 4)
     assert (check.publisher, check.claim_author) == ("Fact-check desk", "NATO")
     assert check.published_on is not None
+
+
+def test_the_publishing_page_ticks_what_was_chosen_last_and_nothing_at_first(app, lead_client, demo_article, settled):
+    def ticked() -> list[str]:
+        form = page(lead_client.get(f"/articles/{demo_article.id}/publication"))
+        return [box.attrs["value"] for box in form.find_all("input", type="checkbox") if "checked" in box.attrs]
+
+    assert ticked() == []  # nothing goes public by accident
+    assert publish(lead_client, demo_article, settled[1]).status_code == 303
+    assert ticked() == [str(settled[1])]
+    assert post(lead_client, f"/articles/{demo_article.id}/publication/unpublish", {}, demo_article).status_code == 303
+    assert ticked() == [str(settled[1])]  # taken down: publishing again offers the same choice
+
+
+def test_public_answers_never_carry_a_cookie_or_vary_by_it(app, client, lead_client, demo_article, settled):
+    assert publish(lead_client, demo_article, settled[0]).status_code == 303
+    slug = slug_of(app, demo_article)
+    for visitor in (client, lead_client):
+        for path, status in ((f"/p/{slug}", 200), (f"/p/{slug}/claims/9", 404), ("/p/nothing-here", 404)):
+            response = visitor.get(path)
+            assert response.status_code == status, path
+            assert "Set-Cookie" not in response.headers, path
+            assert "Cookie" not in response.headers.get("Vary", ""), path
+            if status == 404:
+                assert response.headers["Cache-Control"] == "no-store"
+                assert "csrf" not in response.get_data(as_text=True).lower()
+
+
+def test_turning_the_byline_off_removes_the_names_at_once(tmp_path):
+    from annotator.services import publishing as service
+    from tests.fixtures.api_helpers import annotate, user_named
+    from tests.fixtures.api_helpers import settle as settle_claim
+    from tests.fixtures.app import make_app
+
+    app = make_app(tmp_path / "byline.sqlite3", PUBLIC_BYLINE=True)
+    with app.app_context():
+        article = db.session().exec(select(Article)).first()
+        annotate("reviewer", article, NATO, "true")
+        settle_claim(article, NATO, "true")
+        span = span_id(app, article, NATO)
+        service.publish(session=db.session(), article=article, lead=user_named("lead"), span_ids=[span], byline=True)
+        slug = article.slug
+    reader = app.test_client()
+    named = reader.get(f"/p/{slug}/claims/1")
+    assert "Checked by Riley Reviewer, Lee Lead." in named.get_data(as_text=True)
+    app.config["PUBLIC_BYLINE"] = False  # the desk turns it off (a restart with the setting unset)
+    again = reader.get(f"/p/{slug}/claims/1", headers={"If-None-Match": named.headers["ETag"]})
+    assert again.status_code == 200  # not 304: the page it had named them
+    assert "Riley Reviewer" not in again.get_data(as_text=True) and "Checked by" not in again.get_data(as_text=True)
+    app.extensions["engine"].dispose()
+
+
+def test_a_renamed_rating_reaches_the_published_pages_and_one_dropped_is_refused(tmp_path):
+    from annotator.domain import verdicts
+    from annotator.services import publishing as service
+    from tests.fixtures.api_helpers import annotate, user_named
+    from tests.fixtures.api_helpers import settle as settle_claim
+    from tests.fixtures.app import make_app
+
+    database = tmp_path / "renamed.sqlite3"
+    app = make_app(database)
+    with app.app_context():
+        article = db.session().exec(select(Article)).first()
+        annotate("reviewer", article, NATO, "mostly-true")
+        settle_claim(article, NATO, "mostly-true")
+        service.publish(
+            session=db.session(), article=article, lead=user_named("lead"), span_ids=[span_id(app, article, NATO)]
+        )
+        slug = article.slug
+    before = app.test_client().get(f"/p/{slug}")
+    app.extensions["engine"].dispose()
+    default = verdicts.DEFAULT_FILE.read_text(encoding="utf-8")
+    renamed = tmp_path / "renamed.toml"
+    rekeyed = default.replace(
+        'key = "mostly-true"\nlabel = "Mostly true"', 'key = "largely-true"\nlabel = "Largely true"'
+    )
+    assert rekeyed.rstrip().endswith("\n[renamed]")
+    renamed.write_text(rekeyed.rstrip() + '\n"mostly-true" = "largely-true"\n', encoding="utf-8")
+    restarted = make_app(database, fresh=False, SCALE_FILE=str(renamed))
+    after = restarted.test_client().get(f"/p/{slug}", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    card = page(after).by_id("claim-1")
+    assert card.find("span", class_="badge").text() == "Largely true" and "verdict-largely-true" in card.attrs["class"]
+    review = json.loads(
+        re.findall(r'<script type="application/ld\+json">(.*?)</script>', after.get_data(as_text=True), re.S)[0]
+    )[0]
+    assert review["reviewRating"]["alternateName"] == "Largely true" and review["reviewRating"]["ratingValue"] == 4
+    restarted.extensions["engine"].dispose()
+    # A scale that drops the rating a published claim (and its ruling) now has, without a rename, is refused.
+    dropped = tmp_path / "dropped.toml"
+    dropped.write_text(default, encoding="utf-8")  # the default again: no "largely-true"
+    with pytest.raises(verdicts.ScaleError, match="drops the rating “largely-true”, which 3 stored verdicts use"):
+        make_app(database, fresh=False, SCALE_FILE=str(dropped))
+
+
+def test_a_slug_taken_by_another_publication_gets_another(app, demo_article):
+    from annotator.services import publishing as service
+
+    with app.app_context():
+        session = db.session()
+        assert service._free_slug(session, "methodology") == "methodology-fact-check"
+        assert service._free_slug(session, "story") == "story"
+        session.add(Publication(article_id=demo_article.id, slug="story", published_by=1))
+        session.flush()
+        assert service._free_slug(session, "story") == "story-fact-check"
+        session.rollback()
