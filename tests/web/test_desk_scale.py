@@ -25,7 +25,7 @@ from tests.fixtures.app import (
     POSTGRES_URL,
     annotation_data,
     assert_counters_agree,
-    empty_postgres,
+    leave_no_trace,
     login,
     make_app,
     post_annotation,
@@ -36,14 +36,6 @@ from tests.fixtures.htmltree import page
 
 FIVE = Path(__file__).parents[1] / "fixtures" / "scales" / "five-level.toml"
 SECOND = "Putin is unlikely to engage in peace negotiations"
-
-
-def _emptied(app) -> None:
-    """On PostgreSQL the next test's app starts on this database before emptying it: leave no verdict
-    of another scale behind (its start-up check would refuse them)."""
-    if POSTGRES_URL:
-        empty_postgres(app.extensions["engine"])
-    app.extensions["engine"].dispose()
 
 
 @pytest.fixture
@@ -57,7 +49,7 @@ def desk(tmp_path):
         clients.append(client)
     yield app, *clients
     assert_counters_agree(app)
-    _emptied(app)
+    leave_no_trace(app)
 
 
 def demo(app) -> Article:
@@ -203,7 +195,7 @@ def stored(tmp_path):
         db.session().close()
     app.extensions["engine"].dispose()
     yield tmp_path / "desk.sqlite3"
-    _emptied(app)
+    leave_no_trace(app)
 
 
 def mapped_file(tmp_path, *lines: str) -> Path:

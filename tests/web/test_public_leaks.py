@@ -15,7 +15,7 @@ from annotator.extensions import db
 from annotator.services import adjudication, discussion, publishing
 from annotator.services import annotations as annotation_service
 from annotator.services.users import create_or_update_user, find_user
-from tests.fixtures.app import PASSWORD, login, make_app
+from tests.fixtures.app import PASSWORD, leave_no_trace, login, make_app
 
 PUBLISHED = "more than 600,000 Russian soldiers have been killed or wounded in the conflict"
 NOT_CHOSEN = "Russia maintains advantages in drones, aircraft, and vehicles suitable for autumn and winter combat"
@@ -140,7 +140,7 @@ def desk(request, tmp_path):
     app = make_app(tmp_path / "leaks.sqlite3", PUBLIC_BYLINE=request.param)
     slug = build_desk(app)
     yield app, slug, request.param
-    app.extensions["engine"].dispose()
+    leave_no_trace(app)
 
 
 ROUTES = [

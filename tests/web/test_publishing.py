@@ -403,7 +403,7 @@ def test_turning_the_byline_off_removes_the_names_at_once(tmp_path):
     from annotator.services import publishing as service
     from tests.fixtures.api_helpers import annotate, user_named
     from tests.fixtures.api_helpers import settle as settle_claim
-    from tests.fixtures.app import make_app
+    from tests.fixtures.app import leave_no_trace, make_app
 
     app = make_app(tmp_path / "byline.sqlite3", PUBLIC_BYLINE=True)
     with app.app_context():
@@ -420,7 +420,7 @@ def test_turning_the_byline_off_removes_the_names_at_once(tmp_path):
     again = reader.get(f"/p/{slug}/claims/1", headers={"If-None-Match": named.headers["ETag"]})
     assert again.status_code == 200  # not 304: the page it had named them
     assert "Riley Reviewer" not in again.get_data(as_text=True) and "Checked by" not in again.get_data(as_text=True)
-    app.extensions["engine"].dispose()
+    leave_no_trace(app)
 
 
 def test_a_renamed_rating_reaches_the_published_pages_and_one_dropped_is_refused(tmp_path):
@@ -428,7 +428,7 @@ def test_a_renamed_rating_reaches_the_published_pages_and_one_dropped_is_refused
     from annotator.services import publishing as service
     from tests.fixtures.api_helpers import annotate, user_named
     from tests.fixtures.api_helpers import settle as settle_claim
-    from tests.fixtures.app import make_app
+    from tests.fixtures.app import leave_no_trace, make_app
 
     database = tmp_path / "renamed.sqlite3"
     app = make_app(database)
@@ -441,7 +441,7 @@ def test_a_renamed_rating_reaches_the_published_pages_and_one_dropped_is_refused
         )
         slug = article.slug
     before = app.test_client().get(f"/p/{slug}")
-    app.extensions["engine"].dispose()
+    app.extensions["engine"].dispose()  # the restart below: the same database, another scale
     default = verdicts.DEFAULT_FILE.read_text(encoding="utf-8")
     renamed = tmp_path / "renamed.toml"
     rekeyed = default.replace(
@@ -458,12 +458,14 @@ def test_a_renamed_rating_reaches_the_published_pages_and_one_dropped_is_refused
         re.findall(r'<script type="application/ld\+json">(.*?)</script>', after.get_data(as_text=True), re.S)[0]
     )[0]
     assert review["reviewRating"]["alternateName"] == "Largely true" and review["reviewRating"]["ratingValue"] == 4
-    restarted.extensions["engine"].dispose()
     # A scale that drops the rating a published claim (and its ruling) now has, without a rename, is refused.
     dropped = tmp_path / "dropped.toml"
     dropped.write_text(default, encoding="utf-8")  # the default again: no "largely-true"
-    with pytest.raises(verdicts.ScaleError, match="drops the rating “largely-true”, which 3 stored verdicts use"):
-        make_app(database, fresh=False, SCALE_FILE=str(dropped))
+    try:
+        with pytest.raises(verdicts.ScaleError, match="drops the rating “largely-true”, which 3 stored verdicts use"):
+            make_app(database, fresh=False, SCALE_FILE=str(dropped))
+    finally:
+        leave_no_trace(restarted)
 
 
 def test_a_slug_taken_by_another_publication_gets_another(app, demo_article):
