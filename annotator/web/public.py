@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, g, make_response, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
+from markupsafe import Markup
 
 from annotator.domain import claim_record, text, verdicts
 from annotator.extensions import db, login_manager
@@ -224,7 +225,15 @@ def embed(slug: str, number: int):
     """The embed card alone, as it shows when pasted into another page."""
     found = _published(slug)
     chosen = _claim(found, number)
-    response = _cached(found.etag, lambda: embed_card(found, chosen))
+    response = _cached(
+        found.etag,
+        lambda: render_template(
+            "public/embed.html",
+            card=Markup(embed_card(found, chosen)),  # rendered (and escaped) by its own template
+            claim=chosen,
+            organisation=current_app.config["ORGANISATION_NAME"],
+        ),
+    )
     response.headers["Content-Security-Policy"] = EMBED_POLICY
     return response
 

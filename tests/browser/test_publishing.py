@@ -84,12 +84,30 @@ def test_a_lead_publishes_a_settled_claim_and_a_reader_sees_it_then_a_correction
     expect(reader.locator(".corrections")).to_contain_text(note)
     assert_accessible(reader, "the public fact-check with a correction")
 
+    reader.goto(public_url + "/claims/1/embed")
+    expect(reader.locator("blockquote.factcheck-embed")).to_contain_text("Mostly true")
+    assert_accessible(reader, "the embed card's preview")
+
     page.get_by_role("button", name="Unpublish").click()
     expect(page.locator(".publication-state")).to_contain_text("Unpublished")
     reader.context.close()
     reader = browser.new_context(base_url=live_app.config["LIVE_URL"]).new_page()
     gone = reader.goto(public_url)
     assert gone is not None and gone.status == 404
+    assert_accessible(reader, "a fact-check taken down")
+
+    # Published again (the claim chosen last time is ticked), then corrected again: the reader sees both.
+    expect(page.locator(".publish-list input[type=checkbox]")).to_be_checked()
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.locator(".publication-state")).to_contain_text("Published")
+    page.get_by_role("textbox", name="Correction").fill("We added the claimant's own statement.")
+    page.get_by_role("button", name="Publish the correction").click()
+    reader.context.close()
+    reader = browser.new_context(base_url=live_app.config["LIVE_URL"]).new_page()
+    back = reader.goto(public_url)
+    assert back is not None and back.status == 200
+    expect(reader.locator(".corrections li")).to_have_count(2)
+    expect(reader.locator(".corrections")).to_contain_text("We added the claimant's own statement.")
     with live_app.app_context():
         assert db.session().exec(select(Article.title)).first()  # unpublishing removes nothing
     reader.context.close()
