@@ -124,12 +124,12 @@ def publish(
     assert article.id is not None and lead.id is not None
     _lock(session, article)
     settled = {s.span_id: s for s in settled_claims(session=session, article=article)}
-    chosen = [span_id for span_id in dict.fromkeys(span_ids)]
+    chosen = set(span_ids)
     if not settled:
         raise NotPublishable("Settle at least one claim before publishing.")
     if not chosen:
         raise NotPublishable("Choose at least one settled claim to publish.")
-    if unknown := [span_id for span_id in chosen if span_id not in settled]:
+    if unknown := sorted(chosen - set(settled)):
         raise NotPublishable(f"Claim {unknown[0]} is not settled (or no longer placed in the text): reload the page.")
     now = utcnow()
     publication = publication_of(session=session, article_id=article.id)
@@ -153,9 +153,7 @@ def publish(
             next_number += 1
             session.add(row)
             rows[span_id] = row
-        elif row is not None:
-            if span_id in chosen and not row.public:
-                row.first_published_at = row.first_published_at or now
+        elif row is not None:  # chosen again later, it keeps its number and its first date
             row.public = span_id in chosen
     for span_id, row in rows.items():
         if span_id not in settled:
