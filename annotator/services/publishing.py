@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -363,6 +363,11 @@ class Public:
     content: dict[str, Any]
     first_published_at: datetime
     updated_at: datetime
+
+    @classmethod
+    def of(cls, publication: Publication) -> Public:
+        """The publication as its public pages read it (for the lead's page, which holds the row)."""
+        return cls(*(getattr(publication, field.name) for field in fields(cls)))
 
 
 # What the public pages read of a publication (the fields of Public, in order).

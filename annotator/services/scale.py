@@ -21,7 +21,8 @@ from annotator.services import publishing
 def stored_counts(*, session: Session) -> Counter[str]:
     """How many stored verdicts use each key: reviewers' (deleted ones too: they can be restored),
     final verdicts, and published claims. Empty when the database has no tables yet."""
-    if not inspect(session.connection()).has_table("annotations"):
+    tables = inspect(session.connection())
+    if not tables.has_table("annotations"):
         return Counter()
     counts: Counter[str] = Counter()
     for model in (Annotation, FinalVerdict):
@@ -29,7 +30,7 @@ def stored_counts(*, session: Session) -> Counter[str]:
         for key, n in session.exec(statement):
             if key:  # "" is an annotation awaiting a verdict
                 counts[key] += n
-    if inspect(session.connection()).has_table("publications"):
+    if tables.has_table("publications"):
         counts.update(publishing.snapshot_keys(session=session))  # what published pages rate
     return counts
 
@@ -44,7 +45,8 @@ def apply_renames(*, session: Session, scale: Scale) -> dict[str, int]:
     their new rating, and commit; how many verdicts of each changed (the database's triggers keep the
     spans' counters). Nothing when none are stored."""
     changed: dict[str, int] = {}
-    if not scale.renamed or not inspect(session.connection()).has_table("annotations"):
+    tables = inspect(session.connection())
+    if not scale.renamed or not tables.has_table("annotations"):
         return changed
     for old, new in scale.renamed.items():
         for model in (Annotation, FinalVerdict):
@@ -53,7 +55,7 @@ def apply_renames(*, session: Session, scale: Scale) -> dict[str, int]:
             )
             if result.rowcount:
                 changed[old] = changed.get(old, 0) + result.rowcount
-    if inspect(session.connection()).has_table("publications"):
+    if tables.has_table("publications"):
         publishing.rename_in_snapshots(session=session, scale=scale)  # the published pages follow
     session.commit()
     return changed

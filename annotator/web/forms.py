@@ -145,6 +145,18 @@ class NewAnnotationForm(AnnotationForm):
     article_version = IntegerField("Article version", validators=[Optional()])
 
 
+def checkbox_list(label: str) -> SelectMultipleField:
+    """A list of checkboxes over ids (the view sets the choices); the service judges the ids chosen."""
+    return SelectMultipleField(
+        label,
+        coerce=int,
+        choices=[],
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+
+
 class FinalVerdictForm(AppForm):
     """A lead's ruling on a span: the verdict, the public rationale, the sources to cite."""
 
@@ -156,14 +168,7 @@ class FinalVerdictForm(AppForm):
             Length(max=NOTE_MAX_LENGTH, message=f"Keep the rationale under {NOTE_MAX_LENGTH:,} characters."),
         ],
     )
-    cite = SelectMultipleField(
-        "Cite sources",
-        coerce=int,
-        choices=[],
-        validate_choice=False,
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
+    cite = checkbox_list("Cite sources")
     version = IntegerField("Version", validators=[Optional()])
     # The claim on record (``domain.claim_record``): all optional when settling; publishing shows them.
     claimant = StringField(
@@ -318,14 +323,7 @@ class ClaimReviewImportForm(AppForm):
 class PublishForm(AppForm):
     """The lead's publish: which settled claims go public, and the desk's own address for the page."""
 
-    claims = SelectMultipleField(
-        "Claims to publish",
-        coerce=int,
-        choices=[],
-        validate_choice=False,  # services.publishing says which claim is not settled (any more)
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
+    claims = checkbox_list("Claims to publish")  # services.publishing says which is not settled (any more)
     canonical_url = StringField("Published at (your site)", validators=[Optional(), Length(max=2000), web_url])
 
 

@@ -29,14 +29,7 @@ def _page(article: Article, status: int = 200, *, form=None, correction=None, pr
     form.claims.choices = [(c.span_id, c.quote) for c in claims]
     snippets = {}
     if publication is not None and publication.live:
-        found = publishing.Public(
-            publication.slug,
-            publication.canonical_url,
-            publication.etag,
-            publication.content,
-            publication.first_published_at,
-            publication.updated_at,
-        )
+        found = publishing.Public.of(publication)
         snippets = {claim["number"]: public.embed_card(found, claim) for claim in publication.content["claims"]}
     return (
         render_template(
